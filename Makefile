@@ -1,0 +1,96 @@
+# oms -- the ОМС billing cycle toolkit
+#
+# make            build the programs (installs missing Debian packages as root)
+# make check      all tests; make sanitize: the same under ASan and UBSan
+# make demo       a month on a generated example workspace
+# make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+CFLAGS     ?= -g -O2
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 -fno-common
+DEPS = libxml-2.0 libarchive libpcre2-8
+# recursively expanded: pkg-config runs after the deps step
+OMS_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE \
+	-DOMS_XSDDIR='"$(DATADIR)/oms/xsd"' -DOMS_REFDIR='"$(DATADIR)/oms/ref"' \
+	$(shell $(PKG_CONFIG) --cflags $(DEPS))
+LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS))
+
+BINS   = oms-select oms-export
+LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o \
+	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o
+UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
+	 tests/unit/test_ledger tests/unit/test_lib
+TOOLS  = examples/oms-gen
+MAN1   = man/oms-select.1 man/oms-export.1
+MAN5   = man/oms.conf.5 man/oms-tsv.5 man/oms-ledger.5 man/oms-rules.5
+MAN7   = man/oms.7
+
+all: $(BINS) $(TOOLS)
+
+deps:
+	@./tools/deps.sh
+
+%.o: %.c lib/oms.h lib/oms_int.h cmd/cli.h | deps
+	$(CC) $(OMS_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -c -o $@ $<
+
+liboms.a: $(LIBOBJ)
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(BINS): %: cmd/%.o cmd/cli.o liboms.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/$*.o cmd/cli.o liboms.a $(LIBS)
+
+examples/oms-gen: examples/oms-gen.c | deps
+	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+tests/unit/%: tests/unit/%.o liboms.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< liboms.a $(LIBS) \
+	    $(shell $(PKG_CONFIG) --libs cmocka)
+
+check: all $(UNIT)
+	OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \
+	PATH="$(CURDIR):$(CURDIR)/examples:$$PATH" LC_ALL=C \
+	    prove -e '' $(UNIT) tests/e2e/*.t
+	@$(MAKE) --no-print-directory lint-man
+
+sanitize:
+	$(MAKE) clean
+	$(MAKE) check CFLAGS='-O1 -g -fno-omit-frame-pointer \
+	    -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined'
+	$(MAKE) clean
+
+lint-man:
+	@out=$$(mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7) 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
+
+demo: all
+	./examples/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(DATADIR)/oms/xsd $(DESTDIR)$(DATADIR)/oms/ref
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -m 0644 xsd/*.xsd $(DESTDIR)$(DATADIR)/oms/xsd
+	install -m 0644 ref/*.tsv $(DESTDIR)$(DATADIR)/oms/ref
+
+uninstall:
+	for b in $(BINS); do rm -f $(DESTDIR)$(BINDIR)/$$b; done
+	for m in $(MAN1) $(MAN5) $(MAN7); do \
+	    s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
+	rm -rf $(DESTDIR)$(DATADIR)/oms
+
+clean:
+	rm -f $(BINS) $(TOOLS) liboms.a lib/*.o cmd/*.o tests/unit/*.o $(UNIT)
+	rm -rf tests/e2e/tmp
+
+.PHONY: all deps check sanitize lint-man demo install uninstall clean

@@ -1,0 +1,50 @@
+/*
+ * cli.h -- helpers shared by the oms programs (never by the library)
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stddef.h>
+
+#include "oms.h"
+
+enum {
+	OMS_EXIT_OK = 0,
+	OMS_EXIT_NEGATIVE = 1,	/* invalid input, refused, nothing found */
+	OMS_EXIT_USAGE = 2,
+	OMS_EXIT_IO = 3,	/* I/O, system, workspace locked */
+	OMS_EXIT_INTERNAL = 4
+};
+
+struct cli {
+	int	 quiet;
+	int	 verbose;
+	int	 rval;		/* worst exit status so far */
+};
+
+extern struct cli cli;
+
+/* The exit status for a library error code. */
+int	 cli_exit_for(int code);
+/* warnx the error and raise cli.rval; returns the exit status. */
+int	 cli_report(const struct oms_err *);
+/* A struct oms_diag that prints "where: msg" (warnings unless -q). */
+void	 cli_diag_init(struct oms_diag *);
+/* -C, else $OMS_DIR, else "." */
+const char *cli_workspace(const char *opt);
+/* where schemas and reference tables are installed ($OMS_XSDDIR ...) */
+const char *cli_xsddir(void);
+const char *cli_refdir(void);
+/* The registry date: --date, else $SOURCE_DATE_EPOCH, else today (UTC). */
+int	 cli_today(const char *opt, long *days);
+void	*xmalloc(size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+/* Write buf to stdout; exit 3 on a write error. */
+void	 cli_out(struct oms_buf *);
+/* Flush stdout and exit 3 if anything failed to be written. */
+void	 cli_close_stdout(void);
+/* -V */
+void	 cli_version(const char *prog) __attribute__((__noreturn__));
+
+#endif /* CLI_H */

@@ -1,0 +1,386 @@
+/*
+ * oms-select -- print the accounts due for a reporting period
+ */
+#include <err.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct select {
+	struct oms_ws	 ws;
+	struct oms_ledger *ledger;
+	struct oms_src	*src;
+	int		 period;		/* -1 = none */
+	long		 primary_from, repeat_from;
+	char		**kinds, **payers;	/* NULL-terminated, or NULL */
+	int		 status;		/* -1 = due accounts */
+	int		 exitnone;
+	size_t		 nmatch;
+	struct oms_buf	 out;
+	struct omsi_seen *unused;
+};
+
+static const char *const cols[] = {
+	"account", "period", "kind", "payer", "pr_nov", "sum", "case_end",
+	"state", "registry", "source"
+};
+#define NCOLS	(sizeof(cols) / sizeof(cols[0]))
+
+static void	usage(void) __attribute__((__noreturn__));
+
+static char **
+add_list(char **v, const char *arg)
+{
+	size_t n = 0;
+	char *copy, *p, *tok;
+
+	while (v != NULL && v[n] != NULL)
+		n++;
+	copy = xstrdup(arg);
+	for (p = copy; (tok = strsep(&p, ", ")) != NULL; ) {
+		if (*tok == '\0')
+			continue;
+		v = xreallocarray(v, n + 2, sizeof(*v));
+		v[n++] = xstrdup(tok);
+		v[n] = NULL;
+	}
+	free(copy);
+	return (v);
+}
+
+static int
+in_list(char *const *v, const char *s)
+{
+	if (v == NULL)
+		return (1);
+	for (; *v != NULL; v++)
+		if (strcmp(*v, s) == 0)
+			return (1);
+	return (0);
+}
+
+static void
+free_list(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+static long
+parse_date_opt(const char *opt, const char *arg)
+{
+	long d;
+
+	if (oms_date_parse(arg, &d) == -1) {
+		warnx("%s: \"%s\" is not a date (YYYY-MM-DD)", opt, arg);
+		usage();
+	}
+	return (d);
+}
+
+/* The start of a window: an option, else oms.conf, else months back. */
+static long
+window_start(long opt, long conf_date, int conf_back, int period)
+{
+	if (opt != -1)
+		return (opt);
+	if (conf_date != -1)
+		return (conf_date);
+	return (oms_period_first(period - conf_back));
+}
+
+static void
+row(struct select *s, const char *const *f)
+{
+	struct oms_err e = { 0 };
+
+	if (oms_tsv_row(&s->out, f, NCOLS, &e) == -1)
+		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
+	s->nmatch++;
+	if (s->out.len > 65536)
+		cli_out(&s->out);
+}
+
+static void
+print_case(struct select *s, const struct oms_case *c, int period,
+    const struct oms_acct *a, int pr_nov)
+{
+	const char *f[NCOLS];
+	char ps[8], sum[32], end[16];
+	const struct oms_reg *r;
+
+	r = a != NULL && a->reg >= 0 ? oms_ledger_reg(s->ledger,
+	    (size_t)a->reg) : NULL;
+	f[0] = c->account;
+	f[1] = oms_period_fmt(period, ps);
+	f[2] = c->kind;
+	f[3] = c->payer;
+	f[4] = pr_nov ? "1" : "0";
+	f[5] = oms_money_fmt(c->sum, sum);
+	f[6] = oms_date_fmt(c->date_end, end);
+	f[7] = oms_state_name(a != NULL ? a->state : OMS_ST_NEW);
+	f[8] = r != NULL ? r->name : "";
+	f[9] = oms_src_doc(s->src, (size_t)c->doc)->name;
+	row(s, f);
+}
+
+/* Accounts due for the period: primary and queued repeated ones. */
+static void
+select_due(struct select *s)
+{
+	const struct oms_case *c;
+	const struct oms_acct *a;
+	const struct oms_srcdoc *d;
+	long last = oms_period_last(s->period);
+	size_t i, n = oms_src_ncases(s->src);
+	int st;
+
+	for (i = 0; i < n; i++) {
+		c = oms_src_case(s->src, i);
+		d = oms_src_doc(s->src, (size_t)c->doc);
+		if (c->dup || d->pair == -1)
+			continue;	/* reported by the scan */
+		if (!in_list(s->kinds, c->kind) || !in_list(s->payers, c->payer))
+			continue;
+		a = oms_ledger_acct(s->ledger, c->account);
+		st = a != NULL ? a->state : OMS_ST_NEW;
+		if (c->date_end > last)
+			continue;
+		if (st == OMS_ST_NEW && c->date_end >= s->primary_from)
+			print_case(s, c, s->period, a, 0);
+		else if (st == OMS_ST_QUEUED && c->date_end >= s->repeat_from)
+			print_case(s, c, s->period, a, 1);
+	}
+}
+
+static int
+status_ledger_only(void *arg, const struct oms_acct *a)
+{
+	struct select *s = arg;
+	const struct oms_reg *r;
+	const char *f[NCOLS];
+	char ps[8];
+
+	if (a->state != s->status || oms_src_find(s->src, a->id) != NULL)
+		return (0);
+	r = a->reg >= 0 ? oms_ledger_reg(s->ledger, (size_t)a->reg) : NULL;
+	if (s->period != -1 && (r == NULL || r->period != s->period))
+		return (0);
+	if (r != NULL && !in_list(s->kinds, r->kind))
+		return (0);
+	if (s->payers != NULL)
+		return (0);	/* the payer is not known without the source */
+	memset(f, 0, sizeof(f));
+	f[0] = a->id;
+	f[1] = r != NULL ? oms_period_fmt(r->period, ps) : "";
+	f[2] = r != NULL ? r->kind : "";
+	f[4] = a->pr_nov ? "1" : "0";
+	f[7] = oms_state_name(a->state);
+	f[8] = r != NULL ? r->name : "";
+	row(s, f);
+	return (0);
+}
+
+/* Accounts in one state, whatever their period (or of -p). */
+static void
+select_status(struct select *s)
+{
+	const struct oms_case *c;
+	const struct oms_acct *a;
+	const struct oms_reg *r;
+	size_t i, n = oms_src_ncases(s->src);
+	int st, period;
+
+	for (i = 0; i < n; i++) {
+		c = oms_src_case(s->src, i);
+		a = oms_ledger_acct(s->ledger, c->account);
+		st = a != NULL ? a->state : OMS_ST_NEW;
+		if (st != s->status)
+			continue;
+		if (!in_list(s->kinds, c->kind) || !in_list(s->payers, c->payer))
+			continue;
+		r = a != NULL && a->reg >= 0 ? oms_ledger_reg(s->ledger,
+		    (size_t)a->reg) : NULL;
+		period = r != NULL ? r->period : oms_period_of(c->date_end);
+		if (s->period != -1 && oms_period_of(c->date_end) != s->period)
+			continue;
+		print_case(s, c, period, a, a != NULL &&
+		    (st == OMS_ST_QUEUED || a->pr_nov));
+	}
+	(void)oms_ledger_foreach(s->ledger, status_ledger_only, s);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "directory",    required_argument, NULL, 'C' },
+		{ "exit-status",  no_argument,       NULL, 'e' },
+		{ "help",         no_argument,       NULL, 'h' },
+		{ "kind",         required_argument, NULL, 'k' },
+		{ "payer",        required_argument, NULL, 'P' },
+		{ "period",       required_argument, NULL, 'p' },
+		{ "primary-from", required_argument, NULL, 'F' },
+		{ "quiet",        no_argument,       NULL, 'q' },
+		{ "repeat-from",  required_argument, NULL, 'R' },
+		{ "status",       required_argument, NULL, 's' },
+		{ "verbose",      no_argument,       NULL, 'v' },
+		{ "version",      no_argument,       NULL, 'V' },
+		{ NULL,           0,                 NULL, 0 }
+	};
+	struct select s;
+	struct oms_err e = { 0 };
+	struct oms_diag diag;
+	const char *dir = NULL;
+	char *lpath;
+	long pf = -1, rf = -1;
+	int ch;
+
+	setlocale(LC_CTYPE, "");
+	signal(SIGPIPE, SIG_DFL);
+	memset(&s, 0, sizeof(s));
+	s.period = -1;
+	s.status = -1;
+
+	while ((ch = getopt_long(argc, argv, "+C:ehk:P:p:qs:vV", longopts,
+	    NULL)) != -1)
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'e':
+			s.exitnone = 1;
+			break;
+		case 'F':
+			pf = parse_date_opt("--primary-from", optarg);
+			break;
+		case 'h':
+			printf("usage: oms-select [-eqv] [-C dir] -p period "
+			    "[--primary-from date] [--repeat-from date]\n"
+			    "                  [-k kind] [-P payer]\n"
+			    "       oms-select [-eqv] [-C dir] -s state "
+			    "[-p period] [-k kind] [-P payer]\n\n"
+			    "Print the accounts due for a reporting period "
+			    "as TSV, or those in a state.\n"
+			    "  -C dir           workspace (default $OMS_DIR, "
+			    "then .)\n"
+			    "  -p period        YYYY-MM\n"
+			    "  --primary-from   earliest case end of primary "
+			    "accounts (default: the period's 1st)\n"
+			    "  --repeat-from    earliest case end of queued "
+			    "accounts (default: the previous period's 1st)\n"
+			    "  -k kind          H, C, T, DP ... "
+			    "(repeatable, or a comma list)\n"
+			    "  -P payer         insurer code or {tfoms}000\n"
+			    "  -s state         new, in-flight, accepted, "
+			    "partial, rejected, queued\n"
+			    "  -e               exit 1 when nothing is "
+			    "selected\n"
+			    "See oms-select(1).\n");
+			exit(OMS_EXIT_OK);
+		case 'k':
+			s.kinds = add_list(s.kinds, optarg);
+			break;
+		case 'P':
+			s.payers = add_list(s.payers, optarg);
+			break;
+		case 'p':
+			if (oms_period_parse(optarg, &s.period) == -1) {
+				warnx("-p: \"%s\" is not a period (YYYY-MM)",
+				    optarg);
+				usage();
+			}
+			break;
+		case 'q':
+			cli.quiet = 1;
+			break;
+		case 'R':
+			rf = parse_date_opt("--repeat-from", optarg);
+			break;
+		case 's':
+			if ((s.status = oms_state_parse(optarg)) == -1) {
+				warnx("-s: unknown state \"%s\"", optarg);
+				usage();
+			}
+			break;
+		case 'v':
+			cli.verbose = 1;
+			break;
+		case 'V':
+			cli_version("oms-select");
+		default:
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc != 0 || (s.period == -1 && s.status == -1))
+		usage();
+
+	if (oms_ws_open(&s.ws, cli_workspace(dir), &e) == -1) {
+		cli_report(&e);
+		exit(cli.rval);
+	}
+	if ((lpath = oms_ws_path(&s.ws, "ledger.tsv")) == NULL)
+		err(OMS_EXIT_IO, NULL);
+	if ((s.ledger = oms_ledger_open(lpath, &e)) == NULL) {
+		cli_report(&e);
+		exit(cli.rval);
+	}
+	free(lpath);
+	cli_diag_init(&diag);
+	if ((s.src = oms_src_scan(&s.ws, &diag, &e)) == NULL) {
+		cli_report(&e);
+		exit(cli.rval);
+	}
+	if (diag.nerrors > 0)
+		cli.rval = OMS_EXIT_NEGATIVE;
+	if (s.period != -1) {
+		s.primary_from = window_start(pf, s.ws.conf.primary_from,
+		    s.ws.conf.primary_back, s.period);
+		s.repeat_from = window_start(rf, s.ws.conf.repeat_from,
+		    s.ws.conf.repeat_back, s.period);
+	}
+
+	oms_buf_init(&s.out, 0);
+	if (oms_tsv_row(&s.out, cols, NCOLS, &e) == -1)
+		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
+	if (s.status != -1)
+		select_status(&s);
+	else
+		select_due(&s);
+	cli_out(&s.out);
+	cli_close_stdout();
+	if (cli.verbose)
+		warnx("%zu account(s) selected from %zu source file(s)",
+		    s.nmatch, oms_src_ndocs(s.src));
+
+	oms_buf_release(&s.out);
+	oms_src_free(s.src);
+	oms_ledger_free(s.ledger);
+	oms_ws_close(&s.ws);
+	free_list(s.kinds);
+	free_list(s.payers);
+	if (cli.rval == OMS_EXIT_OK && s.exitnone && s.nmatch == 0)
+		cli.rval = OMS_EXIT_NEGATIVE;
+	return (cli.rval);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: oms-select [-eqv] [-C dir] -p period "
+	    "[--primary-from date] [--repeat-from date]\n"
+	    "                  [-k kind] [-P payer]\n"
+	    "       oms-select [-eqv] [-C dir] -s state [-p period] "
+	    "[-k kind] [-P payer]\n");
+	exit(OMS_EXIT_USAGE);
+}

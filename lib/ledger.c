@@ -1,0 +1,569 @@
+/*
+ * ledger.c -- the append-only journal of account events and its fold
+ *
+ * The ledger is the commit point of every operation: a block of event lines
+ * ends with a "commit" line and is written with one write() and fsynced.
+ * A crash can only tear the last block; readers stop at the last commit and
+ * the next append cuts the torn tail off first.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oms_int.h"
+
+static const char *const colnames[OMS_L_NCOL] = {
+	"time", "event", "account", "registry", "period", "kind", "payer",
+	"pr_nov", "n_zap", "idcase", "sum", "file", "data"
+};
+
+static const char *const statenames[OMS_ST_NSTATES] = {
+	"new", "in-flight", "accepted", "partial", "rejected", "queued"
+};
+
+struct oms_ledger {
+	char		*path;
+	struct omsi_arena arena;
+	struct omsi_hash  acct_idx;
+	struct oms_acct	 *acct;
+	size_t		  nacct, acct_cap;
+	struct omsi_hash  reg_idx;
+	struct oms_reg	 *reg;
+	size_t		  nreg, reg_cap;
+	off_t		  committed;	/* bytes up to the last commit */
+	off_t		  size;		/* file size when read */
+	unsigned long	  lines;	/* lines up to committed */
+};
+
+const char *
+oms_state_name(int st)
+{
+	if (st < 0 || st >= OMS_ST_NSTATES)
+		return ("?");
+	return (statenames[st]);
+}
+
+int
+oms_state_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < OMS_ST_NSTATES; i++)
+		if (strcmp(s, statenames[i]) == 0)
+			return (i);
+	if (strcmp(s, "inflight") == 0)
+		return (OMS_ST_INFLIGHT);
+	return (-1);
+}
+
+char *
+oms_ledger_now(char *buf, size_t len)
+{
+	time_t t;
+	struct tm tm;
+
+	t = time(NULL);
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return (buf);
+}
+
+static int
+header_line(struct oms_buf *b, struct oms_err *err)
+{
+	return (oms_tsv_row(b, colnames, OMS_L_NCOL, err));
+}
+
+int
+oms_ledger_line(struct oms_buf *b, const char *const *f, struct oms_err *err)
+{
+	return (oms_tsv_row(b, f, OMS_L_NCOL, err));
+}
+
+/* Value of key in "k=v;k2=v2"; copies into out; 1 found, 0 not. */
+static int
+data_get(const char *data, const char *key, char *out, size_t outlen)
+{
+	size_t kl = strlen(key), n;
+	const char *p, *e;
+
+	for (p = data; *p != '\0'; p = *e == ';' ? e + 1 : e) {
+		e = p + strcspn(p, ";");
+		if ((size_t)(e - p) > kl && strncmp(p, key, kl) == 0 &&
+		    p[kl] == '=') {
+			n = (size_t)(e - p) - kl - 1;
+			if (n >= outlen)
+				n = outlen - 1;
+			memcpy(out, p + kl + 1, n);
+			out[n] = '\0';
+			return (1);
+		}
+	}
+	return (0);
+}
+
+static struct oms_acct *
+acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
+{
+	size_t i;
+	struct oms_acct *a;
+
+	if (omsi_hash_get(&l->acct_idx, id, &i))
+		return (&l->acct[i]);
+	if (l->nacct == l->acct_cap) {
+		size_t cap = l->acct_cap ? l->acct_cap * 2 : 1024;
+		a = reallocarray(l->acct, cap, sizeof(*a));
+		if (a == NULL)
+			goto nomem;
+		l->acct = a;
+		l->acct_cap = cap;
+	}
+	a = &l->acct[l->nacct];
+	memset(a, 0, sizeof(*a));
+	a->reg = -1;
+	if ((a->id = omsi_arena_strdup(&l->arena, id)) == NULL ||
+	    omsi_hash_put(&l->acct_idx, a->id, l->nacct) == -1)
+		goto nomem;
+	l->nacct++;
+	return (a);
+nomem:
+	oms_err_set(err, OMS_ENOMEM, l->path, 0, "out of memory");
+	return (NULL);
+}
+
+static int
+fold_registry(struct oms_ledger *l, char **f, unsigned long lineno,
+    struct oms_err *err)
+{
+	struct oms_reg *r;
+	char v[32];
+	long n;
+
+	if (omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], NULL))
+		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
+		    "registry \"%s\" recorded twice", f[OMS_L_REGISTRY]));
+	if (l->nreg == l->reg_cap) {
+		size_t cap = l->reg_cap ? l->reg_cap * 2 : 64;
+		r = reallocarray(l->reg, cap, sizeof(*r));
+		if (r == NULL)
+			return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
+			    "out of memory"));
+		l->reg = r;
+		l->reg_cap = cap;
+	}
+	r = &l->reg[l->nreg];
+	memset(r, 0, sizeof(*r));
+	if ((r->name = omsi_arena_strdup(&l->arena, f[OMS_L_REGISTRY])) ==
+	    NULL || (r->archive = omsi_arena_strdup(&l->arena,
+	    f[OMS_L_FILE])) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
+		    "out of memory"));
+	if (oms_period_parse(f[OMS_L_PERIOD], &r->period) == -1 ||
+	    oms_money_parse(f[OMS_L_SUM], &r->sum) == -1)
+		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
+		    "registry event with a bad period or sum"));
+	snprintf(r->kind, sizeof(r->kind), "%s", f[OMS_L_KIND]);
+	snprintf(r->payer, sizeof(r->payer), "%s", f[OMS_L_PAYER]);
+	if (data_get(f[OMS_L_DATA], "test", v, sizeof(v)))
+		r->test = strcmp(v, "1") == 0;
+	if (data_get(f[OMS_L_DATA], "package", v, sizeof(v)))
+		r->package = atoi(v);
+	if (data_get(f[OMS_L_DATA], "accounts", v, sizeof(v)) &&
+	    (n = atol(v)) > 0)
+		r->naccounts = (size_t)n;
+	if (omsi_hash_put(&l->reg_idx, r->name, l->nreg) == -1)
+		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
+		    "out of memory"));
+	l->nreg++;
+	return (0);
+}
+
+static int
+fold(struct oms_ledger *l, char **f, unsigned long lineno,
+    struct oms_err *err)
+{
+	const char *ev = f[OMS_L_EVENT];
+	struct oms_acct *a;
+	size_t ri;
+
+	if (strcmp(ev, "commit") == 0)
+		return (0);
+	if (strcmp(ev, "registry") == 0)
+		return (fold_registry(l, f, lineno, err));
+	if (strcmp(ev, "export") == 0) {
+		if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri))
+			return (oms_err_set(err, OMS_EDATA, l->path, lineno,
+			    "export to unknown registry \"%s\"",
+			    f[OMS_L_REGISTRY]));
+		if ((a = acct_get(l, f[OMS_L_ACCOUNT], err)) == NULL)
+			return (-1);
+		a->state = OMS_ST_INFLIGHT;
+		a->reg = (int)ri;
+		a->pr_nov = strcmp(f[OMS_L_PR_NOV], "1") == 0;
+		a->nexports++;
+		return (0);
+	}
+	/* events of later versions are kept in the file and skipped here */
+	return (0);
+}
+
+/* Split one line (without LF) in place into exactly OMS_L_NCOL fields. */
+static int
+split(struct oms_ledger *l, char *line, size_t len, char **f,
+    unsigned long lineno, struct oms_err *err)
+{
+	size_t nf = 0;
+	char *p, *e, *end = line + len;
+	long n;
+
+	for (p = line; ; p = e + 1) {
+		e = memchr(p, '\t', (size_t)(end - p));
+		if (e == NULL)
+			e = end;
+		if (nf == OMS_L_NCOL)
+			return (oms_err_set(err, OMS_EDATA, l->path, lineno,
+			    "more than %d fields", OMS_L_NCOL));
+		*e = '\0';
+		if ((n = oms_tsv_unescape(p, (size_t)(e - p))) < 0)
+			return (oms_err_set(err, OMS_EDATA, l->path, lineno,
+			    "bad backslash escape in field \"%s\"",
+			    colnames[nf]));
+		f[nf++] = p;
+		if (e == end)
+			break;
+	}
+	if (nf != OMS_L_NCOL)
+		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
+		    "expected %d fields, got %zu", OMS_L_NCOL, nf));
+	return (0);
+}
+
+static int
+is_commit_line(const char *line, size_t len)
+{
+	const char *t = memchr(line, '\t', len);
+
+	return (t != NULL && (size_t)(line + len - t) > 8 &&
+	    memcmp(t, "\tcommit\t", 8) == 0);
+}
+
+/* The offset just after the last commit line (or the header). */
+static int
+find_committed(struct oms_ledger *l, int fd, struct oms_err *err)
+{
+	char tail[4096], *nl;
+	size_t n, i;
+	ssize_t r;
+	off_t off;
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	/* fast path: the file ends with a commit line */
+	n = l->size > (off_t)sizeof(tail) ? sizeof(tail) : (size_t)l->size;
+	if ((r = pread(fd, tail, n, l->size - (off_t)n)) != (ssize_t)n)
+		return (oms_err_sys(err, errno, l->path, "read"));
+	if (n > 0 && tail[n - 1] == '\n') {
+		for (i = n - 1; i > 0 && tail[i - 1] != '\n'; i--)
+			;
+		if ((i > 0 || n == (size_t)l->size) &&
+		    is_commit_line(tail + i, n - 1 - i)) {
+			l->committed = l->size;
+			return (0);
+		}
+	}
+	/* slow path, after a crash: scan forward */
+	if ((fd = dup(fd)) == -1 || (fp = fdopen(fd, "r")) == NULL)
+		return (oms_err_sys(err, errno, l->path, "read"));
+	off = 0;
+	l->committed = 0;
+	for (i = 0; (len = getline(&line, &cap, fp)) > 0; i++) {
+		off += len;
+		if (line[len - 1] != '\n')
+			break;
+		if (i == 0 || is_commit_line(line, (size_t)len - 1))
+			l->committed = off;
+	}
+	nl = line;
+	free(nl);
+	fclose(fp);
+	return (0);
+}
+
+struct oms_ledger *
+oms_ledger_open(const char *path, struct oms_err *err)
+{
+	struct oms_ledger *l;
+	struct stat st;
+	FILE *fp = NULL;
+	char *line = NULL, *f[OMS_L_NCOL];
+	size_t cap = 0;
+	ssize_t len;
+	off_t off;
+	unsigned long lineno;
+	int fd, i;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (l->path = strdup(path)) == NULL) {
+		free(l);
+		oms_err_set(err, OMS_ENOMEM, path, 0, "out of memory");
+		return (NULL);
+	}
+	omsi_arena_init(&l->arena);
+	omsi_hash_init(&l->acct_idx);
+	omsi_hash_init(&l->reg_idx);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return (l);
+		oms_err_sys(err, errno, path, "open");
+		goto fail;
+	}
+	if (fstat(fd, &st) == -1) {
+		oms_err_sys(err, errno, path, "stat");
+		close(fd);
+		goto fail;
+	}
+	l->size = st.st_size;
+	if (find_committed(l, fd, err) == -1) {
+		close(fd);
+		goto fail;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		oms_err_sys(err, errno, path, "fdopen");
+		close(fd);
+		goto fail;
+	}
+	off = 0;
+	for (lineno = 1; off < l->committed &&
+	    (len = getline(&line, &cap, fp)) > 0; lineno++) {
+		off += len;
+		line[--len] = '\0';
+		if (memchr(line, '\0', (size_t)len) != NULL ||
+		    memchr(line, '\r', (size_t)len) != NULL) {
+			oms_err_set(err, OMS_EDATA, path, lineno,
+			    "NUL or carriage return in the ledger");
+			goto fail;
+		}
+		if (split(l, line, (size_t)len, f, lineno, err) == -1)
+			goto fail;
+		if (lineno == 1) {
+			for (i = 0; i < OMS_L_NCOL; i++)
+				if (strcmp(f[i], colnames[i]) != 0) {
+					oms_err_set(err, OMS_EDATA, path, 1,
+					    "not an oms ledger: column %d is "
+					    "\"%s\", expected \"%s\"", i + 1,
+					    f[i], colnames[i]);
+					goto fail;
+				}
+			continue;
+		}
+		if (fold(l, f, lineno, err) == -1)
+			goto fail;
+	}
+	if (ferror(fp)) {
+		oms_err_sys(err, errno, path, "read");
+		goto fail;
+	}
+	l->lines = lineno - 1;
+	free(line);
+	fclose(fp);
+	return (l);
+fail:
+	free(line);
+	if (fp != NULL)
+		fclose(fp);
+	oms_ledger_free(l);
+	return (NULL);
+}
+
+void
+oms_ledger_free(struct oms_ledger *l)
+{
+	if (l == NULL)
+		return;
+	omsi_hash_release(&l->acct_idx);
+	omsi_hash_release(&l->reg_idx);
+	omsi_arena_release(&l->arena);
+	free(l->acct);
+	free(l->reg);
+	free(l->path);
+	free(l);
+}
+
+size_t
+oms_ledger_torn(const struct oms_ledger *l)
+{
+	return ((size_t)(l->size - l->committed));
+}
+
+const struct oms_acct *
+oms_ledger_acct(const struct oms_ledger *l, const char *id)
+{
+	size_t i;
+
+	if (!omsi_hash_get(&l->acct_idx, id, &i))
+		return (NULL);
+	return (&l->acct[i]);
+}
+
+size_t
+oms_ledger_nreg(const struct oms_ledger *l)
+{
+	return (l->nreg);
+}
+
+const struct oms_reg *
+oms_ledger_reg(const struct oms_ledger *l, size_t i)
+{
+	return (i < l->nreg ? &l->reg[i] : NULL);
+}
+
+int
+oms_ledger_find_reg(const struct oms_ledger *l, const char *name)
+{
+	size_t i;
+
+	return (omsi_hash_get(&l->reg_idx, name, &i) ? (int)i : -1);
+}
+
+int
+oms_ledger_next_package(const struct oms_ledger *l, int period)
+{
+	size_t i;
+	int max = 0;
+
+	for (i = 0; i < l->nreg; i++)
+		if (l->reg[i].period == period && l->reg[i].package > max)
+			max = l->reg[i].package;
+	return (max + 1);
+}
+
+int
+oms_ledger_foreach(const struct oms_ledger *l,
+    int (*fn)(void *, const struct oms_acct *), void *arg)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < l->nacct; i++)
+		if ((r = fn(arg, &l->acct[i])) != 0)
+			return (r);
+	return (0);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return (0);
+}
+
+/* Fold the lines of a block we have just written. */
+static int
+fold_block(struct oms_ledger *l, char *s, size_t len, struct oms_err *err)
+{
+	char *p, *e, *f[OMS_L_NCOL];
+
+	for (p = s; p < s + len; p = e + 1) {
+		e = memchr(p, '\n', (size_t)(s + len - p));
+		l->lines++;
+		if (split(l, p, (size_t)(e - p), f, l->lines, err) == -1 ||
+		    fold(l, f, l->lines, err) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+int
+oms_ledger_append(struct oms_ledger *l, struct oms_buf *block, const char *op,
+    const char *now, struct oms_err *err)
+{
+	const char *f[OMS_L_NCOL] = { 0 };
+	struct oms_buf hdr;
+	char data[64];
+	int fd, created = 0;
+	size_t start;
+
+	f[OMS_L_TIME] = now;
+	f[OMS_L_EVENT] = "commit";
+	snprintf(data, sizeof(data), "op=%s", op);
+	f[OMS_L_DATA] = data;
+	start = block->len;
+	if (oms_ledger_line(block, f, err) == -1)
+		return (-1);
+	fd = open(l->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT) {
+		/* a new ledger: its header, made durable first */
+		oms_buf_init(&hdr, 0);
+		if (header_line(&hdr, err) == -1)
+			return (-1);
+		fd = open(l->path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL |
+		    O_CLOEXEC, 0600);
+		if (fd != -1 && (write_all(fd, hdr.s, hdr.len) == -1 ||
+		    fsync(fd) == -1)) {
+			oms_err_sys(err, errno, l->path, "write");
+			oms_buf_release(&hdr);
+			close(fd);
+			goto undo;
+		}
+		l->committed = l->size = (off_t)hdr.len;
+		l->lines = 1;
+		oms_buf_release(&hdr);
+		created = 1;
+	}
+	if (fd == -1) {
+		oms_err_sys(err, errno, l->path, "open");
+		goto undo;
+	}
+	if (l->size != l->committed &&
+	    ftruncate(fd, l->committed) == -1) {
+		oms_err_sys(err, errno, l->path,
+		    "cut off the torn tail left by an interrupted run");
+		close(fd);
+		goto undo;
+	}
+	if (write_all(fd, block->s, block->len) == -1 || fsync(fd) == -1) {
+		oms_err_sys(err, errno, l->path, "append");
+		/* leave no partial block behind */
+		(void)ftruncate(fd, l->committed);
+		(void)fsync(fd);
+		close(fd);
+		goto undo;
+	}
+	if (close(fd) == -1) {
+		oms_err_sys(err, errno, l->path, "close");
+		goto undo;
+	}
+	if (created) {
+		char *d = strdup(l->path), *slash;
+
+		if (d != NULL && (slash = strrchr(d, '/')) != NULL) {
+			*slash = '\0';
+			(void)oms_fsync_dir(d, err);
+		}
+		free(d);
+	}
+	l->committed += (off_t)block->len;
+	l->size = l->committed;
+	return (fold_block(l, block->s, block->len, err));
+undo:
+	block->len = start;
+	block->s[start] = '\0';
+	return (-1);
+}

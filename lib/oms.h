@@ -1,0 +1,435 @@
+/*
+ * oms.h -- the public API of liboms, the library under the oms tools
+ *
+ * The library never prints, never exits, never reads the environment and
+ * keeps no mutable globals.  Functions return 0 (or a count, or 1 for "got
+ * one") on success and -1 on failure, filling a caller-owned struct oms_err.
+ * The error struct is left untouched on success.
+ *
+ * Borrowed results are const and say how long they live; owned results say
+ * which function frees them.  Every _open/_new has a _free that accepts NULL.
+ */
+#ifndef OMS_H
+#define OMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#define OMS_VERSION	"0.1.0"
+
+/* ------------------------------------------------------------------ err */
+
+enum oms_code {
+	OMS_EOK = 0,
+	OMS_EDATA,		/* invalid input: malformed, ragged, bad value */
+	OMS_ESCHEMA,		/* input violates a schema or a field rule */
+	OMS_ELOCKED,		/* the workspace is in use by another run */
+	OMS_EIO,		/* open, read, write, fsync, rename ... */
+	OMS_ENOMEM,
+	OMS_EINTERNAL		/* a bug, or a library that misbehaves */
+};
+
+struct oms_err {
+	int	code;		/* enum oms_code */
+	char	where[512];	/* "accounts.tsv:17", "source/h.xml:30" or "" */
+	char	msg[512];	/* lowercase, no trailing period */
+};
+
+/* Fill err and return -1.  file may be NULL; line 0 means "no line". */
+int	 oms_err_set(struct oms_err *, int code, const char *file,
+	    unsigned long line, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 5, 6)));
+/* As oms_err_set, with ": strerror(errnum)" appended. */
+int	 oms_err_sys(struct oms_err *, int errnum, const char *file,
+	    const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 4, 5)));
+void	 oms_err_clear(struct oms_err *);
+
+/* ------------------------------------------------------------------ buf */
+
+/*
+ * A growable byte buffer with a hard cap (curl's dynbuf).  s is always
+ * NUL-terminated once anything was added.  Exceeding max is OMS_EDATA
+ * "too long", never a silent truncation.
+ */
+struct oms_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+};
+
+#define OMS_BUF_MAX_DEFAULT	((size_t)64 << 20)
+
+void	 oms_buf_init(struct oms_buf *, size_t max);	/* 0 = default */
+int	 oms_buf_add(struct oms_buf *, const void *, size_t, struct oms_err *);
+int	 oms_buf_adds(struct oms_buf *, const char *, struct oms_err *);
+int	 oms_buf_addc(struct oms_buf *, int, struct oms_err *);
+int	 oms_buf_printf(struct oms_buf *, struct oms_err *, const char *, ...)
+	    __attribute__((__format__(__printf__, 3, 4)));
+void	 oms_buf_reset(struct oms_buf *);		/* len = 0, keep memory */
+void	 oms_buf_release(struct oms_buf *);		/* free memory, reinit */
+
+/* ------------------------------------------------------------------ tsv */
+
+/*
+ * The oms TSV dialect (oms-tsv(5)): UTF-8, LF, one header line, the same
+ * number of fields on every line; in fields, \t \n \r \\ stand for TAB, LF,
+ * CR and backslash; any other backslash sequence, a NUL or a bare CR is an
+ * error naming file:line.
+ */
+struct oms_tsv;
+
+struct oms_rec {
+	size_t		  nf;
+	const char	**f;		/* unescaped, NUL-terminated */
+	const size_t	 *len;
+	unsigned long	  lineno;
+};
+
+#define OMS_TSV_LINE_MAX	((size_t)1 << 20)
+
+/* Reads the header.  The FILE is borrowed; name is used in messages. */
+struct oms_tsv	*oms_tsv_open(FILE *, const char *name, struct oms_err *);
+size_t		 oms_tsv_ncol(const struct oms_tsv *);
+const char	*oms_tsv_colname(const struct oms_tsv *, size_t);
+int		 oms_tsv_col(const struct oms_tsv *, const char *colname);
+			/* index, or -1 when there is no such column */
+/* 1 = record, 0 = end, -1 = error.  rec is valid until the next call. */
+int		 oms_tsv_next(struct oms_tsv *, struct oms_rec *, struct oms_err *);
+void		 oms_tsv_free(struct oms_tsv *);
+
+/* Writers: the exact mirror of the reader's unescaping. */
+int	 oms_tsv_escape(struct oms_buf *, const char *, size_t, struct oms_err *);
+/* Append n fields joined by TAB plus LF; NULL fields are written empty. */
+int	 oms_tsv_row(struct oms_buf *, const char *const *, size_t,
+	    struct oms_err *);
+/* Unescape s in place; returns the new length or -1 on a bad escape. */
+long	 oms_tsv_unescape(char *s, size_t len);
+
+/* ---------------------------------------------------------------- util */
+
+/*
+ * Money is int64 kopecks.  "12.5" and "12" are accepted; "1e3", "-0",
+ * "12.345", "12,50" and "" are not.  A leading '-' is accepted.
+ */
+int	 oms_money_parse(const char *, int64_t *);
+/* Writes "-12.50" into buf (at least 24 bytes); returns buf. */
+char	*oms_money_fmt(int64_t, char *buf);
+
+/* Dates are days since 1970-01-01 (proleptic Gregorian). */
+int	 oms_date_parse(const char *, long *days);	/* YYYY-MM-DD, strict */
+char	*oms_date_fmt(long days, char *buf);		/* buf >= 11 */
+long	 oms_date_from_ymd(int y, int m, int d);
+void	 oms_date_to_ymd(long days, int *y, int *m, int *d);
+
+/* Periods "YYYY-MM" are y * 12 + (m - 1). */
+int	 oms_period_parse(const char *, int *period);
+char	*oms_period_fmt(int period, char *buf);		/* buf >= 8 */
+long	 oms_period_first(int period);			/* first day */
+long	 oms_period_last(int period);			/* last day */
+int	 oms_period_of(long days);
+
+/* Check digits.  1 = valid, 0 = not. */
+int	 oms_snils_valid(const char *);		/* "XXX-XXX-XXX YY" or 11 digits */
+int	 oms_enp_form(const char *);		/* 16 digits */
+int	 oms_enp_check(const char *);		/* the check digit (unverified) */
+
+/* ---------------------------------------------------------------- conf */
+
+/*
+ * oms.conf: "key = value" lines, '#' comments, blank lines.  Keys are
+ * [a-z0-9_.]+ (the suffix of a prefix key such as version.H may hold
+ * capitals); a key given twice or unknown to the table in conf.c is an
+ * error naming the line.  Values are trimmed; nothing is quoted.
+ */
+enum oms_send_to { OMS_SEND_TFOMS = 0, OMS_SEND_SMO };
+
+struct oms_conf {
+	char	 profile[8];		/* "ffoms" or "yar76" */
+	char	 mo[7];			/* 6 digits */
+	char	 ogrn[14];		/* 13 digits */
+	char	 kpp[10];		/* 9 digits */
+	char	 tfoms[3];		/* 2 digits */
+	int	 send_to;		/* enum oms_send_to */
+	char	*account_key;		/* path in ZAP, default Z_SL/SL/SL_ID */
+	char	**payers;		/* NULL-terminated insurer codes or NULL */
+	int	 primary_back;		/* months before the period, default 0 */
+	long	 primary_from;		/* or a fixed date (days); -1 = unset */
+	int	 repeat_back;		/* default 1 */
+	long	 repeat_from;		/* -1 = unset */
+	char	 archive_ext[8];	/* "zip" */
+	int	 package_width;		/* digits of N in names, default 1 */
+	/* every key = value, in file order (all keys, parsed or not) */
+	size_t	 nkv;
+	char	**keys;
+	char	**vals;
+	unsigned long *lines;
+	char	*path;
+};
+
+/* Parse path into c (which is initialised first).  Missing file is EIO. */
+int	 oms_conf_load(struct oms_conf *, const char *path, struct oms_err *);
+/* Parse from an open stream (tests). */
+int	 oms_conf_read(struct oms_conf *, FILE *, const char *name,
+	    struct oms_err *);
+void	 oms_conf_release(struct oms_conf *);
+/* A raw value for key, or NULL. */
+const char *oms_conf_get(const struct oms_conf *, const char *key);
+
+
+/* ----------------------------------------------------------------- fs */
+
+/*
+ * Atomic files: written under a temporary name in the target's directory
+ * (mode 0600), then fsynced, renamed and the directory fsynced.
+ */
+struct oms_afile {
+	char	*path;		/* final name */
+	char	*tmp;		/* temporary name, NULL after commit/abort */
+	FILE	*fp;		/* write here */
+};
+
+int	 oms_afile_open(struct oms_afile *, const char *path, struct oms_err *);
+int	 oms_afile_commit(struct oms_afile *, struct oms_err *);
+void	 oms_afile_abort(struct oms_afile *);	/* removes the temp file */
+int	 oms_fsync_dir(const char *dir, struct oms_err *);
+/* mkdir -p with mode 0700 for the directories it creates. */
+int	 oms_mkdirs(const char *dir, struct oms_err *);
+/* "a" + "/" + "b", malloc'd (free()), or NULL on ENOMEM. */
+char	*oms_path_join(const char *, const char *);
+
+/* ----------------------------------------------------------- workspace */
+
+struct oms_ws {
+	char		*dir;		/* as given, never NULL after open */
+	struct oms_conf	 conf;
+	int		 lockfd;	/* -1 when not locked */
+};
+
+/* Load DIR/oms.conf.  Does not lock. */
+int	 oms_ws_open(struct oms_ws *, const char *dir, struct oms_err *);
+/*
+ * Take the workspace lock (DIR/.oms.lock, flock) without waiting; another
+ * holder gives OMS_ELOCKED naming its pid.  Released by oms_ws_close.
+ */
+int	 oms_ws_lock(struct oms_ws *, struct oms_err *);
+void	 oms_ws_close(struct oms_ws *);
+/* DIR/rel, malloc'd; NULL on ENOMEM. */
+char	*oms_ws_path(const struct oms_ws *, const char *rel);
+/*
+ * Find a reference or schema file: DIR/<sub>/<name> when it exists, else
+ * <fallback>/<name>.  Returns a malloc'd path or NULL on ENOMEM.
+ */
+char	*oms_ws_find(const struct oms_ws *, const char *sub, const char *name,
+	    const char *fallback);
+
+/* -------------------------------------------------------------- ledger */
+
+/*
+ * ledger.tsv (oms-ledger(5)): one header line, then one event a line with
+ * the columns below.  Events are appended in blocks; the last line of every
+ * block is a "commit" event, and only committed blocks count.  What follows
+ * the last commit (a block torn by a crash) is ignored when reading and cut
+ * off before the next append.
+ */
+enum oms_lcol {
+	OMS_L_TIME, OMS_L_EVENT, OMS_L_ACCOUNT, OMS_L_REGISTRY, OMS_L_PERIOD,
+	OMS_L_KIND, OMS_L_PAYER, OMS_L_PR_NOV, OMS_L_N_ZAP, OMS_L_IDCASE,
+	OMS_L_SUM, OMS_L_FILE, OMS_L_DATA, OMS_L_NCOL
+};
+
+enum oms_state {
+	OMS_ST_NEW, OMS_ST_INFLIGHT, OMS_ST_ACCEPTED, OMS_ST_PARTIAL,
+	OMS_ST_REJECTED, OMS_ST_QUEUED, OMS_ST_NSTATES
+};
+
+struct oms_acct {
+	const char	*id;
+	int		 state;		/* enum oms_state */
+	int		 reg;		/* last registry carrying it, or -1 */
+	int		 pr_nov;	/* of the last export */
+	unsigned	 nexports;
+};
+
+struct oms_reg {
+	const char	*name;		/* "HM760001T76_26101" */
+	const char	*archive;	/* workspace-relative path */
+	int		 period;
+	char		 kind[4];
+	char		 payer[8];	/* "" when the registry has several */
+	int		 test;
+	int		 package;
+	size_t		 naccounts;
+	int64_t		 sum;
+};
+
+struct oms_ledger;
+
+/* Read and fold path; a missing file is an empty ledger. */
+struct oms_ledger *oms_ledger_open(const char *path, struct oms_err *);
+void	 oms_ledger_free(struct oms_ledger *);
+/* Bytes after the last commit, ignored (a crash left them). */
+size_t	 oms_ledger_torn(const struct oms_ledger *);
+const struct oms_acct *oms_ledger_acct(const struct oms_ledger *,
+	    const char *id);			/* NULL = never seen */
+size_t	 oms_ledger_nreg(const struct oms_ledger *);
+const struct oms_reg *oms_ledger_reg(const struct oms_ledger *, size_t);
+int	 oms_ledger_find_reg(const struct oms_ledger *, const char *name);
+int	 oms_ledger_next_package(const struct oms_ledger *, int period);
+/* Calls fn for every account known to the ledger; stops on non-zero. */
+int	 oms_ledger_foreach(const struct oms_ledger *,
+	    int (*fn)(void *, const struct oms_acct *), void *);
+const char *oms_state_name(int);
+int	 oms_state_parse(const char *);		/* -1 if unknown */
+
+/* Append one event line (f[OMS_L_NCOL], NULL = empty) to a block. */
+int	 oms_ledger_line(struct oms_buf *, const char *const *f,
+	    struct oms_err *);
+/*
+ * Append block (lines from oms_ledger_line) plus a commit line naming op,
+ * write it whole, fsync, and fold it into l.  Needs the workspace lock.
+ */
+int	 oms_ledger_append(struct oms_ledger *, struct oms_buf *block,
+	    const char *op, const char *time, struct oms_err *);
+/* Current time as the ledger writes it: "2026-11-24T10:54:42Z". */
+char	*oms_ledger_now(char *buf, size_t);
+
+/* -------------------------------------------------------------- source */
+
+/*
+ * The MIS's files in DIR/source: XML or ZIP, any names.  A document's kind
+ * comes from its content: the root element (ZL_LIST holds cases, PERS_LIST
+ * persons), ZGLV/FILENAME (type letters) and ZGLV/FILENAME1 (the pairing).
+ */
+
+/* Diagnostics for one input that do not stop the work. */
+struct oms_diag {
+	void	(*fn)(void *arg, int warning, const struct oms_err *);
+	void	 *arg;
+	size_t	  nerrors;	/* counted by the lib */
+	size_t	  nwarnings;
+};
+
+enum oms_doctype { OMS_DOC_CASES = 1, OMS_DOC_PERSONS };
+
+struct oms_srcdoc {
+	char	*path;		/* the file opened */
+	char	*entry;		/* archive entry name, or NULL */
+	char	*name;		/* for messages: "source/x.zip:HM1.XML" */
+	int	 type;		/* enum oms_doctype */
+	char	 filename[64];	/* ZGLV/FILENAME */
+	char	 filename1[64];	/* ZGLV/FILENAME1 (persons) */
+	char	 version[8];	/* ZGLV/VERSION */
+	char	 kind[4];	/* H, C, T, DP ... (cases) */
+	char	 disp[8];	/* SCHET/DISP */
+	long	 data;		/* ZGLV/DATA as days, or -1 */
+	time_t	 mtime;
+	int	 pair;		/* the persons document, or -1 */
+	size_t	 ncases;	/* cases it holds (winning or not) */
+};
+
+struct oms_case {
+	const char	*account;
+	const char	*id_pac;
+	const char	*payer;
+	char		 kind[4];
+	int64_t		 sum;		/* Z_SL/SUMV */
+	long		 date_begin;	/* Z_SL/DATE_Z_1 */
+	long		 date_end;	/* Z_SL/DATE_Z_2 */
+	int		 doc;
+	unsigned long	 line;
+	unsigned long	 seq;		/* 0-based position in its document */
+	int		 dup;		/* twice in one document: refused */
+};
+
+struct oms_src;
+
+/* Scan DIR/source; problems with single files go to diag. */
+struct oms_src	*oms_src_scan(const struct oms_ws *, struct oms_diag *,
+		    struct oms_err *);
+void		 oms_src_free(struct oms_src *);
+size_t		 oms_src_ndocs(const struct oms_src *);
+const struct oms_srcdoc *oms_src_doc(const struct oms_src *, size_t);
+/* The newest version of every account, in document and file order. */
+size_t		 oms_src_ncases(const struct oms_src *);
+const struct oms_case *oms_src_case(const struct oms_src *, size_t);
+const struct oms_case *oms_src_find(const struct oms_src *, const char *);
+
+/* --------------------------------------------------------------- rules */
+
+/*
+ * Field rules as data (ref/rules.tsv, oms-rules(5)).  Each rule names a
+ * scope (ZAP or PERS), the kinds and versions it applies to, a context path
+ * in the record, a check, its target and argument, an optional condition
+ * and a message.  The checks are implemented here; the table says where.
+ */
+struct oms_rules;
+
+/*
+ * Load the rule table; reference tables named by rules (ref/ksg.tsv ...)
+ * are found with find(arg, name), which returns a malloc'd path.
+ */
+struct oms_rules *oms_rules_load(const char *path,
+		    char *(*find)(void *, const char *), void *arg,
+		    struct oms_err *);
+void		 oms_rules_free(struct oms_rules *);
+size_t		 oms_rules_count(const struct oms_rules *);
+
+/* -------------------------------------------------------------- export */
+
+struct oms_export_opts {
+	int		 period;
+	int		 test;		/* a test registry */
+	int		 check_only;	/* -n: check, write nothing */
+	int		 skip_invalid;	/* leave bad accounts out */
+	long		 date;		/* DSCHET and ZGLV/DATA (days) */
+	const char	*xsddir;	/* where schemas are, after DIR/xsd */
+	const char	*refdir;	/* where ref tables are, after DIR/ref */
+};
+
+struct oms_export_reg {
+	char		 name[64];	/* FILENAME of the main file */
+	char		 archive[320];	/* workspace-relative */
+	char		 kind[4];
+	char		 payer[8];	/* "" when several */
+	char		 version[8];
+	int		 package;
+	size_t		 naccounts;
+	int64_t		 sum;
+};
+
+struct oms_export_res {
+	struct oms_export_reg *reg;
+	size_t		 nreg;
+	size_t		 nbad;		/* accounts refused */
+	char		**bad;		/* their ids (skip_invalid) */
+};
+
+/*
+ * Build the registries of the accounts given, check every account (schema,
+ * rules, the persons file), and unless check_only write the archives to
+ * DIR/outbox atomically and record them in the ledger.  Problems with
+ * accounts go to diag as "file:line" + "account ID: RULE: message".
+ * Returns 0 when written (or checked clean), 1 when accounts were refused
+ * (nothing written unless skip_invalid), -1 on error.  Needs the lock.
+ */
+int	 oms_export(struct oms_ws *, struct oms_ledger *, const struct oms_src *,
+	    const char *const *accounts, size_t n,
+	    const struct oms_export_opts *, struct oms_diag *,
+	    struct oms_export_res *, struct oms_err *);
+void	 oms_export_res_release(struct oms_export_res *);
+/*
+ * After a crash: remove temporary files from DIR/outbox and archives the
+ * ledger does not record (their accounts were never committed).  Each
+ * removal is reported to diag as a warning.  Needs the lock.
+ */
+int	 oms_ws_recover(struct oms_ws *, const struct oms_ledger *,
+	    struct oms_diag *, struct oms_err *);
+/* The format version of kind for a period (oms.conf version.KIND wins). */
+const char *oms_version_for(const struct oms_conf *, const char *kind,
+	    int period);
+
+#endif /* OMS_H */

@@ -1,0 +1,122 @@
+/*
+ * oms_int.h -- lib-private helpers shared between the files of lib/
+ */
+#ifndef OMS_INT_H
+#define OMS_INT_H
+
+#include <libxml/tree.h>
+#include <libxml/xmlreader.h>
+
+#include "oms.h"
+
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *omsi_xml_error;
+#else
+typedef xmlError *omsi_xml_error;
+#endif
+
+/* ---- arena: many small strings that live as long as their owner */
+struct omsi_arena {
+	struct omsi_chunk	*head;
+};
+void	 omsi_arena_init(struct omsi_arena *);
+void	 omsi_arena_release(struct omsi_arena *);
+char	*omsi_arena_strdup(struct omsi_arena *, const char *);
+char	*omsi_arena_strndup(struct omsi_arena *, const char *, size_t);
+
+/* ---- string hash: key -> size_t value; keys are borrowed */
+struct omsi_hash {
+	const char	**keys;
+	size_t		 *vals;
+	size_t		  cap;		/* power of two */
+	size_t		  n;
+};
+void	 omsi_hash_init(struct omsi_hash *);
+void	 omsi_hash_release(struct omsi_hash *);
+/* 1 found (*val set), 0 not */
+int	 omsi_hash_get(const struct omsi_hash *, const char *, size_t *val);
+/* insert or replace; -1 on ENOMEM */
+int	 omsi_hash_put(struct omsi_hash *, const char *, size_t val);
+uint64_t omsi_hash_str(const char *);
+
+/* ---- XML input: one document from a file or an archive entry */
+struct omsi_xin;
+
+/*
+ * Open path (an XML file) or, when entry is not NULL, an archive already
+ * positioned on that entry (struct archive *).  The encoding is sniffed
+ * from the BOM, the declaration and the bytes; a declaration that the bytes
+ * contradict is overridden, or refused when the bytes are neither UTF-8 nor
+ * windows-1251.  name is used in messages.
+ */
+struct omsi_xin	*omsi_xin_file(const char *path, const char *name,
+		    struct oms_err *);
+struct omsi_xin	*omsi_xin_archive(void *archive, const char *name,
+		    struct oms_err *);
+xmlTextReaderPtr omsi_xin_reader(struct omsi_xin *);
+const char	*omsi_xin_encoding(const struct omsi_xin *);
+/*
+ * Advance to the next element node at any depth; 1 = at an element, 0 =
+ * end, -1 = error (err filled with file:line).
+ */
+int		 omsi_xin_next_element(struct omsi_xin *, struct oms_err *);
+/* Expand the current element; NULL on error.  Valid until the next move. */
+xmlNodePtr	 omsi_xin_expand(struct omsi_xin *, struct oms_err *);
+/* Skip the current element's subtree. */
+int		 omsi_xin_skip(struct omsi_xin *, struct oms_err *);
+/* The error that stopped the reader, if any (file:line: message). */
+int		 omsi_xin_failed(struct omsi_xin *, struct oms_err *);
+void		 omsi_xin_free(struct omsi_xin *);
+const char	*omsi_xin_name(const struct omsi_xin *);
+
+/* ---- DOM helpers over an expanded subtree */
+xmlNodePtr	 omsi_child(xmlNodePtr, const char *name);
+xmlNodePtr	 omsi_next_sibling(xmlNodePtr, const char *name);
+/* first element along "A/B/C" from node, or NULL */
+xmlNodePtr	 omsi_path(xmlNodePtr, const char *path);
+/* text content of an element without children elements; "" if none */
+const char	*omsi_text(xmlNodePtr);
+/* omsi_text(omsi_path(node, path)), or NULL when there is no such node */
+const char	*omsi_path_text(xmlNodePtr, const char *path);
+unsigned long	 omsi_line(xmlNodePtr);
+
+/* xmlReader options: no network, no entities, no DTD loading. */
+#define OMSI_XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOBLANKS | \
+			XML_PARSE_COMPACT | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
+
+/* Sniff an encoding from the first bytes; see omsi_xin_file. */
+int	 omsi_sniff_encoding(const unsigned char *, size_t, int at_eof,
+	    char *out, size_t outlen, const char *name, struct oms_err *);
+
+/* ---- diagnostics and source documents */
+void	 omsi_diag(struct oms_diag *, int warning, const struct oms_err *);
+void	 omsi_diagf(struct oms_diag *, int warning, const char *file,
+	    unsigned long line, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 5, 6)));
+struct archive;
+/* Open a source document for reading; close with omsi_src_close. */
+int	 omsi_src_open(const struct oms_srcdoc *, struct archive **,
+	    struct omsi_xin **, struct oms_err *);
+void	 omsi_src_close(struct archive *, struct omsi_xin *);
+
+#endif /* OMS_INT_H */
+
+/* ---- rules (rules.c) */
+struct omsi_rulectx {
+	const char	*kind;		/* of the registry */
+	const char	*version;	/* of the registry */
+	long		 period_first, period_last;
+	/* called for every failed check; line is of the offending node */
+	void		(*report)(void *arg, const char *id, int warning,
+			    unsigned long line, const char *msg);
+	void		*arg;
+};
+enum { OMSI_SCOPE_ZAP = 1, OMSI_SCOPE_PERS };
+/* Check one record (an expanded ZAP or PERS); returns errors found. */
+int	 omsi_rules_check(struct oms_rules *, int scope, xmlNodePtr rec,
+	    const struct omsi_rulectx *, struct oms_err *);
+/* Forget the registry-wide uniqueness sets (a new registry begins). */
+void	 omsi_rules_reset(struct oms_rules *);
+/* The severity of rule id (1 warning, 0 error), 0 if unknown. */
+int	 omsi_rules_warning(const struct oms_rules *, const char *id);
+const char *omsi_rules_message(const struct oms_rules *, const char *id);

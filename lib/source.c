@@ -1,0 +1,685 @@
+/*
+ * source.c -- scan the MIS's files in source/ into an index of cases
+ */
+#include <sys/stat.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oms_int.h"
+
+#define MAX_ENTRIES	10000
+
+struct oms_src {
+	struct oms_srcdoc *docs;
+	size_t		   ndocs, docs_cap;
+	struct oms_case	  *cases;	/* every case seen */
+	size_t		   ncases, cases_cap;
+	size_t		  *win;		/* indices of winning cases, sorted */
+	size_t		   nwin;
+	struct omsi_hash   idx;		/* account -> index into cases */
+	struct omsi_arena  arena;
+	const struct oms_conf *conf;
+};
+
+void
+omsi_diag(struct oms_diag *d, int warning, const struct oms_err *e)
+{
+	if (d == NULL)
+		return;
+	if (warning)
+		d->nwarnings++;
+	else
+		d->nerrors++;
+	if (d->fn != NULL)
+		d->fn(d->arg, warning, e);
+}
+
+void
+omsi_diagf(struct oms_diag *d, int warning, const char *file,
+    unsigned long line, const char *fmt, ...)
+{
+	struct oms_err e;
+	va_list ap;
+
+	memset(&e, 0, sizeof(e));
+	oms_err_set(&e, OMS_EDATA, file, line, "%s", "");
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	omsi_diag(d, warning, &e);
+}
+
+/* ------------------------------------------------------ opening a doc */
+
+static int
+is_zip(const char *path)
+{
+	unsigned char m[4];
+	FILE *fp;
+	size_t n;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return (0);
+	n = fread(m, 1, 4, fp);
+	fclose(fp);
+	return (n == 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4);
+}
+
+static struct archive *
+zip_open(const char *path, const char *name, struct oms_err *err)
+{
+	struct archive *ar;
+
+	if ((ar = archive_read_new()) == NULL) {
+		oms_err_set(err, OMS_ENOMEM, name, 0, "out of memory");
+		return (NULL);
+	}
+	archive_read_support_format_zip(ar);
+	if (archive_read_open_filename(ar, path, 65536) != ARCHIVE_OK) {
+		oms_err_set(err, OMS_EDATA, name, 0, "not a readable ZIP: %s",
+		    archive_error_string(ar));
+		archive_read_free(ar);
+		return (NULL);
+	}
+	return (ar);
+}
+
+int
+omsi_src_open(const struct oms_srcdoc *d, struct archive **arp,
+    struct omsi_xin **xp, struct oms_err *err)
+{
+	struct archive *ar;
+	struct archive_entry *ae;
+	int r;
+
+	*arp = NULL;
+	*xp = NULL;
+	if (d->entry == NULL) {
+		*xp = omsi_xin_file(d->path, d->name, err);
+		return (*xp == NULL ? -1 : 0);
+	}
+	if ((ar = zip_open(d->path, d->name, err)) == NULL)
+		return (-1);
+	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK)
+		if (strcmp(archive_entry_pathname(ae), d->entry) == 0) {
+			*arp = ar;
+			if ((*xp = omsi_xin_archive(ar, d->name, err)) == NULL)
+				goto fail;
+			return (0);
+		}
+	oms_err_set(err, OMS_EDATA, d->name, 0, r == ARCHIVE_EOF ?
+	    "entry is gone from the archive (changed while we ran?)" :
+	    "%s", archive_error_string(ar));
+fail:
+	archive_read_free(ar);
+	*arp = NULL;
+	return (-1);
+}
+
+void
+omsi_src_close(struct archive *ar, struct omsi_xin *x)
+{
+	omsi_xin_free(x);
+	if (ar != NULL)
+		archive_read_free(ar);
+}
+
+/* ------------------------------------------------------------ scanning */
+
+static int
+kind_of(const char *name, char *kind)
+{
+	size_t n;
+
+	if (name[0] == 'H' || name[0] == 'C' || name[0] == 'T')
+		n = 1;
+	else if (name[0] == 'D' && name[1] >= 'A' && name[1] <= 'Z')
+		n = 2;
+	else
+		return (-1);
+	if (name[n] != 'M' && name[n] != 'S' && name[n] != 'T')
+		return (-1);
+	memcpy(kind, name, n);
+	kind[n] = '\0';
+	return (0);
+}
+
+static const char *
+payer_of(struct oms_src *s, const char *smo, char *buf)
+{
+	const struct oms_conf *c = s->conf;
+	size_t i;
+
+	if (smo != NULL && strlen(smo) == 5) {
+		if (c->payers != NULL) {
+			for (i = 0; c->payers[i] != NULL; i++)
+				if (strcmp(c->payers[i], smo) == 0)
+					return (smo);
+		} else if (strncmp(smo, c->tfoms, 2) == 0 &&
+		    strcmp(smo + 2, "000") != 0)
+			return (smo);
+	}
+	snprintf(buf, 8, "%s000", c->tfoms);
+	return (buf);
+}
+
+/* newer document wins: ZGLV/DATA, then mtime, then name */
+static int
+doc_newer(const struct oms_srcdoc *a, const struct oms_srcdoc *b)
+{
+	if (a->data != b->data)
+		return (a->data > b->data);
+	if (a->mtime != b->mtime)
+		return (a->mtime > b->mtime);
+	return (strcmp(a->name, b->name) > 0);
+}
+
+static int
+add_case(struct oms_src *s, int doc, xmlNodePtr zap, unsigned long seq,
+    struct oms_diag *diag, struct oms_err *err)
+{
+	struct oms_srcdoc *d = &s->docs[doc];
+	const char *acc, *idpac, *sum, *d1, *d2;
+	struct oms_case *c;
+	unsigned long line = omsi_line(zap);
+	char pbuf[8];
+
+	acc = omsi_path_text(zap, s->conf->account_key);
+	idpac = omsi_path_text(zap, "PACIENT/ID_PAC");
+	sum = omsi_path_text(zap, "Z_SL/SUMV");
+	d1 = omsi_path_text(zap, "Z_SL/DATE_Z_1");
+	d2 = omsi_path_text(zap, "Z_SL/DATE_Z_2");
+	if (acc == NULL || *acc == '\0') {
+		omsi_diagf(diag, 0, d->name, line, "record without %s, the "
+		    "account key (see account_key in oms.conf(5)); skipped",
+		    s->conf->account_key);
+		return (0);
+	}
+	if (s->ncases == s->cases_cap) {
+		size_t cap = s->cases_cap ? s->cases_cap * 2 : 4096;
+
+		c = reallocarray(s->cases, cap, sizeof(*c));
+		if (c == NULL)
+			goto nomem;
+		s->cases = c;
+		s->cases_cap = cap;
+	}
+	c = &s->cases[s->ncases];
+	memset(c, 0, sizeof(*c));
+	c->doc = doc;
+	c->line = line;
+	c->seq = seq;
+	snprintf(c->kind, sizeof(c->kind), "%s", d->kind);
+	if ((c->account = omsi_arena_strdup(&s->arena, acc)) == NULL ||
+	    (c->id_pac = omsi_arena_strdup(&s->arena,
+	    idpac ? idpac : "")) == NULL ||
+	    (c->payer = omsi_arena_strdup(&s->arena, payer_of(s,
+	    omsi_path_text(zap, "PACIENT/SMO"), pbuf))) == NULL)
+		goto nomem;
+	if (sum == NULL || oms_money_parse(sum, &c->sum) == -1 ||
+	    d1 == NULL || oms_date_parse(d1, &c->date_begin) == -1 ||
+	    d2 == NULL || oms_date_parse(d2, &c->date_end) == -1) {
+		omsi_diagf(diag, 0, d->name, line, "account %s: Z_SL/SUMV, "
+		    "DATE_Z_1 or DATE_Z_2 missing or malformed; skipped", acc);
+		return (0);
+	}
+	s->ncases++;
+	return (0);
+nomem:
+	return (oms_err_set(err, OMS_ENOMEM, d->name, 0, "out of memory"));
+}
+
+/* Index the cases of a document read whole: [first, s->ncases). */
+static int
+commit_cases(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
+    struct oms_err *err)
+{
+	struct oms_srcdoc *d = &s->docs[doc];
+	struct oms_case *c, *old;
+	size_t i, prev;
+
+	for (i = first; i < s->ncases; i++) {
+		c = &s->cases[i];
+		d->ncases++;
+		if (omsi_hash_get(&s->idx, c->account, &prev)) {
+			old = &s->cases[prev];
+			if (old->doc == doc) {
+				old->dup = 1;
+				omsi_diagf(diag, 0, d->name, c->line, "account "
+				    "%s appears twice in this file (first on "
+				    "line %lu); it will not be exported until "
+				    "the MIS fixes it", c->account, old->line);
+				continue;
+			}
+			if (!doc_newer(d, &s->docs[old->doc]))
+				continue;
+		}
+		if (omsi_hash_put(&s->idx, c->account, i) == -1)
+			return (oms_err_set(err, OMS_ENOMEM, d->name, 0,
+			    "out of memory"));
+	}
+	return (0);
+}
+
+static int
+copy_field(char *dst, size_t len, xmlNodePtr n, const char *path)
+{
+	const char *v = omsi_path_text(n, path);
+
+	snprintf(dst, len, "%s", v ? v : "");
+	return (v != NULL);
+}
+
+/*
+ * Read one document: its header, then (for cases) every ZAP.  A problem
+ * with the document is reported to diag and the document is dropped.
+ */
+static int
+scan_doc(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
+    struct oms_err *err)
+{
+	struct oms_srcdoc *d = &s->docs[di];
+	xmlTextReaderPtr r = omsi_xin_reader(x);
+	xmlNodePtr n;
+	const char *name;
+	struct oms_err e;
+	unsigned long seq = 0;
+	int rc, depth;
+	size_t first = s->ncases;
+	char date[16];
+
+	memset(&e, 0, sizeof(e));
+	if ((rc = omsi_xin_next_element(x, &e)) != 1)
+		goto bad;
+	name = (const char *)xmlTextReaderConstLocalName(r);
+	if (strcmp(name, "ZL_LIST") == 0)
+		d->type = OMS_DOC_CASES;
+	else if (strcmp(name, "PERS_LIST") == 0)
+		d->type = OMS_DOC_PERSONS;
+	else {
+		omsi_diagf(diag, 1, d->name, 0, "root element <%s> is not "
+		    "ZL_LIST or PERS_LIST; not a source file, ignored", name);
+		return (1);
+	}
+	while ((rc = omsi_xin_next_element(x, &e)) == 1) {
+		depth = xmlTextReaderDepth(r);
+		name = (const char *)xmlTextReaderConstLocalName(r);
+		if (depth != 1)
+			continue;
+		if (strcmp(name, "ZGLV") == 0) {
+			if ((n = omsi_xin_expand(x, &e)) == NULL)
+				goto bad;
+			copy_field(d->filename, sizeof(d->filename), n,
+			    "FILENAME");
+			copy_field(d->filename1, sizeof(d->filename1), n,
+			    "FILENAME1");
+			copy_field(d->version, sizeof(d->version), n,
+			    "VERSION");
+			copy_field(date, sizeof(date), n, "DATA");
+			if (oms_date_parse(date, &d->data) == -1)
+				d->data = -1;
+			if (d->type == OMS_DOC_PERSONS)
+				break;	/* the rest is read by oms-export */
+			if (kind_of(d->filename, d->kind) == -1) {
+				omsi_diagf(diag, 0, d->name, omsi_line(n),
+				    "ZGLV/FILENAME \"%s\" does not name a "
+				    "registry kind (H, C, T, D*); file "
+				    "skipped", d->filename);
+				goto drop;
+			}
+			if ((rc = omsi_xin_skip(x, &e)) == -1)
+				goto bad;
+		} else if (strcmp(name, "SCHET") == 0) {
+			if ((n = omsi_xin_expand(x, &e)) == NULL)
+				goto bad;
+			copy_field(d->disp, sizeof(d->disp), n, "DISP");
+			if (omsi_xin_skip(x, &e) == -1)
+				goto bad;
+		} else if (strcmp(name, "ZAP") == 0) {
+			if (d->kind[0] == '\0') {
+				omsi_diagf(diag, 0, d->name,
+				    (unsigned long)
+				    xmlTextReaderGetParserLineNumber(r),
+				    "ZAP before ZGLV; file skipped");
+				goto drop;
+			}
+			if ((n = omsi_xin_expand(x, &e)) == NULL)
+				goto bad;
+			if (add_case(s, di, n, seq++, diag, err) == -1)
+				return (-1);
+			if (omsi_xin_skip(x, &e) == -1)
+				goto bad;
+		}
+	}
+	if (rc == -1)
+		goto bad;
+	if (d->filename[0] == '\0') {
+		omsi_diagf(diag, 0, d->name, 0, "no ZGLV/FILENAME; file "
+		    "skipped");
+		goto drop;
+	}
+	return (commit_cases(s, di, first, diag, err));
+bad:
+	if (e.code == OMS_ENOMEM || e.code == OMS_EIO) {
+		*err = e;
+		return (-1);
+	}
+	omsi_diag(diag, 0, &e);
+drop:
+	/* forget the cases read from a broken document */
+	s->ncases = first;
+	d->ncases = 0;
+	return (1);
+}
+
+static struct oms_srcdoc *
+new_doc(struct oms_src *s, const char *path, const char *entry,
+    const char *name, time_t mtime)
+{
+	struct oms_srcdoc *d;
+
+	if (s->ndocs == s->docs_cap) {
+		size_t cap = s->docs_cap ? s->docs_cap * 2 : 16;
+
+		d = reallocarray(s->docs, cap, sizeof(*d));
+		if (d == NULL)
+			return (NULL);
+		s->docs = d;
+		s->docs_cap = cap;
+	}
+	d = &s->docs[s->ndocs];
+	memset(d, 0, sizeof(*d));
+	d->pair = -1;
+	d->data = -1;
+	d->mtime = mtime;
+	if ((d->path = strdup(path)) == NULL ||
+	    (entry != NULL && (d->entry = strdup(entry)) == NULL) ||
+	    (d->name = strdup(name)) == NULL) {
+		free(d->path);
+		free(d->entry);
+		return (NULL);
+	}
+	s->ndocs++;
+	return (d);
+}
+
+static void
+drop_last_doc(struct oms_src *s)
+{
+	struct oms_srcdoc *d = &s->docs[--s->ndocs];
+
+	free(d->path);
+	free(d->entry);
+	free(d->name);
+}
+
+static int
+scan_one(struct oms_src *s, const char *path, const char *entry,
+    const char *name, time_t mtime, struct archive *ar, struct oms_diag *diag,
+    struct oms_err *err)
+{
+	struct omsi_xin *x;
+	struct oms_err e;
+	int r;
+
+	memset(&e, 0, sizeof(e));
+	if (new_doc(s, path, entry, name, mtime) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, name, 0,
+		    "out of memory"));
+	x = ar != NULL ? omsi_xin_archive(ar, name, &e) :
+	    omsi_xin_file(path, name, &e);
+	if (x == NULL) {
+		drop_last_doc(s);
+		if (e.code == OMS_ENOMEM) {
+			*err = e;
+			return (-1);
+		}
+		omsi_diag(diag, 0, &e);
+		return (0);
+	}
+	r = scan_doc(s, (int)s->ndocs - 1, x, diag, err);
+	omsi_xin_free(x);
+	if (r == 1)
+		drop_last_doc(s);
+	return (r == -1 ? -1 : 0);
+}
+
+static int
+scan_zip(struct oms_src *s, const char *path, const char *rel,
+    time_t mtime, struct oms_diag *diag, struct oms_err *err)
+{
+	struct archive *ar;
+	struct archive_entry *ae;
+	struct oms_err e;
+	const char *en, *base;
+	char name[1024];
+	int r, n = 0;
+
+	memset(&e, 0, sizeof(e));
+	if ((ar = zip_open(path, rel, &e)) == NULL) {
+		omsi_diag(diag, 0, &e);
+		return (0);
+	}
+	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
+		if (++n > MAX_ENTRIES) {
+			omsi_diagf(diag, 0, rel, 0, "more than %d entries; "
+			    "the rest is ignored", MAX_ENTRIES);
+			break;
+		}
+		if (archive_entry_filetype(ae) != AE_IFREG)
+			continue;
+		en = archive_entry_pathname(ae);
+		base = strrchr(en, '/') ? strrchr(en, '/') + 1 : en;
+		if (*base == '.' || *base == '\0')
+			continue;
+		if ((size_t)snprintf(name, sizeof(name), "%s:%s", rel, en) >=
+		    sizeof(name)) {
+			omsi_diagf(diag, 0, rel, 0, "entry name too long; "
+			    "skipped");
+			continue;
+		}
+		if (scan_one(s, path, en, name, mtime, ar, diag, err) == -1) {
+			archive_read_free(ar);
+			return (-1);
+		}
+	}
+	if (r != ARCHIVE_OK && r != ARCHIVE_EOF)
+		omsi_diagf(diag, 0, rel, 0, "damaged ZIP: %s",
+		    archive_error_string(ar));
+	archive_read_free(ar);
+	return (0);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* cases are stored in document and file order, so by index */
+static int
+cmp_idx(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Pair every cases document with its persons document. */
+static void
+pair_docs(struct oms_src *s, struct oms_diag *diag)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->ndocs; i++) {
+		struct oms_srcdoc *d = &s->docs[i];
+
+		if (d->type != OMS_DOC_CASES)
+			continue;
+		for (j = 0; j < s->ndocs; j++) {
+			struct oms_srcdoc *p = &s->docs[j];
+
+			if (p->type != OMS_DOC_PERSONS ||
+			    strcmp(p->filename1, d->filename) != 0)
+				continue;
+			if (d->pair == -1 || doc_newer(p, &s->docs[d->pair]))
+				d->pair = (int)j;
+		}
+		if (d->pair == -1 && d->ncases > 0)
+			omsi_diagf(diag, 1, d->name, 0, "no PERS_LIST file "
+			    "with FILENAME1 %s in source/; its accounts "
+			    "cannot be exported", d->filename);
+	}
+}
+
+struct oms_src *
+oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
+    struct oms_err *err)
+{
+	struct oms_src *s;
+	char *dir = NULL, *path = NULL, **names = NULL, rel[1024];
+	size_t nnames = 0, cap = 0, i, j;
+	struct dirent *de;
+	struct stat st;
+	DIR *dp = NULL;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+		return (NULL);
+	}
+	s->conf = &ws->conf;
+	omsi_hash_init(&s->idx);
+	omsi_arena_init(&s->arena);
+	if ((dir = oms_ws_path(ws, "source")) == NULL)
+		goto nomem;
+	if ((dp = opendir(dir)) == NULL) {
+		if (errno == ENOENT) {
+			free(dir);
+			return (s);	/* nothing exported yet */
+		}
+		oms_err_sys(err, errno, dir, "open directory");
+		goto fail;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (nnames == cap) {
+			char **n = reallocarray(names, cap ? cap * 2 : 64,
+			    sizeof(*n));
+			if (n == NULL)
+				goto nomem;
+			names = n;
+			cap = cap ? cap * 2 : 64;
+		}
+		if ((names[nnames] = strdup(de->d_name)) == NULL)
+			goto nomem;
+		nnames++;
+	}
+	closedir(dp);
+	dp = NULL;
+	qsort(names, nnames, sizeof(*names), cmp_str);
+	for (i = 0; i < nnames; i++) {
+		free(path);
+		if ((path = oms_path_join(dir, names[i])) == NULL)
+			goto nomem;
+		snprintf(rel, sizeof(rel), "source/%s", names[i]);
+		if (stat(path, &st) == -1) {
+			oms_err_sys(err, errno, rel, "stat");
+			goto fail;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		if (is_zip(path)) {
+			if (scan_zip(s, path, rel, st.st_mtime, diag, err) == -1)
+				goto fail;
+		} else if (scan_one(s, path, NULL, rel, st.st_mtime, NULL, diag,
+		    err) == -1)
+			goto fail;
+	}
+	pair_docs(s, diag);
+	/* the winners, in document order */
+	if (s->idx.n > 0 &&
+	    (s->win = calloc(s->idx.n, sizeof(*s->win))) == NULL)
+		goto nomem;
+	for (i = 0, j = 0; i < s->idx.cap; i++)
+		if (s->idx.keys[i] != NULL)
+			s->win[j++] = s->idx.vals[i];
+	s->nwin = j;
+	qsort(s->win, s->nwin, sizeof(*s->win), cmp_idx);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	free(path);
+	free(dir);
+	return (s);
+nomem:
+	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+fail:
+	if (dp != NULL)
+		closedir(dp);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	free(path);
+	free(dir);
+	oms_src_free(s);
+	return (NULL);
+}
+
+void
+oms_src_free(struct oms_src *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->ndocs; i++) {
+		free(s->docs[i].path);
+		free(s->docs[i].entry);
+		free(s->docs[i].name);
+	}
+	free(s->docs);
+	free(s->cases);
+	free(s->win);
+	omsi_hash_release(&s->idx);
+	omsi_arena_release(&s->arena);
+	free(s);
+}
+
+size_t
+oms_src_ndocs(const struct oms_src *s)
+{
+	return (s->ndocs);
+}
+
+const struct oms_srcdoc *
+oms_src_doc(const struct oms_src *s, size_t i)
+{
+	return (i < s->ndocs ? &s->docs[i] : NULL);
+}
+
+size_t
+oms_src_ncases(const struct oms_src *s)
+{
+	return (s->nwin);
+}
+
+const struct oms_case *
+oms_src_case(const struct oms_src *s, size_t i)
+{
+	return (i < s->nwin ? &s->cases[s->win[i]] : NULL);
+}
+
+const struct oms_case *
+oms_src_find(const struct oms_src *s, const char *account)
+{
+	size_t i;
+
+	return (omsi_hash_get(&s->idx, account, &i) ? &s->cases[i] : NULL);
+}

@@ -1,0 +1,505 @@
+/*
+ * xml.c -- XML input: encoding sniffing, streaming readers over files and
+ * archive entries, and small helpers over expanded subtrees
+ */
+#include <archive.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libxml/xmlreader.h>
+
+#include "oms_int.h"
+
+#define SNIFF_SIZE	((size_t)64 << 10)
+
+struct omsi_xin {
+	char			*name;
+	int			 fd;		/* file input, or -1 */
+	struct archive		*ar;		/* archive input, or NULL */
+	unsigned char		*head;		/* sniffed bytes */
+	size_t			 headlen, headpos;
+	int			 eof;
+	char			 enc[32];
+	xmlTextReaderPtr	 reader;
+	struct oms_err		 xerr;		/* first parser error */
+	int			 failed;
+	int			 ioerr;
+	int			 onnode;	/* skip() left us on a node */
+};
+
+/* ------------------------------------------------------------ sniffing */
+
+/* 1 valid UTF-8 with multibyte sequences, 0 pure ASCII, -1 not UTF-8 */
+static int
+utf8_class(const unsigned char *s, size_t n, int at_eof)
+{
+	size_t i, k, need;
+	int multi = 0;
+
+	for (i = 0; i < n; ) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf)
+			need = 1;
+		else if (s[i] >= 0xe0 && s[i] <= 0xef)
+			need = 2;
+		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
+			need = 3;
+		else
+			return (-1);
+		if (!at_eof && i + need >= n)
+			return (multi);		/* cut by the buffer end */
+		for (k = 1; k <= need; k++)
+			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
+				return (-1);
+		multi = 1;
+		i += need + 1;
+	}
+	return (multi);
+}
+
+static int
+is_cp1251_name(const char *e)
+{
+	return (strcasecmp(e, "windows-1251") == 0 ||
+	    strcasecmp(e, "cp1251") == 0 || strcasecmp(e, "win-1251") == 0);
+}
+
+static int
+is_utf8_name(const char *e)
+{
+	return (strcasecmp(e, "utf-8") == 0 || strcasecmp(e, "utf8") == 0);
+}
+
+/* All high bytes are cp1251 letters or its usual punctuation. */
+static int
+plausible_cp1251(const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] >= 0x80 && s[i] < 0xc0 && s[i] != 0xa8 &&
+		    s[i] != 0xb8 && s[i] != 0xb9 && s[i] != 0x96 &&
+		    s[i] != 0x97 && s[i] != 0xab && s[i] != 0xbb &&
+		    s[i] != 0xa0)
+			return (0);
+	return (1);
+}
+
+int
+omsi_sniff_encoding(const unsigned char *s, size_t n, int at_eof, char *out,
+    size_t outlen, const char *name, struct oms_err *err)
+{
+	char decl[32] = "";
+	const unsigned char *p, *q, *end;
+	size_t off = 0;
+	int cls;
+
+	if (n >= 2 && ((s[0] == 0xff && s[1] == 0xfe) ||
+	    (s[0] == 0xfe && s[1] == 0xff)))
+		return (oms_err_set(err, OMS_EDATA, name, 1,
+		    "UTF-16 documents are not accepted; save the file as "
+		    "windows-1251 or UTF-8"));
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
+		off = 3;
+		if (utf8_class(s + 3, n - 3, at_eof) < 0)
+			return (oms_err_set(err, OMS_EDATA, name, 1,
+			    "the file starts with a UTF-8 byte order mark but "
+			    "is not UTF-8"));
+		snprintf(out, outlen, "UTF-8");
+		return (0);
+	}
+	/* the declaration, if any: <?xml ... encoding="X" ... ?> */
+	end = s + n;
+	if (n - off >= 5 && memcmp(s + off, "<?xml", 5) == 0) {
+		for (q = s + off; q < end && *q != '>'; q++)
+			;
+		for (p = s + off; p + 9 < q; p++)
+			if (memcmp(p, "encoding", 8) == 0) {
+				p += 8;
+				while (p < q && (*p == ' ' || *p == '=' ||
+				    *p == '\t'))
+					p++;
+				if (p < q && (*p == '"' || *p == '\'')) {
+					const unsigned char *b = ++p;
+
+					while (p < q && *p != b[-1])
+						p++;
+					if ((size_t)(p - b) < sizeof(decl)) {
+						memcpy(decl, b, (size_t)(p - b));
+						decl[p - b] = '\0';
+					}
+				}
+				break;
+			}
+	}
+	cls = utf8_class(s + off, n - off, at_eof);
+	if (cls == 0) {
+		/* ASCII so far: trust the declaration */
+		snprintf(out, outlen, "%s", decl[0] != '\0' ? decl : "UTF-8");
+		return (0);
+	}
+	if (cls == 1) {
+		if (decl[0] != '\0' && !is_utf8_name(decl) &&
+		    !is_cp1251_name(decl))
+			return (oms_err_set(err, OMS_EDATA, name, 1,
+			    "declares encoding \"%s\" but its bytes are "
+			    "UTF-8; fix the declaration", decl));
+		snprintf(out, outlen, "UTF-8");	/* the bytes win */
+		return (0);
+	}
+	/* not UTF-8 */
+	if (decl[0] != '\0' && !is_utf8_name(decl) && !is_cp1251_name(decl)) {
+		snprintf(out, outlen, "%s", decl);	/* koi8-r, cp866 ... */
+		return (0);
+	}
+	if (!plausible_cp1251(s + off, n - off))
+		return (oms_err_set(err, OMS_EDATA, name, 1,
+		    "its bytes are neither UTF-8 nor windows-1251 text%s%s%s; "
+		    "re-export it in windows-1251",
+		    decl[0] ? " (declared \"" : "", decl, decl[0] ? "\")" : ""));
+	snprintf(out, outlen, "windows-1251");
+	return (0);
+}
+
+/* ------------------------------------------------------------- readers */
+
+static void
+on_xml_error(void *arg, omsi_xml_error e)
+{
+	struct omsi_xin *x = arg;
+	char msg[400];
+	size_t n;
+
+	if (e == NULL || e->level < XML_ERR_ERROR || x->failed)
+		return;
+	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "error");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (n > 0 && (msg[0] >= 'A' && msg[0] <= 'Z') &&
+	    !(msg[1] >= 'A' && msg[1] <= 'Z'))
+		msg[0] = (char)(msg[0] - 'A' + 'a');
+	x->failed = 1;
+	oms_err_set(&x->xerr, e->domain == XML_FROM_SCHEMASV ? OMS_ESCHEMA :
+	    OMS_EDATA, x->name, (unsigned long)(e->line > 0 ? e->line : 0),
+	    "%s", msg);
+}
+
+static ssize_t
+raw_read(struct omsi_xin *x, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (x->ar != NULL) {
+		n = archive_read_data(x->ar, buf, len);
+		if (n < 0) {
+			x->ioerr = 1;
+			oms_err_set(&x->xerr, OMS_EDATA, x->name, 0,
+			    "archive: %s", archive_error_string(x->ar));
+		}
+		return (n);
+	}
+	do
+		n = read(x->fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		x->ioerr = 1;
+		oms_err_sys(&x->xerr, errno, x->name, "read");
+	}
+	return (n);
+}
+
+static int
+io_read(void *ctx, char *buf, int len)
+{
+	struct omsi_xin *x = ctx;
+	size_t n;
+	ssize_t r;
+
+	if (x->headpos < x->headlen) {
+		n = x->headlen - x->headpos;
+		if (n > (size_t)len)
+			n = (size_t)len;
+		memcpy(buf, x->head + x->headpos, n);
+		x->headpos += n;
+		return ((int)n);
+	}
+	if (x->eof)
+		return (0);
+	r = raw_read(x, buf, (size_t)len);
+	if (r <= 0)
+		x->eof = 1;
+	return ((int)r);
+}
+
+static int
+io_close(void *ctx)
+{
+	(void)ctx;
+	return (0);
+}
+
+static struct omsi_xin *
+xin_start(struct omsi_xin *x, struct oms_err *err)
+{
+	ssize_t r;
+
+	if ((x->head = malloc(SNIFF_SIZE)) == NULL) {
+		oms_err_set(err, OMS_ENOMEM, x->name, 0, "out of memory");
+		goto fail;
+	}
+	while (x->headlen < SNIFF_SIZE && !x->eof) {
+		r = raw_read(x, x->head + x->headlen, SNIFF_SIZE - x->headlen);
+		if (r < 0) {
+			*err = x->xerr;
+			goto fail;
+		}
+		if (r == 0)
+			x->eof = 1;
+		x->headlen += (size_t)r;
+	}
+	if (x->headlen == 0) {
+		oms_err_set(err, OMS_EDATA, x->name, 0, "empty file");
+		goto fail;
+	}
+	if (omsi_sniff_encoding(x->head, x->headlen, x->eof, x->enc,
+	    sizeof(x->enc), x->name, err) == -1)
+		goto fail;
+	x->reader = xmlReaderForIO(io_read, io_close, x, x->name, x->enc,
+	    OMSI_XML_OPTIONS | XML_PARSE_IGNORE_ENC);
+	if (x->reader == NULL) {
+		oms_err_set(err, OMS_EDATA, x->name, 0,
+		    "cannot read encoding \"%s\"", x->enc);
+		goto fail;
+	}
+	xmlTextReaderSetStructuredErrorHandler(x->reader, on_xml_error, x);
+	return (x);
+fail:
+	omsi_xin_free(x);
+	return (NULL);
+}
+
+struct omsi_xin *
+omsi_xin_file(const char *path, const char *name, struct oms_err *err)
+{
+	struct omsi_xin *x;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL ||
+	    (x->name = strdup(name)) == NULL) {
+		free(x);
+		oms_err_set(err, OMS_ENOMEM, name, 0, "out of memory");
+		return (NULL);
+	}
+	if ((x->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		oms_err_sys(err, errno, name, "open");
+		x->fd = -1;
+		omsi_xin_free(x);
+		return (NULL);
+	}
+	return (xin_start(x, err));
+}
+
+struct omsi_xin *
+omsi_xin_archive(void *ar, const char *name, struct oms_err *err)
+{
+	struct omsi_xin *x;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL ||
+	    (x->name = strdup(name)) == NULL) {
+		free(x);
+		oms_err_set(err, OMS_ENOMEM, name, 0, "out of memory");
+		return (NULL);
+	}
+	x->fd = -1;
+	x->ar = ar;
+	return (xin_start(x, err));
+}
+
+void
+omsi_xin_free(struct omsi_xin *x)
+{
+	if (x == NULL)
+		return;
+	if (x->reader != NULL)
+		xmlFreeTextReader(x->reader);
+	if (x->fd != -1)
+		close(x->fd);
+	free(x->head);
+	free(x->name);
+	free(x);
+}
+
+xmlTextReaderPtr
+omsi_xin_reader(struct omsi_xin *x)
+{
+	return (x->reader);
+}
+
+const char *
+omsi_xin_encoding(const struct omsi_xin *x)
+{
+	return (x->enc);
+}
+
+const char *
+omsi_xin_name(const struct omsi_xin *x)
+{
+	return (x->name);
+}
+
+static int
+xin_fail(struct omsi_xin *x, struct oms_err *err)
+{
+	if (x->failed || x->ioerr)
+		*err = x->xerr;
+	else
+		oms_err_set(err, OMS_EDATA, x->name,
+		    (unsigned long)xmlTextReaderGetParserLineNumber(x->reader),
+		    "malformed XML");
+	return (-1);
+}
+
+int
+omsi_xin_failed(struct omsi_xin *x, struct oms_err *err)
+{
+	if (x->failed || x->ioerr)
+		return (xin_fail(x, err));
+	return (0);
+}
+
+int
+omsi_xin_next_element(struct omsi_xin *x, struct oms_err *err)
+{
+	int r, t;
+
+	for (;;) {
+		if (x->onnode) {
+			x->onnode = 0;
+			r = 1;
+		} else
+			r = xmlTextReaderRead(x->reader);
+		if (r == -1 || x->failed || x->ioerr)
+			return (xin_fail(x, err));
+		if (r == 0)
+			return (0);
+		t = xmlTextReaderNodeType(x->reader);
+		if (t == XML_READER_TYPE_ELEMENT)
+			return (1);
+		if (t == XML_READER_TYPE_DOCUMENT_TYPE ||
+		    t == XML_READER_TYPE_ENTITY_REFERENCE)
+			return (oms_err_set(err, OMS_EDATA, x->name,
+			    (unsigned long)xmlTextReaderGetParserLineNumber(
+			    x->reader), "DTDs and entity references are "
+			    "not accepted in registry files"));
+	}
+}
+
+xmlNodePtr
+omsi_xin_expand(struct omsi_xin *x, struct oms_err *err)
+{
+	xmlNodePtr n;
+
+	n = xmlTextReaderExpand(x->reader);
+	if (n == NULL || x->failed || x->ioerr) {
+		xin_fail(x, err);
+		return (NULL);
+	}
+	return (n);
+}
+
+int
+omsi_xin_skip(struct omsi_xin *x, struct oms_err *err)
+{
+	int r;
+
+	r = xmlTextReaderNext(x->reader);
+	if (r == -1 || x->failed || x->ioerr)
+		return (xin_fail(x, err));
+	x->onnode = r == 1;
+	return (r);
+}
+
+/* ----------------------------------------------------------- DOM helpers */
+
+xmlNodePtr
+omsi_child(xmlNodePtr n, const char *name)
+{
+	xmlNodePtr c;
+
+	if (n == NULL)
+		return (NULL);
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, name) == 0)
+			return (c);
+	return (NULL);
+}
+
+xmlNodePtr
+omsi_next_sibling(xmlNodePtr n, const char *name)
+{
+	for (n = n->next; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, name) == 0)
+			return (n);
+	return (NULL);
+}
+
+xmlNodePtr
+omsi_path(xmlNodePtr n, const char *path)
+{
+	char seg[64];
+	const char *p, *e;
+	size_t len;
+
+	for (p = path; n != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, "/");
+		len = (size_t)(e - p);
+		if (len == 0 || len >= sizeof(seg))
+			return (NULL);
+		memcpy(seg, p, len);
+		seg[len] = '\0';
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0) {
+			n = n->parent;
+			continue;
+		}
+		n = omsi_child(n, seg);
+	}
+	return (n);
+}
+
+const char *
+omsi_text(xmlNodePtr n)
+{
+	xmlNodePtr c;
+
+	if (n == NULL)
+		return ("");
+	for (c = n->children; c != NULL; c = c->next)
+		if ((c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL)
+			return ((const char *)c->content);
+	return ("");
+}
+
+const char *
+omsi_path_text(xmlNodePtr n, const char *path)
+{
+	n = omsi_path(n, path);
+	return (n == NULL ? NULL : omsi_text(n));
+}
+
+unsigned long
+omsi_line(xmlNodePtr n)
+{
+	return (n == NULL ? 0 : (unsigned long)xmlGetLineNo(n));
+}
