@@ -865,6 +865,7 @@ pack(struct exp *x, struct reg *r, struct oms_err *err)
 	    archive_write_set_format_zip(a) != ARCHIVE_OK ||
 	    archive_write_set_options(a, "zip:compression=deflate") !=
 	    ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open_FILE(a, r->af.fp) != ARCHIVE_OK) {
 		oms_err_set(err, OMS_EINTERNAL, path, 0, "archive: %s",
 		    a ? archive_error_string(a) : "out of memory");
@@ -872,11 +873,11 @@ pack(struct exp *x, struct reg *r, struct oms_err *err)
 	}
 	snprintf(ename, sizeof(ename), "%s.XML", r->out.name);
 	if (add_entry(a, ename, mtime, (const char *)xmlBufferContent(hh),
-	    (size_t)xmlBufferLength(hh), r->hbody, "\n</ZL_LIST>\n", err) == -1)
+	    (size_t)xmlBufferLength(hh), r->hbody, "</ZL_LIST>\n", err) == -1)
 		goto out;
 	snprintf(ename, sizeof(ename), "%s.XML", r->lname);
 	if (add_entry(a, ename, mtime, (const char *)xmlBufferContent(lh),
-	    (size_t)xmlBufferLength(lh), r->lbody, "\n</PERS_LIST>\n",
+	    (size_t)xmlBufferLength(lh), r->lbody, "</PERS_LIST>\n",
 	    err) == -1)
 		goto out;
 	if (archive_write_close(a) != ARCHIVE_OK) {

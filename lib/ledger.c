@@ -257,6 +257,7 @@ static int
 find_committed(struct oms_ledger *l, int fd, struct oms_err *err)
 {
 	char tail[4096], *nl;
+	int fd0;
 	size_t n, i;
 	ssize_t r;
 	off_t off;
@@ -279,6 +280,7 @@ find_committed(struct oms_ledger *l, int fd, struct oms_err *err)
 		}
 	}
 	/* slow path, after a crash: scan forward */
+	fd0 = fd;
 	if ((fd = dup(fd)) == -1 || (fp = fdopen(fd, "r")) == NULL)
 		return (oms_err_sys(err, errno, l->path, "read"));
 	off = 0;
@@ -293,6 +295,9 @@ find_committed(struct oms_ledger *l, int fd, struct oms_err *err)
 	nl = line;
 	free(nl);
 	fclose(fp);
+	/* the dup shared our offset */
+	if (lseek(fd0, 0, SEEK_SET) == -1)
+		return (oms_err_sys(err, errno, l->path, "seek"));
 	return (0);
 }
 
@@ -350,8 +355,13 @@ oms_ledger_open(const char *path, struct oms_err *err)
 			    "NUL or carriage return in the ledger");
 			goto fail;
 		}
-		if (split(l, line, (size_t)len, f, lineno, err) == -1)
+		if (split(l, line, (size_t)len, f, lineno, err) == -1) {
+			if (lineno == 1)
+				oms_err_set(err, OMS_EDATA, path, 1, "not an "
+				    "oms ledger: the header does not have "
+				    "the %d ledger columns", OMS_L_NCOL);
 			goto fail;
+		}
 		if (lineno == 1) {
 			for (i = 0; i < OMS_L_NCOL; i++)
 				if (strcmp(f[i], colnames[i]) != 0) {

@@ -309,7 +309,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				break;
 			case C_LE: case C_LT: case C_GE: case C_GT:
 			case C_EQ: case C_NE:
-				if ((a = arg_value(r, tn.v[i], rc, buf)) ==
+				if ((a = arg_value(r, ctx, rc, buf)) ==
 				    NULL)
 					break;	/* nothing to compare with */
 				c = compare(v, a);
@@ -325,7 +325,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				break;
 			case C_SUM:
 				an.n = 0;
-				if (collect(tn.v[i], r->arg, &an) == -1)
+				if (collect(ctx, r->arg, &an) == -1)
 					goto nomem;
 				total = 0;
 				for (j = 0; j < an.n; j++) {
@@ -768,9 +768,16 @@ oms_rules_load(const char *path, char *(*find)(void *, const char *),
 		if ((r->check == C_REF || r->check == C_REF_DAYS) &&
 		    (r->ref = load_ref(rs, r->arg, find, farg, err)) == NULL)
 			goto fail_tsv;
-		if (parse_conds(r, (char *)rec.f[col[9]], path, rec.lineno,
-		    err) == -1)
-			goto fail_tsv;
+		{
+			char *when = strdup(rec.f[col[9]]);
+
+			if (when == NULL)
+				goto nomem_tsv;
+			rc = parse_conds(r, when, path, rec.lineno, err);
+			free(when);
+			if (rc == -1)
+				goto fail_tsv;
+		}
 	}
 	if (rc == -1)
 		goto fail_tsv;

@@ -1,0 +1,265 @@
+/*
+ * test_ledger.c -- the ledger: append, fold, torn tails, bad files
+ */
+#include <sys/stat.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "oms.h"
+
+static char dir[64];
+static char path[128];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/oms-test-ledger-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return (-1);
+	snprintf(path, sizeof(path), "%s/ledger.tsv", dir);
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	rmdir(dir);
+	return (0);
+}
+
+static void
+add_registry(struct oms_buf *b, const char *name, const char *period,
+    int package, int test)
+{
+	const char *f[OMS_L_NCOL] = { 0 };
+	struct oms_err e = { 0 };
+	char data[64];
+
+	snprintf(data, sizeof(data), "accounts=1;test=%d;package=%d", test,
+	    package);
+	f[OMS_L_TIME] = "2026-11-01T00:00:00Z";
+	f[OMS_L_EVENT] = "registry";
+	f[OMS_L_REGISTRY] = name;
+	f[OMS_L_PERIOD] = period;
+	f[OMS_L_KIND] = "H";
+	f[OMS_L_SUM] = "10.00";
+	f[OMS_L_FILE] = "outbox/x.zip";
+	f[OMS_L_DATA] = data;
+	assert_int_equal(oms_ledger_line(b, f, &e), 0);
+}
+
+static void
+add_export(struct oms_buf *b, const char *acc, const char *reg, int pr_nov)
+{
+	const char *f[OMS_L_NCOL] = { 0 };
+	struct oms_err e = { 0 };
+
+	f[OMS_L_TIME] = "2026-11-01T00:00:00Z";
+	f[OMS_L_EVENT] = "export";
+	f[OMS_L_ACCOUNT] = acc;
+	f[OMS_L_REGISTRY] = reg;
+	f[OMS_L_PR_NOV] = pr_nov ? "1" : "0";
+	f[OMS_L_SUM] = "10.00";
+	assert_int_equal(oms_ledger_line(b, f, &e), 0);
+}
+
+static void
+test_missing_is_empty(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	assert_int_equal(oms_ledger_nreg(l), 0);
+	assert_null(oms_ledger_acct(l, "A"));
+	assert_int_equal(oms_ledger_next_package(l, 2026 * 12 + 9), 1);
+	oms_ledger_free(l);
+}
+
+static void
+test_append_and_fold(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_buf b;
+	const struct oms_acct *a;
+	const struct oms_reg *r;
+	struct stat st;
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	oms_buf_init(&b, 0);
+	add_registry(&b, "HM1T76_26101", "2026-10", 1, 0);
+	add_export(&b, "A", "HM1T76_26101", 0);
+	add_export(&b, "B\twith tab", "HM1T76_26101", 1);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	/* the in-memory fold follows the append */
+	a = oms_ledger_acct(l, "A");
+	assert_non_null(a);
+	assert_int_equal(a->state, OMS_ST_INFLIGHT);
+	oms_ledger_free(l);
+	oms_buf_release(&b);
+
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	assert_int_equal(oms_ledger_torn(l), 0);
+	a = oms_ledger_acct(l, "B\twith tab");
+	assert_non_null(a);
+	assert_int_equal(a->state, OMS_ST_INFLIGHT);
+	assert_int_equal(a->pr_nov, 1);
+	assert_int_equal(oms_ledger_nreg(l), 1);
+	r = oms_ledger_reg(l, (size_t)a->reg);
+	assert_string_equal(r->name, "HM1T76_26101");
+	assert_int_equal(r->period, 2026 * 12 + 9);
+	assert_int_equal(r->package, 1);
+	assert_int_equal(r->sum, 1000);
+	assert_int_equal(oms_ledger_next_package(l, 2026 * 12 + 9), 2);
+	assert_int_equal(oms_ledger_next_package(l, 2026 * 12 + 10), 1);
+	oms_ledger_free(l);
+}
+
+/* A crash in the middle of a block: the block does not count. */
+static void
+test_torn_block(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_buf b;
+	FILE *fp;
+	long size_ok;
+	struct stat st;
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	oms_buf_init(&b, 0);
+	add_registry(&b, "R1", "2026-10", 1, 0);
+	add_export(&b, "A", "R1", 0);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	oms_ledger_free(l);
+	assert_int_equal(stat(path, &st), 0);
+	size_ok = (long)st.st_size;
+
+	/* a second block that lost its commit line and its last bytes */
+	fp = fopen(path, "a");
+	fputs("T\tregistry\t\tR2\t2026-10\tH\t\t\t\t\t5.00\toutbox/y.zip\t"
+	    "package=2\n", fp);
+	fputs("T\texport\tB\tR2\t\t\t\t0\t\t\t5.00\t\t\n", fp);
+	fputs("T\texport\tC\tR2\t\t\t\t0\t\t", fp);
+	fclose(fp);
+
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	assert_true(oms_ledger_torn(l) > 0);
+	assert_non_null(oms_ledger_acct(l, "A"));
+	assert_null(oms_ledger_acct(l, "B"));
+	assert_null(oms_ledger_acct(l, "C"));
+	assert_int_equal(oms_ledger_nreg(l), 1);
+	assert_int_equal(oms_ledger_next_package(l, 2026 * 12 + 9), 2);
+
+	/* the next append cuts the torn tail off first */
+	oms_buf_reset(&b);
+	add_registry(&b, "R2", "2026-10", 2, 1);
+	add_export(&b, "D", "R2", 0);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	oms_ledger_free(l);
+	oms_buf_release(&b);
+
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	assert_int_equal(oms_ledger_torn(l), 0);
+	assert_null(oms_ledger_acct(l, "B"));
+	assert_non_null(oms_ledger_acct(l, "D"));
+	assert_int_equal(oms_ledger_nreg(l), 2);
+	assert_int_equal(oms_ledger_reg(l, 1)->test, 1);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > size_ok);
+	oms_ledger_free(l);
+}
+
+static void
+test_not_a_ledger(void **state)
+{
+	struct oms_err e = { 0 };
+	FILE *fp;
+
+	(void)state;
+	fp = fopen(path, "w");
+	fputs("account\tperiod\n", fp);
+	fclose(fp);
+	assert_null(oms_ledger_open(path, &e));
+	assert_int_equal(e.code, OMS_EDATA);
+	assert_non_null(strstr(e.where, "ledger.tsv:1"));
+	assert_non_null(strstr(e.msg, "not an oms ledger"));
+}
+
+static void
+test_ragged_line(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_buf b;
+	FILE *fp;
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	oms_buf_init(&b, 0);
+	add_registry(&b, "R1", "2026-10", 1, 0);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	oms_ledger_free(l);
+	oms_buf_release(&b);
+	fp = fopen(path, "a");
+	fputs("T\texport\tX\n", fp);
+	fputs("T\tcommit\t\t\t\t\t\t\t\t\t\t\top=x\n", fp);
+	fclose(fp);
+	assert_null(oms_ledger_open(path, &e));
+	assert_int_equal(e.code, OMS_EDATA);
+	assert_non_null(strstr(e.where, "ledger.tsv:4"));
+	assert_non_null(strstr(e.msg, "expected 13 fields"));
+}
+
+static void
+test_states(void **state)
+{
+	(void)state;
+	assert_int_equal(oms_state_parse("in-flight"), OMS_ST_INFLIGHT);
+	assert_int_equal(oms_state_parse("queued"), OMS_ST_QUEUED);
+	assert_int_equal(oms_state_parse("bogus"), -1);
+	assert_string_equal(oms_state_name(OMS_ST_REJECTED), "rejected");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_missing_is_empty, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_append_and_fold, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_torn_block, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_ledger, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ragged_line, setup,
+		    teardown),
+		cmocka_unit_test(test_states),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

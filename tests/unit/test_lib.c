@@ -1,0 +1,316 @@
+/*
+ * test_lib.c -- encoding sniffing, atomic files, the workspace lock, the
+ * rule engine and the version timeline
+ */
+#include <sys/stat.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <libxml/parser.h>
+
+#include "oms_int.h"
+
+static int
+sniff(const char *bytes, char *out)
+{
+	struct oms_err e = { 0 };
+
+	return (omsi_sniff_encoding((const unsigned char *)bytes,
+	    strlen(bytes), 1, out, 32, "x.xml", &e));
+}
+
+static void
+test_sniff(void **state)
+{
+	char enc[32];
+	struct oms_err e = { 0 };
+
+	(void)state;
+	/* cp1251 bytes as declared */
+	assert_int_equal(sniff("<?xml version=\"1.0\" encoding=\"windows-1251\""
+	    "?><a>\xc8\xc2\xc0\xcd\xce\xc2</a>", enc), 0);
+	assert_string_equal(enc, "windows-1251");
+	/* declared cp1251, really UTF-8: the bytes win */
+	assert_int_equal(sniff("<?xml version=\"1.0\" encoding=\"windows-1251\""
+	    "?><a>\xd0\x98\xd0\x92\xd0\x90\xd0\x9d</a>", enc), 0);
+	assert_string_equal(enc, "UTF-8");
+	/* declared UTF-8, really cp1251 */
+	assert_int_equal(sniff("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+	    "<a>\xc8\xc2\xc0\xcd\xce\xc2</a>", enc), 0);
+	assert_string_equal(enc, "windows-1251");
+	/* no declaration, ASCII */
+	assert_int_equal(sniff("<a>b</a>", enc), 0);
+	assert_string_equal(enc, "UTF-8");
+	/* UTF-8 BOM */
+	assert_int_equal(sniff("\xef\xbb\xbf<a>\xd0\x98</a>", enc), 0);
+	assert_string_equal(enc, "UTF-8");
+	/* a BOM that lies */
+	assert_int_equal(omsi_sniff_encoding((const unsigned char *)
+	    "\xef\xbb\xbf<a>\xc8\xc2</a>", 12, 1, enc, sizeof(enc), "b.xml",
+	    &e), -1);
+	assert_string_equal(e.where, "b.xml:1");
+	/* UTF-16 is refused */
+	assert_int_equal(omsi_sniff_encoding((const unsigned char *)
+	    "\xff\xfe<\0a\0", 6, 1, enc, sizeof(enc), "c.xml", &e), -1);
+	assert_non_null(strstr(e.msg, "UTF-16"));
+	/* binary junk: neither */
+	assert_int_equal(sniff("<a>\x81\x82\x83\x84\x85</a>", enc), -1);
+	/* a multibyte sequence cut by the end of the sniffed block */
+	assert_int_equal(omsi_sniff_encoding((const unsigned char *)
+	    "<a>\xd0\x98\xd0", 6, 0, enc, sizeof(enc), "d.xml", &e), 0);
+	assert_string_equal(enc, "UTF-8");
+}
+
+static void
+test_afile(void **state)
+{
+	char dir[] = "/tmp/oms-test-afile-XXXXXX", path[128];
+	struct oms_afile af;
+	struct oms_err e = { 0 };
+	struct stat st;
+	FILE *fp;
+	char buf[16] = "";
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.zip", dir);
+	/* abort leaves nothing */
+	assert_int_equal(oms_afile_open(&af, path, &e), 0);
+	fputs("half", af.fp);
+	oms_afile_abort(&af);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rmdir(dir), 0);	/* no temp file either */
+	assert_non_null(mkdtemp(strcpy(dir, "/tmp/oms-test-afile-XXXXXX")));
+	snprintf(path, sizeof(path), "%s/out.zip", dir);
+	umask(022);
+	assert_int_equal(oms_afile_open(&af, path, &e), 0);
+	fputs("whole", af.fp);
+	assert_int_equal(oms_afile_commit(&af, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	fp = fopen(path, "r");
+	assert_non_null(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	assert_string_equal(buf, "whole");
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void
+test_lock(void **state)
+{
+	char dir[] = "/tmp/oms-test-ws-XXXXXX", p[128];
+	struct oms_ws a, b;
+	struct oms_err e = { 0 };
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/oms.conf", dir);
+	fp = fopen(p, "w");
+	fputs("profile = ffoms\nmo = 760001\nogrn = 1027600000001\n"
+	    "kpp = 760401001\ntfoms = 76\n", fp);
+	fclose(fp);
+	assert_int_equal(oms_ws_open(&a, dir, &e), 0);
+	assert_int_equal(oms_ws_open(&b, dir, &e), 0);
+	assert_int_equal(oms_ws_lock(&a, &e), 0);
+	assert_int_equal(oms_ws_lock(&b, &e), -1);
+	assert_int_equal(e.code, OMS_ELOCKED);
+	assert_non_null(strstr(e.msg, "in use by another oms run"));
+	oms_ws_close(&a);
+	assert_int_equal(oms_ws_lock(&b, &e), 0);
+	oms_ws_close(&b);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/.oms.lock", dir);
+	unlink(p);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* ----------------------------------------------------------- rules */
+
+struct found {
+	char	ids[512];
+	int	n;
+};
+
+static void
+report(void *arg, const char *id, int warning, unsigned long line,
+    const char *msg)
+{
+	struct found *f = arg;
+
+	(void)warning;
+	(void)line;
+	(void)msg;
+	strcat(f->ids, id);
+	strcat(f->ids, " ");
+	f->n++;
+}
+
+static char *
+no_ref(void *arg, const char *name)
+{
+	(void)arg;
+	return (strdup(name));
+}
+
+static const char rules[] =
+    "id\tscope\tkinds\tversions\tseverity\tcontext\tcheck\ttarget\targ\t"
+    "when\tmessage\n"
+    "SUM\tZAP\t*\t*\terror\tZ_SL\tsum\tSUMV\tSL/SUM_M\t\tm\n"
+    "DATE\tZAP\t*\t*\terror\tZ_SL/SL/USL\tge\tDATE_IN\t../../DATE_Z_1\t\tm\n"
+    "PER\tZAP\t*\t*\terror\tZ_SL\tle\tDATE_Z_2\t@period_end\t\tm\n"
+    "COND\tZAP\t*\t*\terror\tZ_SL\trequired\tNPR_MO\t\tUSL_OK~2\tm\n"
+    "NEG\tZAP\t*\t*\terror\tPACIENT\tabsent\tSPOLIS\t\tVPOLIS!~1\tm\n"
+    "UNIQ\tZAP\t*\t*\terror\t.\tunique\tZ_SL/SL/SL_ID\tregistry\t\tm\n"
+    "NEW\tZAP\t*\t5.0-\terror\tPACIENT\trequired\tSOC\t\t\tm\n"
+    "DONLY\tZAP\tD*\t*\terror\t.\trequired\tNOPE\t\t\tm\n"
+    "RE\tZAP\t*\t*\twarning\tZ_SL/SL\tmatch\tDS1\t[A-Z]\\\\d\\\\d(\\\\.\\\\d)?\t\tm\n";
+
+static struct oms_rules *
+load_rules(void)
+{
+	char p[] = "/tmp/oms-test-rules-XXXXXX";
+	struct oms_err e = { 0 };
+	struct oms_rules *rs;
+	int fd;
+
+	fd = mkstemp(p);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, rules, strlen(rules)),
+	    (ssize_t)strlen(rules));
+	close(fd);
+	rs = oms_rules_load(p, no_ref, NULL, &e);
+	if (rs == NULL)
+		fail_msg("%s: %s", e.where, e.msg);
+	unlink(p);
+	return (rs);
+}
+
+static int
+run(struct oms_rules *rs, const char *xml, const char *kind,
+    const char *version, struct found *f)
+{
+	struct omsi_rulectx rc;
+	struct oms_err e = { 0 };
+	xmlDocPtr doc;
+	int n;
+
+	memset(f, 0, sizeof(*f));
+	memset(&rc, 0, sizeof(rc));
+	rc.kind = kind;
+	rc.version = version;
+	oms_date_parse("2026-10-01", &rc.period_first);
+	oms_date_parse("2026-10-31", &rc.period_last);
+	rc.report = report;
+	rc.arg = f;
+	doc = xmlReadMemory(xml, (int)strlen(xml), "t.xml", NULL,
+	    XML_PARSE_NOBLANKS | XML_PARSE_NONET);
+	assert_non_null(doc);
+	n = omsi_rules_check(rs, OMSI_SCOPE_ZAP, xmlDocGetRootElement(doc),
+	    &rc, &e);
+	xmlFreeDoc(doc);
+	return (n);
+}
+
+#define GOOD "<ZAP><PACIENT><VPOLIS>3</VPOLIS><SOC>000</SOC></PACIENT>" \
+    "<Z_SL><USL_OK>3</USL_OK><DATE_Z_1>2026-10-01</DATE_Z_1>" \
+    "<DATE_Z_2>2026-10-02</DATE_Z_2><SL><SL_ID>s1</SL_ID><DS1>J06.9</DS1>" \
+    "<SUM_M>1.50</SUM_M><USL><DATE_IN>2026-10-01</DATE_IN></USL></SL>" \
+    "<SL><SL_ID>s2</SL_ID><DS1>J06</DS1><SUM_M>2</SUM_M></SL>" \
+    "<SUMV>3.50</SUMV></Z_SL></ZAP>"
+
+static void
+test_rules(void **state)
+{
+	struct oms_rules *rs = load_rules();
+	struct found f;
+
+	(void)state;
+	assert_int_equal(oms_rules_count(rs), 9);
+	assert_int_equal(run(rs, GOOD, "H", "5.1", &f), 0);
+	assert_string_equal(f.ids, "");
+	/* the same SL_IDs again in the same registry */
+	assert_int_equal(run(rs, GOOD, "H", "5.1", &f), 2);
+	assert_string_equal(f.ids, "UNIQ UNIQ ");
+	omsi_rules_reset(rs);
+	assert_int_equal(run(rs, GOOD, "H", "5.1", &f), 0);
+	omsi_rules_reset(rs);
+	/* SUMV off by a kopeck, a service before the case, a late case,
+	 * a day hospital without NPR_MO, SPOLIS with VPOLIS 3, no SOC in
+	 * 5.1, a bad DS1 (warning only) */
+	assert_int_equal(run(rs, "<ZAP><PACIENT><VPOLIS>3</VPOLIS>"
+	    "<SPOLIS>X</SPOLIS></PACIENT><Z_SL><USL_OK>2</USL_OK>"
+	    "<DATE_Z_1>2026-10-05</DATE_Z_1><DATE_Z_2>2026-11-01</DATE_Z_2>"
+	    "<SL><SL_ID>z</SL_ID><DS1>J0</DS1><SUM_M>1.00</SUM_M><USL>"
+	    "<DATE_IN>2026-10-04</DATE_IN></USL></SL><SUMV>1.01</SUMV></Z_SL>"
+	    "</ZAP>", "H", "5.1", &f), 6);
+	assert_string_equal(f.ids, "SUM DATE PER COND NEG NEW RE ");
+	/* versions and kinds select rules */
+	omsi_rules_reset(rs);
+	assert_int_equal(run(rs, "<ZAP><PACIENT><VPOLIS>3</VPOLIS></PACIENT>"
+	    "</ZAP>", "H", "4.0", &f), 0);
+	assert_int_equal(run(rs, "<ZAP><PACIENT><VPOLIS>3</VPOLIS></PACIENT>"
+	    "</ZAP>", "DP", "4.0", &f), 1);
+	assert_string_equal(f.ids, "DONLY ");
+	oms_rules_free(rs);
+}
+
+static void
+test_rules_bad_table(void **state)
+{
+	char p[] = "/tmp/oms-test-rules-XXXXXX";
+	struct oms_err e = { 0 };
+	const char bad[] = "id\tscope\tkinds\tversions\tseverity\tcontext\t"
+	    "check\ttarget\targ\twhen\tmessage\n"
+	    "X\tZAP\t*\t*\terror\t.\tfrobnicate\tA\t\t\tm\n";
+	int fd;
+
+	(void)state;
+	fd = mkstemp(p);
+	assert_int_equal(write(fd, bad, strlen(bad)), (ssize_t)strlen(bad));
+	close(fd);
+	assert_null(oms_rules_load(p, no_ref, NULL, &e));
+	assert_non_null(strstr(e.where, ":2"));
+	assert_non_null(strstr(e.msg, "unknown check \"frobnicate\""));
+	unlink(p);
+}
+
+static void
+test_version_for(void **state)
+{
+	struct oms_conf c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_string_equal(oms_version_for(&c, "H", 2025 * 12 + 6), "5.1");
+	assert_string_equal(oms_version_for(&c, "H", 2025 * 12 + 5), "5.0");
+	assert_string_equal(oms_version_for(&c, "H", 2025 * 12 + 0), "5.0");
+	assert_string_equal(oms_version_for(&c, "H", 2024 * 12 + 11), "4.0");
+	assert_string_equal(oms_version_for(&c, "H", 2024 * 12 + 2), "4.0");
+	assert_string_equal(oms_version_for(&c, "H", 2024 * 12 + 1), "3.2");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_afile),
+		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_rules_bad_table),
+		cmocka_unit_test(test_version_for),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
