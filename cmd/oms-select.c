@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+
 #include "cli.h"
 
 struct select {
@@ -22,7 +24,6 @@ struct select {
 	int		 exitnone;
 	size_t		 nmatch;
 	struct oms_buf	 out;
-	struct omsi_seen *unused;
 };
 
 static const char *const cols[] = {
@@ -323,6 +324,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc != 0 || (s.period == -1 && s.status == -1))
 		usage();
+	LIBXML_TEST_VERSION
 
 	if (oms_ws_open(&s.ws, cli_workspace(dir), &e) == -1) {
 		cli_report(&e);
@@ -368,6 +370,7 @@ main(int argc, char *argv[])
 	oms_ws_close(&s.ws);
 	free_list(s.kinds);
 	free_list(s.payers);
+	xmlCleanupParser();
 	if (cli.rval == OMS_EXIT_OK && s.exitnone && s.nmatch == 0)
 		cli.rval = OMS_EXIT_NEGATIVE;
 	return (cli.rval);

@@ -1,0 +1,48 @@
+#!/bin/sh
+# demo.sh -- what exists of the month so far, on a generated workspace
+#
+# Makes examples/demo-ws (a fake МО's MIS export of three months), then
+# selects the accounts of the last month, builds and checks its registry,
+# and shows what the workspace holds.  Safe to run again: it starts over.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+ws=$here/demo-ws
+PATH=$top:$here:$PATH
+export OMS_XSDDIR=$top/xsd OMS_REFDIR=$top/ref
+period=2026-10
+
+step() { printf '\n== %s\n' "$*"; }
+
+rm -rf "$ws"
+mkdir -p "$ws"
+cat >"$ws/oms.conf" <<CONF
+# the demo МО (synthetic): see oms.conf(5)
+profile = ffoms
+mo      = 760001
+ogrn    = 1027600000001
+kpp     = 760401001
+tfoms   = 76
+payers  = 76001 76002
+CONF
+
+step "The MIS exports three months of cases into source/"
+oms-gen -s 1 -n 400 -m 3 -p 2026-08 -o "$ws/source" 2>&1 | sed 's/^/   /'
+
+step "oms-select -p $period: the accounts due for $period"
+oms-select -C "$ws" -p $period >"$ws/selected.tsv"
+awk -F'\t' 'NR > 1 { n[$3 " " $4]++; s += $6; c++ }
+    END { for (k in n) printf "   kind %-2s payer %s: %d\n", substr(k, 1, index(k, " ") - 1), substr(k, index(k, " ") + 1), n[k] | "sort";
+          close("sort"); printf "   %d accounts, %.2f rub.\n", c, s }' "$ws/selected.tsv"
+
+step "oms-export: check them and build the registries into outbox/"
+oms-export -C "$ws" <"$ws/selected.tsv" | column -t -s '	' | sed 's/^/   /'
+ls -l "$ws/outbox" | sed 's/^/   /'
+
+step "oms-select again: exported accounts are in flight, not due"
+printf '   due now: %s\n' "$(oms-select -C "$ws" -p $period | tail -n +2 | wc -l)"
+printf '   in flight: %s\n' "$(oms-select -C "$ws" -s in-flight | tail -n +2 | wc -l)"
+
+step "ledger.tsv, the journal of every change (first lines)"
+head -4 "$ws/ledger.tsv" | cut -f1-8 | sed 's/^/   /'
+printf '\nThe workspace is %s; replies, analysis, requeue and invoices come\nwith oms-import, oms-analyze, oms-requeue and oms-invoice (not built yet).\n' "$ws"
