@@ -295,8 +295,16 @@ body_writer(struct exp *x, FILE *fp)
 	xmlOutputBufferPtr out;
 	xmlTextWriterPtr w;
 
-	if ((out = xmlOutputBufferCreateFile(fp, x->cp1251)) == NULL)
+	xmlCharEncodingHandlerPtr h;
+
+	(void)x;
+	/* a handler of its own: the buffer closes it */
+	if ((h = xmlFindCharEncodingHandler("windows-1251")) == NULL)
 		return (NULL);
+	if ((out = xmlOutputBufferCreateFile(fp, h)) == NULL) {
+		xmlCharEncCloseFunc(h);
+		return (NULL);
+	}
 	if ((w = xmlNewTextWriter(out)) == NULL) {
 		xmlOutputBufferClose(out);
 		return (NULL);
@@ -313,7 +321,8 @@ temp_file(struct exp *x, const char *base, char **pathp, struct oms_err *err)
 	int fd;
 	FILE *fp;
 
-	if ((dir = oms_ws_path(x->ws, "outbox")) == NULL)
+	/* in the workspace itself: outbox/ is not touched before the end */
+	if ((dir = strdup(x->ws->dir)) == NULL)
 		goto nomem;
 	path = malloc(strlen(dir) + strlen(base) + 24);
 	if (path == NULL) {
@@ -679,9 +688,8 @@ copy_persons(struct exp *x, struct oms_err *err)
 					    "persons body"));
 				}
 				r->npers++;
-				/* mark written */
-				if (omsi_hash_put(&r->need,
-				    omsi_arena_strdup(&r->arena, idpac),
+				/* mark written (the key is there already) */
+				if (omsi_hash_put(&r->need, idpac,
 				    (size_t)-1) == -1) {
 					omsi_src_close(ar, xin);
 					return (oms_err_set(err, OMS_ENOMEM,
@@ -1105,6 +1113,8 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		    "libxml2 cannot encode windows-1251 (built without iconv?)");
 		goto out;
 	}
+	xmlCharEncCloseFunc(x.cp1251);	/* it can: that is all we asked */
+	x.cp1251 = NULL;
 	if ((rpath = oms_ws_find(ws, "ref", "rules.tsv", o->refdir)) == NULL) {
 		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 		goto out;
@@ -1115,14 +1125,9 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 		goto out;
 	}
-	if (oms_mkdirs(outbox, err) == -1)
-		goto out;
+	/* go on after bad input: every problem is listed in one run */
 	if (select_input(&x, l, acc, n, err) == -1)
 		goto out;
-	if (x.nproblems > 0 && !o->skip_invalid) {
-		rc = 1;
-		goto out;
-	}
 	for (;;) {
 		if ((b = build(&x, l, err)) == -1)
 			goto out;
@@ -1154,10 +1159,12 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		x.reg[i].out.sum = x.reg[i].sum;
 		res->reg[res->nreg++] = x.reg[i].out;
 	}
-	if (o->check_only) {
+	if (o->check_only || x.nreg == 0) {
 		rc = nbad > 0;
 		goto out;
 	}
+	if (oms_mkdirs(outbox, err) == -1)
+		goto out;
 	for (i = 0; i < x.nreg; i++)
 		if (pack(&x, &x.reg[i], err) == -1)
 			goto out;
@@ -1224,6 +1231,29 @@ ours(const char *name, const char *ext)
 	return (strchr(name, '_') != NULL && strstr(name, "M") != NULL);
 }
 
+/* Remove DIR/.tmp-* (bodies of an interrupted export). */
+static void
+recover_top(struct oms_ws *ws, struct oms_diag *diag)
+{
+	DIR *dp;
+	struct dirent *de;
+	char *p;
+
+	if ((dp = opendir(ws->dir)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (strncmp(de->d_name, ".tmp-", 5) != 0)
+			continue;
+		if ((p = oms_path_join(ws->dir, de->d_name)) == NULL)
+			break;
+		if (unlink(p) == 0)
+			omsi_diagf(diag, 1, de->d_name, 0, "removed: left by an "
+			    "interrupted run");
+		free(p);
+	}
+	closedir(dp);
+}
+
 int
 oms_ws_recover(struct oms_ws *ws, const struct oms_ledger *l,
     struct oms_diag *diag, struct oms_err *err)
@@ -1234,6 +1264,7 @@ oms_ws_recover(struct oms_ws *ws, const struct oms_ledger *l,
 	size_t i;
 	int known;
 
+	recover_top(ws, diag);
 	if ((dir = oms_ws_path(ws, "outbox")) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	if ((dp = opendir(dir)) == NULL) {

@@ -251,6 +251,15 @@ fail(const struct rule *r, const struct omsi_rulectx *rc, xmlNodePtr at,
 	rc->report(rc->arg, r->id, r->warning, omsi_line(at), msg);
 }
 
+/* "../../DATE_Z_1" is shown as "DATE_Z_1" */
+static const char *
+shown(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return (s != NULL ? s + 1 : path);
+}
+
 static int
 days_between(xmlNodePtr ctx, long *days)
 {
@@ -321,7 +330,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				    (r->check == C_EQ && c != 0) ||
 				    (r->check == C_NE && c == 0))
 					fail(r, rc, tn.v[i], nerr, "%s %s, %s "
-					    "%s", r->target, v, r->arg, a);
+					    "%s", r->target, v, shown(r->arg), a);
 				break;
 			case C_SUM:
 				an.n = 0;
