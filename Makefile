@@ -94,3 +94,4 @@ clean:
 	rm -rf tests/e2e/tmp
 
 .PHONY: all deps check sanitize lint-man demo install uninstall clean
+.SECONDARY:

@@ -89,6 +89,8 @@ struct exp {
 	int			 vfailed;
 	int			 nproblems;
 	int			 replay;	/* a rebuild: say nothing new */
+	char			**inbad;	/* input accounts refused outright */
+	size_t			 ninbad;
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -103,8 +105,6 @@ oms_version_for(const struct oms_conf *c, const char *kind, int period)
 	if ((v = oms_conf_get(c, key)) != NULL)
 		return (v);
 	if (kind[0] == 'D' && (v = oms_conf_get(c, "version.D")) != NULL)
-		return (v);
-	if ((v = oms_conf_get(c, "version")) != NULL)
 		return (v);
 	if (period >= 2025 * 12 + 6)
 		return ("5.1");
@@ -444,7 +444,7 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 		}
 		s->reg = (int)j;
 	}
-	/* stable names: kinds in a fixed order, then payers */
+	/* numbered in the order the registries first appear in source/ */
 	for (i = 0; i < x->nreg; i++) {
 		r = &x->reg[i];
 		r->out.package = pkg++;
@@ -633,7 +633,7 @@ copy_persons(struct exp *x, struct oms_err *err)
 	struct omsi_xin *xin;
 	xmlNodePtr pers;
 	const char *idpac;
-	int rc, wanted;
+	int rc, wanted, warn;
 	struct reg *r;
 	struct oms_err e;
 
@@ -711,14 +711,16 @@ copy_persons(struct exp *x, struct oms_err *err)
 				continue;
 			si = r->need.vals[i];
 			d = oms_src_doc(x->src, (size_t)x->sel[si].c->doc);
-			problem(x, d->name, x->sel[si].c->line, 0,
+			warn = omsi_rules_warning(x->rules, "003F.00.3070");
+			problem(x, d->name, x->sel[si].c->line, warn,
 			    "account %s: 003F.00.3070: patient ID_PAC \"%s\" "
 			    "is not in the persons file%s%s", x->sel[si].c->account,
 			    r->need.keys[i], d->pair >= 0 ? " " : " (there is "
 			    "none with FILENAME1 ", d->pair >= 0 ?
 			    oms_src_doc(x->src, (size_t)d->pair)->name :
 			    d->filename);
-			bad_person(x, r, r->need.keys[i]);
+			if (!warn)
+				bad_person(x, r, r->need.keys[i]);
 		}
 	}
 	return (0);
@@ -1040,13 +1042,19 @@ select_input(struct exp *x, struct oms_ledger *l, const char *const *acc,
 		if (omsi_hash_get(&seen, acc[i], NULL)) {
 			problem(x, "input", 0, 0, "account %s is given twice",
 			    acc[i]);
-			continue;
+			continue;	/* the first one stands */
 		}
 		if (omsi_hash_put(&seen, acc[i], 0) == -1)
 			goto nomem;
 		if ((c = oms_src_find(x->src, acc[i])) == NULL) {
 			problem(x, "input", 0, 0, "account %s is not in "
 			    "source/ (see oms-select(1))", acc[i]);
+			x->inbad = reallocarray(x->inbad, x->ninbad + 1,
+			    sizeof(*x->inbad));
+			if (x->inbad == NULL ||
+			    (x->inbad[x->ninbad] = strdup(acc[i])) == NULL)
+				goto nomem;
+			x->ninbad++;
 			continue;
 		}
 		d = oms_src_doc(x->src, (size_t)c->doc);
@@ -1121,6 +1129,15 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 	}
 	if ((x.rules = oms_rules_load(rpath, find_ref, &x, err)) == NULL)
 		goto out;
+	for (i = 0; i < ws->conf.nkv; i++)
+		if (strncmp(ws->conf.keys[i], "rule.", 5) == 0 &&
+		    oms_rules_set(x.rules, ws->conf.keys[i] + 5,
+		    ws->conf.vals[i], err) == -1) {
+			snprintf(err->where, sizeof(err->where), "%s:%lu",
+			    ws->conf.path ? ws->conf.path : "oms.conf",
+			    ws->conf.lines[i]);
+			goto out;
+		}
 	if ((outbox = oms_ws_path(ws, "outbox")) == NULL) {
 		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 		goto out;
@@ -1136,7 +1153,7 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		release_regs(&x);	/* again without the bad ones */
 		x.replay = 1;
 	}
-	nbad = 0;
+	nbad = x.ninbad;
 	for (i = 0; i < x.nsel; i++)
 		nbad += x.sel[i].bad;
 	res->nbad = nbad;
@@ -1144,10 +1161,13 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		rc = 1;
 		goto out;
 	}
-	if (nbad > 0 && (res->bad = calloc(nbad, sizeof(char *))) != NULL)
+	if (nbad > 0 && (res->bad = calloc(nbad, sizeof(char *))) != NULL) {
 		for (i = 0, j = 0; i < x.nsel; i++)
 			if (x.sel[i].bad)
 				res->bad[j++] = strdup(x.sel[i].c->account);
+		for (i = 0; i < x.ninbad; i++)
+			res->bad[j++] = strdup(x.inbad[i]);
+	}
 	/* registries left empty by skip_invalid are not written */
 	if ((res->reg = calloc(x.nreg ? x.nreg : 1, sizeof(*res->reg))) ==
 	    NULL) {
@@ -1199,6 +1219,9 @@ out:
 	if (x.cp1251 != NULL)
 		xmlCharEncCloseFunc(x.cp1251);
 	free(x.sel);
+	for (i = 0; i < x.ninbad; i++)
+		free(x.inbad[i]);
+	free(x.inbad);
 	free(rpath);
 	free(outbox);
 	return (rc);
@@ -1218,17 +1241,36 @@ oms_export_res_release(struct oms_export_res *res)
 
 /* ------------------------------------------------------------ recovery */
 
+/* Is name one of our archives: KIND M mo (T|S) code _ YYMM N . ext? */
 static int
-ours(const char *name, const char *ext)
+ours(const char *name, const struct oms_conf *c)
 {
-	const char *dot = strrchr(name, '.');
+	const char *p = name, *dot;
+	size_t n;
 
-	if (dot == NULL || strcasecmp(dot + 1, ext) != 0)
+	if (p[0] == 'H' || p[0] == 'C' || p[0] == 'T')
+		p++;
+	else if (p[0] == 'D' && p[1] >= 'A' && p[1] <= 'Z')
+		p += 2;
+	else
 		return (0);
-	if (!(name[0] == 'H' || name[0] == 'C' || name[0] == 'T' ||
-	    name[0] == 'D'))
+	if (*p++ != 'M' || strncmp(p, c->mo, 6) != 0)
 		return (0);
-	return (strchr(name, '_') != NULL && strstr(name, "M") != NULL);
+	p += 6;
+	if (*p != 'T' && *p != 'S')
+		return (0);
+	for (p++, n = 0; *p >= '0' && *p <= '9'; p++, n++)
+		;
+	if (n != 2 && n != 5)
+		return (0);
+	if (*p++ != '_')
+		return (0);
+	for (n = 0; *p >= '0' && *p <= '9'; p++, n++)
+		;
+	if (n < 5 || *p != '.')
+		return (0);
+	dot = p;
+	return (strcasecmp(dot + 1, c->archive_ext) == 0);
 }
 
 /* Remove DIR/.tmp-* (bodies of an interrupted export). */
@@ -1276,7 +1318,7 @@ oms_ws_recover(struct oms_ws *ws, const struct oms_ledger *l,
 		snprintf(rel, sizeof(rel), "outbox/%s", de->d_name);
 		if (strncmp(de->d_name, ".tmp-", 5) == 0) {
 			known = 0;
-		} else if (ours(de->d_name, ws->conf.archive_ext)) {
+		} else if (ours(de->d_name, &ws->conf)) {
 			known = 0;
 			for (i = 0; i < oms_ledger_nreg(l) && !known; i++)
 				known = strcmp(oms_ledger_reg(l, i)->archive,

@@ -377,6 +377,12 @@ struct oms_rules *oms_rules_load(const char *path,
 		    struct oms_err *);
 void		 oms_rules_free(struct oms_rules *);
 size_t		 oms_rules_count(const struct oms_rules *);
+/*
+ * Change the severity of every rule with this id: "error", "warning" or
+ * "off" (oms.conf "rule.ID = off").  An unknown id or value is OMS_EDATA.
+ */
+int		 oms_rules_set(struct oms_rules *, const char *id,
+		    const char *severity, struct oms_err *);
 
 /* -------------------------------------------------------------- export */
 

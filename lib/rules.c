@@ -50,6 +50,7 @@ struct reftab {
 
 struct rule {
 	char		*id;
+	int		 off;		/* rule.ID = off */
 	int		 scope;
 	char		*kinds;
 	char		 vmin[8], vmax[8];
@@ -209,7 +210,7 @@ applies(const struct rule *r, int scope, const struct omsi_rulectx *rc)
 	size_t len;
 	int hit = 0;
 
-	if (r->scope != scope)
+	if (r->scope != scope || r->off)
 		return (0);
 	if (r->vmin[0] != '\0' && vnum(rc->version) < vnum(r->vmin))
 		return (0);
@@ -652,7 +653,11 @@ parse_conds(struct rule *r, char *when, const char *file, unsigned long line,
 		r->conds = c;
 		c = &r->conds[r->nconds];
 		memset(c, 0, sizeof(*c));
-		if (*p == '!' && strchr(p, '~') == NULL) {
+		if (*p == '!' && strchr(p, '~') != NULL)
+			return (oms_err_set(err, OMS_EDATA, file, line,
+			    "condition \"%s\": write PATH!~RE, not !PATH~RE",
+			    p));
+		if (*p == '!') {
 			c->neg = 1;
 			p++;
 		}
@@ -804,6 +809,34 @@ nomem:
 fail:
 	oms_rules_free(rs);
 	return (NULL);
+}
+
+int
+oms_rules_set(struct oms_rules *rs, const char *id, const char *sev,
+    struct oms_err *err)
+{
+	size_t i;
+	int found = 0, off, warning;
+
+	if (strcmp(sev, "off") == 0)
+		off = 1, warning = 0;
+	else if (strcmp(sev, "warning") == 0)
+		off = 0, warning = 1;
+	else if (strcmp(sev, "error") == 0)
+		off = 0, warning = 0;
+	else
+		return (oms_err_set(err, OMS_EDATA, NULL, 0, "rule.%s: \"%s\" "
+		    "is not off, warning or error", id, sev));
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->r[i].id, id) == 0) {
+			rs->r[i].off = off;
+			rs->r[i].warning = warning;
+			found = 1;
+		}
+	if (!found)
+		return (oms_err_set(err, OMS_EDATA, NULL, 0, "rule.%s: no rule "
+		    "with that id in the rule table", id));
+	return (0);
 }
 
 size_t

@@ -23,6 +23,7 @@ struct oms_src {
 	size_t		  *win;		/* indices of winning cases, sorted */
 	size_t		   nwin;
 	struct omsi_hash   idx;		/* account -> index into cases */
+	struct omsi_hash   warned;	/* insurers warned about */
 	struct omsi_arena  arena;
 	const struct oms_conf *conf;
 };
@@ -151,16 +152,28 @@ kind_of(const char *name, char *kind)
 }
 
 static const char *
-payer_of(struct oms_src *s, const char *smo, char *buf)
+payer_of(struct oms_src *s, const char *smo, char *buf,
+    const struct oms_srcdoc *d, unsigned long line, struct oms_diag *diag)
 {
 	const struct oms_conf *c = s->conf;
 	size_t i;
+	char *k;
 
 	if (smo != NULL && strlen(smo) == 5) {
 		if (c->payers != NULL) {
 			for (i = 0; c->payers[i] != NULL; i++)
 				if (strcmp(c->payers[i], smo) == 0)
 					return (smo);
+			/* a regional insurer oms.conf does not list */
+			if (strncmp(smo, c->tfoms, 2) == 0 &&
+			    strcmp(smo + 2, "000") != 0 &&
+			    !omsi_hash_get(&s->warned, smo, NULL) &&
+			    (k = omsi_arena_strdup(&s->arena, smo)) != NULL &&
+			    omsi_hash_put(&s->warned, k, 0) == 0)
+				omsi_diagf(diag, 1, d->name, line, "insurer %s "
+				    "is not in \"payers\" in oms.conf; its "
+				    "patients are billed to %s000", smo,
+				    c->tfoms);
 		} else if (strncmp(smo, c->tfoms, 2) == 0 &&
 		    strcmp(smo + 2, "000") != 0)
 			return (smo);
@@ -220,7 +233,7 @@ add_case(struct oms_src *s, int doc, xmlNodePtr zap, unsigned long seq,
 	    (c->id_pac = omsi_arena_strdup(&s->arena,
 	    idpac ? idpac : "")) == NULL ||
 	    (c->payer = omsi_arena_strdup(&s->arena, payer_of(s,
-	    omsi_path_text(zap, "PACIENT/SMO"), pbuf))) == NULL)
+	    omsi_path_text(zap, "PACIENT/SMO"), pbuf, d, line, diag))) == NULL)
 		goto nomem;
 	if (sum == NULL || oms_money_parse(sum, &c->sum) == -1 ||
 	    d1 == NULL || oms_date_parse(d1, &c->date_begin) == -1 ||
@@ -555,6 +568,7 @@ oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
 	}
 	s->conf = &ws->conf;
 	omsi_hash_init(&s->idx);
+	omsi_hash_init(&s->warned);
 	omsi_arena_init(&s->arena);
 	if ((dir = oms_ws_path(ws, "source")) == NULL)
 		goto nomem;
@@ -648,6 +662,7 @@ oms_src_free(struct oms_src *s)
 	free(s->cases);
 	free(s->win);
 	omsi_hash_release(&s->idx);
+	omsi_hash_release(&s->warned);
 	omsi_arena_release(&s->arena);
 	free(s);
 }

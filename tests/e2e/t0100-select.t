@@ -5,7 +5,7 @@ cd "${0%/*}" && . ./lib.sh
 plan 13
 
 ws=$(newws ws conf)
-oms-gen -s 7 -n 12 -m 3 -p 2026-08 -o "$ws/source" 2>/dev/null
+oms-gen -s 7 -n 30 -m 3 -p 2026-08 -o "$ws/source" 2>/dev/null
 
 # what the source says, independently of oms: SL_ID, DATE_Z_2, SUMV, SMO
 expected() {	# expected FIRST LAST: cases of H and DP files ending in [FIRST, LAST]

@@ -33,7 +33,7 @@ check 'the H file is valid against xsd/H-5.1.xsd' \
     'xmllint --noout --schema "$OMS_XSDDIR/H-5.1.xsd" "$H" 2>"$TMP/xerr"'
 check 'the L file is valid against xsd/L-3.2.xsd' \
     'xmllint --noout --schema "$OMS_XSDDIR/L-3.2.xsd" "$L" 2>"$TMP/xerr"'
-nh=$(awk -F'\t' '$7 == "H"' "$TMP/sel" | wc -l)
+nh=$(awk -F'\t' '$3 == "H"' "$TMP/sel" | wc -l)
 check 'SD_Z is the number of ZAP and of the H accounts selected' \
     '[ "$(xmllint --xpath "string(//SD_Z)" "$H")" = "$(xmllint --xpath "count(//ZAP)" "$H")" ] &&
      [ "$(xmllint --xpath "count(//ZAP)" "$H")" -eq "$nh" ]'
