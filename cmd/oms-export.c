@@ -259,10 +259,11 @@ main(int argc, char *argv[])
 	}
 	free(lpath);
 	cli_diag_init(&diag);
-	if (oms_ledger_torn(x.ledger) > 0)
-		warnx("warning: ledger.tsv: %zu bytes after the last commit "
-		    "(an interrupted run) are ignored and will be cut off",
-		    oms_ledger_torn(x.ledger));
+	if (oms_ledger_torn(x.ledger) > 0 && !cli.quiet)
+		warnx("ledger.tsv: warning: %zu bytes after the last commit "
+		    "(an interrupted run) are ignored%s",
+		    oms_ledger_torn(x.ledger), x.o.check_only ? "" :
+		    " and will be cut off");
 	if (!x.o.check_only && oms_ws_recover(&x.ws, x.ledger, &diag, &e) ==
 	    -1) {
 		cli_report(&e);
@@ -272,7 +273,12 @@ main(int argc, char *argv[])
 		cli_report(&e);
 		exit(cli.rval);
 	}
-	diag.nerrors = 0;	/* broken files matter only for our accounts */
+	if (diag.nerrors > 0) {
+		/* an older version could stand in for a broken newer one */
+		warnx("source/ has %zu broken file(s) or record(s) (above); "
+		    "fix or remove them, then run again", diag.nerrors);
+		exit(OMS_EXIT_NEGATIVE);
+	}
 	r = oms_export(&x.ws, x.ledger, x.src, (const char *const *)x.acc,
 	    x.nacc, &x.o, &diag, &res, &e);
 	if (r == -1)

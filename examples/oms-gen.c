@@ -394,6 +394,7 @@ struct state {
 	uint64_t	 guid;		/* SL_ID counter */
 	long		 idserv;	/* within the file */
 	long		 nhist;
+	int		 blk[10], blkpos;	/* payer classes, see next_class() */
 	struct defect	 def[MAX_DEFECTS];
 	long		 extra[MAX_DEFECTS];	/* case numbers of bad-SNILS persons */
 	int		 nextra;
@@ -403,6 +404,7 @@ struct gen {
 	const struct opts *o;
 	uint64_t	 key;		/* derived from all options */
 	long		 pool;		/* persons 1..pool */
+	long		 total;		/* cases of the run */
 	long		 ref_day;	/* the first day of the first period */
 	int		 own_region;	/* index in regions[], -1 none */
 	char		 own_okato[3];
@@ -495,6 +497,14 @@ make_enp(char *buf, uint64_t key, const char *region, long x)
 
 /* ----------------------------------------------------------- persons */
 
+/*
+ * The insurer of person N is pay_class[(N - 1) % 10]: 0 the region's first
+ * insurer ({tfoms}001), 1 its second ({tfoms}002), 2 an insurer of another
+ * region.  Cases draw the class from shuffled blocks of ten, so every ten
+ * cases of a file have exactly 6, 3 and 1 of them.
+ */
+static const int pay_class[10] = { 0, 1, 0, 0, 2, 0, 1, 0, 1, 0 };
+
 static void
 person_get(const struct gen *g, long id, struct person *p)
 {
@@ -516,12 +526,12 @@ person_get(const struct gen *g, long id, struct person *p)
 	else
 		age = 18 + (int)((h >> 38) % 73);
 	p->dr = g->ref_day - age * 365L - (long)((h2 >> 3) % 365);
-	/* insurance: 60 % the first insurer, 30 % the second, 10 % elsewhere */
-	i = (int)((h2 >> 12) % 100);
+	/* insurance by the person's number: see pay_class[] */
 	p->region = -1;
-	if (i < 90) {
+	i = pay_class[(id - 1) % 10];
+	if (i < 2) {
 		snprintf(p->smobuf, sizeof(p->smobuf), "%s00%c", g->o->tfoms,
-		    i < 60 ? '1' : '2');
+		    (char)('1' + i));
 		p->smo = p->smobuf;
 	} else {
 		int r = (int)((h2 >> 20) % NREGIONS);
@@ -564,17 +574,49 @@ person_get(const struct gen *g, long id, struct person *p)
 	p->soc = (h2 >> 40) % 100 < 2 ? 35 : 0;
 }
 
-/* A person from the pool (adult: at least 18 at day t, when possible). */
+/* The payer class of the next case of the file. */
+static int
+next_class(struct gen *g)
+{
+	struct state *st = &g->st;
+	int i, j, t;
+
+	if (st->blkpos >= 10) {
+		memcpy(st->blk, pay_class, sizeof(st->blk));
+		for (i = 9; i > 0; i--) {
+			j = (int)rnd(&st->rng, i + 1);
+			t = st->blk[i];
+			st->blk[i] = st->blk[j];
+			st->blk[j] = t;
+		}
+		st->blkpos = 0;
+	}
+	return (st->blk[st->blkpos++]);
+}
+
+/*
+ * A person from the pool of the payer class drawn for the case (any, when
+ * the pool is too small), at least 18 on day t if adult (when possible).
+ */
 static long
 pick_person(struct gen *g, int adult, long t)
 {
-	long id = 0;
-	int i;
+	long id = 0, nb;
+	int i, slot, nslots = 0, slots[10], cls = next_class(g);
 
+	for (slot = 0; slot < 10; slot++)
+		if (pay_class[slot] == cls && slot < g->pool)
+			slots[nslots++] = slot;
 	for (i = 0; i < 24; i++) {
 		struct person p;
 
-		id = 1 + rnd(&g->st.rng, g->pool);
+		if (nslots > 0) {
+			/* a block of ten whose slot is in the pool */
+			slot = slots[rnd(&g->st.rng, nslots)];
+			nb = (g->pool - slot - 1) / 10 + 1;
+			id = 10 * rnd(&g->st.rng, nb) + slot + 1;
+		} else
+			id = 1 + rnd(&g->st.rng, g->pool);
 		if (!adult)
 			break;
 		person_get(g, id, &p);
@@ -770,6 +812,12 @@ make_case(struct gen *g, int disp, struct zcase *c)
 	else {
 		i = (int)rnd(r, 100);
 		c->kind = i < 70 ? K_AMB : i < 85 ? K_KS : K_DS;
+		/* the last case of the run takes a ksg defect still pending */
+		if (c->caseno == g->total)
+			for (d = 0; d < g->o->ndef; d++)
+				if (g->st.def[d].kind == D_KSG &&
+				    !g->st.def[d].applied)
+					c->kind = K_KS;
 	}
 	c->person = pick_person(g, c->kind != K_AMB, g->first);
 	for (i = 0; i < g->o->ndef; i++)
@@ -1403,12 +1451,14 @@ write_pair(struct gen *g, int disp, long ncases, const char *base)
 {
 	const struct opts *op = g->o;
 	char name[64], lname[64], tmp[4096], d[11];
-	struct state save = g->st;
+	struct state save;
 	struct out o;
 	struct zcase c;
 	long i, sum = 0, data, nmax;
 	int yy = g->year % 100;
 
+	g->st.blkpos = 10;		/* a new block of payer classes */
+	save = g->st;
 	snprintf(name, sizeof(name), "%s", base);
 	snprintf(lname, sizeof(lname), "L%s", base + 1);
 	for (i = 0; i < ncases; i++) {
@@ -1539,7 +1589,9 @@ help(void)
 	    " day before DATE_Z_1\n"
 	    "                   ksg       N_KSG not in ref/ksg.tsv, on the"
 	    " first hospital case\n"
-	    "                             at or after N\n"
+	    "                             at or after N (the run's last case"
+	    " becomes one\n"
+	    "                             if need be)\n"
 	    "  -h, --help       this help\n\n"
 	    "VERSION follows the period: 5.1 from 2025-07, 5.0 from 2025-01,"
 	    " 4.0 from\n2024-03, else 3.2; the L files are 3.2.  One line per"
@@ -1717,7 +1769,7 @@ main(int argc, char **argv)
 		long nd = (o.n + 5) / 10 < 1 ? 1 : (o.n + 5) / 10;
 		long nh = o.n - nd < 1 ? 1 : o.n - nd;
 
-		total = (nd + nh) * o.months;
+		total = (nd + nh) * o.months;	/* the last one is an H case */
 		for (i = 0; i < o.ndef; i++)
 			if (o.def[i].n > total)
 				return (bad_usage("--defect %s:%ld: the run has "
@@ -1735,6 +1787,7 @@ main(int argc, char **argv)
 	g.key = mix64(o.seed ^ mix64((uint64_t)(o.y0 * 100 + o.m0) ^
 	    mix64((uint64_t)atol(o.mo) * 100 + (uint64_t)atol(o.tfoms))));
 	rng_seed(&g.st.rng, g.key);
+	g.total = total;
 	g.pool = (o.n * 7 + 5) / 10 < 1 ? 1 : (o.n * 7 + 5) / 10;
 	g.ref_day = days_from_civil(o.y0, o.m0, 1);
 	g.own_region = -1;

@@ -703,6 +703,8 @@ copy_persons(struct exp *x, struct oms_err *err)
 	}
 	/* persons nobody found */
 	memset(&e, 0, sizeof(e));
+	if (omsi_rules_off(x->rules, "003F.00.3070"))
+		return (0);
 	for (ri = 0; ri < x->nreg; ri++) {
 		r = &x->reg[ri];
 		for (i = 0; i < r->need.cap; i++) {

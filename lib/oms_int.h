@@ -120,3 +120,5 @@ void	 omsi_rules_reset(struct oms_rules *);
 /* The severity of rule id (1 warning, 0 error), 0 if unknown. */
 int	 omsi_rules_warning(const struct oms_rules *, const char *id);
 const char *omsi_rules_message(const struct oms_rules *, const char *id);
+/* 1 when rule id was switched off in oms.conf */
+int	 omsi_rules_off(const struct oms_rules *, const char *id);

@@ -491,6 +491,17 @@ omsi_rules_warning(const struct oms_rules *rs, const char *id)
 	return (0);
 }
 
+int
+omsi_rules_off(const struct oms_rules *rs, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->r[i].id, id) == 0)
+			return (rs->r[i].off);
+	return (0);
+}
+
 const char *
 omsi_rules_message(const struct oms_rules *rs, const char *id)
 {

@@ -261,6 +261,21 @@ test_rules(void **state)
 	assert_int_equal(run(rs, "<ZAP><PACIENT><VPOLIS>3</VPOLIS></PACIENT>"
 	    "</ZAP>", "DP", "4.0", &f), 1);
 	assert_string_equal(f.ids, "DONLY ");
+	/* oms.conf rule.ID = off / warning */
+	omsi_rules_reset(rs);
+	{
+		struct oms_err e = { 0 };
+
+		assert_int_equal(oms_rules_set(rs, "DONLY", "off", &e), 0);
+		assert_int_equal(oms_rules_set(rs, "NEW", "warning", &e), 0);
+		assert_int_equal(oms_rules_set(rs, "NOPE", "off", &e), -1);
+		assert_non_null(strstr(e.msg, "no rule with that id"));
+		assert_int_equal(oms_rules_set(rs, "SUM", "maybe", &e), -1);
+		assert_non_null(strstr(e.msg, "not off, warning or error"));
+	}
+	assert_int_equal(run(rs, "<ZAP><PACIENT><VPOLIS>3</VPOLIS></PACIENT>"
+	    "</ZAP>", "DP", "5.1", &f), 0);
+	assert_string_equal(f.ids, "NEW ");	/* reported, not counted */
 	oms_rules_free(rs);
 }
 
