@@ -36,7 +36,8 @@ awk -F'\t' 'NR > 1 { n[$3 " " $4]++; s += $6; c++ }
           close("sort"); printf "   %d accounts, %.2f rub.\n", c, s }' "$ws/selected.tsv"
 
 step "oms-export: check them and build the registries into outbox/"
-oms-export -C "$ws" <"$ws/selected.tsv" | column -t -s '	' | sed 's/^/   /'
+oms-export -C "$ws" <"$ws/selected.tsv" |
+    awk -F'\t' '{ printf "   %-20s %-32s %8s %12s %4s\n", $1, $2, $3, $4, $5 }'
 ls -l "$ws/outbox" | sed 's/^/   /'
 
 step "oms-select again: exported accounts are in flight, not due"

@@ -397,6 +397,33 @@ kindclass(const char *kind)
 	return (kind[0] == 'D' ? 'D' : kind[0]);
 }
 
+static int
+kind_rank(const char *kind)
+{
+	switch (kind[0]) {
+	case 'H':
+		return (0);
+	case 'C':
+		return (1);
+	case 'T':
+		return (2);
+	default:
+		return (3);
+	}
+}
+
+static int
+reg_cmp(const struct reg *a, const struct reg *b)
+{
+	int c;
+
+	if (kind_rank(a->out.kind) != kind_rank(b->out.kind))
+		return (kind_rank(a->out.kind) - kind_rank(b->out.kind));
+	if ((c = strcmp(a->out.kind, b->out.kind)) != 0)
+		return (c);
+	return (strcmp(a->out.payer, b->out.payer));
+}
+
 /* Group the selection into registries and name them. */
 static int
 plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
@@ -444,7 +471,39 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 		}
 		s->reg = (int)j;
 	}
-	/* numbered in the order the registries first appear in source/ */
+	/* numbered in a fixed order: H, C, T, then D*, then by payer */
+	if (x->nreg > 1) {
+		int *map = calloc(x->nreg, sizeof(*map));
+		struct reg tmp;
+		size_t k;
+
+		if (map == NULL)
+			goto nomem;
+		for (i = 0; i < x->nreg; i++)
+			map[i] = (int)i;
+		for (i = 1; i < x->nreg; i++)	/* few registries: insertion */
+			for (k = i; k > 0 && reg_cmp(&x->reg[k - 1],
+			    &x->reg[k]) > 0; k--) {
+				int t = map[k - 1];
+
+				tmp = x->reg[k - 1];
+				x->reg[k - 1] = x->reg[k];
+				x->reg[k] = tmp;
+				map[k - 1] = map[k];
+				map[k] = t;
+			}
+		/* map[new] = old; the selection points at old indices */
+		for (i = 0; i < x->nsel; i++)
+			for (k = 0; k < x->nreg; k++)
+				if (x->sel[i].reg == map[k]) {
+					x->sel[i].reg = (int)k + (int)x->nreg;
+					break;
+				}
+		for (i = 0; i < x->nsel; i++)
+			if (x->sel[i].reg >= (int)x->nreg)
+				x->sel[i].reg -= (int)x->nreg;
+		free(map);
+	}
 	for (i = 0; i < x->nreg; i++) {
 		r = &x->reg[i];
 		r->out.package = pkg++;
