@@ -2,7 +2,7 @@
 # oms-export refuses bad accounts naming them and the rule, and leaves the
 # workspace as it was; --skip-invalid leaves them out
 cd "${0%/*}" && . ./lib.sh
-plan 16
+plan 19
 
 # account N of the run gets the defect; oms-gen counts cases in file order
 bad() {	# bad NAME DEFECT: a workspace whose 3rd case has DEFECT
@@ -24,6 +24,28 @@ for d in sum:OMS.SUM.SUMV snils:OMS.SNILS usl-date:OMS.DATE.USL.BEGIN; do
 	check "$defect: outbox/ and the ledger are untouched" \
 	    '[ "$before" = "$(snapshot "$ws")" ] && [ ! -e "$ws/ledger.tsv" ]'
 done
+
+ws=$(bad ws-ksg ksg)
+oms-select -C "$ws" -p 2026-10 >"$TMP/sel"
+expect_exit 'a KSG code not in ref/ksg.tsv is refused' 1 \
+    '^oms-export: source/HM[^:]+:[0-9]+: account [^:]+: OMS.KSG.CODE: ' \
+    oms-export -C "$ws" "$TMP/sel"
+
+ws=$(newws ws-pers conf)
+oms-gen -s 5 -n 8 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
+l=$(ls "$ws"/source/LM*.xml)
+pac=$(xmllint --xpath 'string(//PERS[1]/ID_PAC)' "$l")
+xmllint --encode windows-1251 --format "$l" | awk -v p="$pac" '
+    /<PERS>/ { buf = $0; inp = 1; next }
+    inp { buf = buf "\n" $0; if (/<\/PERS>/) { inp = 0; if (buf !~ "<ID_PAC>" p "</ID_PAC>") print buf }; next }
+    { print }' >"$TMP/l" && mv "$TMP/l" "$l"
+oms-select -C "$ws" -p 2026-10 -k H >"$TMP/sel"
+expect_exit 'a patient missing from the persons file is refused (003F.00.3070)' 1 \
+    "account [^:]+: 003F.00.3070: patient ID_PAC \"$pac\" is not in the persons file" \
+    oms-export -C "$ws" "$TMP/sel"
+printf 'rule.003F.00.3070 = warning\n' >>"$ws/oms.conf"
+expect_exit '... which oms.conf can make a warning' 0 'warning: account [^:]+: 003F.00.3070' \
+    oms-export -C "$ws" "$TMP/sel"
 
 ws=$(bad ws-skip sum)
 oms-select -C "$ws" -p 2026-10 >"$TMP/sel"
