@@ -84,6 +84,24 @@ cli_workspace(const char *opt)
 	return (".");
 }
 
+struct oms_ledger *
+cli_open(struct oms_ws *ws, const char *dir, int lock)
+{
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	char *path;
+
+	if (oms_ws_open(ws, cli_workspace(dir), &e) == -1 ||
+	    (lock && oms_ws_lock(ws, &e) == -1))
+		exit(cli_report(&e));
+	if ((path = oms_ws_path(ws, "ledger.tsv")) == NULL)
+		err(OMS_EXIT_IO, NULL);
+	if ((l = oms_ledger_open(path, &e)) == NULL)
+		exit(cli_report(&e));
+	free(path);
+	return (l);
+}
+
 const char *
 cli_xsddir(void)
 {

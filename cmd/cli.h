@@ -32,6 +32,11 @@ int	 cli_report(const struct oms_err *);
 void	 cli_diag_init(struct oms_diag *);
 /* -C, else $OMS_DIR, else "." */
 const char *cli_workspace(const char *opt);
+/*
+ * Open the workspace (-C, $OMS_DIR, .), take its lock when lock is set, and
+ * read its ledger.  Reports and exits on failure.
+ */
+struct oms_ledger *cli_open(struct oms_ws *, const char *dir, int lock);
 /* where schemas and reference tables are installed ($OMS_XSDDIR ...) */
 const char *cli_xsddir(void);
 const char *cli_refdir(void);

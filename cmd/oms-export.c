@@ -147,7 +147,6 @@ main(int argc, char *argv[])
 	struct oms_err e = { 0 };
 	struct oms_diag diag;
 	const char *dir = NULL, *date = NULL;
-	char *lpath;
 	size_t i;
 	int ch, r;
 
@@ -246,18 +245,7 @@ main(int argc, char *argv[])
 	x.o.xsddir = cli_xsddir();
 	x.o.refdir = cli_refdir();
 
-	if (oms_ws_open(&x.ws, cli_workspace(dir), &e) == -1 ||
-	    oms_ws_lock(&x.ws, &e) == -1) {
-		cli_report(&e);
-		exit(cli.rval);
-	}
-	if ((lpath = oms_ws_path(&x.ws, "ledger.tsv")) == NULL)
-		err(OMS_EXIT_IO, NULL);
-	if ((x.ledger = oms_ledger_open(lpath, &e)) == NULL) {
-		cli_report(&e);
-		exit(cli.rval);
-	}
-	free(lpath);
+	x.ledger = cli_open(&x.ws, dir, 1);
 	cli_diag_init(&diag);
 	if (oms_ledger_torn(x.ledger) > 0 && !cli.quiet)
 		warnx("ledger.tsv: warning: %zu bytes after the last commit "

@@ -241,7 +241,6 @@ main(int argc, char *argv[])
 	struct oms_err e = { 0 };
 	struct oms_diag diag;
 	const char *dir = NULL;
-	char *lpath;
 	long pf = -1, rf = -1;
 	int ch;
 
@@ -326,17 +325,7 @@ main(int argc, char *argv[])
 		usage();
 	LIBXML_TEST_VERSION
 
-	if (oms_ws_open(&s.ws, cli_workspace(dir), &e) == -1) {
-		cli_report(&e);
-		exit(cli.rval);
-	}
-	if ((lpath = oms_ws_path(&s.ws, "ledger.tsv")) == NULL)
-		err(OMS_EXIT_IO, NULL);
-	if ((s.ledger = oms_ledger_open(lpath, &e)) == NULL) {
-		cli_report(&e);
-		exit(cli.rval);
-	}
-	free(lpath);
+	s.ledger = cli_open(&s.ws, dir, 0);
 	cli_diag_init(&diag);
 	if ((s.src = oms_src_scan(&s.ws, &diag, &e)) == NULL) {
 		cli_report(&e);

@@ -123,16 +123,13 @@ static void
 problem(struct exp *x, const char *where, unsigned long line, int warning,
     const char *fmt, ...)
 {
-	struct oms_err e;
 	va_list ap;
 
-	memset(&e, 0, sizeof(e));
-	oms_err_set(&e, OMS_ESCHEMA, where, line, "%s", "");
 	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	/* a rebuild says nothing new: the first build said it */
+	omsi_vdiagf(x->replay ? NULL : x->diag, warning, OMS_ESCHEMA, where,
+	    line, fmt, ap);
 	va_end(ap);
-	if (!x->replay)
-		omsi_diag(x->diag, warning, &e);
 	if (!warning)
 		x->nproblems++;
 }

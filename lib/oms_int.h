@@ -4,6 +4,8 @@
 #ifndef OMS_INT_H
 #define OMS_INT_H
 
+#include <stdarg.h>
+
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
 
@@ -54,7 +56,6 @@ struct omsi_xin	*omsi_xin_file(const char *path, const char *name,
 struct omsi_xin	*omsi_xin_archive(void *archive, const char *name,
 		    struct oms_err *);
 xmlTextReaderPtr omsi_xin_reader(struct omsi_xin *);
-const char	*omsi_xin_encoding(const struct omsi_xin *);
 /*
  * Advance to the next element node at any depth; 1 = at an element, 0 =
  * end, -1 = error (err filled with file:line).
@@ -64,14 +65,10 @@ int		 omsi_xin_next_element(struct omsi_xin *, struct oms_err *);
 xmlNodePtr	 omsi_xin_expand(struct omsi_xin *, struct oms_err *);
 /* Skip the current element's subtree. */
 int		 omsi_xin_skip(struct omsi_xin *, struct oms_err *);
-/* The error that stopped the reader, if any (file:line: message). */
-int		 omsi_xin_failed(struct omsi_xin *, struct oms_err *);
 void		 omsi_xin_free(struct omsi_xin *);
-const char	*omsi_xin_name(const struct omsi_xin *);
 
 /* ---- DOM helpers over an expanded subtree */
 xmlNodePtr	 omsi_child(xmlNodePtr, const char *name);
-xmlNodePtr	 omsi_next_sibling(xmlNodePtr, const char *name);
 /* first element along "A/B/C" from node, or NULL */
 xmlNodePtr	 omsi_path(xmlNodePtr, const char *path);
 /* text content of an element without children elements; "" if none */
@@ -93,6 +90,11 @@ void	 omsi_diag(struct oms_diag *, int warning, const struct oms_err *);
 void	 omsi_diagf(struct oms_diag *, int warning, const char *file,
 	    unsigned long line, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 5, 6)));
+/* As omsi_diagf with an error code and a va_list; the diag may be NULL
+ * (then only e is filled, for the caller to count). */
+void	 omsi_vdiagf(struct oms_diag *, int warning, int code, const char *file,
+	    unsigned long line, const char *fmt, va_list)
+	    __attribute__((__format__(__printf__, 6, 0)));
 struct archive;
 /* Open a source document for reading; close with omsi_src_close. */
 int	 omsi_src_open(const struct oms_srcdoc *, struct archive **,
@@ -119,6 +121,5 @@ int	 omsi_rules_check(struct oms_rules *, int scope, xmlNodePtr rec,
 void	 omsi_rules_reset(struct oms_rules *);
 /* The severity of rule id (1 warning, 0 error), 0 if unknown. */
 int	 omsi_rules_warning(const struct oms_rules *, const char *id);
-const char *omsi_rules_message(const struct oms_rules *, const char *id);
 /* 1 when rule id was switched off in oms.conf */
 int	 omsi_rules_off(const struct oms_rules *, const char *id);

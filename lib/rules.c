@@ -502,17 +502,6 @@ omsi_rules_off(const struct oms_rules *rs, const char *id)
 	return (0);
 }
 
-const char *
-omsi_rules_message(const struct oms_rules *rs, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < rs->n; i++)
-		if (strcmp(rs->r[i].id, id) == 0)
-			return (rs->r[i].message);
-	return (NULL);
-}
-
 /* ------------------------------------------------------------- loading */
 
 static pcre2_code *

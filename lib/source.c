@@ -42,18 +42,26 @@ omsi_diag(struct oms_diag *d, int warning, const struct oms_err *e)
 }
 
 void
+omsi_vdiagf(struct oms_diag *d, int warning, int code, const char *file,
+    unsigned long line, const char *fmt, va_list ap)
+{
+	struct oms_err e;
+
+	memset(&e, 0, sizeof(e));
+	oms_err_set(&e, code, file, line, "%s", "");
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	omsi_diag(d, warning, &e);
+}
+
+void
 omsi_diagf(struct oms_diag *d, int warning, const char *file,
     unsigned long line, const char *fmt, ...)
 {
-	struct oms_err e;
 	va_list ap;
 
-	memset(&e, 0, sizeof(e));
-	oms_err_set(&e, OMS_EDATA, file, line, "%s", "");
 	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	omsi_vdiagf(d, warning, OMS_EDATA, file, line, fmt, ap);
 	va_end(ap);
-	omsi_diag(d, warning, &e);
 }
 
 /* ------------------------------------------------------ opening a doc */

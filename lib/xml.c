@@ -342,18 +342,6 @@ omsi_xin_reader(struct omsi_xin *x)
 	return (x->reader);
 }
 
-const char *
-omsi_xin_encoding(const struct omsi_xin *x)
-{
-	return (x->enc);
-}
-
-const char *
-omsi_xin_name(const struct omsi_xin *x)
-{
-	return (x->name);
-}
-
 static int
 xin_fail(struct omsi_xin *x, struct oms_err *err)
 {
@@ -364,14 +352,6 @@ xin_fail(struct omsi_xin *x, struct oms_err *err)
 		    (unsigned long)xmlTextReaderGetParserLineNumber(x->reader),
 		    "malformed XML");
 	return (-1);
-}
-
-int
-omsi_xin_failed(struct omsi_xin *x, struct oms_err *err)
-{
-	if (x->failed || x->ioerr)
-		return (xin_fail(x, err));
-	return (0);
 }
 
 int
@@ -439,16 +419,6 @@ omsi_child(xmlNodePtr n, const char *name)
 		if (c->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)c->name, name) == 0)
 			return (c);
-	return (NULL);
-}
-
-xmlNodePtr
-omsi_next_sibling(xmlNodePtr n, const char *name)
-{
-	for (n = n->next; n != NULL; n = n->next)
-		if (n->type == XML_ELEMENT_NODE &&
-		    strcmp((const char *)n->name, name) == 0)
-			return (n);
 	return (NULL);
 }
 
