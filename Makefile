@@ -17,7 +17,6 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 DEPS = libxml-2.0 libarchive libpcre2-8
 # recursively expanded: pkg-config runs after the deps step
 OMS_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE \
-	-DOMS_XSDDIR='"$(DATADIR)/oms/xsd"' -DOMS_REFDIR='"$(DATADIR)/oms/ref"' \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS))
 LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS))
 
@@ -38,6 +37,13 @@ deps:
 
 %.o: %.c lib/oms.h lib/oms_int.h cmd/cli.h | deps
 	$(CC) $(OMS_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -c -o $@ $<
+
+# the installed data paths; rewritten only when PREFIX or DATADIR change
+cmd/paths.h: FORCE
+	@printf '#define OMS_XSDDIR "%s"\n#define OMS_REFDIR "%s"\n' \
+	    '$(DATADIR)/oms/xsd' '$(DATADIR)/oms/ref' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+cmd/cli.o: cmd/paths.h
 
 liboms.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
@@ -90,8 +96,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)/oms
 
 clean:
-	rm -f $(BINS) $(TOOLS) liboms.a lib/*.o cmd/*.o tests/unit/*.o $(UNIT)
+	rm -f $(BINS) $(TOOLS) liboms.a lib/*.o cmd/*.o tests/unit/*.o $(UNIT) \
+	    cmd/paths.h
 	rm -rf tests/e2e/tmp
 
-.PHONY: all deps check sanitize lint-man demo install uninstall clean
+.PHONY: all deps check FORCE sanitize lint-man demo install uninstall clean
 .SECONDARY:

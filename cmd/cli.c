@@ -9,13 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
-
-#ifndef OMS_XSDDIR
-#define OMS_XSDDIR	"/usr/local/share/oms/xsd"
-#endif
-#ifndef OMS_REFDIR
-#define OMS_REFDIR	"/usr/local/share/oms/ref"
-#endif
+#include "paths.h"		/* made by the Makefile from PREFIX */
 
 struct cli cli;
 
