@@ -26,6 +26,8 @@ static const char *const statenames[OMS_ST_NSTATES] = {
 	"new", "in-flight", "accepted", "partial", "rejected", "queued"
 };
 
+static const char *const stagenames[] = { "", "flk", "control", "demand" };
+
 struct oms_ledger {
 	char		*path;
 	struct omsi_arena arena;
@@ -33,6 +35,9 @@ struct oms_ledger {
 	struct oms_acct	 *acct;
 	size_t		  nacct, acct_cap;
 	struct omsi_hash  reg_idx;
+	struct omsi_hash  imported;	/* sha256 -> index into itime */
+	const char	**itime;
+	size_t		  nimport;
 	struct oms_reg	 *reg;
 	size_t		  nreg, reg_cap;
 	off_t		  committed;	/* bytes up to the last commit */
@@ -46,6 +51,25 @@ oms_state_name(int st)
 	if (st < 0 || st >= OMS_ST_NSTATES)
 		return ("?");
 	return (statenames[st]);
+}
+
+const char *
+oms_stage_name(int st)
+{
+	if (st < OMS_STAGE_FLK || st > OMS_STAGE_DEMAND)
+		return ("");
+	return (stagenames[st]);
+}
+
+int
+oms_stage_parse(const char *s)
+{
+	int i;
+
+	for (i = OMS_STAGE_FLK; i <= OMS_STAGE_DEMAND; i++)
+		if (strcmp(s, stagenames[i]) == 0)
+			return (i);
+	return (-1);
 }
 
 int
@@ -84,6 +108,9 @@ oms_ledger_line(struct oms_buf *b, const char *const *f, struct oms_err *err)
 {
 	return (oms_tsv_row(b, f, OMS_L_NCOL, err));
 }
+
+static int	split(struct oms_ledger *, char *, size_t, char **, unsigned long,
+		    struct oms_err *);
 
 /* Value of key in "k=v;k2=v2"; copies into out; 1 found, 0 not. */
 static int
@@ -126,6 +153,7 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	a = &l->acct[l->nacct];
 	memset(a, 0, sizeof(*a));
 	a->reg = -1;
+	a->reasons = a->reply = a->dtime = "";
 	if ((a->id = omsi_arena_strdup(&l->arena, id)) == NULL ||
 	    omsi_hash_put(&l->acct_idx, a->id, l->nacct) == -1)
 		goto nomem;
@@ -183,6 +211,122 @@ fold_registry(struct oms_ledger *l, char **f, unsigned long lineno,
 	return (0);
 }
 
+/*
+ * A decision counts only for the registry that carries the account now: a
+ * late reply to a registry the account has since left changes nothing.
+ */
+static int
+fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
+    struct oms_err *err)
+{
+	struct oms_acct *a;
+	char v[32], reasons[512];
+	size_t ri, ai;
+	int stage, st;
+
+	if (!omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai))
+		return (0);	/* never exported: nothing to decide */
+	a = &l->acct[ai];
+	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
+	    (int)ri != a->reg)
+		return (0);
+	if (!data_get(f[OMS_L_DATA], "stage", v, sizeof(v)) ||
+	    (stage = oms_stage_parse(v)) == -1)
+		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
+		    "decision without a known stage"));
+	if (!data_get(f[OMS_L_DATA], "decision", v, sizeof(v)) ||
+	    ((st = oms_state_parse(v)) != OMS_ST_ACCEPTED &&
+	    st != OMS_ST_PARTIAL && st != OMS_ST_REJECTED))
+		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
+		    "decision \"%s\" is not accepted, partial or rejected",
+		    v));
+	a->state = st;
+	a->stage = stage;
+	a->accepted = a->refused = 0;
+	if (data_get(f[OMS_L_DATA], "accepted", v, sizeof(v)))
+		(void)oms_money_parse(v, &a->accepted);
+	if (data_get(f[OMS_L_DATA], "refused", v, sizeof(v)))
+		(void)oms_money_parse(v, &a->refused);
+	if (!data_get(f[OMS_L_DATA], "reasons", reasons, sizeof(reasons)))
+		reasons[0] = '\0';
+	if ((a->reasons = omsi_arena_strdup(&l->arena, reasons)) == NULL ||
+	    (a->reply = omsi_arena_strdup(&l->arena, f[OMS_L_FILE])) == NULL ||
+	    (a->dtime = omsi_arena_strdup(&l->arena, f[OMS_L_TIME])) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
+		    "out of memory"));
+	return (0);
+}
+
+static int
+fold_import(struct oms_ledger *l, char **f, struct oms_err *err)
+{
+	char sha[80];
+	const char *k, **v;
+
+	if (!data_get(f[OMS_L_DATA], "sha256", sha, sizeof(sha)))
+		return (0);
+	if ((k = omsi_arena_strdup(&l->arena, sha)) == NULL ||
+	    (v = reallocarray(l->itime, l->nimport + 1, sizeof(*v))) == NULL)
+		goto nomem;
+	l->itime = v;
+	if ((l->itime[l->nimport] = omsi_arena_strdup(&l->arena,
+	    f[OMS_L_TIME])) == NULL ||
+	    omsi_hash_put(&l->imported, k, l->nimport) == -1)
+		goto nomem;
+	l->nimport++;
+	return (0);
+nomem:
+	return (oms_err_set(err, OMS_ENOMEM, l->path, 0, "out of memory"));
+}
+
+const char *
+oms_ledger_imported(const struct oms_ledger *l, const char *sha)
+{
+	size_t i;
+
+	return (omsi_hash_get(&l->imported, sha, &i) ? l->itime[i] : NULL);
+}
+
+int
+oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
+    int (*fn)(void *, const char *, const char *, const char *), void *arg,
+    struct oms_err *err)
+{
+	FILE *fp;
+	char *line = NULL, *f[OMS_L_NCOL];
+	size_t cap = 0;
+	ssize_t len;
+	off_t off = 0;
+	unsigned long lineno = 0;
+	int r = 0;
+
+	if ((fp = fopen(l->path, "r")) == NULL)
+		return (oms_err_sys(err, errno, l->path, "open"));
+	while (off < l->committed && (len = getline(&line, &cap, fp)) > 0) {
+		off += len;
+		lineno++;
+		/* cheap filter before the split */
+		if (lineno == 1 || strstr(line, "\texport\t") == NULL ||
+		    strstr(line, registry) == NULL)
+			continue;
+		line[--len] = '\0';
+		if (split((struct oms_ledger *)l, line, (size_t)len, f, lineno,
+		    err) == -1) {
+			r = -1;
+			break;
+		}
+		if (strcmp(f[OMS_L_EVENT], "export") != 0 ||
+		    strcmp(f[OMS_L_REGISTRY], registry) != 0)
+			continue;
+		if ((r = fn(arg, f[OMS_L_ACCOUNT], f[OMS_L_N_ZAP],
+		    f[OMS_L_IDCASE])) != 0)
+			break;
+	}
+	free(line);
+	fclose(fp);
+	return (r);
+}
+
 static int
 fold(struct oms_ledger *l, char **f, unsigned long lineno,
     struct oms_err *err)
@@ -206,8 +350,17 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 		a->reg = (int)ri;
 		a->pr_nov = strcmp(f[OMS_L_PR_NOV], "1") == 0;
 		a->nexports++;
+		if (oms_money_parse(f[OMS_L_SUM], &a->sum) == -1)
+			a->sum = 0;
+		a->stage = OMS_STAGE_NONE;
+		a->accepted = a->refused = 0;
+		a->reasons = a->reply = a->dtime = "";
 		return (0);
 	}
+	if (strcmp(ev, "decision") == 0)
+		return (fold_decision(l, f, lineno, err));
+	if (strcmp(ev, "import") == 0)
+		return (fold_import(l, f, err));
 	/* events of later versions are kept in the file and skipped here */
 	return (0);
 }
@@ -323,6 +476,7 @@ oms_ledger_open(const char *path, struct oms_err *err)
 	omsi_arena_init(&l->arena);
 	omsi_hash_init(&l->acct_idx);
 	omsi_hash_init(&l->reg_idx);
+	omsi_hash_init(&l->imported);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return (l);
@@ -399,6 +553,8 @@ oms_ledger_free(struct oms_ledger *l)
 		return;
 	omsi_hash_release(&l->acct_idx);
 	omsi_hash_release(&l->reg_idx);
+	omsi_hash_release(&l->imported);
+	free(l->itime);
 	omsi_arena_release(&l->arena);
 	free(l->acct);
 	free(l->reg);

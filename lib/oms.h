@@ -246,12 +246,22 @@ enum oms_state {
 	OMS_ST_REJECTED, OMS_ST_QUEUED, OMS_ST_NSTATES
 };
 
+enum oms_stage { OMS_STAGE_NONE, OMS_STAGE_FLK, OMS_STAGE_CONTROL,
+	OMS_STAGE_DEMAND };
+
 struct oms_acct {
 	const char	*id;
 	int		 state;		/* enum oms_state */
 	int		 reg;		/* last registry carrying it, or -1 */
 	int		 pr_nov;	/* of the last export */
 	unsigned	 nexports;
+	int64_t		 sum;		/* claimed in the last export */
+	/* the last decision on the last registry (stage NONE: none yet) */
+	int		 stage;		/* enum oms_stage */
+	int64_t		 accepted, refused;
+	const char	*reasons;	/* "53,5.1.4", or "" */
+	const char	*reply;		/* archive/NAME of the reply */
+	const char	*dtime;		/* when it was imported */
 };
 
 struct oms_reg {
@@ -284,6 +294,17 @@ int	 oms_ledger_foreach(const struct oms_ledger *,
 	    int (*fn)(void *, const struct oms_acct *), void *);
 const char *oms_state_name(int);
 int	 oms_state_parse(const char *);		/* -1 if unknown */
+const char *oms_stage_name(int);		/* "flk", "control", "demand" */
+int	 oms_stage_parse(const char *);		/* -1 if unknown */
+/* Was a reply file with this sha256 imported?  Its import time, or NULL. */
+const char *oms_ledger_imported(const struct oms_ledger *, const char *sha);
+/*
+ * Call fn(arg, account, n_zap, idcase) for every account exported in
+ * registry (re-reads the ledger file up to the last commit).
+ */
+int	 oms_ledger_registry_map(const struct oms_ledger *, const char *registry,
+	    int (*fn)(void *, const char *, const char *, const char *),
+	    void *arg, struct oms_err *);
 
 /* Append one event line (f[OMS_L_NCOL], NULL = empty) to a block. */
 int	 oms_ledger_line(struct oms_buf *, const char *const *f,
@@ -335,6 +356,8 @@ struct oms_case {
 	const char	*account;
 	const char	*id_pac;
 	const char	*payer;
+	const char	*dept;		/* first SL/PODR, or "" */
+	const char	*doctor;	/* first SL/IDDOKT, or "" */
 	char		 kind[4];
 	int64_t		 sum;		/* Z_SL/SUMV */
 	long		 date_begin;	/* Z_SL/DATE_Z_1 */

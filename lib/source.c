@@ -190,6 +190,14 @@ payer_of(struct oms_src *s, const char *smo, char *buf,
 	return (buf);
 }
 
+static const char *
+text_or(xmlNodePtr n, const char *path)
+{
+	const char *v = omsi_path_text(n, path);
+
+	return (v != NULL ? v : "");
+}
+
 /* newer document wins: ZGLV/DATA, then mtime, then name */
 static int
 doc_newer(const struct oms_srcdoc *a, const struct oms_srcdoc *b)
@@ -240,6 +248,10 @@ add_case(struct oms_src *s, int doc, xmlNodePtr zap, unsigned long seq,
 	if ((c->account = omsi_arena_strdup(&s->arena, acc)) == NULL ||
 	    (c->id_pac = omsi_arena_strdup(&s->arena,
 	    idpac ? idpac : "")) == NULL ||
+	    (c->dept = omsi_arena_strdup(&s->arena, text_or(zap,
+	    "Z_SL/SL/PODR"))) == NULL ||
+	    (c->doctor = omsi_arena_strdup(&s->arena, text_or(zap,
+	    "Z_SL/SL/IDDOKT"))) == NULL ||
 	    (c->payer = omsi_arena_strdup(&s->arena, payer_of(s,
 	    omsi_path_text(zap, "PACIENT/SMO"), pbuf, d, line, diag))) == NULL)
 		goto nomem;
