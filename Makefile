@@ -20,9 +20,10 @@ OMS_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS))
 LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS))
 
-BINS   = oms-select oms-export
-LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o \
-	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o
+BINS   = oms-select oms-export oms-import
+LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha256.o \
+	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o \
+	 lib/reply.o
 UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
 	 tests/unit/test_ledger tests/unit/test_lib
 TOOLS  = examples/oms-gen

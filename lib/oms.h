@@ -461,4 +461,39 @@ int	 oms_ws_recover(struct oms_ws *, const struct oms_ledger *,
 const char *oms_version_for(const struct oms_conf *, const char *kind,
 	    int period);
 
+/* -------------------------------------------------------------- import */
+
+/* One decision read from a reply. */
+struct oms_decision {
+	char		*account;
+	char		*n_zap;
+	int		 stage;		/* enum oms_stage */
+	int		 decision;	/* OMS_ST_ACCEPTED, _PARTIAL, _REJECTED */
+	int64_t		 claimed, accepted, refused;
+	char		*reasons;	/* comma-separated codes, or "" */
+};
+
+struct oms_import_res {
+	char		 reply[320];	/* archive/NAME as kept */
+	char		 registry[64];	/* the registry it answers */
+	int		 stage;
+	int		 already;	/* imported before: nothing changed */
+	char		 when[32];	/* ... at this time */
+	struct oms_decision *d;
+	size_t		 n;
+};
+
+/*
+ * Import one reply file (ZIP or XML): recognise it by its name (oms.conf
+ * pattern.flk, pattern.control, pattern.demand) and its root element,
+ * check that it is addressed to this МО and answers a registry the ledger
+ * holds, map its records back through the ledger, keep the file in
+ * DIR/archive/ and record the decisions.  A file imported before (same
+ * SHA-256) changes nothing (res->already).  Returns 0, or -1 with err
+ * filled and nothing changed.  Needs the workspace lock.
+ */
+int	 oms_import(struct oms_ws *, struct oms_ledger *, const char *path,
+	    struct oms_import_res *, struct oms_err *);
+void	 oms_import_res_release(struct oms_import_res *);
+
 #endif /* OMS_H */

@@ -101,6 +101,17 @@ int	 omsi_src_open(const struct oms_srcdoc *, struct archive **,
 	    struct omsi_xin **, struct oms_err *);
 void	 omsi_src_close(struct archive *, struct omsi_xin *);
 
+/* ---- SHA-256 (sha256.c) */
+struct omsi_sha256 {
+	uint32_t	 h[8];
+	uint64_t	 len;
+	unsigned char	 buf[64];
+	size_t		 n;
+};
+void	 omsi_sha256_init(struct omsi_sha256 *);
+void	 omsi_sha256_add(struct omsi_sha256 *, const void *, size_t);
+void	 omsi_sha256_hex(struct omsi_sha256 *, char out[65]);
+
 #endif /* OMS_INT_H */
 
 /* ---- rules (rules.c) */
