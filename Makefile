@@ -27,7 +27,7 @@ LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha25
 UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
 	 tests/unit/test_ledger tests/unit/test_lib
 TOOLS  = examples/oms-gen
-MAN1   = man/oms-select.1 man/oms-export.1
+MAN1   = man/oms-select.1 man/oms-export.1 man/oms-import.1
 MAN5   = man/oms.conf.5 man/oms-tsv.5 man/oms-ledger.5 man/oms-rules.5
 MAN7   = man/oms.7
 
