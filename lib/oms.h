@@ -496,4 +496,22 @@ int	 oms_import(struct oms_ws *, struct oms_ledger *, const char *path,
 	    struct oms_import_res *, struct oms_err *);
 void	 oms_import_res_release(struct oms_import_res *);
 
+/* ----------------------------------------------------------------- nsi */
+
+/*
+ * Convert an NSI packet of the federal fund (root <packet>, a <zglv>
+ * header, one <zap> per record; windows-1251 or UTF-8) into TSV appended
+ * to out, header line first.  The first record decides the layout: Kod
+ * with Osn or Naim is F014, written as "code osn name from to" (the
+ * columns of ref/F014.tsv); ID_TEST is Q015 or Q016, written as "code
+ * name" (ref/Q015.tsv).  Element names match in any case; dates
+ * DD.MM.YYYY or YYYY-MM-DD become YYYY-MM-DD; texts are trimmed and each
+ * run of white space becomes one space.  name is used in messages;
+ * *nrows (may be NULL) gets the number of records written.  Returns 0,
+ * or -1 with err filled (OMS_EDATA "file:line" for a bad packet, OMS_EIO
+ * when it cannot be read) and out as it was before the call.
+ */
+int	 oms_nsi_convert(const char *path, const char *name,
+	    struct oms_buf *out, size_t *nrows, struct oms_err *err);
+
 #endif /* OMS_H */
