@@ -20,14 +20,14 @@ OMS_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS))
 LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS))
 
-BINS   = oms-select oms-export oms-import
+BINS   = oms-select oms-export oms-import oms-nsi
 LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha256.o \
 	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o \
-	 lib/reply.o
+	 lib/reply.o lib/nsi.o
 UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
-	 tests/unit/test_ledger tests/unit/test_lib
-TOOLS  = examples/oms-gen
-MAN1   = man/oms-select.1 man/oms-export.1 man/oms-import.1
+	 tests/unit/test_ledger tests/unit/test_lib tests/unit/test_nsi
+TOOLS  = examples/oms-gen examples/oms-fund
+MAN1   = man/oms-select.1 man/oms-export.1 man/oms-import.1 man/oms-nsi.1
 MAN5   = man/oms.conf.5 man/oms-tsv.5 man/oms-ledger.5 man/oms-rules.5
 MAN7   = man/oms.7
 
@@ -54,6 +54,11 @@ $(BINS): %: cmd/%.o cmd/cli.o liboms.a
 
 examples/oms-gen: examples/oms-gen.c | deps
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+examples/oms-fund: examples/oms-fund.c | deps
+	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+	    $(shell $(PKG_CONFIG) --cflags libxml-2.0 libarchive) $(LDFLAGS) \
+	    -o $@ $< $(shell $(PKG_CONFIG) --libs libxml-2.0 libarchive)
 
 tests/unit/%: tests/unit/%.o liboms.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< liboms.a $(LIBS) \
