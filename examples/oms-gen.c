@@ -1301,6 +1301,9 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 				close_el(o, 4, "NAZ");
 			}
 		} else {
+			/* a department per profile, wards apart from clinics */
+			el_i(o, 4, "PODR", 1000 + 10 * s->prof +
+			    (s->ksg != NULL));
 			el_i(o, 4, "PROFIL", pr->profil);
 			if (s->ksg != NULL)
 				el_i(o, 4, "PROFIL_K", pr->profil_k);

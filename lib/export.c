@@ -1024,12 +1024,14 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 {
 	struct oms_buf b;
 	const char *f[OMS_L_NCOL];
-	char now[32], period[8], sum[32], data[128], nz[24], pr[4];
+	char now[32], period[8], sum[32], data[128], nz[24], pr[4], end[16];
 	size_t i, j;
 	struct reg *r;
+	struct oms_buf db;
 	int rc = -1;
 
 	oms_buf_init(&b, (size_t)1 << 30);
+	oms_buf_init(&db, OMS_TSV_LINE_MAX);
 	oms_ledger_now(now, sizeof(now));
 	oms_period_fmt(x->o->period, period);
 	for (i = 0; i < x->nreg; i++) {
@@ -1070,6 +1072,15 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			f[OMS_L_SUM] = oms_money_fmt(s->sum, sum);
 			f[OMS_L_FILE] = oms_src_doc(x->src,
 			    (size_t)s->c->doc)->name;
+			oms_buf_reset(&db);
+			if (oms_ledger_data(&db, "end", s->c->date_end >= 0 ?
+			    oms_date_fmt(s->c->date_end, end) : "", err) ==
+			    -1 || (*s->c->dept != '\0' && oms_ledger_data(&db,
+			    "dept", s->c->dept, err) == -1) ||
+			    (*s->c->doctor != '\0' && oms_ledger_data(&db,
+			    "doctor", s->c->doctor, err) == -1))
+				goto out;
+			f[OMS_L_DATA] = db.s;
 			if (oms_ledger_line(&b, f, err) == -1)
 				goto out;
 		}
@@ -1077,6 +1088,7 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 	rc = oms_ledger_append(l, &b, x->o->test ? "export-test" : "export",
 	    now, err);
 out:
+	oms_buf_release(&db);
 	oms_buf_release(&b);
 	return (rc);
 }

@@ -40,6 +40,9 @@ struct oms_ledger {
 	size_t		  nimport;
 	struct oms_reg	 *reg;
 	size_t		  nreg, reg_cap;
+	struct omsi_hash  strings;	/* interned: index into str */
+	const char	**str;
+	size_t		  nstr, str_cap;
 	off_t		  committed;	/* bytes up to the last commit */
 	off_t		  size;		/* file size when read */
 	unsigned long	  lines;	/* lines up to committed */
@@ -112,26 +115,101 @@ oms_ledger_line(struct oms_buf *b, const char *const *f, struct oms_err *err)
 static int	split(struct oms_ledger *, char *, size_t, char **, unsigned long,
 		    struct oms_err *);
 
-/* Value of key in "k=v;k2=v2"; copies into out; 1 found, 0 not. */
+int
+oms_ledger_data(struct oms_buf *b, const char *key, const char *value,
+    struct oms_err *err)
+{
+	const char *p;
+	int r = 0;
+
+	if (b->len > 0)
+		r = oms_buf_addc(b, ';', err);
+	if (r == 0)
+		r = oms_buf_printf(b, err, "%s=", key);
+	for (p = value; r == 0 && *p != '\0'; p++)
+		switch (*p) {
+		case '%':
+			r = oms_buf_adds(b, "%25", err);
+			break;
+		case ';':
+			r = oms_buf_adds(b, "%3B", err);
+			break;
+		case '=':
+			r = oms_buf_adds(b, "%3D", err);
+			break;
+		default:
+			r = oms_buf_addc(b, *p, err);
+		}
+	return (r);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+/*
+ * Value of key in "k=v;k2=v2", %XX decoded, copied into out (cut to
+ * outlen - 1 bytes); 1 found, 0 not.
+ */
 static int
 data_get(const char *data, const char *key, char *out, size_t outlen)
 {
 	size_t kl = strlen(key), n;
-	const char *p, *e;
+	const char *p, *e, *v;
+	int h, l;
 
 	for (p = data; *p != '\0'; p = *e == ';' ? e + 1 : e) {
 		e = p + strcspn(p, ";");
 		if ((size_t)(e - p) > kl && strncmp(p, key, kl) == 0 &&
 		    p[kl] == '=') {
-			n = (size_t)(e - p) - kl - 1;
-			if (n >= outlen)
-				n = outlen - 1;
-			memcpy(out, p + kl + 1, n);
+			for (n = 0, v = p + kl + 1; v < e && n + 1 < outlen;
+			    v++) {
+				if (*v == '%' && e - v >= 3 &&
+				    (h = hexval(v[1])) != -1 &&
+				    (l = hexval(v[2])) != -1) {
+					out[n++] = (char)(h << 4 | l);
+					v += 2;
+				} else
+					out[n++] = *v;
+			}
 			out[n] = '\0';
 			return (1);
 		}
 	}
 	return (0);
+}
+
+/* One copy of a string that many accounts share (payer, kind, file). */
+static const char *
+intern(struct oms_ledger *l, const char *s)
+{
+	size_t i;
+	const char **v, *d;
+
+	if (*s == '\0')
+		return ("");
+	if (omsi_hash_get(&l->strings, s, &i))
+		return (l->str[i]);
+	if (l->nstr == l->str_cap) {
+		size_t cap = l->str_cap ? l->str_cap * 2 : 64;
+		if ((v = reallocarray(l->str, cap, sizeof(*v))) == NULL)
+			return (NULL);
+		l->str = v;
+		l->str_cap = cap;
+	}
+	if ((d = omsi_arena_strdup(&l->arena, s)) == NULL ||
+	    omsi_hash_put(&l->strings, d, l->nstr) == -1)
+		return (NULL);
+	l->str[l->nstr++] = d;
+	return (d);
 }
 
 static struct oms_acct *
@@ -154,6 +232,8 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	memset(a, 0, sizeof(*a));
 	a->reg = -1;
 	a->reasons = a->reply = a->dtime = "";
+	a->kind = a->payer = a->source = a->dept = a->doctor = "";
+	a->case_end = -1;
 	if ((a->id = omsi_arena_strdup(&l->arena, id)) == NULL ||
 	    omsi_hash_put(&l->acct_idx, a->id, l->nacct) == -1)
 		goto nomem;
@@ -334,6 +414,7 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 	const char *ev = f[OMS_L_EVENT];
 	struct oms_acct *a;
 	size_t ri;
+	char v[256];
 
 	if (strcmp(ev, "commit") == 0)
 		return (0);
@@ -355,6 +436,23 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 		a->stage = OMS_STAGE_NONE;
 		a->accepted = a->refused = 0;
 		a->reasons = a->reply = a->dtime = "";
+		if (oms_period_parse(f[OMS_L_PERIOD], &a->period) == -1)
+			a->period = 0;
+		if (!data_get(f[OMS_L_DATA], "end", v, sizeof(v)) ||
+		    oms_date_parse(v, &a->case_end) == -1)
+			a->case_end = -1;
+		if ((a->kind = intern(l, f[OMS_L_KIND])) == NULL ||
+		    (a->payer = intern(l, f[OMS_L_PAYER])) == NULL ||
+		    (a->source = intern(l, f[OMS_L_FILE])) == NULL)
+			goto nomem;
+		if (!data_get(f[OMS_L_DATA], "dept", v, sizeof(v)))
+			v[0] = '\0';
+		if ((a->dept = intern(l, v)) == NULL)
+			goto nomem;
+		if (!data_get(f[OMS_L_DATA], "doctor", v, sizeof(v)))
+			v[0] = '\0';
+		if ((a->doctor = intern(l, v)) == NULL)
+			goto nomem;
 		return (0);
 	}
 	if (strcmp(ev, "decision") == 0)
@@ -363,6 +461,8 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 		return (fold_import(l, f, err));
 	/* events of later versions are kept in the file and skipped here */
 	return (0);
+nomem:
+	return (oms_err_set(err, OMS_ENOMEM, l->path, 0, "out of memory"));
 }
 
 /* Split one line (without LF) in place into exactly OMS_L_NCOL fields. */
@@ -477,6 +577,7 @@ oms_ledger_open(const char *path, struct oms_err *err)
 	omsi_hash_init(&l->acct_idx);
 	omsi_hash_init(&l->reg_idx);
 	omsi_hash_init(&l->imported);
+	omsi_hash_init(&l->strings);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return (l);
@@ -554,6 +655,8 @@ oms_ledger_free(struct oms_ledger *l)
 	omsi_hash_release(&l->acct_idx);
 	omsi_hash_release(&l->reg_idx);
 	omsi_hash_release(&l->imported);
+	omsi_hash_release(&l->strings);
+	free(l->str);
 	free(l->itime);
 	omsi_arena_release(&l->arena);
 	free(l->acct);

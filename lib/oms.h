@@ -256,6 +256,14 @@ struct oms_acct {
 	int		 pr_nov;	/* of the last export */
 	unsigned	 nexports;
 	int64_t		 sum;		/* claimed in the last export */
+	/* what the last export said of it ("" when an old ledger did not) */
+	int		 period;	/* the registry's period */
+	const char	*kind;		/* H, C, T, DP ... */
+	const char	*payer;		/* PLAT */
+	const char	*source;	/* the source document, for people */
+	const char	*dept;		/* SL/PODR */
+	const char	*doctor;	/* SL/IDDOKT */
+	long		 case_end;	/* Z_SL/DATE_Z_2 as days, or -1 */
 	/* the last decision on the last registry (stage NONE: none yet) */
 	int		 stage;		/* enum oms_stage */
 	int64_t		 accepted, refused;
@@ -306,6 +314,13 @@ int	 oms_ledger_registry_map(const struct oms_ledger *, const char *registry,
 	    int (*fn)(void *, const char *, const char *, const char *),
 	    void *arg, struct oms_err *);
 
+/*
+ * Append "key=value" to a data field being built in b, with ";" before it
+ * unless b is empty; '%', ';' and '=' in value are written as %25, %3B and
+ * %3D (the ledger reads them back).
+ */
+int	 oms_ledger_data(struct oms_buf *b, const char *key, const char *value,
+	    struct oms_err *);
 /* Append one event line (f[OMS_L_NCOL], NULL = empty) to a block. */
 int	 oms_ledger_line(struct oms_buf *, const char *const *f,
 	    struct oms_err *);

@@ -74,6 +74,70 @@ add_export(struct oms_buf *b, const char *acc, const char *reg, int pr_nov)
 	assert_int_equal(oms_ledger_line(b, f, &e), 0);
 }
 
+/* What the export said of a case comes back from the data field. */
+static void
+test_case_details(void **state)
+{
+	const char *f[OMS_L_NCOL] = { 0 };
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_buf b, d;
+	const struct oms_acct *a, *a2;
+	long end;
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	oms_buf_init(&b, 0);
+	oms_buf_init(&d, 0);
+	add_registry(&b, "HM1T76_26101", "2026-10", 1, 0);
+	assert_int_equal(oms_ledger_data(&d, "end", "2026-10-31", &e), 0);
+	assert_int_equal(oms_ledger_data(&d, "dept", "a;b=c%41", &e), 0);
+	assert_int_equal(oms_ledger_data(&d, "doctor", "123-456-789 00", &e),
+	    0);
+	assert_string_equal(d.s,
+	    "end=2026-10-31;dept=a%3Bb%3Dc%2541;doctor=123-456-789 00");
+	f[OMS_L_TIME] = "2026-11-01T00:00:00Z";
+	f[OMS_L_EVENT] = "export";
+	f[OMS_L_ACCOUNT] = "A";
+	f[OMS_L_REGISTRY] = "HM1T76_26101";
+	f[OMS_L_PERIOD] = "2026-10";
+	f[OMS_L_KIND] = "H";
+	f[OMS_L_PAYER] = "76001";
+	f[OMS_L_PR_NOV] = "0";
+	f[OMS_L_SUM] = "10.00";
+	f[OMS_L_FILE] = "source/h.xml";
+	f[OMS_L_DATA] = d.s;
+	assert_int_equal(oms_ledger_line(&b, f, &e), 0);
+	f[OMS_L_ACCOUNT] = "B";
+	f[OMS_L_DATA] = "";
+	assert_int_equal(oms_ledger_line(&b, f, &e), 0);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	oms_ledger_free(l);
+
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	a = oms_ledger_acct(l, "A");
+	a2 = oms_ledger_acct(l, "B");
+	assert_non_null(a);
+	assert_non_null(a2);
+	assert_int_equal(a->period, 2026 * 12 + 9);
+	assert_string_equal(a->kind, "H");
+	assert_string_equal(a->payer, "76001");
+	assert_string_equal(a->source, "source/h.xml");
+	assert_string_equal(a->dept, "a;b=c%41");
+	assert_string_equal(a->doctor, "123-456-789 00");
+	assert_int_equal(oms_date_parse("2026-10-31", &end), 0);
+	assert_int_equal(a->case_end, end);
+	/* shared strings are stored once */
+	assert_ptr_equal(a->payer, a2->payer);
+	assert_string_equal(a2->dept, "");
+	assert_int_equal(a2->case_end, -1);
+	oms_ledger_free(l);
+	oms_buf_release(&b);
+	oms_buf_release(&d);
+}
+
 static void
 test_missing_is_empty(void **state)
 {
@@ -258,6 +322,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ragged_line, setup,
 		    teardown),
 		cmocka_unit_test(test_states),
+		cmocka_unit_test_setup_teardown(test_case_details, setup,
+		    teardown),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
