@@ -20,14 +20,15 @@ OMS_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS))
 LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS))
 
-BINS   = oms-select oms-export oms-import oms-nsi
+BINS   = oms-select oms-export oms-import oms-nsi oms-analyze
 LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha256.o \
 	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o \
-	 lib/reply.o lib/nsi.o
+	 lib/reply.o lib/nsi.o lib/reasons.o
 UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
 	 tests/unit/test_ledger tests/unit/test_lib tests/unit/test_nsi
 TOOLS  = examples/oms-gen examples/oms-fund
-MAN1   = man/oms-select.1 man/oms-export.1 man/oms-import.1 man/oms-nsi.1
+MAN1   = man/oms-select.1 man/oms-export.1 man/oms-import.1 man/oms-nsi.1 \
+	 man/oms-analyze.1
 MAN5   = man/oms.conf.5 man/oms-tsv.5 man/oms-ledger.5 man/oms-rules.5
 MAN7   = man/oms.7
 
@@ -36,7 +37,7 @@ all: $(BINS) $(TOOLS)
 deps:
 	@./tools/deps.sh
 
-%.o: %.c lib/oms.h lib/oms_int.h cmd/cli.h | deps
+%.o: %.c lib/oms.h lib/oms_int.h cmd/cli.h cmd/analyze.h | deps
 	$(CC) $(OMS_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -c -o $@ $<
 
 # the installed data paths; rewritten only when PREFIX or DATADIR change
@@ -50,7 +51,8 @@ liboms.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 $(BINS): %: cmd/%.o cmd/cli.o liboms.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/$*.o cmd/cli.o liboms.a $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS)
+oms-analyze: cmd/report-html.o
 
 examples/oms-gen: examples/oms-gen.c | deps
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<

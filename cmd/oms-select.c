@@ -219,6 +219,108 @@ select_status(struct select *s)
 	(void)oms_ledger_foreach(s->ledger, status_ledger_only, s);
 }
 
+/* --history: every event of one account, oldest first */
+static const char *const hcols[] = {
+	"time", "event", "registry", "period", "pr_nov", "sum", "stage",
+	"decision", "reasons", "detail"
+};
+#define NHCOLS	(sizeof(hcols) / sizeof(hcols[0]))
+
+static int
+history_line(void *arg, char *const *f, unsigned long lineno)
+{
+	struct select *s = arg;
+	struct oms_err e = { 0 };
+	const char *h[NHCOLS];
+	char stage[16], dec[16], reasons[512], path[256], value[1024];
+	char detail[1400], force[4], acc[32], ref[32];
+	const char *ev = f[OMS_L_EVENT];
+	int ri;
+
+	(void)lineno;
+	memset(h, 0, sizeof(h));
+	stage[0] = dec[0] = reasons[0] = detail[0] = '\0';
+	(void)oms_ledger_data_get(f[OMS_L_DATA], "stage", stage, sizeof(stage));
+	(void)oms_ledger_data_get(f[OMS_L_DATA], "decision", dec, sizeof(dec));
+	(void)oms_ledger_data_get(f[OMS_L_DATA], "reasons", reasons,
+	    sizeof(reasons));
+	if (strcmp(ev, "export") == 0) {
+		ri = oms_ledger_find_reg(s->ledger, f[OMS_L_REGISTRY]);
+		snprintf(detail, sizeof(detail), "%s%s", f[OMS_L_FILE],
+		    ri >= 0 && oms_ledger_reg(s->ledger, (size_t)ri)->test ?
+		    (oms_ledger_reg(s->ledger, (size_t)ri)->restored ?
+		    "; test registry, restored since" : "; test registry") :
+		    "");
+	} else if (strcmp(ev, "decision") == 0) {
+		if (!oms_ledger_data_get(f[OMS_L_DATA], "accepted", acc,
+		    sizeof(acc)))
+			acc[0] = '\0';
+		if (!oms_ledger_data_get(f[OMS_L_DATA], "refused", ref,
+		    sizeof(ref)))
+			ref[0] = '\0';
+		snprintf(detail, sizeof(detail), "accepted %s, refused %s; %s",
+		    acc, ref, f[OMS_L_FILE]);
+	} else if (strcmp(ev, "queue") == 0) {
+		if (oms_ledger_data_get(f[OMS_L_DATA], "force", force,
+		    sizeof(force)) && strcmp(force, "1") == 0)
+			snprintf(detail, sizeof(detail), "queued with --force");
+		else
+			snprintf(detail, sizeof(detail), "queued");
+	} else if (strcmp(ev, "fix") == 0 || strcmp(ev, "unfix") == 0) {
+		path[0] = value[0] = '\0';
+		(void)oms_ledger_data_get(f[OMS_L_DATA], "path", path,
+		    sizeof(path));
+		(void)oms_ledger_data_get(f[OMS_L_DATA], "value", value,
+		    sizeof(value));
+		if (strcmp(ev, "fix") == 0)
+			snprintf(detail, sizeof(detail), "%s=%s", path, value);
+		else
+			snprintf(detail, sizeof(detail), "%s withdrawn", path);
+	}
+	h[0] = f[OMS_L_TIME];
+	h[1] = ev;
+	h[2] = f[OMS_L_REGISTRY];
+	h[3] = f[OMS_L_PERIOD];
+	h[4] = f[OMS_L_PR_NOV];
+	h[5] = f[OMS_L_SUM];
+	h[6] = stage;
+	h[7] = dec;
+	h[8] = reasons;
+	h[9] = detail;
+	if (oms_tsv_row(&s->out, h, NHCOLS, &e) == -1)
+		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
+	s->nmatch++;
+	return (0);
+}
+
+static void
+history(struct select *s, const char *account)
+{
+	struct oms_err e = { 0 };
+	const struct oms_acct *a;
+	const struct oms_reg *r;
+	const char *h[NHCOLS];
+
+	if (oms_tsv_row(&s->out, hcols, NHCOLS, &e) == -1)
+		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
+	if (oms_ledger_history(s->ledger, account, history_line, s, &e) == -1)
+		exit(cli_report(&e));
+	if ((a = oms_ledger_acct(s->ledger, account)) == NULL) {
+		cli_out(&s->out);
+		warnx("%s: the ledger does not know this account", account);
+		return;
+	}
+	/* where it stands now */
+	r = a->reg >= 0 ? oms_ledger_reg(s->ledger, (size_t)a->reg) : NULL;
+	memset(h, 0, sizeof(h));
+	h[1] = "state";
+	h[2] = r != NULL ? r->name : "";
+	h[9] = oms_state_name(a->state);
+	if (oms_tsv_row(&s->out, h, NHCOLS, &e) == -1)
+		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
+	cli_out(&s->out);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -226,6 +328,7 @@ main(int argc, char *argv[])
 		{ "directory",    required_argument, NULL, 'C' },
 		{ "exit-status",  no_argument,       NULL, 'e' },
 		{ "help",         no_argument,       NULL, 'h' },
+		{ "history",      required_argument, NULL, 'H' },
 		{ "kind",         required_argument, NULL, 'k' },
 		{ "payer",        required_argument, NULL, 'P' },
 		{ "period",       required_argument, NULL, 'p' },
@@ -240,7 +343,7 @@ main(int argc, char *argv[])
 	struct select s;
 	struct oms_err e = { 0 };
 	struct oms_diag diag;
-	const char *dir = NULL;
+	const char *dir = NULL, *hist = NULL;
 	long pf = -1, rf = -1;
 	int ch;
 
@@ -250,7 +353,7 @@ main(int argc, char *argv[])
 	s.period = -1;
 	s.status = -1;
 
-	while ((ch = getopt_long(argc, argv, "+C:ehk:P:p:qs:vV", longopts,
+	while ((ch = getopt_long(argc, argv, "+C:ehH:k:P:p:qs:vV", longopts,
 	    NULL)) != -1)
 		switch (ch) {
 		case 'C':
@@ -267,7 +370,8 @@ main(int argc, char *argv[])
 			    "[--primary-from date] [--repeat-from date]\n"
 			    "                  [-k kind] [-P payer]\n"
 			    "       oms-select [-eqv] [-C dir] -s state "
-			    "[-p period] [-k kind] [-P payer]\n\n"
+			    "[-p period] [-k kind] [-P payer]\n"
+			    "       oms-select [-C dir] --history account\n\n"
 			    "Print the accounts due for a reporting period "
 			    "as TSV, or those in a state.\n"
 			    "  -C dir           workspace (default $OMS_DIR, "
@@ -284,8 +388,13 @@ main(int argc, char *argv[])
 			    "partial, rejected, queued\n"
 			    "  -e               exit 1 when nothing is "
 			    "selected\n"
+			    "  -H, --history account  every event of one "
+			    "account, and where it stands\n"
 			    "See oms-select(1).\n");
 			exit(OMS_EXIT_OK);
+		case 'H':
+			hist = optarg;
+			break;
 		case 'k':
 			s.kinds = add_list(s.kinds, optarg);
 			break;
@@ -321,9 +430,24 @@ main(int argc, char *argv[])
 		}
 	argc -= optind;
 	argv += optind;
-	if (argc != 0 || (s.period == -1 && s.status == -1))
+	if (argc != 0 || (hist == NULL && s.period == -1 && s.status == -1) ||
+	    (hist != NULL && (s.period != -1 || s.status != -1)))
 		usage();
 	LIBXML_TEST_VERSION
+
+	if (hist != NULL) {
+		s.ledger = cli_open(&s.ws, dir, 0);
+		oms_buf_init(&s.out, 0);
+		history(&s, hist);
+		cli_close_stdout();
+		if (oms_ledger_acct(s.ledger, hist) == NULL &&
+		    cli.rval == OMS_EXIT_OK)
+			cli.rval = OMS_EXIT_NEGATIVE;
+		oms_buf_release(&s.out);
+		oms_ledger_free(s.ledger);
+		oms_ws_close(&s.ws);
+		return (cli.rval);
+	}
 
 	s.ledger = cli_open(&s.ws, dir, 0);
 	cli_diag_init(&diag);
@@ -373,6 +497,7 @@ usage(void)
 	    "[--primary-from date] [--repeat-from date]\n"
 	    "                  [-k kind] [-P payer]\n"
 	    "       oms-select [-eqv] [-C dir] -s state [-p period] "
-	    "[-k kind] [-P payer]\n");
+	    "[-k kind] [-P payer]\n"
+	    "       oms-select [-C dir] --history account\n");
 	exit(OMS_EXIT_USAGE);
 }

@@ -44,6 +44,41 @@ step "oms-select again: exported accounts are in flight, not due"
 printf '   due now: %s\n' "$(oms-select -C "$ws" -p $period | tail -n +2 | wc -l)"
 printf '   in flight: %s\n' "$(oms-select -C "$ws" -s in-flight | tail -n +2 | wc -l)"
 
+step "The fund and the insurers answer (simulated by oms-fund into inbox/)"
+oms-fund -s 7 --flk 4 --refuse 12 --partial 6 --demand-refuse 8 \
+    -o "$ws/inbox" "$ws"/outbox/*.zip 2>/dev/null
+ls "$ws/inbox" | grep -v truth | sed 's/^/   /'
+
+step "oms-import: ФЛК protocols, then the control answers, then the demands"
+{
+	oms-import -C "$ws" "$ws"/inbox/V*.zip
+	oms-import -C "$ws" "$ws"/inbox/[A-Z]*T76M760001_*[0-9].zip
+	oms-import -C "$ws" "$ws"/inbox/[A-Z]*S760*.zip "$ws"/inbox/*D.zip
+} >"$ws/decisions.tsv"
+awk -F'\t' '$1 != "account" { n[$4 " " $5]++ }
+    END { for (k in n) printf "   %-20s %d\n", k, n[k] | "sort"; close("sort") }' \
+    "$ws/decisions.tsv"
+printf '   the replies are kept in archive/: %s files\n' "$(ls "$ws/archive" | wc -l)"
+
+step "oms-analyze -p $period: refusals by reason and payer"
+oms-analyze -C "$ws" -p $period |
+    awk -F'\t' '$1 == "total" && $2 == "all" { printf "   %d accounts claim %s rub.;", $4, $5 }
+        $1 == "total" && $2 == "refused" { printf " %d of them were refused %s rub.:\n", $4, $6 }
+        $1 == "reason" || $1 == "payer" {
+            printf "   %-7s %-13s %4s acc. %11s  %s\n", $1, $2, $4, $6, $3 }'
+
+step "oms-analyze -r: the refused accounts to fix (first five)"
+oms-analyze -C "$ws" -p $period -r >"$ws/rejected.tsv"
+tail -n +2 "$ws/rejected.tsv" | head -5 |
+    awk -F'\t' '{ printf "   %s  %-8s %10s  %s\n", $1, $4, $8, $9 }'
+printf '   %s accounts in all, in %s\n' "$(($(wc -l <"$ws/rejected.tsv") - 1))" "$ws/rejected.tsv"
+
+step "oms-analyze --html: a report for people"
+oms-analyze -C "$ws" -p $period --html "$ws/otkazy-$period.html" \
+    --csv-excel "$ws/otkazy-$period.csv" >/dev/null
+printf '   %s (open it in a browser)\n   %s (windows-1251, for Excel)\n' \
+    "$ws/otkazy-$period.html" "$ws/otkazy-$period.csv"
+
 step "ledger.tsv, the journal of every change (first lines)"
 head -4 "$ws/ledger.tsv" | cut -f1-8 | sed 's/^/   /'
-printf '\nThe workspace is %s; replies, analysis, requeue and invoices come\nwith oms-import, oms-analyze, oms-requeue and oms-invoice (not built yet).\n' "$ws"
+printf '\nThe workspace is %s; requeue and invoices come with oms-requeue and\noms-invoice (not built yet).\n' "$ws"

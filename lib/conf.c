@@ -89,6 +89,7 @@ static const struct conf_key conf_keys[] = {
 	{ "primary_from", conf_from, 0, 0, 0 },
 	{ "profile", conf_profile, 0, 0, CONF_REQUIRED },
 	{ "repeat_from", conf_from, 0, 0, 0 },
+	{ "requeue.", NULL, 0, 0, CONF_PREFIX },
 	{ "rule.", NULL, 0, 0, CONF_PREFIX },
 	{ "send_to", conf_send_to, 0, 0, 0 },
 	{ "tfoms", conf_digits, offsetof(struct oms_conf, tfoms), 2,

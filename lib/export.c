@@ -91,6 +91,7 @@ struct exp {
 	int			 replay;	/* a rebuild: say nothing new */
 	char			**inbad;	/* input accounts refused outright */
 	size_t			 ninbad;
+	const struct oms_ledger	*ledger;	/* its fixes */
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -530,6 +531,56 @@ nomem:
 
 /* ------------------------------------------------------------ copying */
 
+/*
+ * The fixes in force for the account (oms-requeue --set) into its record:
+ * scope ZAP takes the paths into the case, PERS those after "PERS/".  A
+ * path the record lacks makes the account bad.
+ */
+static int
+apply_fixes(struct exp *x, const struct sel *s, int scope, xmlNodePtr rec,
+    struct oms_err *err)
+{
+	const struct oms_acct *a;
+	const struct oms_fix *f;
+	const char *path;
+	xmlNodePtr n;
+	size_t i, nfix;
+
+	if (x->ledger == NULL || (a = oms_ledger_acct(x->ledger,
+	    s->c->account)) == NULL || a->nfixes == 0)
+		return (0);
+	nfix = oms_ledger_nfix(x->ledger);
+	for (i = 0; i < nfix; i++) {
+		f = oms_ledger_fix(x->ledger, i);
+		if (strcmp(f->account, s->c->account) != 0)
+			continue;
+		path = f->path;
+		if ((strncmp(path, "PERS/", 5) == 0) != (scope ==
+		    OMSI_SCOPE_PERS))
+			continue;
+		if (scope == OMSI_SCOPE_PERS)
+			path += 5;
+		if ((n = omsi_path(rec, path)) == NULL) {
+			problem(x, x->cur_doc, omsi_line(rec), 0, "account %s: "
+			    "the fix of %s cannot be made: the record has no "
+			    "such element (oms-requeue --withdraw %s)",
+			    s->c->account, f->path, f->path);
+			x->cur_bad = 1;
+			continue;
+		}
+		problem(x, x->cur_doc, omsi_line(rec), 1, "account %s: %s "
+		    "set to \"%s\" by the fix of %s (oms-requeue --fixes)",
+		    s->c->account, f->path, f->value, f->time);
+		/* text, never markup: no entity is expanded */
+		xmlNodeSetContent(n, NULL);
+		xmlNodeAddContent(n, (const xmlChar *)f->value);
+		if (n->children == NULL && *f->value != '\0')
+			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+			    "out of memory"));
+	}
+	return (0);
+}
+
 static int
 check_record(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
     struct oms_err *err)
@@ -571,6 +622,8 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 	x->cur_doc = d->name;
 	x->cur_account = s->c->account;
 	x->cur_bad = 0;
+	if (apply_fixes(x, s, OMSI_SCOPE_ZAP, zap, err) == -1)
+		return (-1);
 	s->n_zap = ++r->nzap;
 	snprintf(num, sizeof(num), "%lu", s->n_zap);
 	if (set_child(zap, "N_ZAP", num, NULL) == -1 ||
@@ -730,6 +783,11 @@ copy_persons(struct exp *x, struct oms_err *err)
 				x->cur_doc = d->name;
 				x->cur_account = x->sel[si].c->account;
 				x->cur_bad = 0;
+				if (apply_fixes(x, &x->sel[si], OMSI_SCOPE_PERS,
+				    pers, err) == -1) {
+					omsi_src_close(ar, xin);
+					return (-1);
+				}
 				if (check_record(x, r, OMSI_SCOPE_PERS, pers,
 				    err) == -1) {
 					omsi_src_close(ar, xin);
@@ -1185,6 +1243,7 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 	x.ws = ws;
 	x.o = o;
 	x.src = src;
+	x.ledger = l;
 	x.diag = diag;
 	if ((x.cp1251 = xmlFindCharEncodingHandler("windows-1251")) == NULL) {
 		oms_err_set(err, OMS_EINTERNAL, NULL, 0,

@@ -40,6 +40,8 @@ struct oms_ledger {
 	size_t		  nimport;
 	struct oms_reg	 *reg;
 	size_t		  nreg, reg_cap;
+	struct oms_fix	 *fix;		/* in force, in order */
+	size_t		  nfix, fix_cap;
 	struct omsi_hash  strings;	/* interned: index into str */
 	const char	**str;
 	size_t		  nstr, str_cap;
@@ -187,6 +189,13 @@ data_get(const char *data, const char *key, char *out, size_t outlen)
 	return (0);
 }
 
+int
+oms_ledger_data_get(const char *data, const char *key, char *out,
+    size_t outlen)
+{
+	return (data_get(data, key, out, outlen));
+}
+
 /* One copy of a string that many accounts share (payer, kind, file). */
 static const char *
 intern(struct oms_ledger *l, const char *s)
@@ -230,7 +239,7 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	}
 	a = &l->acct[l->nacct];
 	memset(a, 0, sizeof(*a));
-	a->reg = -1;
+	a->reg = a->prev_reg = -1;
 	a->reasons = a->reply = a->dtime = "";
 	a->kind = a->payer = a->source = a->dept = a->doctor = "";
 	a->case_end = -1;
@@ -337,6 +346,119 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 	return (0);
 }
 
+/* A refused account queued for the next registry as a repeated one. */
+static int
+fold_queue(struct oms_ledger *l, char **f)
+{
+	struct oms_acct *a;
+	size_t ai, ri;
+
+	if (!omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai))
+		return (0);
+	a = &l->acct[ai];
+	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
+	    (int)ri != a->reg || (a->state != OMS_ST_REJECTED &&
+	    a->state != OMS_ST_PARTIAL))
+		return (0);	/* it moved on since: nothing to do */
+	a->state = OMS_ST_QUEUED;
+	return (0);
+}
+
+/*
+ * A test registry restored: its accounts are as they were before it, and
+ * what its replies said no longer counts.
+ */
+static int
+fold_restore(struct oms_ledger *l, char **f)
+{
+	struct oms_acct *a;
+	size_t ri, i;
+
+	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
+	    !l->reg[ri].test || l->reg[ri].restored)
+		return (0);
+	l->reg[ri].restored = 1;
+	for (i = 0; i < l->nacct; i++) {
+		a = &l->acct[i];
+		if (a->reg != (int)ri)
+			continue;
+		a->state = a->prev_state;
+		a->reg = a->prev_reg;
+		a->pr_nov = a->prev_pr_nov;
+		a->stage = OMS_STAGE_NONE;
+		a->accepted = a->refused = 0;
+		a->reasons = a->reply = a->dtime = "";
+	}
+	return (0);
+}
+
+/* "fix" sets PATH=VALUE for an account (replacing one of the same
+   path); "unfix" withdraws it. */
+static int
+fold_fix(struct oms_ledger *l, char **f, unsigned long lineno,
+    struct oms_err *err)
+{
+	char path[256], value[4096];
+	struct oms_fix *x;
+	struct oms_acct *a;
+	size_t i, ai;
+	int set = strcmp(f[OMS_L_EVENT], "fix") == 0;
+
+	if (!data_get(f[OMS_L_DATA], "path", path, sizeof(path)) ||
+	    *path == '\0')
+		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
+		    "%s without a path", f[OMS_L_EVENT]));
+	if (!data_get(f[OMS_L_DATA], "value", value, sizeof(value)))
+		value[0] = '\0';
+	for (i = 0; i < l->nfix; i++)
+		if (strcmp(l->fix[i].account, f[OMS_L_ACCOUNT]) == 0 &&
+		    strcmp(l->fix[i].path, path) == 0)
+			break;
+	a = omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai) ?
+	    &l->acct[ai] : NULL;
+	if (i < l->nfix) {
+		memmove(&l->fix[i], &l->fix[i + 1],
+		    (l->nfix - i - 1) * sizeof(*l->fix));
+		l->nfix--;
+		if (a != NULL)
+			a->nfixes--;
+	}
+	if (!set)
+		return (0);
+	if (l->nfix == l->fix_cap) {
+		size_t cap = l->fix_cap ? l->fix_cap * 2 : 16;
+		if ((x = reallocarray(l->fix, cap, sizeof(*x))) == NULL)
+			goto nomem;
+		l->fix = x;
+		l->fix_cap = cap;
+	}
+	x = &l->fix[l->nfix];
+	if ((x->account = omsi_arena_strdup(&l->arena,
+	    f[OMS_L_ACCOUNT])) == NULL || (x->path = omsi_arena_strdup(
+	    &l->arena, path)) == NULL || (x->value = omsi_arena_strdup(
+	    &l->arena, value)) == NULL || (x->time = omsi_arena_strdup(
+	    &l->arena, f[OMS_L_TIME])) == NULL)
+		goto nomem;
+	l->nfix++;
+	if (a != NULL)
+		a->nfixes++;
+	return (0);
+nomem:
+	return (oms_err_set(err, OMS_ENOMEM, l->path, 0, "out of memory"));
+}
+
+size_t
+oms_ledger_nfix(const struct oms_ledger *l)
+{
+	return (l->nfix);
+}
+
+const struct oms_fix *
+oms_ledger_fix(const struct oms_ledger *l, size_t i)
+{
+	return (i < l->nfix ? &l->fix[i] : NULL);
+}
+
 static int
 fold_import(struct oms_ledger *l, char **f, struct oms_err *err)
 {
@@ -407,6 +529,45 @@ oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
 	return (r);
 }
 
+int
+oms_ledger_history(const struct oms_ledger *l, const char *account,
+    int (*fn)(void *, char *const *, unsigned long), void *arg,
+    struct oms_err *err)
+{
+	FILE *fp;
+	char *line = NULL, *f[OMS_L_NCOL];
+	size_t cap = 0;
+	ssize_t len;
+	off_t off = 0;
+	unsigned long lineno = 0;
+	int r = 0;
+
+	if ((fp = fopen(l->path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return (0);
+		return (oms_err_sys(err, errno, l->path, "open"));
+	}
+	while (off < l->committed && (len = getline(&line, &cap, fp)) > 0) {
+		off += len;
+		lineno++;
+		if (lineno == 1 || strstr(line, account) == NULL)
+			continue;
+		line[--len] = '\0';
+		if (split((struct oms_ledger *)l, line, (size_t)len, f, lineno,
+		    err) == -1) {
+			r = -1;
+			break;
+		}
+		if (strcmp(f[OMS_L_ACCOUNT], account) != 0)
+			continue;
+		if ((r = fn(arg, f, lineno)) != 0)
+			break;
+	}
+	free(line);
+	fclose(fp);
+	return (r);
+}
+
 static int
 fold(struct oms_ledger *l, char **f, unsigned long lineno,
     struct oms_err *err)
@@ -427,6 +588,11 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 			    f[OMS_L_REGISTRY]));
 		if ((a = acct_get(l, f[OMS_L_ACCOUNT], err)) == NULL)
 			return (-1);
+		if (l->reg[ri].test) {
+			a->prev_state = a->state;
+			a->prev_reg = a->reg;
+			a->prev_pr_nov = a->pr_nov;
+		}
 		a->state = OMS_ST_INFLIGHT;
 		a->reg = (int)ri;
 		a->pr_nov = strcmp(f[OMS_L_PR_NOV], "1") == 0;
@@ -459,6 +625,12 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 		return (fold_decision(l, f, lineno, err));
 	if (strcmp(ev, "import") == 0)
 		return (fold_import(l, f, err));
+	if (strcmp(ev, "queue") == 0)
+		return (fold_queue(l, f));
+	if (strcmp(ev, "restore") == 0)
+		return (fold_restore(l, f));
+	if (strcmp(ev, "fix") == 0 || strcmp(ev, "unfix") == 0)
+		return (fold_fix(l, f, lineno, err));
 	/* events of later versions are kept in the file and skipped here */
 	return (0);
 nomem:
@@ -657,6 +829,7 @@ oms_ledger_free(struct oms_ledger *l)
 	omsi_hash_release(&l->imported);
 	omsi_hash_release(&l->strings);
 	free(l->str);
+	free(l->fix);
 	free(l->itime);
 	omsi_arena_release(&l->arena);
 	free(l->acct);

@@ -270,6 +270,18 @@ struct oms_acct {
 	const char	*reasons;	/* "53,5.1.4", or "" */
 	const char	*reply;		/* archive/NAME of the reply */
 	const char	*dtime;		/* when it was imported */
+	/* before the last export, when it went into a test registry (a
+	   restore of that registry puts the account back as it was) */
+	int		 prev_state, prev_reg, prev_pr_nov;
+	unsigned	 nfixes;	/* fixes in force (oms_ledger_fix) */
+};
+
+/* A one-off correction of a field, in force until withdrawn. */
+struct oms_fix {
+	const char	*account;
+	const char	*path;		/* "PACIENT/ENP", or "PERS/FAM" */
+	const char	*value;
+	const char	*time;		/* when it was recorded */
 };
 
 struct oms_reg {
@@ -279,6 +291,7 @@ struct oms_reg {
 	char		 kind[4];
 	char		 payer[8];	/* "" when the registry has several */
 	int		 test;
+	int		 restored;	/* a test registry restored since */
 	int		 package;
 	size_t		 naccounts;
 	int64_t		 sum;
@@ -304,6 +317,16 @@ const char *oms_state_name(int);
 int	 oms_state_parse(const char *);		/* -1 if unknown */
 const char *oms_stage_name(int);		/* "flk", "control", "demand" */
 int	 oms_stage_parse(const char *);		/* -1 if unknown */
+/* The fixes in force, in the order they were made. */
+size_t	 oms_ledger_nfix(const struct oms_ledger *);
+const struct oms_fix *oms_ledger_fix(const struct oms_ledger *, size_t);
+/*
+ * Call fn(arg, f, lineno) for every committed event naming account, in
+ * order (re-reads the ledger file); f[OMS_L_NCOL] as on the line.
+ */
+int	 oms_ledger_history(const struct oms_ledger *, const char *account,
+	    int (*fn)(void *, char *const *, unsigned long), void *arg,
+	    struct oms_err *);
 /* Was a reply file with this sha256 imported?  Its import time, or NULL. */
 const char *oms_ledger_imported(const struct oms_ledger *, const char *sha);
 /*
@@ -395,6 +418,15 @@ const struct oms_srcdoc *oms_src_doc(const struct oms_src *, size_t);
 size_t		 oms_src_ncases(const struct oms_src *);
 const struct oms_case *oms_src_case(const struct oms_src *, size_t);
 const struct oms_case *oms_src_find(const struct oms_src *, const char *);
+/*
+ * The patients of n accounts: names[i] gets "FAM IM OT" (malloc'd, free())
+ * of accounts[i]'s person, from the persons document paired with its
+ * case's document, or NULL when source/ does not have it.  Reads each
+ * persons document needed once.  On failure every names[i] is NULL.
+ */
+int		 oms_src_names(const struct oms_src *,
+		    const char *const *accounts, size_t n, char **names,
+		    struct oms_err *);
 
 /* --------------------------------------------------------------- rules */
 
@@ -510,6 +542,96 @@ struct oms_import_res {
 int	 oms_import(struct oms_ws *, struct oms_ledger *, const char *path,
 	    struct oms_import_res *, struct oms_err *);
 void	 oms_import_res_release(struct oms_import_res *);
+
+/* ------------------------------------------------------------- requeue */
+
+enum oms_rq_mode {
+	OMS_RQ_MODE_QUEUE = 0,	/* queue refused accounts (and fix them) */
+	OMS_RQ_MODE_WITHDRAW	/* withdraw the fixes of path[] */
+};
+
+enum oms_rq_action {
+	OMS_RQ_QUEUED = 1, OMS_RQ_FIXED, OMS_RQ_WITHDRAWN, OMS_RQ_RESTORED,
+	OMS_RQ_REFUSED
+};
+
+struct oms_requeue_opts {
+	int		 mode;		/* enum oms_rq_mode */
+	int		 force;		/* partial, or a reason in final */
+	int		 dry_run;	/* check, record nothing */
+	char *const	*final;		/* reasons sending again cannot cure,
+					   NULL-terminated, or NULL */
+	const char *const *path;	/* fixes: "PACIENT/ENP", "PERS/FAM" */
+	const char *const *value;
+	size_t		 nfix;
+};
+
+/* What happened to one account (or why not). */
+struct oms_rq_item {
+	char	*account;
+	int	 action;		/* enum oms_rq_action */
+	char	*registry;		/* that refused it, or was restored */
+	char	*reasons;		/* of that registry's last reply */
+	char	*detail;		/* the fix's path, the state, or why */
+};
+
+struct oms_rq_res {
+	struct oms_rq_item *v;
+	size_t		  n;
+	size_t		  nrefused;	/* items with OMS_RQ_REFUSED */
+};
+
+/*
+ * Queue the refused accounts acc[0..n) for the next registry as repeated
+ * ones, recording o->path/value fixes with each (an account never sent,
+ * or queued, takes a fix without being queued); or withdraw fixes.  What
+ * cannot be queued (accepted, in flight, queued, unknown, refused by a
+ * test registry; partial or refused for a final reason without force) is
+ * an OMS_RQ_REFUSED item, and the others go ahead.  One ledger block;
+ * needs the workspace lock.  -1 only for errors (bad path, I/O).
+ */
+int	 oms_requeue(struct oms_ledger *, const char *const *acc, size_t n,
+	    const struct oms_requeue_opts *, struct oms_rq_res *,
+	    struct oms_err *);
+/*
+ * Restore every test registry of period not restored yet: their accounts
+ * become what they were before (new, or queued), and what the replies to
+ * them said no longer counts; the ledger keeps it all.  An OMS_RQ_RESTORED
+ * item per account.  No such registry is OMS_EDATA.
+ */
+int	 oms_restore_test(struct oms_ledger *, int period, int dry_run,
+	    struct oms_rq_res *, struct oms_err *);
+void	 oms_rq_res_release(struct oms_rq_res *);
+const char *oms_rq_action_name(int);
+/* 1 when p is "A/B/C" of upper-case names, with an optional "PERS/". */
+int	 oms_fix_path_valid(const char *p);
+/* The value of key in a ledger data field, %XX decoded; 1 found, 0 not. */
+int	 oms_ledger_data_get(const char *data, const char *key, char *out,
+	    size_t outlen);
+
+/* ------------------------------------------------------------- reasons */
+
+/*
+ * The texts of refusal codes, from reference tables in the oms TSV
+ * dialect: F014 ("code osn name from to", the МЭК/МЭЭ/ЭКМП reasons that
+ * S_OSN names), Q015 ("code name", the federal ФЛК checks that OSHIB
+ * names) and the rule table (ref/rules.tsv: "id" and "message").  Any
+ * path may be NULL when the table is absent.
+ */
+struct oms_reasons;
+
+struct oms_reasons *oms_reasons_load(const char *f014, const char *q015,
+		    const char *rules, struct oms_err *);
+void		 oms_reasons_free(struct oms_reasons *);
+/*
+ * The text of code as a reply of stage gave it: ФЛК codes are looked for
+ * in Q015, the rules, then F014; others in F014 first.  Of several rows
+ * the one valid on day (days, -1 = any) wins, else the one valid last.
+ * *osn (may be NULL) gets F014's Osn or "".  NULL when no table has it.
+ * The strings live as long as the table.
+ */
+const char	*oms_reasons_text(const struct oms_reasons *, int stage,
+		    const char *code, long day, const char **osn);
 
 /* ----------------------------------------------------------------- nsi */
 

@@ -718,3 +718,110 @@ oms_src_find(const struct oms_src *s, const char *account)
 
 	return (omsi_hash_get(&s->idx, account, &i) ? &s->cases[i] : NULL);
 }
+
+/* "FAM IM OT" of one PERS, the parts it has; NULL on ENOMEM. */
+static char *
+person_name(xmlNodePtr pers)
+{
+	static const char *const part[] = { "FAM", "IM", "OT" };
+	struct oms_buf b;
+	const char *v;
+	size_t i;
+
+	oms_buf_init(&b, 4096);
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		if ((v = omsi_path_text(pers, part[i])) == NULL || *v == '\0')
+			continue;
+		if ((b.len > 0 && oms_buf_addc(&b, ' ', NULL) == -1) ||
+		    oms_buf_adds(&b, v, NULL) == -1) {
+			oms_buf_release(&b);
+			return (NULL);
+		}
+	}
+	if (b.s == NULL)
+		return (strdup(""));
+	return (b.s);
+}
+
+int
+oms_src_names(const struct oms_src *s, const char *const *accounts,
+    size_t n, char **names, struct oms_err *err)
+{
+	struct omsi_hash want;
+	struct archive *ar;
+	struct omsi_xin *xin;
+	const struct oms_case *c;
+	xmlNodePtr pers;
+	const char *idpac;
+	size_t *next = NULL, i, k, first;
+	int rc = 0, any;
+
+	for (i = 0; i < n; i++)
+		names[i] = NULL;
+	if (n == 0)
+		return (0);
+	if ((next = calloc(n, sizeof(*next))) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	for (k = 0; k < s->ndocs && rc == 0; k++) {
+		if (s->docs[k].type != OMS_DOC_PERSONS)
+			continue;
+		/* ID_PAC -> 1 + the first account, chained through next */
+		omsi_hash_init(&want);
+		any = 0;
+		for (i = 0; i < n; i++) {
+			c = oms_src_find(s, accounts[i]);
+			if (c == NULL || c->doc < 0 ||
+			    s->docs[c->doc].pair != (int)k)
+				continue;
+			next[i] = omsi_hash_get(&want, c->id_pac, &first) ?
+			    first : 0;
+			if (omsi_hash_put(&want, c->id_pac, i + 1) == -1) {
+				rc = oms_err_set(err, OMS_ENOMEM, NULL, 0,
+				    "out of memory");
+				break;
+			}
+			any = 1;
+		}
+		if (rc == 0 && any &&
+		    (rc = omsi_src_open(&s->docs[k], &ar, &xin, err)) == 0) {
+			while ((rc = omsi_xin_next_element(xin, err)) == 1) {
+				if (xmlTextReaderDepth(omsi_xin_reader(xin)) !=
+				    1 || strcmp((const char *)
+				    xmlTextReaderConstLocalName(
+				    omsi_xin_reader(xin)), "PERS") != 0)
+					continue;
+				if ((pers = omsi_xin_expand(xin, err)) == NULL) {
+					rc = -1;
+					break;
+				}
+				if ((idpac = omsi_path_text(pers, "ID_PAC")) ==
+				    NULL || !omsi_hash_get(&want, idpac, &first))
+					continue;
+				for (i = first; i != 0; i = next[i - 1]) {
+					if (names[i - 1] != NULL)
+						continue;
+					if ((names[i - 1] = person_name(pers)) ==
+					    NULL) {
+						rc = oms_err_set(err,
+						    OMS_ENOMEM, NULL, 0,
+						    "out of memory");
+						break;
+					}
+				}
+				if (rc == -1)
+					break;
+			}
+			omsi_src_close(ar, xin);
+		}
+		omsi_hash_release(&want);
+	}
+	free(next);
+	if (rc == -1) {
+		for (i = 0; i < n; i++) {
+			free(names[i]);
+			names[i] = NULL;
+		}
+		return (-1);
+	}
+	return (0);
+}

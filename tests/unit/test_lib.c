@@ -299,6 +299,75 @@ test_rules_bad_table(void **state)
 	unlink(p);
 }
 
+/* A temporary file holding text; the caller unlinks it. */
+static void
+tmpfile_with(char *p, const char *text)
+{
+	int fd;
+
+	fd = mkstemp(p);
+	assert_true(fd != -1);
+	assert_int_equal(write(fd, text, strlen(text)),
+	    (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void
+test_reasons(void **state)
+{
+	char f014[] = "/tmp/oms-test-f014-XXXXXX";
+	char q015[] = "/tmp/oms-test-q015-XXXXXX";
+	char bad[] = "/tmp/oms-test-bad-XXXXXX";
+	struct oms_err e = { 0 };
+	struct oms_reasons *r;
+	const char *osn;
+	long d2020, d2026;
+
+	(void)state;
+	tmpfile_with(f014, "code\tosn\tname\tfrom\tto\n"
+	    "53\t5.1.4\told wording\t2011-01-01\t2021-12-31\n"
+	    "53\t1.3.4\tnew wording\t2022-01-01\t\n"
+	    "202\t1.3.4\tfields\t2022-01-01\t\n"
+	    "003F.00.0090\t\tan F014 row of the same name\t\t\n");
+	tmpfile_with(q015, "code\tname\n003F.00.0090\tNPOLIS required\n");
+	tmpfile_with(bad, "code\tosn\tname\tfrom\tto\n"
+	    "1\t\tx\t31.12.2021\t\n");
+	assert_int_equal(oms_date_parse("2020-05-01", &d2020), 0);
+	assert_int_equal(oms_date_parse("2026-10-01", &d2026), 0);
+
+	r = oms_reasons_load(f014, q015, NULL, &e);
+	assert_non_null(r);
+	/* the row valid on the day; without a day, the one valid last */
+	assert_string_equal(oms_reasons_text(r, OMS_STAGE_CONTROL, "53",
+	    d2020, &osn), "old wording");
+	assert_string_equal(osn, "5.1.4");
+	assert_string_equal(oms_reasons_text(r, OMS_STAGE_CONTROL, "53",
+	    d2026, &osn), "new wording");
+	assert_string_equal(osn, "1.3.4");
+	assert_string_equal(oms_reasons_text(r, OMS_STAGE_DEMAND, "53", -1,
+	    NULL), "new wording");
+	/* ФЛК codes are Q015's first, МЭК codes F014's */
+	assert_string_equal(oms_reasons_text(r, OMS_STAGE_FLK, "003F.00.0090",
+	    d2026, NULL), "NPOLIS required");
+	assert_string_equal(oms_reasons_text(r, OMS_STAGE_CONTROL,
+	    "003F.00.0090", d2026, NULL), "an F014 row of the same name");
+	assert_null(oms_reasons_text(r, OMS_STAGE_CONTROL, "999", d2026,
+	    &osn));
+	assert_string_equal(osn, "");
+	oms_reasons_free(r);
+
+	/* no tables at all is not an error; a bad date is, with its line */
+	r = oms_reasons_load(NULL, NULL, NULL, &e);
+	assert_non_null(r);
+	assert_null(oms_reasons_text(r, OMS_STAGE_FLK, "53", -1, NULL));
+	oms_reasons_free(r);
+	assert_null(oms_reasons_load(bad, NULL, NULL, &e));
+	assert_non_null(strstr(e.where, ":2"));
+	unlink(f014);
+	unlink(q015);
+	unlink(bad);
+}
+
 static void
 test_version_for(void **state)
 {
@@ -324,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rules_bad_table),
 		cmocka_unit_test(test_version_for),
+		cmocka_unit_test(test_reasons),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
