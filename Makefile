@@ -20,15 +20,16 @@ OMS_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS))
 LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS))
 
-BINS   = oms-select oms-export oms-import oms-nsi oms-analyze
+BINS   = oms-select oms-export oms-import oms-nsi oms-analyze oms-requeue
 LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha256.o \
 	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o \
-	 lib/reply.o lib/nsi.o lib/reasons.o
+	 lib/reply.o lib/nsi.o lib/reasons.o \
+	 lib/requeue.o
 UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
 	 tests/unit/test_ledger tests/unit/test_lib tests/unit/test_nsi
 TOOLS  = examples/oms-gen examples/oms-fund
 MAN1   = man/oms-select.1 man/oms-export.1 man/oms-import.1 man/oms-nsi.1 \
-	 man/oms-analyze.1
+	 man/oms-analyze.1 man/oms-requeue.1
 MAN5   = man/oms.conf.5 man/oms-tsv.5 man/oms-ledger.5 man/oms-rules.5
 MAN7   = man/oms.7
 
