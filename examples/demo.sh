@@ -79,6 +79,19 @@ oms-analyze -C "$ws" -p $period --html "$ws/otkazy-$period.html" \
 printf '   %s (open it in a browser)\n   %s (windows-1251, for Excel)\n' \
     "$ws/otkazy-$period.html" "$ws/otkazy-$period.csv"
 
+step "oms-analyze -r | oms-requeue: send the curable refusals again"
+oms-analyze -C "$ws" -p $period -r | oms-requeue -C "$ws" >"$ws/requeued.tsv" 2>"$ws/requeue.err" || true
+printf '   queued: %s; left for a person to decide (final reasons, see requeue.err): %s\n' \
+    "$(awk -F'\t' '$2 == "queued"' "$ws/requeued.tsv" | wc -l)" \
+    "$(awk -F'\t' '$2 == "refused"' "$ws/requeued.tsv" | wc -l)"
+printf '   due in 2026-11 as repeated accounts (pr_nov 1): %s\n' \
+    "$(oms-select -C "$ws" -p 2026-11 | awk -F'\t' '$5 == 1' | wc -l)"
+one=$(awk -F'\t' '$2 == "queued" { print $1; exit }' "$ws/requeued.tsv")
+if [ -n "$one" ]; then
+	printf '   the lineage of %s:\n' "$one"
+	oms-select -C "$ws" --history "$one" | cut -f2,3,7-10 | sed 's/^/     /'
+fi
+
 step "ledger.tsv, the journal of every change (first lines)"
 head -4 "$ws/ledger.tsv" | cut -f1-8 | sed 's/^/   /'
-printf '\nThe workspace is %s; requeue and invoices come with oms-requeue and\noms-invoice (not built yet).\n' "$ws"
+printf '\nThe workspace is %s; invoices come with oms-invoice (not built yet).\n' "$ws"
