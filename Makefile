@@ -20,13 +20,15 @@ OMS_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS))
 LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS))
 
-BINS   = oms-select oms-export oms-import oms-nsi oms-analyze oms-requeue
+BINS   = oms-select oms-export oms-import oms-nsi oms-analyze oms-requeue \
+	 oms-invoice
 LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha256.o \
 	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o \
 	 lib/reply.o lib/nsi.o lib/reasons.o \
-	 lib/requeue.o
+	 lib/requeue.o lib/invoice.o
 UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
-	 tests/unit/test_ledger tests/unit/test_lib tests/unit/test_nsi
+	 tests/unit/test_ledger tests/unit/test_lib tests/unit/test_nsi \
+	 tests/unit/test_words
 TOOLS  = examples/oms-gen examples/oms-fund
 MAN1   = man/oms-select.1 man/oms-export.1 man/oms-import.1 man/oms-nsi.1 \
 	 man/oms-analyze.1 man/oms-requeue.1
@@ -38,7 +40,8 @@ all: $(BINS) $(TOOLS)
 deps:
 	@./tools/deps.sh
 
-%.o: %.c lib/oms.h lib/oms_int.h cmd/cli.h cmd/analyze.h | deps
+%.o: %.c lib/oms.h lib/oms_int.h cmd/cli.h cmd/analyze.h \
+    cmd/invoice.h | deps
 	$(CC) $(OMS_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -c -o $@ $<
 
 # the installed data paths; rewritten only when PREFIX or DATADIR change
@@ -54,6 +57,7 @@ liboms.a: $(LIBOBJ)
 $(BINS): %: cmd/%.o cmd/cli.o liboms.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS)
 oms-analyze: cmd/report-html.o
+oms-invoice: cmd/invoice-html.o
 
 examples/oms-gen: examples/oms-gen.c | deps
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -64,8 +68,9 @@ examples/oms-fund: examples/oms-fund.c | deps
 	    -o $@ $< $(shell $(PKG_CONFIG) --libs libxml-2.0 libarchive)
 
 tests/unit/%: tests/unit/%.o liboms.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< liboms.a $(LIBS) \
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS) \
 	    $(shell $(PKG_CONFIG) --libs cmocka)
+tests/unit/test_words: cmd/invoice-html.o
 
 check: all $(UNIT)
 	OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \

@@ -530,6 +530,42 @@ oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
 }
 
 int
+oms_ledger_scan(const struct oms_ledger *l,
+    int (*fn)(void *, char *const *, unsigned long), void *arg,
+    struct oms_err *err)
+{
+	FILE *fp;
+	char *line = NULL, *f[OMS_L_NCOL];
+	size_t cap = 0;
+	ssize_t len;
+	off_t off = 0;
+	unsigned long lineno = 0;
+	int r = 0;
+
+	if ((fp = fopen(l->path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return (0);
+		return (oms_err_sys(err, errno, l->path, "open"));
+	}
+	while (off < l->committed && (len = getline(&line, &cap, fp)) > 0) {
+		off += len;
+		if (++lineno == 1)
+			continue;
+		line[--len] = '\0';
+		if (split((struct oms_ledger *)l, line, (size_t)len, f, lineno,
+		    err) == -1) {
+			r = -1;
+			break;
+		}
+		if ((r = fn(arg, f, lineno)) != 0)
+			break;
+	}
+	free(line);
+	fclose(fp);
+	return (r);
+}
+
+int
 oms_ledger_history(const struct oms_ledger *l, const char *account,
     int (*fn)(void *, char *const *, unsigned long), void *arg,
     struct oms_err *err)

@@ -327,6 +327,13 @@ const struct oms_fix *oms_ledger_fix(const struct oms_ledger *, size_t);
 int	 oms_ledger_history(const struct oms_ledger *, const char *account,
 	    int (*fn)(void *, char *const *, unsigned long), void *arg,
 	    struct oms_err *);
+/*
+ * Call fn(arg, f, lineno) for every committed event, in order (re-reads
+ * the ledger file).  fn returning non-zero stops the scan with that value.
+ */
+int	 oms_ledger_scan(const struct oms_ledger *,
+	    int (*fn)(void *, char *const *, unsigned long), void *arg,
+	    struct oms_err *);
 /* Was a reply file with this sha256 imported?  Its import time, or NULL. */
 const char *oms_ledger_imported(const struct oms_ledger *, const char *sha);
 /*
@@ -608,6 +615,69 @@ int	 oms_fix_path_valid(const char *p);
 /* The value of key in a ledger data field, %XX decoded; 1 found, 0 not. */
 int	 oms_ledger_data_get(const char *data, const char *key, char *out,
 	    size_t outlen);
+
+/* ------------------------------------------------------------- invoice */
+
+/* A sum the fund's notice tells the МО to withhold from a payer. */
+struct oms_withhold {
+	char		 payer[8];
+	char		 kind[32];	/* ckdl, petct, or another word */
+	int64_t		 amount;	/* kopecks, >= 0 */
+	unsigned long	 line;		/* in the withholdings file */
+};
+
+/* What one payer owes for the period. */
+struct oms_payer_sum {
+	char		 payer[8];
+	size_t		 accounts;	/* sent to it in main registries */
+	size_t		 nrefused;	/* refused wholly or partly */
+	int64_t		 claimed, refused, withheld, to_pay;
+	char		 number[32];	/* the invoice issued, or "" */
+	char		 date[11];	/* its date, YYYY-MM-DD */
+	int64_t		 issued;	/* to_pay when it was issued */
+};
+
+struct oms_invoice {
+	int		 period;
+	struct oms_payer_sum *p;	/* by payer code */
+	size_t		 n;
+	struct oms_withhold *w;		/* the withholdings in force */
+	size_t		 nw;
+	int		 w_recorded;	/* they came from the ledger */
+	int		 next_seq;	/* of the next invoice number */
+};
+
+/*
+ * The sums of period per payer, from every account sent in the period's
+ * main registries (claimed) and the last decision on each (refused, with
+ * partial refusals), less the withholdings recorded last for the period.
+ * Exact to the kopeck.  Release with oms_invoice_release.
+ */
+int	 oms_invoice_sums(const struct oms_ledger *, int period,
+	    struct oms_invoice *, struct oms_err *);
+void	 oms_invoice_release(struct oms_invoice *);
+/*
+ * Read withholdings: TSV with the columns payer, kind and amount.  A
+ * payer without a main registry of the period, a kind that is not a word,
+ * an amount that is not a sum, or a payer and kind given twice is
+ * OMS_EDATA naming the line.  *out is malloc'd.
+ */
+int	 oms_withhold_read(FILE *, const char *name, const struct oms_invoice *,
+	    struct oms_withhold **out, size_t *nout, struct oms_err *);
+/*
+ * Make w (taken over) the withholdings of the period, replacing those
+ * recorded before, and record them in the ledger unless dry_run.
+ */
+int	 oms_invoice_withhold(struct oms_ledger *, struct oms_invoice *,
+	    struct oms_withhold *w, size_t nw, const char *file, int dry_run,
+	    struct oms_err *);
+/*
+ * Give every payer without an invoice of the period the next number
+ * (prefix + sequence) and date, and record them unless dry_run; an
+ * invoice issued before keeps its number and date.
+ */
+int	 oms_invoice_issue(struct oms_ledger *, struct oms_invoice *,
+	    const char *prefix, long date, int dry_run, struct oms_err *);
 
 /* ------------------------------------------------------------- reasons */
 
