@@ -31,7 +31,8 @@ UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
 	 tests/unit/test_words
 TOOLS  = examples/oms-gen examples/oms-fund
 MAN1   = man/oms-select.1 man/oms-export.1 man/oms-import.1 man/oms-nsi.1 \
-	 man/oms-analyze.1 man/oms-requeue.1
+	 man/oms-analyze.1 man/oms-requeue.1 \
+	 man/oms-invoice.1
 MAN5   = man/oms.conf.5 man/oms-tsv.5 man/oms-ledger.5 man/oms-rules.5
 MAN7   = man/oms.7
 

@@ -24,6 +24,17 @@ ogrn    = 1027600000001
 kpp     = 760401001
 tfoms   = 76
 payers  = 76001 76002
+# the details on the invoices (oms-invoice(1))
+mo_name = ГБУЗ ЯО «Демонстрационная больница» (пример)
+mo_inn  = 7600000099
+mo_address = 150000, г. Ярославль, ул. Демонстрационная, д. 1
+mo_bank = ПАО «Пример-Банк» (пример)
+mo_bik  = 047800000
+mo_account = 03224643780000007100
+mo_corr_account = 40102810000000000000
+mo_head = И. И. Примеров
+mo_accountant = П. П. Образцова
+invoice.prefix = 2026/
 CONF
 
 step "The MIS exports three months of cases into source/"
@@ -79,6 +90,14 @@ oms-analyze -C "$ws" -p $period --html "$ws/otkazy-$period.html" \
 printf '   %s (open it in a browser)\n   %s (windows-1251, for Excel)\n' \
     "$ws/otkazy-$period.html" "$ws/otkazy-$period.csv"
 
+step "oms-invoice -p $period: what each payer owes, with withholdings"
+oms-invoice -C "$ws" -p $period --withhold "$here/withholdings.tsv" \
+    --invoices "$ws/scheta" --date 2026-11-12 |
+    awk -F'\t' '{ printf "   %-6s %12s %11s %9s %12s  %s\n", $1, $2, $3, $4, $5, $9 }'
+oms-invoice -C "$ws" -p $period --format html >"$ws/summy-$period.html"
+printf '   %s ("Суммы для счетов")\n' "$ws/summy-$period.html"
+ls "$ws/scheta" | sed 's/^/   scheta\//'
+
 step "oms-analyze -r | oms-requeue: send the curable refusals again"
 oms-analyze -C "$ws" -p $period -r | oms-requeue -C "$ws" >"$ws/requeued.tsv" 2>"$ws/requeue.err" || true
 printf '   queued: %s; left for a person to decide (final reasons, see requeue.err): %s\n' \
@@ -94,4 +113,4 @@ fi
 
 step "ledger.tsv, the journal of every change (first lines)"
 head -4 "$ws/ledger.tsv" | cut -f1-8 | sed 's/^/   /'
-printf '\nThe workspace is %s; invoices come with oms-invoice (not built yet).\n' "$ws"
+printf '\nThe workspace is %s.\n' "$ws"
