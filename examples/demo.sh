@@ -1,116 +1,120 @@
 #!/bin/sh
-# demo.sh -- what exists of the month so far, on a generated workspace
+# demo.sh -- a month of an МО's billing cycle, on a generated workspace
 #
-# Makes examples/demo-ws (a fake МО's MIS export of three months), then
-# selects the accounts of the last month, builds and checks its registry,
-# and shows what the workspace holds.  Safe to run again: it starts over.
+# Makes examples/demo-ws (a fake МО: three months of cases from its MIS, two
+# regional insurers and people insured elsewhere) and runs October 2026 the
+# way the guide describes it: a test registry, the fund's answers to it,
+# the refusals, a restore; the main registry, its answers, the invoice
+# sums with withholdings; the answers to the payment demands; the refusals
+# queued again; November's registry with the repeated accounts.  The fund
+# and the insurers are simulated by examples/oms-fund.  Everything is
+# synthetic.  Safe to run again: it starts over.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 ws=$here/demo-ws
 PATH=$top:$here:$PATH
-export OMS_XSDDIR=$top/xsd OMS_REFDIR=$top/ref
+export OMS_XSDDIR="$top/xsd" OMS_REFDIR="$top/ref" SOURCE_DATE_EPOCH=1793836800
 period=2026-10
+next=2026-11
 
-step() { printf '\n== %s\n' "$*"; }
+n=0
+step() { n=$((n + 1)); printf '\n%d. %s\n' "$n" "$*"; }
+say() { printf '   %s\n' "$*"; }
+count() { tail -n +2 "$1" | grep -c . || true; }
+rub() { awk -v s="$1" 'BEGIN { printf "%.2f", s }'; }
+# the replies of the fund and the insurers, by kind
+flk() { ls "$1"/V*.zip; }
+ctl() { ls "$1"/[A-Z]*T76M760001_*[0-9].zip; }
+dem() { ls "$1"/[A-Z]*S760*.zip "$1"/[A-Z]*T76M*D.zip; }
 
 rm -rf "$ws"
-mkdir -p "$ws"
-cat >"$ws/oms.conf" <<CONF
-# the demo МО (synthetic): see oms.conf(5)
-profile = ffoms
-mo      = 760001
-ogrn    = 1027600000001
-kpp     = 760401001
-tfoms   = 76
-payers  = 76001 76002
-# the details on the invoices (oms-invoice(1))
-mo_name = ГБУЗ ЯО «Демонстрационная больница» (пример)
-mo_inn  = 7600000099
-mo_address = 150000, г. Ярославль, ул. Демонстрационная, д. 1
-mo_bank = ПАО «Пример-Банк» (пример)
-mo_bik  = 047800000
-mo_account = 03224643780000007100
-mo_corr_account = 40102810000000000000
-mo_head = И. И. Примеров
-mo_accountant = П. П. Образцова
-invoice.prefix = 2026/
-CONF
+mkdir -p "$ws/inbox"
+cp "$here/oms.conf" "$ws/oms.conf"
 
 step "The MIS exports three months of cases into source/"
-oms-gen -s 1 -n 400 -m 3 -p 2026-08 -o "$ws/source" 2>&1 | sed 's/^/   /'
+oms-gen -s 1 -n 3000 -m 3 -p 2026-08 -o "$ws/source" 2>/dev/null
+say "$(ls "$ws/source" | wc -l) files; the workspace is $ws"
 
-step "oms-select -p $period: the accounts due for $period"
-oms-select -C "$ws" -p $period >"$ws/selected.tsv"
-awk -F'\t' 'NR > 1 { n[$3 " " $4]++; s += $6; c++ }
-    END { for (k in n) printf "   kind %-2s payer %s: %d\n", substr(k, 1, index(k, " ") - 1), substr(k, index(k, " ") + 1), n[k] | "sort";
-          close("sort"); printf "   %d accounts, %.2f rub.\n", c, s }' "$ws/selected.tsv"
+step "oms-select -p $period: the accounts due for October"
+oms-select -C "$ws" -p $period >"$ws/due.tsv"
+awk -F'\t' 'NR > 1 { n[$4]++; s[$4] += $6; c++; t += $6 }
+    END { for (p in n) printf "   payer %s: %5d accounts %13.2f rub.\n", p, n[p], s[p] | "sort"
+          close("sort"); printf "   in all     %5d accounts %13.2f rub.\n", c, t }' "$ws/due.tsv"
 
-step "oms-export: check them and build the registries into outbox/"
-oms-export -C "$ws" <"$ws/selected.tsv" |
-    awk -F'\t' '{ printf "   %-20s %-32s %8s %12s %4s\n", $1, $2, $3, $4, $5 }'
-ls -l "$ws/outbox" | sed 's/^/   /'
+step "oms-export --test: a test registry, to see what the fund would refuse"
+oms-export -C "$ws" --test <"$ws/due.tsv" >"$ws/test-registries.tsv"
+awk -F'\t' 'NR > 1 { printf "   %-22s %5d accounts %13s rub.  %s\n", $1, $3, $4, $2 }' \
+    "$ws/test-registries.tsv"
 
-step "oms-select again: exported accounts are in flight, not due"
-printf '   due now: %s\n' "$(oms-select -C "$ws" -p $period | tail -n +2 | wc -l)"
-printf '   in flight: %s\n' "$(oms-select -C "$ws" -s in-flight | tail -n +2 | wc -l)"
+step "The fund answers the test registry (ФЛК protocol, control answer)"
+oms-fund -s 3 --flk 6 --refuse 25 --partial 5 -o "$ws/inbox/test" \
+    $(awk -F'\t' 'NR > 1 { print "'"$ws"'/" $2 }' "$ws/test-registries.tsv") 2>/dev/null
+oms-import -C "$ws" $(flk "$ws/inbox/test") $(ctl "$ws/inbox/test") >"$ws/test-decisions.tsv"
+say "$(awk -F'\t' '$5 != "accepted"' "$ws/test-decisions.tsv" | grep -vc '^account' || true) refusals read; the replies are kept in archive/"
 
-step "The fund and the insurers answer (simulated by oms-fund into inbox/)"
-oms-fund -s 7 --flk 4 --refuse 12 --partial 6 --demand-refuse 8 \
-    -o "$ws/inbox" "$ws"/outbox/*.zip 2>/dev/null
-ls "$ws/inbox" | grep -v truth | sed 's/^/   /'
+step "oms-analyze --test: what the test registry was refused for"
+oms-analyze -C "$ws" -p $period --test |
+    awk -F'\t' '$1 == "reason" { printf "   %-13s %3d accounts  %s\n", $2, $4, $3 }'
+oms-analyze -C "$ws" -p $period --test -r >"$ws/test-rejected.tsv"
+say "$(count "$ws/test-rejected.tsv") accounts to look at in the MIS: $ws/test-rejected.tsv"
 
-step "oms-import: ФЛК protocols, then the control answers, then the demands"
-{
-	oms-import -C "$ws" "$ws"/inbox/V*.zip
-	oms-import -C "$ws" "$ws"/inbox/[A-Z]*T76M760001_*[0-9].zip
-	oms-import -C "$ws" "$ws"/inbox/[A-Z]*S760*.zip "$ws"/inbox/*D.zip
-} >"$ws/decisions.tsv"
+step "The MIS is corrected; oms-requeue --restore-test $period"
+oms-requeue -C "$ws" --restore-test $period >"$ws/restored.tsv"
+say "$(count "$ws/restored.tsv") accounts are due again as if never sent"
+oms-select -C "$ws" -p $period >"$ws/due.tsv"
+say "oms-select -p $period lists $(count "$ws/due.tsv") accounts, all primary (pr_nov 0)"
+
+step "oms-export: the main registry of October into outbox/"
+oms-export -C "$ws" <"$ws/due.tsv" >"$ws/registries.tsv"
+awk -F'\t' 'NR > 1 { printf "   %-22s %5d accounts %13s rub.  %s\n", $1, $3, $4, $2 }' \
+    "$ws/registries.tsv"
+
+step "The fund answers: ФЛК protocol and the control answer (МЭК)"
+oms-fund -s 7 --flk 4 --refuse 30 --partial 12 --demand-refuse 20 -o "$ws/inbox/main" \
+    $(awk -F'\t' 'NR > 1 { print "'"$ws"'/" $2 }' "$ws/registries.tsv") 2>/dev/null
+oms-import -C "$ws" $(flk "$ws/inbox/main") $(ctl "$ws/inbox/main") >"$ws/decisions.tsv"
 awk -F'\t' '$1 != "account" { n[$4 " " $5]++ }
-    END { for (k in n) printf "   %-20s %d\n", k, n[k] | "sort"; close("sort") }' \
-    "$ws/decisions.tsv"
-printf '   the replies are kept in archive/: %s files\n' "$(ls "$ws/archive" | wc -l)"
+    END { for (k in n) printf "   %-20s %5d\n", k, n[k] | "sort"; close("sort") }' "$ws/decisions.tsv"
 
-step "oms-analyze -p $period: refusals by reason and payer"
+step "oms-invoice -p $period: the sums for the invoices, with withholdings"
+oms-invoice -C "$ws" -p $period --withhold "$here/withholdings.tsv" \
+    --invoices "$ws/scheta" --date 2026-11-12 >"$ws/invoice.tsv"
+awk -F'\t' '{ printf "   %-6s %13s %11s %9s %13s  %s\n", $1, $2, $3, $4, $5, $9 }' "$ws/invoice.tsv"
+oms-invoice -C "$ws" -p $period --format html >"$ws/summy-$period.html"
+say "report \"Суммы для счетов\": $ws/summy-$period.html"
+say "invoices: $(ls "$ws/scheta" | tr '\n' ' ')in $ws/scheta"
+
+step "The insurers answer the payment demands"
+oms-import -C "$ws" $(dem "$ws/inbox/main") >"$ws/demand-decisions.tsv"
+say "$(awk -F'\t' '$1 != "account" && $5 != "accepted"' "$ws/demand-decisions.tsv" | wc -l) accounts refused in the answers"
+
+step "oms-analyze -p $period: the refusals of the month"
 oms-analyze -C "$ws" -p $period |
-    awk -F'\t' '$1 == "total" && $2 == "all" { printf "   %d accounts claim %s rub.;", $4, $5 }
-        $1 == "total" && $2 == "refused" { printf " %d of them were refused %s rub.:\n", $4, $6 }
+    awk -F'\t' '$1 == "total" && $2 == "all" { printf "   %d accounts claim %.2f rub.;", $4, $5 }
+        $1 == "total" && $2 == "refused" { printf " %d were refused %.2f rub.\n", $4, $6 }
         $1 == "reason" || $1 == "payer" {
-            printf "   %-7s %-13s %4s acc. %11s  %s\n", $1, $2, $4, $6, $3 }'
-
-step "oms-analyze -r: the refused accounts to fix (first five)"
-oms-analyze -C "$ws" -p $period -r >"$ws/rejected.tsv"
-tail -n +2 "$ws/rejected.tsv" | head -5 |
-    awk -F'\t' '{ printf "   %s  %-8s %10s  %s\n", $1, $4, $8, $9 }'
-printf '   %s accounts in all, in %s\n' "$(($(wc -l <"$ws/rejected.tsv") - 1))" "$ws/rejected.tsv"
-
-step "oms-analyze --html: a report for people"
+            printf "   %-6s %-13s %4d accounts %11s rub.  %s\n", $1, $2, $4, $6, $3 }'
 oms-analyze -C "$ws" -p $period --html "$ws/otkazy-$period.html" \
     --csv-excel "$ws/otkazy-$period.csv" >/dev/null
-printf '   %s (open it in a browser)\n   %s (windows-1251, for Excel)\n' \
-    "$ws/otkazy-$period.html" "$ws/otkazy-$period.csv"
+say "report with charts: $ws/otkazy-$period.html; for Excel: otkazy-$period.csv"
 
-step "oms-invoice -p $period: what each payer owes, with withholdings"
-oms-invoice -C "$ws" -p $period --withhold "$here/withholdings.tsv" \
-    --invoices "$ws/scheta" --date 2026-11-12 |
-    awk -F'\t' '{ printf "   %-6s %12s %11s %9s %12s  %s\n", $1, $2, $3, $4, $5, $9 }'
-oms-invoice -C "$ws" -p $period --format html >"$ws/summy-$period.html"
-printf '   %s ("Суммы для счетов")\n' "$ws/summy-$period.html"
-ls "$ws/scheta" | sed 's/^/   scheta\//'
-
-step "oms-analyze -r | oms-requeue: send the curable refusals again"
-oms-analyze -C "$ws" -p $period -r | oms-requeue -C "$ws" >"$ws/requeued.tsv" 2>"$ws/requeue.err" || true
-printf '   queued: %s; left for a person to decide (final reasons, see requeue.err): %s\n' \
-    "$(awk -F'\t' '$2 == "queued"' "$ws/requeued.tsv" | wc -l)" \
-    "$(awk -F'\t' '$2 == "refused"' "$ws/requeued.tsv" | wc -l)"
-printf '   due in 2026-11 as repeated accounts (pr_nov 1): %s\n' \
-    "$(oms-select -C "$ws" -p 2026-11 | awk -F'\t' '$5 == 1' | wc -l)"
+step "oms-analyze -r | oms-requeue: the curable refusals go again next month"
+oms-analyze -C "$ws" -p $period -r >"$ws/rejected.tsv"
+oms-requeue -C "$ws" <"$ws/rejected.tsv" >"$ws/requeued.tsv" 2>"$ws/requeue-refused.txt" || true
+say "$(awk -F'\t' '$2 == "queued"' "$ws/requeued.tsv" | wc -l) queued as repeated accounts"
+say "$(awk -F'\t' '$2 == "refused"' "$ws/requeued.tsv" | wc -l) left for a person (reasons resending does not cure): requeue-refused.txt"
 one=$(awk -F'\t' '$2 == "queued" { print $1; exit }' "$ws/requeued.tsv")
-if [ -n "$one" ]; then
-	printf '   the lineage of %s:\n' "$one"
-	oms-select -C "$ws" --history "$one" | cut -f2,3,7-10 | sed 's/^/     /'
-fi
+say "the lineage of $one (oms-select --history):"
+oms-select -C "$ws" --history "$one" | cut -f2,3,7-10 | sed 's/^/     /'
 
-step "ledger.tsv, the journal of every change (first lines)"
-head -4 "$ws/ledger.tsv" | cut -f1-8 | sed 's/^/   /'
-printf '\nThe workspace is %s.\n' "$ws"
+step "oms-select -p $next | oms-export: November's registry"
+oms-select -C "$ws" -p $next >"$ws/due-$next.tsv"
+say "due: $(awk -F'\t' '$5 == 0' "$ws/due-$next.tsv" | wc -l) primary, $(awk -F'\t' '$5 == 1' "$ws/due-$next.tsv" | wc -l) repeated"
+oms-export -C "$ws" <"$ws/due-$next.tsv" >"$ws/registries-$next.tsv"
+awk -F'\t' 'NR > 1 { printf "   %-22s %5d accounts %13s rub.  %s\n", $1, $3, $4, $2 }' \
+    "$ws/registries-$next.tsv"
+h=$(awk -F'\t' '$7 == "H" { print $2 }' "$ws/registries-$next.tsv")
+say "PR_NOV 1 in $h: $(unzip -p "$ws/$h" 'H*' | grep -o '<PR_NOV>1</PR_NOV>' | wc -l) records"
+
+printf '\nEverything is in %s: ledger.tsv is the journal of every step.\n' "$ws"
