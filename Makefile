@@ -9,6 +9,7 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(PREFIX)/share/man
+COMPDIR    ?= $(DATADIR)/bash-completion/completions
 PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -g -O2
 
@@ -103,11 +104,19 @@ install: all
 	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
 	install -m 0644 xsd/*.xsd $(DESTDIR)$(DATADIR)/oms/xsd
 	install -m 0644 ref/*.tsv $(DESTDIR)$(DATADIR)/oms/ref
+	install -d $(DESTDIR)$(COMPDIR) $(DESTDIR)$(DATADIR)/oms/examples
+	for b in $(BINS); do \
+	    install -m 0644 completion/oms.bash $(DESTDIR)$(COMPDIR)/$$b; done
+	install -m 0755 examples/oms-cron.sh examples/oms-batch.sh \
+	    $(DESTDIR)$(DATADIR)/oms/examples
+	install -m 0644 examples/oms.conf examples/withholdings.tsv \
+	    $(DESTDIR)$(DATADIR)/oms/examples
 
 uninstall:
 	for b in $(BINS); do rm -f $(DESTDIR)$(BINDIR)/$$b; done
 	for m in $(MAN1) $(MAN5) $(MAN7); do \
 	    s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
+	for b in $(BINS); do rm -f $(DESTDIR)$(COMPDIR)/$$b; done
 	rm -rf $(DESTDIR)$(DATADIR)/oms
 
 clean:

@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="gcc make pkg-config libxml2-dev libarchive-dev libpcre2-dev \
-libcmocka-dev libxml2-utils mandoc zip unzip perl parallel"
+libcmocka-dev libxml2-utils mandoc zip unzip perl parallel bash-completion"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	# not Debian: trust pkg-config to tell
