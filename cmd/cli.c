@@ -7,11 +7,68 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "paths.h"		/* made by the Makefile from PREFIX */
 
 struct cli cli;
+
+/* ------------------------------------------------------------ progress */
+
+extern char	*__progname;		/* what err(3) calls us, too */
+static int	progress_shown;		/* a line is on the terminal */
+static struct timespec progress_last;
+
+/* Take the progress line off the terminal before anything else goes there. */
+void
+cli_progress_clear(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		progress_shown = 0;
+	}
+}
+
+/* The callback of struct oms_ws: at most five lines a second. */
+static void
+progress(void *arg, const char *what, uint64_t done, uint64_t total)
+{
+	struct timespec now;
+	const char *prog = arg;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (progress_shown && (now.tv_sec - progress_last.tv_sec) * 1000 +
+	    (now.tv_nsec - progress_last.tv_nsec) / 1000000 < 200)
+		return;
+	progress_last = now;
+	if (total > 0)
+		fprintf(stderr, "\r\033[K%s: %s: %llu of %llu (%llu%%)", prog,
+		    what, (unsigned long long)done, (unsigned long long)total,
+		    (unsigned long long)(done * 100 / total));
+	else
+		fprintf(stderr, "\r\033[K%s: %s: %llu", prog, what,
+		    (unsigned long long)done);
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+/* A progress line on stderr when it is a terminal, and not with -q. */
+void
+cli_progress_init(struct oms_ws *ws)
+{
+	static int registered;
+
+	if (cli.quiet || !isatty(STDERR_FILENO))
+		return;
+	ws->progress = progress;
+	ws->progress_arg = __progname;
+	if (!registered) {
+		atexit(cli_progress_clear);
+		registered = 1;
+	}
+}
 
 int
 cli_exit_for(int code)
@@ -36,6 +93,7 @@ cli_report(const struct oms_err *e)
 {
 	int x;
 
+	cli_progress_clear();
 	if (e->where[0] != '\0')
 		warnx("%s: %s", e->where, e->msg);
 	else
@@ -52,6 +110,7 @@ print_diag(void *arg, int warning, const struct oms_err *e)
 	(void)arg;
 	if (warning && cli.quiet)
 		return;
+	cli_progress_clear();
 	if (e->where[0] != '\0')
 		warnx("%s: %s%s", e->where, warning ? "warning: " : "",
 		    e->msg);
@@ -88,6 +147,7 @@ cli_open(struct oms_ws *ws, const char *dir, int lock)
 	if (oms_ws_open(ws, cli_workspace(dir), &e) == -1 ||
 	    (lock && oms_ws_lock(ws, &e) == -1))
 		exit(cli_report(&e));
+	cli_progress_init(ws);
 	if ((path = oms_ws_path(ws, "ledger.tsv")) == NULL)
 		err(OMS_EXIT_IO, NULL);
 	if ((l = oms_ledger_open(path, &e)) == NULL)
@@ -172,6 +232,7 @@ cli_out(struct oms_buf *b)
 void
 cli_close_stdout(void)
 {
+	cli_progress_clear();
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(OMS_EXIT_IO, "stdout");
 }

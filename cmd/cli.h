@@ -49,6 +49,9 @@ char	*xstrdup(const char *);
 void	 cli_out(struct oms_buf *);
 /* Flush stdout and exit 3 if anything failed to be written. */
 void	 cli_close_stdout(void);
+/* A progress line on stderr when it is a terminal (not with -q). */
+void	 cli_progress_init(struct oms_ws *);
+void	 cli_progress_clear(void);
 /* -V */
 void	 cli_version(const char *prog) __attribute__((__noreturn__));
 

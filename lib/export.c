@@ -622,6 +622,8 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 	x->cur_doc = d->name;
 	x->cur_account = s->c->account;
 	x->cur_bad = 0;
+	OMSI_PROGRESS(x->ws, "building the registries", s - x->sel + 1,
+	    x->nsel);
 	if (apply_fixes(x, s, OMSI_SCOPE_ZAP, zap, err) == -1)
 		return (-1);
 	s->n_zap = ++r->nzap;

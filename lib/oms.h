@@ -207,6 +207,14 @@ struct oms_ws {
 	char		*dir;		/* as given, never NULL after open */
 	struct oms_conf	 conf;
 	int		 lockfd;	/* -1 when not locked */
+	/*
+	 * Called now and then during long work, when set: what is being
+	 * done ("reading source/"), how much so far and of how much (0 when
+	 * not known).  The library never prints; a program may.
+	 */
+	void		(*progress)(void *arg, const char *what,
+			    uint64_t done, uint64_t total);
+	void		*progress_arg;
 };
 
 /* Load DIR/oms.conf.  Does not lock. */

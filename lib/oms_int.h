@@ -101,6 +101,14 @@ int	 omsi_src_open(const struct oms_srcdoc *, struct archive **,
 	    struct omsi_xin **, struct oms_err *);
 void	 omsi_src_close(struct archive *, struct omsi_xin *);
 
+/* ---- progress: every 1024th call reaches the workspace's callback */
+#define OMSI_PROGRESS(ws, what, done, total) do {			\
+	if ((ws) != NULL && (ws)->progress != NULL &&			\
+	    ((done) & 1023) == 0)					\
+		(ws)->progress((ws)->progress_arg, (what),		\
+		    (uint64_t)(done), (uint64_t)(total));		\
+} while (0)
+
 /* ---- SHA-256 (sha256.c) */
 struct omsi_sha256 {
 	uint32_t	 h[8];

@@ -336,6 +336,7 @@ read_answer(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 	long i;
 	int rc, has_sump, has_it;
 	int64_t sum;
+	uint64_t nrec = 0;
 
 	while ((rc = omsi_xin_next_element(x, err)) == 1) {
 		if (xmlTextReaderDepth(r) != 1)
@@ -350,6 +351,7 @@ read_answer(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 				    omsi_line(n), "SCHET/CODE_MO %s is not "
 				    "this МО (%s)", v, c->mo));
 		} else if (strcmp(v, "ZAP") == 0) {
+			OMSI_PROGRESS(m->ws, "reading the reply", ++nrec, 0);
 			if ((n = omsi_xin_expand(x, err)) == NULL)
 				return (-1);
 			if ((i = record(m, omsi_path_text(n, "N_ZAP"),

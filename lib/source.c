@@ -26,6 +26,7 @@ struct oms_src {
 	struct omsi_hash   warned;	/* insurers warned about */
 	struct omsi_arena  arena;
 	const struct oms_conf *conf;
+	const struct oms_ws *ws;	/* for progress */
 };
 
 void
@@ -384,6 +385,7 @@ scan_doc(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
 			}
 			if ((n = omsi_xin_expand(x, &e)) == NULL)
 				goto bad;
+			OMSI_PROGRESS(s->ws, "reading source/", seq + 1, 0);
 			if (add_case(s, di, n, seq++, diag, err) == -1)
 				return (-1);
 			if (omsi_xin_skip(x, &e) == -1)
@@ -587,6 +589,7 @@ oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
 		return (NULL);
 	}
 	s->conf = &ws->conf;
+	s->ws = ws;
 	omsi_hash_init(&s->idx);
 	omsi_hash_init(&s->warned);
 	omsi_arena_init(&s->arena);
