@@ -147,6 +147,37 @@ on_rule(void *arg, const char *id, int warning, unsigned long line,
 		x->cur_bad = 1;
 }
 
+/*
+ * libxml2 quotes the value it refuses ("The value '12345' is not ...");
+ * of a personal element it must not reach a message.
+ */
+static void
+hide_value(char *msg, size_t len, void *node)
+{
+	xmlNodePtr n = node;
+	char q[512], *p;
+	const char *v;
+	size_t ql;
+
+	if (n == NULL || n->type != XML_ELEMENT_NODE ||
+	    !omsi_personal((const char *)n->name))
+		return;
+	v = omsi_text(n);
+	if (snprintf(q, sizeof(q), "'%s'", v) >= (int)sizeof(q) || *v == '\0')
+		return;
+	ql = strlen(q);
+	for (p = msg; (p = strstr(p, q)) != NULL; ) {
+		const char *h = "'(hidden)'";
+		size_t hl = strlen(h), rest = strlen(p + ql);
+
+		if ((size_t)(p - msg) + hl + rest + 1 > len)
+			break;
+		memmove(p + hl, p + ql, rest + 1);
+		memcpy(p, h, hl);
+		p += hl;
+	}
+}
+
 static void
 on_schema_error(void *arg, omsi_xml_error e)
 {
@@ -157,6 +188,7 @@ on_schema_error(void *arg, omsi_xml_error e)
 		return;
 	snprintf(x->vmsg, sizeof(x->vmsg), "%s", e->message ? e->message :
 	    "invalid");
+	hide_value(x->vmsg, sizeof(x->vmsg), e->node);
 	n = strlen(x->vmsg);
 	while (n > 0 && (x->vmsg[n - 1] == '\n' || x->vmsg[n - 1] == ' '))
 		x->vmsg[--n] = '\0';
@@ -570,7 +602,8 @@ apply_fixes(struct exp *x, const struct sel *s, int scope, xmlNodePtr rec,
 		}
 		problem(x, x->cur_doc, omsi_line(rec), 1, "account %s: %s "
 		    "set to \"%s\" by the fix of %s (oms-requeue --fixes)",
-		    s->c->account, f->path, f->value, f->time);
+		    s->c->account, f->path, omsi_personal((const char *)
+		    n->name) ? "(hidden)" : f->value, f->time);
 		/* text, never markup: no entity is expanded */
 		xmlNodeSetContent(n, NULL);
 		xmlNodeAddContent(n, (const xmlChar *)f->value);

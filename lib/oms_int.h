@@ -76,6 +76,12 @@ const char	*omsi_text(xmlNodePtr);
 /* omsi_text(omsi_path(node, path)), or NULL when there is no such node */
 const char	*omsi_path_text(xmlNodePtr, const char *path);
 unsigned long	 omsi_line(xmlNodePtr);
+/*
+ * 1 when an element of this name holds personal data (names, birth date
+ * and place, documents, SNILS, policy numbers, address): its value never
+ * goes into a message.
+ */
+int		 omsi_personal(const char *name);
 
 /* xmlReader options: no network, no entities, no DTD loading. */
 #define OMSI_XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOBLANKS | \

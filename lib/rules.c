@@ -286,7 +286,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
     const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
 {
 	struct nodes tn = { 0 }, an = { 0 };
-	const char *v, *a;
+	const char *v, *sv, *a;
 	char buf[16], sbuf[24];
 	size_t i, j;
 	int c, rv = 0;
@@ -311,11 +311,14 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 	default:
 		for (i = 0; i < tn.n; i++) {
 			v = omsi_text(tn.v[i]);
+			/* personal data never goes into a message */
+			sv = omsi_personal((const char *)tn.v[i]->name) ?
+			    "(hidden)" : v;
 			switch (r->check) {
 			case C_MATCH:
 				if (!re_match(rs, r->re, v))
 					fail(r, rc, tn.v[i], nerr, "%s is "
-					    "\"%s\"", r->target, v);
+					    "\"%s\"", r->target, sv);
 				break;
 			case C_LE: case C_LT: case C_GE: case C_GT:
 			case C_EQ: case C_NE:
@@ -331,7 +334,9 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				    (r->check == C_EQ && c != 0) ||
 				    (r->check == C_NE && c == 0))
 					fail(r, rc, tn.v[i], nerr, "%s %s, %s "
-					    "%s", r->target, v, shown(r->arg), a);
+					    "%s", r->target, sv, shown(r->arg),
+					    omsi_personal(shown(r->arg)) ?
+					    "(hidden)" : a);
 				break;
 			case C_SUM:
 				an.n = 0;
@@ -347,25 +352,25 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				if (j < an.n || oms_money_parse(v, &sum) ==
 				    -1 || sum != total)
 					fail(r, rc, tn.v[i], nerr, "%s is %s, "
-					    "the sum of %s is %s", r->target, v,
+					    "the sum of %s is %s", r->target, sv,
 					    r->arg, oms_money_fmt(total, sbuf));
 				break;
 			case C_SNILS:
 				if (!oms_snils_valid(v))
 					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
 					    "has a wrong check sum", r->target,
-					    v);
+					    sv);
 				break;
 			case C_ENP:
 				if (!oms_enp_form(v))
 					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
-					    "is not 16 digits", r->target, v);
+					    "is not 16 digits", r->target, sv);
 				break;
 			case C_ENP_CHECK:
 				if (oms_enp_form(v) && !oms_enp_check(v))
 					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
 					    "has an unexpected check digit",
-					    r->target, v);
+					    r->target, sv);
 				break;
 			case C_UNIQUE:
 				if (strcmp(r->arg, "registry") == 0) {
@@ -373,7 +378,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 						fail(r, rc, tn.v[i], nerr,
 						    "%s \"%s\" is not unique "
 						    "in the registry",
-						    r->target, v);
+						    r->target, sv);
 						break;
 					}
 					if ((a = omsi_arena_strdup(
@@ -387,7 +392,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 						break;
 				if (j < i)
 					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
-					    "repeats", r->target, v);
+					    "repeats", r->target, sv);
 				break;
 			case C_REF:
 			case C_REF_DAYS:
@@ -395,7 +400,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 					if (r->check == C_REF)
 						fail(r, rc, tn.v[i], nerr,
 						    "%s \"%s\" is not in %s",
-						    r->target, v,
+						    r->target, sv,
 						    r->ref->name);
 					break;
 				}
@@ -409,7 +414,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 					    (row->to != -1 && date > row->to)))
 						fail(r, rc, tn.v[i], nerr,
 						    "%s \"%s\" is not valid "
-						    "on %s", r->target, v, a);
+						    "on %s", r->target, sv, a);
 					break;
 				}
 				if (days_between(ctx, &days) == -1)
@@ -418,7 +423,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				    (row->max != -1 && days > row->max))
 					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
 					    "(%s) takes %ld to %ld days, the "
-					    "stay is %ld", r->target, v,
+					    "stay is %ld", r->target, sv,
 					    row->name, row->min, row->max,
 					    days);
 				break;

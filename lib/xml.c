@@ -473,3 +473,28 @@ omsi_line(xmlNodePtr n)
 {
 	return (n == NULL ? 0 : (unsigned long)xmlGetLineNo(n));
 }
+
+int
+omsi_personal(const char *name)
+{
+	static const char *const personal[] = {
+		"ADRES", "COMENTP", "DOCDATE", "DOCNUM", "DOCORG", "DOCSER",
+		"DR", "DR_P", "ENP", "FAM", "FAM_P", "IM", "IM_P", "MR",
+		"NOVOR", "NPOLIS", "OT", "OT_P", "SNILS", "SPOLIS", "TEL"
+	};
+	size_t lo = 0, hi = sizeof(personal) / sizeof(personal[0]), mid;
+	int c;
+
+	if (name == NULL)
+		return (0);
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(name, personal[mid])) == 0)
+			return (1);
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (0);
+}
