@@ -84,7 +84,8 @@ expect_exit 'a fix with a bad path is refused' 2 'not a path' \
 oms-requeue -C "$ws" --set 'PACIENT/ENP=123' -a "$one" >/dev/null
 check '--fixes lists it' \
     'oms-requeue -C "$ws" --fixes | awk -F"\t" -v a="$one" "\$1 == a && \$2 == \"PACIENT/ENP\" && \$3 == 123 { f = 1 } END { exit !f }"'
-expect_exit 'the export applies the fix and validates it' 1 'ENP "123" is not 16 digits' \
+expect_exit 'the export applies the fix and validates it (the value hidden)' 1 \
+    'OMS.ENP.FORM: .*ENP "\(hidden\)" is not 16 digits' \
     oms-export -C "$ws" -n "$TMP/due11"
 oms-requeue -C "$ws" --withdraw PACIENT/ENP -a "$one" >/dev/null
 oms-requeue -C "$ws" --set 'PACIENT/ENP=7600000000009999' -a "$one" >/dev/null
