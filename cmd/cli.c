@@ -156,6 +156,17 @@ cli_open(struct oms_ws *ws, const char *dir, int lock)
 	return (l);
 }
 
+void
+cli_recover(struct oms_ws *ws, struct oms_ledger *l)
+{
+	struct oms_err e = { 0 };
+	struct oms_diag diag;
+
+	cli_diag_init(&diag);
+	if (oms_ws_recover(ws, l, &diag, &e) == -1)
+		exit(cli_report(&e));
+}
+
 const char *
 cli_xsddir(void)
 {

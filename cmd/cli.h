@@ -37,6 +37,11 @@ const char *cli_workspace(const char *opt);
  * read its ledger.  Reports and exits on failure.
  */
 struct oms_ledger *cli_open(struct oms_ws *, const char *dir, int lock);
+/*
+ * Finish or undo what an interrupted run left (oms_ws_recover); every
+ * program that writes calls it once it holds the lock.
+ */
+void	 cli_recover(struct oms_ws *, struct oms_ledger *);
 /* where schemas and reference tables are installed ($OMS_XSDDIR ...) */
 const char *cli_xsddir(void);
 const char *cli_refdir(void);

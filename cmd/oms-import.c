@@ -133,6 +133,7 @@ main(int argc, char *argv[])
 	LIBXML_TEST_VERSION
 
 	im.ledger = cli_open(&im.ws, dir, 1);
+	cli_recover(&im.ws, im.ledger);
 	oms_buf_init(&im.out, 0);
 	if (oms_tsv_row(&im.out, cols, NCOLS, &e) == -1)
 		errx(OMS_EXIT_INTERNAL, "%s", e.msg);

@@ -384,6 +384,8 @@ main(int argc, char *argv[])
 
 	writes = !iv.dry_run && (iv.withhold != NULL || iv.dir != NULL);
 	iv.ledger = cli_open(&iv.ws, dir, writes);
+	if (writes)
+		cli_recover(&iv.ws, iv.ledger);
 	if (oms_invoice_sums(iv.ledger, iv.period, &iv.inv, &e) == -1)
 		exit(cli_report(&e));
 	if (iv.inv.n == 0) {

@@ -290,6 +290,8 @@ main(int argc, char *argv[])
 	LIBXML_TEST_VERSION
 
 	rq.ledger = cli_open(&rq.ws, dir, !fixes);
+	if (!fixes && !rq.o.dry_run)
+		cli_recover(&rq.ws, rq.ledger);
 	oms_buf_init(&rq.out, 0);
 	if (fixes) {
 		list_fixes(&rq);

@@ -1352,22 +1352,30 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 	for (i = 0; i < x.nreg; i++)
 		if (pack(&x, &x.reg[i], err) == -1)
 			goto out;
+	/*
+	 * Two phases: the archives are made durable under their temporary
+	 * names, the ledger block is the commit point, and only then do they
+	 * appear in outbox/ under the names a person or a script would send.
+	 * A crash after the commit leaves temporary files that the next run
+	 * (oms_ws_recover) renames; before it, files it removes.
+	 */
 	for (i = 0; i < x.nreg; i++)
-		if (oms_afile_commit(&x.reg[i].af, err) == -1)
+		if (oms_afile_sync(&x.reg[i].af, err) == -1)
 			goto undo;
 	if (record(&x, l, err) == -1)
 		goto undo;
+	for (i = 0; i < x.nreg; i++)
+		if (oms_afile_publish(&x.reg[i].af, err) == -1) {
+			/* recorded: the next run finishes the rename */
+			rc = -1;
+			goto out;
+		}
 	rc = nbad > 0;
 	goto out;
 undo:
 	/* the ledger does not name them: take the archives back */
-	for (i = 0; i < x.nreg; i++) {
-		char *p = oms_ws_path(ws, x.reg[i].out.archive);
-
-		if (p != NULL)
-			(void)unlink(p);
-		free(p);
-	}
+	for (i = 0; i < x.nreg; i++)
+		oms_afile_abort(&x.reg[i].af);
 	res->nreg = 0;
 out:
 	release_regs(&x);
@@ -1460,6 +1468,48 @@ recover_top(struct oms_ws *ws, struct oms_diag *diag)
 	closedir(dp);
 }
 
+/*
+ * ".tmp-NAME-XXXXXX" of a registry the ledger records while outbox/NAME
+ * is missing: a run crashed between its commit and the rename, after the
+ * file was made durable.  Finish the rename; 1 when done.
+ */
+static int
+finish_rename(struct oms_ws *ws, const struct oms_ledger *l, const char *dir,
+    const char *tmp, struct oms_diag *diag)
+{
+	char base[256], rel[300], *from, *to;
+	const char *dash = strrchr(tmp, '-');
+	size_t i, n;
+	struct stat st;
+	int done = 0;
+
+	(void)ws;
+	if (dash == NULL || (n = (size_t)(dash - (tmp + 5))) == 0 ||
+	    n >= sizeof(base))
+		return (0);
+	memcpy(base, tmp + 5, n);
+	base[n] = '\0';
+	snprintf(rel, sizeof(rel), "outbox/%s", base);
+	for (i = 0; i < oms_ledger_nreg(l); i++)
+		if (strcmp(oms_ledger_reg(l, i)->archive, rel) == 0)
+			break;
+	if (i == oms_ledger_nreg(l))
+		return (0);
+	if ((from = oms_path_join(dir, tmp)) == NULL)
+		return (0);
+	if ((to = oms_path_join(dir, base)) != NULL &&
+	    stat(to, &st) == -1 && errno == ENOENT &&
+	    rename(from, to) == 0) {
+		(void)oms_fsync_dir(dir, NULL);
+		omsi_diagf(diag, 1, rel, 0, "put in place: an interrupted run "
+		    "had recorded it but not yet renamed it");
+		done = 1;
+	}
+	free(from);
+	free(to);
+	return (done);
+}
+
 int
 oms_ws_recover(struct oms_ws *ws, const struct oms_ledger *l,
     struct oms_diag *diag, struct oms_err *err)
@@ -1481,6 +1531,8 @@ oms_ws_recover(struct oms_ws *ws, const struct oms_ledger *l,
 	while ((de = readdir(dp)) != NULL) {
 		snprintf(rel, sizeof(rel), "outbox/%s", de->d_name);
 		if (strncmp(de->d_name, ".tmp-", 5) == 0) {
+			if (finish_rename(ws, l, dir, de->d_name, diag) == 1)
+				continue;
 			known = 0;
 		} else if (ours(de->d_name, &ws->conf)) {
 			known = 0;

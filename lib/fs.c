@@ -137,11 +137,10 @@ nomem:
 }
 
 int
-oms_afile_commit(struct oms_afile *af, struct oms_err *err)
+oms_afile_sync(struct oms_afile *af, struct oms_err *err)
 {
-	char *dir;
-	int r;
-
+	if (af->fp == NULL)
+		return (0);	/* synced before */
 	if (fflush(af->fp) == EOF || ferror(af->fp)) {
 		oms_err_sys(err, errno, af->path, "write");
 		oms_afile_abort(af);
@@ -159,6 +158,17 @@ oms_afile_commit(struct oms_afile *af, struct oms_err *err)
 		return (-1);
 	}
 	af->fp = NULL;
+	return (0);
+}
+
+int
+oms_afile_publish(struct oms_afile *af, struct oms_err *err)
+{
+	char *dir;
+	int r;
+
+	if (oms_afile_sync(af, err) == -1)
+		return (-1);
 	if (rename(af->tmp, af->path) == -1) {
 		oms_err_sys(err, errno, af->path, "rename");
 		oms_afile_abort(af);
@@ -174,6 +184,12 @@ oms_afile_commit(struct oms_afile *af, struct oms_err *err)
 	free(af->path);
 	af->path = NULL;
 	return (r);
+}
+
+int
+oms_afile_commit(struct oms_afile *af, struct oms_err *err)
+{
+	return (oms_afile_publish(af, err));
 }
 
 void

@@ -194,6 +194,13 @@ struct oms_afile {
 
 int	 oms_afile_open(struct oms_afile *, const char *path, struct oms_err *);
 int	 oms_afile_commit(struct oms_afile *, struct oms_err *);
+/*
+ * The two halves of a commit, for a commit point in between: sync makes
+ * the temporary file durable (and closes fp); publish renames it into
+ * place.  A crash between them leaves ".tmp-NAME-XXXXXX" next to NAME.
+ */
+int	 oms_afile_sync(struct oms_afile *, struct oms_err *);
+int	 oms_afile_publish(struct oms_afile *, struct oms_err *);
 void	 oms_afile_abort(struct oms_afile *);	/* removes the temp file */
 int	 oms_fsync_dir(const char *dir, struct oms_err *);
 /* mkdir -p with mode 0700 for the directories it creates. */

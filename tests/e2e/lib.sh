@@ -55,7 +55,7 @@ expect_exit() {	# expect_exit DESCRIPTION STATUS STDERR-ERE COMMAND...
 check() {	# check DESCRIPTION SHELL-EXPRESSION: an assertion on state
 	d=$1; shift
 	ntest=$((ntest + 1))
-	if eval "$1"; then
+	if (eval "$1"); then	# a subshell: "exit 1" fails the check only
 		echo "ok $ntest - $d"
 	else
 		nfail=$((nfail + 1))
