@@ -988,8 +988,9 @@ add_entry(struct archive *a, const char *name, time_t mtime,
 	rc = 0;
 	goto out;
 aerr:
-	oms_err_set(err, OMS_EIO, name, 0, "archive: %s",
-	    archive_error_string(a));
+	oms_err_set(err, OMS_EIO, name, 0, "archive: %s%s%s",
+	    archive_error_string(a), archive_errno(a) > 0 ? ": " : "",
+	    archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
 out:
 	archive_entry_free(ae);
 	return (rc);
@@ -1042,8 +1043,9 @@ pack(struct exp *x, struct reg *r, struct oms_err *err)
 	    err) == -1)
 		goto out;
 	if (archive_write_close(a) != ARCHIVE_OK) {
-		oms_err_set(err, OMS_EIO, path, 0, "archive: %s",
-		    archive_error_string(a));
+		oms_err_set(err, OMS_EIO, path, 0, "archive: %s%s%s",
+		    archive_error_string(a), archive_errno(a) > 0 ? ": " : "",
+		    archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
 		goto out;
 	}
 	rc = 0;

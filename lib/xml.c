@@ -29,7 +29,18 @@ struct omsi_xin {
 	int			 failed;
 	int			 ioerr;
 	int			 onnode;	/* skip() left us on a node */
+	uint64_t		 nread;		/* bytes out of the entry */
+	int64_t			 raw0;		/* archive bytes before it */
 };
+
+/*
+ * An archive entry that inflates beyond these is refused as a zip bomb:
+ * XML compresses some 10 to 30 times, never 500; and no entry of an МО
+ * is 64 GiB.  The ratio is judged after the first 64 MiB.
+ */
+#define ENTRY_MAX	((uint64_t)64 << 30)
+#define RATIO_MAX	500
+#define RATIO_AFTER	((uint64_t)64 << 20)
 
 /* ------------------------------------------------------------ sniffing */
 
@@ -203,6 +214,21 @@ raw_read(struct omsi_xin *x, void *buf, size_t len)
 			x->ioerr = 1;
 			oms_err_set(&x->xerr, OMS_EDATA, x->name, 0,
 			    "archive: %s", archive_error_string(x->ar));
+			return (n);
+		}
+		x->nread += (uint64_t)n;
+		if (x->nread > RATIO_AFTER) {
+			int64_t raw = archive_filter_bytes(x->ar, -1) - x->raw0;
+
+			if (x->nread > ENTRY_MAX || (raw > 0 &&
+			    x->nread / (uint64_t)raw > RATIO_MAX)) {
+				x->ioerr = 1;
+				oms_err_set(&x->xerr, OMS_EDATA, x->name, 0,
+				    "archive entry inflates beyond %s (a zip "
+				    "bomb?): refused", x->nread > ENTRY_MAX ?
+				    "64 GiB" : "500 times its size");
+				return (-1);
+			}
 		}
 		return (n);
 	}
@@ -319,6 +345,7 @@ omsi_xin_archive(void *ar, const char *name, struct oms_err *err)
 	}
 	x->fd = -1;
 	x->ar = ar;
+	x->raw0 = archive_filter_bytes(ar, -1);
 	return (xin_start(x, err));
 }
 
