@@ -91,6 +91,36 @@ lint-man:
 	@out=$$(mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7) 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
+# libFuzzer targets, built with clang into fuzz-build/ (apart from the
+# normal objects); each runs FUZZ_TIME seconds from its seeds
+FUZZ       = fuzz_tsv fuzz_conf fuzz_name fuzz_reply fuzz_source
+FUZZ_TIME ?= 15
+FUZZ_CC   ?= clang
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz: cmd/paths.h | deps
+	@./tools/deps.sh clang
+	mkdir -p fuzz-build
+	for s in $(LIBOBJ:.o=.c); do \
+	    o=fuzz-build/$$(basename $$s .c).o; \
+	    $(FUZZ_CC) $(OMS_CPPFLAGS) -std=c11 -g -O1 $(FUZZ_SAN) \
+	        -fsanitize=fuzzer-no-link -c -o $$o $$s || exit 1; done
+	for t in $(FUZZ); do \
+	    $(FUZZ_CC) $(OMS_CPPFLAGS) -std=c11 -g -O1 $(FUZZ_SAN) \
+	        -fsanitize=fuzzer -o fuzz-build/$$t tests/fuzz/$$t.c \
+	        $$(ls fuzz-build/*.o) $(LIBS) || exit 1; done
+	for t in $(FUZZ); do \
+	    mkdir -p fuzz-build/corpus/$$t; \
+	    echo "fuzz: $$t, $(FUZZ_TIME) s"; \
+	    ASAN_OPTIONS=detect_leaks=1 fuzz-build/$$t \
+	        -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 \
+	        -max_len=65536 -print_final_stats=1 \
+	        -artifact_prefix=fuzz-build/$$t- \
+	        fuzz-build/corpus/$$t tests/fuzz/seeds/$$t \
+	        >fuzz-build/$$t.log 2>&1 || \
+	        { tail -40 fuzz-build/$$t.log; exit 1; }; \
+	    grep -E "^stat::number_of_executed_units|^Done" fuzz-build/$$t.log; \
+	done
+
 demo: all
 	./examples/demo.sh
 
@@ -122,7 +152,8 @@ uninstall:
 clean:
 	rm -f $(BINS) $(TOOLS) liboms.a lib/*.o cmd/*.o tests/unit/*.o $(UNIT) \
 	    cmd/paths.h
-	rm -rf tests/e2e/tmp
+	rm -rf tests/e2e/tmp fuzz-build
 
-.PHONY: all deps check FORCE sanitize lint-man demo install uninstall clean
+.PHONY: all deps check FORCE sanitize lint-man demo install uninstall clean \
+	fuzz
 .SECONDARY:

@@ -115,6 +115,12 @@ void	 omsi_src_close(struct archive *, struct omsi_xin *);
 		    (uint64_t)(done), (uint64_t)(total));		\
 } while (0)
 
+/* ---- replies (reply.c) */
+/* The stage a reply's name says (without extension): 1, 0 not a reply
+   name, -1 a bad pattern in oms.conf. */
+int	 omsi_recognise(const struct oms_conf *, const char *base, int *stage,
+	    struct oms_err *);
+
 /* ---- SHA-256 (sha256.c) */
 struct omsi_sha256 {
 	uint32_t	 h[8];

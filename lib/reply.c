@@ -96,6 +96,22 @@ group(pcre2_code *re, pcre2_match_data *md, const char *name, char *out,
 	return (0);
 }
 
+static int	recognise(const struct oms_conf *, const char *, struct ident *,
+		    struct oms_err *);
+
+int
+omsi_recognise(const struct oms_conf *c, const char *base, int *stage,
+    struct oms_err *err)
+{
+	struct ident id;
+	int r;
+
+	memset(&id, 0, sizeof(id));
+	if ((r = recognise(c, base, &id, err)) == 1)
+		*stage = id.stage;
+	return (r);
+}
+
 /* Match base against the patterns; 1 recognised, 0 not, -1 error. */
 static int
 recognise(const struct oms_conf *c, const char *base, struct ident *id,

@@ -620,7 +620,8 @@ oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
 	}
 	closedir(dp);
 	dp = NULL;
-	qsort(names, nnames, sizeof(*names), cmp_str);
+	if (nnames > 0)
+		qsort(names, nnames, sizeof(*names), cmp_str);
 	for (i = 0; i < nnames; i++) {
 		free(path);
 		if ((path = oms_path_join(dir, names[i])) == NULL)
@@ -648,7 +649,8 @@ oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
 		if (s->idx.keys[i] != NULL)
 			s->win[j++] = s->idx.vals[i];
 	s->nwin = j;
-	qsort(s->win, s->nwin, sizeof(*s->win), cmp_idx);
+	if (s->nwin > 0)
+		qsort(s->win, s->nwin, sizeof(*s->win), cmp_idx);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);

@@ -2,11 +2,12 @@
 # deps.sh -- make sure the Debian packages oms builds and tests with are here
 #
 # Run by make before anything is compiled.  As root on Debian it installs
-# what is missing; otherwise it says what to install and fails.
+# what is missing; otherwise it says what to install and fails.  Arguments
+# are more packages a target needs (make fuzz: clang).
 set -eu
 
 PKGS="gcc make pkg-config libxml2-dev libarchive-dev libpcre2-dev \
-libcmocka-dev libxml2-utils mandoc zip unzip perl parallel bash-completion"
+libcmocka-dev libxml2-utils mandoc zip unzip perl parallel bash-completion $*"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	# not Debian: trust pkg-config to tell
