@@ -26,7 +26,7 @@ BINS   = oms-select oms-export oms-import oms-nsi oms-analyze oms-requeue \
 LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha256.o \
 	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o \
 	 lib/reply.o lib/nsi.o lib/reasons.o \
-	 lib/requeue.o lib/invoice.o
+	 lib/requeue.o lib/invoice.o lib/cp1251.o
 UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
 	 tests/unit/test_ledger tests/unit/test_lib tests/unit/test_nsi \
 	 tests/unit/test_words
@@ -121,6 +121,12 @@ fuzz: cmd/paths.h | deps
 	    grep -E "^stat::number_of_executed_units|^Done" fuzz-build/$$t.log; \
 	done
 
+# the speed and memory targets at 1M accounts (tests/bench/bench.sh);
+# BENCH_ARGS="-n 100000 -r 1" for a quick look
+bench: all
+	@./tools/deps.sh time python3 zip
+	tests/bench/bench.sh $(BENCH_ARGS)
+
 demo: all
 	./examples/demo.sh
 
@@ -155,5 +161,5 @@ clean:
 	rm -rf tests/e2e/tmp fuzz-build
 
 .PHONY: all deps check FORCE sanitize lint-man demo install uninstall clean \
-	fuzz
+	fuzz bench
 .SECONDARY:

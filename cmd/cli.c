@@ -144,6 +144,7 @@ cli_open(struct oms_ws *ws, const char *dir, int lock)
 	struct oms_ledger *l;
 	char *path;
 
+	(void)oms_xml_init();
 	if (oms_ws_open(ws, cli_workspace(dir), &e) == -1 ||
 	    (lock && oms_ws_lock(ws, &e) == -1))
 		exit(cli_report(&e));

@@ -329,7 +329,7 @@ body_writer(struct exp *x, FILE *fp)
 
 	(void)x;
 	/* a handler of its own: the buffer closes it */
-	if ((h = xmlFindCharEncodingHandler("windows-1251")) == NULL)
+	if ((h = xmlFindCharEncodingHandler(omsi_cp1251_name())) == NULL)
 		return (NULL);
 	if ((out = xmlOutputBufferCreateFile(fp, h)) == NULL) {
 		xmlCharEncCloseFunc(h);

@@ -115,6 +115,16 @@ void	 omsi_src_close(struct archive *, struct omsi_xin *);
 		    (uint64_t)(done), (uint64_t)(total));		\
 } while (0)
 
+/* ---- windows-1251 (cp1251.c) */
+/* The code point of a byte, 0 for 0x98 (none); the byte of a code point,
+   or -1 when windows-1251 has none. */
+unsigned omsi_cp1251_decode(unsigned char);
+int	 omsi_cp1251_encode(unsigned);
+#define OMSI_CP1251	"X-OMS-WINDOWS-1251"
+/* The name to ask libxml2 for windows-1251 by: ours when oms_xml_init
+   registered it, else "windows-1251" (iconv). */
+const char *omsi_cp1251_name(void);
+
 /* ---- replies (reply.c) */
 /* The stage a reply's name says (without extension): 1, 0 not a reply
    name, -1 a bad pattern in oms.conf. */

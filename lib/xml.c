@@ -298,6 +298,8 @@ xin_start(struct omsi_xin *x, struct oms_err *err)
 	if (omsi_sniff_encoding(x->head, x->headlen, x->eof, x->enc,
 	    sizeof(x->enc), x->name, err) == -1)
 		goto fail;
+	if (strcasecmp(x->enc, "windows-1251") == 0)
+		snprintf(x->enc, sizeof(x->enc), "%s", omsi_cp1251_name());
 	x->reader = xmlReaderForIO(io_read, io_close, x, x->name, x->enc,
 	    OMSI_XML_OPTIONS | XML_PARSE_IGNORE_ENC);
 	if (x->reader == NULL) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <iconv.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -368,6 +369,39 @@ test_reasons(void **state)
 	unlink(bad);
 }
 
+/* The windows-1251 table is iconv's, byte for byte, both ways. */
+static void
+test_cp1251(void **state)
+{
+	iconv_t cd;
+	unsigned b, cp;
+	char in[1], out[8], *ip, *op;
+	size_t il, ol;
+
+	(void)state;
+	cd = iconv_open("UTF-32LE", "WINDOWS-1251");
+	assert_true(cd != (iconv_t)-1);
+	for (b = 0; b < 256; b++) {
+		in[0] = (char)b;
+		ip = in;
+		il = 1;
+		op = out;
+		ol = sizeof(out);
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+			assert_int_equal(omsi_cp1251_decode((unsigned char)b), 0);
+			continue;
+		}
+		cp = (unsigned char)out[0] | (unsigned char)out[1] << 8 |
+		    (unsigned char)out[2] << 16;
+		assert_int_equal(omsi_cp1251_decode((unsigned char)b), cp);
+		assert_int_equal(omsi_cp1251_encode(cp), (int)b);
+	}
+	iconv_close(cd);
+	assert_int_equal(omsi_cp1251_encode(0x4E2D), -1);	/* a Han */
+	assert_int_equal(oms_xml_init(), 0);
+	assert_int_equal(oms_xml_init(), 0);	/* twice is once */
+}
+
 static void
 test_version_for(void **state)
 {
@@ -394,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_rules_bad_table),
 		cmocka_unit_test(test_version_for),
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_cp1251),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

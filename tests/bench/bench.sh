@@ -1,0 +1,150 @@
+#!/bin/sh
+# bench.sh -- the speed and memory of the oms programs at scale, next to
+# what an IT person would use instead, measured side by side in one run
+#
+#   tests/bench/bench.sh [-n accounts] [-r runs] [-o file]   (from the top)
+#
+# Makes a workspace of N accounts (default 1000000, about 2.5 GB of
+# windows-1251 XML) for 2026-10 plus two smaller months, then times, each
+# RUNS times (default 3), median reported:
+#
+#   select         oms-select -p 2026-10
+#   select|export  the same piped into oms-export (the ledger put back
+#                  before every run)
+#   import         oms-import of the fund's zipped control answer for all
+#                  accounts (oms-fund), the ledger put back before every run
+#   analyze        oms-analyze -p 2026-10 over the ledger
+#   invoice        oms-invoice -p 2026-10 over the ledger
+#   xmllint H      xmllint --stream --noout of the H file exported
+#   zip -6 H       zip -6 of it
+#   xmllint reply  xmllint --stream --noout of the answer, unzipped
+#   python reply   xml.etree.ElementTree.iterparse of the answer, reading
+#                  the fields oms-import reads
+#
+# and prints wall time, CPU time (user + system) and peak RSS, the ratios
+# the targets are set in, and writes the table to FILE (default
+# tests/bench/results.txt).  Needs about 12 GB of free disk in $TMPDIR.
+set -eu
+n=1000000 runs=3 out=tests/bench/results.txt
+while getopts n:r:o: c; do
+	case $c in
+	n) n=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) echo "usage: tests/bench/bench.sh [-n accounts] [-r runs] [-o file]" >&2; exit 2 ;;
+	esac
+done
+top=$(pwd)
+export PATH="$top:$top/examples:$PATH" OMS_XSDDIR="$top/xsd" OMS_REFDIR="$top/ref"
+export LC_ALL=C SOURCE_DATE_EPOCH=1793836800
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/oms-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+ws=$tmp/ws
+mkdir -p "$ws" "$tmp/t"
+cp tests/e2e/data/conf/oms.conf "$ws/"
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+say "generating $n accounts for 2026-10 and two smaller months in $tmp"
+oms-gen -s 7 -n "$n" -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
+oms-gen -s 8 -n $((n / 20 + 1)) -m 2 -p 2026-08 -o "$tmp/older" 2>/dev/null
+for f in "$tmp"/older/*; do mv "$f" "$ws/source/old-${f##*/}"; done
+src_mb=$(du -sm "$ws/source" | cut -f1)
+
+# time NAME CMD...: one run; appends "wall cpu rss_kb" to $tmp/t/NAME
+timeit() {
+	name=$1; shift
+	/usr/bin/time -f '%e %U %S %M' -o "$tmp/t/one" "$@"
+	awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }' "$tmp/t/one" >>"$tmp/t/$name"
+}
+# median of column C of $tmp/t/NAME
+med() { sort -n -k"$2" "$tmp/t/$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
+
+say "select"
+for i in $(seq "$runs"); do
+	timeit select sh -c 'oms-select -q -C "$1" -p 2026-10 >"$2"' sh "$ws" "$tmp/due"
+done
+ndue=$(($(wc -l <"$tmp/due") - 1))
+
+say "select | export"
+for i in $(seq "$runs"); do
+	rm -rf "$ws/outbox" "$ws/ledger.tsv"
+	timeit selexp sh -c 'oms-select -q -C "$1" -p 2026-10 | oms-export -q -C "$1" >"$2"' \
+	    sh "$ws" "$tmp/reg"
+done
+cp "$ws/ledger.tsv" "$tmp/ledger.exported"
+h=$ws/$(awk -F'\t' '$7 == "H" { print $2 }' "$tmp/reg")
+unzip -p "$h" 'H*' >"$tmp/H.xml"
+h_mb=$(du -m "$tmp/H.xml" | cut -f1)
+
+say "the fund's answers (oms-fund)"
+oms-fund -s 3 --refuse 20000 --partial 10000 -o "$tmp/in" "$ws"/outbox/HM*.zip 2>/dev/null
+ans=$(ls "$tmp"/in/HT76M760001_*[0-9].zip)
+unzip -p "$ans" >"$tmp/answer.xml"
+a_mb=$(du -m "$tmp/answer.xml" | cut -f1)
+
+say "import"
+for i in $(seq "$runs"); do
+	cp "$tmp/ledger.exported" "$ws/ledger.tsv"
+	rm -rf "$ws/archive"
+	timeit import sh -c 'oms-import -q -C "$1" "$2" >/dev/null' sh "$ws" "$ans"
+done
+
+say "analyze, invoice"
+for i in $(seq "$runs"); do
+	timeit analyze sh -c 'oms-analyze -q -C "$1" -p 2026-10 >/dev/null' sh "$ws"
+	timeit invoice sh -c 'oms-invoice -q -C "$1" -p 2026-10 >/dev/null' sh "$ws"
+done
+
+say "baselines: xmllint, zip, python"
+cat >"$tmp/iterparse.py" <<'PY'
+import sys, xml.etree.ElementTree as ET
+n = 0
+for ev, el in ET.iterparse(sys.argv[1]):
+    if el.tag == "ZAP":
+        z = {k: el.findtext(k) for k in ("N_ZAP", "PR_NOV")}
+        s = el.find("Z_SL")
+        if s is not None:
+            z.update({k: s.findtext(k) for k in ("IDCASE", "OPLATA", "SUMV", "SUMP", "SANK_IT")})
+            z["S_OSN"] = [x.text for x in s.iter("S_OSN")]
+        n += 1
+        el.clear()
+print(n)
+PY
+for i in $(seq "$runs"); do
+	timeit xmllint_h xmllint --stream --noout "$tmp/H.xml"
+	rm -f "$tmp/H.zip"
+	timeit zip_h sh -c 'cd "$1" && zip -q -6 H.zip H.xml' sh "$tmp"
+	timeit xmllint_a xmllint --stream --noout "$tmp/answer.xml"
+	timeit python_a sh -c 'python3 "$1" "$2" >/dev/null' sh "$tmp/iterparse.py" "$tmp/answer.xml"
+done
+
+row() { printf '%-22s %9s %9s %10s\n' "$1" "$(med "$2" 1)" "$(med "$2" 2)" "$(med "$2" 3)"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+{
+	printf 'oms bench, %s: %d accounts due in 2026-10 (%d MB of source in all),\n' \
+	    "$(date -u +%Y-%m-%d)" "$ndue" "$src_mb"
+	printf 'H file %d MB, control answer %d MB unzipped; %s runs, medians\n' \
+	    "$h_mb" "$a_mb" "$runs"
+	printf 'machine: %s, %s CPUs, %s GB RAM\n\n' "$(uname -m)" "$(nproc)" \
+	    "$(awk '/MemTotal/ { printf "%d", $2 / 1048576 }' /proc/meminfo)"
+	printf '%-22s %9s %9s %10s\n' "" "wall s" "cpu s" "peak KB"
+	row 'oms-select' select
+	row 'oms-select|oms-export' selexp
+	row 'oms-import (zip)' import
+	row 'oms-analyze' analyze
+	row 'oms-invoice' invoice
+	row 'xmllint --stream H' xmllint_h
+	row 'zip -6 H' zip_h
+	row 'xmllint --stream answer' xmllint_a
+	row 'python iterparse answer' python_a
+	printf '\ntargets (ratios of wall times; RSS in MiB):\n'
+	printf '  import / xmllint answer          %s  (target <= 0.5)\n' \
+	    "$(ratio "$(med import 1)" "$(med xmllint_a 1)")"
+	printf '  select|export / (xmllint + zip)  %s  (target <= 0.5)\n' \
+	    "$(ratio "$(med selexp 1)" "$(awk -v a="$(med xmllint_h 1)" -v b="$(med zip_h 1)" 'BEGIN { print a + b }')")"
+	printf '  analyze, invoice                 %s s, %s s  (target <= 2 s)\n' \
+	    "$(med analyze 1)" "$(med invoice 1)"
+	printf '  peak RSS, largest                %d MiB  (target <= 256)\n' \
+	    "$(cat "$tmp"/t/select "$tmp"/t/selexp "$tmp"/t/import "$tmp"/t/analyze "$tmp"/t/invoice |
+	       awk '$3 > m { m = $3 } END { print int(m / 1024) }')"
+} | tee "$out"
