@@ -43,7 +43,7 @@ deps:
 	@./tools/deps.sh
 
 %.o: %.c lib/oms.h lib/oms_int.h cmd/cli.h cmd/analyze.h \
-    cmd/invoice.h | deps
+    cmd/invoice.h cmd/html.h | deps
 	$(CC) $(OMS_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -c -o $@ $<
 
 # the installed data paths; rewritten only when PREFIX or DATADIR change
@@ -58,8 +58,8 @@ liboms.a: $(LIBOBJ)
 
 $(BINS): %: cmd/%.o cmd/cli.o liboms.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS)
-oms-analyze: cmd/report-html.o
-oms-invoice: cmd/invoice-html.o
+oms-analyze: cmd/report-html.o cmd/html.o
+oms-invoice: cmd/invoice-html.o cmd/html.o
 
 examples/oms-gen: examples/oms-gen.c | deps
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -72,7 +72,7 @@ examples/oms-fund: examples/oms-fund.c | deps
 tests/unit/%: tests/unit/%.o liboms.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS) \
 	    $(shell $(PKG_CONFIG) --libs cmocka)
-tests/unit/test_words: cmd/invoice-html.o
+tests/unit/test_words: cmd/invoice-html.o cmd/html.o
 
 check: all $(UNIT)
 	OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \

@@ -7,54 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "html.h"
 #include "invoice.h"
-
-static void
-esc(FILE *fp, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		default:
-			fputc(*s, fp);
-		}
-}
-
-/* "1 234 567,89" with no-break spaces */
-static char *
-rub(int64_t k, char *buf, size_t len)
-{
-	char digits[32], *o = buf;
-	uint64_t v = k < 0 ? -(uint64_t)k : (uint64_t)k;
-	size_t n, i;
-
-	n = (size_t)snprintf(digits, sizeof(digits), "%" PRIu64, v / 100);
-	if (k < 0)
-		*o++ = '-';
-	for (i = 0; i < n && (size_t)(o - buf) + 8 < len; i++) {
-		if (i > 0 && (n - i) % 3 == 0) {
-			memcpy(o, "\xc2\xa0", 2);
-			o += 2;
-		}
-		*o++ = digits[i];
-	}
-	snprintf(o, len - (size_t)(o - buf), ",%02u", (unsigned)(v % 100));
-	return (buf);
-}
 
 /* ------------------------------------------------------------ words */
 
@@ -186,7 +140,7 @@ date_ru(FILE *fp, const char *ymd)
 	int y, m, d;
 
 	if (oms_date_parse(ymd, &days) == -1) {
-		esc(fp, ymd);
+		html_esc(fp, ymd);
 		return;
 	}
 	oms_date_to_ymd(days, &y, &m, &d);
@@ -217,7 +171,7 @@ head(FILE *fp, const char *title)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta "
 	    "charset=\"utf-8\">\n<title>", fp);
-	esc(fp, title);
+	html_esc(fp, title);
 	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
 }
 
@@ -227,7 +181,7 @@ req(FILE *fp, const char *label, const char *v)
 	if (v == NULL || *v == '\0')
 		return;
 	fprintf(fp, "<tr><td>%s</td><td>", label);
-	esc(fp, v);
+	html_esc(fp, v);
 	fputs("</td></tr>\n", fp);
 }
 
@@ -236,10 +190,10 @@ signatures(FILE *fp, const struct org *mo)
 {
 	fputs("<div class=\"sign\">\n<div><div class=\"line\"></div>"
 	    "<span class=\"small\">Руководитель медицинской организации ", fp);
-	esc(fp, mo->head);
+	html_esc(fp, mo->head);
 	fputs("</span></div>\n<div><div class=\"line\"></div><span "
 	    "class=\"small\">Главный бухгалтер ", fp);
-	esc(fp, mo->accountant);
+	html_esc(fp, mo->accountant);
 	fputs("</span></div>\n</div>\n<p class=\"small\">М.П.</p>\n", fp);
 }
 
@@ -263,9 +217,9 @@ report_html(FILE *fp, const struct invdoc *doc, struct oms_err *err)
 	head(fp, "Суммы для счетов");
 	fputs("<h1>Суммы для счетов</h1>\n<p style=\"text-align:center\">",
 	    fp);
-	esc(fp, doc->mo.name);
+	html_esc(fp, doc->mo.name);
 	fputs(" (код МО ", fp);
-	esc(fp, doc->mo.code);
+	html_esc(fp, doc->mo.code);
 	fputs(")<br>за ", fp);
 	period_ru(fp, inv->period);
 	fputs("</p>\n<table>\n<thead><tr><th>Код</th><th>Плательщик</th>"
@@ -276,21 +230,21 @@ report_html(FILE *fp, const struct invdoc *doc, struct oms_err *err)
 		const struct oms_payer_sum *p = &inv->p[i];
 
 		fputs("<tr><td>", fp);
-		esc(fp, p->payer);
+		html_esc(fp, p->payer);
 		fputs("</td><td>", fp);
-		esc(fp, doc->payer[i].name);
+		html_esc(fp, doc->payer[i].name);
 		fprintf(fp, "</td><td class=\"n\">%zu</td>", p->accounts);
-		fprintf(fp, "<td class=\"n\">%s</td>", rub(p->claimed, b,
+		fprintf(fp, "<td class=\"n\">%s</td>", html_rub(p->claimed, b,
 		    sizeof(b)));
-		fprintf(fp, "<td class=\"n\">%s</td>", rub(p->refused, b,
+		fprintf(fp, "<td class=\"n\">%s</td>", html_rub(p->refused, b,
 		    sizeof(b)));
-		fprintf(fp, "<td class=\"n\">%s</td>", rub(p->withheld, b,
+		fprintf(fp, "<td class=\"n\">%s</td>", html_rub(p->withheld, b,
 		    sizeof(b)));
-		fprintf(fp, "<td class=\"n\">%s</td><td>", rub(p->to_pay, b,
+		fprintf(fp, "<td class=\"n\">%s</td><td>", html_rub(p->to_pay, b,
 		    sizeof(b)));
 		if (p->number[0] != '\0') {
 			fputs("№\xc2\xa0", fp);
-			esc(fp, p->number);
+			html_esc(fp, p->number);
 			fputs(" от ", fp);
 			date_ru(fp, p->date);
 		}
@@ -303,11 +257,11 @@ report_html(FILE *fp, const struct invdoc *doc, struct oms_err *err)
 	}
 	fprintf(fp, "<tr class=\"total\"><td></td><td>Итого</td><td "
 	    "class=\"n\">%zu</td>", acc);
-	fprintf(fp, "<td class=\"n\">%s</td>", rub(c, b, sizeof(b)));
-	fprintf(fp, "<td class=\"n\">%s</td>", rub(r, b, sizeof(b)));
-	fprintf(fp, "<td class=\"n\">%s</td>", rub(w, b, sizeof(b)));
+	fprintf(fp, "<td class=\"n\">%s</td>", html_rub(c, b, sizeof(b)));
+	fprintf(fp, "<td class=\"n\">%s</td>", html_rub(r, b, sizeof(b)));
+	fprintf(fp, "<td class=\"n\">%s</td>", html_rub(w, b, sizeof(b)));
 	fprintf(fp, "<td class=\"n\">%s</td><td></td></tr>\n</tbody>\n"
-	    "</table>\n", rub(t, b, sizeof(b)));
+	    "</table>\n", html_rub(t, b, sizeof(b)));
 	fputs("<p class=\"small\">Предъявлено — сумма счетов, направленных "
 	    "плательщику в основных (не тестовых) реестрах периода; отказано "
 	    "— по протоколам ФЛК, результатам МЭК и ответам на требования об "
@@ -326,20 +280,20 @@ report_html(FILE *fp, const struct invdoc *doc, struct oms_err *err)
 				if (strcmp(inv->p[j].payer, x->payer) == 0)
 					name = doc->payer[j].name;
 			fputs("<tr><td>", fp);
-			esc(fp, x->payer);
+			html_esc(fp, x->payer);
 			fputs("</td><td>", fp);
-			esc(fp, name);
+			html_esc(fp, name);
 			fputs("</td><td>", fp);
-			esc(fp, strcmp(x->kind, "ckdl") == 0 ? "ЦКДЛ" :
+			html_esc(fp, strcmp(x->kind, "ckdl") == 0 ? "ЦКДЛ" :
 			    strcmp(x->kind, "petct") == 0 ? "ПЭТ/КТ" : x->kind);
 			fprintf(fp, "</td><td class=\"n\">%s</td></tr>\n",
-			    rub(x->amount, b, sizeof(b)));
+			    html_rub(x->amount, b, sizeof(b)));
 		}
 		fputs("</tbody>\n</table>\n", fp);
 	}
 	signatures(fp, &doc->mo);
 	fputs("<p class=\"small\">Сформировано программой oms-invoice ", fp);
-	esc(fp, doc->generated);
+	html_esc(fp, doc->generated);
 	fputs("</p>\n", fp);
 	return (done(fp, err));
 }
@@ -359,9 +313,9 @@ invoice_html(FILE *fp, const struct invdoc *doc, size_t i,
 	if ((mo->inn != NULL && *mo->inn != '\0') ||
 	    (mo->kpp != NULL && *mo->kpp != '\0')) {
 		fputs("<tr><td>ИНН / КПП</td><td>", fp);
-		esc(fp, mo->inn);
+		html_esc(fp, mo->inn);
 		fputs(" / ", fp);
-		esc(fp, mo->kpp);
+		html_esc(fp, mo->kpp);
 		fputs("</td></tr>\n", fp);
 	}
 	req(fp, "ОГРН", mo->ogrn);
@@ -371,7 +325,7 @@ invoice_html(FILE *fp, const struct invdoc *doc, size_t i,
 	req(fp, "Расчётный счёт", mo->account);
 	req(fp, "Корр. счёт", mo->corr);
 	fputs("</table>\n<h1>", fp);
-	esc(fp, title);
+	html_esc(fp, title);
 	fputs(" от ", fp);
 	date_ru(fp, p->date);
 	fputs("</h1>\n<table class=\"req\">\n", fp);
@@ -380,9 +334,9 @@ invoice_html(FILE *fp, const struct invdoc *doc, size_t i,
 	if ((pay->inn != NULL && *pay->inn != '\0') ||
 	    (pay->kpp != NULL && *pay->kpp != '\0')) {
 		fputs("<tr><td>ИНН / КПП плательщика</td><td>", fp);
-		esc(fp, pay->inn);
+		html_esc(fp, pay->inn);
 		fputs(" / ", fp);
-		esc(fp, pay->kpp);
+		html_esc(fp, pay->kpp);
 		fputs("</td></tr>\n", fp);
 	}
 	req(fp, "ОГРН плательщика", pay->ogrn);
@@ -394,19 +348,19 @@ invoice_html(FILE *fp, const struct invdoc *doc, size_t i,
 	    "обязательному медицинскому страхованию, за ", fp);
 	period_ru(fp, doc->inv->period);
 	fprintf(fp, " (счетов: %zu; предъявлено %s", p->accounts,
-	    rub(p->claimed, b, sizeof(b)));
-	fprintf(fp, ", отказано %s", rub(p->refused, b, sizeof(b)));
+	    html_rub(p->claimed, b, sizeof(b)));
+	fprintf(fp, ", отказано %s", html_rub(p->refused, b, sizeof(b)));
 	if (p->withheld != 0)
-		fprintf(fp, ", удержано %s", rub(p->withheld, b, sizeof(b)));
-	fprintf(fp, ")</td><td class=\"n\">%s</td></tr>\n", rub(p->to_pay, b,
+		fprintf(fp, ", удержано %s", html_rub(p->withheld, b, sizeof(b)));
+	fprintf(fp, ")</td><td class=\"n\">%s</td></tr>\n", html_rub(p->to_pay, b,
 	    sizeof(b)));
 	fprintf(fp, "<tr class=\"total\"><td></td><td style=\"text-align:"
 	    "right\">Итого к оплате</td><td class=\"n\">%s</td></tr>\n"
 	    "<tr><td></td><td style=\"text-align:right\">Без налога (НДС)</td>"
 	    "<td class=\"n\">—</td></tr>\n</tbody>\n</table>\n",
-	    rub(p->to_pay, b, sizeof(b)));
+	    html_rub(p->to_pay, b, sizeof(b)));
 	fputs("<p>Всего к оплате: ", fp);
-	esc(fp, rub_words(p->to_pay, words, sizeof(words)));
+	html_esc(fp, rub_words(p->to_pay, words, sizeof(words)));
 	fputs(".</p>\n", fp);
 	signatures(fp, mo);
 	return (done(fp, err));

@@ -8,56 +8,9 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "html.h"
 
 #define MAXBARS	15		/* bars in a chart; the rest are "прочие" */
-
-/* Text into HTML: every character that could start markup escaped. */
-static void
-esc(FILE *fp, const char *s)
-{
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		default:
-			fputc(*s, fp);
-		}
-}
-
-/* 1234567.89 as "1 234 567,89" (no-break spaces), into buf. */
-static char *
-rub(int64_t k, char *buf, size_t len)
-{
-	char digits[32], *o = buf;
-	uint64_t v = k < 0 ? -(uint64_t)k : (uint64_t)k;
-	size_t n, i;
-
-	n = (size_t)snprintf(digits, sizeof(digits), "%" PRIu64, v / 100);
-	if (k < 0)
-		*o++ = '-';
-	for (i = 0; i < n && (size_t)(o - buf) + 8 < len; i++) {
-		if (i > 0 && (n - i) % 3 == 0) {
-			memcpy(o, "\xc2\xa0", 2);	/* U+00A0 */
-			o += 2;
-		}
-		*o++ = digits[i];
-	}
-	snprintf(o, len - (size_t)(o - buf), ",%02u", (unsigned)(v % 100));
-	return (buf);
-}
 
 static const char *
 state_ru(const char *s)
@@ -206,11 +159,11 @@ chart(FILE *fp, const struct report *rep, const char *by, size_t first,
 			snprintf(lab, sizeof(lab), "прочие (%zu)", restn);
 		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
 		    label - 8, y + 15);
-		esc(fp, lab);
+		html_esc(fp, lab);
 		fprintf(fp, "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" "
 		    "width=\"%d\" height=\"%d\" rx=\"2\"/><text x=\"%d\" "
 		    "y=\"%d\">%s</text>\n", label, y, w > 1 ? w : 1, bar,
-		    label + (w > 1 ? w : 1) + 6, y + 15, rub(v, b, sizeof(b)));
+		    label + (w > 1 ? w : 1) + 6, y + 15, html_rub(v, b, sizeof(b)));
 	}
 	fputs("</svg>\n", fp);
 }
@@ -243,16 +196,16 @@ breakdown(FILE *fp, const struct report *rep, const char *by,
 		const struct agroup *g = &rep->g[i];
 
 		fputs("<tr><td>", fp);
-		esc(fp, key_ru(by, g->key));
+		html_esc(fp, key_ru(by, g->key));
 		fputs("</td>", fp);
 		if (names) {
 			fputs("<td>", fp);
-			esc(fp, g->name);
+			html_esc(fp, g->name);
 			fputs("</td>", fp);
 		}
 		fprintf(fp, "<td class=\"n\">%zu</td><td class=\"n\">%s</td>"
 		    "<td class=\"n\">%s</td></tr>\n", g->accounts,
-		    rub(g->claimed, b1, sizeof(b1)), rub(g->refused, b2,
+		    html_rub(g->claimed, b1, sizeof(b1)), html_rub(g->refused, b2,
 		    sizeof(b2)));
 	}
 	fputs("</tbody></table>\n</section>\n", fp);
@@ -281,31 +234,31 @@ refused_list(FILE *fp, const struct report *rep)
 		const struct arow *r = rep->rej[i];
 
 		fputs("<tr><td>", fp);
-		esc(fp, r->account);
+		html_esc(fp, r->account);
 		fputs("</td><td>", fp);
-		esc(fp, r->registry);
+		html_esc(fp, r->registry);
 		if (r->test)
 			fputs("<span class=\"tag\">тест</span>", fp);
 		fputs("</td><td>", fp);
-		esc(fp, stage_ru(r->stage));
+		html_esc(fp, stage_ru(r->stage));
 		fprintf(fp, "</td><td>%s</td><td class=\"n\">%s</td>"
 		    "<td class=\"n\">%s</td><td>", r->state == OMS_ST_PARTIAL ?
-		    "частичный отказ" : "отказ", rub(r->claimed, b1,
-		    sizeof(b1)), rub(r->refused, b2, sizeof(b2)));
-		esc(fp, r->text != NULL ? r->text : r->reasons);
+		    "частичный отказ" : "отказ", html_rub(r->claimed, b1,
+		    sizeof(b1)), html_rub(r->refused, b2, sizeof(b2)));
+		html_esc(fp, r->text != NULL ? r->text : r->reasons);
 		fputs("</td><td>", fp);
-		esc(fp, r->period);
+		html_esc(fp, r->period);
 		fputs("</td><td>", fp);
-		esc(fp, r->payer);
+		html_esc(fp, r->payer);
 		fputs("</td><td>", fp);
-		esc(fp, r->dept);
+		html_esc(fp, r->dept);
 		fputs("</td><td>", fp);
-		esc(fp, r->doctor);
+		html_esc(fp, r->doctor);
 		fputs("</td><td>", fp);
-		esc(fp, r->case_end);
+		html_esc(fp, r->case_end);
 		if (rep->names) {
 			fputs("</td><td>", fp);
-			esc(fp, r->patient != NULL ? r->patient : "");
+			html_esc(fp, r->patient != NULL ? r->patient : "");
 		}
 		fputs("</td></tr>\n", fp);
 	}
@@ -341,12 +294,12 @@ html_report(FILE *fp, const struct report *rep, struct oms_err *err)
 	    *rep->period != '\0' ? "период " : "все периоды", rep->period);
 	fputs("<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>", fp);
-	esc(fp, title);
+	html_esc(fp, title);
 	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>",
 	    css);
-	esc(fp, title);
+	html_esc(fp, title);
 	fputs("</h1>\n<p class=\"meta\">Сформировано: ", fp);
-	esc(fp, rep->generated);
+	html_esc(fp, rep->generated);
 	fputs("</p>\n", fp);
 
 	fprintf(fp, "<div class=\"cards\">\n"
@@ -357,8 +310,8 @@ html_report(FILE *fp, const struct report *rep, struct oms_err *err)
 	    "</div>\n"
 	    "<div class=\"card\"><span>Отказано, руб.</span><b>%s</b></div>\n"
 	    "<div class=\"card\"><span>Доля отказов в сумме</span><b>%s\xc2"
-	    "\xa0%%</b></div>\n</div>\n", nall, rub(claimed, b1, sizeof(b1)),
-	    nref, rub(refused, b2, sizeof(b2)), share);
+	    "\xa0%%</b></div>\n</div>\n", nall, html_rub(claimed, b1, sizeof(b1)),
+	    nref, html_rub(refused, b2, sizeof(b2)), share);
 
 	breakdown(fp, rep, "state", "Состояние счетов", NULL);
 	breakdown(fp, rep, "reason", "Причины отказов",

@@ -489,9 +489,13 @@ oms_ledger_imported(const struct oms_ledger *l, const char *sha)
 	return (omsi_hash_get(&l->imported, sha, &i) ? l->itime[i] : NULL);
 }
 
-int
-oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
-    int (*fn)(void *, const char *, const char *, const char *), void *arg,
+/*
+ * Call fn(arg, f, lineno) for every committed event line that holds
+ * needle (all of them when needle is NULL), split into its fields.
+ */
+static int
+scan_lines(const struct oms_ledger *l, const char *needle,
+    int (*fn)(void *, char *const *, unsigned long), void *arg,
     struct oms_err *err)
 {
 	FILE *fp;
@@ -502,14 +506,16 @@ oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
 	unsigned long lineno = 0;
 	int r = 0;
 
-	if ((fp = fopen(l->path, "r")) == NULL)
+	if ((fp = fopen(l->path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return (0);
 		return (oms_err_sys(err, errno, l->path, "open"));
+	}
 	while (off < l->committed && (len = getline(&line, &cap, fp)) > 0) {
 		off += len;
-		lineno++;
-		/* cheap filter before the split */
-		if (lineno == 1 || strstr(line, "\texport\t") == NULL ||
-		    strstr(line, registry) == NULL)
+		/* a cheap filter before the split */
+		if (++lineno == 1 || (needle != NULL &&
+		    strstr(line, needle) == NULL))
 			continue;
 		line[--len] = '\0';
 		if (split((struct oms_ledger *)l, line, (size_t)len, f, lineno,
@@ -517,11 +523,7 @@ oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
 			r = -1;
 			break;
 		}
-		if (strcmp(f[OMS_L_EVENT], "export") != 0 ||
-		    strcmp(f[OMS_L_REGISTRY], registry) != 0)
-			continue;
-		if ((r = fn(arg, f[OMS_L_ACCOUNT], f[OMS_L_N_ZAP],
-		    f[OMS_L_IDCASE])) != 0)
+		if ((r = fn(arg, f, lineno)) != 0)
 			break;
 	}
 	free(line);
@@ -534,35 +536,25 @@ oms_ledger_scan(const struct oms_ledger *l,
     int (*fn)(void *, char *const *, unsigned long), void *arg,
     struct oms_err *err)
 {
-	FILE *fp;
-	char *line = NULL, *f[OMS_L_NCOL];
-	size_t cap = 0;
-	ssize_t len;
-	off_t off = 0;
-	unsigned long lineno = 0;
-	int r = 0;
+	return (scan_lines(l, NULL, fn, arg, err));
+}
 
-	if ((fp = fopen(l->path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return (0);
-		return (oms_err_sys(err, errno, l->path, "open"));
-	}
-	while (off < l->committed && (len = getline(&line, &cap, fp)) > 0) {
-		off += len;
-		if (++lineno == 1)
-			continue;
-		line[--len] = '\0';
-		if (split((struct oms_ledger *)l, line, (size_t)len, f, lineno,
-		    err) == -1) {
-			r = -1;
-			break;
-		}
-		if ((r = fn(arg, f, lineno)) != 0)
-			break;
-	}
-	free(line);
-	fclose(fp);
-	return (r);
+struct filter {
+	const char	*key;		/* account or registry */
+	int		(*fn)(void *, char *const *, unsigned long);
+	int		(*map)(void *, const char *, const char *,
+			    const char *);
+	void		*arg;
+};
+
+static int
+history_line(void *arg, char *const *f, unsigned long lineno)
+{
+	struct filter *h = arg;
+
+	if (strcmp(f[OMS_L_ACCOUNT], h->key) != 0)
+		return (0);
+	return (h->fn(h->arg, f, lineno));
 }
 
 int
@@ -570,39 +562,34 @@ oms_ledger_history(const struct oms_ledger *l, const char *account,
     int (*fn)(void *, char *const *, unsigned long), void *arg,
     struct oms_err *err)
 {
-	FILE *fp;
-	char *line = NULL, *f[OMS_L_NCOL];
-	size_t cap = 0;
-	ssize_t len;
-	off_t off = 0;
-	unsigned long lineno = 0;
-	int r = 0;
+	struct filter h = { account, fn, NULL, arg };
 
-	if ((fp = fopen(l->path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return (0);
-		return (oms_err_sys(err, errno, l->path, "open"));
-	}
-	while (off < l->committed && (len = getline(&line, &cap, fp)) > 0) {
-		off += len;
-		lineno++;
-		if (lineno == 1 || strstr(line, account) == NULL)
-			continue;
-		line[--len] = '\0';
-		if (split((struct oms_ledger *)l, line, (size_t)len, f, lineno,
-		    err) == -1) {
-			r = -1;
-			break;
-		}
-		if (strcmp(f[OMS_L_ACCOUNT], account) != 0)
-			continue;
-		if ((r = fn(arg, f, lineno)) != 0)
-			break;
-	}
-	free(line);
-	fclose(fp);
-	return (r);
+	return (scan_lines(l, account, history_line, &h, err));
 }
+
+static int
+map_line(void *arg, char *const *f, unsigned long lineno)
+{
+	struct filter *h = arg;
+
+	(void)lineno;
+	if (strcmp(f[OMS_L_EVENT], "export") != 0 ||
+	    strcmp(f[OMS_L_REGISTRY], h->key) != 0)
+		return (0);
+	return (h->map(h->arg, f[OMS_L_ACCOUNT], f[OMS_L_N_ZAP],
+	    f[OMS_L_IDCASE]));
+}
+
+int
+oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
+    int (*fn)(void *, const char *, const char *, const char *), void *arg,
+    struct oms_err *err)
+{
+	struct filter h = { registry, NULL, fn, arg };
+
+	return (scan_lines(l, registry, map_line, &h, err));
+}
+
 
 static int
 fold(struct oms_ledger *l, char **f, unsigned long lineno,
