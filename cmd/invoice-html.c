@@ -3,7 +3,6 @@
  * oms-invoice, as HTML pages that print on A4 (Russian, no scripts)
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -3,7 +3,6 @@
  * Russian, inline CSS and SVG, no scripts, nothing fetched, prints on A4
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
