@@ -65,6 +65,9 @@ import_file(struct import *im, const char *path)
 			errx(OMS_EXIT_INTERNAL, "%s", e.msg);
 		if (d->decision != OMS_ST_ACCEPTED)
 			nref++;
+		/* a reply of a million records streams out */
+		if (im->out.len > (1 << 16))
+			cli_out(&im->out);
 	}
 	cli_out(&im->out);
 	im->nrefused += nref;
