@@ -11,7 +11,7 @@ while [ $i -le 20 ]; do
 	w=$(printf 'mo%02d' $i)
 	mkdir "$w"
 	sed "s/^mo = .*/mo = 7600$(printf '%02d' $i)/" "$OLDPWD/data/conf/oms.conf" >"$w/oms.conf"
-	oms-gen -s $i -n 8 -m 1 -p 2026-10 -o "$w/source" 2>/dev/null
+	oms-gen -s $i -n 150 -m 1 -p 2026-10 -o "$w/source" 2>/dev/null
 	i=$((i + 1))
 done
 printf 'profile = ffoms\nmo = 7600\n' >mo07/oms.conf	# broken on purpose
@@ -25,7 +25,7 @@ check '... with its error, tagged with the workspace' 'grep -q "^mo07	oms-select
 check 'the other 19 built their registries' \
     '[ "$(ls mo*/outbox/HM*.zip | wc -l)" -eq 19 ] && [ ! -d mo07/outbox ]'
 check 'the jobs ran in parallel (4 at once)' \
-    'awk -F"\t" "NR > 1 { print \$3, \$3 + \$4 }" export.joblog | sort -n |
+    'awk -F"\t" "NR > 1 { printf \"%.3f %.3f\\n\", \$3, \$3 + \$4 }" export.joblog | sort -n |
      awk "{ s[NR] = \$1; e[NR] = \$2 } END { for (i = 1; i <= NR; i++) { n = 0;
          for (j = 1; j <= NR; j++) if (s[j] <= s[i] && e[j] > s[i]) n++; if (n > m) m = n }
          exit !(m >= 2) }"'
