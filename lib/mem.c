@@ -93,6 +93,7 @@ omsi_hash_release(struct omsi_hash *h)
 {
 	free(h->keys);
 	free(h->vals);
+	free(h->tags);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -100,12 +101,14 @@ int
 omsi_hash_get(const struct omsi_hash *h, const char *key, size_t *val)
 {
 	size_t i;
+	uint32_t t;
 
 	if (h->cap == 0)
 		return (0);
-	for (i = omsi_hash_str(key) & (h->cap - 1); h->keys[i] != NULL;
+	t = (uint32_t)omsi_hash_str(key);
+	for (i = t & (h->cap - 1); h->keys[i] != NULL;
 	    i = (i + 1) & (h->cap - 1))
-		if (strcmp(h->keys[i], key) == 0) {
+		if (h->tags[i] == t && strcmp(h->keys[i], key) == 0) {
 			if (val != NULL)
 				*val = h->vals[i];
 			return (1);
@@ -121,23 +124,28 @@ grow(struct omsi_hash *h)
 
 	n.cap = h->cap == 0 ? 1024 : h->cap * 2;
 	n.n = h->n;
-	if ((n.keys = calloc(n.cap, sizeof(*n.keys))) == NULL)
-		return (-1);
-	if ((n.vals = calloc(n.cap, sizeof(*n.vals))) == NULL) {
+	n.keys = calloc(n.cap, sizeof(*n.keys));
+	n.vals = calloc(n.cap, sizeof(*n.vals));
+	n.tags = calloc(n.cap, sizeof(*n.tags));
+	if (n.keys == NULL || n.vals == NULL || n.tags == NULL) {
 		free(n.keys);
+		free(n.vals);
+		free(n.tags);
 		return (-1);
 	}
 	for (i = 0; i < h->cap; i++) {
 		if (h->keys[i] == NULL)
 			continue;
-		for (j = omsi_hash_str(h->keys[i]) & (n.cap - 1);
-		    n.keys[j] != NULL; j = (j + 1) & (n.cap - 1))
+		for (j = h->tags[i] & (n.cap - 1); n.keys[j] != NULL;
+		    j = (j + 1) & (n.cap - 1))
 			;
 		n.keys[j] = h->keys[i];
 		n.vals[j] = h->vals[i];
+		n.tags[j] = h->tags[i];
 	}
 	free(h->keys);
 	free(h->vals);
+	free(h->tags);
 	*h = n;
 	return (0);
 }
@@ -146,17 +154,20 @@ int
 omsi_hash_put(struct omsi_hash *h, const char *key, size_t val)
 {
 	size_t i;
+	uint32_t t;
 
 	if ((h->n + 1) * 4 >= h->cap * 3 && grow(h) == -1)
 		return (-1);
-	for (i = omsi_hash_str(key) & (h->cap - 1); h->keys[i] != NULL;
+	t = (uint32_t)omsi_hash_str(key);
+	for (i = t & (h->cap - 1); h->keys[i] != NULL;
 	    i = (i + 1) & (h->cap - 1))
-		if (strcmp(h->keys[i], key) == 0) {
+		if (h->tags[i] == t && strcmp(h->keys[i], key) == 0) {
 			h->vals[i] = val;
 			return (0);
 		}
 	h->keys[i] = key;
 	h->vals[i] = val;
+	h->tags[i] = t;
 	h->n++;
 	return (0);
 }

@@ -30,6 +30,7 @@ char	*omsi_arena_strndup(struct omsi_arena *, const char *, size_t);
 struct omsi_hash {
 	const char	**keys;
 	size_t		 *vals;
+	uint32_t	 *tags;		/* the key's hash: strcmp only on a match */
 	size_t		  cap;		/* power of two */
 	size_t		  n;
 };
