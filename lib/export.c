@@ -1123,12 +1123,16 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 	size_t i, j;
 	struct reg *r;
 	struct oms_buf db;
+	struct oms_ledger_tx tx = { .fd = -1 };
 	int rc = -1;
 
 	oms_buf_init(&b, (size_t)1 << 30);
 	oms_buf_init(&db, OMS_TSV_LINE_MAX);
 	oms_ledger_now(now, sizeof(now));
 	oms_period_fmt(x->o->period, period);
+	/* a million accounts make 200 MB of lines: they go out in pieces */
+	if (oms_ledger_begin(l, &tx, err) == -1)
+		goto out;
 	for (i = 0; i < x->nreg; i++) {
 		r = &x->reg[i];
 		memset(f, 0, sizeof(f));
@@ -1178,11 +1182,16 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			f[OMS_L_DATA] = db.s;
 			if (oms_ledger_line(&b, f, err) == -1)
 				goto out;
+			if (b.len > LEDGER_PIECE &&
+			    oms_ledger_flush(&tx, &b, err) == -1)
+				goto out;
 		}
 	}
-	rc = oms_ledger_append(l, &b, x->o->test ? "export-test" : "export",
+	rc = oms_ledger_commit(&tx, &b, x->o->test ? "export-test" : "export",
 	    now, err);
 out:
+	if (rc == -1)
+		oms_ledger_abort(&tx);
 	oms_buf_release(&db);
 	oms_buf_release(&b);
 	return (rc);

@@ -956,22 +956,15 @@ fold_block(struct oms_ledger *l, char *s, size_t len, struct oms_err *err)
 }
 
 int
-oms_ledger_append(struct oms_ledger *l, struct oms_buf *block, const char *op,
-    const char *now, struct oms_err *err)
+oms_ledger_begin(struct oms_ledger *l, struct oms_ledger_tx *tx,
+    struct oms_err *err)
 {
-	const char *f[OMS_L_NCOL] = { 0 };
 	struct oms_buf hdr;
-	char data[64];
-	int fd, created = 0;
-	size_t start;
+	int fd;
 
-	f[OMS_L_TIME] = now;
-	f[OMS_L_EVENT] = "commit";
-	snprintf(data, sizeof(data), "op=%s", op);
-	f[OMS_L_DATA] = data;
-	start = block->len;
-	if (oms_ledger_line(block, f, err) == -1)
-		return (-1);
+	memset(tx, 0, sizeof(*tx));
+	tx->l = l;
+	tx->fd = -1;
 	fd = open(l->path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT) {
 		/* a new ledger: its header, made durable first */
@@ -985,37 +978,140 @@ oms_ledger_append(struct oms_ledger *l, struct oms_buf *block, const char *op,
 			oms_err_sys(err, errno, l->path, "write");
 			oms_buf_release(&hdr);
 			close(fd);
-			goto undo;
+			return (-1);
 		}
 		l->committed = l->size = (off_t)hdr.len;
 		l->lines = 1;
 		oms_buf_release(&hdr);
-		created = 1;
+		tx->created = 1;
 	}
-	if (fd == -1) {
-		oms_err_sys(err, errno, l->path, "open");
-		goto undo;
-	}
+	if (fd == -1)
+		return (oms_err_sys(err, errno, l->path, "open"));
 	if (l->size != l->committed &&
 	    ftruncate(fd, l->committed) == -1) {
 		oms_err_sys(err, errno, l->path,
 		    "cut off the torn tail left by an interrupted run");
 		close(fd);
-		goto undo;
+		return (-1);
 	}
-	if (write_all(fd, block->s, block->len) == -1 || fsync(fd) == -1) {
-		oms_err_sys(err, errno, l->path, "append");
-		/* leave no partial block behind */
-		(void)ftruncate(fd, l->committed);
-		(void)fsync(fd);
+	l->size = l->committed;
+	tx->fd = fd;
+	return (0);
+}
+
+void
+oms_ledger_abort(struct oms_ledger_tx *tx)
+{
+	if (tx->fd == -1)
+		return;
+	/* leave no partial block behind */
+	(void)ftruncate(tx->fd, tx->l->committed);
+	(void)fsync(tx->fd);
+	close(tx->fd);
+	tx->fd = -1;
+}
+
+int
+oms_ledger_flush(struct oms_ledger_tx *tx, struct oms_buf *block,
+    struct oms_err *err)
+{
+	if (block->len == 0)
+		return (0);
+	if (write_all(tx->fd, block->s, block->len) == -1) {
+		oms_err_sys(err, errno, tx->l->path, "append");
+		oms_ledger_abort(tx);
+		return (-1);
+	}
+	tx->flushed += block->len;
+	oms_buf_reset(block);
+	return (0);
+}
+
+/* Fold what a transaction wrote, read back from the file in pieces. */
+static int
+fold_back(struct oms_ledger *l, off_t from, off_t to, struct oms_err *err)
+{
+	char *buf, *nl;
+	size_t cap = (size_t)1 << 20, have = 0, n;
+	ssize_t r;
+	int fd, rc = 0;
+
+	if ((fd = open(l->path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (oms_err_sys(err, errno, l->path, "open"));
+	if ((buf = malloc(cap)) == NULL) {
 		close(fd);
+		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
+		    "out of memory"));
+	}
+	while (from < to && rc == 0) {
+		n = cap - have;
+		if ((off_t)n > to - from)
+			n = (size_t)(to - from);
+		if ((r = pread(fd, buf + have, n, from)) <= 0) {
+			rc = oms_err_sys(err, r == 0 ? EIO : errno, l->path,
+			    "read back");
+			break;
+		}
+		from += r;
+		have += (size_t)r;
+		/* the whole lines; a line longer than the buffer grows it */
+		for (nl = buf + have; nl > buf && nl[-1] != '\n'; nl--)
+			;
+		if (nl-- == buf) {
+			char *b;
+
+			if (have < cap)
+				continue;
+			if ((b = realloc(buf, cap * 2)) == NULL) {
+				rc = oms_err_set(err, OMS_ENOMEM, l->path, 0,
+				    "out of memory");
+				break;
+			}
+			buf = b;
+			cap *= 2;
+			continue;
+		}
+		n = (size_t)(nl - buf) + 1;
+		rc = fold_block(l, buf, n, err);
+		memmove(buf, buf + n, have - n);
+		have -= n;
+	}
+	free(buf);
+	close(fd);
+	return (rc);
+}
+
+int
+oms_ledger_commit(struct oms_ledger_tx *tx, struct oms_buf *block,
+    const char *op, const char *now, struct oms_err *err)
+{
+	struct oms_ledger *l = tx->l;
+	const char *f[OMS_L_NCOL] = { 0 };
+	char data[64];
+	off_t from = l->committed;
+	size_t start = block->len;
+
+	f[OMS_L_TIME] = now;
+	f[OMS_L_EVENT] = "commit";
+	snprintf(data, sizeof(data), "op=%s", op);
+	f[OMS_L_DATA] = data;
+	if (oms_ledger_line(block, f, err) == -1) {
+		oms_ledger_abort(tx);
+		return (-1);
+	}
+	if (write_all(tx->fd, block->s, block->len) == -1 ||
+	    fsync(tx->fd) == -1) {
+		oms_err_sys(err, errno, l->path, "append");
+		oms_ledger_abort(tx);
 		goto undo;
 	}
-	if (close(fd) == -1) {
+	if (close(tx->fd) == -1) {
+		tx->fd = -1;
 		oms_err_sys(err, errno, l->path, "close");
 		goto undo;
 	}
-	if (created) {
+	tx->fd = -1;
+	if (tx->created) {
 		char *d = strdup(l->path), *slash;
 
 		if (d != NULL && (slash = strrchr(d, '/')) != NULL) {
@@ -1024,11 +1120,25 @@ oms_ledger_append(struct oms_ledger *l, struct oms_buf *block, const char *op,
 		}
 		free(d);
 	}
-	l->committed += (off_t)block->len;
+	l->committed += (off_t)(tx->flushed + block->len);
 	l->size = l->committed;
-	return (fold_block(l, block->s, block->len, err));
+	if (tx->flushed == 0)
+		return (fold_block(l, block->s, block->len, err));
+	return (fold_back(l, from, l->committed, err));
 undo:
 	block->len = start;
-	block->s[start] = '\0';
+	if (block->s != NULL)
+		block->s[start] = '\0';
 	return (-1);
+}
+
+int
+oms_ledger_append(struct oms_ledger *l, struct oms_buf *block, const char *op,
+    const char *now, struct oms_err *err)
+{
+	struct oms_ledger_tx tx;
+
+	if (oms_ledger_begin(l, &tx, err) == -1)
+		return (-1);
+	return (oms_ledger_commit(&tx, block, op, now, err));
 }

@@ -382,6 +382,26 @@ int	 oms_ledger_line(struct oms_buf *, const char *const *f,
  */
 int	 oms_ledger_append(struct oms_ledger *, struct oms_buf *block,
 	    const char *op, const char *time, struct oms_err *);
+/*
+ * The same in pieces, for blocks too big to hold whole: begin takes the
+ * file (cutting a torn tail), flush writes what block holds and empties it
+ * (nothing counts until the commit line), commit writes the rest and the
+ * commit line, fsyncs and folds it all; on failure, or abort, the file is
+ * cut back to where it was.
+ */
+struct oms_ledger_tx {
+	struct oms_ledger *l;
+	int		 fd;
+	int		 created;
+	size_t		 flushed;
+};
+int	 oms_ledger_begin(struct oms_ledger *, struct oms_ledger_tx *,
+	    struct oms_err *);
+int	 oms_ledger_flush(struct oms_ledger_tx *, struct oms_buf *block,
+	    struct oms_err *);
+int	 oms_ledger_commit(struct oms_ledger_tx *, struct oms_buf *block,
+	    const char *op, const char *time, struct oms_err *);
+void	 oms_ledger_abort(struct oms_ledger_tx *);
 /* Current time as the ledger writes it: "2026-11-24T10:54:42Z". */
 char	*oms_ledger_now(char *buf, size_t);
 

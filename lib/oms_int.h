@@ -116,6 +116,9 @@ void	 omsi_src_close(struct archive *, struct omsi_xin *);
 		    (uint64_t)(done), (uint64_t)(total));		\
 } while (0)
 
+/* ledger lines a writer holds before it flushes them (oms_ledger_flush) */
+#define LEDGER_PIECE	((size_t)4 << 20)
+
 /* ---- windows-1251 (cp1251.c) */
 /* The code point of a byte, 0 for 0x98 (none); the byte of a code point,
    or -1 when windows-1251 has none. */

@@ -635,11 +635,15 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 	const char *f[OMS_L_NCOL];
 	char now[32], period[8], sum[32], data[1024], a[32], rf[32];
 	size_t i, nrec = 0;
+	struct oms_ledger_tx tx = { .fd = -1 };
 	int rc = -1;
 
 	oms_buf_init(&b, (size_t)1 << 30);
 	oms_ledger_now(now, sizeof(now));
 	oms_period_fmt(m->reg->period, period);
+	/* a reply of a million records: its lines go out in pieces */
+	if (oms_ledger_begin(m->l, &tx, err) == -1)
+		goto out;
 	for (i = 0; i < m->nacc; i++) {
 		struct dec *d = &m->dec[i];
 
@@ -665,6 +669,8 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 		if (oms_ledger_line(&b, f, err) == -1)
 			goto out;
 		nrec++;
+		if (b.len > LEDGER_PIECE && oms_ledger_flush(&tx, &b, err) == -1)
+			goto out;
 	}
 	memset(f, 0, sizeof(f));
 	snprintf(data, sizeof(data), "stage=%s;sha256=%s;records=%zu",
@@ -678,8 +684,10 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 	f[OMS_L_DATA] = data;
 	if (oms_ledger_line(&b, f, err) == -1)
 		goto out;
-	rc = oms_ledger_append(m->l, &b, "import", now, err);
+	rc = oms_ledger_commit(&tx, &b, "import", now, err);
 out:
+	if (rc == -1)
+		oms_ledger_abort(&tx);
 	oms_buf_release(&b);
 	return (rc);
 }

@@ -138,6 +138,62 @@ test_case_details(void **state)
 	oms_buf_release(&d);
 }
 
+/* A block written in pieces counts only once committed, and whole. */
+static void
+test_pieces(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_ledger_tx tx;
+	struct oms_buf b;
+	struct stat st1, st2;
+	char acc[32];
+	int i;
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	oms_buf_init(&b, 0);
+	add_registry(&b, "HM1T76_26101", "2026-10", 1, 0);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	assert_int_equal(stat(path, &st1), 0);
+
+	/* aborted: the file is cut back */
+	oms_buf_reset(&b);
+	assert_int_equal(oms_ledger_begin(l, &tx, &e), 0);
+	add_export(&b, "X", "HM1T76_26101", 0);
+	assert_int_equal(oms_ledger_flush(&tx, &b, &e), 0);
+	oms_ledger_abort(&tx);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_equal(st1.st_size, st2.st_size);
+	assert_null(oms_ledger_acct(l, "X"));
+
+	/* 30000 lines, flushed every 1000: more than the 1 MiB read back */
+	assert_int_equal(oms_ledger_begin(l, &tx, &e), 0);
+	for (i = 0; i < 30000; i++) {
+		snprintf(acc, sizeof(acc), "account-%06d", i);
+		add_export(&b, acc, "HM1T76_26101", i % 2);
+		if (i % 1000 == 999)
+			assert_int_equal(oms_ledger_flush(&tx, &b, &e), 0);
+	}
+	add_export(&b, "last", "HM1T76_26101", 1);
+	assert_int_equal(oms_ledger_commit(&tx, &b, "export", "T", &e), 0);
+	assert_non_null(oms_ledger_acct(l, "account-000000"));
+	assert_non_null(oms_ledger_acct(l, "account-029999"));
+	assert_int_equal(oms_ledger_acct(l, "account-000001")->pr_nov, 1);
+	assert_non_null(oms_ledger_acct(l, "last"));
+	oms_ledger_free(l);
+
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	assert_int_equal(oms_ledger_torn(l), 0);
+	assert_non_null(oms_ledger_acct(l, "account-015000"));
+	assert_non_null(oms_ledger_acct(l, "last"));
+	assert_null(oms_ledger_acct(l, "X"));
+	oms_ledger_free(l);
+	oms_buf_release(&b);
+}
+
 static void
 test_missing_is_empty(void **state)
 {
@@ -324,6 +380,7 @@ main(void)
 		cmocka_unit_test(test_states),
 		cmocka_unit_test_setup_teardown(test_case_details, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
