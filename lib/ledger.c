@@ -2,9 +2,10 @@
  * ledger.c -- the append-only journal of account events and its fold
  *
  * The ledger is the commit point of every operation: a block of event lines
- * ends with a "commit" line and is written with one write() and fsynced.
- * A crash can only tear the last block; readers stop at the last commit and
- * the next append cuts the torn tail off first.
+ * ends with a "commit" line and is fsynced; a small block goes in one
+ * write(), a large one in pieces with the commit line last.  A crash can
+ * only tear the last block; readers stop at the last commit and the next
+ * append cuts the torn tail off first.
  */
 #include <sys/stat.h>
 
