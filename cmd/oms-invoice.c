@@ -216,30 +216,14 @@ write_invoices(struct invoicer *iv)
 	if (oms_mkdirs(iv->dir, &e) == -1)
 		exit(cli_report(&e));
 	/* only payers with something to pay get an invoice */
-	{
-		struct oms_invoice sub = iv->inv;
-		struct oms_payer_sum *keep = iv->inv.p;
-		size_t n = 0;
-
-		sub.p = xreallocarray(NULL, iv->inv.n + 1, sizeof(*sub.p));
-		for (i = 0; i < iv->inv.n; i++)
-			if (keep[i].to_pay > 0)
-				sub.p[n++] = keep[i];
-			else if (!cli.quiet)
-				warnx("warning: payer %s: nothing to pay (%s); "
-				    "no invoice", keep[i].payer,
-				    oms_money_fmt(keep[i].to_pay, name));
-		sub.n = n;
-		if (oms_invoice_issue(iv->ledger, &sub, oms_conf_get(
-		    &iv->ws.conf, "invoice.prefix"), date, iv->dry_run,
-		    &e) == -1)
-			exit(cli_report(&e));
-		/* the numbers back into the full list */
-		for (i = 0, n = 0; i < iv->inv.n; i++)
-			if (keep[i].to_pay > 0)
-				keep[i] = sub.p[n++];
-		free(sub.p);
-	}
+	for (i = 0; i < iv->inv.n; i++)
+		if (iv->inv.p[i].to_pay <= 0 && !cli.quiet)
+			warnx("warning: payer %s: nothing to pay (%s); no "
+			    "invoice", iv->inv.p[i].payer,
+			    oms_money_fmt(iv->inv.p[i].to_pay, name));
+	if (oms_invoice_issue(iv->ledger, &iv->inv, oms_conf_get(&iv->ws.conf,
+	    "invoice.prefix"), date, iv->dry_run, &e) == -1)
+		exit(cli_report(&e));
 	set_orgs(iv);
 	oms_period_fmt(iv->inv.period, ps);
 	for (i = 0; i < iv->inv.n; i++) {

@@ -264,16 +264,6 @@ refused_list(FILE *fp, const struct report *rep)
 	fputs("</tbody></table>\n</section>\n", fp);
 }
 
-static int64_t
-claimed0(const struct report *rep)
-{
-	size_t n;
-	int64_t c;
-
-	(void)total(rep, "all", &n, &c);
-	return (c);
-}
-
 int
 html_report(FILE *fp, const struct report *rep, struct oms_err *err)
 {
@@ -282,12 +272,12 @@ html_report(FILE *fp, const struct report *rep, struct oms_err *err)
 	char b1[64], b2[64], title[128], share[32], *comma;
 
 	refused = total(rep, "refused", &nref, &cref);
+	(void)total(rep, "all", &nall, &claimed);
 	/* a tenth of a percent, with a decimal comma */
-	snprintf(share, sizeof(share), "%.1f", claimed0(rep) > 0 ? 100.0 *
-	    (double)refused / (double)claimed0(rep) : 0.0);
+	snprintf(share, sizeof(share), "%.1f", claimed > 0 ? 100.0 *
+	    (double)refused / (double)claimed : 0.0);
 	if ((comma = strchr(share, '.')) != NULL)
 		*comma = ',';
-	(void)total(rep, "all", &nall, &claimed);
 	snprintf(title, sizeof(title), "Отказы в оплате%s%s, %s%s",
 	    *rep->mo != '\0' ? " — МО " : "", rep->mo,
 	    *rep->period != '\0' ? "период " : "все периоды", rep->period);
@@ -325,6 +315,5 @@ html_report(FILE *fp, const struct report *rep, struct oms_err *err)
 	    "</body>\n</html>\n", fp);
 	if (fflush(fp) == EOF || ferror(fp))
 		return (oms_err_sys(err, errno, NULL, "write"));
-	(void)cref;
 	return (0);
 }

@@ -464,8 +464,8 @@ oms_invoice_issue(struct oms_ledger *l, struct oms_invoice *inv,
 	for (i = 0; i < inv->n; i++) {
 		struct oms_payer_sum *p = &inv->p[i];
 
-		if (p->number[0] != '\0')
-			continue;	/* issued: reproduced, not renumbered */
+		if (p->number[0] != '\0' || p->to_pay <= 0)
+			continue;	/* issued before, or nothing to pay */
 		snprintf(seq, sizeof(seq), "%d", inv->next_seq);
 		snprintf(p->number, sizeof(p->number), "%s%d",
 		    prefix != NULL ? prefix : "", inv->next_seq++);

@@ -714,9 +714,9 @@ int	 oms_invoice_withhold(struct oms_ledger *, struct oms_invoice *,
 	    struct oms_withhold *w, size_t nw, const char *file, int dry_run,
 	    struct oms_err *);
 /*
- * Give every payer without an invoice of the period the next number
- * (prefix + sequence) and date, and record them unless dry_run; an
- * invoice issued before keeps its number and date.
+ * Give every payer with something to pay and no invoice of the period
+ * the next number (prefix + sequence) and date, and record them unless
+ * dry_run; an invoice issued before keeps its number and date.
  */
 int	 oms_invoice_issue(struct oms_ledger *, struct oms_invoice *,
 	    const char *prefix, long date, int dry_run, struct oms_err *);
