@@ -25,6 +25,7 @@ BINS   = oms-select oms-export oms-import oms-nsi oms-analyze oms-requeue \
 	 oms-invoice
 LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha256.o \
 	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o \
+	 lib/export_yar.o \
 	 lib/reply.o lib/nsi.o lib/reasons.o \
 	 lib/requeue.o lib/invoice.o lib/cp1251.o
 UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
@@ -42,7 +43,7 @@ all: $(BINS) $(TOOLS)
 deps:
 	@./tools/deps.sh
 
-%.o: %.c lib/oms.h lib/oms_int.h cmd/cli.h cmd/analyze.h \
+%.o: %.c lib/oms.h lib/oms_int.h lib/export_int.h cmd/cli.h cmd/analyze.h \
     cmd/invoice.h cmd/html.h | deps
 	$(CC) $(OMS_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -c -o $@ $<
 

@@ -148,6 +148,7 @@ cli_open(struct oms_ws *ws, const char *dir, int lock)
 	if (oms_ws_open(ws, cli_workspace(dir), &e) == -1 ||
 	    (lock && oms_ws_lock(ws, &e) == -1))
 		exit(cli_report(&e));
+	ws->refdir = cli_refdir();
 	cli_progress_init(ws);
 	if ((path = oms_ws_path(ws, "ledger.tsv")) == NULL)
 		err(OMS_EXIT_IO, NULL);

@@ -1064,6 +1064,7 @@ main(int argc, char *argv[])
 	    *getenv("OMS_DIR") != '\0')) {
 		if (oms_ws_open(&an.ws, cli_workspace(dir), &e) == -1)
 			exit(cli_report(&e));
+		an.ws.refdir = cli_refdir();
 		an.have_ws = 1;
 	}
 	load_reasons(&an);

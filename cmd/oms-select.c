@@ -147,7 +147,7 @@ select_due(struct select *s)
 	for (i = 0; i < n; i++) {
 		c = oms_src_case(s->src, i);
 		d = oms_src_doc(s->src, (size_t)c->doc);
-		if (c->dup || d->pair == -1)
+		if (c->dup || (d->pair == -1 && d->type != OMS_DOC_BILL))
 			continue;	/* reported by the scan */
 		if (!in_list(s->kinds, c->kind) || !in_list(s->payers, c->payer))
 			continue;

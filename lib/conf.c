@@ -69,6 +69,15 @@ static int	conf_store(struct oms_conf *, const char *, const char *,
 static int	conf_line(struct oms_conf *, char *, size_t,
 		    struct conf_ctx *);
 static int	conf_required(const struct oms_conf *, struct conf_ctx *);
+static int	yar_any(const char *);
+static int	yar_char(const char *);
+static int	yar_digit(const char *);
+static int	yar_bool(const char *);
+static int	yar_word(const char *);
+static int	yar_words(const char *);
+static int	yar_number(const char *);
+static int	yar_ogrn(const char *);
+static int	yar_version(const char *);
 
 /* Sorted.  primary_from and repeat_from find their _back field by name. */
 static const struct conf_key conf_keys[] = {
@@ -95,6 +104,7 @@ static const struct conf_key conf_keys[] = {
 	{ "tfoms", conf_digits, offsetof(struct oms_conf, tfoms), 2,
 	    CONF_REQUIRED },
 	{ "version.", NULL, 0, 0, CONF_PREFIX },
+	{ "yar76.", NULL, 0, 0, CONF_PREFIX },
 };
 #define NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 
@@ -147,25 +157,34 @@ conf_digits(struct oms_conf *c, const struct conf_key *k, const char *v,
 	return (0);
 }
 
-/* Element names of [A-Z0-9_] joined by '/': "Z_SL/SL/SL_ID". */
+/*
+ * Element names of [A-Z0-9_] joined by '/' ("Z_SL/SL/SL_ID", ffoms), or
+ * one attribute name of [a-z0-9_] ("xkey", yar76); conf_profile_keys
+ * checks that the form fits the profile.
+ */
 static int
 conf_account_key(struct oms_conf *c, const struct conf_key *k,
     const char *v, struct conf_ctx *ctx)
 {
 	static const char name[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+	static const char attr[] = "abcdefghijklmnopqrstuvwxyz0123456789_";
 	const char *p;
 	char *s;
 	size_t n;
 
+	if (strspn(v, attr) == strlen(v) && *v != '\0')
+		goto ok;
 	for (p = v;; p += n + 1) {
 		n = strspn(p, name);
 		if (n == 0 || (p[n] != '/' && p[n] != '\0'))
 			return (conf_bad(ctx, "%s: expected element names of "
 			    "[A-Z0-9_] joined by \"/\" (like Z_SL/SL/SL_ID), "
-			    "got \"%s\"", k->name, v));
+			    "or an attribute (like xkey), got \"%s\"",
+			    k->name, v));
 		if (p[n] == '\0')
 			break;
 	}
+ok:
 	if ((s = strdup(v)) == NULL)
 		return (conf_nomem(ctx));
 	free(c->account_key);
@@ -440,6 +459,166 @@ conf_required(const struct oms_conf *c, struct conf_ctx *ctx)
 }
 
 /*
+ * The keys of the yar76 profile (oms.conf(5)): the parts of the registry
+ * name, the fixed attributes of bill.xml and how replies are read.  The
+ * format leaves these points open (shared/spec/yar76-format.md §6), so
+ * they are settings with the defaults the regional guide suggests.
+ */
+static const struct yar_key {
+	const char	*name;
+	const char	*dflt;
+	const char	*shape;		/* for the message */
+	int		(*ok)(const char *);
+} yar_keys[] = {
+	{ "creator", "oms", "a word", yar_word },
+	{ "demand", "2", "one letter or digit", yar_char },
+	{ "digit", "1", "one letter or digit, or \"package\"", yar_digit },
+	{ "group_patients", "yes", "yes or no", yar_bool },
+	{ "ind", "3", "one letter or digit", yar_char },
+	{ "pay_refused", "4", "codes separated by spaces", yar_words },
+	{ "payer", "x", "one letter or digit", yar_char },
+	{ "t_opl", "1", "digits", yar_number },
+	{ "telcreator", "", "text", yar_any },
+	{ "tfoms_ogrn", "", "13 digits", yar_ogrn },
+	{ "version", "6.15", "digits and dots", yar_version },
+};
+#define NYARKEYS	(sizeof(yar_keys) / sizeof(yar_keys[0]))
+
+static int
+yar_any(const char *v)
+{
+	(void)v;
+	return (1);
+}
+
+static int
+yar_char(const char *v)
+{
+	return (v[0] != '\0' && v[1] == '\0' && strchr("0123456789"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", v[0]) !=
+	    NULL);
+}
+
+static int
+yar_digit(const char *v)
+{
+	return (strcmp(v, "package") == 0 || yar_char(v));
+}
+
+static int
+yar_bool(const char *v)
+{
+	return (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0);
+}
+
+static int
+yar_word(const char *v)
+{
+	return (*v != '\0' && strcspn(v, " \t\"&<>") == strlen(v));
+}
+
+static int
+yar_words(const char *v)
+{
+	return (*v != '\0' && strcspn(v, "\"&<>") == strlen(v));
+}
+
+static int
+yar_number(const char *v)
+{
+	return (*v != '\0' && strspn(v, "0123456789") == strlen(v) &&
+	    strlen(v) < 8);
+}
+
+static int
+yar_ogrn(const char *v)
+{
+	return (strlen(v) == 13 && strspn(v, "0123456789") == 13);
+}
+
+static int
+yar_version(const char *v)
+{
+	return (*v != '\0' && strspn(v, "0123456789.") == strlen(v) &&
+	    strlen(v) < 8);
+}
+
+const char *
+oms_conf_yar(const struct oms_conf *c, const char *name)
+{
+	char key[64];
+	const char *v;
+	size_t i;
+
+	snprintf(key, sizeof(key), "yar76.%s", name);
+	if ((v = oms_conf_get(c, key)) != NULL)
+		return (v);
+	for (i = 0; i < NYARKEYS; i++)
+		if (strcmp(yar_keys[i].name, name) == 0)
+			return (yar_keys[i].dflt);
+	return ("");
+}
+
+/*
+ * What depends on the profile: the yar76.* keys, and the defaults of
+ * account_key (xkey) and archive_ext (7z) for yar76.
+ */
+static int
+conf_profile_keys(struct oms_conf *c, struct conf_ctx *ctx)
+{
+	int yar = strcmp(c->profile, "yar76") == 0;
+	const char *k, *v;
+	size_t i, j;
+	char *s;
+
+	for (i = 0; i < c->nkv; i++) {
+		k = c->keys[i];
+		v = c->vals[i];
+		ctx->line = c->lines[i];
+		if (strcmp(k, "account_key") == 0 && yar != (strspn(v,
+		    "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(v)))
+			return (conf_bad(ctx, "account_key: \"%s\" does not "
+			    "fit profile %s (%s)", v, c->profile, yar ?
+			    "an attribute of personal_account, like xkey" :
+			    "element names like Z_SL/SL/SL_ID"));
+		if (strncmp(k, "yar76.", 6) != 0)
+			continue;
+		if (!yar)
+			return (conf_bad(ctx, "%s: only for profile yar76", k));
+		k += 6;
+		if (strncmp(k, "letter.", 7) == 0) {
+			if (strlen(k + 7) != 5 || strspn(k + 7,
+			    "0123456789") != 5 || !yar_char(v))
+				return (conf_bad(ctx, "yar76.%s: expected "
+				    "yar76.letter.CODE = L, an insurer's 5-digit "
+				    "code and one letter, got \"%s\"", k, v));
+			continue;
+		}
+		for (j = 0; j < NYARKEYS; j++)
+			if (strcmp(yar_keys[j].name, k) == 0)
+				break;
+		if (j == NYARKEYS)
+			return (conf_bad(ctx, "yar76.%s: unknown key (see "
+			    "oms.conf(5))", k));
+		if (!yar_keys[j].ok(v))
+			return (conf_bad(ctx, "yar76.%s: expected %s, got "
+			    "\"%s\"", k, yar_keys[j].shape, v));
+	}
+	ctx->line = 0;
+	if (!yar)
+		return (0);
+	if (oms_conf_get(c, "archive_ext") == NULL)
+		snprintf(c->archive_ext, sizeof(c->archive_ext), "7z");
+	if (oms_conf_get(c, "account_key") == NULL) {
+		if ((s = strdup("xkey")) == NULL)
+			return (conf_nomem(ctx));
+		free(c->account_key);
+		c->account_key = s;
+	}
+	return (0);
+}
+
+/*
  * On error c is released, as by oms_conf_release(): calling that again is
  * harmless.
  */
@@ -481,7 +660,8 @@ oms_conf_read(struct oms_conf *c, FILE *fp, const char *name,
 	if (r == 0 && ferror(fp))
 		r = oms_err_sys(err, errno, name, "read error");
 	free(line);
-	if (r == -1 || conf_required(c, &ctx) == -1)
+	if (r == -1 || conf_required(c, &ctx) == -1 ||
+	    conf_profile_keys(c, &ctx) == -1)
 		goto fail;
 	return (0);
 fail:

@@ -27,74 +27,17 @@
 #include <libxml/xmlwriter.h>
 
 #include "oms_int.h"
+#include "export_int.h"
 
 #define PERS_VERSION_DEFAULT	"3.2"
 
-/* one selected account */
-struct sel {
-	const struct oms_case *c;
-	int		 reg;
-	int		 pr_nov;
-	int		 bad;
-	int		 seen;		/* copied in this build */
-	unsigned long	 n_zap;
-	int64_t		 sum;
-};
-
-/* a registry being built */
-struct reg {
-	struct oms_export_reg	 out;
-	char			 lname[64];
-	char			 pers_version[8];
-	char			 disp[8];
-	int			 kindclass;	/* 'H', 'C', 'T', 'D' */
-	FILE			*hbody, *lbody;
-	char			*hpath, *lpath;
-	xmlTextWriterPtr	 hw, lw;
-	struct omsi_hash	 need;		/* ID_PAC -> sel index */
-	struct omsi_arena	 arena;
-	int			*need_doc;	/* persons doc per sel */
-	size_t			 npers;
-	unsigned long		 nzap;
-	int64_t			 sum;
-	struct oms_afile	 af;
-};
-
-struct schema {
-	char			*key;
-	xmlSchemaPtr		 s;
-	xmlSchemaValidCtxtPtr	 v;
-};
-
-struct exp {
-	struct oms_ws		*ws;
-	const struct oms_export_opts *o;
-	const struct oms_src	*src;
-	struct oms_diag		*diag;
-	struct oms_rules	*rules;
-	struct sel		*sel;
-	size_t			 nsel;
-	struct reg		*reg;
-	size_t			 nreg;
-	struct schema		*schemas;
-	size_t			 nschemas;
-	xmlCharEncodingHandlerPtr cp1251;
-	/* the record being checked, for reports */
-	const char		*cur_doc;
-	const char		*cur_account;
-	struct sel		*cur_sel;
-	int			 cur_bad;
-	char			 vmsg[512];
-	unsigned long		 vline;
-	int			 vfailed;
-	int			 nproblems;
-	int			 replay;	/* a rebuild: say nothing new */
-	char			**inbad;	/* input accounts refused outright */
-	size_t			 ninbad;
-	const struct oms_ledger	*ledger;	/* its fixes */
-};
-
 /* ------------------------------------------------------------- helpers */
+
+static int
+is_yar(const struct exp *x)
+{
+	return (strcmp(x->ws->conf.profile, "yar76") == 0);
+}
 
 const char *
 oms_version_for(const struct oms_conf *c, const char *kind, int period)
@@ -116,6 +59,17 @@ oms_version_for(const struct oms_conf *c, const char *kind, int period)
 	return ("3.2");
 }
 
+void
+omsi_exp_vproblem(struct exp *x, const char *where, unsigned long line,
+    int warning, const char *fmt, va_list ap)
+{
+	/* a rebuild says nothing new: the first build said it */
+	omsi_vdiagf(x->replay ? NULL : x->diag, warning, OMS_ESCHEMA, where,
+	    line, fmt, ap);
+	if (!warning)
+		x->nproblems++;
+}
+
 static void
 problem(struct exp *x, const char *where, unsigned long line, int warning,
     const char *fmt, ...) __attribute__((__format__(__printf__, 5, 6)));
@@ -127,12 +81,8 @@ problem(struct exp *x, const char *where, unsigned long line, int warning,
 	va_list ap;
 
 	va_start(ap, fmt);
-	/* a rebuild says nothing new: the first build said it */
-	omsi_vdiagf(x->replay ? NULL : x->diag, warning, OMS_ESCHEMA, where,
-	    line, fmt, ap);
+	omsi_exp_vproblem(x, where, line, warning, fmt, ap);
 	va_end(ap);
-	if (!warning)
-		x->nproblems++;
 }
 
 static void
@@ -344,8 +294,8 @@ body_writer(struct exp *x, FILE *fp)
 	return (w);
 }
 
-static FILE *
-temp_file(struct exp *x, const char *base, char **pathp, struct oms_err *err)
+FILE *
+omsi_exp_temp(struct exp *x, const char *base, char **pathp, struct oms_err *err)
 {
 	char *dir, *path;
 	int fd;
@@ -463,7 +413,7 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 	size_t i, j;
 	int pkg, y, m;
 	struct reg *r;
-	char num[16], recv[16];
+	char num[16], recv[24];
 	const struct oms_srcdoc *d;
 
 	pkg = oms_ledger_next_package(l, x->o->period);
@@ -948,8 +898,8 @@ out:
 	return (ok);
 }
 
-static int
-add_entry(struct archive *a, const char *name, time_t mtime,
+int
+omsi_zip_entry(struct archive *a, const char *name, time_t mtime,
     const char *head, size_t headlen, FILE *body, const char *tail,
     struct oms_err *err)
 {
@@ -1034,11 +984,11 @@ pack(struct exp *x, struct reg *r, struct oms_err *err)
 		goto out;
 	}
 	snprintf(ename, sizeof(ename), "%s.XML", r->out.name);
-	if (add_entry(a, ename, mtime, (const char *)xmlBufferContent(hh),
+	if (omsi_zip_entry(a, ename, mtime, (const char *)xmlBufferContent(hh),
 	    (size_t)xmlBufferLength(hh), r->hbody, "</ZL_LIST>\n", err) == -1)
 		goto out;
 	snprintf(ename, sizeof(ename), "%s.XML", r->lname);
-	if (add_entry(a, ename, mtime, (const char *)xmlBufferContent(lh),
+	if (omsi_zip_entry(a, ename, mtime, (const char *)xmlBufferContent(lh),
 	    (size_t)xmlBufferLength(lh), r->lbody, "</PERS_LIST>\n",
 	    err) == -1)
 		goto out;
@@ -1070,8 +1020,8 @@ open_bodies(struct exp *x, struct oms_err *err)
 
 	for (i = 0; i < x->nreg; i++) {
 		r = &x->reg[i];
-		if ((r->hbody = temp_file(x, r->out.name, &r->hpath, err)) ==
-		    NULL || (r->lbody = temp_file(x, r->lname, &r->lpath,
+		if ((r->hbody = omsi_exp_temp(x, r->out.name, &r->hpath, err)) ==
+		    NULL || (r->lbody = omsi_exp_temp(x, r->lname, &r->lpath,
 		    err)) == NULL)
 			return (-1);
 		if ((r->hw = body_writer(x, r->hbody)) == NULL ||
@@ -1087,6 +1037,7 @@ release_regs(struct exp *x)
 {
 	size_t i;
 
+	omsi_yar_release(x);
 	for (i = 0; i < x->nreg; i++)
 		reg_release(&x->reg[i]);
 	free(x->reg);
@@ -1106,7 +1057,11 @@ build(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 		x->sel[i].reg = -1;
 	}
 	omsi_rules_reset(x->rules);
-	if (plan(x, l, err) == -1 || open_bodies(x, err) == -1 ||
+	if (is_yar(x)) {
+		if (omsi_yar_plan(x, l, err) == -1 ||
+		    omsi_yar_copy(x, err) == -1)
+			return (-1);
+	} else if (plan(x, l, err) == -1 || open_bodies(x, err) == -1 ||
 	    copy_cases(x, err) == -1 || copy_persons(x, err) == -1)
 		return (-1);
 	for (i = 0; i < x->nsel; i++)
@@ -1257,7 +1212,7 @@ select_input(struct exp *x, struct oms_ledger *l, const char *const *acc,
 			    oms_date_fmt(c->date_end, (char[16]){ 0 }),
 			    oms_period_fmt(x->o->period, ps));
 			s->bad = 1;
-		} else if (d->pair == -1) {
+		} else if (d->pair == -1 && d->type != OMS_DOC_BILL) {
 			problem(x, d->name, c->line, 0, "account %s: no "
 			    "PERS_LIST file pairs with %s", acc[i],
 			    d->filename);
@@ -1361,7 +1316,8 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 	if (oms_mkdirs(outbox, err) == -1)
 		goto out;
 	for (i = 0; i < x.nreg; i++)
-		if (pack(&x, &x.reg[i], err) == -1)
+		if ((is_yar(&x) ? omsi_yar_pack(&x, &x.reg[i], err) :
+		    pack(&x, &x.reg[i], err)) == -1)
 			goto out;
 	/*
 	 * Two phases: the archives are made durable under their temporary
@@ -1424,13 +1380,26 @@ oms_export_res_release(struct oms_export_res *res)
 
 /* ------------------------------------------------------------ recovery */
 
-/* Is name one of our archives: KIND M mo (T|S) code _ YYMM N . ext? */
+/*
+ * Is name one of our archives: KIND M mo (T|S) code _ YYMM N . ext, or
+ * for yar76 OGRN KPP YYMM and the three of the name template?
+ */
 static int
 ours(const char *name, const struct oms_conf *c)
 {
 	const char *p = name, *dot;
 	size_t n;
 
+	if (strcmp(c->profile, "yar76") == 0) {
+		/* OGRN KPP YY MM digit ind payer . ext */
+		if (strncmp(p, c->ogrn, 13) != 0 || strncmp(p + 13, c->kpp,
+		    9) != 0 || strspn(p + 22, "0123456789") < 4)
+			return (0);
+		for (p += 26, n = 0; *p != '\0' && *p != '.'; p++, n++)
+			;
+		return (n >= 1 && n <= 3 && *p == '.' &&
+		    strcasecmp(p + 1, c->archive_ext) == 0);
+	}
 	if (p[0] == 'H' || p[0] == 'C' || p[0] == 'T')
 		p++;
 	else if (p[0] == 'D' && p[1] >= 'A' && p[1] <= 'Z')

@@ -185,6 +185,11 @@ int	 oms_conf_read(struct oms_conf *, FILE *, const char *name,
 void	 oms_conf_release(struct oms_conf *);
 /* A raw value for key, or NULL. */
 const char *oms_conf_get(const struct oms_conf *, const char *key);
+/*
+ * The value of yar76.NAME, or its default ("" for keys without one, and
+ * for yar76.letter.CODE when not set).  Values were checked on load.
+ */
+const char *oms_conf_yar(const struct oms_conf *, const char *name);
 
 
 /* ----------------------------------------------------------------- fs */
@@ -229,6 +234,8 @@ struct oms_ws {
 	void		(*progress)(void *arg, const char *what,
 			    uint64_t done, uint64_t total);
 	void		*progress_arg;
+	/* where reference tables are when DIR/ref lacks them, or NULL */
+	const char	*refdir;
 };
 
 /* Load DIR/oms.conf.  Does not lock. */
@@ -311,7 +318,7 @@ struct oms_reg {
 	const char	*archive;	/* workspace-relative path */
 	int		 period;
 	char		 kind[4];
-	char		 payer[8];	/* "" when the registry has several */
+	char		 payer[16];	/* "" when the registry has several */
 	int		 test;
 	int		 restored;	/* a test registry restored since */
 	int		 package;
@@ -411,6 +418,9 @@ char	*oms_ledger_now(char *buf, size_t);
  * The MIS's files in DIR/source: XML or ZIP, any names.  A document's kind
  * comes from its content: the root element (ZL_LIST holds cases, PERS_LIST
  * persons), ZGLV/FILENAME (type letters) and ZGLV/FILENAME1 (the pairing).
+ * In a yar76 workspace the root is package: a bill.xml whose every
+ * personal_account is an account (kind "B"), its id the account_key
+ * attribute (xkey), its payer the insurer of the patient's policy.
  */
 
 /* Diagnostics for one input that do not stop the work. */
@@ -421,7 +431,8 @@ struct oms_diag {
 	size_t	  nwarnings;
 };
 
-enum oms_doctype { OMS_DOC_CASES = 1, OMS_DOC_PERSONS };
+/* A yar76 bill.xml (package/body/bill) holds cases and persons both. */
+enum oms_doctype { OMS_DOC_CASES = 1, OMS_DOC_PERSONS, OMS_DOC_BILL };
 
 struct oms_srcdoc {
 	char	*path;		/* the file opened */
@@ -433,9 +444,10 @@ struct oms_srcdoc {
 	char	 version[8];	/* ZGLV/VERSION */
 	char	 kind[4];	/* H, C, T, DP ... (cases) */
 	char	 disp[8];	/* SCHET/DISP */
+	char	 ogrn_smo[16];	/* bill@ogrn_smo (yar76): the addressee */
 	long	 data;		/* ZGLV/DATA as days, or -1 */
 	time_t	 mtime;
-	int	 pair;		/* the persons document, or -1 */
+	int	 pair;		/* the persons document, or -1 (bills: -1) */
 	size_t	 ncases;	/* cases it holds (winning or not) */
 };
 
@@ -519,7 +531,7 @@ struct oms_export_reg {
 	char		 name[64];	/* FILENAME of the main file */
 	char		 archive[320];	/* workspace-relative */
 	char		 kind[4];
-	char		 payer[8];	/* "" when several */
+	char		 payer[16];	/* "" when several */
 	char		 version[8];
 	int		 package;
 	size_t		 naccounts;
@@ -662,7 +674,7 @@ int	 oms_ledger_data_get(const char *data, const char *key, char *out,
 
 /* A sum the fund's notice tells the МО to withhold from a payer. */
 struct oms_withhold {
-	char		 payer[8];
+	char		 payer[16];
 	char		 kind[32];	/* ckdl, petct, or another word */
 	int64_t		 amount;	/* kopecks, >= 0 */
 	unsigned long	 line;		/* in the withholdings file */
@@ -670,7 +682,7 @@ struct oms_withhold {
 
 /* What one payer owes for the period. */
 struct oms_payer_sum {
-	char		 payer[8];
+	char		 payer[16];
 	size_t		 accounts;	/* sent to it in main registries */
 	size_t		 nrefused;	/* refused wholly or partly */
 	int64_t		 claimed, refused, withheld, to_pay;

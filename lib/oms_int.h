@@ -78,6 +78,11 @@ const char	*omsi_text(xmlNodePtr);
 const char	*omsi_path_text(xmlNodePtr, const char *path);
 unsigned long	 omsi_line(xmlNodePtr);
 /*
+ * The value of attribute name of n, or NULL when n has none (or a value
+ * of several nodes, which only entity references make).
+ */
+const char	*omsi_attr(xmlNodePtr, const char *name);
+/*
  * 1 when an element of this name holds personal data (names, birth date
  * and place, documents, SNILS, policy numbers, address): its value never
  * goes into a message.
@@ -129,6 +134,10 @@ int	 omsi_cp1251_encode(unsigned);
    registered it, else "windows-1251" (iconv). */
 const char *omsi_cp1251_name(void);
 
+/* ---- yar76 bills (source.c) */
+/* The sum of the sum/elem@sum under n; -1 when none or one is malformed. */
+int	 omsi_bill_sum(xmlNodePtr, int64_t *);
+
 /* ---- replies (reply.c) */
 /* The stage a reply's name says (without extension): 1, 0 not a reply
    name, -1 a bad pattern in oms.conf. */
@@ -146,7 +155,6 @@ void	 omsi_sha256_init(struct omsi_sha256 *);
 void	 omsi_sha256_add(struct omsi_sha256 *, const void *, size_t);
 void	 omsi_sha256_hex(struct omsi_sha256 *, char out[65]);
 
-#endif /* OMS_INT_H */
 
 /* ---- rules (rules.c) */
 struct omsi_rulectx {
@@ -168,3 +176,5 @@ void	 omsi_rules_reset(struct oms_rules *);
 int	 omsi_rules_warning(const struct oms_rules *, const char *id);
 /* 1 when rule id was switched off in oms.conf */
 int	 omsi_rules_off(const struct oms_rules *, const char *id);
+
+#endif /* OMS_INT_H */

@@ -8,6 +8,12 @@
  * ledger holds; its records are mapped back through the ledger's N_ZAP map,
  * never by re-reading our own archive.  Nothing is written unless the whole
  * file was read and understood.
+ *
+ * A yar76 reply is the bill.xml we sent, annotated, in a ZIP named like the
+ * bill: the first 27 characters of the name (OGRN, KPP, YYMM, digit) are
+ * the bill's, the last two differ; a penultimate yar76.demand ("2") makes
+ * it an answer to the payment demand of the insurer whose letter is last.
+ * Its accounts are mapped by xkey, which is the account id.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -15,6 +21,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pcre2.h>
@@ -62,6 +69,13 @@ struct dec {
 	int64_t	 claimed, accepted, refused;
 	struct oms_buf reasons;
 	int	 set;
+	/* yar76: what the annotations said */
+	int	 seen;		/* its personal_account is in the reply */
+	int	 verdict;	/* smo@pay was there */
+	int	 refuse;	/* refused: pay, a ФЛК fact, identification */
+	int	 exp;		/* an expertise gave sums */
+	int64_t	 exp_refused;
+	size_t	 pnext;		/* the patient's next account + 1 */
 };
 
 struct imp {
@@ -79,6 +93,9 @@ struct imp {
 	size_t			 nacc, cap;
 	struct dec		*dec;		/* one per account, same index */
 	struct oms_buf		 filecodes;	/* ФЛК errors on the whole file */
+	int			 yar;		/* profile yar76 */
+	int			 flk;		/* yar76: body/flk was there */
+	struct omsi_hash	 bypat;		/* yar76: patientcod -> dec + 1 */
 };
 
 /* ------------------------------------------------------------ naming */
@@ -209,9 +226,10 @@ map_add(void *arg, const char *account, const char *n_zap, const char *idcase)
 		m->zap = z;
 		m->cap = cap;
 	}
+	/* yar76 replies name the account by its id, xkey */
 	if ((k = omsi_arena_strdup(&m->arena, n_zap)) == NULL ||
 	    (acc = omsi_arena_strdup(&m->arena, account)) == NULL ||
-	    omsi_hash_put(&m->byzap, k, m->nacc) == -1)
+	    omsi_hash_put(&m->byzap, m->yar ? acc : k, m->nacc) == -1)
 		return (-1);
 	m->acc[m->nacc] = acc;
 	m->zap[m->nacc] = k;
@@ -627,6 +645,439 @@ find_registry(struct imp *m, struct oms_err *err)
 	    m->id.package));
 }
 
+/* ------------------------------------------------------------- yar76 */
+
+/*
+ * Which registry a yar76 reply answers: one of ours whose name shares
+ * the reply's first 27 characters and not its last two.  With a fixed
+ * yar76.digit several could; the last sent wins.  1 found, -1 not.
+ */
+static int
+yar_recognise(struct imp *m, const char *base, struct oms_err *err)
+{
+	const struct oms_conf *c = &m->ws->conf;
+	const struct oms_reg *r, *hit = NULL;
+	size_t i, n = strlen(base), rn;
+	const char *dem = oms_conf_yar(c, "demand");
+
+	if (n < 28 || n > 40)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "not named like "
+		    "a reply to a bill (OGRN, KPP, YYMM, a digit and two "
+		    "characters; see oms-import(1))"));
+	if (strncmp(base, c->ogrn, 13) != 0 || strncmp(base + 13, c->kpp,
+	    9) != 0)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "addressed to "
+		    "OGRN %.13s KPP %.9s, but this workspace is OGRN %s KPP "
+		    "%s; not imported", base, base + 13, c->ogrn, c->kpp));
+	for (i = 0; i < oms_ledger_nreg(m->l); i++) {
+		r = oms_ledger_reg(m->l, i);
+		rn = strlen(r->name);
+		if (rn < 28 || strncmp(r->name, base, 27) != 0)
+			continue;
+		if (strcasecmp(r->name, base) == 0)
+			return (oms_err_set(err, OMS_EDATA, m->name, 0, "this is "
+			    "the bill %s itself, not a reply to it", r->name));
+		if (strcasecmp(r->name + rn - 2, base + n - 2) == 0)
+			continue;
+		hit = r;
+	}
+	if (hit == NULL)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "answers a bill "
+		    "this workspace never sent (none begins with %.27s); not "
+		    "imported", base));
+	m->reg = hit;
+	m->id.period = hit->period;
+	m->id.package = hit->package;
+	snprintf(m->id.type, sizeof(m->id.type), "%s", hit->kind);
+	snprintf(m->id.base, sizeof(m->id.base), "%s", base);
+	/* the rest is known when it is read: ФЛК if it has body/flk */
+	m->id.stage = tolower((unsigned char)base[n - 2]) ==
+	    tolower((unsigned char)dem[0]) ? OMS_STAGE_DEMAND :
+	    OMS_STAGE_CONTROL;
+	return (1);
+}
+
+/* A yar76 reply: bill.xml, the only entry of a ZIP, or the XML itself. */
+static int
+yar_open(struct imp *m, struct archive **arp, struct omsi_xin **xp,
+    struct oms_err *err)
+{
+	struct archive *ar;
+	struct archive_entry *ae;
+	char name[600];
+	int r, pass, n;
+
+	*arp = NULL;
+	if (!is_zip(m->path)) {
+		*xp = omsi_xin_file(m->path, m->name, err);
+		return (*xp == NULL ? -1 : 0);
+	}
+	/* first count the entries, then read the one */
+	for (pass = 0; pass < 2; pass++) {
+		if ((ar = archive_read_new()) == NULL)
+			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+			    "out of memory"));
+		archive_read_support_format_zip(ar);
+		if (archive_read_open_filename(ar, m->path, 65536) !=
+		    ARCHIVE_OK) {
+			oms_err_set(err, OMS_EDATA, m->name, 0, "not a readable "
+			    "ZIP: %s", archive_error_string(ar));
+			goto fail;
+		}
+		n = 0;
+		while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
+			if (++n > 1 || archive_entry_filetype(ae) != AE_IFREG ||
+			    strcasecmp(archive_entry_pathname(ae),
+			    "bill.xml") != 0) {
+				oms_err_set(err, OMS_EDATA, m->name, 0, "a reply "
+				    "to a bill holds one entry, bill.xml; this "
+				    "one has %s", n > 1 ? "more" : "another");
+				goto fail;
+			}
+			if (pass == 1) {
+				snprintf(name, sizeof(name), "%s:%s", m->name,
+				    archive_entry_pathname(ae));
+				if ((*xp = omsi_xin_archive(ar, name, err)) ==
+				    NULL)
+					goto fail;
+				*arp = ar;
+				return (0);
+			}
+		}
+		if (r != ARCHIVE_EOF) {
+			oms_err_set(err, OMS_EDATA, m->name, 0, "damaged ZIP: "
+			    "%s", archive_error_string(ar));
+			goto fail;
+		}
+		if (n == 0) {
+			oms_err_set(err, OMS_EDATA, m->name, 0, "an empty ZIP: "
+			    "a reply to a bill holds bill.xml");
+			goto fail;
+		}
+		archive_read_free(ar);
+	}
+	return (oms_err_set(err, OMS_EINTERNAL, m->name, 0, "bill.xml went "
+	    "away between two reads"));
+fail:
+	archive_read_free(ar);
+	return (-1);
+}
+
+/* The account of xkey; -1 with err when the bill did not carry it. */
+static long
+yar_account(struct imp *m, const char *key, unsigned long line,
+    const char *what, struct oms_err *err)
+{
+	size_t i;
+
+	if (key == NULL || *key == '\0')
+		return (oms_err_set(err, OMS_EDATA, m->name, line, "%s without "
+		    "%s", what, m->ws->conf.account_key));
+	if (!omsi_hash_get(&m->byzap, key, &i))
+		return (oms_err_set(err, OMS_EDATA, m->name, line, "%s %s is "
+		    "not in bill %s", what, key, m->reg->name));
+	return ((long)i);
+}
+
+/* Add the values of attribute attr of the elements under list/item. */
+static int
+yar_codes(struct dec *d, xmlNodePtr n, const char *list, const char *item,
+    struct oms_err *err)
+{
+	xmlNodePtr c = omsi_child(n, list);
+	const char *v;
+
+	for (c = c != NULL ? c->children : NULL; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, item) == 0 &&
+		    (v = omsi_attr(c, item)) != NULL &&
+		    add_reason(&d->reasons, v, err) == -1)
+			return (-1);
+	return (0);
+}
+
+/* Is v one of the smo@pay values that refuse (yar76.pay_refused)? */
+static int
+yar_pay_refused(const struct oms_conf *c, const char *v)
+{
+	const char *p = oms_conf_yar(c, "pay_refused");
+	size_t n = strlen(v);
+
+	while (*p != '\0') {
+		p += strspn(p, " ");
+		if (strncmp(p, v, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return (1);
+		p += strcspn(p, " ");
+	}
+	return (0);
+}
+
+static int
+yar_patient(struct imp *m, xmlNodePtr pat, struct oms_err *err)
+{
+	const struct oms_conf *c = &m->ws->conf;
+	xmlNodePtr pa, smo;
+	const char *v, *code = omsi_attr(pat, "patientcod");
+	int an_p = (v = omsi_attr(omsi_child(pat, "an_p"), "an_p")) != NULL &&
+	    strcmp(v, "1") == 0;
+	size_t prev;
+	struct dec *d;
+	char *k;
+	long i;
+
+	pa = omsi_child(pat, "register_accounts");
+	for (pa = pa != NULL ? pa->children : NULL; pa != NULL; pa = pa->next) {
+		if (pa->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)pa->name, "personal_account") != 0)
+			continue;
+		if ((i = yar_account(m, omsi_attr(pa, c->account_key),
+		    omsi_line(pa), "personal_account", err)) == -1)
+			return (-1);
+		d = &m->dec[i];
+		if (d->seen)
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    omsi_line(pa), "account %s twice", m->acc[i]));
+		d->seen = 1;
+		if (code != NULL && *code != '\0') {
+			d->pnext = omsi_hash_get(&m->bypat, code, &prev) ?
+			    prev : 0;
+			if ((k = omsi_arena_strdup(&m->arena, code)) == NULL ||
+			    omsi_hash_put(&m->bypat, k, (size_t)i + 1) == -1)
+				return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+				    "out of memory"));
+		}
+		if (an_p) {
+			/* the patient was not identified */
+			d->refuse = 1;
+			if (add_reason(&d->reasons, "5.1.4.01", err) == -1)
+				return (-1);
+		}
+		if ((smo = omsi_child(pa, "smo")) == NULL)
+			continue;
+		d->verdict = 1;
+		v = omsi_attr(smo, "pay");
+		if (v == NULL || !yar_pay_refused(c, v))
+			continue;
+		d->refuse = 1;
+		if (yar_codes(d, smo, "an_pss", "an_ps", err) == -1 ||
+		    yar_codes(d, smo, "an_mess", "an_mes", err) == -1 ||
+		    yar_codes(d, smo, "an_sums", "an_sum", err) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
+{
+	xmlNodePtr e;
+	const char *v;
+	int64_t suml, sum;
+	struct dec *d;
+	long i;
+
+	if ((i = yar_account(m, omsi_attr(ex, "xkey"), omsi_line(ex),
+	    "expertise", err)) == -1)
+		return (-1);
+	d = &m->dec[i];
+	e = omsi_child(ex, "ps_sum");
+	for (e = e != NULL ? e->children : NULL; e != NULL; e = e->next) {
+		if (e->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)e->name, "ps_elem") != 0)
+			continue;
+		if ((v = omsi_attr(e, "suml")) == NULL ||
+		    oms_money_parse(v, &suml) == -1 ||
+		    (v = omsi_attr(e, "sum")) == NULL ||
+		    oms_money_parse(v, &sum) == -1 || sum > suml || sum < 0)
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    omsi_line(e), "expertise of %s: ps_elem without "
+			    "suml and sum, or sum above suml", m->acc[i]));
+		d->exp = 1;
+		d->exp_refused += suml - sum;
+	}
+	for (e = ex->children; e != NULL; e = e->next)
+		if (e->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)e->name, "defects") == 0 &&
+		    (v = omsi_attr(e, "code")) != NULL &&
+		    add_reason(&d->reasons, v, err) == -1)
+			return (-1);
+	if (d->exp_refused > 0)
+		d->refuse = 1;
+	return (0);
+}
+
+/* A ФЛК finding: on an account (acc), a patient (pat) or the bill. */
+static int
+yar_fact(struct imp *m, xmlNodePtr f, struct oms_err *err)
+{
+	const char *acc = omsi_attr(f, "acc"), *pat = omsi_attr(f, "pat");
+	const char *code = omsi_attr(f, "defect_code");
+	size_t first, k;
+	long i;
+
+	if (code == NULL || *code == '\0')
+		code = omsi_attr(f, "test");
+	if (code == NULL || *code == '\0')
+		return (oms_err_set(err, OMS_EDATA, m->name, omsi_line(f),
+		    "fact without defect_code or test"));
+	if (acc != NULL && *acc != '\0') {
+		if ((i = yar_account(m, acc, omsi_line(f), "fact@acc", err)) ==
+		    -1)
+			return (-1);
+		m->dec[i].refuse = 1;
+		return (add_reason(&m->dec[i].reasons, code, err));
+	}
+	if (pat != NULL && *pat != '\0') {
+		if (!omsi_hash_get(&m->bypat, pat, &first))
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    omsi_line(f), "fact@pat %s is no patient of bill "
+			    "%s", pat, m->reg->name));
+		for (k = first; k != 0; k = m->dec[k - 1].pnext) {
+			m->dec[k - 1].refuse = 1;
+			if (add_reason(&m->dec[k - 1].reasons, code, err) == -1)
+				return (-1);
+		}
+		return (0);
+	}
+	return (add_reason(&m->filecodes, code, err));
+}
+
+static int
+read_bill(struct imp *m, struct omsi_xin *x, struct oms_err *err)
+{
+	xmlTextReaderPtr r = omsi_xin_reader(x);
+	const struct oms_conf *c = &m->ws->conf;
+	xmlNodePtr n;
+	xmlChar *v;
+	const char *name;
+	int rc, depth, body = 0;
+	uint64_t nrec = 0;
+
+	while ((rc = omsi_xin_next_element(x, err)) == 1) {
+		depth = xmlTextReaderDepth(r);
+		name = (const char *)xmlTextReaderConstLocalName(r);
+		if (depth == 1 && strcmp(name, "body") == 0) {
+			body = 1;
+			v = xmlTextReaderGetAttribute(r, (const xmlChar *)
+			    "ogrn_mo");
+			if (v != NULL && strcmp((const char *)v, c->ogrn) !=
+			    0) {
+				oms_err_set(err, OMS_EDATA, m->name,
+				    (unsigned long)
+				    xmlTextReaderGetParserLineNumber(r),
+				    "body@ogrn_mo %s is not this МО (%s)",
+				    (const char *)v, c->ogrn);
+				xmlFree(v);
+				return (-1);
+			}
+			xmlFree(v);
+			continue;
+		}
+		if ((depth == 2 && (strcmp(name, "bill") == 0 ||
+		    strcmp(name, "flk") == 0)) || (depth == 3 &&
+		    (strcmp(name, "patients") == 0 ||
+		    strcmp(name, "expertises") == 0 ||
+		    strcmp(name, "register") == 0))) {
+			if (strcmp(name, "flk") == 0)
+				m->flk = 1;
+			if (strcmp(name, "register") == 0 && (v =
+			    xmlTextReaderGetAttribute(r, (const xmlChar *)
+			    "filename")) != NULL) {
+				rc = strncasecmp((const char *)v, m->reg->name,
+				    strlen(m->reg->name)) != 0;
+				if (rc)
+					oms_err_set(err, OMS_EDATA, m->name,
+					    (unsigned long)
+					    xmlTextReaderGetParserLineNumber(r),
+					    "flk/register@filename \"%s\" is "
+					    "not the bill %s the name points "
+					    "to", (const char *)v,
+					    m->reg->name);
+				xmlFree(v);
+				if (rc)
+					return (-1);
+			}
+			continue;
+		}
+		if (depth == 4 && (strcmp(name, "patient") == 0 ||
+		    strcmp(name, "expertise") == 0 ||
+		    strcmp(name, "fact") == 0)) {
+			OMSI_PROGRESS(m->ws, "reading the reply", ++nrec, 0);
+			if ((n = omsi_xin_expand(x, err)) == NULL)
+				return (-1);
+			if ((name[0] == 'p' ? yar_patient(m, n, err) :
+			    name[0] == 'e' ? yar_expertise(m, n, err) :
+			    yar_fact(m, n, err)) == -1)
+				return (-1);
+		}
+		if (depth >= 1 && omsi_xin_skip(x, err) == -1)
+			return (-1);
+	}
+	if (rc == -1)
+		return (-1);
+	if (!body)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "<package> "
+		    "without <body>: not a reply to a bill"));
+	return (0);
+}
+
+/*
+ * The decisions: a ФЛК answer decides every account of the bill (a
+ * finding refuses it); other answers the accounts with a verdict.  The
+ * claim is the ledger's; a refusal takes all of it unless an expertise
+ * says how much (then it may be partial).
+ */
+static int
+yar_decide(struct imp *m, struct oms_err *err)
+{
+	const struct oms_acct *a;
+	struct dec *d;
+	char *codes, *cp, *save;
+	size_t i;
+
+	if (m->id.stage != OMS_STAGE_DEMAND && m->flk)
+		m->id.stage = OMS_STAGE_FLK;
+	for (i = 0; i < m->nacc; i++) {
+		d = &m->dec[i];
+		if (m->filecodes.len > 0 && (m->id.stage == OMS_STAGE_FLK ||
+		    d->seen)) {
+			d->refuse = 1;
+			codes = m->filecodes.s;
+			for (cp = strtok_r(codes, ",", &save); cp != NULL;
+			    cp = strtok_r(NULL, ",", &save))
+				if (add_reason(&d->reasons, cp, err) == -1)
+					return (-1);
+			for (cp = codes; cp < codes + m->filecodes.len; cp++)
+				if (*cp == '\0')
+					*cp = ',';
+		}
+		if (!d->refuse && !d->verdict && !d->exp &&
+		    m->id.stage != OMS_STAGE_FLK)
+			continue;	/* no word on it */
+		a = oms_ledger_acct(m->l, m->acc[i]);
+		d->claimed = a != NULL ? a->sum : 0;
+		if (a != NULL && a->reg >= 0 &&
+		    strcmp(oms_ledger_reg(m->l, (size_t)a->reg)->name,
+		    m->reg->name) != 0)
+			d->claimed = 0;	/* moved on; the ledger keeps it */
+		if (!d->refuse) {
+			d->decision = OMS_ST_ACCEPTED;
+			d->refused = 0;
+			oms_buf_reset(&d->reasons);
+		} else if (d->exp && d->exp_refused > 0 &&
+		    d->exp_refused < d->claimed) {
+			d->decision = OMS_ST_PARTIAL;
+			d->refused = d->exp_refused;
+		} else {
+			d->decision = OMS_ST_REJECTED;
+			d->refused = d->claimed;
+		}
+		d->accepted = d->claimed - d->refused;
+		d->set = 1;
+	}
+	return (0);
+}
+
 static int
 record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
     struct oms_err *err)
@@ -773,9 +1224,14 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 		goto out;
 	}
 	base_of(path, base, sizeof(base));
-	if ((r = recognise(&ws->conf, base, &m.id, err)) == -1)
-		goto out;
-	if (open_doc(&m, &ar, &x, err) == -1)
+	m.yar = strcmp(ws->conf.profile, "yar76") == 0;
+	omsi_hash_init(&m.bypat);
+	if (m.yar) {
+		if (yar_recognise(&m, base, err) == -1 ||
+		    yar_open(&m, &ar, &x, err) == -1)
+			goto out;
+	} else if ((r = recognise(&ws->conf, base, &m.id, err)) == -1 ||
+	    open_doc(&m, &ar, &x, err) == -1)
 		goto out;
 	if (m.id.stage == 0) {
 		oms_err_set(err, OMS_EDATA, path, 0, "not named like a reply "
@@ -783,7 +1239,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 		    "oms.conf(5))");
 		goto out;
 	}
-	if (find_registry(&m, err) == -1)
+	if (!m.yar && find_registry(&m, err) == -1)
 		goto out;
 	res->stage = m.id.stage;
 	snprintf(res->registry, sizeof(res->registry), "%s", m.reg->name);
@@ -805,14 +1261,26 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 		goto out;
 	}
 	root = (const char *)xmlTextReaderConstLocalName(omsi_xin_reader(x));
-	if (strcmp(root, m.id.stage == OMS_STAGE_FLK ? "FLK_P" :
+	if (m.yar) {
+		if (strcmp(root, "package") != 0) {
+			oms_err_set(err, OMS_EDATA, path, 0, "named like a "
+			    "reply to bill %s but its root element is <%s>, "
+			    "not <package>", m.reg->name, root);
+			goto out;
+		}
+		if (read_bill(&m, x, err) == -1 || yar_decide(&m, err) == -1)
+			goto out;
+		res->stage = m.id.stage;
+	} else if (strcmp(root, m.id.stage == OMS_STAGE_FLK ? "FLK_P" :
 	    "ZL_LIST") != 0) {
 		oms_err_set(err, OMS_EDATA, path, 0, "named like a %s reply "
 		    "but its root element is <%s>", oms_stage_name(m.id.stage),
 		    root);
 		goto out;
 	}
-	if (m.id.stage == OMS_STAGE_FLK) {
+	if (m.yar)
+		;	/* read above */
+	else if (m.id.stage == OMS_STAGE_FLK) {
 		if (read_flk(&m, x, err) == -1)
 			goto out;
 		flk_sums(&m);
@@ -836,6 +1304,7 @@ out:
 	free(m.zap);
 	oms_buf_release(&m.filecodes);
 	omsi_hash_release(&m.byzap);
+	omsi_hash_release(&m.bypat);
 	omsi_arena_release(&m.arena);
 	return (rc);
 }

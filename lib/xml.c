@@ -491,6 +491,27 @@ omsi_text(xmlNodePtr n)
 }
 
 const char *
+omsi_attr(xmlNodePtr n, const char *name)
+{
+	xmlAttrPtr a;
+
+	if (n == NULL)
+		return (NULL);
+	for (a = n->properties; a != NULL; a = a->next) {
+		if (strcmp((const char *)a->name, name) != 0)
+			continue;
+		if (a->children == NULL)
+			return ("");
+		if (a->children->next == NULL &&
+		    a->children->type == XML_TEXT_NODE &&
+		    a->children->content != NULL)
+			return ((const char *)a->children->content);
+		return (NULL);
+	}
+	return (NULL);
+}
+
+const char *
 omsi_path_text(xmlNodePtr n, const char *path)
 {
 	n = omsi_path(n, path);
@@ -509,7 +530,13 @@ omsi_personal(const char *name)
 	static const char *const personal[] = {
 		"ADRES", "COMENTP", "DOCDATE", "DOCNUM", "DOCORG", "DOCSER",
 		"DR", "DR_P", "ENP", "FAM", "FAM_P", "IM", "IM_P", "MR",
-		"NOVOR", "NPOLIS", "OT", "OT_P", "SNILS", "SPOLIS", "TEL"
+		"NOVOR", "NPOLIS", "OT", "OT_P", "SNILS", "SPOLIS", "TEL",
+		/* yar76: attributes of patient, lawful_repr, polis, doc,
+		   address (ASCII order: capitals above sort first) */
+		"b_place", "b_place_p", "birthdate", "birthdate_p", "docnum",
+		"docser", "dom", "kladr", "korpus", "kvart", "name",
+		"name_p", "patronymic", "patronymic_p", "polisnum",
+		"polisser", "ss", "ss_p", "surname", "surname_p"
 	};
 	size_t lo = 0, hi = sizeof(personal) / sizeof(personal[0]), mid;
 	int c;

@@ -20,6 +20,12 @@
 	"ogrn = 1027600000001\n" \
 	"kpp = 760401001\n" \
 	"tfoms = 76\n"
+#define YAR \
+	"profile = yar76\n" \
+	"mo = 760001\n" \
+	"ogrn = 1027600000001\n" \
+	"kpp = 760401001\n" \
+	"tfoms = 76\n"
 
 static int
 conf_str(struct oms_conf *c, const char *text, size_t len,
@@ -72,7 +78,7 @@ test_conf_full(void **state)
 	    "tfoms = 76\n"
 	    "   # indented comment\n"
 	    "send_to = smo\n"
-	    "account_key = PERS/XKEY\n"
+	    "account_key = pa_key\n"
 	    "payers = 76001, 76002\t76003,76004\n"
 	    "primary_from = 3\n"
 	    "repeat_from = 2024-01-15\n"
@@ -99,7 +105,7 @@ test_conf_full(void **state)
 	assert_string_equal(c.kpp, "760401001");
 	assert_string_equal(c.tfoms, "76");
 	assert_int_equal(c.send_to, OMS_SEND_SMO);
-	assert_string_equal(c.account_key, "PERS/XKEY");
+	assert_string_equal(c.account_key, "pa_key");
 	assert_non_null(c.payers);
 	assert_string_equal(c.payers[0], "76001");
 	assert_string_equal(c.payers[1], "76002");
@@ -264,13 +270,13 @@ test_conf_errors(void **state)
 	    "send_to: expected \"tfoms\" or \"smo\", got \"fund\"");
 	expect_err("account_key = Z_SL//SL_ID\n", "t.conf:1",
 	    "account_key: expected element names of [A-Z0-9_] joined by "
-	    "\"/\" (like Z_SL/SL/SL_ID), got \"Z_SL//SL_ID\"");
+	    "\"/\" (like Z_SL/SL/SL_ID), or an attribute (like xkey), got \"Z_SL//SL_ID\"");
 	expect_err("account_key = z_sl/SL\n", "t.conf:1",
 	    "account_key: expected element names of [A-Z0-9_] joined by "
-	    "\"/\" (like Z_SL/SL/SL_ID), got \"z_sl/SL\"");
+	    "\"/\" (like Z_SL/SL/SL_ID), or an attribute (like xkey), got \"z_sl/SL\"");
 	expect_err("account_key = SL/\n", "t.conf:1",
 	    "account_key: expected element names of [A-Z0-9_] joined by "
-	    "\"/\" (like Z_SL/SL/SL_ID), got \"SL/\"");
+	    "\"/\" (like Z_SL/SL/SL_ID), or an attribute (like xkey), got \"SL/\"");
 	expect_err("archive_ext = tar.gz\n", "t.conf:1",
 	    "archive_ext: expected 1 to 7 letters or digits, got \"tar.gz\"");
 	expect_err("archive_ext = zipzipzi\n", "t.conf:1",
@@ -282,6 +288,51 @@ test_conf_errors(void **state)
 	    "package_width: expected a number from 1 to 6, got \"0\"");
 	expect_err("profile = ffoms\rmo = 760001\r", "t.conf:1",
 	    "carriage return inside a line (CR line ends?)");
+	/* what depends on the profile */
+	expect_err(BASE "account_key = xkey\n", "t.conf:6",
+	    "account_key: \"xkey\" does not fit profile ffoms (element "
+	    "names like Z_SL/SL/SL_ID)");
+	expect_err(BASE "yar76.digit = 1\n", "t.conf:6",
+	    "yar76.digit: only for profile yar76");
+	expect_err(YAR "yar76.digit = 12\n", "t.conf:6",
+	    "yar76.digit: expected one letter or digit, or \"package\", got "
+	    "\"12\"");
+	expect_err(YAR "yar76.sufix = x\n", "t.conf:6",
+	    "yar76.sufix: unknown key (see oms.conf(5))");
+	expect_err(YAR "yar76.group_patients = 1\n", "t.conf:6",
+	    "yar76.group_patients: expected yes or no, got \"1\"");
+	expect_err(YAR "yar76.letter.7600 = A\n", "t.conf:6",
+	    "yar76.letter.7600: expected yar76.letter.CODE = L, an insurer's "
+	    "5-digit code and one letter, got \"A\"");
+	expect_err(YAR "account_key = Z_SL/SL/SL_ID\n", "t.conf:6",
+	    "account_key: \"Z_SL/SL/SL_ID\" does not fit profile yar76 (an "
+	    "attribute of personal_account, like xkey)");
+}
+
+/* yar76: its own defaults, and the name parts as set */
+static void
+test_conf_yar76(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_conf c;
+
+	(void)state;
+	assert_int_equal(CONF(&c, YAR "yar76.digit = package\n"
+	    "yar76.letter.76001 = A\n", &e), 0);
+	assert_string_equal(c.account_key, "xkey");
+	assert_string_equal(c.archive_ext, "7z");
+	assert_string_equal(oms_conf_yar(&c, "digit"), "package");
+	assert_string_equal(oms_conf_yar(&c, "ind"), "3");
+	assert_string_equal(oms_conf_yar(&c, "payer"), "x");
+	assert_string_equal(oms_conf_yar(&c, "demand"), "2");
+	assert_string_equal(oms_conf_yar(&c, "pay_refused"), "4");
+	assert_string_equal(oms_conf_yar(&c, "letter.76001"), "A");
+	assert_string_equal(oms_conf_yar(&c, "letter.76002"), "");
+	assert_string_equal(oms_conf_yar(&c, "telcreator"), "");
+	oms_conf_release(&c);
+	assert_int_equal(CONF(&c, YAR "archive_ext = zip\n", &e), 0);
+	assert_string_equal(c.archive_ext, "zip");
+	oms_conf_release(&c);
 }
 
 static void
@@ -387,6 +438,7 @@ main(void)
 		cmocka_unit_test(test_conf_from),
 		cmocka_unit_test(test_conf_payers),
 		cmocka_unit_test(test_conf_errors),
+		cmocka_unit_test(test_conf_yar76),
 		cmocka_unit_test(test_conf_missing),
 		cmocka_unit_test(test_conf_bom_crlf),
 		cmocka_unit_test(test_conf_load),
