@@ -15,6 +15,10 @@
  * decided, record by record and stage by stage, for tests to compare with
  * what oms-import reads.  See examples/README-fund.md.
  *
+ * A ZIP whose only entry is bill.xml is a Yaroslavl (yar76) registry,
+ * B.7z; it is answered in P0L.7z (ФЛК) and P2{A,B,T}.7z (per payer), see
+ * the yar76 section below.  One run takes archives of one profile only.
+ *
  * Deterministic: its own PRNG, seeded from -s and the registry's name, fixed
  * ZIP entry times, no clock.  Streaming: a registry is read twice with
  * xmlTextReader, one ZAP expanded at a time (first to learn the records and
@@ -217,6 +221,7 @@ struct rec {
 /* one answer being written: XML into an unlinked temp file, then a ZIP */
 struct out {
 	char		 name[NAMELEN];	/* NAME: NAME.zip holds NAME.XML */
+	int		 yar;		/* yar76: NAME.7z holds bill.xml */
 	char		*tmp;		/* the ZIP under a temp name */
 	FILE		*xfp;
 	xmlTextWriterPtr w;
@@ -248,6 +253,7 @@ struct fund {
 	uint64_t	 seed;
 	long		 nflk, nrefuse, npartial, ndemand;
 	int		 flkfile;
+	int		 yar;		/* the archives are yar76 */
 	char		 date[11];
 	time_t		 mtime;
 	const char	*dir;
@@ -295,17 +301,31 @@ help(void)
 	    " insurer\n"
 	    "  {T}T{tf}M{mo}_{sfx}D.zip   the same for the fund as payer\n"
 	    "  truth.tsv                  what was decided, per record and"
-	    " stage\n\n", stdout);
+	    " stage\n\n"
+	    "A ZIP whose only entry is bill.xml is a yar76 (Yaroslavl) registry"
+	    " B.7z,\nB = OGRN KPP YY MM digit ind payer (29), P = its first 27"
+	    " characters,\nL its last:\n"
+	    "  P0L.7z                     ФЛК answer of the fund: the bill and"
+	    " body/flk\n"
+	    "  P2A.7z, P2B.7z             answer to the demand of 76001, 76002\n"
+	    "  P2T.7z                     the same for the fund as payer\n"
+	    "  truth.tsv                  per account: flk, demand\n"
+	    "--flk, --refuse, --partial and --demand-refuse count accounts;"
+	    " the refusals are\nmade in the demand answers.  One run takes"
+	    " archives of one profile, and not\ninto a DIR whose truth.tsv is"
+	    " of the other.\n\n", stdout);
 	fputs("  -s SEED              random seed (default 1); same inputs,"
 	    " same bytes\n"
 	    "  --flk N              N records get one ФЛК error each"
 	    " (default 0)\n"
 	    "  --flk-file           one ФЛК error on the whole file instead;"
 	    " nothing else\n"
+	    "                       (federal only)\n"
 	    "  --refuse N           N records refused at control (OPLATA 2)\n"
 	    "  --partial N          N records partly refused at control"
 	    " (OPLATA 3)\n"
-	    "  --demand-refuse N    N more refusals in the demand answers\n"
+	    "  --demand-refuse N    N more refusals in the demand answers"
+	    " (yar76: --refuse)\n"
 	    "  --date YYYY-MM-DD    DATA, DSCHET, DATE_ACT, ZIP times"
 	    " (default 2026-11-10)\n"
 	    "  -o DIR               where to write (created if missing)\n"
@@ -918,11 +938,12 @@ part_of(struct rng *rng, int64_t sum)
 }
 
 static long
-clamp(const struct reg *g, const char *what, long want, size_t have)
+clamp(const char *base, const char *what, long want, size_t have,
+    const char *noun)
 {
 	if (want > 0 && (size_t)want > have) {
-		complain(EX_OK, "%s: %s %ld: only %zu records left for it",
-		    g->base, what, want, have);
+		complain(EX_OK, "%s: %s %ld: only %zu %s left for it",
+		    base, what, want, have, noun);
 		return ((long)have);
 	}
 	return (want);
@@ -955,9 +976,11 @@ decide(const struct fund *f, struct reg *g)
 	if (f->flkfile)
 		nf = nr = np = 0;
 	else {
-		nf = clamp(g, "--flk", f->nflk, n);
-		nr = clamp(g, "--refuse", f->nrefuse, n - (size_t)nf);
-		np = clamp(g, "--partial", f->npartial, n - (size_t)(nf + nr));
+		nf = clamp(g->base, "--flk", f->nflk, n, "records");
+		nr = clamp(g->base, "--refuse", f->nrefuse, n - (size_t)nf,
+		    "records");
+		np = clamp(g->base, "--partial", f->npartial,
+		    n - (size_t)(nf + nr), "records");
 	}
 	for (i = 0; i < n; i++)
 		role[idx[i]] = (long)i < nf ? ROLE_FLK : (long)i < nf + nr ?
@@ -991,7 +1014,8 @@ decide(const struct fund *f, struct reg *g)
 		if (g->rec[i].ctl == 1 || g->rec[i].ctl == 3)
 			idx[j++] = i;
 	shuffle(&rng, idx, j);
-	nd = f->flkfile ? 0 : clamp(g, "--demand-refuse", f->ndemand, j);
+	nd = f->flkfile ? 0 : clamp(g->base, "--demand-refuse", f->ndemand, j,
+	    "records");
 	memset(role, 0, n);
 	for (i = 0; i < (size_t)nd; i++)
 		role[idx[i]] = ROLE_REFUSE;
@@ -1078,7 +1102,8 @@ out_open(const struct fund *f, struct out *o, const char *name)
 	xmlOutputBufferPtr ob;
 
 	snprintf(o->name, sizeof(o->name), "%s", name);
-	if (strlen(name) > (name[0] == 'V' ? 27u : 26u))	/* T(26) */
+	if (!o->yar &&			/* FILENAME: T(26) */
+	    strlen(name) > (name[0] == 'V' ? 27u : 26u))
 		return (complain(EX_DATA, "%s: the answer's name is too long "
 		    "for FILENAME", name));
 	if ((t = dirfile(f->dir, ".", name, ".XML.XXXXXX")) == NULL)
@@ -1102,7 +1127,8 @@ out_open(const struct fund *f, struct out *o, const char *name)
 		    name));
 	}
 	ck(o, xmlTextWriterSetIndent(o->w, 1));
-	ck(o, xmlTextWriterSetIndentString(o->w, BAD_CAST " "));
+	ck(o, xmlTextWriterSetIndentString(o->w, BAD_CAST (o->yar ? "    " :
+	    " ")));
 	ck(o, xmlTextWriterStartDocument(o->w, "1.0", "windows-1251", NULL));
 	return (o->bad ? complain(EX_IO, "%s: cannot start the XML (is "
 	    "windows-1251 supported?)", name) : EX_OK);
@@ -1129,7 +1155,8 @@ out_close(const struct fund *f, struct out *o)
 	xfd = fileno(o->xfp);
 	if (fstat(xfd, &sb) == -1 || lseek(xfd, 0, SEEK_SET) == -1)
 		return (complain(EX_IO, "%s: %s", o->name, strerror(errno)));
-	if ((o->tmp = dirfile(f->dir, ".", o->name, ".zip.XXXXXX")) == NULL)
+	if ((o->tmp = dirfile(f->dir, ".", o->name, o->yar ? ".7z.XXXXXX" :
+	    ".zip.XXXXXX")) == NULL)
 		return (complain(EX_IO, "out of memory"));
 	if ((fd = mkstemp(o->tmp)) == -1) {
 		complain(EX_IO, "%s: %s", o->tmp, strerror(errno));
@@ -1137,7 +1164,10 @@ out_close(const struct fund *f, struct out *o)
 		o->tmp = NULL;
 		return (EX_IO);
 	}
-	snprintf(entry, sizeof(entry), "%s.XML", o->name);
+	if (o->yar)
+		snprintf(entry, sizeof(entry), "bill.xml");
+	else
+		snprintf(entry, sizeof(entry), "%s.XML", o->name);
 	if ((a = archive_write_new()) == NULL ||
 	    (ae = archive_entry_new()) == NULL) {
 		complain(EX_IO, "out of memory");
@@ -1193,7 +1223,8 @@ out_commit(const struct fund *f, struct out *o)
 
 	if (o->tmp == NULL)
 		return (EX_OK);
-	if ((dst = dirfile(f->dir, "", o->name, ".zip")) == NULL)
+	if ((dst = dirfile(f->dir, "", o->name, o->yar ? ".7z" : ".zip")) ==
+	    NULL)
 		return (complain(EX_IO, "out of memory"));
 	if (rename(o->tmp, dst) == -1)
 		rv = complain(EX_IO, "%s: %s", dst, strerror(errno));
@@ -1219,22 +1250,30 @@ out_abort(struct out *o)
 	o->tmp = NULL;
 }
 
-/* Copy an element subtree as it came. */
+/* Copy the attributes of an element as they came. */
 static void
-copy_node(struct out *o, xmlNodePtr n)
+copy_attrs(struct out *o, xmlNodePtr n)
 {
-	xmlNodePtr c;
 	xmlAttrPtr a;
 	xmlChar *s;
-	int elems = 0;
 
-	ck(o, xmlTextWriterStartElement(o->w, n->name));
 	for (a = n->properties; a != NULL; a = a->next) {
 		s = xmlNodeListGetString(n->doc, a->children, 1);
 		ck(o, xmlTextWriterWriteAttribute(o->w, a->name,
 		    s != NULL ? s : BAD_CAST ""));
 		xmlFree(s);
 	}
+}
+
+/* Copy an element subtree as it came. */
+static void
+copy_node(struct out *o, xmlNodePtr n)
+{
+	xmlNodePtr c;
+	int elems = 0;
+
+	ck(o, xmlTextWriterStartElement(o->w, n->name));
+	copy_attrs(o, n);
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
 			elems = 1;
@@ -1675,6 +1714,1007 @@ out:
 	return (rv);
 }
 
+/* ------------------------------------------------------------- yar76 */
+
+/*
+ * The Yaroslavl profile (/work/shared/spec/yar76-format.md): a ZIP named
+ * B.7z whose only entry is bill.xml, package/body/bill/{account_sum,
+ * patients/patient/register_accounts/personal_account*}.  B is OGRN(13)
+ * KPP(9) YY MM digit ind payer; P = B's first 27 characters, L its last.
+ * The fund answers ФЛК in P0L.7z (the bill as sent plus body/flk), each
+ * payer the demand in P2{letter}.7z (its accounts that passed ФЛК, each
+ * with smo@pay, and bill/expertises for the refusals).
+ */
+
+#define YAR_NAMELEN	29
+#define YAR_ELEMS	4	/* sum/elem of one account */
+#define YAR_TOTALS	8	/* distinct type_acc in one answer */
+#define YAR_TFOMS_OGRN	"1027600000000"
+#define FED_HEAD	"registry\tstage\tn_zap\tidcase\tsl_id\tdecision\t" \
+	"claimed\taccepted\trefused\treasons"
+#define YAR_HEAD	"registry\tstage\tn_pp\txkey\tdecision\tclaimed\t" \
+	"accepted\trefused\treasons"
+
+/* polis@ogrn_smo -> insurer and its letter; the fund pays for the rest */
+static const struct insurer {
+	const char	*ogrn, *code;
+	char		 letter;
+} insurers[] = {
+	{ "1027600000011", "76001", 'A' },
+	{ "1027600000022", "76002", 'B' },
+	{ NULL,            "76000", 'T' },	/* the fund: keep it last */
+};
+#define YAR_FUND	(NELEMS(insurers) - 1)
+
+/* ФЛК tests put on accounts; dt: the attribute the fact is about */
+static const struct yflk {
+	const char	*test, *element, *expression, *defect, *fact, *dt;
+} yflks[] = {
+	{ "T0301", "personal_account", "outcome заполнен", "5.1.3",
+	    "Не заполнен обязательный атрибут outcome (исход заболевания)",
+	    "outcome" },
+	{ "T0412", "personal_account", "cureend в отчётном периоде", "5.1.4",
+	    "Некорректное заполнение поля реестра: дата окончания лечения "
+	    "(cureend) вне отчётного периода", "cureend" },
+	{ "T0521", "polis", "ogrn_smo совпадает с СМО по регистру "
+	    "застрахованных", "5.2.1", "Медицинская помощь оказана лицу, "
+	    "застрахованному другой СМО", "ogrn_smo" },
+};
+
+struct ysum {				/* money by sum/elem@type_acc */
+	char		 type_acc[8];
+	int64_t		 suml, sum;
+};
+
+struct yacc {				/* one personal_account */
+	char		 n_pp[16], xkey[64], n_card[64], pat[40];
+	char		 cureend[16], ogrn_smo[16];
+	int64_t		 sum;		/* claimed: Σ sum/elem@sum */
+	struct ysum	 el[YAR_ELEMS];
+	size_t		 nel;
+	size_t		 ins;		/* index into insurers[] */
+	int		 flk;		/* 1 + index into yflks[], or 0 */
+	int		 dem;		/* 1 accepted, 2 rejected, 3 partial */
+	int64_t		 refused;
+	int		 why;		/* index into reasons[] */
+};
+
+struct yreg {				/* one yar76 archive */
+	const char	*path;
+	char		 base[NAMELEN];	/* B */
+	char		 year[5], month[3];	/* body@year, @month */
+	struct yacc	*acc;
+	size_t		 nacc, cap;
+	struct out	 flk, dem[NELEMS(insurers)];
+	struct ysum	 tot[NELEMS(insurers)][YAR_TOTALS];
+	size_t		 ntot[NELEMS(insurers)];
+};
+
+/*
+ * The profile of an archive: 1 a ZIP whose only entry is bill.xml (yar76),
+ * 0 another ZIP (federal), -1 none (unreadable, not a ZIP: the run's
+ * profile reports it).
+ */
+static int
+profile_of(const char *path)
+{
+	struct archive *ar;
+	struct archive_entry *ae;
+	const char *name;
+	int r, n = 0, bill = 0;
+
+	if ((ar = archive_read_new()) == NULL)
+		return (-1);
+	archive_read_support_format_zip(ar);
+	if (archive_read_open_filename(ar, path, 65536) != ARCHIVE_OK) {
+		archive_read_free(ar);
+		return (-1);
+	}
+	while (n < 2 && (r = archive_read_next_header(ar, &ae)) ==
+	    ARCHIVE_OK) {
+		name = archive_entry_pathname(ae);
+		bill = ++n == 1 && name != NULL &&
+		    strcmp(name, "bill.xml") == 0 &&
+		    archive_entry_filetype(ae) == AE_IFREG;
+		if (archive_read_data_skip(ar) != ARCHIVE_OK)
+			break;
+	}
+	archive_read_free(ar);
+	return (n == 1 && bill && r == ARCHIVE_EOF ? 1 : n > 0 ? 0 : -1);
+}
+
+/* B from the archive's name, checked: OGRN KPP YY MM digit ind payer */
+static int
+yar_name(struct yreg *y)
+{
+	const char *b = strrchr(y->path, '/'), *dot;
+	size_t n, i;
+	int ok;
+
+	b = b != NULL ? b + 1 : y->path;
+	n = (dot = strrchr(b, '.')) != NULL ? (size_t)(dot - b) : strlen(b);
+	ok = n == YAR_NAMELEN && all_digits(b, 13) && all_digits(b + 22, 6);
+	for (i = 13; ok && i < 22; i++)	/* KPP: digits, or A-Z in 5-6 */
+		ok = (b[i] >= '0' && b[i] <= '9') ||
+		    (b[i] >= 'A' && b[i] <= 'Z');
+	if (!ok || ((b[28] < 'A' || b[28] > 'Z') &&
+	    (b[28] < 'a' || b[28] > 'z')))
+		return (complain(EX_DATA, "%s: not a yar76 registry name "
+		    "(OGRN 13, KPP 9, YY MM, digit, 3 or 7, payer letter)",
+		    y->path));
+	if (b[27] != '3' && b[27] != '7')	/* 0 and 2 are the answers' */
+		return (complain(EX_DATA, "%s: character 28 of the name is "
+		    "%c, not 3 (all payers) or 7", y->path, b[27]));
+	if (b[24] > '1' || (b[24] == '1' && b[25] > '2') ||
+	    (b[24] == '0' && b[25] == '0'))
+		return (complain(EX_DATA, "%s: month %.2s in the name",
+		    y->path, b + 24));
+	memcpy(y->base, b, n);
+	y->base[n] = '\0';
+	return (EX_OK);
+}
+
+/* An attribute: 1 found, 0 absent (buf is ""), -1 too long. */
+static int
+prop(xmlNodePtr n, const char *name, char *buf, size_t len)
+{
+	xmlChar *s;
+	size_t l;
+
+	buf[0] = '\0';
+	if (n == NULL || (s = xmlGetProp(n, BAD_CAST name)) == NULL)
+		return (0);
+	if ((l = strlen((const char *)s)) >= len) {
+		xmlFree(s);
+		return (-1);
+	}
+	memcpy(buf, s, l + 1);
+	xmlFree(s);
+	return (1);
+}
+
+static size_t
+insurer_of(const char *region, const char *ogrn)
+{
+	size_t i;
+
+	if (strcmp(region, "76") != 0 || ogrn[0] == '\0')
+		return (YAR_FUND);
+	for (i = 0; i < YAR_FUND; i++)
+		if (strcmp(ogrn, insurers[i].ogrn) == 0)
+			return (i);
+	return (YAR_FUND);
+}
+
+/* Pass 1: one personal_account. */
+static int
+yscan_account(struct yreg *y, const char *where, xmlNodePtr pa,
+    const char *pat, const char *ogrn, size_t ins)
+{
+	static const char *const want[] = { "n_pp", "xkey" };
+	struct yacc *a;
+	xmlNodePtr e;
+	char money[32];
+	long line = xmlGetLineNo(pa);
+	size_t i;
+	int r;
+
+	if (y->nacc == y->cap) {
+		size_t cap = y->cap ? y->cap * 2 : 256;
+
+		if (y->nacc >= (size_t)MAX_RECORDS)
+			return (complain(EX_DATA, "%s: more than %ld accounts",
+			    where, MAX_RECORDS));
+		if ((a = reallocarray(y->acc, cap, sizeof(*a))) == NULL)
+			return (complain(EX_IO, "out of memory"));
+		y->acc = a;
+		y->cap = cap;
+	}
+	a = &y->acc[y->nacc];
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < NELEMS(want); i++)
+		if (prop(pa, want[i], i == 0 ? a->n_pp : a->xkey, i == 0 ?
+		    sizeof(a->n_pp) : sizeof(a->xkey)) != 1 ||
+		    (i == 0 ? a->n_pp : a->xkey)[0] == '\0')
+			return (complain(EX_DATA, "%s:%ld: personal_account "
+			    "without a good @%s", where, line, want[i]));
+	if (prop(pa, "n_card", a->n_card, sizeof(a->n_card)) == -1 ||
+	    prop(pa, "cureend", a->cureend, sizeof(a->cureend)) == -1)
+		return (complain(EX_DATA, "%s:%ld: account %s: @n_card or "
+		    "@cureend is too long", where, line, a->xkey));
+	snprintf(a->pat, sizeof(a->pat), "%s", pat);
+	snprintf(a->ogrn_smo, sizeof(a->ogrn_smo), "%s", ogrn);
+	a->ins = ins;
+	for (e = child(pa, "sum"), e = e != NULL ? e->children : NULL;
+	    e != NULL; e = e->next) {
+		struct ysum *s;
+
+		if (e->type != XML_ELEMENT_NODE || !named(e, "elem"))
+			continue;
+		if (a->nel == YAR_ELEMS)
+			return (complain(EX_DATA, "%s:%ld: account %s: more "
+			    "than %d sum/elem", where, line, a->xkey,
+			    YAR_ELEMS));
+		s = &a->el[a->nel++];
+		if (prop(e, "type_acc", s->type_acc, sizeof(s->type_acc)) ==
+		    -1)
+			return (complain(EX_DATA, "%s:%ld: account %s: "
+			    "sum/elem@type_acc is too long", where, line,
+			    a->xkey));
+		if (s->type_acc[0] == '\0')
+			snprintf(s->type_acc, sizeof(s->type_acc), "1");
+		if ((r = prop(e, "sum", money, sizeof(money))) == -1 ||
+		    (r == 1 && money_parse(money, &s->sum) == -1))
+			return (complain(EX_DATA, "%s:%ld: account %s: "
+			    "sum/elem@sum is not an amount: %s", where, line,
+			    a->xkey, money));
+		if ((r = prop(e, "suml", money, sizeof(money))) == -1 ||
+		    (r == 1 && money_parse(money, &s->suml) == -1))
+			return (complain(EX_DATA, "%s:%ld: account %s: "
+			    "sum/elem@suml is not an amount: %s", where, line,
+			    a->xkey, money));
+		if (r == 0)
+			s->suml = s->sum;
+		if ((a->sum += s->sum) > INT64_MAX / 100)
+			return (complain(EX_DATA, "%s:%ld: account %s: the sum "
+			    "is too large", where, line, a->xkey));
+	}
+	y->nacc++;
+	return (EX_OK);
+}
+
+/* Pass 1: one patient and its accounts. */
+static int
+yscan_patient(struct yreg *y, const char *where, xmlNodePtr pat)
+{
+	char pc[40], region[16], ogrn[16];
+	xmlNodePtr polis = child(child(pat, "polises"), "polis"), ra, pa;
+	size_t ins;
+	int rv;
+
+	if (prop(pat, "patientcod", pc, sizeof(pc)) == -1 ||
+	    prop(polis, "region_oms", region, sizeof(region)) == -1 ||
+	    prop(polis, "ogrn_smo", ogrn, sizeof(ogrn)) == -1)
+		return (complain(EX_DATA, "%s:%ld: patient: @patientcod, "
+		    "polis@region_oms or polis@ogrn_smo is too long", where,
+		    xmlGetLineNo(pat)));
+	ins = insurer_of(region, ogrn);
+	for (ra = pat->children; ra != NULL; ra = ra->next) {
+		if (ra->type != XML_ELEMENT_NODE ||
+		    !named(ra, "register_accounts"))
+			continue;
+		for (pa = ra->children; pa != NULL; pa = pa->next)
+			if (pa->type == XML_ELEMENT_NODE &&
+			    named(pa, "personal_account") &&
+			    (rv = yscan_account(y, where, pa, pc, ogrn, ins)) !=
+			    EX_OK)
+				return (rv);
+	}
+	return (EX_OK);
+}
+
+/* The answer k writes to: 0 the ФЛК answer, 1.. an insurer's; NULL: none */
+static struct out *
+yout(struct yreg *y, size_t k)
+{
+	if (k == 0)
+		return (&y->flk);
+	return (k <= NELEMS(insurers) && y->dem[k - 1].n > 0 ?
+	    &y->dem[k - 1] : NULL);
+}
+
+/* The attributes of the reader's element, into every answer. */
+static void
+yattrs_all(struct yreg *y, xmlTextReaderPtr r, const char *name)
+{
+	struct out *o;
+	size_t k;
+	int rc;
+
+	for (k = 0; k <= NELEMS(insurers); k++) {
+		if ((o = yout(y, k)) == NULL)
+			continue;
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST name));
+		for (rc = xmlTextReaderMoveToFirstAttribute(r); rc == 1;
+		    rc = xmlTextReaderMoveToNextAttribute(r))
+			ck(o, xmlTextWriterWriteAttribute(o->w,
+			    xmlTextReaderConstName(r),
+			    xmlTextReaderConstValue(r)));
+		xmlTextReaderMoveToElement(r);
+	}
+}
+
+static void
+attr(struct out *o, const char *name, const char *val)
+{
+	ck(o, xmlTextWriterWriteAttribute(o->w, BAD_CAST name, BAD_CAST val));
+}
+
+static void
+attr_money(struct out *o, const char *name, int64_t v)
+{
+	char buf[32];
+
+	attr(o, name, money_fmt(v, buf));
+}
+
+/* account_sum of an insurer's answer: its accounts' money by type_acc */
+static void
+yaccount_sum(struct yreg *y, size_t i)
+{
+	struct out *o = &y->dem[i];
+	size_t t;
+
+	if (y->ntot[i] == 0)
+		return;
+	ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "account_sum"));
+	ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "account_elem_t"));
+	for (t = 0; t < y->ntot[i]; t++) {
+		ck(o, xmlTextWriterStartElement(o->w,
+		    BAD_CAST "account_elem"));
+		attr(o, "type_acc", y->tot[i][t].type_acc);
+		attr_money(o, "amountl", y->tot[i][t].suml);
+		attr_money(o, "amount", y->tot[i][t].sum);
+		ck(o, xmlTextWriterEndElement(o->w));
+	}
+	ck(o, xmlTextWriterEndElement(o->w));
+	ck(o, xmlTextWriterEndElement(o->w));
+}
+
+/* An account as sent, less a smo it may carry, plus the insurer's smo. */
+static void
+ywrite_account(struct out *o, xmlNodePtr pa, const struct yacc *a)
+{
+	const struct reason *w = &reasons[a->why];
+	xmlNodePtr c;
+	char kod[8];
+
+	ck(o, xmlTextWriterStartElement(o->w, pa->name));
+	copy_attrs(o, pa);
+	for (c = pa->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !named(c, "smo"))
+			copy_node(o, c);
+	ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "smo"));
+	attr(o, "pay", a->dem == 1 ? "1" : "4");
+	if (a->dem != 1) {
+		snprintf(kod, sizeof(kod), "%d", w->kod);
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST (a->dem == 2 ?
+		    "an_mess" : "an_sums")));
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST (a->dem == 2 ?
+		    "an_mes" : "an_sum")));
+		attr(o, a->dem == 2 ? "an_mes" : "an_sum", kod);
+		attr(o, "comment", w->text);
+		ck(o, xmlTextWriterEndElement(o->w));
+		ck(o, xmlTextWriterEndElement(o->w));
+	}
+	ck(o, xmlTextWriterEndElement(o->w));
+	ck(o, xmlTextWriterEndElement(o->w));
+}
+
+/* does account j go into the answer of insurer i? */
+static int
+yin(const struct yreg *y, size_t j, size_t i)
+{
+	return (y->acc[j].dem != 0 && y->acc[j].ins == i);
+}
+
+/*
+ * Pass 2: one patient, as sent into the ФЛК answer; into an insurer's
+ * answer with only its accounts that passed ФЛК, if it has any.  *ia is
+ * the index of the patient's first account.
+ */
+static int
+ywrite_patient(struct yreg *y, const char *where, xmlNodePtr pat,
+    size_t *ia)
+{
+	xmlNodePtr ra, pa;
+	struct out *o;
+	size_t i, j, first = *ia, nown, n = 0;
+
+	copy_node(&y->flk, pat);
+	for (ra = pat->children; ra != NULL; ra = ra->next)
+		if (ra->type == XML_ELEMENT_NODE &&
+		    named(ra, "register_accounts"))
+			for (pa = ra->children; pa != NULL; pa = pa->next)
+				if (pa->type == XML_ELEMENT_NODE &&
+				    named(pa, "personal_account")) {
+					char xkey[64];
+
+					if (first + n >= y->nacc ||
+					    prop(pa, "xkey", xkey,
+					    sizeof(xkey)) != 1 ||
+					    strcmp(xkey,
+					    y->acc[first + n].xkey) != 0)
+						return (complain(EX_DATA,
+						    "%s: changed while read",
+						    where));
+					n++;
+				}
+	*ia = first + n;
+	for (i = 0; i < NELEMS(insurers); i++) {
+		o = &y->dem[i];
+		for (nown = 0, j = first; j < first + n; j++)
+			nown += (size_t)yin(y, j, i);
+		if (o->n == 0 || nown == 0)
+			continue;
+		ck(o, xmlTextWriterStartElement(o->w, pat->name));
+		copy_attrs(o, pat);
+		for (j = first, ra = pat->children; ra != NULL;
+		    ra = ra->next) {
+			size_t k = j;
+
+			if (ra->type != XML_ELEMENT_NODE)
+				continue;
+			if (!named(ra, "register_accounts")) {
+				copy_node(o, ra);
+				continue;
+			}
+			for (nown = 0, pa = ra->children; pa != NULL;
+			    pa = pa->next)
+				if (pa->type == XML_ELEMENT_NODE &&
+				    named(pa, "personal_account"))
+					nown += (size_t)yin(y, k++, i);
+			if (nown == 0) {
+				j = k;
+				continue;
+			}
+			ck(o, xmlTextWriterStartElement(o->w, ra->name));
+			copy_attrs(o, ra);
+			for (pa = ra->children; pa != NULL; pa = pa->next) {
+				if (pa->type != XML_ELEMENT_NODE)
+					continue;
+				if (!named(pa, "personal_account"))
+					copy_node(o, pa);
+				else if (yin(y, j++, i))
+					ywrite_account(o, pa, &y->acc[j - 1]);
+			}
+			ck(o, xmlTextWriterEndElement(o->w));
+		}
+		ck(o, xmlTextWriterEndElement(o->w));
+	}
+	return (EX_OK);
+}
+
+/* bill/expertises of insurer i's answer: an act per refused account */
+static void
+yexpertises(const struct fund *f, struct yreg *y, size_t i)
+{
+	struct out *o = &y->dem[i];
+	const struct yacc *a;
+	char buf[32];
+	size_t j, k = 0;
+
+	for (j = 0; j < y->nacc; j++) {
+		a = &y->acc[j];
+		if (!yin(y, j, i) || a->dem == 1)
+			continue;
+		if (k++ == 0)
+			ck(o, xmlTextWriterStartElement(o->w,
+			    BAD_CAST "expertises"));
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "expertise"));
+		snprintf(buf, sizeof(buf), "%zu", k);
+		attr(o, "number", buf);
+		attr(o, "date", f->date);
+		attr(o, "n_exp", "1");
+		attr(o, "type", "1");
+		attr(o, "xkey", a->xkey);
+		if (a->n_card[0] != '\0')
+			attr(o, "n_card", a->n_card);
+		snprintf(buf, sizeof(buf), "%d", a->dem == 2 ? 100 :
+		    (int)((a->refused * 100 + a->sum / 2) / a->sum));
+		attr(o, "percent", buf);
+		attr(o, "final", "1");
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "ps_sum"));
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "ps_elem"));
+		attr(o, "type_acc", a->nel > 0 ? a->el[0].type_acc : "1");
+		attr_money(o, "suml", a->sum);
+		attr_money(o, "sum", a->sum - a->refused);
+		ck(o, xmlTextWriterEndElement(o->w));
+		ck(o, xmlTextWriterEndElement(o->w));
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "defects"));
+		attr(o, "code_type", "1");
+		snprintf(buf, sizeof(buf), "%d", reasons[a->why].kod);
+		attr(o, "code", buf);
+		ck(o, xmlTextWriterEndElement(o->w));
+		ck(o, xmlTextWriterEndElement(o->w));
+	}
+	if (k > 0)
+		ck(o, xmlTextWriterEndElement(o->w));
+}
+
+/* body/flk of the ФЛК answer: the tests run and a fact per failure */
+static void
+yflk_protocol(const struct fund *f, struct yreg *y)
+{
+	struct out *o = &y->flk;
+	const struct yacc *a;
+	const struct yflk *t;
+	char buf[32];
+	size_t i, j, nfail;
+
+	ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "flk"));
+	attr(o, "version", "1");
+	attr(o, "year", y->year);
+	attr(o, "month", y->month);
+	attr(o, "type", "1");
+	attr(o, "creator", "ТФОМС (симулятор)");
+	attr(o, "org_ogrn", YAR_TFOMS_OGRN);
+	snprintf(buf, sizeof(buf), "%s 10:00:00", f->date);
+	attr(o, "datetime", buf);
+	ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "plan"));
+	for (i = 0; i < NELEMS(yflks); i++) {
+		t = &yflks[i];
+		for (nfail = 0, j = 0; j < y->nacc; j++)
+			nfail += y->acc[j].flk == (int)i + 1;
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "test"));
+		attr(o, "code", t->test);
+		attr(o, "category", "1");
+		attr(o, "element", t->element);
+		attr(o, "condition", "всегда");
+		attr(o, "expression", t->expression);
+		attr(o, "defect_code", t->defect);
+		snprintf(buf, sizeof(buf), "%zu", y->nacc);
+		attr(o, "count_total", buf);
+		snprintf(buf, sizeof(buf), "%zu", nfail);
+		attr(o, "count_fail", buf);
+		ck(o, xmlTextWriterEndElement(o->w));
+	}
+	ck(o, xmlTextWriterEndElement(o->w));
+	ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "register"));
+	attr(o, "filename", y->base);
+	snprintf(buf, sizeof(buf), "%.13s", y->base);
+	attr(o, "provider", buf);
+	for (j = 0; j < y->nacc; j++) {
+		a = &y->acc[j];
+		if (a->flk == 0)
+			continue;
+		t = &yflks[a->flk - 1];
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "fact"));
+		attr(o, "bill", "1");
+		if (a->pat[0] != '\0')
+			attr(o, "pat", a->pat);
+		attr(o, "acc", a->xkey);
+		attr(o, "test", t->test);
+		attr(o, "fact", t->fact);
+		attr(o, "defect_code", t->defect);
+		ck(o, xmlTextWriterStartElement(o->w, BAD_CAST "dt"));
+		attr(o, "t", t->dt);
+		attr(o, "d", strcmp(t->dt, "cureend") == 0 ? a->cureend :
+		    strcmp(t->dt, "ogrn_smo") == 0 ? a->ogrn_smo : "");
+		ck(o, xmlTextWriterEndElement(o->w));
+		ck(o, xmlTextWriterEndElement(o->w));
+	}
+	ck(o, xmlTextWriterEndElement(o->w));
+	ck(o, xmlTextWriterEndElement(o->w));
+	o->n = 0;
+	for (j = 0; j < y->nacc; j++)
+		o->n += y->acc[j].flk != 0;
+}
+
+/* The period of the bill: body@year and @month, else from the name. */
+static void
+yperiod(struct yreg *y, xmlTextReaderPtr r)
+{
+	xmlChar *yy = xmlTextReaderGetAttribute(r, BAD_CAST "year"),
+	    *mm = xmlTextReaderGetAttribute(r, BAD_CAST "month");
+
+	if (yy != NULL && mm != NULL && strlen((char *)yy) == 4 &&
+	    all_digits((char *)yy, 4) && strlen((char *)mm) == 2 &&
+	    all_digits((char *)mm, 2)) {
+		memcpy(y->year, yy, 5);
+		memcpy(y->month, mm, 3);
+	} else {
+		snprintf(y->year, sizeof(y->year), "20%.2s", y->base + 22);
+		snprintf(y->month, sizeof(y->month), "%.2s", y->base + 24);
+	}
+	xmlFree(yy);
+	xmlFree(mm);
+}
+
+/*
+ * Read bill.xml: pass 1 learns the accounts, pass 2 writes every answer.
+ * Only package, body, bill and patients are entered; the rest of bill is
+ * expanded one child (or one patient) at a time.
+ */
+static int
+ywalk(const struct fund *f, struct yreg *y, int pass)
+{
+	static const char *const path[] = { "package", "body", "bill" };
+	struct archive_entry *ae;
+	struct xin x;
+	xmlTextReaderPtr r = NULL;
+	xmlNodePtr n;
+	struct out *o;
+	const char *name;
+	int rc, depth, seen[4] = { 0, 0, 0, 0 }, rv = EX_OK;
+	size_t ia = 0, i, k;
+
+	memset(&x, 0, sizeof(x));
+	snprintf(x.where, sizeof(x.where), "%s:bill.xml", y->path);
+	if ((x.ar = archive_read_new()) == NULL)
+		return (complain(EX_IO, "out of memory"));
+	archive_read_support_format_zip(x.ar);
+	if (archive_read_open_filename(x.ar, y->path, 65536) != ARCHIVE_OK) {
+		rv = complain(EX_DATA, "%s: %s", y->path,
+		    archive_error_string(x.ar));
+		goto out;
+	}
+	while ((rc = archive_read_next_header(x.ar, &ae)) == ARCHIVE_OK)
+		if (archive_entry_pathname(ae) != NULL &&
+		    strcmp(archive_entry_pathname(ae), "bill.xml") == 0)
+			break;
+	if (rc != ARCHIVE_OK) {
+		rv = complain(EX_DATA, "%s: bill.xml went missing", y->path);
+		goto out;
+	}
+	if ((r = xmlReaderForIO(xin_read, xin_close, &x, x.where, NULL,
+	    XML_OPTIONS)) == NULL) {
+		rv = complain(EX_IO, "%s: cannot make an XML reader", x.where);
+		goto out;
+	}
+	xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, &x);
+	rc = xmlTextReaderRead(r);
+	while (rc == 1) {
+		switch (xmlTextReaderNodeType(r)) {
+		case XML_READER_TYPE_DOCUMENT_TYPE:
+			rv = complain(EX_DATA, "%s: a DOCTYPE is not accepted",
+			    x.where);
+			goto out;
+		case XML_READER_TYPE_END_ELEMENT:	/* </patients> */
+			if (pass == 2 && xmlTextReaderDepth(r) == 3)
+				for (k = 0; k <= NELEMS(insurers); k++)
+					if ((o = yout(y, k)) != NULL)
+						ck(o, xmlTextWriterEndElement(
+						    o->w));
+			/* FALLTHROUGH */
+		default:
+			rc = xmlTextReaderRead(r);
+			continue;
+		case XML_READER_TYPE_ELEMENT:
+			break;
+		}
+		name = (const char *)xmlTextReaderConstLocalName(r);
+		depth = xmlTextReaderDepth(r);
+		if (depth < 3) {
+			if (strcmp(name, path[depth]) != 0 || seen[depth]++) {
+				rv = complain(EX_DATA, "%s:%d: <%s> is out of "
+				    "place (package/body/bill)", x.where,
+				    xmlTextReaderGetParserLineNumber(r), name);
+				goto out;
+			}
+			if (pass == 1 && depth == 1)
+				yperiod(y, r);
+			if (pass == 2)
+				yattrs_all(y, r, name);
+			if (pass == 2 && depth == 2)
+				for (i = 0; i < NELEMS(insurers); i++)
+					if (y->dem[i].n > 0)
+						yaccount_sum(y, i);
+			rc = xmlTextReaderRead(r);
+			continue;
+		}
+		if (depth == 3 && strcmp(name, "patients") == 0) {
+			if (seen[3]++) {
+				rv = complain(EX_DATA, "%s:%d: a second "
+				    "<patients>", x.where,
+				    xmlTextReaderGetParserLineNumber(r));
+				goto out;
+			}
+			for (k = 0; pass == 2 && k <= NELEMS(insurers); k++)
+				if ((o = yout(y, k)) != NULL) {
+					ck(o, xmlTextWriterStartElement(o->w,
+					    BAD_CAST "patients"));
+					if (xmlTextReaderIsEmptyElement(r))
+						ck(o, xmlTextWriterEndElement(
+						    o->w));
+				}
+			rc = xmlTextReaderRead(r);
+			continue;
+		}
+		if (depth == 4 && strcmp(name, "patient") != 0) {
+			rv = complain(EX_DATA, "%s:%d: <%s> in <patients>",
+			    x.where, xmlTextReaderGetParserLineNumber(r),
+			    name);
+			goto out;
+		}
+		if ((n = xmlTextReaderExpand(r)) == NULL)
+			break;
+		if (depth == 4)
+			rv = pass == 1 ? yscan_patient(y, x.where, n) :
+			    ywrite_patient(y, x.where, n, &ia);
+		else if (pass == 2)	/* bill's other children: as sent */
+			copy_node(&y->flk, n);
+		if (rv != EX_OK)
+			goto out;
+		rc = xmlTextReaderNext(r);
+	}
+	if (x.toobig)
+		rv = complain(EX_DATA, "%s: inflates to more than %lld bytes",
+		    x.where, MAX_XML);
+	else if (rc != 0 || x.err[0] != '\0')
+		rv = complain(EX_DATA, "%s: %s", x.where, x.err[0] != '\0' ?
+		    x.err : "not well-formed XML");
+	else if (y->nacc == 0)
+		rv = complain(EX_DATA, "%s: no package/body/bill/patients/"
+		    "patient/register_accounts/personal_account", x.where);
+	else if (pass == 2 && ia != y->nacc)
+		rv = complain(EX_DATA, "%s: changed while read", x.where);
+	else if (pass == 2) {
+		for (i = 0; i < NELEMS(insurers); i++)
+			if (y->dem[i].n > 0) {
+				yexpertises(f, y, i);
+				ck(&y->dem[i], xmlTextWriterEndElement(
+				    y->dem[i].w));	/* bill */
+			}
+		ck(&y->flk, xmlTextWriterEndElement(y->flk.w));	/* bill */
+		yflk_protocol(f, y);
+	}
+out:
+	xmlFreeTextReader(r);
+	archive_read_free(x.ar);
+	return (rv);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+static int
+yunique(const struct yreg *y)
+{
+	const char **v;
+	size_t i;
+	int rv = EX_OK;
+
+	if ((v = reallocarray(NULL, y->nacc, sizeof(*v))) == NULL)
+		return (complain(EX_IO, "out of memory"));
+	for (i = 0; i < y->nacc; i++)
+		v[i] = y->acc[i].xkey;
+	qsort(v, y->nacc, sizeof(*v), cmp_str);
+	for (i = 1; i < y->nacc && rv == EX_OK; i++)
+		if (strcmp(v[i], v[i - 1]) == 0)
+			rv = complain(EX_DATA, "%s:bill.xml: xkey %s twice",
+			    y->path, v[i]);
+	free(v);
+	return (rv);
+}
+
+/*
+ * Who is refused what, as the federal mode picks: one shuffle of the
+ * accounts, then ФЛК, --refuse, --partial and --demand-refuse (which is a
+ * --refuse here: there is no control stage before the demand).
+ */
+static int
+ydecide(const struct fund *f, struct yreg *y)
+{
+	struct rng rng;
+	unsigned char *role = NULL;
+	size_t *idx = NULL, i, t, n = y->nacc;
+	long nf, nr, np, nd;
+	struct yacc *a;
+	struct ysum *s;
+	int64_t part;
+
+	rng_seed(&rng, mix64(f->seed ^ mix64(fnv1a(y->base))));
+	if ((idx = reallocarray(NULL, n, sizeof(*idx))) == NULL ||
+	    (role = calloc(n, 1)) == NULL) {
+		free(idx);
+		return (complain(EX_IO, "out of memory"));
+	}
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	shuffle(&rng, idx, n);
+	nf = clamp(y->base, "--flk", f->nflk, n, "accounts");
+	nr = clamp(y->base, "--refuse", f->nrefuse, n - (size_t)nf,
+	    "accounts");
+	np = clamp(y->base, "--partial", f->npartial, n - (size_t)(nf + nr),
+	    "accounts");
+	nd = clamp(y->base, "--demand-refuse", f->ndemand,
+	    n - (size_t)(nf + nr + np), "accounts");
+	for (i = 0; i < n; i++)
+		role[idx[i]] = (long)i < nf ? ROLE_FLK : (long)i < nf + nr ?
+		    ROLE_REFUSE : (long)i < nf + nr + np ? ROLE_PARTIAL :
+		    (long)i < nf + nr + np + nd ? ROLE_REFUSE : ROLE_NONE;
+	for (i = 0; i < n; i++) {
+		a = &y->acc[i];
+		a->dem = 1;
+		switch (role[i]) {
+		case ROLE_FLK:
+			a->flk = 1 + (int)rnd(&rng, NELEMS(yflks));
+			a->dem = 0;
+			break;
+		case ROLE_REFUSE:
+		case ROLE_PARTIAL:
+			part = role[i] == ROLE_REFUSE ? a->sum :
+			    part_of(&rng, a->sum);
+			a->dem = part >= a->sum ? 2 : 3;
+			a->refused = part >= a->sum ? a->sum : part;
+			a->why = (int)rnd(&rng, NELEMS(reasons));
+			break;
+		}
+	}
+	free(idx);
+	free(role);
+
+	/* what each insurer's answer holds */
+	for (i = 0; i < n; i++) {
+		a = &y->acc[i];
+		if (a->dem == 0)
+			continue;
+		y->dem[a->ins].n++;
+		for (s = a->el; s < a->el + a->nel; s++) {
+			for (t = 0; t < y->ntot[a->ins]; t++)
+				if (strcmp(y->tot[a->ins][t].type_acc,
+				    s->type_acc) == 0)
+					break;
+			if (t == YAR_TOTALS)
+				return (complain(EX_DATA, "%s:bill.xml: more "
+				    "than %d kinds of sum/elem@type_acc",
+				    y->path, YAR_TOTALS));
+			if (t == y->ntot[a->ins]) {
+				y->ntot[a->ins]++;
+				memcpy(&y->tot[a->ins][t], s, sizeof(*s));
+			} else {
+				y->tot[a->ins][t].suml += s->suml;
+				y->tot[a->ins][t].sum += s->sum;
+			}
+		}
+	}
+	return (EX_OK);
+}
+
+static void
+ytruth_line(FILE *fp, const struct yreg *y, const char *stage,
+    const struct yacc *a, const char *dec, int64_t acc, const char *why)
+{
+	char b1[32], b2[32], b3[32];
+
+	tsv_field(fp, y->base, 0);
+	tsv_field(fp, stage, 0);
+	tsv_field(fp, a->n_pp, 0);
+	tsv_field(fp, a->xkey, 0);
+	tsv_field(fp, dec, 0);
+	tsv_field(fp, money_fmt(a->sum, b1), 0);
+	tsv_field(fp, money_fmt(acc, b2), 0);
+	tsv_field(fp, money_fmt(a->sum - acc, b3), 0);
+	tsv_field(fp, why, 1);
+}
+
+static void
+ytruth(const struct fund *f, const struct yreg *y)
+{
+	const struct yacc *a;
+	char kod[8];
+	size_t i;
+
+	for (i = 0; i < y->nacc; i++) {
+		a = &y->acc[i];
+		if (a->flk != 0)
+			ytruth_line(f->truth, y, "flk", a, "rejected", 0,
+			    yflks[a->flk - 1].defect);
+		else
+			ytruth_line(f->truth, y, "flk", a, "accepted", a->sum,
+			    "");
+	}
+	for (i = 0; i < y->nacc; i++) {
+		a = &y->acc[i];
+		if (a->dem == 0)
+			continue;
+		snprintf(kod, sizeof(kod), "%d", reasons[a->why].kod);
+		ytruth_line(f->truth, y, "demand", a, decision(a->dem),
+		    a->sum - a->refused, a->dem == 1 ? "" : kod);
+	}
+}
+
+static int
+do_yar76(const struct fund *f, const char *path)
+{
+	struct yreg y;
+	struct out *o;
+	char name[NAMELEN];
+	size_t i, j, v[4];
+	int rv, fd;
+
+	memset(&y, 0, sizeof(y));
+	y.path = path;
+	y.flk.yar = 1;
+	for (i = 0; i < NELEMS(insurers); i++)
+		y.dem[i].yar = 1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (complain(EX_IO, "%s: %s", path, strerror(errno)));
+	close(fd);
+	if (profile_of(path) != 1)
+		return (complain(EX_DATA, "%s: not a yar76 archive (a ZIP "
+		    "whose only entry is bill.xml)", path));
+	if ((rv = yar_name(&y)) != EX_OK ||
+	    (rv = ywalk(f, &y, 1)) != EX_OK ||
+	    (rv = yunique(&y)) != EX_OK ||
+	    (rv = ydecide(f, &y)) != EX_OK)
+		goto out;
+	snprintf(name, sizeof(name), "%.27s0%c", y.base, y.base[28]);
+	if ((rv = out_open(f, &y.flk, name)) != EX_OK)
+		goto out;
+	for (i = 0; i < NELEMS(insurers); i++) {
+		snprintf(name, sizeof(name), "%.27s2%c", y.base,
+		    insurers[i].letter);
+		if (y.dem[i].n > 0 &&
+		    (rv = out_open(f, &y.dem[i], name)) != EX_OK)
+			goto out;
+	}
+	if ((rv = ywalk(f, &y, 2)) != EX_OK)
+		goto out;
+	for (i = 0; i <= NELEMS(insurers); i++)
+		if ((o = yout(&y, i)) != NULL &&
+		    (rv = out_close(f, o)) != EX_OK)
+			goto out;
+	for (i = 0; i <= NELEMS(insurers); i++)
+		if ((o = yout(&y, i)) != NULL &&
+		    (rv = out_commit(f, o)) != EX_OK)
+			goto out;
+	ytruth(f, &y);
+	fprintf(stderr, "%s: %s/%s.7z: ФЛК answer, %zu error(s)\n", PROG,
+	    f->dir, y.flk.name, y.flk.n);
+	for (i = 0; i < NELEMS(insurers); i++) {
+		if (y.dem[i].n == 0)
+			continue;
+		memset(v, 0, sizeof(v));
+		for (j = 0; j < y.nacc; j++)
+			if (yin(&y, j, i))
+				v[y.acc[j].dem]++;
+		fprintf(stderr, "%s: %s/%s.7z: demand, payer %s, %zu "
+		    "account(s): %zu accepted, %zu partial, %zu rejected\n",
+		    PROG, f->dir, y.dem[i].name, insurers[i].code,
+		    y.dem[i].n, v[1], v[3], v[2]);
+	}
+	if (y.flk.n == y.nacc)
+		complain(EX_OK, "%s: no account passed ФЛК: no demand answer",
+		    y.base);
+out:
+	out_abort(&y.flk);
+	for (i = 0; i < NELEMS(insurers); i++)
+		out_abort(&y.dem[i]);
+	free(y.acc);
+	return (rv);
+}
+
+/*
+ * A truth.tsv already in DIR from a run of the other profile: 1 (and say
+ * so).  Anything that is no truth.tsv header is overwritten as before.
+ */
+static int
+truth_clash(const char *dir, const char *head)
+{
+	char *path, *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp;
+	int rv = 0;
+
+	if ((path = dirfile(dir, "", "truth.tsv", "")) == NULL)
+		return (0);
+	if ((fp = fopen(path, "r")) != NULL) {
+		if ((n = getline(&line, &cap, fp)) > 0) {
+			if (line[n - 1] == '\n')
+				line[--n] = '\0';
+			if (strncmp(line, "registry\t", 9) == 0 &&
+			    strcmp(line, head) != 0) {
+				complain(EX_USAGE, "%s holds the truth of a "
+				    "%s run (other columns); use another -o "
+				    "DIR", path, strcmp(line, FED_HEAD) == 0 ?
+				    "federal" : strcmp(line, YAR_HEAD) == 0 ?
+				    "yar76" : "different");
+				rv = 1;
+			}
+		}
+		free(line);
+		fclose(fp);
+	}
+	free(path);
+	return (rv);
+}
+
 /* -------------------------------------------------------------- main */
 
 static int
@@ -1730,7 +2770,7 @@ main(int argc, char *argv[])
 	struct stat sb;
 	char *end, *dst = NULL;
 	long day, *countp;
-	int ch, fd, r, rval = EX_OK;
+	int ch, fd, r, i, rval = EX_OK;
 
 	memset(&f, 0, sizeof(f));
 	f.seed = 1;
@@ -1784,6 +2824,19 @@ main(int argc, char *argv[])
 		return (bad_usage("-o DIR is required"));
 	if (argc == 0)
 		return (bad_usage("no registry archive given"));
+	for (f.yar = -1, i = 0; i < argc; i++)	/* one profile a run */
+		if ((r = profile_of(argv[i])) == -1)
+			continue;
+		else if (f.yar == -1)
+			f.yar = r;
+		else if (r != f.yar)
+			return (bad_usage("%s: a %s archive among %s ones: "
+			    "truth.tsv cannot hold both; run them apart",
+			    argv[i], r ? "yar76" : "federal", r ? "federal" :
+			    "yar76"));
+	f.yar = f.yar == 1;
+	if (f.yar && f.flkfile)
+		return (bad_usage("--flk-file is for federal archives only"));
 	day = parse_date(f.date);
 	f.mtime = (time_t)day * 86400 + 12 * 3600;
 
@@ -1792,6 +2845,8 @@ main(int argc, char *argv[])
 	    !S_ISDIR(sb.st_mode))
 		return (complain(EX_IO, "%s: cannot create the directory: %s",
 		    f.dir, strerror(errno)));
+	if (truth_clash(f.dir, f.yar ? YAR_HEAD : FED_HEAD))
+		return (EX_USAGE);
 	if ((f.truthtmp = dirfile(f.dir, "", ".truth.tsv", ".XXXXXX")) ==
 	    NULL)
 		return (complain(EX_IO, "out of memory"));
@@ -1799,11 +2854,11 @@ main(int argc, char *argv[])
 	    (f.truth = fdopen(fd, "w")) == NULL)
 		return (complain(EX_IO, "%s: %s", f.truthtmp,
 		    strerror(errno)));
-	fputs("registry\tstage\tn_zap\tidcase\tsl_id\tdecision\tclaimed\t"
-	    "accepted\trefused\treasons\n", f.truth);
+	fputs(f.yar ? YAR_HEAD "\n" : FED_HEAD "\n", f.truth);
 
 	for (; *argv != NULL; argv++)
-		if ((r = do_registry(&f, *argv)) > rval)
+		if ((r = f.yar ? do_yar76(&f, *argv) : do_registry(&f,
+		    *argv)) > rval)
 			rval = r;
 
 	if (fflush(f.truth) == EOF || ferror(f.truth) ||

@@ -5,6 +5,8 @@
  * writes the main registry file (HM...) with its persons file (LM...) and a
  * dispensarisation file (DPM..., ДВ1) with its persons file (LPM...), in the
  * FFOMS XML format (shared/spec/ffoms-format.md), windows-1251 encoded.
+ * With --profile yar76 it writes instead one Yaroslavl "bill.xml" per month
+ * (package/body/bill v6.15, shared/spec/yar76-format.md §2).
  *
  * Deterministic: the same options give byte-identical files (own PRNG,
  * no clock).  Streams: a file is generated twice, first to learn SD_Z and
@@ -365,9 +367,11 @@ static const struct {
 
 /* ------------------------------------------------------------ options */
 
-enum defect_kind { D_SUM, D_SNILS, D_USLDATE, D_KSG };
+enum defect_kind { D_SUM, D_SNILS, D_USLDATE, D_KSG, D_SMO };
 static const char *const defect_names[] = { "sum", "snils", "usl-date",
-	"ksg" };
+	"ksg", "smo" };
+
+enum profile { PR_FFOMS, PR_YAR76 };
 
 struct defect {
 	enum defect_kind kind;
@@ -380,6 +384,8 @@ struct opts {
 	long		 n, months;
 	int		 y0, m0;
 	char		 mo[7], tfoms[3];
+	char		 ogrn[14], kpp[10];	/* yar76 */
+	enum profile	 profile;
 	const char	*dir;
 	struct defect	 def[MAX_DEFECTS];
 	int		 ndef;
@@ -410,6 +416,7 @@ struct gen {
 	char		 own_okato[3];
 	unsigned char	*used;		/* bitmap: persons of the current file */
 	long		 nused;
+	long		 force_person;	/* yar76: the next case's person */
 	struct state	 st;
 	/* the current file */
 	int		 year, month;
@@ -574,21 +581,29 @@ person_get(const struct gen *g, long id, struct person *p)
 	p->soc = (h2 >> 40) % 100 < 2 ? 35 : 0;
 }
 
+/* A block of ten payer classes, shuffled. */
+static void
+shuffle_block(int *blk, struct rng *r)
+{
+	int i, j, t;
+
+	memcpy(blk, pay_class, sizeof(pay_class));
+	for (i = 9; i > 0; i--) {
+		j = (int)rnd(r, i + 1);
+		t = blk[i];
+		blk[i] = blk[j];
+		blk[j] = t;
+	}
+}
+
 /* The payer class of the next case of the file. */
 static int
 next_class(struct gen *g)
 {
 	struct state *st = &g->st;
-	int i, j, t;
 
 	if (st->blkpos >= 10) {
-		memcpy(st->blk, pay_class, sizeof(st->blk));
-		for (i = 9; i > 0; i--) {
-			j = (int)rnd(&st->rng, i + 1);
-			t = st->blk[i];
-			st->blk[i] = st->blk[j];
-			st->blk[j] = t;
-		}
+		shuffle_block(st->blk, &st->rng);
 		st->blkpos = 0;
 	}
 	return (st->blk[st->blkpos++]);
@@ -819,7 +834,8 @@ make_case(struct gen *g, int disp, struct zcase *c)
 				    !g->st.def[d].applied)
 					c->kind = K_KS;
 	}
-	c->person = pick_person(g, c->kind != K_AMB, g->first);
+	c->person = g->force_person != 0 ? g->force_person :
+	    pick_person(g, c->kind != K_AMB, g->first);
 	for (i = 0; i < g->o->ndef; i++)
 		if (g->st.def[i].kind == D_SNILS && g->st.def[i].n == c->caseno &&
 		    g->st.nextra < MAX_DEFECTS) {
@@ -1007,6 +1023,7 @@ make_case(struct gen *g, int disp, struct zcase *c)
 			}
 			break;
 		case D_SNILS:
+		case D_SMO:		/* yar76: see y_patient() */
 			break;
 		}
 	}
@@ -1031,9 +1048,9 @@ put(struct out *o, const char *s)
 	o->len += n;
 }
 
-/* UTF-8 text as windows-1251, escaped for XML. */
+/* UTF-8 text as windows-1251, escaped for XML (and '"' if attr). */
 static void
-put_text(struct out *o, const char *s)
+put_esc(struct out *o, const char *s, int attr)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
@@ -1047,6 +1064,8 @@ put_text(struct out *o, const char *s)
 				put(o, "&lt;");
 			else if (*u == '>')
 				put(o, "&gt;");
+			else if (*u == '"' && attr)
+				put(o, "&quot;");
 			else
 				o->line[o->len++] = (char)*u;
 			u++;
@@ -1075,6 +1094,12 @@ put_text(struct out *o, const char *s)
 		else
 			o->line[o->len++] = '?';
 	}
+}
+
+static void
+put_text(struct out *o, const char *s)
+{
+	put_esc(o, s, 0);
 }
 
 static void
@@ -1550,14 +1575,590 @@ write_pair(struct gen *g, int disp, long ncases, const char *base)
 	return (0);
 }
 
+/* ------------------------------------------------------------- yar76 */
+
+/*
+ * The Yaroslavl profile: one bill_{mo}_{YYYYMM}.xml per month, the
+ * package/body/bill tree of shared/spec/yar76-format.md §2, four spaces an
+ * indent level, CRLF.  Each case is a function of (options, month, index):
+ * the generator state is set afresh for every case, so the second case of
+ * a person written in one patient element can be made again at the place
+ * of the first.  A month is made twice: for its persons (who is written
+ * with whom) and the total, then to be written.
+ */
+
+#define Y_FUND		"1027600000000"	/* the fund: the bill's payer */
+#define Y_SMO_BAD	"1027600000099"	/* --defect smo: no insurer's OGRN */
+#define Y_ODD_FAM	"Д'АРТАНЬЯН & СЫНОВЬЯ"	/* every month's first patient */
+#define Y_GROUP_PCT	20		/* of two-case persons: one patient */
+#define Y_MAXMANIP	3
+
+/* polis@ogrn_smo by payer class (see pay_class[]): 60, 30, 10 % */
+static const char *const y_smo[3] = { "1027600000011", "1027600000022",
+	"1027700000033" };
+#define Y_OTHER_REGION	"77"
+
+/* link[i] once the month's persons are known */
+enum { Y_ALONE = -1, Y_SECOND = -2 };	/* else the index of the partner */
+
+struct yar {
+	const struct opts *o;		/* the options as given (the defects) */
+	int32_t		*link;		/* o->n: the person, then as above */
+	unsigned char	*cnt;		/* person: cases in the month, to 255 */
+	int32_t		*first;		/* person: its first case's index, -1 */
+	long		 acc0;		/* accounts of the earlier months */
+};
+
+struct yperson {
+	struct person	 p;
+	const char	*fam;
+	char		 fambuf[64];
+	char		 code[8];	/* patientcod */
+	const char	*region, *smo;
+	char		 enp[17];
+	long		 begin_p;
+	char		 kladr[18];
+	int		 dom, kvart, soc;
+};
+
+/* Case i of month k (0-based) into c; case 0 is the odd-surname person's. */
+static void
+y_case(struct gen *g, int k, long i, struct zcase *c)
+{
+	uint64_t x = (uint64_t)k * (uint64_t)MAX_N + (uint64_t)i;
+	struct rng br;
+
+	rng_seed(&g->st.rng, hash2(g->key, x, 76));
+	rng_seed(&br, hash2(g->key, x - (uint64_t)(i % 10), 77));
+	shuffle_block(g->st.blk, &br);		/* 6/3/1 in every ten */
+	g->st.blkpos = (int)(i % 10);
+	g->st.caseno = g->o->n * k + i;
+	g->st.nhist = g->st.caseno;
+	g->force_person = i == 0 ? g->pool + 1 : 0;
+	make_case(g, 0, c);
+	g->force_person = 0;
+}
+
+/*
+ * What is written of a case: its last SL (the one that ends in the month,
+ * the specialist's of a therapist-then-specialist case), with its services;
+ * in hospital only the KSG line.
+ */
+static const struct sl *
+y_sl(const struct zcase *c)
+{
+	return (&c->sl[c->nsl - 1]);
+}
+
+static int
+y_nmanip(const struct zcase *c)
+{
+	int n = c->kind == K_AMB ? y_sl(c)->nusl : 1;
+
+	return (n > Y_MAXMANIP ? Y_MAXMANIP : n);
+}
+
+static long
+y_sum(const struct zcase *c)
+{
+	long s = 0;
+	int j;
+
+	for (j = 0; j < y_nmanip(c); j++)
+		s += y_sl(c)->usl[j].sum;
+	return (s);
+}
+
+/* How many defects of a kind fall on the accounts [a, b] of the run. */
+static int
+y_defects(struct gen *g, const struct yar *y, enum defect_kind kind, long a,
+    long b)
+{
+	int i, n = 0;
+
+	for (i = 0; i < y->o->ndef; i++)
+		if (g->st.def[i].kind == kind && g->st.def[i].n >= a &&
+		    g->st.def[i].n <= b) {
+			g->st.def[i].applied = 1;
+			n++;
+		}
+	return (n);
+}
+
+/*
+ * A v4-shaped GUID, uppercase, for key number n: the last 48 bits are a
+ * bijection of n, the others are hashed from it.
+ */
+static void
+y_xkey(const struct gen *g, uint64_t n, char *buf)
+{
+	const uint64_t m48 = (1ULL << 48) - 1;
+	uint64_t x = (n ^ g->key) & m48, h = hash2(g->key, n, 78);
+	uint64_t v = hash2(g->key, n, 79);
+
+	x = (x * 0x9e3779b97f4a7c15ULL) & m48;
+	x ^= x >> 24;
+	x = (x * 0xd6e8feb86659fd93ULL) & m48;
+	snprintf(buf, 37, "%08" PRIX64 "-%04" PRIX64 "-4%03" PRIX64
+	    "-%04" PRIX64 "-%012" PRIX64, h >> 32, (h >> 16) & 0xffff,
+	    h & 0xfff, (v & 0x3fff) | 0x8000, x);
+}
+
+/* key numbers: four per case, the account's then its manipulations' */
+static uint64_t
+y_keyno(int k, long i, int j)
+{
+	return (((uint64_t)k * (uint64_t)MAX_N + (uint64_t)i) * 4 +
+	    (uint64_t)j);
+}
+
+static void
+y_person(const struct gen *g, long id, struct yperson *y)
+{
+	const uint64_t M = 9000000;	/* patientcod: a bijection of id */
+	uint64_t h = hash2(g->key, (uint64_t)id, 4);
+	long b0 = days_from_civil(2011, 5, 1), last = g->ref_day - 1;
+	int cls = pay_class[(id - 1) % 10];
+
+	memset(y, 0, sizeof(*y));
+	person_get(g, id, &y->p);
+	if (id == g->pool + 1)
+		y->fam = Y_ODD_FAM;
+	else {
+		snprintf(y->fambuf, sizeof(y->fambuf), "%s%s", y->p.fam,
+		    y->p.w == 2 ? "А" : "");
+		y->fam = y->fambuf;
+	}
+	snprintf(y->code, sizeof(y->code), "%07" PRIu64,
+	    (uint64_t)(1000000 + ((uint64_t)id * 7777777ULL + g->key % M) % M));
+	y->smo = y_smo[cls];
+	if (cls == 2) {
+		y->region = Y_OTHER_REGION;
+		make_enp(y->enp, g->key, Y_OTHER_REGION, id);
+	} else {
+		y->region = g->o->tfoms;
+		memcpy(y->enp, y->p.enp, sizeof(y->enp));
+	}
+	/* the single-format policy: from 2011-05, or soon after birth */
+	y->begin_p = b0 + (long)(h % (uint64_t)(last > b0 ? last - b0 : 1));
+	if (y->begin_p < y->p.dr)
+		y->begin_p = y->p.dr + 7 + (long)((h >> 20) % 30);
+	if (y->begin_p > last)
+		y->begin_p = last;
+	snprintf(y->kladr, sizeof(y->kladr), "%s%s%04d00",
+	    cls == 2 ? Y_OTHER_REGION : "76", cls == 2 ? "000000000" :
+	    "000001000", 1 + (int)((h >> 28) % 800));
+	y->dom = 1 + (int)((h >> 40) % 120);
+	y->kvart = 1 + (int)((h >> 48) % 240);
+	y->soc = 1 + (int)((h >> 60) & 1);
+}
+
+/* the writer: an element's start, its attributes, its end, CRLF */
+
+static void
+y_eol(struct out *o)
+{
+	o->line[o->len++] = '\r';
+	o->line[o->len++] = '\n';
+	fwrite(o->line, 1, o->len, o->f);
+	o->len = 0;
+}
+
+static void
+y_open(struct out *o, int n, const char *name)
+{
+	while (n-- > 0)
+		put(o, "    ");
+	put(o, "<");
+	put(o, name);
+}
+
+static void
+y_attr(struct out *o, const char *name, const char *val)
+{
+	put(o, " ");
+	put(o, name);
+	put(o, "=\"");
+	put_esc(o, val, 1);
+	put(o, "\"");
+}
+
+static void
+y_attr_i(struct out *o, const char *name, long v)
+{
+	char b[24];
+
+	snprintf(b, sizeof(b), "%ld", v);
+	y_attr(o, name, b);
+}
+
+static void
+y_attr_m(struct out *o, const char *name, long kop)
+{
+	char b[32];
+
+	fmt_money(b, sizeof(b), kop);
+	y_attr(o, name, b);
+}
+
+static void
+y_attr_d(struct out *o, const char *name, long day)
+{
+	char b[11];
+
+	fmt_date(b, day);
+	y_attr(o, name, b);
+}
+
+/* ">" or "/>" */
+static void
+y_end(struct out *o, int empty)
+{
+	put(o, empty ? "/>" : ">");
+	y_eol(o);
+}
+
+static void
+y_leaf(struct out *o, int n, const char *name)
+{
+	y_open(o, n, name);
+	y_end(o, 0);
+}
+
+static void
+y_close(struct out *o, int n, const char *name)
+{
+	while (n-- > 0)
+		put(o, "    ");
+	put(o, "</");
+	put(o, name);
+	put(o, ">");
+	y_eol(o);
+}
+
+/* sum/elem at level n */
+static void
+y_sumel(struct out *o, int n, long kop)
+{
+	y_leaf(o, n, "sum");
+	y_open(o, n + 1, "elem");
+	y_attr(o, "type_acc", "1");
+	y_attr_m(o, "suml", kop);
+	y_attr_m(o, "sum", kop);
+	y_end(o, 1);
+	y_close(o, n, "sum");
+}
+
+/* the 11 digits of a doctor's SNILS */
+static void
+y_doctor(const struct gen *g, int doc, char *buf)
+{
+	char s[16];
+	int i, j = 0;
+
+	doc_snils(g, doc, s);
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			buf[j++] = s[i];
+	buf[j] = '\0';
+}
+
+/* personal_account n_pp of case i of month k */
+static void
+y_account(struct gen *g, const struct yar *y, struct out *o,
+    const struct zcase *c, int k, long i, long npp)
+{
+	const struct opts *op = y->o;
+	const struct sl *s = y_sl(c);
+	const struct prof *pr = &profs[s->prof];
+	char key[37], doc[16];
+	int j, nm = y_nmanip(c);
+	long acc = y_sum(c);
+
+	acc += 100L * y_defects(g, y, D_SUM, y->acc0 + npp, y->acc0 + npp);
+	y_doctor(g, s->doc, doc);
+	y_xkey(g, y_keyno(k, i, 0), key);
+	y_open(o, 6, "personal_account");
+	y_attr_i(o, "help_type", c->vidpom);
+	y_attr_i(o, "help_cond", c->usl_ok);
+	y_attr_i(o, "n_pp", npp);
+	y_attr(o, "xkey", key);
+	y_attr(o, "n_card", s->nhist);
+	y_attr_d(o, "curestart", s->d1);
+	y_attr_d(o, "cureend", s->d2);
+	y_attr(o, "doctor", doc);
+	y_attr_i(o, "spec", pr->prvs);
+	y_attr_i(o, "result", c->rslt);
+	y_attr_i(o, "outcome", c->ishod);
+	y_attr(o, "vg", "1");
+	y_end(o, 0);
+
+	y_leaf(o, 7, "manipulations");
+	for (j = 0; j < nm; j++) {
+		const struct usl *u = &s->usl[j];
+
+		y_xkey(g, y_keyno(k, i, 1 + j), key);
+		y_open(o, 8, "manipulation");
+		y_attr(o, "xkey", key);
+		y_attr_i(o, "prof_oms", pr->profil);
+		y_attr_i(o, "det", s->det);
+		y_attr(o, "service", u->code);
+		y_attr_i(o, "quantity", s->ksg != NULL ? s->kd : u->kol / 100);
+		y_attr(o, "doctor", doc);
+		y_attr_i(o, "spec", pr->prvs);
+		y_attr_d(o, "date_1", u->d_in);
+		y_attr_d(o, "date_2", u->d_out);
+		y_end(o, 0);
+		y_sumel(o, 9, u->sum);
+		y_leaf(o, 9, "additionals");
+		y_open(o, 10, "additional");
+		y_attr(o, "ogrn_lpu", op->ogrn);
+		y_attr(o, "kpp_lpu", op->kpp);
+		if (s->ksg != NULL) {
+			y_attr(o, "ksg", s->ksg->code);
+			y_attr_i(o, "count_d", s->kd);
+		}
+		y_end(o, 1);
+		y_leaf(o, 10, "diagnoses");
+		y_open(o, 11, "diagnose");
+		y_attr(o, "mkb", s->ds1);
+		y_end(o, 1);
+		y_close(o, 10, "diagnoses");
+		y_close(o, 9, "additionals");
+		y_close(o, 8, "manipulation");
+	}
+	y_close(o, 7, "manipulations");
+
+	y_leaf(o, 7, "diagnoses");
+	y_open(o, 8, "diagnose");
+	y_attr(o, "type", "1");
+	y_attr(o, "mkb", s->ds1);
+	y_end(o, 1);
+	y_close(o, 7, "diagnoses");
+	y_leaf(o, 7, "additionals");
+	y_open(o, 8, "additional");
+	/* a department per kind and profile: 1xx, 2xx hospital, 3xx clinic */
+	y_attr_i(o, "division", 100 * (c->kind == K_KS ? 1 : c->kind == K_DS ?
+	    2 : 3) + s->prof + 1);
+	y_attr(o, "finsource", "1");
+	y_attr(o, "type_r", "1");
+	y_end(o, 1);
+	y_close(o, 7, "additionals");
+	y_sumel(o, 7, acc);
+	y_close(o, 6, "personal_account");
+}
+
+/* One patient element with the accounts of cases idx[0..nc) of month k. */
+static void
+y_patient(struct gen *g, const struct yar *y, struct out *o,
+    const struct zcase *c, const long *idx, int nc, int k, long npp)
+{
+	struct yperson yp;
+	int j, bad = y_defects(g, y, D_SMO, y->acc0 + npp,
+	    y->acc0 + npp + nc - 1) > 0;
+
+	y_person(g, c[0].person, &yp);
+	y_open(o, 4, "patient");
+	y_attr(o, "patientcod", yp.code);
+	y_attr(o, "surname", yp.fam);
+	y_attr(o, "name", yp.p.im);
+	if (yp.p.ot != NULL)
+		y_attr(o, "patronymic", yp.p.ot);
+	y_attr_d(o, "birthdate", yp.p.dr);
+	y_attr_i(o, "sex", yp.p.w);
+	y_attr(o, "ss", yp.p.snils);
+	y_end(o, 0);
+
+	y_leaf(o, 5, "polises");
+	y_open(o, 6, "polis");
+	y_attr(o, "region_oms", yp.region);
+	y_attr(o, "type_polis", "3");
+	y_attr(o, "polisnum", yp.enp);
+	y_attr_d(o, "begin_p", yp.begin_p);
+	y_attr(o, "ogrn_smo", bad ? Y_SMO_BAD : yp.smo);
+	y_end(o, 1);
+	y_close(o, 5, "polises");
+
+	/* a passport, or a birth certificate under 14 (as in FFOMS mode) */
+	y_leaf(o, 5, "docs");
+	y_open(o, 6, "doc");
+	y_attr(o, "doctype", yp.p.child_doc ? "3" : "14");
+	y_attr(o, "docser", yp.p.docser);
+	y_attr(o, "docnum", yp.p.docnum);
+	y_end(o, 1);
+	y_close(o, 5, "docs");
+
+	y_leaf(o, 5, "addresses");
+	y_open(o, 6, "address");
+	y_attr(o, "type_adress", "1");
+	y_attr(o, "kladr", yp.kladr);
+	y_attr_i(o, "dom", yp.dom);
+	y_attr_i(o, "kvart", yp.kvart);
+	y_end(o, 1);
+	y_close(o, 5, "addresses");
+
+	y_open(o, 5, "additional_data");
+	y_attr_i(o, "socialstat", yp.soc);
+	y_end(o, 1);
+
+	y_leaf(o, 5, "register_accounts");
+	for (j = 0; j < nc; j++)
+		y_account(g, y, o, &c[j], k, idx[j], npp + j);
+	y_close(o, 5, "register_accounts");
+	y_close(o, 4, "patient");
+}
+
+/* A person with two cases in month k: in one patient element? */
+static int
+y_grouped(const struct gen *g, long person, int k)
+{
+	return (hash2(g->key, (uint64_t)person, 1000 + (uint64_t)k) % 100 <
+	    Y_GROUP_PCT);
+}
+
+/* The bill of month k (g->year, g->month set). */
+static int
+y_write_bill(struct gen *g, struct yar *y, int k)
+{
+	const struct opts *op = y->o;
+	struct zcase c[2];
+	struct out o;
+	char fn[64], tmp[4096], b[16];
+	long i, n = op->n, total = 0, npp, idx[2], npat = 0;
+	int32_t p;
+
+	/* the persons and the total */
+	memset(y->cnt, 0, (size_t)g->pool + 2);
+	for (i = 0; i < n; i++) {
+		y_case(g, k, i, &c[0]);
+		y->link[i] = (int32_t)c[0].person;
+		if (y->cnt[c[0].person] < 255)
+			y->cnt[c[0].person]++;
+		total += y_sum(&c[0]);
+	}
+	for (i = 0; i < op->ndef; i++)
+		if (op->def[i].kind == D_SUM && op->def[i].n > y->acc0 &&
+		    op->def[i].n <= y->acc0 + n)
+			total += 100;
+	/* who is written with whom */
+	for (i = 0; i < n; i++) {
+		p = y->link[i];
+		y->link[i] = Y_ALONE;
+		if (y->cnt[p] != 2 || !y_grouped(g, p, k))
+			continue;
+		if (y->first[p] < 0)
+			y->first[p] = (int32_t)i;
+		else {
+			y->link[y->first[p]] = (int32_t)i;
+			y->link[i] = Y_SECOND;
+			y->first[p] = -1;
+		}
+	}
+
+	snprintf(fn, sizeof(fn), "bill_%s_%04d%02d.xml", op->mo, g->year,
+	    g->month);
+	if ((o.f = open_tmp(op->dir, fn, tmp, sizeof(tmp))) == NULL)
+		return (-1);
+	o.len = 0;
+	setvbuf(o.f, NULL, _IOFBF, 1 << 16);
+	fputs("<?xml version=\"1.0\" encoding=\"windows-1251\"?>\r\n", o.f);
+	y_leaf(&o, 0, "package");
+	y_open(&o, 1, "body");
+	y_attr(&o, "version", "6.15");
+	y_attr(&o, "protocol", "Reestr");
+	y_attr(&o, "creator", PROG);
+	y_attr(&o, "telcreator", "(000) 000-00-00");
+	y_attr(&o, "ogrn_mo", op->ogrn);
+	y_attr(&o, "kpp_mo", op->kpp);
+	y_attr_i(&o, "year", g->year);
+	snprintf(b, sizeof(b), "%02d", g->month);
+	y_attr(&o, "month", b);
+	y_attr_d(&o, "date_1", g->last + 1);
+	y_end(&o, 0);
+	y_open(&o, 2, "bill");
+	y_attr(&o, "t_opl", "1");
+	y_attr(&o, "ogrn_smo", Y_FUND);
+	y_end(&o, 0);
+	y_leaf(&o, 3, "account_sum");
+	y_leaf(&o, 4, "account_elem_t");
+	y_open(&o, 5, "account_elem");
+	y_attr(&o, "type_acc", "1");
+	y_attr_m(&o, "amountl", total);
+	y_attr_m(&o, "amount", total);
+	y_end(&o, 1);
+	y_close(&o, 4, "account_elem_t");
+	y_close(&o, 3, "account_sum");
+	y_leaf(&o, 3, "patients");
+	for (i = 0, npp = 1; i < n; i++) {
+		if (y->link[i] == Y_SECOND)
+			continue;
+		idx[0] = i;
+		y_case(g, k, i, &c[0]);
+		if (y->link[i] >= 0) {
+			idx[1] = y->link[i];
+			y_case(g, k, idx[1], &c[1]);
+		}
+		y_patient(g, y, &o, c, idx, y->link[i] >= 0 ? 2 : 1, k, npp);
+		npp += y->link[i] >= 0 ? 2 : 1;
+		npat++;
+	}
+	y_close(&o, 3, "patients");
+	y_close(&o, 2, "bill");
+	y_close(&o, 1, "body");
+	y_close(&o, 0, "package");
+	if (close_tmp(o.f, tmp, op->dir, fn) == -1)
+		return (-1);
+	fprintf(stderr, "%s: %s/%s: %ld accounts of %ld patients\n", PROG,
+	    op->dir, fn, n, npat);
+	y->acc0 += n;
+	return (0);
+}
+
+static int
+y_run(struct gen *g, const struct opts *op)
+{
+	struct yar y;
+	size_t np = (size_t)g->pool + 2;	/* persons 1..pool+1 */
+	int k, rc = EX_OK;
+
+	memset(&y, 0, sizeof(y));
+	y.o = op;
+	y.link = calloc((size_t)op->n, sizeof(*y.link));
+	y.cnt = calloc(np, 1);
+	y.first = malloc(np * sizeof(*y.first));
+	if (y.link == NULL || y.cnt == NULL || y.first == NULL) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		rc = EX_IO;
+		goto out;
+	}
+	memset(y.first, 0xff, np * sizeof(*y.first));	/* all -1 */
+	for (k = 0; k < op->months; k++) {
+		g->year = op->y0 + (op->m0 - 1 + k) / 12;
+		g->month = (op->m0 - 1 + k) % 12 + 1;
+		g->first = days_from_civil(g->year, g->month, 1);
+		g->last = g->first + days_in_month(g->year, g->month) - 1;
+		if (y_write_bill(g, &y, k) == -1) {
+			rc = EX_IO;
+			break;
+		}
+	}
+out:
+	free(y.link);
+	free(y.cnt);
+	free(y.first);
+	return (rc);
+}
+
 /* -------------------------------------------------------------- main */
 
 static void
 usage(FILE *f)
 {
-	fputs("usage: oms-gen [-s seed] [-n cases] [-m months] [-p YYYY-MM]"
-	    " [--mo CODE]\n"
-	    "               [--tfoms CODE] [--defect NAME:N]... -o DIR\n", f);
+	fputs("usage: oms-gen [--profile ffoms|yar76] [-s seed] [-n cases]"
+	    " [-m months]\n"
+	    "               [-p YYYY-MM] [--mo CODE] [--tfoms CODE]"
+	    " [--ogrn OGRN]\n"
+	    "               [--kpp KPP] [--defect NAME:N]... -o DIR\n", f);
 }
 
 static void
@@ -1568,8 +2169,11 @@ help(void)
 	    "Writes a synthetic MIS export (FFOMS XML, windows-1251) into DIR:"
 	    " for each\nmonth HM{mo}T{tfoms}_{YYMM}1.xml + LM..., and a"
 	    " dispensarisation (ДВ1) pair\nDPM{mo}T{tfoms}_{YYMM}1.xml +"
-	    " LPM...  All names and numbers are synthetic.\n\n", stdout);
-	fputs("  -s SEED          random seed (default 1); same options, same"
+	    " LPM...\nWith --profile yar76: one Yaroslavl"
+	    " bill_{mo}_{YYYYMM}.xml a month\n(package/body/bill 6.15, CRLF).  All names and numbers"
+	    " are synthetic.\n\n", stdout);
+	fputs("  --profile NAME   ffoms (default) or yar76\n"
+	    "  -s SEED          random seed (default 1); same options, same"
 	    " bytes\n"
 	    "  -n CASES         cases per month (default 200); about 10 % go"
 	    " to the DP file\n"
@@ -1578,6 +2182,10 @@ help(void)
 	    "  --mo CODE        the MO's 6-digit registry code (default"
 	    " 760001)\n"
 	    "  --tfoms CODE     the fund's 2-digit region code (default 76)\n"
+	    "  --ogrn OGRN      yar76: the MO's 13-digit OGRN (default"
+	    " 1027600000001)\n"
+	    "  --kpp KPP        yar76: the MO's 9-digit KPP (default"
+	    " 760401001)\n"
 	    "  -o DIR           output directory (created if missing)\n"
 	    "  --defect NAME:N  corrupt the N-th case of the run (1-based, in"
 	    " the order\n"
@@ -1595,11 +2203,26 @@ help(void)
 	    "                             at or after N (the run's last case"
 	    " becomes one\n"
 	    "                             if need be)\n"
+	    "                   smo       yar76 only: the patient of the N-th"
+	    " account gets\n"
+	    "                             polis@ogrn_smo " Y_SMO_BAD " (no"
+	    " insurer's)\n"
+	    "                   With yar76 N counts accounts in the order"
+	    " written; only\n"
+	    "                   sum (the account's sum = sum of its"
+	    " manipulations + 1.00)\n"
+	    "                   and smo are available.\n"
 	    "  -h, --help       this help\n\n"
 	    "VERSION follows the period: 5.1 from 2025-07, 5.0 from 2025-01,"
 	    " 4.0 from\n2024-03, else 3.2; the L files are 3.2.  One line per"
 	    " file on stderr.\nExit status: 0 done, 1 a defect could not be"
 	    " placed, 2 usage, 3 I/O.\n", stdout);
+	fputs("\nyar76: the insurers are 1027600000011 (60 %), 1027600000022"
+	    " (30 %) and,\nfor patients of region 77, 1027700000033 (10 %);"
+	    " the bill's payer is the fund,\n" Y_FUND ".  Most patients get"
+	    " a patient element per account; 20 % of\nthe patients with two"
+	    " cases in the month get one holding both.  The first\npatient of"
+	    " every month is " Y_ODD_FAM ".\n", stdout);
 }
 
 static int
@@ -1666,14 +2289,17 @@ main(int argc, char **argv)
 		{ "mo", required_argument, NULL, 'M' },
 		{ "tfoms", required_argument, NULL, 'T' },
 		{ "defect", required_argument, NULL, 'D' },
+		{ "profile", required_argument, NULL, 'R' },
+		{ "ogrn", required_argument, NULL, 'G' },
+		{ "kpp", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o;
+	struct opts o, go;
 	struct gen g;
 	struct stat sb;
 	long v, total;
-	int ch, i, k, rc = EX_OK;
+	int ch, i, k, rc = EX_OK, y_opt = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.seed = 1;
@@ -1683,6 +2309,8 @@ main(int argc, char **argv)
 	o.m0 = 8;
 	strcpy(o.mo, "760001");
 	strcpy(o.tfoms, "76");
+	strcpy(o.ogrn, "1027600000001");
+	strcpy(o.kpp, "760401001");
 	while ((ch = getopt_long(argc, argv, "hs:n:m:p:o:", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': {
@@ -1728,6 +2356,29 @@ main(int argc, char **argv)
 				    "%s", optarg));
 			strcpy(o.tfoms, optarg);
 			break;
+		case 'R':
+			if (strcmp(optarg, "ffoms") == 0)
+				o.profile = PR_FFOMS;
+			else if (strcmp(optarg, "yar76") == 0)
+				o.profile = PR_YAR76;
+			else
+				return (bad_usage("--profile: ffoms or yar76: "
+				    "%s", optarg));
+			break;
+		case 'G':
+			if (strlen(optarg) != 13 || !all_digits(optarg, 13))
+				return (bad_usage("--ogrn: not a 13-digit "
+				    "OGRN: %s", optarg));
+			strcpy(o.ogrn, optarg);
+			y_opt = 'G';
+			break;
+		case 'K':
+			if (strlen(optarg) != 9 || !all_digits(optarg, 9))
+				return (bad_usage("--kpp: not a 9-digit KPP: "
+				    "%s", optarg));
+			strcpy(o.kpp, optarg);
+			y_opt = 'K';
+			break;
 		case 'D': {
 			const char *colon = strchr(optarg, ':');
 
@@ -1745,7 +2396,8 @@ main(int argc, char **argv)
 					break;
 			if (k == (int)NELEMS(defect_names))
 				return (bad_usage("--defect: unknown defect "
-				    "(sum, snils, usl-date, ksg): %s", optarg));
+				    "(sum, snils, usl-date, ksg, smo): %s",
+				    optarg));
 			if (!parse_long(colon + 1, 1, MAX_N * MAX_MONTHS, &v))
 				return (bad_usage("--defect: N is a case number "
 				    "from 1: %s", optarg));
@@ -1768,16 +2420,35 @@ main(int argc, char **argv)
 		return (bad_usage("-o DIR is required"));
 	if (o.y0 + (o.m0 - 1 + o.months - 1) / 12 > 2099)
 		return (bad_usage("the periods go past 2099"));
-	{
+	if (o.profile == PR_YAR76) {
+		total = o.n * o.months;
+		for (i = 0; i < o.ndef; i++) {
+			if (o.def[i].kind != D_SUM && o.def[i].kind != D_SMO)
+				return (bad_usage("--defect %s: not with "
+				    "--profile yar76 (sum, smo only)",
+				    defect_names[o.def[i].kind]));
+			if (o.def[i].n > total)
+				return (bad_usage("--defect %s:%ld: the run has "
+				    "%ld accounts", defect_names[o.def[i].kind],
+				    o.def[i].n, total));
+		}
+	} else {
 		long nd = (o.n + 5) / 10 < 1 ? 1 : (o.n + 5) / 10;
 		long nh = o.n - nd < 1 ? 1 : o.n - nd;
 
+		if (y_opt != 0)
+			return (bad_usage("--%s: --profile yar76 only",
+			    y_opt == 'G' ? "ogrn" : "kpp"));
 		total = (nd + nh) * o.months;	/* the last one is an H case */
-		for (i = 0; i < o.ndef; i++)
+		for (i = 0; i < o.ndef; i++) {
+			if (o.def[i].kind == D_SMO)
+				return (bad_usage("--defect smo: --profile "
+				    "yar76 only"));
 			if (o.def[i].n > total)
 				return (bad_usage("--defect %s:%ld: the run has "
 				    "%ld cases", defect_names[o.def[i].kind],
 				    o.def[i].n, total));
+		}
 	}
 	if (mkdirs(o.dir) != 0 || stat(o.dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		fprintf(stderr, "%s: %s: cannot create the directory: %s\n",
@@ -1805,8 +2476,15 @@ main(int argc, char **argv)
 		return (EX_IO);
 	}
 	memcpy(g.st.def, o.def, sizeof(o.def));
+	if (o.profile == PR_YAR76) {
+		/* the cases without defects: y_run() places them */
+		go = o;
+		go.ndef = 0;
+		g.o = &go;
+		rc = y_run(&g, &o);
+	}
 
-	for (k = 0; k < o.months; k++) {
+	for (k = 0; o.profile == PR_FFOMS && k < o.months; k++) {
 		long nd = (o.n + 5) / 10 < 1 ? 1 : (o.n + 5) / 10;
 		long nh = o.n - nd < 1 ? 1 : o.n - nd;
 		int ym;
