@@ -3,6 +3,7 @@
 # make            build the programs (installs missing Debian packages as root)
 # make check      all tests; make sanitize: the same under ASan and UBSan
 # make demo       a month on a generated example workspace
+# make demo-yar76 the same for a Yaroslavl МО (profile yar76)
 # make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX     ?= /usr/local
@@ -131,6 +132,9 @@ bench: all
 demo: all
 	./examples/demo.sh
 
+demo-yar76: all
+	./examples/demo-yar76.sh
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
@@ -161,6 +165,6 @@ clean:
 	    cmd/paths.h
 	rm -rf tests/e2e/tmp fuzz-build
 
-.PHONY: all deps check FORCE sanitize lint-man demo install uninstall clean \
+.PHONY: all deps check FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
 	fuzz bench
 .SECONDARY:

@@ -749,7 +749,9 @@ struct oms_reasons *oms_reasons_load(const char *f014, const char *q015,
 void		 oms_reasons_free(struct oms_reasons *);
 /*
  * The text of code as a reply of stage gave it: ФЛК codes are looked for
- * in Q015, the rules, then F014; others in F014 first.  Of several rows
+ * in Q015, the rules, then F014; others in F014 first.  A code none has
+ * is looked for among F014's Osn ("5.1.3", as yar76 replies name their
+ * defects), then without its last part ("5.1.4.01" as "5.1.4").  Of several rows
  * the one valid on day (days, -1 = any) wins, else the one valid last.
  * *osn (may be NULL) gets F014's Osn or "".  NULL when no table has it.
  * The strings live as long as the table.

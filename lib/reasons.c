@@ -8,7 +8,8 @@
 
 #include "oms_int.h"
 
-enum { T_F014, T_Q015, T_RULES, NTABLES };
+/* T_OSN: F014 again, by its Osn ("5.1.3"), which yar76 replies name */
+enum { T_F014, T_Q015, T_RULES, T_OSN, NTABLES };
 
 struct rentry {
 	const char	*osn;		/* F014 Osn, or "" */
@@ -123,7 +124,10 @@ load(struct oms_reasons *r, int which, const char *path, struct oms_err *err)
 		    omsi_hash_get(&r->t[which].idx, rec.f[ccode], NULL))
 			continue;
 		if (add(r, &r->t[which], rec.f[ccode], cosn == -1 ? "" :
-		    rec.f[cosn], rec.f[ctext], from, to) == -1) {
+		    rec.f[cosn], rec.f[ctext], from, to) == -1 ||
+		    (cosn != -1 && rec.f[cosn][0] != '\0' && add(r,
+		    &r->t[T_OSN], rec.f[cosn], rec.f[cosn], rec.f[ctext],
+		    from, to) == -1)) {
 			rc = oms_err_set(err, OMS_ENOMEM, path, 0,
 			    "out of memory");
 			break;
@@ -153,6 +157,7 @@ oms_reasons_load(const char *f014, const char *q015, const char *rules,
 	path[T_F014] = f014;
 	path[T_Q015] = q015;
 	path[T_RULES] = rules;
+	path[T_OSN] = NULL;	/* filled with F014 */
 	for (i = 0; i < NTABLES; i++)
 		if (path[i] != NULL && load(r, i, path[i], err) == -1) {
 			oms_reasons_free(r);
@@ -210,13 +215,30 @@ oms_reasons_text(const struct oms_reasons *r, int stage, const char *code,
 	const struct rentry *e;
 	int i;
 
-	for (i = 0; i < NTABLES; i++)
-		if ((e = find(&r->t[order[i]], code, day)) != NULL) {
-			if (osn != NULL)
-				*osn = e->osn;
-			return (e->text);
-		}
+	char base[64], *dot;
+
+	for (i = 0; i < NTABLES - 1; i++)
+		if ((e = find(&r->t[order[i]], code, day)) != NULL)
+			goto found;
+	/*
+	 * Not a code of any table: the base of refusal it may be (F014's
+	 * Osn, as the Yaroslavl defect codes look), or a refinement of one
+	 * ("5.1.4.01" of "5.1.4").
+	 */
+	snprintf(base, sizeof(base), "%s", code);
+	for (;;) {
+		if ((e = find(&r->t[T_OSN], base, day)) != NULL)
+			goto found;
+		if ((dot = strrchr(base, '.')) == NULL ||
+		    strchr(base, '.') == dot)
+			break;
+		*dot = '\0';
+	}
 	if (osn != NULL)
 		*osn = "";
 	return (NULL);
+found:
+	if (osn != NULL)
+		*osn = e->osn;
+	return (e->text);
 }

@@ -355,6 +355,15 @@ test_reasons(void **state)
 	assert_null(oms_reasons_text(r, OMS_STAGE_CONTROL, "999", d2026,
 	    &osn));
 	assert_string_equal(osn, "");
+	/* yar76 codes are bases of refusal (Osn), or refinements of them */
+	assert_string_equal(oms_reasons_text(r, OMS_STAGE_FLK, "5.1.4",
+	    d2020, &osn), "old wording");
+	assert_string_equal(osn, "5.1.4");
+	assert_string_equal(oms_reasons_text(r, OMS_STAGE_DEMAND, "1.3.4.01",
+	    d2026, NULL), "new wording");
+	assert_null(oms_reasons_text(r, OMS_STAGE_DEMAND, "5.9", d2026, NULL));
+	assert_null(oms_reasons_text(r, OMS_STAGE_DEMAND, "7.1.4.01", d2026,
+	    NULL));
 	oms_reasons_free(r);
 
 	/* no tables at all is not an error; a bad date is, with its line */
