@@ -114,6 +114,10 @@ main(int argc, char *argv[])
 			    "demands; ZIP or XML), record their decisions in "
 			    "the ledger and print\nthem as TSV.  A file "
 			    "imported before changes nothing.\n"
+			    "With profile yar76 a reply is named like the bill "
+			    "it answers but for the last\ntwo characters "
+			    "(...2A: insurer A's answer to the payment "
+			    "demand).\n"
 			    "  -C dir   workspace (default $OMS_DIR, then .)\n"
 			    "  -e       exit 1 when any account was refused\n"
 			    "See oms-import(1).\n");
