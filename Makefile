@@ -95,7 +95,7 @@ lint-man:
 
 # libFuzzer targets, built with clang into fuzz-build/ (apart from the
 # normal objects); each runs FUZZ_TIME seconds from its seeds
-FUZZ       = fuzz_tsv fuzz_conf fuzz_name fuzz_reply fuzz_source
+FUZZ       = fuzz_tsv fuzz_conf fuzz_name fuzz_reply fuzz_source fuzz_bill
 FUZZ_TIME ?= 15
 FUZZ_CC   ?= clang
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
