@@ -731,7 +731,8 @@ yar_open(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 			    "bill.xml") != 0) {
 				oms_err_set(err, OMS_EDATA, m->name, 0, "a reply "
 				    "to a bill holds one entry, bill.xml; this "
-				    "one has %s", n > 1 ? "more" : "another");
+				    "one has %s", n > 1 ? "more than one" :
+				    "another entry");
 				goto fail;
 			}
 			if (pass == 1) {

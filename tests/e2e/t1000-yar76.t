@@ -2,7 +2,7 @@
 # profile yar76: bill.xml in a ZIP named ...13x.7z, the replies that share
 # its first 27 characters, and the rest of the cycle on such a workspace
 cd "${0%/*}" && . ./lib.sh
-plan 36
+plan 39
 
 utf8() { iconv -f cp1251 -t utf-8; }
 bill() { unzip -p "$1" bill.xml; }
@@ -159,6 +159,20 @@ k1=$(head -1 "$TMP/sent")
 expect_exit 'a reply naming an xkey the bill did not carry is refused' 1 "$k1 is not in bill" \
     oms-import -C "$ws2" "$TMP/bad/1027600000001760401001261012x.7z"
 check '... and none of them changed anything' '[ "$before" = "$(snapshot "$ws2")" ]'
+
+# --- bad bills in source/
+ws3=$(newws ws3 yar76)
+oms-gen --profile yar76 -s 5 -n 5 -m 1 -p 2026-10 -o "$ws3/source" 2>/dev/null
+sed 's/ogrn_mo="1027600000001"/ogrn_mo="1027600000002"/' "$ws3/source/bill_760001_202610.xml" >"$ws3/source/other.xml"
+expect_exit "a source bill of another МО is skipped, naming the file" 1 \
+    'source/other.xml:[0-9]+: body@ogrn_mo 1027600000002 is not this' oms-select -C "$ws3" -p 2026-10
+check '... and its accounts are not listed twice' \
+    '[ "$(tail -n +2 "$TMP/out" | wc -l)" -eq 5 ]'
+rm "$ws3/source/other.xml"
+sed '0,/ xkey="[^"]*" n_card/s// n_card/' "$ws3/source/bill_760001_202610.xml" >"$TMP/nokey.xml"
+mv "$TMP/nokey.xml" "$ws3/source/bill_760001_202610.xml"
+expect_exit "a personal_account without xkey is an error naming its line" 1 \
+    'bill_760001_202610.xml:[0-9]+: personal_account without xkey' oms-select -C "$ws3" -p 2026-10
 
 oms-requeue -C "$ws2" --restore-test 2026-10 >/dev/null
 oms-select -C "$ws2" -p 2026-10 2>/dev/null | oms-export -C "$ws2" >"$TMP/main2" 2>/dev/null
