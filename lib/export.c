@@ -70,13 +70,9 @@ omsi_exp_vproblem(struct exp *x, const char *where, unsigned long line,
 		x->nproblems++;
 }
 
-static void
-problem(struct exp *x, const char *where, unsigned long line, int warning,
-    const char *fmt, ...) __attribute__((__format__(__printf__, 5, 6)));
-
-static void
-problem(struct exp *x, const char *where, unsigned long line, int warning,
-    const char *fmt, ...)
+void
+omsi_exp_problem(struct exp *x, const char *where, unsigned long line,
+    int warning, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -91,7 +87,7 @@ on_rule(void *arg, const char *id, int warning, unsigned long line,
 {
 	struct exp *x = arg;
 
-	problem(x, x->cur_doc, line, warning, "account %s: %s: %s",
+	omsi_exp_problem(x, x->cur_doc, line, warning, "account %s: %s: %s",
 	    x->cur_account, id, msg);
 	if (!warning)
 		x->cur_bad = 1;
@@ -143,7 +139,7 @@ on_schema_error(void *arg, omsi_xml_error e)
 	while (n > 0 && (x->vmsg[n - 1] == '\n' || x->vmsg[n - 1] == ' '))
 		x->vmsg[--n] = '\0';
 	x->vline = e->line > 0 ? (unsigned long)e->line : 0;
-	problem(x, x->cur_doc, x->vline, 0, "account %s: xsd: %s",
+	omsi_exp_problem(x, x->cur_doc, x->vline, 0, "account %s: xsd: %s",
 	    x->cur_account, x->vmsg);
 	x->cur_bad = 1;
 }
@@ -181,8 +177,8 @@ get_schema(struct exp *x, const char *key, struct oms_err *err)
 	if ((path = oms_ws_find(x->ws, "xsd", file, x->o->xsddir)) == NULL)
 		goto nomem;
 	if (access(path, R_OK) == -1) {
-		problem(x, path, 0, 1, "no schema for %s; its records are "
-		    "checked by the rule table only", key);
+		omsi_exp_problem(x, path, 0, 1, "no schema for %s; its "
+		    "records are checked by the rule table only", key);
 		free(path);
 		return (s);
 	}
@@ -543,17 +539,18 @@ apply_fixes(struct exp *x, const struct sel *s, int scope, xmlNodePtr rec,
 		if (scope == OMSI_SCOPE_PERS)
 			path += 5;
 		if ((n = omsi_path(rec, path)) == NULL) {
-			problem(x, x->cur_doc, omsi_line(rec), 0, "account %s: "
-			    "the fix of %s cannot be made: the record has no "
-			    "such element (oms-requeue --withdraw %s)",
-			    s->c->account, f->path, f->path);
+			omsi_exp_problem(x, x->cur_doc, omsi_line(rec), 0,
+			    "account %s: the fix of %s cannot be made: the "
+			    "record has no such element (oms-requeue "
+			    "--withdraw %s)", s->c->account, f->path, f->path);
 			x->cur_bad = 1;
 			continue;
 		}
-		problem(x, x->cur_doc, omsi_line(rec), 1, "account %s: %s "
-		    "set to \"%s\" by the fix of %s (oms-requeue --fixes)",
-		    s->c->account, f->path, omsi_personal((const char *)
-		    n->name) ? "(hidden)" : f->value, f->time);
+		omsi_exp_problem(x, x->cur_doc, omsi_line(rec), 1, "account "
+		    "%s: %s set to \"%s\" by the fix of %s (oms-requeue "
+		    "--fixes)", s->c->account, f->path,
+		    omsi_personal((const char *)n->name) ? "(hidden)" :
+		    f->value, f->time);
 		/* text, never markup: no entity is expanded */
 		xmlNodeSetContent(n, NULL);
 		xmlNodeAddContent(n, (const xmlChar *)f->value);
@@ -813,13 +810,13 @@ copy_persons(struct exp *x, struct oms_err *err)
 			si = r->need.vals[i];
 			d = oms_src_doc(x->src, (size_t)x->sel[si].c->doc);
 			warn = omsi_rules_warning(x->rules, "003F.00.3070");
-			problem(x, d->name, x->sel[si].c->line, warn,
+			omsi_exp_problem(x, d->name, x->sel[si].c->line, warn,
 			    "account %s: 003F.00.3070: patient ID_PAC \"%s\" "
-			    "is not in the persons file%s%s", x->sel[si].c->account,
-			    r->need.keys[i], d->pair >= 0 ? " " : " (there is "
-			    "none with FILENAME1 ", d->pair >= 0 ?
-			    oms_src_doc(x->src, (size_t)d->pair)->name :
-			    d->filename);
+			    "is not in the persons file%s%s",
+			    x->sel[si].c->account, r->need.keys[i],
+			    d->pair >= 0 ? " " : " (there is none with "
+			    "FILENAME1 ", d->pair >= 0 ? oms_src_doc(x->src,
+			    (size_t)d->pair)->name : d->filename);
 			if (!warn)
 				bad_person(x, r, r->need.keys[i]);
 		}
@@ -946,6 +943,38 @@ out:
 	return (rc);
 }
 
+/* A ZIP written to fp (deflate, no padding); NULL with err filled. */
+struct archive *
+omsi_zip_open(FILE *fp, const char *path, struct oms_err *err)
+{
+	struct archive *a;
+
+	if ((a = archive_write_new()) == NULL ||
+	    archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	    archive_write_set_options(a, "zip:compression=deflate") !=
+	    ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open_FILE(a, fp) != ARCHIVE_OK) {
+		oms_err_set(err, OMS_EINTERNAL, path, 0, "archive: %s",
+		    a ? archive_error_string(a) : "out of memory");
+		if (a != NULL)
+			archive_write_free(a);
+		return (NULL);
+	}
+	return (a);
+}
+
+/* Finish the ZIP (the caller frees a); -1 with err naming the cause. */
+int
+omsi_zip_close(struct archive *a, const char *path, struct oms_err *err)
+{
+	if (archive_write_close(a) != ARCHIVE_OK)
+		return (oms_err_set(err, OMS_EIO, path, 0, "archive: %s%s%s",
+		    archive_error_string(a), archive_errno(a) > 0 ? ": " : "",
+		    archive_errno(a) > 0 ? strerror(archive_errno(a)) : ""));
+	return (0);
+}
+
 /* Pack registry r into its archive under a temporary name. */
 static int
 pack(struct exp *x, struct reg *r, struct oms_err *err)
@@ -973,16 +1002,8 @@ pack(struct exp *x, struct reg *r, struct oms_err *err)
 	if (oms_afile_open(&r->af, path, err) == -1)
 		goto out;
 	mtime = (time_t)x->o->date * 86400 + 12 * 3600;
-	if ((a = archive_write_new()) == NULL ||
-	    archive_write_set_format_zip(a) != ARCHIVE_OK ||
-	    archive_write_set_options(a, "zip:compression=deflate") !=
-	    ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_FILE(a, r->af.fp) != ARCHIVE_OK) {
-		oms_err_set(err, OMS_EINTERNAL, path, 0, "archive: %s",
-		    a ? archive_error_string(a) : "out of memory");
+	if ((a = omsi_zip_open(r->af.fp, path, err)) == NULL)
 		goto out;
-	}
 	snprintf(ename, sizeof(ename), "%s.XML", r->out.name);
 	if (omsi_zip_entry(a, ename, mtime, (const char *)xmlBufferContent(hh),
 	    (size_t)xmlBufferLength(hh), r->hbody, "</ZL_LIST>\n", err) == -1)
@@ -992,12 +1013,8 @@ pack(struct exp *x, struct reg *r, struct oms_err *err)
 	    (size_t)xmlBufferLength(lh), r->lbody, "</PERS_LIST>\n",
 	    err) == -1)
 		goto out;
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		oms_err_set(err, OMS_EIO, path, 0, "archive: %s%s%s",
-		    archive_error_string(a), archive_errno(a) > 0 ? ": " : "",
-		    archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
+	if (omsi_zip_close(a, path, err) == -1)
 		goto out;
-	}
 	rc = 0;
 out:
 	if (a != NULL)
@@ -1169,15 +1186,15 @@ select_input(struct exp *x, struct oms_ledger *l, const char *const *acc,
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		if (omsi_hash_get(&seen, acc[i], NULL)) {
-			problem(x, "input", 0, 0, "account %s is given twice",
-			    acc[i]);
+			omsi_exp_problem(x, "input", 0, 0, "account %s is "
+			    "given twice", acc[i]);
 			continue;	/* the first one stands */
 		}
 		if (omsi_hash_put(&seen, acc[i], 0) == -1)
 			goto nomem;
 		if ((c = oms_src_find(x->src, acc[i])) == NULL) {
-			problem(x, "input", 0, 0, "account %s is not in "
-			    "source/ (see oms-select(1))", acc[i]);
+			omsi_exp_problem(x, "input", 0, 0, "account %s is not "
+			    "in source/ (see oms-select(1))", acc[i]);
 			x->inbad = reallocarray(x->inbad, x->ninbad + 1,
 			    sizeof(*x->inbad));
 			if (x->inbad == NULL ||
@@ -1193,28 +1210,28 @@ select_input(struct exp *x, struct oms_ledger *l, const char *const *acc,
 		s->reg = -1;
 		a = oms_ledger_acct(l, acc[i]);
 		if (c->dup) {
-			problem(x, d->name, c->line, 0, "account %s appears "
-			    "twice in its source file", acc[i]);
+			omsi_exp_problem(x, d->name, c->line, 0, "account %s "
+			    "appears twice in its source file", acc[i]);
 			s->bad = 1;
 		} else if (a != NULL && a->state != OMS_ST_NEW &&
 		    a->state != OMS_ST_QUEUED) {
 			const struct oms_reg *rg = oms_ledger_reg(l,
 			    (size_t)a->reg);
 
-			problem(x, d->name, c->line, 0, "account %s is %s "
-			    "(registry %s); only new and queued accounts "
-			    "are exported", acc[i], oms_state_name(a->state),
-			    rg ? rg->name : "?");
+			omsi_exp_problem(x, d->name, c->line, 0, "account %s "
+			    "is %s (registry %s); only new and queued "
+			    "accounts are exported", acc[i],
+			    oms_state_name(a->state), rg ? rg->name : "?");
 			s->bad = 1;
 		} else if (c->date_end > oms_period_last(x->o->period)) {
-			problem(x, d->name, c->line, 0, "account %s: case "
-			    "ends on %s, after the period %s", acc[i],
+			omsi_exp_problem(x, d->name, c->line, 0, "account %s: "
+			    "case ends on %s, after the period %s", acc[i],
 			    oms_date_fmt(c->date_end, (char[16]){ 0 }),
 			    oms_period_fmt(x->o->period, ps));
 			s->bad = 1;
 		} else if (d->pair == -1 && d->type != OMS_DOC_BILL) {
-			problem(x, d->name, c->line, 0, "account %s: no "
-			    "PERS_LIST file pairs with %s", acc[i],
+			omsi_exp_problem(x, d->name, c->line, 0, "account %s: "
+			    "no PERS_LIST file pairs with %s", acc[i],
 			    d->filename);
 			s->bad = 1;
 		}

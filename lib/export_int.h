@@ -87,9 +87,16 @@ struct archive;
 void	 omsi_exp_vproblem(struct exp *, const char *where, unsigned long line,
 	    int warning, const char *fmt, va_list)
 	    __attribute__((__format__(__printf__, 5, 0)));
+void	 omsi_exp_problem(struct exp *, const char *where, unsigned long line,
+	    int warning, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 5, 6)));
 /* A temporary file in the workspace, mode 0600; *pathp is malloc'd. */
 FILE	*omsi_exp_temp(struct exp *, const char *base, char **pathp,
 	    struct oms_err *);
+/* A ZIP written to fp; NULL with err filled.  Finish with omsi_zip_close
+   (which names the cause of a failure); free with archive_write_free. */
+struct archive *omsi_zip_open(FILE *, const char *path, struct oms_err *);
+int	 omsi_zip_close(struct archive *, const char *path, struct oms_err *);
 /* Add an entry of head + the whole of body + tail to a ZIP being written. */
 int	 omsi_zip_entry(struct archive *, const char *name, time_t mtime,
 	    const char *head, size_t headlen, FILE *body, const char *tail,

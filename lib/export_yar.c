@@ -68,20 +68,6 @@ struct omsi_yar {
 	int		 group;
 };
 
-static void
-problem(struct exp *x, const char *where, unsigned long line, int warning,
-    const char *fmt, ...) __attribute__((__format__(__printf__, 5, 6)));
-
-static void
-problem(struct exp *x, const char *where, unsigned long line, int warning,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	omsi_exp_vproblem(x, where, line, warning, fmt, ap);
-	va_end(ap);
-}
 
 static int
 nomem(struct oms_err *err)
@@ -425,9 +411,9 @@ add_types(struct exp *x, struct omsi_yar *y, xmlNodePtr pa, const char *doc)
 		if (t == NULL || strlen(t) >= sizeof(y->types[0].type) ||
 		    v == NULL || oms_money_parse(v, &s) == -1 ||
 		    (vl != NULL && oms_money_parse(vl, &sl) == -1)) {
-			problem(x, doc, omsi_line(e), 0, "account %s: sum/elem "
-			    "without type_acc, or with a bad sum or suml",
-			    x->cur_account);
+			omsi_exp_problem(x, doc, omsi_line(e), 0, "account "
+			    "%s: sum/elem without type_acc, or with a bad sum "
+			    "or suml", x->cur_account);
 			return (1);
 		}
 		if (vl == NULL)
@@ -437,9 +423,10 @@ add_types(struct exp *x, struct omsi_yar *y, xmlNodePtr pa, const char *doc)
 				break;
 		if (i == y->ntypes) {
 			if (y->ntypes == MAX_TYPES) {
-				problem(x, doc, omsi_line(e), 0, "account %s: "
-				    "more than %d kinds of type_acc in one "
-				    "bill", x->cur_account, MAX_TYPES);
+				omsi_exp_problem(x, doc, omsi_line(e), 0,
+				    "account %s: more than %d kinds of "
+				    "type_acc in one bill", x->cur_account,
+				    MAX_TYPES);
 				return (1);
 			}
 			snprintf(y->types[i].type, sizeof(y->types[i].type),
@@ -476,21 +463,22 @@ check_account(struct exp *x, struct sel *s, xmlNodePtr pat, xmlNodePtr pa,
 	for (i = 0; acc_required[i] != NULL; i++)
 		if (omsi_attr(pa, acc_required[i]) == NULL ||
 		    *omsi_attr(pa, acc_required[i]) == '\0') {
-			problem(x, doc, line, 0, "account %s: personal_account "
-			    "without %s", s->c->account, acc_required[i]);
+			omsi_exp_problem(x, doc, line, 0, "account %s: "
+			    "personal_account without %s", s->c->account,
+			    acc_required[i]);
 			bad = 1;
 		}
 	for (i = 0; pat_required[i] != NULL; i++)
 		if (xmlHasProp(pat, (const xmlChar *)pat_required[i]) ==
 		    NULL) {
-			problem(x, doc, omsi_line(pat), 0, "account %s: its "
-			    "patient has no %s", s->c->account,
+			omsi_exp_problem(x, doc, omsi_line(pat), 0, "account "
+			    "%s: its patient has no %s", s->c->account,
 			    pat_required[i]);
 			bad = 1;
 		}
 	if (omsi_bill_sum(pa, &sum) == -1) {
-		problem(x, doc, line, 0, "account %s: no sum/elem@sum, or a "
-		    "bad one", s->c->account);
+		omsi_exp_problem(x, doc, line, 0, "account %s: no "
+		    "sum/elem@sum, or a bad one", s->c->account);
 		return (1);
 	}
 	m = omsi_child(pa, "manipulations");
@@ -500,9 +488,9 @@ check_account(struct exp *x, struct sel *s, xmlNodePtr pat, xmlNodePtr pa,
 			continue;
 		nman++;
 		if (omsi_bill_sum(m, &msum) == -1) {
-			problem(x, doc, omsi_line(m), 0, "account %s: a "
-			    "manipulation without sum/elem@sum, or a bad one",
-			    s->c->account);
+			omsi_exp_problem(x, doc, omsi_line(m), 0, "account "
+			    "%s: a manipulation without sum/elem@sum, or a "
+			    "bad one", s->c->account);
 			bad = 1;
 			continue;
 		}
@@ -511,15 +499,15 @@ check_account(struct exp *x, struct sel *s, xmlNodePtr pat, xmlNodePtr pa,
 	if (!bad && nman > 0 && total != sum) {
 		char a1[32], a2[32];
 
-		problem(x, doc, line, 0, "account %s: sum/elem@sum %s is not "
-		    "the sum of its manipulations, %s", s->c->account,
+		omsi_exp_problem(x, doc, line, 0, "account %s: sum/elem@sum "
+		    "%s is not the sum of its manipulations, %s", s->c->account,
 		    oms_money_fmt(sum, a1), oms_money_fmt(total, a2));
 		bad = 1;
 	}
 	if (x->ledger != NULL && (a = oms_ledger_acct(x->ledger,
 	    s->c->account)) != NULL && a->nfixes > 0) {
-		problem(x, doc, line, 0, "account %s: has fixes in force, and "
-		    "profile yar76 cannot make them; withdraw them "
+		omsi_exp_problem(x, doc, line, 0, "account %s: has fixes in "
+		    "force, and profile yar76 cannot make them; withdraw them "
 		    "(oms-requeue --withdraw) and fix the case in the MIS",
 		    s->c->account);
 		bad = 1;
@@ -853,26 +841,14 @@ omsi_yar_pack(struct exp *x, struct reg *r, struct oms_err *err)
 	if (oms_afile_open(&r->af, path, err) == -1)
 		goto out;
 	mtime = (time_t)x->o->date * 86400 + 12 * 3600;
-	if ((a = archive_write_new()) == NULL ||
-	    archive_write_set_format_zip(a) != ARCHIVE_OK ||
-	    archive_write_set_options(a, "zip:compression=deflate") !=
-	    ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_FILE(a, r->af.fp) != ARCHIVE_OK) {
-		oms_err_set(err, OMS_EINTERNAL, path, 0, "archive: %s",
-		    a ? archive_error_string(a) : "out of memory");
+	if ((a = omsi_zip_open(r->af.fp, path, err)) == NULL)
 		goto out;
-	}
 	if (omsi_zip_entry(a, "bill.xml", mtime, head.s, head.len, r->hbody,
 	    "</patients>" CRLF "</bill>" CRLF "</body>" CRLF "</package>" CRLF,
 	    err) == -1)
 		goto out;
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		oms_err_set(err, OMS_EIO, path, 0, "archive: %s%s%s",
-		    archive_error_string(a), archive_errno(a) > 0 ? ": " : "",
-		    archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
+	if (omsi_zip_close(a, path, err) == -1)
 		goto out;
-	}
 	rc = 0;
 out:
 	if (a != NULL)

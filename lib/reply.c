@@ -256,6 +256,23 @@ add_reason(struct oms_buf *b, const char *code, struct oms_err *err)
 	return (oms_buf_adds(b, code, err));
 }
 
+/* The codes of findings on the whole file, each once, after d's own. */
+static int
+add_file_codes(struct imp *m, struct dec *d, struct oms_err *err)
+{
+	char *codes = m->filecodes.s, *c, *save;
+	int rc = 0;
+
+	for (c = strtok_r(codes, ",", &save); c != NULL && rc == 0;
+	    c = strtok_r(NULL, ",", &save))
+		rc = add_reason(&d->reasons, c, err);
+	/* strtok_r cut the list: mend it for the next one */
+	for (c = codes; c < codes + m->filecodes.len; c++)
+		if (*c == '\0')
+			*c = ',';
+	return (rc);
+}
+
 /* The record of N_ZAP (or IDCASE) zap; -1 with err when unknown. */
 static long
 record(struct imp *m, const char *zap, unsigned long line,
@@ -333,17 +350,8 @@ read_flk(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 
 		if (m->filecodes.len > 0) {
 			d->decision = OMS_ST_REJECTED;
-			char *codes = m->filecodes.s, *c, *save;
-
-			/* the file's codes, each once, after the record's */
-			for (c = strtok_r(codes, ",", &save); c != NULL;
-			    c = strtok_r(NULL, ",", &save))
-				if (add_reason(&d->reasons, c, err) == -1)
-					return (-1);
-			/* strtok_r cut the list: mend it for the next one */
-			for (c = codes; c < codes + m->filecodes.len; c++)
-				if (*c == '\0')
-					*c = ',';
+			if (add_file_codes(m, d, err) == -1)
+				return (-1);
 		} else if (!d->set)
 			d->decision = OMS_ST_ACCEPTED;
 		d->set = 1;
@@ -643,6 +651,18 @@ find_registry(struct imp *m, struct oms_err *err)
 	    "this workspace never sent (%s, period %s, package %d); not "
 	    "imported", m->id.type, oms_period_fmt(m->id.period, ps),
 	    m->id.package));
+}
+
+/* What the ledger says account i claimed in this registry. */
+static int64_t
+claim(const struct imp *m, size_t i)
+{
+	const struct oms_acct *a = oms_ledger_acct(m->l, m->acc[i]);
+
+	if (a == NULL || (a->reg >= 0 && strcmp(oms_ledger_reg(m->l,
+	    (size_t)a->reg)->name, m->reg->name) != 0))
+		return (0);	/* moved on; the ledger keeps it */
+	return (a->sum);
 }
 
 /* ------------------------------------------------------------- yar76 */
@@ -1031,9 +1051,7 @@ read_bill(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 static int
 yar_decide(struct imp *m, struct oms_err *err)
 {
-	const struct oms_acct *a;
 	struct dec *d;
-	char *codes, *cp, *save;
 	size_t i;
 
 	if (m->id.stage != OMS_STAGE_DEMAND && m->flk)
@@ -1043,24 +1061,13 @@ yar_decide(struct imp *m, struct oms_err *err)
 		if (m->filecodes.len > 0 && (m->id.stage == OMS_STAGE_FLK ||
 		    d->seen)) {
 			d->refuse = 1;
-			codes = m->filecodes.s;
-			for (cp = strtok_r(codes, ",", &save); cp != NULL;
-			    cp = strtok_r(NULL, ",", &save))
-				if (add_reason(&d->reasons, cp, err) == -1)
-					return (-1);
-			for (cp = codes; cp < codes + m->filecodes.len; cp++)
-				if (*cp == '\0')
-					*cp = ',';
+			if (add_file_codes(m, d, err) == -1)
+				return (-1);
 		}
 		if (!d->refuse && !d->verdict && !d->exp &&
 		    m->id.stage != OMS_STAGE_FLK)
 			continue;	/* no word on it */
-		a = oms_ledger_acct(m->l, m->acc[i]);
-		d->claimed = a != NULL ? a->sum : 0;
-		if (a != NULL && a->reg >= 0 &&
-		    strcmp(oms_ledger_reg(m->l, (size_t)a->reg)->name,
-		    m->reg->name) != 0)
-			d->claimed = 0;	/* moved on; the ledger keeps it */
+		d->claimed = claim(m, i);
 		if (!d->refuse) {
 			d->decision = OMS_ST_ACCEPTED;
 			d->refused = 0;
@@ -1177,18 +1184,12 @@ fill_result(struct imp *m, struct oms_import_res *res, struct oms_err *err)
 static void
 flk_sums(struct imp *m)
 {
-	const struct oms_acct *a;
 	size_t i;
 
 	for (i = 0; i < m->nacc; i++) {
 		struct dec *d = &m->dec[i];
 
-		a = oms_ledger_acct(m->l, m->acc[i]);
-		d->claimed = a != NULL ? a->sum : 0;
-		if (a != NULL && a->reg >= 0 &&
-		    strcmp(oms_ledger_reg(m->l, (size_t)a->reg)->name,
-		    m->reg->name) != 0)
-			d->claimed = 0;	/* moved on; the ledger keeps it */
+		d->claimed = claim(m, i);
 		d->accepted = d->decision == OMS_ST_ACCEPTED ? d->claimed : 0;
 		d->refused = d->claimed - d->accepted;
 	}

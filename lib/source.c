@@ -296,6 +296,26 @@ add_case(struct oms_src *s, int doc, xmlNodePtr zap, unsigned long seq,
 	return (store_case(s, doc, line, seq, &in, diag, err));
 }
 
+/*
+ * A document given up: e (unless NULL) is reported, or returned when the
+ * machine failed rather than the file; the cases read from it are
+ * forgotten.  1 = go on with the next file, -1 = stop.
+ */
+static int
+doc_failed(struct oms_src *s, int di, size_t first, const struct oms_err *e,
+    struct oms_diag *diag, struct oms_err *err)
+{
+	if (e != NULL && (e->code == OMS_ENOMEM || e->code == OMS_EIO)) {
+		*err = *e;
+		return (-1);
+	}
+	if (e != NULL)
+		omsi_diag(diag, 0, e);
+	s->ncases = first;
+	s->docs[di].ncases = 0;
+	return (1);
+}
+
 /* ------------------------------------------------------ the yar76 bill */
 
 /*
@@ -559,15 +579,9 @@ scan_bill(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
 	}
 	return (commit_cases(s, di, first, diag, err));
 bad:
-	if (e.code == OMS_ENOMEM || e.code == OMS_EIO) {
-		*err = e;
-		return (-1);
-	}
-	omsi_diag(diag, 0, &e);
+	return (doc_failed(s, di, first, &e, diag, err));
 drop:
-	s->ncases = first;
-	d->ncases = 0;
-	return (1);
+	return (doc_failed(s, di, first, NULL, diag, err));
 }
 
 /* Index the cases of a document read whole: [first, s->ncases). */
@@ -712,16 +726,9 @@ scan_doc(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
 	}
 	return (commit_cases(s, di, first, diag, err));
 bad:
-	if (e.code == OMS_ENOMEM || e.code == OMS_EIO) {
-		*err = e;
-		return (-1);
-	}
-	omsi_diag(diag, 0, &e);
+	return (doc_failed(s, di, first, &e, diag, err));
 drop:
-	/* forget the cases read from a broken document */
-	s->ncases = first;
-	d->ncases = 0;
-	return (1);
+	return (doc_failed(s, di, first, NULL, diag, err));
 }
 
 static struct oms_srcdoc *
