@@ -16,19 +16,26 @@
 /* One account of one registry of the period. */
 struct claim {
 	int	 payer;			/* index into the payers */
+	int	 present;		/* exported in this registry */
 	int64_t	 sum;
 	int64_t	 refused;		/* by the last decision */
 	int	 decided;
 };
 
+/*
+ * The claims are kept by registry and by the account's place in the
+ * ledger's fold: an event costs the one look-up of its account that the
+ * fold has made anyway, and no key is built or copied.
+ */
 struct scan {
 	const struct oms_ledger	*l;
 	struct oms_err		*err;
 	struct oms_invoice	*inv;
 	struct omsi_arena	 arena;
-	struct omsi_hash	 idx;	/* "registry\taccount" -> claim */
-	struct claim		*c;
-	size_t			 nc, ccap;
+	int			*slot;	/* registry -> main registry of the
+					   period (its claims), or -1 */
+	struct claim		**c;	/* per slot, nacct claims */
+	size_t			 nslot, nacct;
 	struct omsi_hash	 payers;	/* code -> index */
 	/* the withholdings recorded last for the period */
 	struct oms_withhold	*w;
@@ -37,16 +44,26 @@ struct scan {
 	int			 maxnum;
 };
 
+/* *cp: the claim of account f[ACCOUNT] in registry f[REGISTRY] when that
+   is a main registry of the period, else NULL; -1 only on ENOMEM. */
 static int
-main_registry(const struct scan *s, const char *name)
+claim_of(struct scan *s, char *const *f, struct claim **cp,
+    struct oms_err *err)
 {
-	int ri = oms_ledger_find_reg(s->l, name);
-	const struct oms_reg *r;
+	int ri = oms_ledger_find_reg(s->l, f[OMS_L_REGISTRY]);
+	long ai;
+	int k;
 
-	if (ri < 0)
+	*cp = NULL;
+	if (ri < 0 || (k = s->slot[ri]) < 0 ||
+	    (ai = omsi_ledger_acct_index(s->l, f[OMS_L_ACCOUNT])) < 0)
 		return (0);
-	r = oms_ledger_reg(s->l, (size_t)ri);
-	return (!r->test && r->period == s->inv->period);
+	if (s->c[k] == NULL &&
+	    (s->c[k] = calloc(s->nacct, sizeof(*s->c[k]))) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+		    "out of memory"));
+	*cp = &s->c[k][ai];
+	return (0);
 }
 
 static int
@@ -75,54 +92,37 @@ payer_index(struct scan *s, const char *code, struct oms_err *err)
 static int
 on_export(struct scan *s, char *const *f, struct oms_err *err)
 {
-	char key[512];
 	struct claim *c;
-	const char *k;
 	int pi;
 
-	snprintf(key, sizeof(key), "%s\t%s", f[OMS_L_REGISTRY],
-	    f[OMS_L_ACCOUNT]);
-	if (omsi_hash_get(&s->idx, key, NULL))
-		return (0);	/* the same account twice in a registry */
+	if (claim_of(s, f, &c, err) == -1)
+		return (-1);
+	if (c == NULL || c->present)
+		return (0);	/* not of the period, or twice in a registry */
 	if ((pi = payer_index(s, f[OMS_L_PAYER], err)) == -1)
 		return (-1);
-	if (s->nc == s->ccap) {
-		size_t cap = s->ccap ? s->ccap * 2 : 1024;
-		if ((c = reallocarray(s->c, cap, sizeof(*c))) == NULL)
-			goto nomem;
-		s->c = c;
-		s->ccap = cap;
-	}
-	c = &s->c[s->nc];
-	memset(c, 0, sizeof(*c));
+	c->present = 1;
 	c->payer = pi;
 	if (oms_money_parse(f[OMS_L_SUM], &c->sum) == -1)
 		c->sum = 0;
-	if ((k = omsi_arena_strdup(&s->arena, key)) == NULL ||
-	    omsi_hash_put(&s->idx, k, s->nc) == -1)
-		goto nomem;
-	s->nc++;
 	return (0);
-nomem:
-	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 }
 
-static void
-on_decision(struct scan *s, char *const *f)
+static int
+on_decision(struct scan *s, char *const *f, struct oms_err *err)
 {
-	char key[512], v[32];
-	size_t i;
+	char v[32];
 	struct claim *c;
 
-	snprintf(key, sizeof(key), "%s\t%s", f[OMS_L_REGISTRY],
-	    f[OMS_L_ACCOUNT]);
-	if (!omsi_hash_get(&s->idx, key, &i))
-		return;
-	c = &s->c[i];
+	if (claim_of(s, f, &c, err) == -1)
+		return (-1);
+	if (c == NULL || !c->present)
+		return (0);
 	c->decided = 1;
 	c->refused = 0;
 	if (oms_ledger_data_get(f[OMS_L_DATA], "refused", v, sizeof(v)))
 		(void)oms_money_parse(v, &c->refused);
+	return (0);
 }
 
 static int
@@ -195,13 +195,11 @@ on_event(void *arg, char *const *f, unsigned long lineno)
 	int p;
 
 	(void)lineno;
-	if (strcmp(ev, "export") == 0) {
-		if (main_registry(s, f[OMS_L_REGISTRY]))
-			return (on_export(s, f, err) == -1 ? -1 : 0);
-	} else if (strcmp(ev, "decision") == 0) {
-		if (main_registry(s, f[OMS_L_REGISTRY]))
-			on_decision(s, f);
-	} else if (strcmp(ev, "withhold") == 0) {
+	if (strcmp(ev, "export") == 0)
+		return (on_export(s, f, err) == -1 ? -1 : 0);
+	else if (strcmp(ev, "decision") == 0)
+		return (on_decision(s, f, err) == -1 ? -1 : 0);
+	else if (strcmp(ev, "withhold") == 0) {
 		if (oms_period_parse(f[OMS_L_PERIOD], &p) == 0 &&
 		    p == s->inv->period)
 			return (on_withhold(s, f, err) == -1 ? -1 : 0);
@@ -249,7 +247,9 @@ oms_invoice_sums(const struct oms_ledger *l, int period,
     struct oms_invoice *inv, struct oms_err *err)
 {
 	struct scan s;
-	size_t i;
+	const struct oms_reg *r;
+	struct claim *c;
+	size_t i, k, nreg = oms_ledger_nreg(l);
 	int rc = -1;
 
 	memset(inv, 0, sizeof(*inv));
@@ -259,20 +259,34 @@ oms_invoice_sums(const struct oms_ledger *l, int period,
 	s.err = err;
 	s.inv = inv;
 	omsi_arena_init(&s.arena);
-	omsi_hash_init(&s.idx);
 	omsi_hash_init(&s.payers);
+	s.nacct = omsi_ledger_nacct(l);
+	if ((s.slot = calloc(nreg ? nreg : 1, sizeof(*s.slot))) == NULL ||
+	    (s.c = calloc(nreg ? nreg : 1, sizeof(*s.c))) == NULL) {
+		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nreg; i++) {
+		r = oms_ledger_reg(l, i);
+		s.slot[i] = !r->test && r->period == period ? (int)s.nslot++ :
+		    -1;
+	}
 	if (oms_ledger_scan(l, on_event, &s, err) != 0)
 		goto out;
-	for (i = 0; i < s.nc; i++) {
-		struct oms_payer_sum *p = &inv->p[s.c[i].payer];
+	for (k = 0; k < s.nslot; k++)
+		for (i = 0; s.c[k] != NULL && i < s.nacct; i++) {
+			struct oms_payer_sum *p;
 
-		p->accounts++;
-		p->claimed += s.c[i].sum;
-		if (s.c[i].decided && s.c[i].refused != 0) {
-			p->refused += s.c[i].refused;
-			p->nrefused++;
+			if (!(c = &s.c[k][i])->present)
+				continue;
+			p = &inv->p[c->payer];
+			p->accounts++;
+			p->claimed += c->sum;
+			if (c->decided && c->refused != 0) {
+				p->refused += c->refused;
+				p->nrefused++;
+			}
 		}
-	}
 	inv->w = s.w;
 	inv->nw = s.nw;
 	inv->w_recorded = s.wseen;
@@ -285,8 +299,10 @@ oms_invoice_sums(const struct oms_ledger *l, int period,
 	rc = 0;
 out:
 	free(s.w);
+	for (k = 0; s.c != NULL && k < s.nslot; k++)
+		free(s.c[k]);
 	free(s.c);
-	omsi_hash_release(&s.idx);
+	free(s.slot);
 	omsi_hash_release(&s.payers);
 	omsi_arena_release(&s.arena);
 	if (rc == -1)

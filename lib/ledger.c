@@ -190,6 +190,63 @@ data_get(const char *data, const char *key, char *out, size_t outlen)
 	return (0);
 }
 
+/* A data field split once into its pairs, for the events that ask for
+   several keys (values are decoded only when asked for). */
+#define KV_MAX	24
+struct kvs {
+	size_t		 n;
+	struct {
+		const char	*k, *v;
+		size_t		 kl, vl;
+	}		 e[KV_MAX];
+};
+
+static void
+data_parse(const char *data, struct kvs *kv)
+{
+	const char *p, *e, *eq;
+
+	kv->n = 0;
+	for (p = data; *p != '\0' && kv->n < KV_MAX; p = *e == ';' ? e + 1 :
+	    e) {
+		e = p + strcspn(p, ";");
+		if ((eq = memchr(p, '=', (size_t)(e - p))) == NULL)
+			continue;
+		kv->e[kv->n].k = p;
+		kv->e[kv->n].kl = (size_t)(eq - p);
+		kv->e[kv->n].v = eq + 1;
+		kv->e[kv->n].vl = (size_t)(e - eq - 1);
+		kv->n++;
+	}
+}
+
+/* As data_get, from a parsed field: the first pair of key wins. */
+static int
+kv_get(const struct kvs *kv, const char *key, char *out, size_t outlen)
+{
+	size_t i, kl = strlen(key), n;
+	const char *v, *e;
+	int h, l;
+
+	for (i = 0; i < kv->n; i++) {
+		if (kv->e[i].kl != kl || memcmp(kv->e[i].k, key, kl) != 0)
+			continue;
+		e = kv->e[i].v + kv->e[i].vl;
+		for (n = 0, v = kv->e[i].v; v < e && n + 1 < outlen; v++) {
+			if (*v == '%' && e - v >= 3 &&
+			    (h = hexval(v[1])) != -1 &&
+			    (l = hexval(v[2])) != -1) {
+				out[n++] = (char)(h << 4 | l);
+				v += 2;
+			} else
+				out[n++] = *v;
+		}
+		out[n] = '\0';
+		return (1);
+	}
+	return (0);
+}
+
 int
 oms_ledger_data_get(const char *data, const char *key, char *out,
     size_t outlen)
@@ -310,6 +367,7 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
     struct oms_err *err)
 {
 	struct oms_acct *a;
+	struct kvs kv;
 	char v[32], reasons[512];
 	size_t ri, ai;
 	int stage, st;
@@ -320,11 +378,12 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
 	    (int)ri != a->reg)
 		return (0);
-	if (!data_get(f[OMS_L_DATA], "stage", v, sizeof(v)) ||
+	data_parse(f[OMS_L_DATA], &kv);
+	if (!kv_get(&kv, "stage", v, sizeof(v)) ||
 	    (stage = oms_stage_parse(v)) == -1)
 		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
 		    "decision without a known stage"));
-	if (!data_get(f[OMS_L_DATA], "decision", v, sizeof(v)) ||
+	if (!kv_get(&kv, "decision", v, sizeof(v)) ||
 	    ((st = oms_state_parse(v)) != OMS_ST_ACCEPTED &&
 	    st != OMS_ST_PARTIAL && st != OMS_ST_REJECTED))
 		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
@@ -333,15 +392,16 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 	a->state = st;
 	a->stage = stage;
 	a->accepted = a->refused = 0;
-	if (data_get(f[OMS_L_DATA], "accepted", v, sizeof(v)))
+	if (kv_get(&kv, "accepted", v, sizeof(v)))
 		(void)oms_money_parse(v, &a->accepted);
-	if (data_get(f[OMS_L_DATA], "refused", v, sizeof(v)))
+	if (kv_get(&kv, "refused", v, sizeof(v)))
 		(void)oms_money_parse(v, &a->refused);
-	if (!data_get(f[OMS_L_DATA], "reasons", reasons, sizeof(reasons)))
+	if (!kv_get(&kv, "reasons", reasons, sizeof(reasons)))
 		reasons[0] = '\0';
-	if ((a->reasons = omsi_arena_strdup(&l->arena, reasons)) == NULL ||
-	    (a->reply = omsi_arena_strdup(&l->arena, f[OMS_L_FILE])) == NULL ||
-	    (a->dtime = omsi_arena_strdup(&l->arena, f[OMS_L_TIME])) == NULL)
+	/* a reply's decisions share its name, time and the usual codes */
+	if ((a->reasons = intern(l, reasons)) == NULL ||
+	    (a->reply = intern(l, f[OMS_L_FILE])) == NULL ||
+	    (a->dtime = intern(l, f[OMS_L_TIME])) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
 		    "out of memory"));
 	return (0);
@@ -598,6 +658,7 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 {
 	const char *ev = f[OMS_L_EVENT];
 	struct oms_acct *a;
+	struct kvs kv;
 	size_t ri;
 	char v[256];
 
@@ -628,18 +689,19 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 		a->reasons = a->reply = a->dtime = "";
 		if (oms_period_parse(f[OMS_L_PERIOD], &a->period) == -1)
 			a->period = 0;
-		if (!data_get(f[OMS_L_DATA], "end", v, sizeof(v)) ||
+		data_parse(f[OMS_L_DATA], &kv);
+		if (!kv_get(&kv, "end", v, sizeof(v)) ||
 		    oms_date_parse(v, &a->case_end) == -1)
 			a->case_end = -1;
 		if ((a->kind = intern(l, f[OMS_L_KIND])) == NULL ||
 		    (a->payer = intern(l, f[OMS_L_PAYER])) == NULL ||
 		    (a->source = intern(l, f[OMS_L_FILE])) == NULL)
 			goto nomem;
-		if (!data_get(f[OMS_L_DATA], "dept", v, sizeof(v)))
+		if (!kv_get(&kv, "dept", v, sizeof(v)))
 			v[0] = '\0';
 		if ((a->dept = intern(l, v)) == NULL)
 			goto nomem;
-		if (!data_get(f[OMS_L_DATA], "doctor", v, sizeof(v)))
+		if (!kv_get(&kv, "doctor", v, sizeof(v)))
 			v[0] = '\0';
 		if ((a->doctor = intern(l, v)) == NULL)
 			goto nomem;
@@ -668,6 +730,7 @@ split(struct oms_ledger *l, char *line, size_t len, char **f,
 {
 	size_t nf = 0;
 	char *p, *e, *end = line + len;
+	int esc = memchr(line, '\\', len) != NULL;	/* rare: look once */
 	long n;
 
 	for (p = line; ; p = e + 1) {
@@ -678,7 +741,7 @@ split(struct oms_ledger *l, char *line, size_t len, char **f,
 			return (oms_err_set(err, OMS_EDATA, l->path, lineno,
 			    "more than %d fields", OMS_L_NCOL));
 		*e = '\0';
-		if ((n = oms_tsv_unescape(p, (size_t)(e - p))) < 0)
+		if (esc && (n = oms_tsv_unescape(p, (size_t)(e - p))) < 0)
 			return (oms_err_set(err, OMS_EDATA, l->path, lineno,
 			    "bad backslash escape in field \"%s\"",
 			    colnames[nf]));
@@ -908,6 +971,20 @@ oms_ledger_next_package(const struct oms_ledger *l, int period)
 		if (l->reg[i].period == period && l->reg[i].package > max)
 			max = l->reg[i].package;
 	return (max + 1);
+}
+
+long
+omsi_ledger_acct_index(const struct oms_ledger *l, const char *id)
+{
+	size_t i;
+
+	return (omsi_hash_get(&l->acct_idx, id, &i) ? (long)i : -1);
+}
+
+size_t
+omsi_ledger_nacct(const struct oms_ledger *l)
+{
+	return (l->nacct);
 }
 
 int

@@ -30,7 +30,7 @@ char	*omsi_arena_strndup(struct omsi_arena *, const char *, size_t);
 struct omsi_hash {
 	const char	**keys;
 	size_t		 *vals;
-	uint32_t	 *tags;		/* the key's hash: strcmp only on a match */
+	uint32_t	 *tags;		/* the hash, 0 = empty: strcmp on a match */
 	size_t		  cap;		/* power of two */
 	size_t		  n;
 };
@@ -143,6 +143,11 @@ int	 omsi_bill_sum(xmlNodePtr, int64_t *);
    name, -1 a bad pattern in oms.conf. */
 int	 omsi_recognise(const struct oms_conf *, const char *base, int *stage,
 	    struct oms_err *);
+
+/* ---- ledger (ledger.c) */
+/* The index of account id in the fold (0 .. nacct-1), or -1. */
+long	 omsi_ledger_acct_index(const struct oms_ledger *, const char *id);
+size_t	 omsi_ledger_nacct(const struct oms_ledger *);
 
 /* ---- SHA-256 (sha256.c) */
 struct omsi_sha256 {
