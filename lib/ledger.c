@@ -46,6 +46,7 @@ struct oms_ledger {
 	struct omsi_hash  strings;	/* interned: index into str */
 	const char	**str;
 	size_t		  nstr, str_cap;
+	const char	 *last[8];	/* the last interned, by enum isite */
 	off_t		  committed;	/* bytes up to the last commit */
 	off_t		  size;		/* file size when read */
 	unsigned long	  lines;	/* lines up to committed */
@@ -222,17 +223,25 @@ data_parse(const char *data, struct kvs *kv)
 
 /* As data_get, from a parsed field: the first pair of key wins. */
 static int
-kv_get(const struct kvs *kv, const char *key, char *out, size_t outlen)
+kv_get(const struct kvs *kv, const char *key, size_t kl, char *out,
+    size_t outlen)
 {
-	size_t i, kl = strlen(key), n;
+	size_t i, n;
 	const char *v, *e;
 	int h, l;
 
 	for (i = 0; i < kv->n; i++) {
 		if (kv->e[i].kl != kl || memcmp(kv->e[i].k, key, kl) != 0)
 			continue;
-		e = kv->e[i].v + kv->e[i].vl;
-		for (n = 0, v = kv->e[i].v; v < e && n + 1 < outlen; v++) {
+		v = kv->e[i].v;
+		e = v + kv->e[i].vl;
+		if (memchr(v, '%', kv->e[i].vl) == NULL) {
+			n = kv->e[i].vl < outlen ? kv->e[i].vl : outlen - 1;
+			memcpy(out, v, n);
+			out[n] = '\0';
+			return (1);
+		}
+		for (n = 0; v < e && n + 1 < outlen; v++) {
 			if (*v == '%' && e - v >= 3 &&
 			    (h = hexval(v[1])) != -1 &&
 			    (l = hexval(v[2])) != -1) {
@@ -246,6 +255,9 @@ kv_get(const struct kvs *kv, const char *key, char *out, size_t outlen)
 	}
 	return (0);
 }
+/* key is a string literal */
+#define KV_GET(kv, key, out)	kv_get(kv, key, sizeof(key) - 1, out, \
+				    sizeof(out))
 
 int
 oms_ledger_data_get(const char *data, const char *key, char *out,
@@ -277,6 +289,26 @@ intern(struct oms_ledger *l, const char *s)
 		return (NULL);
 	l->str[l->nstr++] = d;
 	return (d);
+}
+
+/*
+ * intern() at one place of the fold, which asks for the same value line
+ * after line (the kind, the source file, a reply's name and time): the
+ * last answer there is tried first, a strcmp instead of a hash.
+ */
+enum isite { IS_REASONS, IS_REPLY, IS_DTIME, IS_KIND, IS_PAYER, IS_SOURCE,
+	IS_DEPT, IS_DOCTOR };
+
+static const char *
+intern_at(struct oms_ledger *l, int site, const char *s)
+{
+	const char *r = l->last[site];
+
+	if (r != NULL && strcmp(r, s) == 0)
+		return (r);
+	if ((r = intern(l, s)) != NULL)
+		l->last[site] = r;
+	return (r);
 }
 
 static struct oms_acct *
@@ -379,11 +411,11 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 	    (int)ri != a->reg)
 		return (0);
 	data_parse(f[OMS_L_DATA], &kv);
-	if (!kv_get(&kv, "stage", v, sizeof(v)) ||
+	if (!KV_GET(&kv, "stage", v) ||
 	    (stage = oms_stage_parse(v)) == -1)
 		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
 		    "decision without a known stage"));
-	if (!kv_get(&kv, "decision", v, sizeof(v)) ||
+	if (!KV_GET(&kv, "decision", v) ||
 	    ((st = oms_state_parse(v)) != OMS_ST_ACCEPTED &&
 	    st != OMS_ST_PARTIAL && st != OMS_ST_REJECTED))
 		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
@@ -392,16 +424,16 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 	a->state = st;
 	a->stage = stage;
 	a->accepted = a->refused = 0;
-	if (kv_get(&kv, "accepted", v, sizeof(v)))
+	if (KV_GET(&kv, "accepted", v))
 		(void)oms_money_parse(v, &a->accepted);
-	if (kv_get(&kv, "refused", v, sizeof(v)))
+	if (KV_GET(&kv, "refused", v))
 		(void)oms_money_parse(v, &a->refused);
-	if (!kv_get(&kv, "reasons", reasons, sizeof(reasons)))
+	if (!KV_GET(&kv, "reasons", reasons))
 		reasons[0] = '\0';
 	/* a reply's decisions share its name, time and the usual codes */
-	if ((a->reasons = intern(l, reasons)) == NULL ||
-	    (a->reply = intern(l, f[OMS_L_FILE])) == NULL ||
-	    (a->dtime = intern(l, f[OMS_L_TIME])) == NULL)
+	if ((a->reasons = intern_at(l, IS_REASONS, reasons)) == NULL ||
+	    (a->reply = intern_at(l, IS_REPLY, f[OMS_L_FILE])) == NULL ||
+	    (a->dtime = intern_at(l, IS_DTIME, f[OMS_L_TIME])) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
 		    "out of memory"));
 	return (0);
@@ -690,20 +722,21 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 		if (oms_period_parse(f[OMS_L_PERIOD], &a->period) == -1)
 			a->period = 0;
 		data_parse(f[OMS_L_DATA], &kv);
-		if (!kv_get(&kv, "end", v, sizeof(v)) ||
+		if (!KV_GET(&kv, "end", v) ||
 		    oms_date_parse(v, &a->case_end) == -1)
 			a->case_end = -1;
-		if ((a->kind = intern(l, f[OMS_L_KIND])) == NULL ||
-		    (a->payer = intern(l, f[OMS_L_PAYER])) == NULL ||
-		    (a->source = intern(l, f[OMS_L_FILE])) == NULL)
+		if ((a->kind = intern_at(l, IS_KIND, f[OMS_L_KIND])) == NULL ||
+		    (a->payer = intern_at(l, IS_PAYER, f[OMS_L_PAYER])) ==
+		    NULL || (a->source = intern_at(l, IS_SOURCE,
+		    f[OMS_L_FILE])) == NULL)
 			goto nomem;
-		if (!kv_get(&kv, "dept", v, sizeof(v)))
+		if (!KV_GET(&kv, "dept", v))
 			v[0] = '\0';
-		if ((a->dept = intern(l, v)) == NULL)
+		if ((a->dept = intern_at(l, IS_DEPT, v)) == NULL)
 			goto nomem;
-		if (!kv_get(&kv, "doctor", v, sizeof(v)))
+		if (!KV_GET(&kv, "doctor", v))
 			v[0] = '\0';
-		if ((a->doctor = intern(l, v)) == NULL)
+		if ((a->doctor = intern_at(l, IS_DOCTOR, v)) == NULL)
 			goto nomem;
 		return (0);
 	}
