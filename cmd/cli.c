@@ -140,6 +140,14 @@ cli_workspace(const char *opt)
 struct oms_ledger *
 cli_open(struct oms_ws *ws, const char *dir, int lock)
 {
+	return (cli_open_with(ws, dir, lock, NULL, NULL));
+}
+
+struct oms_ledger *
+cli_open_with(struct oms_ws *ws, const char *dir, int lock,
+    int (*fn)(void *, const struct oms_ledger *, char *const *,
+    unsigned long, struct oms_err *), void *arg)
+{
 	struct oms_err e = { 0 };
 	struct oms_ledger *l;
 	char *path;
@@ -152,7 +160,7 @@ cli_open(struct oms_ws *ws, const char *dir, int lock)
 	cli_progress_init(ws);
 	if ((path = oms_ws_path(ws, "ledger.tsv")) == NULL)
 		err(OMS_EXIT_IO, NULL);
-	if ((l = oms_ledger_open(path, &e)) == NULL)
+	if ((l = oms_ledger_open_with(path, fn, arg, &e)) == NULL)
 		exit(cli_report(&e));
 	free(path);
 	return (l);

@@ -37,6 +37,10 @@ const char *cli_workspace(const char *opt);
  * read its ledger.  Reports and exits on failure.
  */
 struct oms_ledger *cli_open(struct oms_ws *, const char *dir, int lock);
+/* The same, with fn called for every event as it is folded. */
+struct oms_ledger *cli_open_with(struct oms_ws *, const char *dir, int lock,
+	    int (*fn)(void *, const struct oms_ledger *, char *const *,
+	    unsigned long, struct oms_err *), void *arg);
 /*
  * Finish or undo what an interrupted run left (oms_ws_recover); every
  * program that writes calls it once it holds the lock.

@@ -287,6 +287,7 @@ main(int argc, char *argv[])
 	};
 	struct invoicer iv;
 	struct oms_err e = { 0 };
+	struct oms_invoice_scan *scan;
 	const char *dir = NULL;
 	char now[32];
 	size_t i;
@@ -367,11 +368,15 @@ main(int argc, char *argv[])
 	LIBXML_TEST_VERSION
 
 	writes = !iv.dry_run && (iv.withhold != NULL || iv.dir != NULL);
-	iv.ledger = cli_open(&iv.ws, dir, writes);
+	/* the sums are taken as the ledger is read: one pass over it */
+	if ((scan = oms_invoice_scan_new(iv.period, &e)) == NULL)
+		exit(cli_report(&e));
+	iv.ledger = cli_open_with(&iv.ws, dir, writes, oms_invoice_scan_event,
+	    scan);
+	if (oms_invoice_scan_end(scan, &iv.inv, &e) == -1)
+		exit(cli_report(&e));
 	if (writes)
 		cli_recover(&iv.ws, iv.ledger);
-	if (oms_invoice_sums(iv.ledger, iv.period, &iv.inv, &e) == -1)
-		exit(cli_report(&e));
 	if (iv.inv.n == 0) {
 		char ps[8];
 

@@ -25,49 +25,108 @@ struct claim {
 /*
  * The claims are kept by registry and by the account's place in the
  * ledger's fold: an event costs the one look-up of its account that the
- * fold has made anyway, and no key is built or copied.
+ * fold has made anyway, and no key is built or copied.  The scan may run
+ * inside the fold (oms_ledger_open_with), when registries and accounts
+ * appear as it goes, so both tables grow.
  */
-struct scan {
+struct oms_invoice_scan {
 	const struct oms_ledger	*l;
-	struct oms_err		*err;
+	int			 period;
 	struct oms_invoice	*inv;
+	struct oms_invoice	 own;	/* inv until the end */
 	struct omsi_arena	 arena;
 	int			*slot;	/* registry -> main registry of the
 					   period (its claims), or -1 */
-	struct claim		**c;	/* per slot, nacct claims */
-	size_t			 nslot, nacct;
+	size_t			 nslotmap;
+	struct claim		**c;	/* per slot, ccap[k] claims */
+	size_t			*ccap;
+	size_t			 nslot;
 	struct omsi_hash	 payers;	/* code -> index */
 	/* the withholdings recorded last for the period */
 	struct oms_withhold	*w;
 	size_t			 nw;
 	int			 wseen;
 	int			 maxnum;
+	struct oms_err		*err;	/* for oms_ledger_scan's callback */
 };
+
+static int
+nomem(struct oms_err *err)
+{
+	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+}
+
+/* The slot of registry ri, for registries the map has not seen. */
+static int
+slot_of(struct oms_invoice_scan *s, int ri, struct oms_err *err)
+{
+	size_t n = oms_ledger_nreg(s->l), i;
+	const struct oms_reg *r;
+	int *v;
+	struct claim **c;
+	size_t *cc;
+
+	if ((size_t)ri < s->nslotmap)
+		return (s->slot[ri]);
+	if ((v = reallocarray(s->slot, n, sizeof(*v))) == NULL)
+		return (nomem(err) - 1);
+	s->slot = v;
+	for (i = s->nslotmap; i < n; i++) {
+		r = oms_ledger_reg(s->l, i);
+		s->slot[i] = -1;
+		if (r->test || r->period != s->period)
+			continue;
+		if ((c = reallocarray(s->c, s->nslot + 1, sizeof(*c))) == NULL)
+			return (nomem(err) - 1);
+		s->c = c;
+		if ((cc = reallocarray(s->ccap, s->nslot + 1, sizeof(*cc))) ==
+		    NULL)
+			return (nomem(err) - 1);
+		s->ccap = cc;
+		s->c[s->nslot] = NULL;
+		s->ccap[s->nslot] = 0;
+		s->slot[i] = (int)s->nslot++;
+	}
+	s->nslotmap = n;
+	return (s->slot[ri]);
+}
 
 /* *cp: the claim of account f[ACCOUNT] in registry f[REGISTRY] when that
    is a main registry of the period, else NULL; -1 only on ENOMEM. */
 static int
-claim_of(struct scan *s, char *const *f, struct claim **cp,
+claim_of(struct oms_invoice_scan *s, char *const *f, struct claim **cp,
     struct oms_err *err)
 {
 	int ri = oms_ledger_find_reg(s->l, f[OMS_L_REGISTRY]);
+	struct claim *c;
+	size_t cap;
 	long ai;
 	int k;
 
 	*cp = NULL;
-	if (ri < 0 || (k = s->slot[ri]) < 0 ||
-	    (ai = omsi_ledger_acct_index(s->l, f[OMS_L_ACCOUNT])) < 0)
+	if (ri < 0)
 		return (0);
-	if (s->c[k] == NULL &&
-	    (s->c[k] = calloc(s->nacct, sizeof(*s->c[k]))) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-		    "out of memory"));
+	if ((k = slot_of(s, ri, err)) == -2)
+		return (-1);
+	if (k < 0 || (ai = omsi_ledger_acct_index(s->l,
+	    f[OMS_L_ACCOUNT])) < 0)
+		return (0);
+	if ((size_t)ai >= s->ccap[k]) {
+		cap = s->ccap[k] ? s->ccap[k] * 2 : 4096;
+		while (cap <= (size_t)ai)
+			cap *= 2;
+		if ((c = reallocarray(s->c[k], cap, sizeof(*c))) == NULL)
+			return (nomem(err));
+		memset(c + s->ccap[k], 0, (cap - s->ccap[k]) * sizeof(*c));
+		s->c[k] = c;
+		s->ccap[k] = cap;
+	}
 	*cp = &s->c[k][ai];
 	return (0);
 }
 
 static int
-payer_index(struct scan *s, const char *code, struct oms_err *err)
+payer_index(struct oms_invoice_scan *s, const char *code, struct oms_err *err)
 {
 	struct oms_payer_sum *p;
 	const char *k;
@@ -90,7 +149,7 @@ payer_index(struct scan *s, const char *code, struct oms_err *err)
 }
 
 static int
-on_export(struct scan *s, char *const *f, struct oms_err *err)
+on_export(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
 {
 	struct claim *c;
 	int pi;
@@ -109,7 +168,7 @@ on_export(struct scan *s, char *const *f, struct oms_err *err)
 }
 
 static int
-on_decision(struct scan *s, char *const *f, struct oms_err *err)
+on_decision(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
 {
 	char v[32];
 	struct claim *c;
@@ -126,7 +185,7 @@ on_decision(struct scan *s, char *const *f, struct oms_err *err)
 }
 
 static int
-on_withhold(struct scan *s, char *const *f, struct oms_err *err)
+on_withhold(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
 {
 	struct oms_withhold *w;
 	char v[64];
@@ -155,7 +214,7 @@ on_withhold(struct scan *s, char *const *f, struct oms_err *err)
 }
 
 static void
-on_invoice(struct scan *s, char *const *f)
+on_invoice(struct oms_invoice_scan *s, char *const *f)
 {
 	char num[32], v[32];
 	size_t i;
@@ -186,15 +245,16 @@ on_invoice(struct scan *s, char *const *f)
 		s->inv->p[i].issued = 0;
 }
 
-static int
-on_event(void *arg, char *const *f, unsigned long lineno)
+int
+oms_invoice_scan_event(void *arg, const struct oms_ledger *l,
+    char *const *f, unsigned long lineno, struct oms_err *err)
 {
-	struct scan *s = arg;
+	struct oms_invoice_scan *s = arg;
 	const char *ev = f[OMS_L_EVENT];
-	struct oms_err *err = s->err;
 	int p;
 
 	(void)lineno;
+	s->l = l;
 	if (strcmp(ev, "export") == 0)
 		return (on_export(s, f, err) == -1 ? -1 : 0);
 	else if (strcmp(ev, "decision") == 0)
@@ -242,42 +302,56 @@ apply(struct oms_invoice *inv, struct oms_err *err)
 	return (0);
 }
 
-int
-oms_invoice_sums(const struct oms_ledger *l, int period,
-    struct oms_invoice *inv, struct oms_err *err)
+struct oms_invoice_scan *
+oms_invoice_scan_new(int period, struct oms_err *err)
 {
-	struct scan s;
-	const struct oms_reg *r;
-	struct claim *c;
-	size_t i, k, nreg = oms_ledger_nreg(l);
-	int rc = -1;
+	struct oms_invoice_scan *s;
 
-	memset(inv, 0, sizeof(*inv));
-	inv->period = period;
-	memset(&s, 0, sizeof(s));
-	s.l = l;
-	s.err = err;
-	s.inv = inv;
-	omsi_arena_init(&s.arena);
-	omsi_hash_init(&s.payers);
-	s.nacct = omsi_ledger_nacct(l);
-	if ((s.slot = calloc(nreg ? nreg : 1, sizeof(*s.slot))) == NULL ||
-	    (s.c = calloc(nreg ? nreg : 1, sizeof(*s.c))) == NULL) {
-		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-		goto out;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		nomem(err);
+		return (NULL);
 	}
-	for (i = 0; i < nreg; i++) {
-		r = oms_ledger_reg(l, i);
-		s.slot[i] = !r->test && r->period == period ? (int)s.nslot++ :
-		    -1;
-	}
-	if (oms_ledger_scan(l, on_event, &s, err) != 0)
-		goto out;
-	for (k = 0; k < s.nslot; k++)
-		for (i = 0; s.c[k] != NULL && i < s.nacct; i++) {
+	s->period = period;
+	s->inv = &s->own;
+	s->own.period = period;
+	omsi_arena_init(&s->arena);
+	omsi_hash_init(&s->payers);
+	return (s);
+}
+
+void
+oms_invoice_scan_free(struct oms_invoice_scan *s)
+{
+	size_t k;
+
+	if (s == NULL)
+		return;
+	free(s->w);
+	for (k = 0; s->c != NULL && k < s->nslot; k++)
+		free(s->c[k]);
+	free(s->c);
+	free(s->ccap);
+	free(s->slot);
+	omsi_hash_release(&s->payers);
+	omsi_arena_release(&s->arena);
+	oms_invoice_release(&s->own);
+	free(s);
+}
+
+int
+oms_invoice_scan_end(struct oms_invoice_scan *s, struct oms_invoice *inv,
+    struct oms_err *err)
+{
+	struct claim *c;
+	size_t i, k;
+
+	*inv = s->own;
+	memset(&s->own, 0, sizeof(s->own));
+	for (k = 0; k < s->nslot; k++)
+		for (i = 0; s->c[k] != NULL && i < s->ccap[k]; i++) {
 			struct oms_payer_sum *p;
 
-			if (!(c = &s.c[k][i])->present)
+			if (!(c = &s->c[k][i])->present)
 				continue;
 			p = &inv->p[c->payer];
 			p->accounts++;
@@ -287,27 +361,45 @@ oms_invoice_sums(const struct oms_ledger *l, int period,
 				p->nrefused++;
 			}
 		}
-	inv->w = s.w;
-	inv->nw = s.nw;
-	inv->w_recorded = s.wseen;
-	s.w = NULL;
-	inv->next_seq = s.maxnum + 1;
+	inv->w = s->w;
+	inv->nw = s->nw;
+	inv->w_recorded = s->wseen;
+	s->w = NULL;
+	inv->next_seq = s->maxnum + 1;
 	if (inv->n > 0)
 		qsort(inv->p, inv->n, sizeof(*inv->p), cmp_payer);
-	if (apply(inv, err) == -1)
-		goto out;
-	rc = 0;
-out:
-	free(s.w);
-	for (k = 0; s.c != NULL && k < s.nslot; k++)
-		free(s.c[k]);
-	free(s.c);
-	free(s.slot);
-	omsi_hash_release(&s.payers);
-	omsi_arena_release(&s.arena);
-	if (rc == -1)
+	oms_invoice_scan_free(s);
+	if (apply(inv, err) == -1) {
 		oms_invoice_release(inv);
-	return (rc);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+scan_line(void *arg, char *const *f, unsigned long lineno)
+{
+	struct oms_invoice_scan *s = arg;
+
+	return (oms_invoice_scan_event(s, s->l, f, lineno, s->err));
+}
+
+int
+oms_invoice_sums(const struct oms_ledger *l, int period,
+    struct oms_invoice *inv, struct oms_err *err)
+{
+	struct oms_invoice_scan *s;
+
+	memset(inv, 0, sizeof(*inv));
+	if ((s = oms_invoice_scan_new(period, err)) == NULL)
+		return (-1);
+	s->l = l;
+	s->err = err;
+	if (oms_ledger_scan(l, scan_line, s, err) != 0) {
+		oms_invoice_scan_free(s);
+		return (-1);
+	}
+	return (oms_invoice_scan_end(s, inv, err));
 }
 
 void

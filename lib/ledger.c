@@ -849,6 +849,14 @@ find_committed(struct oms_ledger *l, int fd, struct oms_err *err)
 struct oms_ledger *
 oms_ledger_open(const char *path, struct oms_err *err)
 {
+	return (oms_ledger_open_with(path, NULL, NULL, err));
+}
+
+struct oms_ledger *
+oms_ledger_open_with(const char *path, int (*fn)(void *,
+    const struct oms_ledger *, char *const *, unsigned long,
+    struct oms_err *), void *arg, struct oms_err *err)
+{
 	struct oms_ledger *l;
 	struct stat st;
 	FILE *fp = NULL;
@@ -920,7 +928,8 @@ oms_ledger_open(const char *path, struct oms_err *err)
 				}
 			continue;
 		}
-		if (fold(l, f, lineno, err) == -1)
+		if (fold(l, f, lineno, err) == -1 ||
+		    (fn != NULL && fn(arg, l, f, lineno, err) != 0))
 			goto fail;
 	}
 	if (ferror(fp)) {

@@ -330,6 +330,16 @@ struct oms_ledger;
 
 /* Read and fold path; a missing file is an empty ledger. */
 struct oms_ledger *oms_ledger_open(const char *path, struct oms_err *);
+/*
+ * The same, calling fn(arg, l, f, lineno, err) for every committed event
+ * just after the fold has taken it in (so the registry of an export is
+ * known, and l is the fold so far): what would scan the ledger again
+ * after opening it (oms_invoice_scan_event) does it in the same pass.
+ * fn returning non-zero fails the open with err as fn filled it.
+ */
+struct oms_ledger *oms_ledger_open_with(const char *path,
+	    int (*fn)(void *, const struct oms_ledger *, char *const *,
+	    unsigned long, struct oms_err *), void *arg, struct oms_err *);
 void	 oms_ledger_free(struct oms_ledger *);
 /* Bytes after the last commit, ignored (a crash left them). */
 size_t	 oms_ledger_torn(const struct oms_ledger *);
@@ -710,6 +720,18 @@ struct oms_invoice {
 int	 oms_invoice_sums(const struct oms_ledger *, int period,
 	    struct oms_invoice *, struct oms_err *);
 void	 oms_invoice_release(struct oms_invoice *);
+/*
+ * oms_invoice_sums in pieces, to run inside oms_ledger_open_with: new,
+ * then oms_invoice_scan_event as its fn (arg the scan), then end, which
+ * fills inv and frees the scan (free it instead when the open failed).
+ */
+struct oms_invoice_scan;
+struct oms_invoice_scan *oms_invoice_scan_new(int period, struct oms_err *);
+int	 oms_invoice_scan_event(void *scan, const struct oms_ledger *,
+	    char *const *f, unsigned long lineno, struct oms_err *);
+int	 oms_invoice_scan_end(struct oms_invoice_scan *, struct oms_invoice *,
+	    struct oms_err *);
+void	 oms_invoice_scan_free(struct oms_invoice_scan *);
 /*
  * Read withholdings: TSV with the columns payer, kind and amount.  A
  * payer without a main registry of the period, a kind that is not a word,
