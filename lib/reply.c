@@ -25,10 +25,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 
 #include "oms_int.h"
 
@@ -359,109 +364,1040 @@ read_flk(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 	return (0);
 }
 
-static int
-money(xmlNodePtr n, const char *path, int64_t *v)
-{
-	const char *s = omsi_path_text(n, path);
+/* ----------------------------------------------- the answer, streamed */
 
-	return (s == NULL ? 0 : oms_money_parse(s, v) == 0 ? 1 : -1);
+/*
+ * A control answer or an answer to the payment demand holds a ZAP for
+ * every account sent, a million of them: it is read by SAX, with no tree
+ * and nothing allocated per record, while a second thread inflates the
+ * ZIP entry (or reads the file) into a small ring of buffers.  Of each ZAP
+ * it takes what omsi_path_text would find in its subtree: at every step
+ * the first child element of the name, and in the last one its first
+ * text node.  The checks and their messages are those of the ФЛК path.
+ */
+#define FEED_CHUNK	((size_t)256 << 10)
+#define FEED_NBUF	3
+#define FEED_SNIFF	((size_t)64 << 10)
+/* as lib/xml.c: an entry inflating beyond these is a zip bomb */
+#define FEED_ENTRY_MAX	((uint64_t)64 << 30)
+#define FEED_RATIO_MAX	500
+#define FEED_RATIO_AFTER ((uint64_t)64 << 20)
+/* a field's text: libxml2 refuses longer text nodes (XML_MAX_TEXT_LENGTH) */
+#define FIELD_MAX	((size_t)10000000 + 1)
+
+/* the input: a file or an archive entry, fed by a second thread */
+struct feed {
+	char		 name[600];	/* for messages */
+	int		 fd;		/* file input, or -1 */
+	struct archive	*ar;		/* archive input, or NULL */
+	int64_t		 raw0;		/* archive bytes before the entry */
+	uint64_t	 nread;		/* bytes out of the entry */
+	unsigned char	*head;		/* the sniffed bytes */
+	size_t		 headlen;
+	int		 eof;		/* the input ended while sniffing */
+	char		 enc[32];
+	/*
+	 * windows-1251 is turned into UTF-8 here, by the thread, with the
+	 * table of lib/cp1251.c: the parser then needs no decoder.  A byte
+	 * that is no character (0x98) ends the input as libxml2's decoder
+	 * would (bad): what came before it is parsed.
+	 */
+	int		 conv;
+	int		 bad;
+	unsigned char	 utf[128][4];	/* 0x80.. in UTF-8; [3] the length */
+	unsigned char	*raw;		/* the thread's bytes to turn */
+	unsigned char	*uhead;		/* the head, turned */
+	size_t		 uheadlen;
+	/* the ring: the thread fills buf[wr % N], the parser reads rd */
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 sync;		/* mu and cv were initialised */
+	pthread_t	 th;
+	int		 started;
+	unsigned char	*buf[FEED_NBUF];
+	size_t		 len[FEED_NBUF];
+	size_t		 rd, wr;
+	int		 done;		/* no more buffers will come */
+	int		 stop;		/* the parser wants no more */
+	int		 ioerr;		/* xerr says why the input ended */
+	struct oms_err	 xerr;
+};
+
+/* Read up to len bytes of the input; -1 with f->xerr filled. */
+static ssize_t
+feed_read(struct feed *f, void *buf, size_t len)
+{
+	ssize_t n;
+	int64_t raw;
+
+	if (f->ar != NULL) {
+		if ((n = archive_read_data(f->ar, buf, len)) < 0) {
+			f->ioerr = 1;
+			oms_err_set(&f->xerr, OMS_EDATA, f->name, 0,
+			    "archive: %s", archive_error_string(f->ar));
+			return (-1);
+		}
+		f->nread += (uint64_t)n;
+		if (f->nread > FEED_RATIO_AFTER) {
+			raw = archive_filter_bytes(f->ar, -1) - f->raw0;
+			if (f->nread > FEED_ENTRY_MAX || (raw > 0 &&
+			    f->nread / (uint64_t)raw > FEED_RATIO_MAX)) {
+				f->ioerr = 1;
+				oms_err_set(&f->xerr, OMS_EDATA, f->name, 0,
+				    "archive entry inflates beyond %s (a zip "
+				    "bomb?): refused", f->nread > FEED_ENTRY_MAX ?
+				    "64 GiB" : "500 times its size");
+				return (-1);
+			}
+		}
+		return (n);
+	}
+	do
+		n = read(f->fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		f->ioerr = 1;
+		oms_err_sys(&f->xerr, errno, f->name, "read");
+	}
+	return (n);
+}
+
+/*
+ * windows-1251 in to UTF-8 at out (room for 3 * n); the bytes written.
+ * *bad is set when a byte is no character: the output stops before it.
+ */
+static size_t
+feed_conv(const struct feed *f, const unsigned char *in, size_t n,
+    unsigned char *out, int *bad)
+{
+	const unsigned char *ip = in, *end = in + n, *u;
+	unsigned char *op = out;
+	uint64_t w;
+
+	while (ip < end) {
+		if (end - ip >= 8) {
+			memcpy(&w, ip, 8);
+			if ((w & UINT64_C(0x8080808080808080)) == 0) {
+				memcpy(op, &w, 8);
+				ip += 8;
+				op += 8;
+				continue;
+			}
+		}
+		if (*ip < 0x80) {
+			*op++ = *ip++;
+			continue;
+		}
+		u = f->utf[*ip - 0x80];
+		if (u[3] == 0) {
+			*bad = 1;
+			break;
+		}
+		memcpy(op, u, 4);	/* the buffers have room for it */
+		op += u[3];
+		ip++;
+	}
+	return ((size_t)(op - out));
+}
+
+static void
+feed_table(struct feed *f)
+{
+	unsigned cp, b;
+	unsigned char *u;
+
+	for (b = 0x80; b < 0x100; b++) {
+		u = f->utf[b - 0x80];
+		memset(u, 0, 4);
+		if ((cp = omsi_cp1251_decode((unsigned char)b)) == 0)
+			continue;
+		if (cp < 0x800) {
+			u[0] = (unsigned char)(0xC0 | cp >> 6);
+			u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+			u[3] = 2;
+		} else {
+			u[0] = (unsigned char)(0xE0 | cp >> 12);
+			u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+			u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+			u[3] = 3;
+		}
+	}
+}
+
+/* Fill b with up to FEED_CHUNK bytes (turned); 1 when the input ended. */
+static int
+feed_fill(struct feed *f, unsigned char *b, size_t *len)
+{
+	unsigned char *in = f->conv ? f->raw : b;
+	ssize_t r = 0;
+	size_t n;
+
+	for (n = 0; n < FEED_CHUNK; n += (size_t)r)
+		if ((r = feed_read(f, in + n, FEED_CHUNK - n)) <= 0)
+			break;
+	*len = f->conv ? feed_conv(f, in, n, b, &f->bad) : n;
+	return (r <= 0 || f->bad);
+}
+
+static void *
+feed_main(void *arg)
+{
+	struct feed *f = arg;
+	unsigned char *b;
+	size_t n;
+	int end = 0;
+
+	while (!end) {
+		pthread_mutex_lock(&f->mu);
+		while (f->wr - f->rd == FEED_NBUF && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (f->stop) {
+			pthread_mutex_unlock(&f->mu);
+			break;
+		}
+		b = f->buf[f->wr % FEED_NBUF];
+		pthread_mutex_unlock(&f->mu);
+		end = feed_fill(f, b, &n);
+		pthread_mutex_lock(&f->mu);
+		f->len[f->wr % FEED_NBUF] = n;
+		f->wr++;
+		f->done = end;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+	}
+	return (NULL);
+}
+
+/* Stop the thread and wait for it. */
+static void
+feed_stop(struct feed *f)
+{
+	if (!f->started)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->th, NULL);
+	f->started = 0;
+}
+
+static void
+feed_free(struct feed *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	feed_stop(f);
+	if (f->sync) {
+		pthread_mutex_destroy(&f->mu);
+		pthread_cond_destroy(&f->cv);
+	}
+	for (i = 0; i < FEED_NBUF; i++)
+		free(f->buf[i]);
+	if (f->fd != -1)
+		close(f->fd);
+	free(f->raw);
+	free(f->uhead);
+	free(f->head);
+	free(f);
+}
+
+/* Sniff the encoding from the first bytes, as omsi_xin_file does. */
+static struct feed *
+feed_start(struct feed *f, struct oms_err *err)
+{
+	ssize_t r;
+	size_t i;
+
+	if ((f->head = malloc(FEED_SNIFF)) == NULL)
+		goto nomem;
+	while (f->headlen < FEED_SNIFF && !f->eof) {
+		if ((r = feed_read(f, f->head + f->headlen, FEED_SNIFF -
+		    f->headlen)) < 0) {
+			*err = f->xerr;
+			goto fail;
+		}
+		if (r == 0)
+			f->eof = 1;
+		f->headlen += (size_t)r;
+	}
+	if (f->headlen == 0) {
+		oms_err_set(err, OMS_EDATA, f->name, 0, "empty file");
+		goto fail;
+	}
+	if (omsi_sniff_encoding(f->head, f->headlen, f->eof, f->enc,
+	    sizeof(f->enc), f->name, err) == -1)
+		goto fail;
+	if (strcasecmp(f->enc, "windows-1251") == 0) {
+		f->conv = 1;
+		feed_table(f);
+		if ((f->raw = malloc(FEED_CHUNK)) == NULL ||
+		    (f->uhead = malloc(3 * FEED_SNIFF + 4)) == NULL)
+			goto nomem;
+		f->uheadlen = feed_conv(f, f->head, f->headlen, f->uhead,
+		    &f->bad);
+		snprintf(f->enc, sizeof(f->enc), "UTF-8");
+	}
+	for (i = 0; i < FEED_NBUF; i++)
+		if ((f->buf[i] = malloc(f->conv ? 3 * FEED_CHUNK + 4 :
+		    FEED_CHUNK)) == NULL)
+			goto nomem;
+	if (pthread_mutex_init(&f->mu, NULL) != 0)
+		goto nomem;
+	if (pthread_cond_init(&f->cv, NULL) != 0) {
+		pthread_mutex_destroy(&f->mu);
+		goto nomem;
+	}
+	f->sync = 1;
+	return (f);
+nomem:
+	oms_err_set(err, OMS_ENOMEM, f->name, 0, "out of memory");
+fail:
+	feed_free(f);
+	return (NULL);
+}
+
+static struct feed *
+feed_new(const char *name, struct oms_err *err)
+{
+	struct feed *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		oms_err_set(err, OMS_ENOMEM, name, 0, "out of memory");
+		return (NULL);
+	}
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->fd = -1;
+	return (f);
+}
+
+static struct feed *
+feed_file(const char *path, const char *name, struct oms_err *err)
+{
+	struct feed *f;
+
+	if ((f = feed_new(name, err)) == NULL)
+		return (NULL);
+	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		oms_err_sys(err, errno, name, "open");
+		feed_free(f);
+		return (NULL);
+	}
+	return (feed_start(f, err));
+}
+
+static struct feed *
+feed_archive(struct archive *ar, const char *name, struct oms_err *err)
+{
+	struct feed *f;
+
+	if ((f = feed_new(name, err)) == NULL)
+		return (NULL);
+	f->ar = ar;
+	f->raw0 = archive_filter_bytes(ar, -1);
+	return (feed_start(f, err));
+}
+
+/*
+ * The next buffer of input (*len 0 at the end), or NULL when reading
+ * failed (f->xerr).  Without the thread (none could be started) it is
+ * read here.  Hand it back with feed_put.
+ */
+static const unsigned char *
+feed_get(struct feed *f, size_t *len)
+{
+	const unsigned char *b;
+
+	if (!f->started) {
+		if (f->done || f->bad) {
+			*len = 0;
+			return (f->ioerr ? NULL : f->buf[0]);
+		}
+		f->done = feed_fill(f, f->buf[0], len);
+		return (f->ioerr ? NULL : f->buf[0]);
+	}
+	pthread_mutex_lock(&f->mu);
+	while (f->rd == f->wr && !f->done)
+		pthread_cond_wait(&f->cv, &f->mu);
+	if (f->done && f->ioerr && f->wr - f->rd <= 1)
+		b = NULL;		/* the last buffer is cut short */
+	else if (f->rd == f->wr) {
+		*len = 0;
+		b = f->buf[0];
+	} else {
+		*len = f->len[f->rd % FEED_NBUF];
+		b = f->buf[f->rd % FEED_NBUF];
+	}
+	pthread_mutex_unlock(&f->mu);
+	return (b);
+}
+
+static void
+feed_put(struct feed *f)
+{
+	if (!f->started)
+		return;
+	pthread_mutex_lock(&f->mu);
+	if (f->rd != f->wr)
+		f->rd++;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+/*
+ * The paths read below a record (N_ZAP, Z_SL/SL/SL_ID, ...): the first
+ * element of seg[0] among the record's children, the first seg[1] in
+ * that, and so on; and the first text node of the last, as the tree
+ * would hold it (XML_PARSE_NOBLANKS drops blanks that a child follows,
+ * CDATA is text).  Names are compared as the parser's dictionary strings.
+ * sx.on[d] has a bit for each path whose element at depth d is open (the
+ * record itself included), sx.tgt[d] for each path whose last element
+ * that is.
+ */
+struct track {
+	char		 *path;
+	const xmlChar	**seg;
+	size_t		  nseg;
+	int		  never;	/* no element can match a segment */
+	size_t		  m;		/* segments open now */
+	unsigned char	 *tried;	/* seg[i] was met under the open i-1 */
+	int		  hit;		/* the element is there */
+	int		  kids;		/* it has child nodes so far */
+	int		  text;		/* its first text node began */
+	int		  done;		/* ... and is complete */
+	struct oms_buf	  buf;		/* that text, or blanks pending */
+};
+
+enum {
+	T_NZAP, T_KEY, T_OPLATA, T_SUMV, T_SUMP, T_SANKIT, T_ZSL,
+	T_SSUM, T_SOSN,			/* below a SANK of the first Z_SL */
+	T_CODEMO,			/* below SCHET */
+	T_N
+};
+#define ZAP_TRACKS	((1u << T_SSUM) - 1)
+#define SANK_TRACKS	((1u << T_SSUM) | (1u << T_SOSN))
+#define MAX_DEPTH	300		/* libxml2 stops at 256 */
+
+struct sank {
+	unsigned long	 line;
+	int		 bad;		/* S_SUM there and malformed */
+	int		 osn;		/* S_OSN there */
+	size_t		 off;		/* its text in sx.osn */
+};
+
+struct sx {
+	struct imp		*m;
+	struct feed		*f;
+	xmlParserCtxtPtr	 ctxt;
+	struct oms_err		*err;
+	int			 failed;
+	int			 root;		/* the root was seen */
+	int			 depth;		/* of the open element, root 0 */
+	int			 in;		/* at depth 1: 'Z' ZAP, 'S' SCHET */
+	int			 insank;	/* a SANK of the first Z_SL */
+	unsigned long		 line;		/* of the ZAP or SCHET */
+	unsigned long		 sankline;
+	uint64_t		 nrec;
+	const xmlChar		*zl_list, *zap, *schet, *sank_name;
+	struct track		 t[T_N];
+	unsigned		 on[MAX_DEPTH], tgt[MAX_DEPTH];
+	struct sank		*sanks;
+	size_t			 nsank, capsank;
+	struct oms_buf		 osn;
+};
+
+static int
+same(const xmlChar *a, const xmlChar *b)
+{
+	return (a == b || (*a == *b && strcmp((const char *)a,
+	    (const char *)b) == 0));
 }
 
 static int
-read_answer(struct imp *m, struct omsi_xin *x, struct oms_err *err)
+track_init(struct track *t, xmlDictPtr dict, const char *path,
+    struct oms_err *err)
 {
-	xmlTextReaderPtr r = omsi_xin_reader(x);
-	const struct oms_conf *c = &m->ws->conf;
-	xmlNodePtr n, s;
+	const char *q;
+	char *p, *s;
+	size_t n = 1, i;
+
+	oms_buf_init(&t->buf, FIELD_MAX);
+	for (q = path; *q != '\0'; q++)
+		n += *q == '/';
+	if ((t->seg = calloc(n, sizeof(*t->seg))) == NULL ||
+	    (t->tried = calloc(n + 1, 1)) == NULL ||
+	    (t->path = strdup(path)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	/* as omsi_path: a trailing '/' ends it, an empty or long step fails */
+	for (i = 0, p = t->path; *p != '\0'; i++) {
+		s = p;
+		p += strcspn(p, "/");
+		if (p == s || p - s >= 64)
+			t->never = 1;
+		if (*p == '/')
+			*p++ = '\0';
+		if ((t->seg[i] = xmlDictLookup(dict, (xmlChar *)s, -1)) == NULL)
+			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+			    "out of memory"));
+	}
+	if ((t->nseg = i) == 0)
+		t->never = 1;		/* conf.c allows no empty key */
+	return (0);
+}
+
+static void
+track_release(struct track *t)
+{
+	free(t->path);
+	free(t->seg);
+	free(t->tried);
+	oms_buf_release(&t->buf);
+}
+
+static int
+blank(const struct oms_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if (b->s[i] != ' ' && b->s[i] != '\t' && b->s[i] != '\n' &&
+		    b->s[i] != '\r')
+			return (0);
+	return (1);
+}
+
+/* The record of the tracks in mask begins at depth d. */
+static void
+sx_begin(struct sx *s, unsigned mask, int d)
+{
+	struct track *t;
+	int i;
+
+	for (i = 0; i < T_N; i++) {
+		if (!(mask & 1u << i))
+			continue;
+		t = &s->t[i];
+		t->m = 0;
+		t->tried[0] = 0;
+		t->hit = t->kids = t->text = t->done = 0;
+		oms_buf_reset(&t->buf);
+		if (!t->never)
+			s->on[d] |= 1u << i;
+	}
+}
+
+/* A child node (element, comment, PI) of the element at depth d. */
+static void
+sx_child(struct sx *s, int d)
+{
+	unsigned mask = s->tgt[d];
+	struct track *t;
+	int i;
+
+	for (i = 0; mask != 0; i++, mask >>= 1) {
+		if (!(mask & 1) || (t = &s->t[i])->done)
+			continue;
+		if (t->text)
+			t->done = 1;
+		else if (t->buf.len > 0 && !blank(&t->buf))
+			t->text = t->done = 1;
+		else
+			oms_buf_reset(&t->buf);		/* ignorable blanks */
+		t->kids = 1;
+	}
+}
+
+/* Element name begins at depth d: it may be the next step of a path. */
+static void
+sx_step(struct sx *s, int d, const xmlChar *name)
+{
+	unsigned mask = s->on[d - 1] & ~s->tgt[d - 1];
+	struct track *t;
+	int i;
+
+	for (i = 0; mask != 0; i++, mask >>= 1) {
+		if (!(mask & 1))
+			continue;
+		t = &s->t[i];
+		if (t->tried[t->m] || !same(name, t->seg[t->m]))
+			continue;
+		t->tried[t->m++] = 1;
+		t->tried[t->m] = 0;
+		s->on[d] |= 1u << i;
+		if (t->m == t->nseg) {
+			t->hit = 1;
+			s->tgt[d] |= 1u << i;
+		}
+	}
+}
+
+/* The element at depth d ends. */
+static void
+sx_close(struct sx *s, int d)
+{
+	unsigned mask = s->on[d];
+	struct track *t;
+	int i;
+
+	for (i = 0; mask != 0; i++, mask >>= 1) {
+		if (!(mask & 1) || (t = &s->t[i])->m == 0)
+			continue;	/* the record itself */
+		if (t->m == t->nseg && !t->done) {
+			/* blanks alone stay in an element without children */
+			if (!t->text && t->kids && blank(&t->buf))
+				oms_buf_reset(&t->buf);
+			t->done = 1;
+		}
+		t->m--;
+	}
+}
+
+/* What omsi_path_text would return: NULL when there is no element. */
+static const char *
+track_value(const struct track *t)
+{
+	if (!t->hit)
+		return (NULL);
+	return (t->buf.s != NULL ? t->buf.s : "");
+}
+
+static int
+money_text(const char *s, int64_t *v)
+{
+	return (s == NULL ? 0 : oms_money_parse(s, v) == 0 ? 1 : -1);
+}
+
+/* Stop at the first failure; err is filled already. */
+static void
+sx_fail(struct sx *s)
+{
+	s->failed = 1;
+	xmlStopParser(s->ctxt);
+}
+
+static unsigned long
+sx_line(const struct sx *s)
+{
+	return ((unsigned long)xmlSAX2GetLineNumber(s->ctxt));
+}
+
+/* A ZAP was read: the checks read_answer made on its tree, in order. */
+static int
+zap_done(struct sx *s, struct oms_err *err)
+{
+	struct imp *m = s->m;
+	unsigned long line = s->line;
 	const char *v, *key;
 	struct dec *d;
+	size_t k;
 	long i;
-	int rc, has_sump, has_it;
-	int64_t sum;
-	uint64_t nrec = 0;
+	int has_sump, has_it;
 
-	while ((rc = omsi_xin_next_element(x, err)) == 1) {
-		if (xmlTextReaderDepth(r) != 1)
-			continue;
-		v = (const char *)xmlTextReaderConstLocalName(r);
-		if (strcmp(v, "SCHET") == 0) {
-			if ((n = omsi_xin_expand(x, err)) == NULL)
-				return (-1);
-			v = omsi_path_text(n, "CODE_MO");
-			if (v != NULL && strcmp(v, c->mo) != 0)
-				return (oms_err_set(err, OMS_EDATA, m->name,
-				    omsi_line(n), "SCHET/CODE_MO %s is not "
-				    "this МО (%s)", v, c->mo));
-		} else if (strcmp(v, "ZAP") == 0) {
-			OMSI_PROGRESS(m->ws, "reading the reply", ++nrec, 0);
-			if ((n = omsi_xin_expand(x, err)) == NULL)
-				return (-1);
-			if ((i = record(m, omsi_path_text(n, "N_ZAP"),
-			    omsi_line(n), err)) == -1)
-				return (-1);
-			d = &m->dec[i];
-			key = omsi_path_text(n, c->account_key);
-			if (key != NULL && strcmp(key, m->acc[i]) != 0)
-				return (oms_err_set(err, OMS_EDATA, m->name,
-				    omsi_line(n), "N_ZAP %s holds %s, but "
-				    "registry %s sent account %s there",
-				    m->zap[i], key, m->reg->name, m->acc[i]));
-			if (d->set)
-				return (oms_err_set(err, OMS_EDATA, m->name,
-				    omsi_line(n), "N_ZAP %s twice", m->zap[i]));
-			v = omsi_path_text(n, "Z_SL/OPLATA");
-			if (v == NULL || strcmp(v, "0") == 0)
-				goto next;	/* no decision yet */
-			if (strcmp(v, "1") == 0)
-				d->decision = OMS_ST_ACCEPTED;
-			else if (strcmp(v, "2") == 0)
-				d->decision = OMS_ST_REJECTED;
-			else if (strcmp(v, "3") == 0)
-				d->decision = OMS_ST_PARTIAL;
-			else
-				return (oms_err_set(err, OMS_EDATA, m->name,
-				    omsi_line(n), "OPLATA \"%s\" is not 0, 1, "
-				    "2 or 3", v));
-			if (money(n, "Z_SL/SUMV", &d->claimed) != 1 ||
-			    (has_sump = money(n, "Z_SL/SUMP", &d->accepted)) ==
-			    -1 || (has_it = money(n, "Z_SL/SANK_IT",
-			    &d->refused)) == -1)
-				return (oms_err_set(err, OMS_EDATA, m->name,
-				    omsi_line(n), "N_ZAP %s: SUMV, SUMP or "
-				    "SANK_IT missing or malformed", m->zap[i]));
-			if (!has_sump)
-				d->accepted = d->decision == OMS_ST_ACCEPTED ?
-				    d->claimed : d->decision ==
-				    OMS_ST_REJECTED ? 0 : d->claimed -
-				    d->refused;
-			if (!has_it)
-				d->refused = d->claimed - d->accepted;
-			if (d->accepted < 0 || d->refused < 0 ||
-			    d->accepted + d->refused != d->claimed)
-				return (oms_err_set(err, OMS_EDATA, m->name,
-				    omsi_line(n), "N_ZAP %s: SUMP plus SANK_IT "
-				    "is not SUMV", m->zap[i]));
-			for (s = omsi_child(omsi_child(n, "Z_SL"), "SANK");
-			    s != NULL; s = s->next) {
-				if (s->type != XML_ELEMENT_NODE ||
-				    strcmp((const char *)s->name, "SANK") != 0)
-					continue;
-				if (money(s, "S_SUM", &sum) == -1)
-					return (oms_err_set(err, OMS_EDATA,
-					    m->name, omsi_line(s), "bad S_SUM"));
-				v = omsi_path_text(s, "S_OSN");
-				if (v != NULL && add_reason(&d->reasons, v,
-				    err) == -1)
-					return (-1);
-			}
-			d->set = 1;
-		} else
-			continue;
-next:
-		if (omsi_xin_skip(x, err) == -1)
+	if ((i = record(m, track_value(&s->t[T_NZAP]), line, err)) == -1)
+		return (-1);
+	d = &m->dec[i];
+	key = track_value(&s->t[T_KEY]);
+	if (key != NULL && strcmp(key, m->acc[i]) != 0)
+		return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s "
+		    "holds %s, but registry %s sent account %s there",
+		    m->zap[i], key, m->reg->name, m->acc[i]));
+	if (d->set)
+		return (oms_err_set(err, OMS_EDATA, m->name, line,
+		    "N_ZAP %s twice", m->zap[i]));
+	v = track_value(&s->t[T_OPLATA]);
+	if (v == NULL || strcmp(v, "0") == 0)
+		return (0);	/* no decision yet */
+	if (strcmp(v, "1") == 0)
+		d->decision = OMS_ST_ACCEPTED;
+	else if (strcmp(v, "2") == 0)
+		d->decision = OMS_ST_REJECTED;
+	else if (strcmp(v, "3") == 0)
+		d->decision = OMS_ST_PARTIAL;
+	else
+		return (oms_err_set(err, OMS_EDATA, m->name, line, "OPLATA "
+		    "\"%s\" is not 0, 1, 2 or 3", v));
+	if (money_text(track_value(&s->t[T_SUMV]), &d->claimed) != 1 ||
+	    (has_sump = money_text(track_value(&s->t[T_SUMP]),
+	    &d->accepted)) == -1 || (has_it = money_text(track_value(
+	    &s->t[T_SANKIT]), &d->refused)) == -1)
+		return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s: "
+		    "SUMV, SUMP or SANK_IT missing or malformed", m->zap[i]));
+	if (!has_sump)
+		d->accepted = d->decision == OMS_ST_ACCEPTED ? d->claimed :
+		    d->decision == OMS_ST_REJECTED ? 0 : d->claimed -
+		    d->refused;
+	if (!has_it)
+		d->refused = d->claimed - d->accepted;
+	if (d->accepted < 0 || d->refused < 0 ||
+	    d->accepted + d->refused != d->claimed)
+		return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s: "
+		    "SUMP plus SANK_IT is not SUMV", m->zap[i]));
+	for (k = 0; k < s->nsank; k++) {
+		if (s->sanks[k].bad)
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    s->sanks[k].line, "bad S_SUM"));
+		if (s->sanks[k].osn && add_reason(&d->reasons, s->osn.s +
+		    s->sanks[k].off, err) == -1)
 			return (-1);
 	}
-	return (rc == -1 ? -1 : 0);
+	d->set = 1;
+	return (0);
+}
+
+/* A SANK of the first Z_SL was read: keep what zap_done will need. */
+static int
+sank_done(struct sx *s, struct oms_err *err)
+{
+	struct sank *k;
+	const char *v;
+	int64_t sum;
+	size_t cap;
+
+	if (s->nsank == s->capsank) {
+		cap = s->capsank ? s->capsank * 2 : 16;
+		if ((k = reallocarray(s->sanks, cap, sizeof(*k))) == NULL)
+			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+			    "out of memory"));
+		s->sanks = k;
+		s->capsank = cap;
+	}
+	k = &s->sanks[s->nsank++];
+	k->line = s->sankline;
+	k->bad = money_text(track_value(&s->t[T_SSUM]), &sum) == -1;
+	k->off = s->osn.len;
+	if ((k->osn = (v = track_value(&s->t[T_SOSN])) != NULL) &&
+	    oms_buf_add(&s->osn, v, strlen(v) + 1, err) == -1)
+		return (-1);
+	return (0);
+}
+
+static void
+on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **ns, int natt, int ndef,
+    const xmlChar **att)
+{
+	struct sx *s = ctx;
+	struct imp *m = s->m;
+	int d;
+
+	(void)prefix;
+	(void)uri;
+	(void)nns;
+	(void)ns;
+	(void)natt;
+	(void)ndef;
+	(void)att;
+	if (s->failed)
+		return;
+	d = ++s->depth;
+	if (d >= MAX_DEPTH)
+		return;
+	s->on[d] = s->tgt[d] = 0;
+	if (d == 0) {
+		s->root = 1;
+		if (!same(local, s->zl_list)) {
+			oms_err_set(s->err, OMS_EDATA, m->name, 0, "named like "
+			    "a %s reply but its root element is <%s>",
+			    oms_stage_name(m->id.stage), (const char *)local);
+			sx_fail(s);
+		}
+		return;
+	}
+	if (d == 1) {
+		s->in = 0;
+		if (same(local, s->zap)) {
+			OMSI_PROGRESS(m->ws, "reading the reply", ++s->nrec, 0);
+			s->in = 'Z';
+			s->insank = 0;
+			s->nsank = 0;
+			oms_buf_reset(&s->osn);
+			sx_begin(s, ZAP_TRACKS, 1);
+		} else if (same(local, s->schet)) {
+			s->in = 'S';
+			sx_begin(s, 1u << T_CODEMO, 1);
+		}
+		s->line = sx_line(s);
+		return;
+	}
+	if (s->in == 0)
+		return;
+	if (s->tgt[d - 1] != 0)
+		sx_child(s, d - 1);
+	if (s->on[d - 1] != 0)
+		sx_step(s, d, local);
+	if (d == 3 && s->in == 'Z' && !s->insank && (s->on[2] & s->tgt[2] &
+	    1u << T_ZSL) && same(local, s->sank_name)) {
+		s->insank = 1;
+		s->sankline = sx_line(s);
+		sx_begin(s, SANK_TRACKS, 3);
+	}
+}
+
+static void
+on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct sx *s = ctx;
+	const char *v;
+	int d = s->depth--;
+
+	(void)local;
+	(void)prefix;
+	(void)uri;
+	if (s->failed || d < 1 || d >= MAX_DEPTH || s->in == 0)
+		return;
+	if (d > 1) {
+		if (s->on[d] != 0)
+			sx_close(s, d);
+		if (d == 3 && s->insank) {
+			s->insank = 0;
+			if (sank_done(s, s->err) == -1)
+				sx_fail(s);
+		}
+		return;
+	}
+	if (s->in == 'Z') {
+		s->in = 0;
+		if (zap_done(s, s->err) == -1)
+			sx_fail(s);
+		return;
+	}
+	s->in = 0;
+	v = track_value(&s->t[T_CODEMO]);
+	if (v != NULL && strcmp(v, s->m->ws->conf.mo) != 0) {
+		oms_err_set(s->err, OMS_EDATA, s->m->name, s->line,
+		    "SCHET/CODE_MO %s is not this МО (%s)", v,
+		    s->m->ws->conf.mo);
+		sx_fail(s);
+	}
+}
+
+static void
+on_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct sx *s = ctx;
+	char msg[sizeof(s->err->msg)];
+	struct track *t;
+	unsigned mask;
+	int i;
+
+	if (s->failed || s->depth < 0 || s->depth >= MAX_DEPTH ||
+	    (mask = s->tgt[s->depth]) == 0)
+		return;
+	for (i = 0; mask != 0; i++, mask >>= 1) {
+		if (!(mask & 1) || (t = &s->t[i])->done)
+			continue;
+		if (oms_buf_add(&t->buf, ch, (size_t)len, s->err) == -1) {
+			memcpy(msg, s->err->msg, sizeof(msg));
+			oms_err_set(s->err, s->err->code, s->f->name,
+			    sx_line(s), "%s", msg);
+			sx_fail(s);
+			return;
+		}
+	}
+}
+
+/* A comment or a processing instruction: a child node that ends text. */
+static void
+on_comment(void *ctx, const xmlChar *v)
+{
+	struct sx *s = ctx;
+
+	(void)v;
+	if (!s->failed && s->depth >= 0 && s->depth < MAX_DEPTH &&
+	    s->tgt[s->depth] != 0)
+		sx_child(s, s->depth);
+}
+
+static void
+on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void)target;
+	on_comment(ctx, data);
+}
+
+/* A DOCTYPE, or a reference to a declared entity: refused unread. */
+static void
+on_dtd(void *ctx, const xmlChar *name, const xmlChar *eid,
+    const xmlChar *sid)
+{
+	struct sx *s = ctx;
+
+	(void)name;
+	(void)eid;
+	(void)sid;
+	if (s->failed)
+		return;
+	oms_err_set(s->err, OMS_EDATA, s->f->name, sx_line(s), "DTDs and "
+	    "entity references are not accepted in registry files");
+	sx_fail(s);
+}
+
+static void
+on_ref(void *ctx, const xmlChar *name)
+{
+	on_dtd(ctx, name, NULL, NULL);
+}
+
+/* The parser's first error, as lib/xml.c words it. */
+static void
+on_error(void *ctx, omsi_xml_error e)
+{
+	struct sx *s = ctx;
+	char msg[400];
+	size_t n;
+
+	if (e == NULL || e->level < XML_ERR_ERROR || s->failed)
+		return;
+	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "error");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (n > 0 && (msg[0] >= 'A' && msg[0] <= 'Z') &&
+	    !(msg[1] >= 'A' && msg[1] <= 'Z'))
+		msg[0] = (char)(msg[0] - 'A' + 'a');
+	s->failed = 1;		/* the callbacks do no more */
+	oms_err_set(s->err, e->domain == XML_FROM_SCHEMASV ? OMS_ESCHEMA :
+	    OMS_EDATA, s->f->name, (unsigned long)(e->line > 0 ? e->line : 0),
+	    "%s", msg);
+}
+
+static void
+sx_release(struct sx *s)
+{
+	int i;
+
+	for (i = 0; i < T_N; i++)
+		track_release(&s->t[i]);
+	free(s->sanks);
+	oms_buf_release(&s->osn);
+	if (s->ctxt != NULL)
+		xmlFreeParserCtxt(s->ctxt);
+}
+
+static int
+sx_init(struct sx *s, struct imp *m, struct oms_err *err)
+{
+	static const char *const path[T_N] = {
+		"N_ZAP", NULL, "Z_SL/OPLATA", "Z_SL/SUMV", "Z_SL/SUMP",
+		"Z_SL/SANK_IT", "Z_SL", "S_SUM", "S_OSN", "CODE_MO"
+	};
+	xmlDictPtr dict = s->ctxt->dict;
+	int i;
+
+	for (i = 0; i < T_N; i++)
+		if (track_init(&s->t[i], dict, path[i] != NULL ? path[i] :
+		    m->ws->conf.account_key, err) == -1)
+			return (-1);
+	if ((s->zl_list = xmlDictLookup(dict, (const xmlChar *)"ZL_LIST",
+	    -1)) == NULL || (s->zap = xmlDictLookup(dict, (const xmlChar *)
+	    "ZAP", -1)) == NULL || (s->schet = xmlDictLookup(dict,
+	    (const xmlChar *)"SCHET", -1)) == NULL || (s->sank_name =
+	    xmlDictLookup(dict, (const xmlChar *)"SANK", -1)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	return (0);
+}
+
+/* Feed the parser one piece; -1 when it, or a callback, failed. */
+static int
+sx_chunk(struct sx *s, const unsigned char *p, size_t n, int terminate)
+{
+	int r;
+
+	r = xmlParseChunk(s->ctxt, (const char *)p, (int)n, terminate);
+	if (s->failed)
+		return (-1);
+	if (r != 0) {
+		oms_err_set(s->err, OMS_EDATA, s->f->name, sx_line(s),
+		    "malformed XML");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+read_answer(struct imp *m, struct feed *f, struct oms_err *err)
+{
+	xmlSAXHandler sax;
+	xmlCharEncodingHandlerPtr h;
+	struct sx *s;
+	const unsigned char *b, *head;
+	size_t n, first, headlen;
+	int rc = -1, r, more;
+
+	/* on the heap: the depth masks make it some 2.5 KiB */
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	s->m = m;
+	s->f = f;
+	s->err = err;
+	s->depth = -1;
+	oms_buf_init(&s->osn, (size_t)64 << 20);
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = on_start;
+	sax.endElementNs = on_end;
+	sax.characters = on_text;
+	sax.ignorableWhitespace = on_text;
+	sax.cdataBlock = on_text;
+	sax.comment = on_comment;
+	sax.processingInstruction = on_pi;
+	sax.internalSubset = on_dtd;
+	sax.reference = on_ref;
+	sax.serror = on_error;
+	/* as xmlReaderForIO: the first 4 bytes, then the encoding */
+	head = f->conv ? f->uhead : f->head;
+	headlen = f->conv ? f->uheadlen : f->headlen;
+	first = headlen >= 4 ? 4 : 0;
+	if ((s->ctxt = xmlCreatePushParserCtxt(&sax, s, first ? (const char *)
+	    head : NULL, (int)first, f->name)) == NULL) {
+		oms_err_set(err, OMS_EDATA, f->name, 0, "cannot read encoding "
+		    "\"%s\"", f->enc);
+		goto out;
+	}
+	if (sx_init(s, m, err) == -1)
+		goto out;
+	xmlCtxtUseOptions(s->ctxt, OMSI_XML_OPTIONS | XML_PARSE_IGNORE_ENC);
+	/* turned into UTF-8 here, it is parsed without a decoder */
+	if (!f->conv && (h = xmlFindCharEncodingHandler(f->enc)) != NULL)
+		xmlSwitchToEncoding(s->ctxt, h);
+	more = !f->eof && !f->bad;	/* f->bad is the thread's from now */
+	if (more && pthread_create(&f->th, NULL, feed_main, f) == 0)
+		f->started = 1;
+	if (sx_chunk(s, head + first, headlen - first, 0) == -1)
+		goto out;
+	while (more) {
+		if ((b = feed_get(f, &n)) == NULL) {
+			*err = f->xerr;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		r = sx_chunk(s, b, n, 0);
+		feed_put(f);
+		if (r == -1)
+			goto out;
+	}
+	if (f->bad) {		/* read after the thread's last buffer */
+		/* as libxml2 says it when its decoder fails */
+		oms_err_set(err, OMS_EDATA, f->name, sx_line(s),
+		    "malformed XML");
+		goto out;
+	}
+	if (sx_chunk(s, NULL, 0, 1) == -1)
+		goto out;
+	if (!s->root) {
+		oms_err_set(err, OMS_EDATA, m->name, 0, "no root element");
+		goto out;
+	}
+	rc = 0;
+out:
+	feed_stop(f);
+	sx_release(s);
+	free(s);
+	return (rc);
 }
 
 /* ------------------------------------------------------------ the file */
@@ -568,10 +1504,18 @@ out:
 	return (rc);
 }
 
+/* Answers are read by SAX (read_answer), ФЛК protocols by the reader. */
+static int
+streamed(const struct imp *m)
+{
+	return (m->id.stage == OMS_STAGE_CONTROL ||
+	    m->id.stage == OMS_STAGE_DEMAND);
+}
+
 /* Open the document to read: the file, or the right entry of a ZIP. */
 static int
 open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
-    struct oms_err *err)
+    struct feed **fp, struct oms_err *err)
 {
 	struct archive *ar;
 	struct archive_entry *ae;
@@ -581,6 +1525,9 @@ open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 
 	*arp = NULL;
 	if (!is_zip(m->path)) {
+		if (streamed(m))
+			return ((*fp = feed_file(m->path, m->name, err)) ==
+			    NULL ? -1 : 0);
 		*xp = omsi_xin_file(m->path, m->name, err);
 		return (*xp == NULL ? -1 : 0);
 	}
@@ -611,7 +1558,8 @@ open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 		} else if (strcasecmp(base, m->id.base) != 0)
 			continue;
 		snprintf(name, sizeof(name), "%s:%s", m->name, en);
-		if ((*xp = omsi_xin_archive(ar, name, err)) == NULL)
+		if (streamed(m) ? (*fp = feed_archive(ar, name, err)) == NULL :
+		    (*xp = omsi_xin_archive(ar, name, err)) == NULL)
 			goto fail;
 		*arp = ar;
 		return (0);
@@ -1202,6 +2150,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	struct imp m;
 	struct archive *ar = NULL;
 	struct omsi_xin *x = NULL;
+	struct feed *f = NULL;
 	const char *when, *root;
 	char sha[65], base[256];
 	size_t i;
@@ -1233,7 +2182,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 		    yar_open(&m, &ar, &x, err) == -1)
 			goto out;
 	} else if ((r = recognise(&ws->conf, base, &m.id, err)) == -1 ||
-	    open_doc(&m, &ar, &x, err) == -1)
+	    open_doc(&m, &ar, &x, &f, err) == -1)
 		goto out;
 	if (m.id.stage == 0) {
 		oms_err_set(err, OMS_EDATA, path, 0, "not named like a reply "
@@ -1256,6 +2205,14 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	}
 	for (i = 0; i < m.nacc; i++)
 		oms_buf_init(&m.dec[i].reasons, 1 << 16);
+	if (f != NULL) {
+		/* an answer: its root is checked as it is read */
+		if (read_answer(&m, f, err) == -1)
+			goto out;
+		feed_free(f);
+		f = NULL;
+		goto done;
+	}
 	/* the root says what it is */
 	if ((r = omsi_xin_next_element(x, err)) != 1) {
 		if (r == 0)
@@ -1273,21 +2230,17 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 		if (read_bill(&m, x, err) == -1 || yar_decide(&m, err) == -1)
 			goto out;
 		res->stage = m.id.stage;
-	} else if (strcmp(root, m.id.stage == OMS_STAGE_FLK ? "FLK_P" :
-	    "ZL_LIST") != 0) {
+	} else if (strcmp(root, "FLK_P") != 0) {
 		oms_err_set(err, OMS_EDATA, path, 0, "named like a %s reply "
 		    "but its root element is <%s>", oms_stage_name(m.id.stage),
 		    root);
 		goto out;
-	}
-	if (m.yar)
-		;	/* read above */
-	else if (m.id.stage == OMS_STAGE_FLK) {
+	} else {
 		if (read_flk(&m, x, err) == -1)
 			goto out;
 		flk_sums(&m);
-	} else if (read_answer(&m, x, err) == -1)
-		goto out;
+	}
+done:
 	omsi_src_close(ar, x);
 	ar = NULL;
 	x = NULL;
@@ -1298,6 +2251,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 		goto out;
 	rc = 0;
 out:
+	feed_free(f);		/* its thread first: it reads ar */
 	omsi_src_close(ar, x);
 	for (i = 0; m.dec != NULL && i < m.nacc; i++)
 		oms_buf_release(&m.dec[i].reasons);
