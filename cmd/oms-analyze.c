@@ -35,6 +35,8 @@ struct analyze {
 	const char		*csv;		/* --csv-excel */
 	struct arow		*row;
 	size_t			 nrow, rowcap;
+	/* the accounts of the ledger that were not refused: only summed */
+	struct agroup		 pre_all, pre_st[OMS_ST_NSTATES];
 	struct strpool	*strs;
 	struct agroup		*g;
 	size_t			 ng, gcap;
@@ -272,6 +274,18 @@ from_ledger_acct(void *arg, const struct oms_acct *a)
 	reg = oms_ledger_reg(an->ledger, (size_t)a->reg);
 	if (!in_scope(an, reg->period, reg->test))
 		return (0);
+	if (a->state != OMS_ST_REJECTED && a->state != OMS_ST_PARTIAL) {
+		/* counted in total and state, listed nowhere: no row */
+		an->pre_all.accounts++;
+		an->pre_all.claimed += a->sum;
+		an->pre_all.refused += a->refused;
+		if (a->state >= 0 && a->state < OMS_ST_NSTATES) {
+			an->pre_st[a->state].accounts++;
+			an->pre_st[a->state].claimed += a->sum;
+			an->pre_st[a->state].refused += a->refused;
+		}
+		return (0);
+	}
 	r = new_row(an);
 	r->account = a->id;
 	r->registry = reg->name;
@@ -559,8 +573,8 @@ group(struct analyze *an)
 	 * are summed here; only refused rows, a few in a hundred, go
 	 * through the sort that makes the other groups.
 	 */
-	memset(&all, 0, sizeof(all));
-	memset(st, 0, sizeof(st));
+	all = an->pre_all;
+	memcpy(st, an->pre_st, sizeof(st));
 	for (i = 0; i < an->nrow; i++) {
 		r = &an->row[i];
 		all.accounts++;

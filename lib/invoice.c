@@ -118,6 +118,7 @@ claim_of(struct oms_invoice_scan *s, char *const *f, struct claim **cp,
 		if ((c = reallocarray(s->c[k], cap, sizeof(*c))) == NULL)
 			return (nomem(err));
 		memset(c + s->ccap[k], 0, (cap - s->ccap[k]) * sizeof(*c));
+		omsi_thp(c, cap * sizeof(*c));
 		s->c[k] = c;
 		s->ccap[k] = cap;
 	}

@@ -29,12 +29,18 @@ static const char *const statenames[OMS_ST_NSTATES] = {
 
 static const char *const stagenames[] = { "", "flk", "control", "demand" };
 
+#define ACCT_SHIFT	15		/* 32768 accounts, 5.5 MiB a block */
+#define ACCT_BLOCK	((size_t)1 << ACCT_SHIFT)
+#define ACCT(l, i)	(&(l)->ablk[(i) >> ACCT_SHIFT][(i) & (ACCT_BLOCK - 1)])
+
 struct oms_ledger {
 	char		*path;
 	struct omsi_arena arena;
 	struct omsi_hash  acct_idx;
-	struct oms_acct	 *acct;
-	size_t		  nacct, acct_cap;
+	/* in blocks: an account stays where it is, no table is copied as it
+	   grows, and each block gets huge pages (omsi_thp) before use */
+	struct oms_acct	**ablk;
+	size_t		  nacct, nablk;
 	struct omsi_hash  reg_idx;
 	struct omsi_hash  imported;	/* sha256 -> index into itime */
 	const char	**itime;
@@ -318,16 +324,20 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	struct oms_acct *a;
 
 	if (omsi_hash_get(&l->acct_idx, id, &i))
-		return (&l->acct[i]);
-	if (l->nacct == l->acct_cap) {
-		size_t cap = l->acct_cap ? l->acct_cap * 2 : 1024;
-		a = reallocarray(l->acct, cap, sizeof(*a));
-		if (a == NULL)
+		return (ACCT(l, i));
+	if (l->nacct == l->nablk * ACCT_BLOCK) {
+		struct oms_acct **b;
+
+		if ((b = reallocarray(l->ablk, l->nablk + 1, sizeof(*b))) ==
+		    NULL)
 			goto nomem;
-		l->acct = a;
-		l->acct_cap = cap;
+		l->ablk = b;
+		if ((a = malloc(ACCT_BLOCK * sizeof(*a))) == NULL)
+			goto nomem;
+		omsi_thp(a, ACCT_BLOCK * sizeof(*a));
+		l->ablk[l->nablk++] = a;
 	}
-	a = &l->acct[l->nacct];
+	a = ACCT(l, l->nacct);
 	memset(a, 0, sizeof(*a));
 	a->reg = a->prev_reg = -1;
 	a->reasons = a->reply = a->dtime = "";
@@ -406,7 +416,7 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 
 	if (!omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai))
 		return (0);	/* never exported: nothing to decide */
-	a = &l->acct[ai];
+	a = ACCT(l, ai);
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
 	    (int)ri != a->reg)
 		return (0);
@@ -448,7 +458,7 @@ fold_queue(struct oms_ledger *l, char **f)
 
 	if (!omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai))
 		return (0);
-	a = &l->acct[ai];
+	a = ACCT(l, ai);
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
 	    (int)ri != a->reg || (a->state != OMS_ST_REJECTED &&
 	    a->state != OMS_ST_PARTIAL))
@@ -472,7 +482,7 @@ fold_restore(struct oms_ledger *l, char **f)
 		return (0);
 	l->reg[ri].restored = 1;
 	for (i = 0; i < l->nacct; i++) {
-		a = &l->acct[i];
+		a = ACCT(l, i);
 		if (a->reg != (int)ri)
 			continue;
 		a->state = a->prev_state;
@@ -508,7 +518,7 @@ fold_fix(struct oms_ledger *l, char **f, unsigned long lineno,
 		    strcmp(l->fix[i].path, path) == 0)
 			break;
 	a = omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai) ?
-	    &l->acct[ai] : NULL;
+	    ACCT(l, ai) : NULL;
 	if (i < l->nfix) {
 		memmove(&l->fix[i], &l->fix[i + 1],
 		    (l->nfix - i - 1) * sizeof(*l->fix));
@@ -951,6 +961,8 @@ fail:
 void
 oms_ledger_free(struct oms_ledger *l)
 {
+	size_t i;
+
 	if (l == NULL)
 		return;
 	omsi_hash_release(&l->acct_idx);
@@ -961,7 +973,9 @@ oms_ledger_free(struct oms_ledger *l)
 	free(l->fix);
 	free(l->itime);
 	omsi_arena_release(&l->arena);
-	free(l->acct);
+	for (i = 0; i < l->nablk; i++)
+		free(l->ablk[i]);
+	free(l->ablk);
 	free(l->reg);
 	free(l->path);
 	free(l);
@@ -980,7 +994,7 @@ oms_ledger_acct(const struct oms_ledger *l, const char *id)
 
 	if (!omsi_hash_get(&l->acct_idx, id, &i))
 		return (NULL);
-	return (&l->acct[i]);
+	return (ACCT(l, i));
 }
 
 size_t
@@ -1037,7 +1051,7 @@ oms_ledger_foreach(const struct oms_ledger *l,
 	int r;
 
 	for (i = 0; i < l->nacct; i++)
-		if ((r = fn(arg, &l->acct[i])) != 0)
+		if ((r = fn(arg, ACCT(l, i))) != 0)
 			return (r);
 	return (0);
 }

@@ -1,12 +1,38 @@
 /*
  * mem.c -- an arena for many small strings and a string hash table
  */
+#include <sys/mman.h>
+
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "oms_int.h"
 
 #define CHUNK_SIZE	((size_t)64 << 10)
+#define CHUNK_GROW	6		/* up to 64 KiB << 6 = 4 MiB */
+#define HUGE_PAGE	((uintptr_t)2 << 20)
+
+/*
+ * Ask for huge pages under the 2 MiB-aligned part of [p, p + n): the
+ * tables of a million accounts are probed at random, and with 4 KiB pages
+ * most probes miss the TLB and the first touch of every page faults.  A
+ * hint: where the kernel does not do it (THP "never"), nothing changes.
+ */
+void
+omsi_thp(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t e = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+
+	if (p != NULL && e > a)
+		(void)madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
 
 struct omsi_chunk {
 	struct omsi_chunk	*next;
@@ -19,6 +45,7 @@ void
 omsi_arena_init(struct omsi_arena *a)
 {
 	a->head = NULL;
+	a->nchunks = 0;
 }
 
 void
@@ -31,6 +58,7 @@ omsi_arena_release(struct omsi_arena *a)
 		free(c);
 	}
 	a->head = NULL;
+	a->nchunks = 0;
 }
 
 char *
@@ -43,9 +71,17 @@ omsi_arena_strndup(struct omsi_arena *a, const char *s, size_t len)
 	need = len + 1;
 	c = a->head;
 	if (c == NULL || c->size - c->used < need) {
-		size = need > CHUNK_SIZE / 4 ? need : CHUNK_SIZE;
+		/* chunks grow with the arena: a big one lives in a few */
+		size = CHUNK_SIZE << (a->nchunks < CHUNK_GROW ? a->nchunks :
+		    CHUNK_GROW);
+		if (need > size / 4)
+			size = need;
 		if ((c = malloc(sizeof(*c) + size)) == NULL)
 			return (NULL);
+		if (size != need)
+			a->nchunks++;
+		if (size >= HUGE_PAGE)
+			omsi_thp(c, sizeof(*c) + size);
 		c->used = 0;
 		c->size = size;
 		if (size == need && a->head != NULL) {
@@ -162,6 +198,9 @@ grow(struct omsi_hash *h)
 		free(n.tags);
 		return (-1);
 	}
+	omsi_thp(n.keys, n.cap * sizeof(*n.keys));
+	omsi_thp(n.vals, n.cap * sizeof(*n.vals));
+	omsi_thp(n.tags, n.cap * sizeof(*n.tags));
 	for (i = 0; i < h->cap; i++) {
 		if (h->tags[i] == 0)
 			continue;

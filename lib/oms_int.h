@@ -20,11 +20,15 @@ typedef xmlError *omsi_xml_error;
 /* ---- arena: many small strings that live as long as their owner */
 struct omsi_arena {
 	struct omsi_chunk	*head;
+	size_t			 nchunks;	/* chunks grow with it */
 };
 void	 omsi_arena_init(struct omsi_arena *);
 void	 omsi_arena_release(struct omsi_arena *);
 char	*omsi_arena_strdup(struct omsi_arena *, const char *);
 char	*omsi_arena_strndup(struct omsi_arena *, const char *, size_t);
+
+/* Huge pages, where the kernel gives them on request, for a big table. */
+void	 omsi_thp(void *, size_t);
 
 /* ---- string hash: key -> size_t value; keys are borrowed */
 struct omsi_hash {
