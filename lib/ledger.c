@@ -41,6 +41,10 @@ struct oms_ledger {
 	   grows, and each block gets huge pages (omsi_thp) before use */
 	struct oms_acct	**ablk;
 	size_t		  nacct, nablk;
+	/* the account of the line being folded, for a hook that asks again
+	   (oms_ledger_open_with): its field's address and its index */
+	const char	 *line_acct;
+	size_t		  line_ai;
 	struct omsi_hash  reg_idx;
 	struct omsi_hash  imported;	/* sha256 -> index into itime */
 	const char	**itime;
@@ -124,6 +128,12 @@ oms_ledger_line(struct oms_buf *b, const char *const *f, struct oms_err *err)
 
 static int	split(struct oms_ledger *, char *, size_t, char **, unsigned long,
 		    struct oms_err *);
+static int	one_line(struct oms_ledger *, char *, size_t, char **,
+		    unsigned long, int (*)(void *, const struct oms_ledger *,
+		    char *const *, unsigned long, struct oms_err *), void *,
+		    struct oms_err *);
+
+#define READ_BLOCK	((size_t)1 << 20)
 
 int
 oms_ledger_data(struct oms_buf *b, const char *key, const char *value,
@@ -323,8 +333,11 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	size_t i;
 	struct oms_acct *a;
 
-	if (omsi_hash_get(&l->acct_idx, id, &i))
+	if (omsi_hash_get(&l->acct_idx, id, &i)) {
+		l->line_acct = id;
+		l->line_ai = i;
 		return (ACCT(l, i));
+	}
 	if (l->nacct == l->nablk * ACCT_BLOCK) {
 		struct oms_acct **b;
 
@@ -346,6 +359,8 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	if ((a->id = omsi_arena_strdup(&l->arena, id)) == NULL ||
 	    omsi_hash_put(&l->acct_idx, a->id, l->nacct) == -1)
 		goto nomem;
+	l->line_acct = id;
+	l->line_ai = l->nacct;
 	l->nacct++;
 	return (a);
 nomem:
@@ -416,6 +431,8 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 
 	if (!omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai))
 		return (0);	/* never exported: nothing to decide */
+	l->line_acct = f[OMS_L_ACCOUNT];
+	l->line_ai = ai;
 	a = ACCT(l, ai);
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
 	    (int)ri != a->reg)
@@ -869,13 +886,13 @@ oms_ledger_open_with(const char *path, int (*fn)(void *,
 {
 	struct oms_ledger *l;
 	struct stat st;
-	FILE *fp = NULL;
-	char *line = NULL, *f[OMS_L_NCOL];
-	size_t cap = 0;
-	ssize_t len;
+	char *buf = NULL, *p, *nl, *f[OMS_L_NCOL];
+	size_t bcap, have, want;
+	ssize_t n;
+	ptrdiff_t len;
 	off_t off;
 	unsigned long lineno;
-	int fd, i;
+	int fd, bad;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
 	    (l->path = strdup(path)) == NULL) {
@@ -904,58 +921,109 @@ oms_ledger_open_with(const char *path, int (*fn)(void *,
 		close(fd);
 		goto fail;
 	}
-	if ((fp = fdopen(fd, "r")) == NULL) {
-		oms_err_sys(err, errno, path, "fdopen");
+	/*
+	 * Read in big blocks and split the lines in place: no stdio copy of
+	 * every line, and the checks for NUL and CR run over a block at a
+	 * time (a line is looked for only when one is there).
+	 */
+	if ((buf = malloc(READ_BLOCK + 1)) == NULL) {
+		oms_err_set(err, OMS_ENOMEM, path, 0, "out of memory");
 		close(fd);
 		goto fail;
 	}
+	bcap = READ_BLOCK;
+	have = 0;
 	off = 0;
-	for (lineno = 1; off < l->committed &&
-	    (len = getline(&line, &cap, fp)) > 0; lineno++) {
-		off += len;
-		line[--len] = '\0';
-		if (memchr(line, '\0', (size_t)len) != NULL ||
-		    memchr(line, '\r', (size_t)len) != NULL) {
-			oms_err_set(err, OMS_EDATA, path, lineno,
-			    "NUL or carriage return in the ledger");
-			goto fail;
+	lineno = 1;
+	while (off < l->committed) {
+		want = (size_t)(l->committed - off) < bcap - have ?
+		    (size_t)(l->committed - off) : bcap - have;
+		do
+			n = read(fd, buf + have, want);
+		while (n == -1 && errno == EINTR);
+		if (n == -1) {
+			oms_err_sys(err, errno, path, "read");
+			goto fail_fd;
 		}
-		if (split(l, line, (size_t)len, f, lineno, err) == -1) {
-			if (lineno == 1)
-				oms_err_set(err, OMS_EDATA, path, 1, "not an "
-				    "oms ledger: the header does not have "
-				    "the %d ledger columns", OMS_L_NCOL);
-			goto fail;
+		if (n == 0)
+			break;		/* cut short under us: what was read */
+		bad = memchr(buf + have, '\0', (size_t)n) != NULL ||
+		    memchr(buf + have, '\r', (size_t)n) != NULL;
+		have += (size_t)n;
+		off += n;
+		for (p = buf; (nl = memchr(p, '\n', have - (size_t)(p -
+		    buf))) != NULL; p = nl + 1, lineno++) {
+			*nl = '\0';
+			len = nl - p;
+			if (bad && (memchr(p, '\0', (size_t)len) != NULL ||
+			    memchr(p, '\r', (size_t)len) != NULL)) {
+				oms_err_set(err, OMS_EDATA, path, lineno,
+				    "NUL or carriage return in the ledger");
+				goto fail_fd;
+			}
+			if (one_line(l, p, (size_t)len, f, lineno, fn, arg,
+			    err) == -1)
+				goto fail_fd;
 		}
-		if (lineno == 1) {
-			for (i = 0; i < OMS_L_NCOL; i++)
-				if (strcmp(f[i], colnames[i]) != 0) {
-					oms_err_set(err, OMS_EDATA, path, 1,
-					    "not an oms ledger: column %d is "
-					    "\"%s\", expected \"%s\"", i + 1,
-					    f[i], colnames[i]);
-					goto fail;
-				}
-			continue;
+		/* the start of a line that goes on in the next block */
+		have -= (size_t)(p - buf);
+		memmove(buf, p, have);
+		if (have == bcap) {
+			char *b = realloc(buf, bcap * 2 + 1);
+
+			if (b == NULL) {
+				oms_err_set(err, OMS_ENOMEM, path, 0,
+				    "out of memory");
+				goto fail_fd;
+			}
+			buf = b;
+			bcap *= 2;
 		}
-		if (fold(l, f, lineno, err) == -1 ||
-		    (fn != NULL && fn(arg, l, f, lineno, err) != 0))
-			goto fail;
 	}
-	if (ferror(fp)) {
-		oms_err_sys(err, errno, path, "read");
-		goto fail;
-	}
+	close(fd);
+	free(buf);
+	buf = NULL;
 	l->lines = lineno - 1;
-	free(line);
-	fclose(fp);
+	l->line_acct = NULL;
 	return (l);
+fail_fd:
+	close(fd);
 fail:
-	free(line);
-	if (fp != NULL)
-		fclose(fp);
+	free(buf);
 	oms_ledger_free(l);
 	return (NULL);
+}
+
+/* The header (line 1) or an event of oms_ledger_open_with. */
+static int
+one_line(struct oms_ledger *l, char *line, size_t len, char **f,
+    unsigned long lineno, int (*fn)(void *, const struct oms_ledger *,
+    char *const *, unsigned long, struct oms_err *), void *arg,
+    struct oms_err *err)
+{
+	int i;
+
+	if (split(l, line, len, f, lineno, err) == -1) {
+		if (lineno == 1)
+			oms_err_set(err, OMS_EDATA, l->path, 1, "not an oms "
+			    "ledger: the header does not have the %d ledger "
+			    "columns", OMS_L_NCOL);
+		return (-1);
+	}
+	if (lineno == 1) {
+		for (i = 0; i < OMS_L_NCOL; i++)
+			if (strcmp(f[i], colnames[i]) != 0)
+				return (oms_err_set(err, OMS_EDATA, l->path, 1,
+				    "not an oms ledger: column %d is \"%s\", "
+				    "expected \"%s\"", i + 1, f[i],
+				    colnames[i]));
+		return (0);
+	}
+	l->line_acct = NULL;
+	if (fold(l, f, lineno, err) == -1 ||
+	    (fn != NULL && fn(arg, l, f, lineno, err) != 0))
+		return (-1);
+	return (0);
 }
 
 void
@@ -1034,6 +1102,8 @@ omsi_ledger_acct_index(const struct oms_ledger *l, const char *id)
 {
 	size_t i;
 
+	if (id == l->line_acct && id != NULL)
+		return ((long)l->line_ai);	/* the fold just found it */
 	return (omsi_hash_get(&l->acct_idx, id, &i) ? (long)i : -1);
 }
 
