@@ -128,6 +128,7 @@ oms_ledger_line(struct oms_buf *b, const char *const *f, struct oms_err *err)
 
 static int	split(struct oms_ledger *, char *, size_t, char **, unsigned long,
 		    struct oms_err *);
+static unsigned long zap_of(char *const *);
 static int	one_line(struct oms_ledger *, char *, size_t, char **,
 		    unsigned long, int (*)(void *, const struct oms_ledger *,
 		    char *const *, unsigned long, struct oms_err *), void *,
@@ -505,6 +506,7 @@ fold_restore(struct oms_ledger *l, char **f)
 		a->state = a->prev_state;
 		a->reg = a->prev_reg;
 		a->pr_nov = a->prev_pr_nov;
+		a->n_zap = a->prev_n_zap;
 		a->stage = OMS_STAGE_NONE;
 		a->accepted = a->refused = 0;
 		a->reasons = a->reply = a->dtime = "";
@@ -706,8 +708,52 @@ oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
     struct oms_err *err)
 {
 	struct filter h = { registry, NULL, fn, arg };
+	const struct oms_acct *a;
+	size_t ri, i, n = 0;
+	char num[24];
+	int r;
 
+	/*
+	 * The fold knows the accounts that registry carries now; when they
+	 * are all it had, with their numbers, it is the map, and the file
+	 * is not read again.  An account that has moved on since (sent
+	 * again, restored) is only in the file.
+	 */
+	if (omsi_hash_get(&l->reg_idx, registry, &ri) &&
+	    l->reg[ri].naccounts > 0) {
+		for (i = 0; i < l->nacct; i++) {
+			a = ACCT(l, i);
+			if (a->reg == (int)ri && a->n_zap == 0)
+				break;
+			n += a->reg == (int)ri;
+		}
+		if (i == l->nacct && n == l->reg[ri].naccounts) {
+			for (i = 0; i < l->nacct; i++) {
+				a = ACCT(l, i);
+				if (a->reg != (int)ri)
+					continue;
+				snprintf(num, sizeof(num), "%lu", a->n_zap);
+				if ((r = fn(arg, a->id, num, num)) != 0)
+					return (r);
+			}
+			return (0);
+		}
+	}
 	return (scan_lines(l, registry, map_line, &h, err));
+}
+
+/* N_ZAP of an export line when IDCASE is the same number, else 0. */
+static unsigned long
+zap_of(char *const *f)
+{
+	const char *z = f[OMS_L_N_ZAP];
+	unsigned long v = 0;
+
+	if (*z < '1' || *z > '9' || strcmp(z, f[OMS_L_IDCASE]) != 0)
+		return (0);
+	for (; *z >= '0' && *z <= '9'; z++)
+		v = v * 10 + (unsigned long)(*z - '0');
+	return (*z == '\0' && v < 1000000000UL ? v : 0);
 }
 
 
@@ -736,9 +782,11 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 			a->prev_state = a->state;
 			a->prev_reg = a->reg;
 			a->prev_pr_nov = a->pr_nov;
+			a->prev_n_zap = a->n_zap;
 		}
 		a->state = OMS_ST_INFLIGHT;
 		a->reg = (int)ri;
+		a->n_zap = zap_of(f);
 		a->pr_nov = strcmp(f[OMS_L_PR_NOV], "1") == 0;
 		a->nexports++;
 		if (oms_money_parse(f[OMS_L_SUM], &a->sum) == -1)

@@ -303,6 +303,9 @@ struct oms_acct {
 	   restore of that registry puts the account back as it was) */
 	int		 prev_state, prev_reg, prev_pr_nov;
 	unsigned	 nfixes;	/* fixes in force (oms_ledger_fix) */
+	/* its N_ZAP (n_pp) in reg, and before the test registry; 0 when the
+	   line's IDCASE was another number (then reg's map is read) */
+	unsigned long	 n_zap, prev_n_zap;
 };
 
 /* A one-off correction of a field, in force until withdrawn. */
@@ -377,7 +380,9 @@ int	 oms_ledger_scan(const struct oms_ledger *,
 const char *oms_ledger_imported(const struct oms_ledger *, const char *sha);
 /*
  * Call fn(arg, account, n_zap, idcase) for every account exported in
- * registry (re-reads the ledger file up to the last commit).
+ * registry: from the fold when every account of it is still there with
+ * its number, else by reading the ledger file again up to the last
+ * commit.  fn returning non-zero stops with that value.
  */
 int	 oms_ledger_registry_map(const struct oms_ledger *, const char *registry,
 	    int (*fn)(void *, const char *, const char *, const char *),
