@@ -92,6 +92,9 @@ struct imp {
 	const struct oms_reg	*reg;
 	/* the registry map: N_ZAP -> account */
 	struct omsi_hash	 byzap;
+	/* N_ZAP 1, 2, ... as a registry numbers them: index + 1, by number */
+	size_t			*byno;
+	size_t			 nbyno;
 	struct omsi_arena	 arena;
 	const char		**acc;
 	const char		**zap;
@@ -212,12 +215,26 @@ base_of(const char *path, char *out, size_t len)
 
 /* ----------------------------------------------------------- the map */
 
+/* "1" .. "999999999" as written (no sign, no leading 0): its value, else 0. */
+static size_t
+zap_number(const char *z)
+{
+	size_t v = 0, n = 0;
+
+	if (*z < '1' || *z > '9')
+		return (0);
+	for (; *z >= '0' && *z <= '9' && n < 9; z++, n++)
+		v = v * 10 + (size_t)(*z - '0');
+	return (*z == '\0' ? v : 0);
+}
+
 static int
 map_add(void *arg, const char *account, const char *n_zap, const char *idcase)
 {
 	struct imp *m = arg;
 	const char **a, **z;
 	char *k, *acc;
+	size_t v;
 
 	(void)idcase;		/* the registry writes IDCASE = N_ZAP */
 	if (m->nacc == m->cap) {
@@ -233,8 +250,23 @@ map_add(void *arg, const char *account, const char *n_zap, const char *idcase)
 	}
 	/* yar76 replies name the account by its id, xkey */
 	if ((k = omsi_arena_strdup(&m->arena, n_zap)) == NULL ||
-	    (acc = omsi_arena_strdup(&m->arena, account)) == NULL ||
-	    omsi_hash_put(&m->byzap, m->yar ? acc : k, m->nacc) == -1)
+	    (acc = omsi_arena_strdup(&m->arena, account)) == NULL)
+		return (-1);
+	if (!m->yar && (v = zap_number(n_zap)) > 0) {
+		/* a number as the registry wrote it: a table, no hash */
+		if (v >= m->nbyno) {
+			size_t n = m->nbyno ? m->nbyno : 1024, *b;
+
+			while (n <= v)
+				n *= 2;
+			if ((b = reallocarray(m->byno, n, sizeof(*b))) == NULL)
+				return (-1);
+			memset(b + m->nbyno, 0, (n - m->nbyno) * sizeof(*b));
+			m->byno = b;
+			m->nbyno = n;
+		}
+		m->byno[v] = m->nacc + 1;
+	} else if (omsi_hash_put(&m->byzap, m->yar ? acc : k, m->nacc) == -1)
 		return (-1);
 	m->acc[m->nacc] = acc;
 	m->zap[m->nacc] = k;
@@ -288,10 +320,13 @@ record(struct imp *m, const char *zap, unsigned long line,
 	if (zap == NULL || *zap == '\0')
 		return (oms_err_set(err, OMS_EDATA, m->name, line,
 		    "a record without N_ZAP"));
-	if (!omsi_hash_get(&m->byzap, zap, &i))
-		return (oms_err_set(err, OMS_EDATA, m->name, line,
-		    "N_ZAP %s is not in registry %s", zap, m->reg->name));
-	return ((long)i);
+	if ((i = zap_number(zap)) > 0 && !m->yar) {
+		if (i < m->nbyno && m->byno[i] != 0)
+			return ((long)m->byno[i] - 1);
+	} else if (omsi_hash_get(&m->byzap, zap, &i))
+		return ((long)i);
+	return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s is not "
+	    "in registry %s", zap, m->reg->name));
 }
 
 /* ------------------------------------------------------------ parsing */
@@ -2260,6 +2295,7 @@ out:
 	free(m.zap);
 	oms_buf_release(&m.filecodes);
 	omsi_hash_release(&m.byzap);
+	free(m.byno);
 	omsi_hash_release(&m.bypat);
 	omsi_arena_release(&m.arena);
 	return (rc);
