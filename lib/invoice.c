@@ -15,11 +15,11 @@
 
 /* One account of one registry of the period. */
 struct claim {
-	int	 payer;			/* index into the payers */
-	int	 present;		/* exported in this registry */
 	int64_t	 sum;
 	int64_t	 refused;		/* by the last decision */
-	int	 decided;
+	int	 payer;			/* index into the payers */
+	unsigned char present;		/* exported in this registry */
+	unsigned char decided;
 };
 
 /*

@@ -128,7 +128,7 @@ oms_ledger_line(struct oms_buf *b, const char *const *f, struct oms_err *err)
 
 static int	split(struct oms_ledger *, char *, size_t, char **, unsigned long,
 		    struct oms_err *);
-static unsigned long zap_of(char *const *);
+static uint32_t zap_of(char *const *);
 static int	one_line(struct oms_ledger *, char *, size_t, char **,
 		    unsigned long, int (*)(void *, const struct oms_ledger *,
 		    char *const *, unsigned long, struct oms_err *), void *,
@@ -331,10 +331,14 @@ intern_at(struct oms_ledger *l, int site, const char *s)
 static struct oms_acct *
 acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 {
-	size_t i;
+	size_t i, slot;
+	uint32_t tag;
 	struct oms_acct *a;
+	int r;
 
-	if (omsi_hash_get(&l->acct_idx, id, &i)) {
+	if ((r = omsi_hash_reserve(&l->acct_idx, id, &i, &slot, &tag)) == -1)
+		goto nomem;
+	if (r == 1) {
 		l->line_acct = id;
 		l->line_ai = i;
 		return (ACCT(l, i));
@@ -357,9 +361,9 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	a->reasons = a->reply = a->dtime = "";
 	a->kind = a->payer = a->source = a->dept = a->doctor = "";
 	a->case_end = -1;
-	if ((a->id = omsi_arena_strdup(&l->arena, id)) == NULL ||
-	    omsi_hash_put(&l->acct_idx, a->id, l->nacct) == -1)
+	if ((a->id = omsi_arena_strdup(&l->arena, id)) == NULL)
 		goto nomem;
+	omsi_hash_fill(&l->acct_idx, slot, tag, a->id, l->nacct);
 	l->line_acct = id;
 	l->line_ai = l->nacct;
 	l->nacct++;
@@ -732,7 +736,8 @@ oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
 				a = ACCT(l, i);
 				if (a->reg != (int)ri)
 					continue;
-				snprintf(num, sizeof(num), "%lu", a->n_zap);
+				snprintf(num, sizeof(num), "%lu",
+				    (unsigned long)a->n_zap);
 				if ((r = fn(arg, a->id, num, num)) != 0)
 					return (r);
 			}
@@ -743,17 +748,18 @@ oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
 }
 
 /* N_ZAP of an export line when IDCASE is the same number, else 0. */
-static unsigned long
+static uint32_t
 zap_of(char *const *f)
 {
 	const char *z = f[OMS_L_N_ZAP];
-	unsigned long v = 0;
+	uint32_t v = 0;
 
 	if (*z < '1' || *z > '9' || strcmp(z, f[OMS_L_IDCASE]) != 0)
 		return (0);
 	for (; *z >= '0' && *z <= '9'; z++)
-		v = v * 10 + (unsigned long)(*z - '0');
-	return (*z == '\0' && v < 1000000000UL ? v : 0);
+		if ((v = v * 10 + (uint32_t)(*z - '0')) >= 1000000000U)
+			return (0);
+	return (*z == '\0' ? v : 0);
 }
 
 

@@ -224,8 +224,9 @@ omsi_hash_put(struct omsi_hash *h, const char *key, size_t val)
 	size_t i, mask;
 	uint32_t t, ti;
 
-	/* at most half full: short probes */
-	if ((h->n + 1) * 2 > h->cap && grow(h) == -1)
+	/* at most three quarters full: a probe reads four-byte tags, so a
+	   longer run costs little, and a fuller table less memory */
+	if ((h->n + 1) * 4 >= h->cap * 3 && grow(h) == -1)
 		return (-1);
 	mask = h->cap - 1;
 	t = tag_of(key);
@@ -239,4 +240,35 @@ omsi_hash_put(struct omsi_hash *h, const char *key, size_t val)
 	h->tags[i] = t;
 	h->n++;
 	return (0);
+}
+
+int
+omsi_hash_reserve(struct omsi_hash *h, const char *key, size_t *val,
+    size_t *slot, uint32_t *tag)
+{
+	size_t i, mask;
+	uint32_t t, ti;
+
+	if ((h->n + 1) * 4 >= h->cap * 3 && grow(h) == -1)
+		return (-1);
+	mask = h->cap - 1;
+	t = tag_of(key);
+	for (i = t & mask; (ti = h->tags[i]) != 0; i = (i + 1) & mask)
+		if (ti == t && strcmp(h->keys[i], key) == 0) {
+			*val = h->vals[i];
+			return (1);
+		}
+	*slot = i;
+	*tag = t;
+	return (0);
+}
+
+void
+omsi_hash_fill(struct omsi_hash *h, size_t slot, uint32_t tag,
+    const char *key, size_t val)
+{
+	h->keys[slot] = key;
+	h->vals[slot] = val;
+	h->tags[slot] = tag;
+	h->n++;
 }

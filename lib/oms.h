@@ -287,14 +287,14 @@ struct oms_acct {
 	int64_t		 sum;		/* claimed in the last export */
 	/* what the last export said of it ("" when an old ledger did not) */
 	int		 period;	/* the registry's period */
+	/* the last decision on the last registry (stage NONE: none yet) */
+	int		 stage;		/* enum oms_stage */
 	const char	*kind;		/* H, C, T, DP ... */
 	const char	*payer;		/* PLAT */
 	const char	*source;	/* the source document, for people */
 	const char	*dept;		/* SL/PODR */
 	const char	*doctor;	/* SL/IDDOKT */
 	long		 case_end;	/* Z_SL/DATE_Z_2 as days, or -1 */
-	/* the last decision on the last registry (stage NONE: none yet) */
-	int		 stage;		/* enum oms_stage */
 	int64_t		 accepted, refused;
 	const char	*reasons;	/* "53,5.1.4", or "" */
 	const char	*reply;		/* archive/NAME of the reply */
@@ -305,7 +305,7 @@ struct oms_acct {
 	unsigned	 nfixes;	/* fixes in force (oms_ledger_fix) */
 	/* its N_ZAP (n_pp) in reg, and before the test registry; 0 when the
 	   line's IDCASE was another number (then reg's map is read) */
-	unsigned long	 n_zap, prev_n_zap;
+	uint32_t	 n_zap, prev_n_zap;
 };
 
 /* A one-off correction of a field, in force until withdrawn. */

@@ -237,7 +237,6 @@ store_case(struct oms_src *s, int doc, unsigned long line, unsigned long seq,
 		c = reallocarray(s->cases, cap, sizeof(*c));
 		if (c == NULL)
 			goto nomem;
-		omsi_thp(c, cap * sizeof(*c));
 		s->cases = c;
 		s->cases_cap = cap;
 	}
