@@ -180,37 +180,9 @@ hexval(int c)
  * Value of key in "k=v;k2=v2", %XX decoded, copied into out (cut to
  * outlen - 1 bytes); 1 found, 0 not.
  */
-static int
-data_get(const char *data, const char *key, char *out, size_t outlen)
-{
-	size_t kl = strlen(key), n;
-	const char *p, *e, *v;
-	int h, l;
-
-	for (p = data; *p != '\0'; p = *e == ';' ? e + 1 : e) {
-		e = p + strcspn(p, ";");
-		if ((size_t)(e - p) > kl && strncmp(p, key, kl) == 0 &&
-		    p[kl] == '=') {
-			for (n = 0, v = p + kl + 1; v < e && n + 1 < outlen;
-			    v++) {
-				if (*v == '%' && e - v >= 3 &&
-				    (h = hexval(v[1])) != -1 &&
-				    (l = hexval(v[2])) != -1) {
-					out[n++] = (char)(h << 4 | l);
-					v += 2;
-				} else
-					out[n++] = *v;
-			}
-			out[n] = '\0';
-			return (1);
-		}
-	}
-	return (0);
-}
-
 /* A data field split once into its pairs, for the events that ask for
    several keys (values are decoded only when asked for). */
-#define KV_MAX	24
+#define KV_MAX	32
 struct kvs {
 	size_t		 n;
 	struct {
@@ -275,6 +247,15 @@ kv_get(const struct kvs *kv, const char *key, size_t kl, char *out,
 /* key is a string literal */
 #define KV_GET(kv, key, out)	kv_get(kv, key, sizeof(key) - 1, out, \
 				    sizeof(out))
+
+static int
+data_get(const char *data, const char *key, char *out, size_t outlen)
+{
+	struct kvs kv;
+
+	data_parse(data, &kv);
+	return (kv_get(&kv, key, strlen(key), out, outlen));
+}
 
 int
 oms_ledger_data_get(const char *data, const char *key, char *out,

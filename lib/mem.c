@@ -221,24 +221,16 @@ grow(struct omsi_hash *h)
 int
 omsi_hash_put(struct omsi_hash *h, const char *key, size_t val)
 {
-	size_t i, mask;
-	uint32_t t, ti;
+	size_t old, slot;
+	uint32_t tag;
+	int r;
 
-	/* at most three quarters full: a probe reads four-byte tags, so a
-	   longer run costs little, and a fuller table less memory */
-	if ((h->n + 1) * 4 >= h->cap * 3 && grow(h) == -1)
+	if ((r = omsi_hash_reserve(h, key, &old, &slot, &tag)) == -1)
 		return (-1);
-	mask = h->cap - 1;
-	t = tag_of(key);
-	for (i = t & mask; (ti = h->tags[i]) != 0; i = (i + 1) & mask)
-		if (ti == t && strcmp(h->keys[i], key) == 0) {
-			h->vals[i] = val;
-			return (0);
-		}
-	h->keys[i] = key;
-	h->vals[i] = val;
-	h->tags[i] = t;
-	h->n++;
+	if (r == 1)
+		h->vals[slot] = val;
+	else
+		omsi_hash_fill(h, slot, tag, key, val);
 	return (0);
 }
 
@@ -254,13 +246,14 @@ omsi_hash_reserve(struct omsi_hash *h, const char *key, size_t *val,
 	mask = h->cap - 1;
 	t = tag_of(key);
 	for (i = t & mask; (ti = h->tags[i]) != 0; i = (i + 1) & mask)
-		if (ti == t && strcmp(h->keys[i], key) == 0) {
-			*val = h->vals[i];
-			return (1);
-		}
+		if (ti == t && strcmp(h->keys[i], key) == 0)
+			break;
 	*slot = i;
 	*tag = t;
-	return (0);
+	if (ti == 0)
+		return (0);
+	*val = h->vals[i];
+	return (1);
 }
 
 void

@@ -46,10 +46,10 @@ int	 omsi_hash_get(const struct omsi_hash *, const char *, size_t *val);
 int	 omsi_hash_put(struct omsi_hash *, const char *, size_t val);
 uint64_t omsi_hash_str(const char *);
 /*
- * One probe for "find, or add": 1 found (*val set); 0 not there, with
- * *slot and *tag for omsi_hash_fill, which must follow before anything
- * else touches the table (the caller makes a lasting copy of the key in
- * between); -1 on ENOMEM.
+ * One probe for "find, or add": 1 found (*val and *slot set); 0 not
+ * there, with *slot and *tag for omsi_hash_fill, which must follow before
+ * anything else touches the table (the caller makes a lasting copy of
+ * the key in between); -1 on ENOMEM.
  */
 int	 omsi_hash_reserve(struct omsi_hash *, const char *key, size_t *val,
 	    size_t *slot, uint32_t *tag);
