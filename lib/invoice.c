@@ -47,7 +47,6 @@ struct oms_invoice_scan {
 	size_t			 nw;
 	int			 wseen;
 	int			 maxnum;
-	struct oms_err		*err;	/* for oms_ledger_scan's callback */
 };
 
 static int
@@ -375,32 +374,6 @@ oms_invoice_scan_end(struct oms_invoice_scan *s, struct oms_invoice *inv,
 		return (-1);
 	}
 	return (0);
-}
-
-static int
-scan_line(void *arg, char *const *f, unsigned long lineno)
-{
-	struct oms_invoice_scan *s = arg;
-
-	return (oms_invoice_scan_event(s, s->l, f, lineno, s->err));
-}
-
-int
-oms_invoice_sums(const struct oms_ledger *l, int period,
-    struct oms_invoice *inv, struct oms_err *err)
-{
-	struct oms_invoice_scan *s;
-
-	memset(inv, 0, sizeof(*inv));
-	if ((s = oms_invoice_scan_new(period, err)) == NULL)
-		return (-1);
-	s->l = l;
-	s->err = err;
-	if (oms_ledger_scan(l, scan_line, s, err) != 0) {
-		oms_invoice_scan_free(s);
-		return (-1);
-	}
-	return (oms_invoice_scan_end(s, inv, err));
 }
 
 void

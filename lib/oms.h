@@ -720,16 +720,14 @@ struct oms_invoice {
  * The sums of period per payer, from every account sent in the period's
  * main registries (claimed) and the last decision on each (refused, with
  * partial refusals), less the withholdings recorded last for the period.
- * Exact to the kopeck.  Release with oms_invoice_release.
+ * Exact to the kopeck.  They are taken as the ledger is read, in one
+ * pass: oms_invoice_scan_new, then oms_ledger_open_with with
+ * oms_invoice_scan_event as its fn (arg the scan), then
+ * oms_invoice_scan_end, which fills inv (release it with
+ * oms_invoice_release) and frees the scan; free the scan instead when
+ * the open failed.
  */
-int	 oms_invoice_sums(const struct oms_ledger *, int period,
-	    struct oms_invoice *, struct oms_err *);
 void	 oms_invoice_release(struct oms_invoice *);
-/*
- * oms_invoice_sums in pieces, to run inside oms_ledger_open_with: new,
- * then oms_invoice_scan_event as its fn (arg the scan), then end, which
- * fills inv and frees the scan (free it instead when the open failed).
- */
 struct oms_invoice_scan;
 struct oms_invoice_scan *oms_invoice_scan_new(int period, struct oms_err *);
 int	 oms_invoice_scan_event(void *scan, const struct oms_ledger *,

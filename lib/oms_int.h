@@ -4,6 +4,8 @@
 #ifndef OMS_INT_H
 #define OMS_INT_H
 
+#include <sys/types.h>
+
 #include <stdarg.h>
 
 #include <libxml/tree.h>
@@ -71,6 +73,16 @@ struct omsi_xin	*omsi_xin_file(const char *path, const char *name,
 struct omsi_xin	*omsi_xin_archive(void *archive, const char *name,
 		    struct oms_err *);
 xmlTextReaderPtr omsi_xin_reader(struct omsi_xin *);
+/*
+ * Read up to len bytes of an archive entry (ar, positioned on it; raw0
+ * its archive bytes before it) or else of the file fd, counting *nread:
+ * an entry inflating past 64 GiB or 500 times its packed size is a zip
+ * bomb, refused.  The bytes read, 0 at the end, -1 with err filled.
+ */
+struct archive;
+ssize_t	 omsi_input_read(struct archive *, int fd, int64_t raw0,
+	    uint64_t *nread, void *buf, size_t len, const char *name,
+	    struct oms_err *);
 /*
  * Advance to the next element node at any depth; 1 = at an element, 0 =
  * end, -1 = error (err filled with file:line).

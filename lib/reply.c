@@ -413,10 +413,6 @@ read_flk(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 #define FEED_CHUNK	((size_t)256 << 10)
 #define FEED_NBUF	3
 #define FEED_SNIFF	((size_t)64 << 10)
-/* as lib/xml.c: an entry inflating beyond these is a zip bomb */
-#define FEED_ENTRY_MAX	((uint64_t)64 << 30)
-#define FEED_RATIO_MAX	500
-#define FEED_RATIO_AFTER ((uint64_t)64 << 20)
 /* a field's text: libxml2 refuses longer text nodes (XML_MAX_TEXT_LENGTH) */
 #define FIELD_MAX	((size_t)10000000 + 1)
 
@@ -463,37 +459,10 @@ static ssize_t
 feed_read(struct feed *f, void *buf, size_t len)
 {
 	ssize_t n;
-	int64_t raw;
 
-	if (f->ar != NULL) {
-		if ((n = archive_read_data(f->ar, buf, len)) < 0) {
-			f->ioerr = 1;
-			oms_err_set(&f->xerr, OMS_EDATA, f->name, 0,
-			    "archive: %s", archive_error_string(f->ar));
-			return (-1);
-		}
-		f->nread += (uint64_t)n;
-		if (f->nread > FEED_RATIO_AFTER) {
-			raw = archive_filter_bytes(f->ar, -1) - f->raw0;
-			if (f->nread > FEED_ENTRY_MAX || (raw > 0 &&
-			    f->nread / (uint64_t)raw > FEED_RATIO_MAX)) {
-				f->ioerr = 1;
-				oms_err_set(&f->xerr, OMS_EDATA, f->name, 0,
-				    "archive entry inflates beyond %s (a zip "
-				    "bomb?): refused", f->nread > FEED_ENTRY_MAX ?
-				    "64 GiB" : "500 times its size");
-				return (-1);
-			}
-		}
-		return (n);
-	}
-	do
-		n = read(f->fd, buf, len);
-	while (n == -1 && errno == EINTR);
-	if (n == -1) {
+	if ((n = omsi_input_read(f->ar, f->fd, f->raw0, &f->nread, buf, len,
+	    f->name, &f->xerr)) < 0)
 		f->ioerr = 1;
-		oms_err_sys(&f->xerr, errno, f->name, "read");
-	}
 	return (n);
 }
 
@@ -1700,7 +1669,11 @@ yar_recognise(struct imp *m, const char *base, struct oms_err *err)
 	return (1);
 }
 
-/* A yar76 reply: bill.xml, the only entry of a ZIP, or the XML itself. */
+/*
+ * A yar76 reply: bill.xml, the only entry of a ZIP, or the XML itself.
+ * The first entry is checked here; that none follows, by yar_no_more
+ * once it has been read (one pass over the file, not two).
+ */
 static int
 yar_open(struct imp *m, struct archive **arp, struct omsi_xin **xp,
     struct oms_err *err)
@@ -1708,63 +1681,64 @@ yar_open(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 	struct archive *ar;
 	struct archive_entry *ae;
 	char name[600];
-	int r, pass, n;
+	int r;
 
 	*arp = NULL;
 	if (!is_zip(m->path)) {
 		*xp = omsi_xin_file(m->path, m->name, err);
 		return (*xp == NULL ? -1 : 0);
 	}
-	/* first count the entries, then read the one */
-	for (pass = 0; pass < 2; pass++) {
-		if ((ar = archive_read_new()) == NULL)
-			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-			    "out of memory"));
-		archive_read_support_format_zip(ar);
-		if (archive_read_open_filename(ar, m->path, 65536) !=
-		    ARCHIVE_OK) {
-			oms_err_set(err, OMS_EDATA, m->name, 0, "not a readable "
-			    "ZIP: %s", archive_error_string(ar));
-			goto fail;
-		}
-		n = 0;
-		while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
-			if (++n > 1 || archive_entry_filetype(ae) != AE_IFREG ||
-			    strcasecmp(archive_entry_pathname(ae),
-			    "bill.xml") != 0) {
-				oms_err_set(err, OMS_EDATA, m->name, 0, "a reply "
-				    "to a bill holds one entry, bill.xml; this "
-				    "one has %s", n > 1 ? "more than one" :
-				    "another entry");
-				goto fail;
-			}
-			if (pass == 1) {
-				snprintf(name, sizeof(name), "%s:%s", m->name,
-				    archive_entry_pathname(ae));
-				if ((*xp = omsi_xin_archive(ar, name, err)) ==
-				    NULL)
-					goto fail;
-				*arp = ar;
-				return (0);
-			}
-		}
-		if (r != ARCHIVE_EOF) {
-			oms_err_set(err, OMS_EDATA, m->name, 0, "damaged ZIP: "
-			    "%s", archive_error_string(ar));
-			goto fail;
-		}
-		if (n == 0) {
-			oms_err_set(err, OMS_EDATA, m->name, 0, "an empty ZIP: "
-			    "a reply to a bill holds bill.xml");
-			goto fail;
-		}
-		archive_read_free(ar);
+	if ((ar = archive_read_new()) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	archive_read_support_format_zip(ar);
+	if (archive_read_open_filename(ar, m->path, 65536) != ARCHIVE_OK) {
+		oms_err_set(err, OMS_EDATA, m->name, 0, "not a readable ZIP: "
+		    "%s", archive_error_string(ar));
+		goto fail;
 	}
-	return (oms_err_set(err, OMS_EINTERNAL, m->name, 0, "bill.xml went "
-	    "away between two reads"));
+	if ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_EOF) {
+		oms_err_set(err, OMS_EDATA, m->name, 0, "an empty ZIP: a reply "
+		    "to a bill holds bill.xml");
+		goto fail;
+	}
+	if (r != ARCHIVE_OK) {
+		oms_err_set(err, OMS_EDATA, m->name, 0, "damaged ZIP: %s",
+		    archive_error_string(ar));
+		goto fail;
+	}
+	if (archive_entry_filetype(ae) != AE_IFREG ||
+	    strcasecmp(archive_entry_pathname(ae), "bill.xml") != 0) {
+		oms_err_set(err, OMS_EDATA, m->name, 0, "a reply to a bill "
+		    "holds one entry, bill.xml; this one has another entry");
+		goto fail;
+	}
+	snprintf(name, sizeof(name), "%s:%s", m->name,
+	    archive_entry_pathname(ae));
+	if ((*xp = omsi_xin_archive(ar, name, err)) == NULL)
+		goto fail;
+	*arp = ar;
+	return (0);
 fail:
 	archive_read_free(ar);
 	return (-1);
+}
+
+/* After bill.xml: nothing else may be in the ZIP. */
+static int
+yar_no_more(struct imp *m, struct archive *ar, struct oms_err *err)
+{
+	struct archive_entry *ae;
+	int r;
+
+	if (ar == NULL || (r = archive_read_next_header(ar, &ae)) ==
+	    ARCHIVE_EOF)
+		return (0);
+	if (r == ARCHIVE_OK)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "a reply to a "
+		    "bill holds one entry, bill.xml; this one has more than "
+		    "one"));
+	return (oms_err_set(err, OMS_EDATA, m->name, 0, "damaged ZIP: %s",
+	    archive_error_string(ar)));
 }
 
 /* The account of xkey; -1 with err when the bill did not carry it. */
@@ -2262,7 +2236,8 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 			    "not <package>", m.reg->name, root);
 			goto out;
 		}
-		if (read_bill(&m, x, err) == -1 || yar_decide(&m, err) == -1)
+		if (read_bill(&m, x, err) == -1 ||
+		    yar_no_more(&m, ar, err) == -1 || yar_decide(&m, err) == -1)
 			goto out;
 		res->stage = m.id.stage;
 	} else if (strcmp(root, "FLK_P") != 0) {

@@ -203,42 +203,47 @@ on_xml_error(void *arg, omsi_xml_error e)
 	    "%s", msg);
 }
 
+ssize_t
+omsi_input_read(struct archive *ar, int fd, int64_t raw0, uint64_t *nread,
+    void *buf, size_t len, const char *name, struct oms_err *err)
+{
+	ssize_t n;
+	int64_t raw;
+
+	if (ar != NULL) {
+		if ((n = archive_read_data(ar, buf, len)) < 0) {
+			oms_err_set(err, OMS_EDATA, name, 0, "archive: %s",
+			    archive_error_string(ar));
+			return (-1);
+		}
+		*nread += (uint64_t)n;
+		if (*nread > RATIO_AFTER) {
+			raw = archive_filter_bytes(ar, -1) - raw0;
+			if (*nread > ENTRY_MAX || (raw > 0 &&
+			    *nread / (uint64_t)raw > RATIO_MAX))
+				return (oms_err_set(err, OMS_EDATA, name, 0,
+				    "archive entry inflates beyond %s (a zip "
+				    "bomb?): refused", *nread > ENTRY_MAX ?
+				    "64 GiB" : "500 times its size"));
+		}
+		return (n);
+	}
+	do
+		n = read(fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		oms_err_sys(err, errno, name, "read");
+	return (n);
+}
+
 static ssize_t
 raw_read(struct omsi_xin *x, void *buf, size_t len)
 {
 	ssize_t n;
 
-	if (x->ar != NULL) {
-		n = archive_read_data(x->ar, buf, len);
-		if (n < 0) {
-			x->ioerr = 1;
-			oms_err_set(&x->xerr, OMS_EDATA, x->name, 0,
-			    "archive: %s", archive_error_string(x->ar));
-			return (n);
-		}
-		x->nread += (uint64_t)n;
-		if (x->nread > RATIO_AFTER) {
-			int64_t raw = archive_filter_bytes(x->ar, -1) - x->raw0;
-
-			if (x->nread > ENTRY_MAX || (raw > 0 &&
-			    x->nread / (uint64_t)raw > RATIO_MAX)) {
-				x->ioerr = 1;
-				oms_err_set(&x->xerr, OMS_EDATA, x->name, 0,
-				    "archive entry inflates beyond %s (a zip "
-				    "bomb?): refused", x->nread > ENTRY_MAX ?
-				    "64 GiB" : "500 times its size");
-				return (-1);
-			}
-		}
-		return (n);
-	}
-	do
-		n = read(x->fd, buf, len);
-	while (n == -1 && errno == EINTR);
-	if (n == -1) {
+	if ((n = omsi_input_read(x->ar, x->fd, x->raw0, &x->nread, buf, len,
+	    x->name, &x->xerr)) < 0)
 		x->ioerr = 1;
-		oms_err_sys(&x->xerr, errno, x->name, "read");
-	}
 	return (n);
 }
 
