@@ -37,6 +37,8 @@ struct analyze {
 	size_t			 nrow, rowcap;
 	/* the accounts of the ledger that were not refused: only summed */
 	struct agroup		 pre_all, pre_st[OMS_ST_NSTATES];
+	struct agroup		*pre_payer;	/* every claim, by payer */
+	size_t			 npre_payer;
 	struct strpool	*strs;
 	struct agroup		*g;
 	size_t			 ng, gcap;
@@ -51,7 +53,8 @@ struct analyze {
 };
 
 static const char *const bynames[] = {
-	"total", "state", "stage", "reason", "payer", "kind", "dept", "doctor"
+	"total", "state", "stage", "reason", "payer", "kind", "dept", "doctor",
+	"payer_total", "contradiction"
 };
 #define NBY	(sizeof(bynames) / sizeof(bynames[0]))
 
@@ -78,7 +81,7 @@ static const char *const rejcols_ru[] = {
 };
 static const char *const bynames_ru[] = {
 	"итого", "состояние", "этап", "причина", "плательщик", "вид реестра",
-	"отделение", "врач"
+	"отделение", "врач", "плательщик, всего", "противоречие"
 };
 
 static void	usage(void) __attribute__((__noreturn__));
@@ -310,10 +313,150 @@ from_ledger_acct(void *arg, const struct oms_acct *a)
 	return (0);
 }
 
+/* The sums of every claim of payer (a few payers: a linear search). */
+static struct agroup *
+payer_sums(struct analyze *an, const char *payer)
+{
+	struct agroup *g;
+	size_t i;
+
+	for (i = 0; i < an->npre_payer; i++)
+		if (an->pre_payer[i].key == payer ||
+		    strcmp(an->pre_payer[i].key, payer) == 0)
+			return (&an->pre_payer[i]);
+	an->pre_payer = xreallocarray(an->pre_payer, an->npre_payer + 1,
+	    sizeof(*an->pre_payer));
+	g = &an->pre_payer[an->npre_payer++];
+	memset(g, 0, sizeof(*g));
+	g->by = "payer_total";
+	g->key = xstrdup(payer);
+	g->name = xstrdup("");
+	return (g);
+}
+
+/*
+ * One claim of a registry in scope, as the period's history has it: the
+ * decision that stands on it there, whatever became of the account later
+ * (queued, sent again, accepted next month).
+ */
+static int
+from_ledger_claim(void *arg, const struct oms_acct *c, int current)
+{
+	struct analyze *an = arg;
+	const struct oms_reg *reg = oms_ledger_reg(an->ledger, (size_t)c->reg);
+	const char *payer = *c->payer != '\0' ? c->payer : reg->payer;
+	struct agroup *pg;
+	struct arow *r;
+	int st = c->decision;
+
+	(void)current;
+	if (!in_scope(an, reg->period, reg->test))
+		return (0);
+	pg = payer_sums(an, payer);
+	pg->accounts++;
+	pg->claimed += c->sum;
+	pg->refused += c->refused;
+	if (st != OMS_ST_REJECTED && st != OMS_ST_PARTIAL) {
+		an->pre_all.accounts++;
+		an->pre_all.claimed += c->sum;
+		an->pre_all.refused += c->refused;
+		if (st >= 0 && st < OMS_ST_NSTATES) {
+			an->pre_st[st].accounts++;
+			an->pre_st[st].claimed += c->sum;
+			an->pre_st[st].refused += c->refused;
+		}
+		return (0);
+	}
+	r = new_row(an);
+	r->account = c->id;
+	r->registry = reg->name;
+	r->reply = c->reply;
+	r->stage = oms_stage_name(c->stage);
+	r->state = st;
+	r->decision = oms_state_name(st);
+	r->claimed = c->sum;
+	r->accepted = c->accepted;
+	r->refused = c->refused;
+	r->reasons = c->reasons;
+	oms_period_fmt(reg->period, r->period);
+	r->kind = *c->kind != '\0' ? c->kind : reg->kind;
+	r->payer = payer;
+	r->dept = c->dept;
+	r->doctor = c->doctor;
+	r->source = c->source;
+	if (c->case_end >= 0)
+		oms_date_fmt(c->case_end, r->case_end);
+	r->test = reg->test;
+	return (0);
+}
+
+/* What did not add up in the replies to the registries in scope. */
+static void
+contradictions(struct analyze *an)
+{
+	const struct oms_contra *x;
+	const struct oms_reg *reg;
+	const struct oms_acct *c;
+	struct agroup *g;
+	char text[1024], s1[32], s2[32];
+	size_t i;
+
+	for (i = 0; i < oms_ledger_ncontra(an->ledger); i++) {
+		x = oms_ledger_contra(an->ledger, i);
+		reg = oms_ledger_reg(an->ledger, (size_t)x->reg);
+		if (reg == NULL || !in_scope(an, reg->period, reg->test) ||
+		    (reg->test && reg->restored))
+			continue;
+		switch (x->kind) {
+		case OMS_CT_FLK:
+			snprintf(text, sizeof(text), "счёт %s, реестр %s, "
+			    "N_ZAP %s: ФЛК отказал (%s), этап %s принял (%s)",
+			    x->account, reg->name, x->n_zap, x->other,
+			    oms_stage_name(x->stage), x->reply);
+			break;
+		case OMS_CT_SUM:
+			snprintf(text, sizeof(text), "счёт %s, реестр %s, "
+			    "N_ZAP %s: в ответе %s сумма %s, предъявлено %s",
+			    x->account, reg->name, x->n_zap, x->reply,
+			    oms_money_fmt(x->said, s1),
+			    oms_money_fmt(x->sent, s2));
+			break;
+		default:
+			snprintf(text, sizeof(text), "счёт %s, реестр %s, "
+			    "N_ZAP %s: решение этапа %s (%s) по реестру, "
+			    "который счёт уже покинул (теперь в %s)",
+			    x->account, reg->name, x->n_zap,
+			    oms_stage_name(x->stage), x->reply,
+			    *x->other != '\0' ? x->other : "нигде");
+		}
+		if (an->ng == an->gcap) {
+			an->gcap = an->gcap ? an->gcap * 2 : 64;
+			an->g = xreallocarray(an->g, an->gcap, sizeof(*an->g));
+		}
+		g = &an->g[an->ng++];
+		memset(g, 0, sizeof(*g));
+		g->by = "contradiction";
+		g->key = xstrdup(oms_contra_name(x->kind));
+		g->name = xstrdup(text);
+		g->accounts = 1;
+		g->claimed = x->sent;
+		c = oms_ledger_claim(an->ledger, x->account, x->reg);
+		g->refused = c != NULL ? c->refused : 0;
+	}
+}
+
+/*
+ * The summary is the history of the registries in scope (their claims);
+ * -r is what is still open: the accounts whose registry now refuses them.
+ */
 static void
 read_ledger(struct analyze *an)
 {
-	(void)oms_ledger_foreach(an->ledger, from_ledger_acct, an);
+	if (an->rejected)
+		(void)oms_ledger_foreach(an->ledger, from_ledger_acct, an);
+	else
+		(void)oms_ledger_foreach_claim(an->ledger, -1,
+		    from_ledger_claim, an);
 }
 
 /* The columns of a decisions TSV, -1 when absent. */
@@ -551,6 +694,11 @@ cmp_group(const void *a, const void *b)
 	if (rx == 0)		/* total: all, then refused */
 		return (strcmp(x->key, "all") == 0 ? -1 :
 		    strcmp(y->key, "all") == 0);
+	if (rx == by_rank("contradiction")) {	/* as the ledger has them */
+		int c = strcmp(x->key, y->key);
+
+		return (c != 0 ? c : strcmp(x->name, y->name));
+	}
 	if (x->refused != y->refused)
 		return (x->refused > y->refused ? -1 : 1);
 	return (strcmp(x->key, y->key));
@@ -625,6 +773,32 @@ group(struct analyze *an)
 		g->refused += v[i].r->refused;
 	}
 	free(v);
+	/* every claim by payer: what oms-invoice -p sums (not with -r) */
+	if (an->ledger == NULL)
+		for (i = 0; i < an->nrow; i++) {
+			struct agroup *pg = payer_sums(an, an->row[i].payer);
+
+			pg->accounts++;
+			pg->claimed += an->row[i].claimed;
+			pg->refused += an->row[i].refused;
+		}
+	for (i = 0; i < an->npre_payer; i++) {
+		if (an->rejected) {
+			free(an->pre_payer[i].key);
+			free(an->pre_payer[i].name);
+			continue;
+		}
+		if (an->ng == an->gcap) {
+			an->gcap = an->gcap ? an->gcap * 2 : 64;
+			an->g = xreallocarray(an->g, an->gcap, sizeof(*an->g));
+		}
+		an->g[an->ng++] = an->pre_payer[i];
+	}
+	free(an->pre_payer);
+	an->pre_payer = NULL;
+	an->npre_payer = 0;
+	if (an->ledger != NULL && !an->rejected)
+		contradictions(an);
 	for (i = 0; i <= OMS_ST_NSTATES; i++) {
 		struct agroup *src = i == 0 ? &all : &st[i - 1];
 

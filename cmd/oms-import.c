@@ -71,6 +71,14 @@ import_file(struct import *im, const char *path)
 	}
 	cli_out(&im->out);
 	im->nrefused += nref;
+	for (i = 0; i < res.ncontra && !cli.quiet; i++) {
+		const struct oms_contra *x = oms_ledger_contra(im->ledger,
+		    res.contra0 + i);
+		char text[1024];
+
+		oms_contra_text(im->ledger, x, text, sizeof(text));
+		warnx("warning: %s: N_ZAP %s: %s", path, x->n_zap, text);
+	}
 	if (cli.verbose)
 		warnx("%s: %s answer to %s: %zu record(s), %zu refused; kept "
 		    "as %s", path, oms_stage_name(res.stage), res.registry,

@@ -3,9 +3,13 @@
  * withheld and to pay, from the ledger; withholdings and invoice numbers
  * recorded there
  *
- * The sums are worked out from the events, not from the fold: an account
- * refused in October and sent again in November still counts, claimed and
- * refused, in October's sums.
+ * The sums are the fold's claims (oms_ledger_foreach_claim): every
+ * account sent in one of the period's main registries, with the decision
+ * that stands on it there by the ledger's rule, whatever became of the
+ * account later, so an account refused in October and sent again in
+ * November still counts, claimed and refused, in October's sums.  The
+ * withholdings and the invoices issued are taken from the events as the
+ * ledger is read.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,116 +17,35 @@
 
 #include "oms_int.h"
 
-/* One account of one registry of the period. */
-struct claim {
+/* An invoice recorded for the period, applied to its payer at the end. */
+struct issued {
+	char	 payer[16];
+	char	 number[32];
+	char	 date[11];
 	int64_t	 sum;
-	int64_t	 refused;		/* by the last decision */
-	int	 payer;			/* index into the payers */
-	unsigned char present;		/* exported in this registry */
-	unsigned char decided;
 };
 
-/*
- * The claims are kept by registry and by the account's place in the
- * ledger's fold: an event costs the one look-up of its account that the
- * fold has made anyway, and no key is built or copied.  The scan may run
- * inside the fold (oms_ledger_open_with), when registries and accounts
- * appear as it goes, so both tables grow.
- */
 struct oms_invoice_scan {
 	const struct oms_ledger	*l;
 	int			 period;
 	struct oms_invoice	*inv;
 	struct oms_invoice	 own;	/* inv until the end */
 	struct omsi_arena	 arena;
-	int			*slot;	/* registry -> main registry of the
-					   period (its claims), or -1 */
-	size_t			 nslotmap;
-	struct claim		**c;	/* per slot, ccap[k] claims */
-	size_t			*ccap;
-	size_t			 nslot;
 	struct omsi_hash	 payers;	/* code -> index */
+	struct oms_err		*err;		/* of the claims' walk */
 	/* the withholdings recorded last for the period */
 	struct oms_withhold	*w;
 	size_t			 nw;
 	int			 wseen;
 	int			 maxnum;
+	struct issued		*iss;
+	size_t			 niss;
 };
 
 static int
 nomem(struct oms_err *err)
 {
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-}
-
-/* The slot of registry ri, for registries the map has not seen. */
-static int
-slot_of(struct oms_invoice_scan *s, int ri, struct oms_err *err)
-{
-	size_t n = oms_ledger_nreg(s->l), i;
-	const struct oms_reg *r;
-	int *v;
-	struct claim **c;
-	size_t *cc;
-
-	if ((size_t)ri < s->nslotmap)
-		return (s->slot[ri]);
-	if ((v = reallocarray(s->slot, n, sizeof(*v))) == NULL)
-		return (nomem(err) - 1);
-	s->slot = v;
-	for (i = s->nslotmap; i < n; i++) {
-		r = oms_ledger_reg(s->l, i);
-		s->slot[i] = -1;
-		if (r->test || r->period != s->period)
-			continue;
-		if ((c = reallocarray(s->c, s->nslot + 1, sizeof(*c))) == NULL)
-			return (nomem(err) - 1);
-		s->c = c;
-		if ((cc = reallocarray(s->ccap, s->nslot + 1, sizeof(*cc))) ==
-		    NULL)
-			return (nomem(err) - 1);
-		s->ccap = cc;
-		s->c[s->nslot] = NULL;
-		s->ccap[s->nslot] = 0;
-		s->slot[i] = (int)s->nslot++;
-	}
-	s->nslotmap = n;
-	return (s->slot[ri]);
-}
-
-/* *cp: the claim of account f[ACCOUNT] in registry f[REGISTRY] when that
-   is a main registry of the period, else NULL; -1 only on ENOMEM. */
-static int
-claim_of(struct oms_invoice_scan *s, char *const *f, struct claim **cp,
-    struct oms_err *err)
-{
-	int ri = oms_ledger_find_reg(s->l, f[OMS_L_REGISTRY]);
-	struct claim *c;
-	size_t cap;
-	long ai;
-	int k;
-
-	*cp = NULL;
-	if (ri < 0)
-		return (0);
-	if ((k = slot_of(s, ri, err)) == -2)
-		return (-1);
-	if (k < 0 || (ai = omsi_ledger_acct_index(s->l,
-	    f[OMS_L_ACCOUNT])) < 0)
-		return (0);
-	if ((size_t)ai >= s->ccap[k]) {
-		cap = s->ccap[k] ? s->ccap[k] * 2 : 4096;
-		while (cap <= (size_t)ai)
-			cap *= 2;
-		if ((c = reallocarray(s->c[k], cap, sizeof(*c))) == NULL)
-			return (nomem(err));
-		memset(c + s->ccap[k], 0, (cap - s->ccap[k]) * sizeof(*c));
-		omsi_thp(c, cap * sizeof(*c));
-		s->c[k] = c;
-		s->ccap[k] = cap;
-	}
-	*cp = &s->c[k][ai];
-	return (0);
 }
 
 static int
@@ -148,39 +71,28 @@ payer_index(struct oms_invoice_scan *s, const char *code, struct oms_err *err)
 	return ((int)s->inv->n++);
 }
 
+/* One claim of a registry of the period: into its payer's sums. */
 static int
-on_export(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
+on_claim(void *arg, const struct oms_acct *c, int current)
 {
-	struct claim *c;
+	struct oms_invoice_scan *s = arg;
+	const struct oms_reg *r = oms_ledger_reg(s->l, (size_t)c->reg);
+	struct oms_payer_sum *p;
 	int pi;
 
-	if (claim_of(s, f, &c, err) == -1)
-		return (-1);
-	if (c == NULL || c->present)
-		return (0);	/* not of the period, or twice in a registry */
-	if ((pi = payer_index(s, f[OMS_L_PAYER], err)) == -1)
-		return (-1);
-	c->present = 1;
-	c->payer = pi;
-	if (oms_money_parse(f[OMS_L_SUM], &c->sum) == -1)
-		c->sum = 0;
-	return (0);
-}
-
-static int
-on_decision(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
-{
-	char v[32];
-	struct claim *c;
-
-	if (claim_of(s, f, &c, err) == -1)
-		return (-1);
-	if (c == NULL || !c->present)
+	(void)current;
+	if (r->test)
 		return (0);
-	c->decided = 1;
-	c->refused = 0;
-	if (oms_ledger_data_get(f[OMS_L_DATA], "refused", v, sizeof(v)))
-		(void)oms_money_parse(v, &c->refused);
+	if ((pi = payer_index(s, *c->payer != '\0' ? c->payer : r->payer,
+	    s->err)) == -1)
+		return (-1);
+	p = &s->inv->p[pi];
+	p->accounts++;
+	p->claimed += c->sum;
+	if (c->decision != OMS_ST_INFLIGHT && c->refused != 0) {
+		p->refused += c->refused;
+		p->nrefused++;
+	}
 	return (0);
 }
 
@@ -213,36 +125,35 @@ on_withhold(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
 	return (0);
 }
 
-static void
-on_invoice(struct oms_invoice_scan *s, char *const *f)
+static int
+on_invoice(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
 {
-	char num[32], v[32];
-	size_t i;
-	int n;
+	struct issued *v;
+	char seq[32];
+	int n, p;
 
-	if (!oms_ledger_data_get(f[OMS_L_DATA], "seq", v, sizeof(v)))
-		return;
-	if ((n = atoi(v)) > s->maxnum)
+	if (!oms_ledger_data_get(f[OMS_L_DATA], "seq", seq, sizeof(seq)))
+		return (0);
+	if ((n = atoi(seq)) > s->maxnum)
 		s->maxnum = n;
-	if (strcmp(f[OMS_L_PERIOD], "") == 0 ||
-	    !omsi_hash_get(&s->payers, f[OMS_L_PAYER], &i))
-		return;
-	{
-		int p;
-
-		if (oms_period_parse(f[OMS_L_PERIOD], &p) == -1 ||
-		    p != s->inv->period)
-			return;
-	}
-	if (!oms_ledger_data_get(f[OMS_L_DATA], "number", num, sizeof(num)))
-		return;
-	snprintf(s->inv->p[i].number, sizeof(s->inv->p[i].number), "%s",
-	    num);
-	if (!oms_ledger_data_get(f[OMS_L_DATA], "date", s->inv->p[i].date,
-	    sizeof(s->inv->p[i].date)))
-		s->inv->p[i].date[0] = '\0';
-	if (oms_money_parse(f[OMS_L_SUM], &s->inv->p[i].issued) == -1)
-		s->inv->p[i].issued = 0;
+	if (oms_period_parse(f[OMS_L_PERIOD], &p) == -1 || p != s->period)
+		return (0);
+	if ((v = reallocarray(s->iss, s->niss + 1, sizeof(*v))) == NULL)
+		return (nomem(err));
+	s->iss = v;
+	v = &s->iss[s->niss];
+	memset(v, 0, sizeof(*v));
+	if (!oms_ledger_data_get(f[OMS_L_DATA], "number", v->number,
+	    sizeof(v->number)))
+		return (0);
+	snprintf(v->payer, sizeof(v->payer), "%s", f[OMS_L_PAYER]);
+	if (!oms_ledger_data_get(f[OMS_L_DATA], "date", v->date,
+	    sizeof(v->date)))
+		v->date[0] = '\0';
+	if (oms_money_parse(f[OMS_L_SUM], &v->sum) == -1)
+		v->sum = 0;
+	s->niss++;
+	return (0);
 }
 
 int
@@ -255,16 +166,12 @@ oms_invoice_scan_event(void *arg, const struct oms_ledger *l,
 
 	(void)lineno;
 	s->l = l;
-	if (strcmp(ev, "export") == 0)
-		return (on_export(s, f, err) == -1 ? -1 : 0);
-	else if (strcmp(ev, "decision") == 0)
-		return (on_decision(s, f, err) == -1 ? -1 : 0);
-	else if (strcmp(ev, "withhold") == 0) {
+	if (strcmp(ev, "withhold") == 0) {
 		if (oms_period_parse(f[OMS_L_PERIOD], &p) == 0 &&
 		    p == s->inv->period)
 			return (on_withhold(s, f, err) == -1 ? -1 : 0);
 	} else if (strcmp(ev, "invoice") == 0)
-		on_invoice(s, f);
+		return (on_invoice(s, f, err));
 	return (0);
 }
 
@@ -322,16 +229,10 @@ oms_invoice_scan_new(int period, struct oms_err *err)
 void
 oms_invoice_scan_free(struct oms_invoice_scan *s)
 {
-	size_t k;
-
 	if (s == NULL)
 		return;
 	free(s->w);
-	for (k = 0; s->c != NULL && k < s->nslot; k++)
-		free(s->c[k]);
-	free(s->c);
-	free(s->ccap);
-	free(s->slot);
+	free(s->iss);
 	omsi_hash_release(&s->payers);
 	omsi_arena_release(&s->arena);
 	oms_invoice_release(&s->own);
@@ -342,25 +243,26 @@ int
 oms_invoice_scan_end(struct oms_invoice_scan *s, struct oms_invoice *inv,
     struct oms_err *err)
 {
-	struct claim *c;
-	size_t i, k;
+	size_t i, j;
 
+	s->err = err;
+	if (s->l != NULL && oms_ledger_foreach_claim(s->l, s->period,
+	    on_claim, s) != 0) {
+		oms_invoice_scan_free(s);
+		return (-1);
+	}
+	/* the invoices issued, the last one of a payer standing */
+	for (i = 0; i < s->niss; i++) {
+		if (!omsi_hash_get(&s->payers, s->iss[i].payer, &j))
+			continue;
+		snprintf(s->own.p[j].number, sizeof(s->own.p[j].number), "%s",
+		    s->iss[i].number);
+		memcpy(s->own.p[j].date, s->iss[i].date,
+		    sizeof(s->own.p[j].date));
+		s->own.p[j].issued = s->iss[i].sum;
+	}
 	*inv = s->own;
 	memset(&s->own, 0, sizeof(s->own));
-	for (k = 0; k < s->nslot; k++)
-		for (i = 0; s->c[k] != NULL && i < s->ccap[k]; i++) {
-			struct oms_payer_sum *p;
-
-			if (!(c = &s->c[k][i])->present)
-				continue;
-			p = &inv->p[c->payer];
-			p->accounts++;
-			p->claimed += c->sum;
-			if (c->decided && c->refused != 0) {
-				p->refused += c->refused;
-				p->nrefused++;
-			}
-		}
 	inv->w = s->w;
 	inv->nw = s->nw;
 	inv->w_recorded = s->wseen;

@@ -57,6 +57,12 @@ struct oms_ledger {
 	const char	**str;
 	size_t		  nstr, str_cap;
 	const char	 *last[8];	/* the last interned, by enum isite */
+	/* the claims of registries the accounts have left, each a copy of
+	   the account as it stood there, chained by ->past (newest first) */
+	struct oms_acct	 *pastc;
+	size_t		  npast, past_cap;
+	struct oms_contra *contra;	/* what did not add up, in order */
+	size_t		  ncontra, contra_cap;
 	off_t		  committed;	/* bytes up to the last commit */
 	off_t		  size;		/* file size when read */
 	unsigned long	  lines;	/* lines up to committed */
@@ -339,6 +345,9 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	a = ACCT(l, l->nacct);
 	memset(a, 0, sizeof(*a));
 	a->reg = a->prev_reg = -1;
+	a->past = -1;
+	a->rdate = -1;
+	a->decision = OMS_ST_INFLIGHT;
 	a->reasons = a->reply = a->dtime = "";
 	a->kind = a->payer = a->source = a->dept = a->doctor = "";
 	a->case_end = -1;
@@ -401,18 +410,92 @@ fold_registry(struct oms_ledger *l, char **f, unsigned long lineno,
 	return (0);
 }
 
+/* marks of a claim (oms_acct.flags) */
+#define CF_FLK_REFUSED	0x1	/* a ФЛК reply refused it */
+#define CF_ACCEPTED	0x2	/* a later stage accepted it (or a part) */
+#define CF_FLK_SAID	0x4	/* the contradiction of the two was told */
+
 /*
- * A decision counts only for the registry that carries the account now: a
- * late reply to a registry the account has since left changes nothing.
+ * The rule, and the only place it lives (oms-ledger(5)): a decision of
+ * stage, from a reply dated rdate (-1: it carries no date), replaces the
+ * one that stands on the claim when its stage is later; within one stage
+ * unless it is dated before the standing one (a corrected answer replaces
+ * the answer it corrects; undated ones go by the order of import).  An
+ * earlier stage imported late is kept in the ledger and changes nothing.
+ */
+static int
+supersedes(int stage, long rdate, const struct oms_acct *c)
+{
+	if (stage != c->stage)
+		return (stage > c->stage);
+	return (rdate < 0 || c->rdate < 0 || rdate >= c->rdate);
+}
+
+/* The claim of account a in registry ri: a itself, one it has left, or
+   NULL when it never went there. */
+static struct oms_acct *
+claim_in(struct oms_ledger *l, struct oms_acct *a, int ri)
+{
+	int32_t p;
+
+	if (a->reg == ri)
+		return (a);
+	for (p = a->past; p >= 0; p = l->pastc[p].past)
+		if (l->pastc[p].reg == ri)
+			return (&l->pastc[p]);
+	return (NULL);
+}
+
+static int
+contra_add(struct oms_ledger *l, int kind, const struct oms_acct *c,
+    char **f, int stage, const char *other, int64_t said,
+    struct oms_err *err)
+{
+	struct oms_contra *x;
+
+	if (l->ncontra == l->contra_cap) {
+		size_t cap = l->contra_cap ? l->contra_cap * 2 : 16;
+
+		if ((x = reallocarray(l->contra, cap, sizeof(*x))) == NULL)
+			goto nomem;
+		l->contra = x;
+		l->contra_cap = cap;
+	}
+	x = &l->contra[l->ncontra];
+	memset(x, 0, sizeof(*x));
+	x->kind = kind;
+	x->account = c->id;
+	x->reg = c->reg;
+	x->stage = stage;
+	x->other = other != NULL ? other : "";
+	x->sent = c->sum;
+	x->said = said;
+	if ((x->reply = intern_at(l, IS_REPLY, f[OMS_L_FILE])) == NULL ||
+	    (x->time = intern_at(l, IS_DTIME, f[OMS_L_TIME])) == NULL ||
+	    (x->n_zap = omsi_arena_strdup(&l->arena, f[OMS_L_N_ZAP])) == NULL)
+		goto nomem;
+	l->ncontra++;
+	return (0);
+nomem:
+	return (oms_err_set(err, OMS_ENOMEM, l->path, 0, "out of memory"));
+}
+
+/*
+ * A decision is folded into the claim of the registry it is on, whether
+ * the registry still carries the account or not (a period's figures are
+ * history); only the claim the account is in now gives it its state.
+ * What does not add up is recorded as a contradiction on the way.
  */
 static int
 fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
     struct oms_err *err)
 {
-	struct oms_acct *a;
+	struct oms_acct *a, *c;
 	struct kvs kv;
 	char v[32], reasons[512];
 	size_t ri, ai;
+	int64_t said;
+	long rdate;
 	int stage, st;
 
 	if (!omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai))
@@ -421,7 +504,7 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 	l->line_ai = ai;
 	a = ACCT(l, ai);
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
-	    (int)ri != a->reg)
+	    (c = claim_in(l, a, (int)ri)) == NULL)
 		return (0);
 	data_parse(f[OMS_L_DATA], &kv);
 	if (!KV_GET(&kv, "stage", v) ||
@@ -434,19 +517,47 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
 		    "decision \"%s\" is not accepted, partial or rejected",
 		    v));
-	a->state = st;
-	a->stage = stage;
-	a->accepted = a->refused = 0;
+	if (!KV_GET(&kv, "date", v) || oms_date_parse(v, &rdate) == -1)
+		rdate = -1;
+
+	/* what does not add up, each told once */
+	if (c != a && contra_add(l, OMS_CT_LEFT, c, f, stage,
+	    a->reg >= 0 ? l->reg[a->reg].name : "", 0, err) == -1)
+		return (-1);
+	if (*f[OMS_L_SUM] != '\0' && oms_money_parse(f[OMS_L_SUM],
+	    &said) == 0 && said != c->sum && contra_add(l, OMS_CT_SUM, c, f,
+	    stage, NULL, said, err) == -1)
+		return (-1);
+	if (stage == OMS_STAGE_FLK && st != OMS_ST_ACCEPTED)
+		c->flags |= CF_FLK_REFUSED;
+	else if (stage > OMS_STAGE_FLK && st != OMS_ST_REJECTED)
+		c->flags |= CF_ACCEPTED;
+	if ((c->flags & (CF_FLK_REFUSED | CF_ACCEPTED | CF_FLK_SAID)) ==
+	    (CF_FLK_REFUSED | CF_ACCEPTED)) {
+		c->flags |= CF_FLK_SAID;
+		if (contra_add(l, OMS_CT_FLK, c, f, stage, c->reply, 0,
+		    err) == -1)
+			return (-1);
+	}
+
+	if (!supersedes(stage, rdate, c))
+		return (0);	/* kept for the record, changes nothing */
+	c->decision = st;
+	if (c != a || a->state != OMS_ST_QUEUED || st == OMS_ST_ACCEPTED)
+		c->state = st;	/* a refusal again leaves it queued */
+	c->stage = stage;
+	c->rdate = rdate;
+	c->accepted = c->refused = 0;
 	if (KV_GET(&kv, "accepted", v))
-		(void)oms_money_parse(v, &a->accepted);
+		(void)oms_money_parse(v, &c->accepted);
 	if (KV_GET(&kv, "refused", v))
-		(void)oms_money_parse(v, &a->refused);
+		(void)oms_money_parse(v, &c->refused);
 	if (!KV_GET(&kv, "reasons", reasons))
 		reasons[0] = '\0';
 	/* a reply's decisions share its name, time and the usual codes */
-	if ((a->reasons = intern_at(l, IS_REASONS, reasons)) == NULL ||
-	    (a->reply = intern_at(l, IS_REPLY, f[OMS_L_FILE])) == NULL ||
-	    (a->dtime = intern_at(l, IS_DTIME, f[OMS_L_TIME])) == NULL)
+	if ((c->reasons = intern_at(l, IS_REASONS, reasons)) == NULL ||
+	    (c->reply = intern_at(l, IS_REPLY, f[OMS_L_FILE])) == NULL ||
+	    (c->dtime = intern_at(l, IS_DTIME, f[OMS_L_TIME])) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
 		    "out of memory"));
 	return (0);
@@ -470,6 +581,27 @@ fold_queue(struct oms_ledger *l, char **f)
 	return (0);
 }
 
+/* Keep the claim a stands in before it goes into another registry. */
+static int
+past_push(struct oms_ledger *l, struct oms_acct *a)
+{
+	struct oms_acct *v;
+
+	if (l->npast == l->past_cap) {
+		size_t cap = l->past_cap ? l->past_cap * 2 : 1024;
+
+		if (cap > INT32_MAX ||
+		    (v = reallocarray(l->pastc, cap, sizeof(*v))) == NULL)
+			return (-1);
+		l->pastc = v;
+		l->past_cap = cap;
+	}
+	l->pastc[l->npast] = *a;
+	l->pastc[l->npast].state = a->decision;
+	a->past = (int32_t)l->npast++;
+	return (0);
+}
+
 /*
  * A test registry restored: its accounts are as they were before it, and
  * what its replies said no longer counts.
@@ -488,11 +620,28 @@ fold_restore(struct oms_ledger *l, char **f)
 		a = ACCT(l, i);
 		if (a->reg != (int)ri)
 			continue;
+		if (a->prev_reg >= 0 && a->past >= 0 &&
+		    l->pastc[a->past].reg == a->prev_reg) {
+			/* back into the claim it left, as it stood */
+			struct oms_acct *p = &l->pastc[a->past];
+			unsigned nexports = a->nexports, nfixes = a->nfixes;
+			int state = a->prev_state;
+
+			*a = *p;
+			a->state = state;
+			a->nexports = nexports;
+			a->nfixes = nfixes;
+			p->reg = -1;	/* no longer a claim */
+			continue;
+		}
 		a->state = a->prev_state;
 		a->reg = a->prev_reg;
 		a->pr_nov = a->prev_pr_nov;
 		a->n_zap = a->prev_n_zap;
 		a->stage = OMS_STAGE_NONE;
+		a->decision = OMS_ST_INFLIGHT;
+		a->rdate = -1;
+		a->flags = 0;
 		a->accepted = a->refused = 0;
 		a->reasons = a->reply = a->dtime = "";
 	}
@@ -765,6 +914,8 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 			    f[OMS_L_REGISTRY]));
 		if ((a = acct_get(l, f[OMS_L_ACCOUNT], err)) == NULL)
 			return (-1);
+		if (a->reg >= 0 && a->reg != (int)ri && past_push(l, a) == -1)
+			goto nomem;
 		if (l->reg[ri].test) {
 			a->prev_state = a->state;
 			a->prev_reg = a->reg;
@@ -779,6 +930,9 @@ fold(struct oms_ledger *l, char **f, unsigned long lineno,
 		if (oms_money_parse(f[OMS_L_SUM], &a->sum) == -1)
 			a->sum = 0;
 		a->stage = OMS_STAGE_NONE;
+		a->decision = OMS_ST_INFLIGHT;
+		a->rdate = -1;
+		a->flags = 0;
 		a->accepted = a->refused = 0;
 		a->reasons = a->reply = a->dtime = "";
 		if (oms_period_parse(f[OMS_L_PERIOD], &a->period) == -1)
@@ -1075,6 +1229,8 @@ oms_ledger_free(struct oms_ledger *l)
 	free(l->str);
 	free(l->fix);
 	free(l->itime);
+	free(l->pastc);
+	free(l->contra);
 	omsi_arena_release(&l->arena);
 	for (i = 0; i < l->nablk; i++)
 		free(l->ablk[i]);
@@ -1159,6 +1315,93 @@ oms_ledger_foreach(const struct oms_ledger *l,
 		if ((r = fn(arg, ACCT(l, i))) != 0)
 			return (r);
 	return (0);
+}
+
+const struct oms_acct *
+oms_ledger_claim(const struct oms_ledger *l, const char *id, int ri)
+{
+	size_t i;
+
+	if (!omsi_hash_get(&l->acct_idx, id, &i))
+		return (NULL);
+	return (claim_in((struct oms_ledger *)l, ACCT(l, i), ri));
+}
+
+int
+oms_ledger_foreach_claim(const struct oms_ledger *l, int period,
+    int (*fn)(void *, const struct oms_acct *, int), void *arg)
+{
+	const struct oms_acct *a, *c;
+	const struct oms_reg *r;
+	size_t i;
+	int32_t p;
+	int rv;
+
+	for (i = 0; i < l->nacct; i++) {
+		a = ACCT(l, i);
+		for (c = a, p = a->past; c != NULL; c = p >= 0 ?
+		    &l->pastc[p] : NULL, p = c != NULL ? c->past : -1) {
+			if (c->reg < 0)
+				continue;
+			r = &l->reg[c->reg];
+			if ((period != -1 && r->period != period) ||
+			    (r->test && r->restored))
+				continue;
+			if ((rv = fn(arg, c, c == a)) != 0)
+				return (rv);
+		}
+	}
+	return (0);
+}
+
+size_t
+oms_ledger_ncontra(const struct oms_ledger *l)
+{
+	return (l->ncontra);
+}
+
+const struct oms_contra *
+oms_ledger_contra(const struct oms_ledger *l, size_t i)
+{
+	return (i < l->ncontra ? &l->contra[i] : NULL);
+}
+
+const char *
+oms_contra_name(int kind)
+{
+	static const char *const names[OMS_CT_NKINDS] = {
+		"", "flk-accepted", "sum", "left"
+	};
+
+	return (kind > 0 && kind < OMS_CT_NKINDS ? names[kind] : "");
+}
+
+int
+oms_contra_text(const struct oms_ledger *l, const struct oms_contra *c,
+    char *buf, size_t len)
+{
+	const char *reg = c->reg >= 0 && (size_t)c->reg < l->nreg ?
+	    l->reg[c->reg].name : "?";
+	char s1[32], s2[32];
+
+	switch (c->kind) {
+	case OMS_CT_FLK:
+		return (snprintf(buf, len, "account %s: the ФЛК refused it "
+		    "in registry %s, but the %s stage accepts it (%s and %s "
+		    "disagree; the later stage stands)", c->account, reg,
+		    oms_stage_name(c->stage), c->other, c->reply));
+	case OMS_CT_SUM:
+		return (snprintf(buf, len, "account %s: registry %s claimed "
+		    "%s, the reply says %s", c->account, reg,
+		    oms_money_fmt(c->sent, s1), oms_money_fmt(c->said, s2)));
+	case OMS_CT_LEFT:
+		return (snprintf(buf, len, "account %s has left registry %s "
+		    "(now in %s): the %s decision counts for %s only, not "
+		    "for the account's state", c->account, reg,
+		    *c->other != '\0' ? c->other : "none",
+		    oms_stage_name(c->stage), reg));
+	}
+	return (snprintf(buf, len, "account %s: ?", c->account));
 }
 
 static int

@@ -306,7 +306,70 @@ struct oms_acct {
 	/* its N_ZAP (n_pp) in reg, and before the test registry; 0 when the
 	   line's IDCASE was another number (then reg's map is read) */
 	uint32_t	 n_zap, prev_n_zap;
+	/* what the standing decision on reg says (OMS_ST_ACCEPTED, _PARTIAL,
+	   _REJECTED; OMS_ST_INFLIGHT while there is none): state may be
+	   queued since */
+	int		 decision;
+	long		 rdate;		/* the date its reply carries, or -1 */
+	/* the fold's own: its claim in the registry before reg (an index
+	   into the ledger's past claims, -1 none) and marks */
+	int32_t		 past;
+	unsigned	 flags;
 };
+
+struct oms_ledger;
+
+/*
+ * A claim is one account in one registry: what was sent there and the
+ * decision that stands on it by the rule of oms-ledger(5) (the latest
+ * stage; within a stage the reply dated later, then imported later).  An
+ * account's current claim is its struct oms_acct; those of registries it
+ * has left are kept as well, so that what was decided about a period's
+ * registries never changes when the accounts move on.  For each claim of
+ * a registry of period (-1: any) that is not a restored test registry,
+ * fn(arg, c, current) gets the claim as a struct oms_acct whose reg,
+ * sums, decision, stage, reasons and reply are of that registry; current
+ * is 1 when the registry still carries the account.  Stops on non-zero.
+ */
+int	 oms_ledger_foreach_claim(const struct oms_ledger *, int period,
+	    int (*fn)(void *, const struct oms_acct *, int current), void *);
+/* The claim of account id in registry ri (current or left), or NULL. */
+const struct oms_acct *oms_ledger_claim(const struct oms_ledger *,
+	    const char *id, int ri);
+
+/*
+ * What the fold found that does not add up; reported, never resolved
+ * silently (oms-ledger(5)).
+ */
+enum oms_contra_kind {
+	OMS_CT_FLK = 1,		/* the ФЛК refused it, a later stage accepts */
+	OMS_CT_SUM,		/* a reply claims another sum than was sent */
+	OMS_CT_LEFT,		/* a decision on a registry it has since left */
+	OMS_CT_NKINDS
+};
+
+struct oms_contra {
+	int		 kind;		/* enum oms_contra_kind */
+	const char	*account;
+	int		 reg;		/* the registry the decision is on */
+	const char	*reply;		/* archive/NAME that showed it */
+	const char	*n_zap;		/* the record in that registry */
+	int		 stage;		/* of that reply */
+	const char	*other;		/* OMS_CT_FLK: the ФЛК's reply (or the
+					   later stage's); OMS_CT_LEFT: the
+					   registry the account is in now */
+	int64_t		 sent, said;	/* OMS_CT_SUM: our sum, the reply's */
+	const char	*time;		/* when it was imported */
+};
+
+size_t	 oms_ledger_ncontra(const struct oms_ledger *);
+const struct oms_contra *oms_ledger_contra(const struct oms_ledger *,
+	    size_t);
+/* "flk-accepted", "sum", "left": the kind's name in TSV. */
+const char *oms_contra_name(int);
+/* One line saying what c is (no file or record: the caller adds them). */
+int	 oms_contra_text(const struct oms_ledger *, const struct oms_contra *,
+	    char *buf, size_t);
 
 /* A one-off correction of a field, in force until withdrawn. */
 struct oms_fix {
@@ -602,6 +665,9 @@ struct oms_import_res {
 	int		 stage;
 	int		 already;	/* imported before: nothing changed */
 	char		 when[32];	/* ... at this time */
+	/* what this reply showed that does not add up: the ledger's
+	   oms_ledger_contra(l, contra0 + i) for i < ncontra */
+	size_t		 contra0, ncontra;
 	struct oms_decision *d;
 	size_t		 n;
 };

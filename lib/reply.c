@@ -1605,16 +1605,15 @@ find_registry(struct imp *m, struct oms_err *err)
 	    m->id.package));
 }
 
-/* What the ledger says account i claimed in this registry. */
+/* What the ledger says account i claimed in this registry (which it
+   may have left since). */
 static int64_t
 claim(const struct imp *m, size_t i)
 {
-	const struct oms_acct *a = oms_ledger_acct(m->l, m->acc[i]);
+	const struct oms_acct *c = oms_ledger_claim(m->l, m->acc[i],
+	    oms_ledger_find_reg(m->l, m->reg->name));
 
-	if (a == NULL || (a->reg >= 0 && strcmp(oms_ledger_reg(m->l,
-	    (size_t)a->reg)->name, m->reg->name) != 0))
-		return (0);	/* moved on; the ledger keeps it */
-	return (a->sum);
+	return (c != NULL ? c->sum : 0);
 }
 
 /* ------------------------------------------------------------- yar76 */
@@ -2255,10 +2254,12 @@ done:
 	ar = NULL;
 	x = NULL;
 	/* all read and understood: keep the file, then commit */
+	res->contra0 = oms_ledger_ncontra(l);
 	if (keep(&m, sha, res->reply, sizeof(res->reply), err) == -1 ||
 	    record_ledger(&m, sha, res, err) == -1 ||
 	    fill_result(&m, res, err) == -1)
 		goto out;
+	res->ncontra = oms_ledger_ncontra(l) - res->contra0;
 	rc = 0;
 out:
 	feed_free(f);		/* its thread first: it reads ar */
