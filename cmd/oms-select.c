@@ -2,6 +2,7 @@
  * oms-select -- print the accounts due for a reporting period
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
@@ -20,6 +21,8 @@ struct select {
 	int		 period;		/* -1 = none */
 	long		 primary_from, repeat_from;
 	char		**kinds, **payers;	/* NULL-terminated, or NULL */
+	unsigned char	*known;		/* known[i]: payers[i] is a payer */
+	size_t		 nunknown;	/* payers not known (yet) */
 	int		 status;		/* -1 = due accounts */
 	int		 exitnone;
 	size_t		 nmatch;
@@ -34,14 +37,16 @@ static const char *const cols[] = {
 
 static void	usage(void) __attribute__((__noreturn__));
 
+/* Add the items of a list (commas or spaces); a list of none is usage. */
 static char **
-add_list(char **v, const char *arg)
+add_list(char **v, const char *opt, const char *what, const char *arg)
 {
-	size_t n = 0;
+	size_t n = 0, n0;
 	char *copy, *p, *tok;
 
 	while (v != NULL && v[n] != NULL)
 		n++;
+	n0 = n;
 	copy = xstrdup(arg);
 	for (p = copy; (tok = strsep(&p, ", ")) != NULL; ) {
 		if (*tok == '\0')
@@ -51,6 +56,10 @@ add_list(char **v, const char *arg)
 		v[n] = NULL;
 	}
 	free(copy);
+	if (n == n0) {
+		warnx("%s: \"%s\" names no %s", opt, arg, what);
+		usage();
+	}
 	return (v);
 }
 
@@ -73,6 +82,150 @@ free_list(char **v)
 	for (i = 0; v != NULL && v[i] != NULL; i++)
 		free(v[i]);
 	free(v);
+}
+
+/*
+ * A registry kind of the workspace's profile: B with yar76, else H, C, T,
+ * or D and a capital letter (DP, DV ...), as the scan takes them from
+ * ZGLV/FILENAME.
+ */
+static int
+is_kind(const struct select *s, const char *k)
+{
+	if (strcmp(s->ws.conf.profile, "yar76") == 0)
+		return (strcmp(k, "B") == 0);
+	if (k[0] == 'H' || k[0] == 'C' || k[0] == 'T')
+		return (k[1] == '\0');
+	return (k[0] == 'D' && k[1] >= 'A' && k[1] <= 'Z' && k[2] == '\0');
+}
+
+/* Every -k names a kind: 1, else each other one is named and 0. */
+static int
+kinds_ok(const struct select *s)
+{
+	char *const *k;
+	int ok = 1;
+
+	for (k = s->kinds; k != NULL && *k != NULL; k++) {
+		if (is_kind(s, *k))
+			continue;
+		if (strcmp(s->ws.conf.profile, "yar76") == 0)
+			warnx("-k: \"%s\" is not a registry kind of profile "
+			    "yar76 (B)", *k);
+		else
+			warnx("-k: \"%s\" is not a registry kind (H, C, T, "
+			    "or D and a letter: DP, DV ...; B with profile "
+			    "yar76)", *k);
+		ok = 0;
+	}
+	return (ok);
+}
+
+/* p is a payer: the -P values equal to it are known. */
+static void
+know_payer(struct select *s, const char *p)
+{
+	size_t i;
+
+	if (p == NULL || *p == '\0')
+		return;
+	for (i = 0; s->nunknown > 0 && s->payers[i] != NULL; i++)
+		if (!s->known[i] && strcmp(s->payers[i], p) == 0) {
+			s->known[i] = 1;
+			s->nunknown--;
+		}
+}
+
+static int
+know_acct_payer(void *arg, const struct oms_acct *a)
+{
+	struct select *s = arg;
+
+	know_payer(s, a->payer);
+	return (s->nunknown == 0);
+}
+
+/* The codes of ref/F002.tsv (the workspace's, else the installed one). */
+static void
+know_f002(struct select *s)
+{
+	struct oms_err e = { 0 };
+	struct oms_tsv *t;
+	struct oms_rec rec;
+	char *path;
+	FILE *fp;
+	int c, r = 0;
+
+	if ((path = oms_ws_find(&s->ws, "ref", "F002.tsv",
+	    s->ws.refdir)) == NULL)
+		err(OMS_EXIT_IO, NULL);
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno != ENOENT && !cli.quiet)
+			warn("%s: warning", path);
+		free(path);
+		return;
+	}
+	if ((t = oms_tsv_open(fp, path, &e)) == NULL)
+		r = -1;
+	else if ((c = oms_tsv_col(t, "code")) == -1)
+		r = oms_err_set(&e, OMS_EDATA, path, 1, "no column \"code\"");
+	else
+		while (s->nunknown > 0 && (r = oms_tsv_next(t, &rec, &e)) == 1)
+			know_payer(s, rec.f[c]);
+	if (r == -1 && !cli.quiet)
+		warnx("%s: warning: %s", e.where, e.msg);
+	oms_tsv_free(t);
+	fclose(fp);
+	free(path);
+}
+
+/*
+ * Which -P values are payers, from what is at hand before source/ is
+ * scanned: oms.conf's payers, the fund, ref/F002.tsv, the ledger.
+ */
+static void
+know_payers(struct select *s)
+{
+	const struct oms_conf *c = &s->ws.conf;
+	const struct oms_reg *r;
+	char fund[8];
+	size_t i, n;
+
+	for (n = 0; s->payers != NULL && s->payers[n] != NULL; n++)
+		continue;
+	s->known = xmalloc(n);
+	memset(s->known, 0, n);
+	s->nunknown = n;
+	for (i = 0; c->payers != NULL && c->payers[i] != NULL; i++)
+		know_payer(s, c->payers[i]);
+	snprintf(fund, sizeof(fund), "%s000", c->tfoms);
+	know_payer(s, fund);
+	if (s->nunknown > 0)
+		know_f002(s);
+	if (s->nunknown > 0)
+		(void)oms_ledger_foreach(s->ledger, know_acct_payer, s);
+	for (i = 0; s->nunknown > 0 && i < oms_ledger_nreg(s->ledger); i++) {
+		r = oms_ledger_reg(s->ledger, i);
+		know_payer(s, r->payer);
+	}
+}
+
+/*
+ * The rest from the cases scanned (no second scan): 1 when every -P is a
+ * payer, else each other one is named and 0.
+ */
+static int
+payers_ok(struct select *s)
+{
+	size_t i, n = oms_src_ncases(s->src);
+
+	for (i = 0; s->nunknown > 0 && i < n; i++)
+		know_payer(s, oms_src_case(s->src, i)->payer);
+	for (i = 0; s->nunknown > 0 && s->payers[i] != NULL; i++)
+		if (!s->known[i])
+			warnx("-P: no payer \"%s\" in oms.conf, ref/F002.tsv, "
+			    "the ledger or source/", s->payers[i]);
+	return (s->nunknown == 0);
 }
 
 static long
@@ -385,6 +538,10 @@ main(int argc, char *argv[])
 			    "bill (repeatable, or a comma list)\n"
 			    "  -P payer         insurer code or {tfoms}000 (yar76: "
 			    "or the OGRN of an insurer not in ref/F002.tsv)\n"
+			    "                   exit 2 for a kind not of the "
+			    "profile, or a payer that oms.conf,\n"
+			    "                   ref/F002.tsv, the ledger and "
+			    "source/ do not know\n"
 			    "  -s state         new, in-flight, accepted, "
 			    "partial, rejected, queued\n"
 			    "  -e               exit 1 when nothing is "
@@ -397,10 +554,10 @@ main(int argc, char *argv[])
 			hist = optarg;
 			break;
 		case 'k':
-			s.kinds = add_list(s.kinds, optarg);
+			s.kinds = add_list(s.kinds, "-k", "kind", optarg);
 			break;
 		case 'P':
-			s.payers = add_list(s.payers, optarg);
+			s.payers = add_list(s.payers, "-P", "payer", optarg);
 			break;
 		case 'p':
 			if (oms_period_parse(optarg, &s.period) == -1) {
@@ -450,14 +607,29 @@ main(int argc, char *argv[])
 		return (cli.rval);
 	}
 
+	/*
+	 * A filter that can match nothing is a mistake: -k and -P are
+	 * checked against the profile, oms.conf, ref/F002.tsv, the ledger
+	 * and the cases the scan found, before anything is printed.
+	 */
 	s.ledger = cli_open(&s.ws, dir, 0);
+	if (!kinds_ok(&s)) {
+		cli.rval = OMS_EXIT_USAGE;
+		goto done;
+	}
+	if (s.payers != NULL)
+		know_payers(&s);
 	cli_diag_init(&diag);
 	if ((s.src = oms_src_scan(&s.ws, &diag, &e)) == NULL) {
 		cli_report(&e);
-		exit(cli.rval);
+		goto done;
 	}
 	if (diag.nerrors > 0)
 		cli.rval = OMS_EXIT_NEGATIVE;
+	if (!payers_ok(&s)) {
+		cli.rval = OMS_EXIT_USAGE;
+		goto done;
+	}
 	if (s.period != -1) {
 		s.primary_from = window_start(pf, s.ws.conf.primary_from,
 		    s.ws.conf.primary_back, s.period);
@@ -478,15 +650,17 @@ main(int argc, char *argv[])
 		warnx("%zu account(s) selected from %zu source file(s)",
 		    s.nmatch, oms_src_ndocs(s.src));
 
+	if (cli.rval == OMS_EXIT_OK && s.exitnone && s.nmatch == 0)
+		cli.rval = OMS_EXIT_NEGATIVE;
+done:
 	oms_buf_release(&s.out);
 	oms_src_free(s.src);
 	oms_ledger_free(s.ledger);
 	oms_ws_close(&s.ws);
 	free_list(s.kinds);
 	free_list(s.payers);
+	free(s.known);
 	xmlCleanupParser();
-	if (cli.rval == OMS_EXIT_OK && s.exitnone && s.nmatch == 0)
-		cli.rval = OMS_EXIT_NEGATIVE;
 	return (cli.rval);
 }
 
