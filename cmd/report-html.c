@@ -210,6 +210,37 @@ breakdown(FILE *fp, const struct report *rep, const char *by,
 	fputs("</tbody></table>\n</section>\n", fp);
 }
 
+/* What the replies said that does not add up: listed, one a line. */
+static void
+contradictions(FILE *fp, const struct report *rep)
+{
+	size_t first, n, i;
+	char b1[64];
+
+	if ((n = groups_of(rep, "contradiction", &first)) == 0)
+		return;
+	fputs("<section>\n<h2>Противоречия в ответах</h2>\n<p class=\"note\">"
+	    "Решения, которые не сходятся: проверьте их с фондом или "
+	    "страховой организацией. Действует решение более позднего "
+	    "этапа контроля.</p>\n<table class=\"rej\"><thead><tr>"
+	    "<th>Вид</th><th>Что не сходится</th><th class=\"n\">"
+	    "Предъявлено, руб.</th></tr></thead><tbody>\n", fp);
+	for (i = first; i < first + n; i++) {
+		const struct agroup *g = &rep->g[i];
+
+		fputs("<tr><td>", fp);
+		html_esc(fp, strcmp(g->key, "flk-accepted") == 0 ?
+		    "ФЛК отказал, позже принят" : strcmp(g->key, "sum") == 0 ?
+		    "другая сумма" : strcmp(g->key, "left") == 0 ?
+		    "решение по прежнему реестру" : g->key);
+		fputs("</td><td>", fp);
+		html_esc(fp, g->name);
+		fprintf(fp, "</td><td class=\"n\">%s</td></tr>\n",
+		    html_rub(g->claimed, b1, sizeof(b1)));
+	}
+	fputs("</tbody></table>\n</section>\n", fp);
+}
+
 static void
 refused_list(FILE *fp, const struct report *rep)
 {
@@ -310,6 +341,7 @@ html_report(FILE *fp, const struct report *rep, struct oms_err *err)
 	breakdown(fp, rep, "kind", "По видам реестров", NULL);
 	breakdown(fp, rep, "dept", "По отделениям", NULL);
 	breakdown(fp, rep, "doctor", "По врачам", NULL);
+	contradictions(fp, rep);
 	refused_list(fp, rep);
 	fputs("<p class=\"note\">Сформировано программой oms-analyze.</p>\n"
 	    "</body>\n</html>\n", fp);

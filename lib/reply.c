@@ -44,8 +44,13 @@ static const struct {
 	int		 stage;
 	const char	*pattern;
 } patterns[] = {
+	/* V + the registry's name; V or F in place of its kind letter; F +
+	   a name like the control answer's (oms-import(1) has the sources) */
 	{ "pattern.flk", OMS_STAGE_FLK,
 	    "V(?<type>H|C|T|D[A-Z])M(?<mo>\\d{6})[TS]\\d{2,5}_"
+	    "(?<yymm>\\d{4})(?<n>\\d+)"
+	    "|[VF]M(?<mo>\\d{6})[TS]\\d{2,5}_(?<yymm>\\d{4})(?<n>\\d+)"
+	    "|F(?<type>H|C|T|D[A-Z])[TS]\\d{2}M(?<mo>\\d{6})_"
 	    "(?<yymm>\\d{4})(?<n>\\d+)" },
 	{ "pattern.demand", OMS_STAGE_DEMAND,
 	    "(?<type>H|C|T|D[A-Z])S\\d{5}M(?<mo>\\d{6})_(?<yymm>\\d{4})"
@@ -103,22 +108,31 @@ struct imp {
 	struct oms_buf		 filecodes;	/* ФЛК errors on the whole file */
 	int			 yar;		/* profile yar76 */
 	int			 flk;		/* yar76: body/flk was there */
+	long			 rdate;		/* the date the reply carries, or -1 */
 	struct omsi_hash	 bypat;		/* yar76: patientcod -> dec + 1 */
 };
 
 /* ------------------------------------------------------------ naming */
 
+/* Copy group name; one the pattern lacks, or that did not take part,
+   is "" when optional, else -1. */
 static int
 group(pcre2_code *re, pcre2_match_data *md, const char *name, char *out,
-    size_t len)
+    size_t len, int optional)
 {
 	PCRE2_SIZE n = len;
+	int r;
 
 	(void)re;
-	if (pcre2_substring_copy_byname(md, (PCRE2_SPTR)name,
-	    (PCRE2_UCHAR *)out, &n) != 0)
-		return (-1);
-	return (0);
+	if ((r = pcre2_substring_copy_byname(md, (PCRE2_SPTR)name,
+	    (PCRE2_UCHAR *)out, &n)) == 0)
+		return (0);
+	if (optional && (r == PCRE2_ERROR_UNSET ||
+	    r == PCRE2_ERROR_NOSUBSTRING)) {
+		*out = '\0';
+		return (0);
+	}
+	return (-1);
 }
 
 static int	recognise(const struct oms_conf *, const char *, struct ident *,
@@ -172,14 +186,15 @@ recognise(const struct oms_conf *c, const char *base, struct ident *id,
 		}
 		if (pcre2_match(re, (PCRE2_SPTR)base, PCRE2_ZERO_TERMINATED, 0,
 		    0, md, NULL) >= 0) {
-			if (group(re, md, "type", id->type, sizeof(id->type)) ||
-			    group(re, md, "mo", id->mo, sizeof(id->mo)) ||
-			    group(re, md, "yymm", yymm, sizeof(yymm)) ||
-			    group(re, md, "n", n, sizeof(n)) ||
+			if (group(re, md, "type", id->type, sizeof(id->type),
+			    1) || group(re, md, "mo", id->mo, sizeof(id->mo),
+			    0) || group(re, md, "yymm", yymm, sizeof(yymm), 0) ||
+			    group(re, md, "n", n, sizeof(n), 0) ||
 			    strlen(yymm) != 4)
 				r = oms_err_set(err, OMS_EDATA, c->path, 0,
-				    "%s must have the named groups type, mo, "
-				    "yymm (4 digits) and n", patterns[i].key);
+				    "%s must have the named groups mo, yymm "
+				    "(4 digits) and n, and may have type",
+				    patterns[i].key);
 			else {
 				id->stage = patterns[i].stage;
 				id->period = (2000 + (yymm[0] - '0') * 10 +
@@ -331,59 +346,233 @@ record(struct imp *m, const char *zap, unsigned long line,
 
 /* ------------------------------------------------------------ parsing */
 
+/*
+ * The layouts of a ФЛК protocol (root FLK_P) that are read, and the
+ * elements each may hold: the order's, with one PR per error naming its
+ * record by N_ZAP or IDCASE (none: the whole file), and the one some
+ * regions use (Primorsky krai's fund, and a MIS vendor's reader of it),
+ * a ZAP per refused record with SL (or SLUCH) holding OTKAZ/I_TYPE, the
+ * fund's own error codes.  Whatever else stands where refusals can stand
+ * makes the protocol unreadable: it is refused as a whole, naming the
+ * element, so that nothing unread is taken as accepted.
+ */
+static const char *const flk_top[] = {
+	"FNAME", "FNAME_I", "FNAME_1", "SCHET", "ZGLV", "PR", "ZAP", NULL
+};
+static const char *const pr_names[] = {
+	"OSHIB", "IM_POL", "ZN_POL", "NSCHET", "BAS_EL", "BASE_EL", "N_ZAP",
+	"ID_PAC", "IDCASE", "SL_ID", "IDSERV", "COMMENT", "FATALITY", NULL
+};
+static const char *const zap_names[] = { "N_ZAP", "SL", "SLUCH", NULL };
+static const char *const sl_names[] = {
+	"SL_ID", "IDCASE", "NHISTORY", "CARD", "SMO", "SMO_FOND", "OTKAZ", NULL
+};
+static const char *const otkaz_names[] = { "I_TYPE", "COMMENT", NULL };
+
+static int
+known(const char *const *names, const xmlChar *name)
+{
+	for (; *names != NULL; names++)
+		if (strcmp(*names, (const char *)name) == 0)
+			return (1);
+	return (0);
+}
+
+/* Every child element of n is one of names; else err names it. */
+static int
+children_known(struct imp *m, xmlNodePtr n, const char *const *names,
+    struct oms_err *err)
+{
+	xmlNodePtr c;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !known(names, c->name))
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    omsi_line(c), "<%s> in <%s> is not an element "
+			    "of a ФЛК protocol this reader knows, and refusals "
+			    "may stand there: not imported", (const char *)
+			    c->name, (const char *)n->name));
+	return (0);
+}
+
+/* "HM760001T76_26101.xml" -> "HM760001T76_26101" */
+static void
+strip_xml(const char *s, char *out, size_t len)
+{
+	size_t n;
+
+	snprintf(out, len, "%s", s);
+	n = strlen(out);
+	if (n > 4 && strcasecmp(out + n - 4, ".xml") == 0)
+		out[n - 4] = '\0';
+}
+
+static int	use_registry(struct imp *, const struct oms_reg *,
+		    struct oms_err *);
+
+/* FNAME_I (or FNAME_1): the registry it answers, with or without .xml. */
+static int
+flk_fname_i(struct imp *m, xmlNodePtr n, struct oms_err *err)
+{
+	char name[128];
+	int ri;
+
+	strip_xml(omsi_text(n), name, sizeof(name));
+	if (m->reg != NULL) {
+		if (strcasecmp(name, m->reg->name) != 0)
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    omsi_line(n), "%s \"%s\" is not the registry %s "
+			    "the name points to", (const char *)n->name,
+			    omsi_text(n), m->reg->name));
+		return (0);
+	}
+	/* the name did not say: the body does */
+	if ((ri = oms_ledger_find_reg(m->l, name)) < 0)
+		return (oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
+		    "%s \"%s\" is not a registry this workspace sent; not "
+		    "imported", (const char *)n->name, omsi_text(n)));
+	return (use_registry(m, oms_ledger_reg(m->l, (size_t)ri), err));
+}
+
+/* The record a PR or ZAP names; -1 with err when none or unknown. */
+static long
+flk_record(struct imp *m, xmlNodePtr n, const char *zap, const char *idcase,
+    struct oms_err *err)
+{
+	if (m->reg == NULL)
+		return (oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
+		    "<%s> before FNAME_I, and the file's name does not say "
+		    "which registry it answers", (const char *)n->name));
+	return (record(m, zap != NULL && *zap != '\0' ? zap : idcase,
+	    omsi_line(n), err));
+}
+
+static int
+flk_refuse(struct imp *m, long i, const char *code, struct oms_err *err)
+{
+	m->dec[i].decision = OMS_ST_REJECTED;
+	m->dec[i].set = 1;
+	return (add_reason(&m->dec[i].reasons, code, err));
+}
+
+/* PR: one error, on a record or (no N_ZAP, no IDCASE) on the file. */
+static int
+flk_pr(struct imp *m, xmlNodePtr n, struct oms_err *err)
+{
+	const char *code, *zap, *idcase;
+	long i;
+
+	if (children_known(m, n, pr_names, err) == -1)
+		return (-1);
+	code = omsi_path_text(n, "OSHIB");
+	if (code == NULL || *code == '\0')
+		return (oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
+		    "PR without OSHIB"));
+	zap = omsi_path_text(n, "N_ZAP");
+	idcase = omsi_path_text(n, "IDCASE");
+	if ((zap == NULL || *zap == '\0') && (idcase == NULL ||
+	    *idcase == '\0'))
+		return (add_reason(&m->filecodes, code, err));
+	if ((i = flk_record(m, n, zap, idcase, err)) == -1)
+		return (-1);
+	return (flk_refuse(m, i, code, err));
+}
+
+/* ZAP: a record with its SL (SLUCH), refused by each OTKAZ in them. */
+static int
+flk_zap(struct imp *m, xmlNodePtr n, struct oms_err *err)
+{
+	xmlNodePtr sl, o;
+	const char *code, *idcase = NULL;
+	long i = -1;
+
+	if (children_known(m, n, zap_names, err) == -1)
+		return (-1);
+	for (sl = n->children; sl != NULL; sl = sl->next) {
+		if (sl->type != XML_ELEMENT_NODE || strcmp((const char *)
+		    sl->name, "N_ZAP") == 0)
+			continue;
+		if (children_known(m, sl, sl_names, err) == -1)
+			return (-1);
+		if (idcase == NULL)
+			idcase = omsi_path_text(sl, "IDCASE");
+		for (o = sl->children; o != NULL; o = o->next) {
+			if (o->type != XML_ELEMENT_NODE ||
+			    strcmp((const char *)o->name, "OTKAZ") != 0)
+				continue;
+			if (children_known(m, o, otkaz_names, err) == -1)
+				return (-1);
+			code = omsi_path_text(o, "I_TYPE");
+			if (code == NULL || *code == '\0')
+				return (oms_err_set(err, OMS_EDATA, m->name,
+				    omsi_line(o), "OTKAZ without I_TYPE"));
+			if (i == -1 && (i = flk_record(m, n, omsi_path_text(n,
+			    "N_ZAP"), idcase, err)) == -1)
+				return (-1);
+			if (flk_refuse(m, i, code, err) == -1)
+				return (-1);
+		}
+	}
+	/* a ZAP without OTKAZ refuses nothing; its N_ZAP must be ours */
+	if (i == -1 && flk_record(m, n, omsi_path_text(n, "N_ZAP"), idcase,
+	    err) == -1)
+		return (-1);
+	return (0);
+}
+
 static int
 read_flk(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 {
 	xmlTextReaderPtr r = omsi_xin_reader(x);
 	xmlNodePtr n;
-	const char *v, *code;
-	long i;
+	const xmlChar *name;
+	const char *v;
 	size_t k;
 	int rc;
 
 	while ((rc = omsi_xin_next_element(x, err)) == 1) {
 		if (xmlTextReaderDepth(r) != 1)
 			continue;
-		v = (const char *)xmlTextReaderConstLocalName(r);
-		if (strcmp(v, "FNAME_I") == 0) {
-			if ((n = omsi_xin_expand(x, err)) == NULL)
-				return (-1);
-			if (strcasecmp(omsi_text(n), m->reg->name) != 0)
-				return (oms_err_set(err, OMS_EDATA, m->name,
-				    omsi_line(n), "FNAME_I \"%s\" is not the "
-				    "registry %s the name points to",
-				    omsi_text(n), m->reg->name));
-		} else if (strcmp(v, "PR") == 0) {
-			if ((n = omsi_xin_expand(x, err)) == NULL)
-				return (-1);
-			code = omsi_path_text(n, "OSHIB");
-			if (code == NULL || *code == '\0')
-				return (oms_err_set(err, OMS_EDATA, m->name,
-				    omsi_line(n), "PR without OSHIB"));
-			v = omsi_path_text(n, "N_ZAP");
-			if (v == NULL || *v == '\0')
-				v = omsi_path_text(n, "IDCASE");
-			if (v == NULL || *v == '\0') {
-				/* an error on the whole file */
-				if (add_reason(&m->filecodes, code, err) == -1)
-					return (-1);
-			} else {
-				if ((i = record(m, v, omsi_line(n), err)) ==
-				    -1)
-					return (-1);
-				m->dec[i].decision = OMS_ST_REJECTED;
-				m->dec[i].set = 1;
-				if (add_reason(&m->dec[i].reasons, code, err) ==
-				    -1)
-					return (-1);
-			}
-		} else
+		name = xmlTextReaderConstLocalName(r);
+		if (!known(flk_top, name))
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    (unsigned long)xmlTextReaderGetParserLineNumber(r),
+			    "<%s> in <FLK_P> is not an element of a ФЛК "
+			    "protocol this reader knows, and refusals may "
+			    "stand there: not imported", (const char *)name));
+		if (strcmp((const char *)name, "FNAME") == 0)
 			continue;
-		if (omsi_xin_skip(x, err) == -1)
+		if ((n = omsi_xin_expand(x, err)) == NULL)
+			return (-1);
+		v = (const char *)name;
+		if (strcmp(v, "FNAME_I") == 0 || strcmp(v, "FNAME_1") == 0)
+			rc = flk_fname_i(m, n, err);
+		else if (strcmp(v, "PR") == 0)
+			rc = flk_pr(m, n, err);
+		else if (strcmp(v, "ZAP") == 0)
+			rc = flk_zap(m, n, err);
+		else if (strcmp(v, "SCHET") == 0) {
+			v = omsi_path_text(n, "CODE_MO");
+			rc = v != NULL && *v != '\0' && strcmp(v,
+			    m->ws->conf.mo) != 0 ? oms_err_set(err, OMS_EDATA,
+			    m->name, omsi_line(n), "SCHET/CODE_MO %s is not "
+			    "this МО (%s)", v, m->ws->conf.mo) : 0;
+		} else {	/* ZGLV */
+			v = omsi_path_text(n, "DATA");
+			rc = v != NULL && oms_date_parse(v, &m->rdate) == -1 ?
+			    oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
+			    "ZGLV/DATA \"%s\" is not a date (YYYY-MM-DD)", v) :
+			    0;
+		}
+		if (rc == -1 || omsi_xin_skip(x, err) == -1)
 			return (-1);
 	}
 	if (rc == -1)
 		return (-1);
+	if (m->reg == NULL)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "no FNAME_I, "
+		    "and the file's name does not say which registry it "
+		    "answers; not imported"));
 	/* every account gets its ФЛК decision */
 	for (k = 0; k < m->nacc; k++) {
 		struct dec *d = &m->dec[k];
@@ -778,6 +967,7 @@ enum {
 	T_NZAP, T_KEY, T_OPLATA, T_SUMV, T_SUMP, T_SANKIT, T_ZSL,
 	T_SSUM, T_SOSN,			/* below a SANK of the first Z_SL */
 	T_CODEMO,			/* below SCHET */
+	T_DATA,				/* below ZGLV */
 	T_N
 };
 #define ZAP_TRACKS	((1u << T_SSUM) - 1)
@@ -804,7 +994,7 @@ struct sx {
 	unsigned long		 line;		/* of the ZAP or SCHET */
 	unsigned long		 sankline;
 	uint64_t		 nrec;
-	const xmlChar		*zl_list, *zap, *schet, *sank_name;
+	const xmlChar		*zl_list, *zap, *schet, *sank_name, *zglv;
 	struct track		 t[T_N];
 	unsigned		 on[MAX_DEPTH], tgt[MAX_DEPTH];
 	struct sank		*sanks;
@@ -1077,6 +1267,29 @@ sank_done(struct sx *s, struct oms_err *err)
 	return (0);
 }
 
+/*
+ * Where an answer's refusals stand: its records, and in them the
+ * sanctions.  An element there that the order does not have makes the
+ * answer unreadable (refused as a whole), never "accepted".
+ */
+static const char *const answer_top[] = { "ZGLV", "SCHET", "ZAP", NULL };
+static const char *const answer_zap[] = {
+	"N_ZAP", "PR_NOV", "PACIENT", "Z_SL", NULL
+};
+static const char *const answer_sank[] = {
+	"S_CODE", "S_SUM", "S_TIP", "SL_ID", "S_OSN", "DATE_ACT", "NUM_ACT",
+	"CODE_EXP", "S_COM", "S_IST", NULL
+};
+
+static void
+unknown_element(struct sx *s, const xmlChar *name, const char *in)
+{
+	oms_err_set(s->err, OMS_EDATA, s->f->name, sx_line(s), "<%s> in <%s> "
+	    "is not an element of an answer this reader knows, and refusals "
+	    "may stand there: not imported", (const char *)name, in);
+	sx_fail(s);
+}
+
 static void
 on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     const xmlChar *uri, int nns, const xmlChar **ns, int natt, int ndef,
@@ -1111,6 +1324,10 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	}
 	if (d == 1) {
 		s->in = 0;
+		if (!known(answer_top, local)) {
+			unknown_element(s, local, "ZL_LIST");
+			return;
+		}
 		if (same(local, s->zap)) {
 			OMSI_PROGRESS(m->ws, "reading the reply", ++s->nrec, 0);
 			s->in = 'Z';
@@ -1121,12 +1338,20 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		} else if (same(local, s->schet)) {
 			s->in = 'S';
 			sx_begin(s, 1u << T_CODEMO, 1);
+		} else if (same(local, s->zglv)) {
+			s->in = 'G';
+			sx_begin(s, 1u << T_DATA, 1);
 		}
 		s->line = sx_line(s);
 		return;
 	}
 	if (s->in == 0)
 		return;
+	if ((d == 2 && s->in == 'Z' && !known(answer_zap, local)) ||
+	    (d == 4 && s->insank && !known(answer_sank, local))) {
+		unknown_element(s, local, d == 2 ? "ZAP" : "SANK");
+		return;
+	}
 	if (s->tgt[d - 1] != 0)
 		sx_child(s, d - 1);
 	if (s->on[d - 1] != 0)
@@ -1166,6 +1391,16 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		s->in = 0;
 		if (zap_done(s, s->err) == -1)
 			sx_fail(s);
+		return;
+	}
+	if (s->in == 'G') {
+		s->in = 0;
+		v = track_value(&s->t[T_DATA]);
+		if (v != NULL && oms_date_parse(v, &s->m->rdate) == -1) {
+			oms_err_set(s->err, OMS_EDATA, s->m->name, s->line,
+			    "ZGLV/DATA \"%s\" is not a date (YYYY-MM-DD)", v);
+			sx_fail(s);
+		}
 		return;
 	}
 	s->in = 0;
@@ -1286,7 +1521,7 @@ sx_init(struct sx *s, struct imp *m, struct oms_err *err)
 {
 	static const char *const path[T_N] = {
 		"N_ZAP", NULL, "Z_SL/OPLATA", "Z_SL/SUMV", "Z_SL/SUMP",
-		"Z_SL/SANK_IT", "Z_SL", "S_SUM", "S_OSN", "CODE_MO"
+		"Z_SL/SANK_IT", "Z_SL", "S_SUM", "S_OSN", "CODE_MO", "DATA"
 	};
 	xmlDictPtr dict = s->ctxt->dict;
 	int i;
@@ -1299,7 +1534,9 @@ sx_init(struct sx *s, struct imp *m, struct oms_err *err)
 	    -1)) == NULL || (s->zap = xmlDictLookup(dict, (const xmlChar *)
 	    "ZAP", -1)) == NULL || (s->schet = xmlDictLookup(dict,
 	    (const xmlChar *)"SCHET", -1)) == NULL || (s->sank_name =
-	    xmlDictLookup(dict, (const xmlChar *)"SANK", -1)) == NULL)
+	    xmlDictLookup(dict, (const xmlChar *)"SANK", -1)) == NULL ||
+	    (s->zglv = xmlDictLookup(dict, (const xmlChar *)"ZGLV", -1)) ==
+	    NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	return (0);
 }
@@ -1579,13 +1816,38 @@ fail:
 	return (-1);
 }
 
+/* Read the replies to registry r: its map, a decision per account. */
+static int
+use_registry(struct imp *m, const struct oms_reg *r, struct oms_err *err)
+{
+	size_t i;
+
+	m->reg = r;
+	if (oms_ledger_registry_map(m->l, r->name, map_add, m, err) != 0) {
+		if (err->msg[0] == '\0')
+			oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+		return (-1);
+	}
+	if ((m->dec = calloc(m->nacc ? m->nacc : 1, sizeof(*m->dec))) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	for (i = 0; i < m->nacc; i++)
+		oms_buf_init(&m->dec[i].reasons, 1 << 16);
+	return (0);
+}
+
+/*
+ * The registry the name points to: of its kind, period and package; a
+ * name without the kind (VM..., FM...) points to the one registry of
+ * that period and package, and when there are several a ФЛК protocol's
+ * FNAME_I says which (m->reg stays NULL until read_flk finds it).
+ */
 static int
 find_registry(struct imp *m, struct oms_err *err)
 {
 	const struct oms_conf *c = &m->ws->conf;
-	const struct oms_reg *r;
+	const struct oms_reg *r, *hit = NULL;
 	char ps[8];
-	size_t i;
+	size_t i, n = 0;
 
 	if (strcmp(m->id.mo, c->mo) != 0)
 		return (oms_err_set(err, OMS_EDATA, m->name, 0, "addressed to "
@@ -1593,16 +1855,26 @@ find_registry(struct imp *m, struct oms_err *err)
 		    m->id.mo, c->mo));
 	for (i = 0; i < oms_ledger_nreg(m->l); i++) {
 		r = oms_ledger_reg(m->l, i);
-		if (strcmp(r->kind, m->id.type) == 0 && r->period ==
-		    m->id.period && r->package == m->id.package) {
-			m->reg = r;
-			return (0);
+		if ((m->id.type[0] == '\0' || strcmp(r->kind, m->id.type) ==
+		    0) && r->period == m->id.period && r->package ==
+		    m->id.package) {
+			hit = r;
+			n++;
 		}
 	}
+	if (n == 1)
+		return (use_registry(m, hit, err));
+	if (n > 1 && m->id.stage == OMS_STAGE_FLK)
+		return (0);
+	if (n > 1)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "the name "
+		    "does not say the kind, and %zu registries of period %s "
+		    "have package %d; not imported", n, oms_period_fmt(
+		    m->id.period, ps), m->id.package));
 	return (oms_err_set(err, OMS_EDATA, m->name, 0, "answers a registry "
 	    "this workspace never sent (%s, period %s, package %d); not "
-	    "imported", m->id.type, oms_period_fmt(m->id.period, ps),
-	    m->id.package));
+	    "imported", m->id.type[0] != '\0' ? m->id.type : "any kind",
+	    oms_period_fmt(m->id.period, ps), m->id.package));
 }
 
 /* What the ledger says account i claimed in this registry (which it
@@ -2048,7 +2320,7 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 {
 	struct oms_buf b;
 	const char *f[OMS_L_NCOL];
-	char now[32], period[8], sum[32], data[1024], a[32], rf[32];
+	char now[32], period[8], sum[32], data[1024], a[32], rf[32], rd[16];
 	size_t i, nrec = 0;
 	struct oms_ledger_tx tx = { .fd = -1 };
 	int rc = -1;
@@ -2066,10 +2338,12 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 			continue;
 		memset(f, 0, sizeof(f));
 		snprintf(data, sizeof(data), "stage=%s;decision=%s;"
-		    "accepted=%s;refused=%s;reasons=%s",
+		    "accepted=%s;refused=%s;reasons=%s%s%s",
 		    oms_stage_name(m->id.stage), oms_state_name(d->decision),
 		    oms_money_fmt(d->accepted, a), oms_money_fmt(d->refused, rf),
-		    d->reasons.s != NULL ? d->reasons.s : "");
+		    d->reasons.s != NULL ? d->reasons.s : "",
+		    m->rdate >= 0 ? ";date=" : "",
+		    m->rdate >= 0 ? oms_date_fmt(m->rdate, rd) : "");
 		f[OMS_L_TIME] = now;
 		f[OMS_L_EVENT] = "decision";
 		f[OMS_L_ACCOUNT] = m->acc[i];
@@ -2170,6 +2444,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	m.l = l;
 	m.path = path;
 	m.name = path;
+	m.rdate = -1;
 	omsi_hash_init(&m.byzap);
 	omsi_arena_init(&m.arena);
 	oms_buf_init(&m.filecodes, 1 << 20);
@@ -2198,21 +2473,10 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 		    "oms.conf(5))");
 		goto out;
 	}
-	if (!m.yar && find_registry(&m, err) == -1)
+	if (m.yar ? use_registry(&m, m.reg, err) == -1 :
+	    find_registry(&m, err) == -1)
 		goto out;
 	res->stage = m.id.stage;
-	snprintf(res->registry, sizeof(res->registry), "%s", m.reg->name);
-	if (oms_ledger_registry_map(l, m.reg->name, map_add, &m, err) != 0) {
-		if (err->msg[0] == '\0')
-			oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-		goto out;
-	}
-	if ((m.dec = calloc(m.nacc ? m.nacc : 1, sizeof(*m.dec))) == NULL) {
-		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < m.nacc; i++)
-		oms_buf_init(&m.dec[i].reasons, 1 << 16);
 	if (f != NULL) {
 		/* an answer: its root is checked as it is read */
 		if (read_answer(&m, f, err) == -1)
@@ -2253,6 +2517,7 @@ done:
 	omsi_src_close(ar, x);
 	ar = NULL;
 	x = NULL;
+	snprintf(res->registry, sizeof(res->registry), "%s", m.reg->name);
 	/* all read and understood: keep the file, then commit */
 	res->contra0 = oms_ledger_ncontra(l);
 	if (keep(&m, sha, res->reply, sizeof(res->reply), err) == -1 ||
