@@ -74,6 +74,182 @@ add_export(struct oms_buf *b, const char *acc, const char *reg, int pr_nov)
 	assert_int_equal(oms_ledger_line(b, f, &e), 0);
 }
 
+static void
+add_decision(struct oms_buf *b, const char *acc, const char *reg,
+    const char *file, const char *data)
+{
+	const char *f[OMS_L_NCOL] = { 0 };
+	struct oms_err e = { 0 };
+
+	f[OMS_L_TIME] = "2026-11-02T00:00:00Z";
+	f[OMS_L_EVENT] = "decision";
+	f[OMS_L_ACCOUNT] = acc;
+	f[OMS_L_REGISTRY] = reg;
+	f[OMS_L_N_ZAP] = "1";
+	f[OMS_L_SUM] = "10.00";
+	f[OMS_L_FILE] = file;
+	f[OMS_L_DATA] = data;
+	assert_int_equal(oms_ledger_line(b, f, &e), 0);
+}
+
+/*
+ * The decision that stands does not depend on the order of import: the
+ * four replies to one account in all 24 orders, each in its own block,
+ * give the same state, stage, sums and reasons, and the ФЛК refusal that
+ * a later stage contradicts is told exactly once.
+ */
+static const struct {
+	const char *file, *data;
+} replies[] = {
+	{ "archive/V.zip", "stage=flk;decision=rejected;accepted=0.00;"
+	    "refused=10.00;reasons=F1" },
+	{ "archive/C1.zip", "stage=control;decision=partial;accepted=7.00;"
+	    "refused=3.00;reasons=C1;date=2026-11-10" },
+	{ "archive/C2.zip", "stage=control;decision=rejected;accepted=0.00;"
+	    "refused=10.00;reasons=C2;date=2026-11-20" },
+	{ "archive/D.zip", "stage=demand;decision=partial;accepted=6.00;"
+	    "refused=4.00;reasons=D1;date=2026-12-01" },
+};
+
+static void
+fold_order(const int *order, int n, const char *want_reasons,
+    int want_state, int64_t want_refused)
+{
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_buf b;
+	const struct oms_acct *a;
+	int i;
+
+	unlink(path);
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	oms_buf_init(&b, 0);
+	add_registry(&b, "HM1T76_26101", "2026-10", 1, 0);
+	add_export(&b, "A", "HM1T76_26101", 0);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	for (i = 0; i < n; i++) {
+		oms_buf_reset(&b);
+		add_decision(&b, "A", "HM1T76_26101", replies[order[i]].file,
+		    replies[order[i]].data);
+		assert_int_equal(oms_ledger_append(l, &b, "import", "T", &e),
+		    0);
+	}
+	oms_buf_release(&b);
+	oms_ledger_free(l);
+	/* read back from the file, as the next program would */
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	a = oms_ledger_acct(l, "A");
+	assert_non_null(a);
+	assert_int_equal(a->state, want_state);
+	assert_int_equal(a->decision, want_state);
+	assert_int_equal(a->refused, want_refused);
+	assert_string_equal(a->reasons, want_reasons);
+	assert_int_equal(oms_ledger_ncontra(l), 1);
+	assert_int_equal(oms_ledger_contra(l, 0)->kind, OMS_CT_FLK);
+	oms_ledger_free(l);
+}
+
+static void
+test_decision_order(void **state)
+{
+	int o[4], i, j, k, m, n = 0;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++)
+			for (k = 0; k < 4; k++)
+				for (m = 0; m < 4; m++) {
+					if (i == j || i == k || i == m ||
+					    j == k || j == m || k == m)
+						continue;
+					o[0] = i, o[1] = j, o[2] = k, o[3] = m;
+					fold_order(o, 4, "D1", OMS_ST_PARTIAL,
+					    400);
+					n++;
+					/* without the demand answer: the
+					   corrected control answer */
+					if (m == 3) {
+						fold_order(o, 3, "C2",
+						    OMS_ST_REJECTED, 1000);
+						n++;
+					}
+				}
+	assert_int_equal(n, 24 + 6);
+}
+
+/*
+ * A period is history: refused in October, queued and sent again in
+ * November, the account keeps its October claim with its decision, and a
+ * late decision on October's registry changes that claim, not the state.
+ */
+static int
+count_claim(void *arg, const struct oms_acct *c, int current)
+{
+	int *n = arg;
+
+	(void)c;
+	n[current]++;
+	return (0);
+}
+
+static void
+test_claims(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_buf b;
+	const struct oms_acct *a, *c;
+	int n[2] = { 0, 0 };
+	const char *f[OMS_L_NCOL] = { 0 };
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	oms_buf_init(&b, 0);
+	add_registry(&b, "HM1T76_26101", "2026-10", 1, 0);
+	add_export(&b, "A", "HM1T76_26101", 0);
+	add_decision(&b, "A", "HM1T76_26101", "archive/C1.zip",
+	    replies[2].data);
+	f[OMS_L_TIME] = "T";
+	f[OMS_L_EVENT] = "queue";
+	f[OMS_L_ACCOUNT] = "A";
+	f[OMS_L_REGISTRY] = "HM1T76_26101";
+	assert_int_equal(oms_ledger_line(&b, f, &e), 0);
+	add_registry(&b, "HM1T76_26111", "2026-11", 1, 0);
+	add_export(&b, "A", "HM1T76_26111", 1);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	a = oms_ledger_acct(l, "A");
+	assert_int_equal(a->state, OMS_ST_INFLIGHT);
+	assert_int_equal(a->pr_nov, 1);
+	c = oms_ledger_claim(l, "A", oms_ledger_find_reg(l, "HM1T76_26101"));
+	assert_non_null(c);
+	assert_int_equal(c->decision, OMS_ST_REJECTED);
+	assert_int_equal(c->refused, 1000);
+	assert_int_equal(oms_ledger_foreach_claim(l, 2026 * 12 + 9,
+	    count_claim, n), 0);
+	assert_int_equal(n[0], 1);	/* October's: left */
+	assert_int_equal(n[1], 0);
+	assert_int_equal(oms_ledger_foreach_claim(l, -1, count_claim, n), 0);
+	assert_int_equal(n[0], 2);
+	assert_int_equal(n[1], 1);	/* November's: current */
+	/* the demand answer to October's registry, late */
+	oms_buf_reset(&b);
+	add_decision(&b, "A", "HM1T76_26101", "archive/D.zip",
+	    replies[3].data);
+	assert_int_equal(oms_ledger_append(l, &b, "import", "T", &e), 0);
+	a = oms_ledger_acct(l, "A");
+	assert_int_equal(a->state, OMS_ST_INFLIGHT);
+	c = oms_ledger_claim(l, "A", oms_ledger_find_reg(l, "HM1T76_26101"));
+	assert_int_equal(c->decision, OMS_ST_PARTIAL);
+	assert_int_equal(c->refused, 400);
+	assert_int_equal(oms_ledger_ncontra(l), 1);
+	assert_int_equal(oms_ledger_contra(l, 0)->kind, OMS_CT_LEFT);
+	oms_buf_release(&b);
+	oms_ledger_free(l);
+}
+
 /* What the export said of a case comes back from the data field. */
 static void
 test_case_details(void **state)
@@ -381,6 +557,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_case_details, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decision_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
