@@ -409,11 +409,7 @@ contradictions(struct analyze *an)
 			continue;
 		switch (x->kind) {
 		case OMS_CT_FLK:
-			snprintf(text, sizeof(text), "счёт %s, реестр %s, "
-			    "N_ZAP %s: ФЛК отказал (%s), этап %s принял (%s)",
-			    x->account, reg->name, x->n_zap, x->other,
-			    oms_stage_name(x->stage), x->reply);
-			break;
+			continue;	/* from the claims: see flk_contra */
 		case OMS_CT_SUM:
 			snprintf(text, sizeof(text), "счёт %s, реестр %s, "
 			    "N_ZAP %s: в ответе %s сумма %s, предъявлено %s",
@@ -443,6 +439,45 @@ contradictions(struct analyze *an)
 		c = oms_ledger_claim(an->ledger, x->account, x->reg);
 		g->refused = c != NULL ? c->refused : 0;
 	}
+}
+
+/*
+ * A claim the ФЛК refused and a later stage accepted: from the marks the
+ * fold leaves on the claim, so that the row is the same in any order of
+ * import (the replies that showed it are in oms-import's warnings).
+ */
+static int
+flk_contra(void *arg, const struct oms_acct *c, int current)
+{
+	struct analyze *an = arg;
+	const struct oms_reg *reg = oms_ledger_reg(an->ledger, (size_t)c->reg);
+	struct agroup *g;
+	char text[1024], z[16];
+
+	(void)current;
+	if ((c->flags & (OMS_CF_FLK_REFUSED | OMS_CF_ACCEPTED)) !=
+	    (OMS_CF_FLK_REFUSED | OMS_CF_ACCEPTED) ||
+	    !in_scope(an, reg->period, reg->test))
+		return (0);
+	snprintf(z, sizeof(z), "%u", (unsigned)c->n_zap);
+	snprintf(text, sizeof(text), "счёт %s, реестр %s%s%s: ФЛК отказал, "
+	    "более поздний этап принял; действует решение этапа %s: %s",
+	    c->id, reg->name, c->n_zap > 0 ? ", N_ZAP " : "",
+	    c->n_zap > 0 ? z : "", oms_stage_name(c->stage),
+	    oms_state_name(c->decision));
+	if (an->ng == an->gcap) {
+		an->gcap = an->gcap ? an->gcap * 2 : 64;
+		an->g = xreallocarray(an->g, an->gcap, sizeof(*an->g));
+	}
+	g = &an->g[an->ng++];
+	memset(g, 0, sizeof(*g));
+	g->by = "contradiction";
+	g->key = xstrdup(oms_contra_name(OMS_CT_FLK));
+	g->name = xstrdup(text);
+	g->accounts = 1;
+	g->claimed = c->sum;
+	g->refused = c->refused;
+	return (0);
 }
 
 /*
@@ -797,8 +832,10 @@ group(struct analyze *an)
 	free(an->pre_payer);
 	an->pre_payer = NULL;
 	an->npre_payer = 0;
-	if (an->ledger != NULL && !an->rejected)
+	if (an->ledger != NULL && !an->rejected) {
 		contradictions(an);
+		(void)oms_ledger_foreach_claim(an->ledger, -1, flk_contra, an);
+	}
 	for (i = 0; i <= OMS_ST_NSTATES; i++) {
 		struct agroup *src = i == 0 ? &all : &st[i - 1];
 

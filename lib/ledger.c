@@ -411,8 +411,8 @@ fold_registry(struct oms_ledger *l, char **f, unsigned long lineno,
 }
 
 /* marks of a claim (oms_acct.flags) */
-#define CF_FLK_REFUSED	0x1	/* a ФЛК reply refused it */
-#define CF_ACCEPTED	0x2	/* a later stage accepted it (or a part) */
+#define CF_FLK_REFUSED	OMS_CF_FLK_REFUSED
+#define CF_ACCEPTED	OMS_CF_ACCEPTED
 #define CF_FLK_SAID	0x4	/* the contradiction of the two was told */
 
 /*
@@ -538,6 +538,7 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 		if (contra_add(l, OMS_CT_FLK, c, f, stage, c->reply, 0,
 		    err) == -1)
 			return (-1);
+		l->contra[l->ncontra - 1].other_stage = c->stage;
 	}
 
 	if (!supersedes(stage, rdate, c))
@@ -1386,10 +1387,16 @@ oms_contra_text(const struct oms_ledger *l, const struct oms_contra *c,
 
 	switch (c->kind) {
 	case OMS_CT_FLK:
+		if (c->stage == OMS_STAGE_FLK)
+			return (snprintf(buf, len, "account %s: this ФЛК "
+			    "protocol refuses it in registry %s, but the %s "
+			    "stage accepted it (%s); the later stage stands",
+			    c->account, reg, oms_stage_name(c->other_stage),
+			    c->other));
 		return (snprintf(buf, len, "account %s: the ФЛК refused it "
-		    "in registry %s, but the %s stage accepts it (%s and %s "
-		    "disagree; the later stage stands)", c->account, reg,
-		    oms_stage_name(c->stage), c->other, c->reply));
+		    "in registry %s, but this %s answer accepts it; the "
+		    "later stage stands", c->account, reg,
+		    oms_stage_name(c->stage)));
 	case OMS_CT_SUM:
 		return (snprintf(buf, len, "account %s: registry %s claimed "
 		    "%s, the reply says %s", c->account, reg,

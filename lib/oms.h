@@ -360,7 +360,13 @@ struct oms_contra {
 					   registry the account is in now */
 	int64_t		 sent, said;	/* OMS_CT_SUM: our sum, the reply's */
 	const char	*time;		/* when it was imported */
+	int		 other_stage;	/* OMS_CT_FLK: the stage of other */
 };
+
+/* oms_acct.flags of a claim: a ФЛК reply refused it; a later stage
+   accepted it, wholly or in part (both: OMS_CT_FLK, whatever the order) */
+#define OMS_CF_FLK_REFUSED	0x1
+#define OMS_CF_ACCEPTED		0x2
 
 size_t	 oms_ledger_ncontra(const struct oms_ledger *);
 const struct oms_contra *oms_ledger_contra(const struct oms_ledger *,

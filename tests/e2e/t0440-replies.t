@@ -100,8 +100,8 @@ oms-import -C "$ws" "$TMP/in/HT76M760001_26101.zip" >/dev/null 2>&1
 otkaz "$TMP/VM760001T76_26101.xml" 1 910
 oms-import -C "$ws" "$TMP/VM760001T76_26101.xml" >/dev/null 2>"$TMP/e"
 check 'a ФЛК refusal of a record the control answer accepted is told, naming file and record' \
-    'grep -q "VM760001T76_26101.xml: N_ZAP 1: account $(acct 1): the ФЛК refused it" "$TMP/e"'
-check '... once' '[ "$(grep -c "ФЛК refused" "$TMP/e")" -eq 1 ]'
+    'grep -q "VM760001T76_26101.xml: N_ZAP 1: account $(acct 1): this ФЛК protocol refuses it in registry $reg, but the control stage accepted it" "$TMP/e"'
+check '... once' '[ "$(grep -c "ФЛК protocol refuses" "$TMP/e")" -eq 1 ]'
 check '... and the later stage stands: the account stays accepted' \
     'oms-select -C "$ws" -s accepted | grep -q "^$(acct 1)	"'
 check '... while --history shows the late ФЛК decision' \
