@@ -71,6 +71,18 @@ import_file(struct import *im, const char *path)
 	}
 	cli_out(&im->out);
 	im->nrefused += nref;
+	if (cli.verbose && res.unknown != NULL) {
+		char *p, *nl;
+
+		for (p = res.unknown; (nl = strchr(p, '\n')) != NULL;
+		    p = nl + 1) {
+			*nl = '\0';
+			warnx("warning: %s", p);
+		}
+		if (res.nunknown > 20)
+			warnx("warning: %s: %zu more elements not read", path,
+			    res.nunknown - 20);
+	}
 	for (i = 0; i < res.ncontra && !cli.quiet; i++) {
 		const struct oms_contra *x = oms_ledger_contra(im->ledger,
 		    res.contra0 + i);
@@ -133,6 +145,8 @@ main(int argc, char *argv[])
 			    "demand).\n"
 			    "  -C dir   workspace (default $OMS_DIR, then .)\n"
 			    "  -e       exit 1 when any account was refused\n"
+			    "  -v       say what each file was; name header "
+			    "elements not read\n"
 			    "See oms-import(1).\n");
 			exit(OMS_EXIT_OK);
 		case 'q':

@@ -674,6 +674,11 @@ struct oms_import_res {
 	/* what this reply showed that does not add up: the ledger's
 	   oms_ledger_contra(l, contra0 + i) for i < ncontra */
 	size_t		 contra0, ncontra;
+	/* elements the reader did not know where no refusal can stand (the
+	   headers): "file:line: <X> in <Y> not read" lines, the first 20 of
+	   nunknown, or NULL */
+	char		*unknown;
+	size_t		 nunknown;
 	struct oms_decision *d;
 	size_t		 n;
 };

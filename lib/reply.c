@@ -110,7 +110,12 @@ struct imp {
 	int			 flk;		/* yar76: body/flk was there */
 	long			 rdate;		/* the date the reply carries, or -1 */
 	struct omsi_hash	 bypat;		/* yar76: patientcod -> dec + 1 */
+	/* elements not known where no refusal stands: "name:line: <X> in
+	   <Y>" lines, the first MAX_UNKNOWN of them */
+	struct oms_buf		 unknown;
+	size_t			 nunknown;
 };
+#define MAX_UNKNOWN	20
 
 /* ------------------------------------------------------------ naming */
 
@@ -368,7 +373,6 @@ static const char *const sl_names[] = {
 	"SL_ID", "IDCASE", "NHISTORY", "CARD", "SMO", "SMO_FOND", "OTKAZ", NULL
 };
 static const char *const otkaz_names[] = { "I_TYPE", "COMMENT", NULL };
-
 static int
 known(const char *const *names, const xmlChar *name)
 {
@@ -376,6 +380,40 @@ known(const char *const *names, const xmlChar *name)
 		if (strcmp(*names, (const char *)name) == 0)
 			return (1);
 	return (0);
+}
+
+/* the headers, where no refusal stands: what else they hold is noted */
+static const char *const zglv_names[] = {
+	"VERSION", "DATA", "FILENAME", "FILENAME1", "SD_Z", NULL
+};
+static const char *const schet_names[] = {
+	"CODE", "CODE_MO", "YEAR", "MONTH", "NSCHET", "DSCHET", "PLAT",
+	"SUMMAV", "COMENTS", "SUMMAP", "SANK_MEK", "SANK_MEE", "SANK_EKMP",
+	"DISP", NULL
+};
+
+/* Note an element not read where no refusal can stand (oms-import -v). */
+static void
+note_unknown(struct imp *m, const char *name, unsigned long line,
+    const char *el, const char *in)
+{
+	struct oms_err e;
+
+	if (m->nunknown++ >= MAX_UNKNOWN)
+		return;
+	(void)oms_buf_printf(&m->unknown, &e, "%s:%lu: <%s> in <%s> not "
+	    "read\n", name, line, el, in);
+}
+
+static void
+note_children(struct imp *m, xmlNodePtr n, const char *const *names)
+{
+	xmlNodePtr c;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !known(names, c->name))
+			note_unknown(m, m->name, omsi_line(c),
+			    (const char *)c->name, (const char *)n->name);
 }
 
 /* Every child element of n is one of names; else err names it. */
@@ -552,12 +590,14 @@ read_flk(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 		else if (strcmp(v, "ZAP") == 0)
 			rc = flk_zap(m, n, err);
 		else if (strcmp(v, "SCHET") == 0) {
+			note_children(m, n, schet_names);
 			v = omsi_path_text(n, "CODE_MO");
 			rc = v != NULL && *v != '\0' && strcmp(v,
 			    m->ws->conf.mo) != 0 ? oms_err_set(err, OMS_EDATA,
 			    m->name, omsi_line(n), "SCHET/CODE_MO %s is not "
 			    "this МО (%s)", v, m->ws->conf.mo) : 0;
 		} else {	/* ZGLV */
+			note_children(m, n, zglv_names);
 			v = omsi_path_text(n, "DATA");
 			rc = v != NULL && oms_date_parse(v, &m->rdate) == -1 ?
 			    oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
@@ -1347,6 +1387,10 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	}
 	if (s->in == 0)
 		return;
+	if (d == 2 && (s->in == 'S' || s->in == 'G') && !known(s->in == 'S' ?
+	    schet_names : zglv_names, local))
+		note_unknown(m, s->f->name, sx_line(s), (const char *)local,
+		    s->in == 'S' ? "SCHET" : "ZGLV");
 	if ((d == 2 && s->in == 'Z' && !known(answer_zap, local)) ||
 	    (d == 4 && s->insank && !known(answer_sank, local))) {
 		unknown_element(s, local, d == 2 ? "ZAP" : "SANK");
@@ -2448,6 +2492,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	omsi_hash_init(&m.byzap);
 	omsi_arena_init(&m.arena);
 	oms_buf_init(&m.filecodes, 1 << 20);
+	oms_buf_init(&m.unknown, 1 << 16);
 
 	if (hash_file(path, sha, err) == -1)
 		goto out;
@@ -2525,6 +2570,11 @@ done:
 	    fill_result(&m, res, err) == -1)
 		goto out;
 	res->ncontra = oms_ledger_ncontra(l) - res->contra0;
+	res->nunknown = m.nunknown;
+	if (m.unknown.len > 0) {
+		res->unknown = m.unknown.s;	/* taken over */
+		oms_buf_init(&m.unknown, 0);
+	}
 	rc = 0;
 out:
 	feed_free(f);		/* its thread first: it reads ar */
@@ -2535,6 +2585,7 @@ out:
 	free(m.acc);
 	free(m.zap);
 	oms_buf_release(&m.filecodes);
+	oms_buf_release(&m.unknown);
 	omsi_hash_release(&m.byzap);
 	free(m.byno);
 	omsi_hash_release(&m.bypat);
@@ -2553,5 +2604,6 @@ oms_import_res_release(struct oms_import_res *res)
 		free(res->d[i].reasons);
 	}
 	free(res->d);
+	free(res->unknown);
 	memset(res, 0, sizeof(*res));
 }

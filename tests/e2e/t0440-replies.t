@@ -3,7 +3,7 @@
 # names without the kind letter, FNAME_I with .xml), unknown elements where
 # refusals can stand refused as a whole, and contradictions told once
 cd "${0%/*}" && . ./lib.sh
-plan 24
+plan 26
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -57,6 +57,19 @@ check '... and refuses its record' 'oms-select -C "$ws" -s rejected | grep -q "^
 fresh
 otkaz "$TMP/FM760001T76_26101.xml" 4 903
 ok 'a protocol named FM… is read' oms-import -C "$ws" "$TMP/FM760001T76_26101.xml"
+
+# an element not known in the header, where no refusal stands: read, and
+# with -v named
+fresh
+sed 's|<CODE>1</CODE>|<CODE>1</CODE><NOTE>x</NOTE>|' "$TMP/FM760001T76_26101.xml" >"$TMP/x" &&
+    mv "$TMP/x" "$TMP/FM760001T76_26101.xml"
+oms-import -C "$ws" "$TMP/FM760001T76_26101.xml" >/dev/null 2>"$TMP/e"; rc=$?
+check 'an unknown element in SCHET is no reason to refuse, and is not told without -v' \
+    '[ $rc -eq 0 ] && ! grep -q NOTE "$TMP/e"'
+fresh
+oms-import -v -C "$ws" "$TMP/FM760001T76_26101.xml" >/dev/null 2>"$TMP/e"
+check '... with -v it is, naming file and line' \
+    'grep -q "warning: .*FM760001T76_26101.xml:[0-9]*: <NOTE> in <SCHET> not read" "$TMP/e"'
 
 # FNAME_I naming another registry than the name: refused
 fresh

@@ -25,8 +25,9 @@ static const char ledger[] =
     T "\tcommit\t\t\t\t\t\t\t\t\t\t\top=export\n";
 static const char *const names[] = {
 	"VHM760001T76_26101", "HT76M760001_26101", "HS76002M760001_26101",
-	"HT76M760001_26101D"
+	"HT76M760001_26101D", "VM760001T76_26101", "FHT76M760001_26101"
 };
+#define NNAMES	(sizeof(names) / sizeof(names[0]))
 
 static char dir[64], lpath[128];
 static struct oms_ws ws;
@@ -71,7 +72,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (put(lpath, ledger, sizeof(ledger) - 1) == -1)
 		abort();
 	/* the first byte chooses the kind of reply by its name */
-	snprintf(path, sizeof(path), "%s/%s.%s", dir, names[data[0] % 4],
+	snprintf(path, sizeof(path), "%s/%s.%s", dir, names[data[0] % NNAMES],
 	    size > 3 && data[1] == 'P' && data[2] == 'K' ? "zip" : "xml");
 	if (put(path, data + 1, size - 1) == -1)
 		abort();
