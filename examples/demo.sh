@@ -12,7 +12,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-ws=$here/demo-ws
+ws=${OMS_DEMO_WS:-$here/demo-ws}
 PATH=$top:$here:$PATH
 export OMS_XSDDIR="$top/xsd" OMS_REFDIR="$top/ref" SOURCE_DATE_EPOCH=1793836800
 period=2026-10
@@ -90,11 +90,12 @@ oms-import -C "$ws" $(dem "$ws/inbox/main") >"$ws/demand-decisions.tsv"
 say "$(awk -F'\t' '$1 != "account" && $5 != "accepted"' "$ws/demand-decisions.tsv" | wc -l) accounts refused in the answers"
 
 step "oms-analyze -p $period: the refusals of the month"
-oms-analyze -C "$ws" -p $period |
-    awk -F'\t' '$1 == "total" && $2 == "all" { printf "   %d accounts claim %.2f rub.;", $4, $5 }
+oms-analyze -C "$ws" -p $period >"$ws/otkazy-$period.tsv"
+awk -F'\t' '$1 == "total" && $2 == "all" { printf "   %d accounts claim %.2f rub.;", $4, $5 }
         $1 == "total" && $2 == "refused" { printf " %d were refused %.2f rub.\n", $4, $6 }
         $1 == "reason" || $1 == "payer" {
-            printf "   %-6s %-13s %4d accounts %11s rub.  %s\n", $1, $2, $4, $6, $3 }'
+            printf "   %-6s %-13s %4d accounts %11s rub.  %s\n", $1, $2, $4, $6, $3 }' \
+    "$ws/otkazy-$period.tsv"
 oms-analyze -C "$ws" -p $period --html "$ws/otkazy-$period.html" \
     --csv-excel "$ws/otkazy-$period.csv" >/dev/null
 say "report with charts: $ws/otkazy-$period.html; for Excel: otkazy-$period.csv"
@@ -116,5 +117,22 @@ awk -F'\t' 'NR > 1 { printf "   %-22s %5d accounts %13s rub.  %s\n", $1, $3, $4,
     "$ws/registries-$next.tsv"
 h=$(awk -F'\t' '$7 == "H" { print $2 }' "$ws/registries-$next.tsv")
 say "PR_NOV 1 in $h: $(unzip -p "$ws/$h" 'H*' | grep -o '<PR_NOV>1</PR_NOV>' | wc -l) records"
+
+step "oms-analyze -p $period again: a period is history"
+oms-analyze -C "$ws" -p $period >"$ws/otkazy-$period-later.tsv"
+if cmp -s "$ws/otkazy-$period.tsv" "$ws/otkazy-$period-later.tsv"; then
+	say "the same report as before the requeue and November's registry"
+else
+	say "CHANGED since step 11: compare otkazy-$period.tsv and otkazy-$period-later.tsv"
+	exit 1
+fi
+oms-invoice -C "$ws" -p $period >"$ws/invoice-later.tsv"
+if [ "$(awk -F'\t' '$1 == "payer_total" { print $2, $4, $5, $6 }' "$ws/otkazy-$period-later.tsv" | sort)" = \
+     "$(awk -F'\t' 'NR > 1 { print $1, $6, $2, $3 }' "$ws/invoice-later.tsv" | sort)" ]; then
+	say "per payer, its claimed and refused sums are oms-invoice -p $period's"
+else
+	say "per payer, oms-analyze and oms-invoice DISAGREE"
+	exit 1
+fi
 
 printf '\nEverything is in %s: ledger.tsv is the journal of every step.\n' "$ws"
