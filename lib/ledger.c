@@ -543,11 +543,11 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 
 	if (!supersedes(stage, rdate, c))
 		return (0);	/* kept for the record, changes nothing */
-	c->decision = st;
+	c->decision = (unsigned char)st;
 	if (c != a || a->state != OMS_ST_QUEUED || st == OMS_ST_ACCEPTED)
 		c->state = st;	/* a refusal again leaves it queued */
 	c->stage = stage;
-	c->rdate = rdate;
+	c->rdate = (int32_t)rdate;
 	c->accepted = c->refused = 0;
 	if (KV_GET(&kv, "accepted", v))
 		(void)oms_money_parse(v, &c->accepted);

@@ -306,15 +306,16 @@ struct oms_acct {
 	/* its N_ZAP (n_pp) in reg, and before the test registry; 0 when the
 	   line's IDCASE was another number (then reg's map is read) */
 	uint32_t	 n_zap, prev_n_zap;
+	/* the fold's own: its claim in the registry before reg (an index
+	   into the ledger's past claims, -1 none) */
+	int32_t		 past;
+	int32_t		 rdate;		/* the date its reply carries (days),
+					   or -1 */
 	/* what the standing decision on reg says (OMS_ST_ACCEPTED, _PARTIAL,
 	   _REJECTED; OMS_ST_INFLIGHT while there is none): state may be
 	   queued since */
-	int		 decision;
-	long		 rdate;		/* the date its reply carries, or -1 */
-	/* the fold's own: its claim in the registry before reg (an index
-	   into the ledger's past claims, -1 none) and marks */
-	int32_t		 past;
-	unsigned	 flags;
+	unsigned char	 decision;
+	unsigned char	 flags;		/* OMS_CF_* */
 };
 
 struct oms_ledger;
