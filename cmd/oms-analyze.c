@@ -265,43 +265,40 @@ in_scope(const struct analyze *an, int period, int test)
 	return (1);
 }
 
-static int
-from_ledger_acct(void *arg, const struct oms_acct *a)
+/*
+ * One account in one registry in scope, in state st: summed under total
+ * and state, and a row when it is refused.
+ */
+static void
+take(struct analyze *an, const struct oms_acct *a, const struct oms_reg *reg,
+    int st, const char *decision)
 {
-	struct analyze *an = arg;
-	const struct oms_reg *reg;
 	struct arow *r;
 
-	if (a->reg < 0 || a->state == OMS_ST_NEW)
-		return (0);
-	reg = oms_ledger_reg(an->ledger, (size_t)a->reg);
-	if (!in_scope(an, reg->period, reg->test))
-		return (0);
-	if (a->state != OMS_ST_REJECTED && a->state != OMS_ST_PARTIAL) {
+	if (st != OMS_ST_REJECTED && st != OMS_ST_PARTIAL) {
 		/* counted in total and state, listed nowhere: no row */
 		an->pre_all.accounts++;
 		an->pre_all.claimed += a->sum;
 		an->pre_all.refused += a->refused;
-		if (a->state >= 0 && a->state < OMS_ST_NSTATES) {
-			an->pre_st[a->state].accounts++;
-			an->pre_st[a->state].claimed += a->sum;
-			an->pre_st[a->state].refused += a->refused;
+		if (st >= 0 && st < OMS_ST_NSTATES) {
+			an->pre_st[st].accounts++;
+			an->pre_st[st].claimed += a->sum;
+			an->pre_st[st].refused += a->refused;
 		}
-		return (0);
+		return;
 	}
 	r = new_row(an);
 	r->account = a->id;
 	r->registry = reg->name;
 	r->reply = a->reply;
 	r->stage = oms_stage_name(a->stage);
-	r->state = a->state;
-	r->decision = a->stage != OMS_STAGE_NONE ? oms_state_name(a->state) :
-	    "";
+	r->state = st;
+	r->decision = decision;
 	r->claimed = a->sum;
 	r->accepted = a->accepted;
 	r->refused = a->refused;
 	r->reasons = a->reasons;
-	oms_period_fmt(a->period != 0 ? a->period : reg->period, r->period);
+	oms_period_fmt(reg->period, r->period);
 	r->kind = *a->kind != '\0' ? a->kind : reg->kind;
 	r->payer = *a->payer != '\0' ? a->payer : reg->payer;
 	r->dept = a->dept;
@@ -310,6 +307,21 @@ from_ledger_acct(void *arg, const struct oms_acct *a)
 	if (a->case_end >= 0)
 		oms_date_fmt(a->case_end, r->case_end);
 	r->test = reg->test;
+}
+
+/* -r: an account as it stands now, in the registry that carries it. */
+static int
+from_ledger_acct(void *arg, const struct oms_acct *a)
+{
+	struct analyze *an = arg;
+	const struct oms_reg *reg;
+
+	if (a->reg < 0 || a->state == OMS_ST_NEW)
+		return (0);
+	reg = oms_ledger_reg(an->ledger, (size_t)a->reg);
+	if (in_scope(an, reg->period, reg->test))
+		take(an, a, reg, a->state, a->stage != OMS_STAGE_NONE ?
+		    oms_state_name(a->state) : "");
 	return (0);
 }
 
@@ -344,49 +356,16 @@ from_ledger_claim(void *arg, const struct oms_acct *c, int current)
 {
 	struct analyze *an = arg;
 	const struct oms_reg *reg = oms_ledger_reg(an->ledger, (size_t)c->reg);
-	const char *payer = *c->payer != '\0' ? c->payer : reg->payer;
 	struct agroup *pg;
-	struct arow *r;
-	int st = c->decision;
 
 	(void)current;
 	if (!in_scope(an, reg->period, reg->test))
 		return (0);
-	pg = payer_sums(an, payer);
+	pg = payer_sums(an, *c->payer != '\0' ? c->payer : reg->payer);
 	pg->accounts++;
 	pg->claimed += c->sum;
 	pg->refused += c->refused;
-	if (st != OMS_ST_REJECTED && st != OMS_ST_PARTIAL) {
-		an->pre_all.accounts++;
-		an->pre_all.claimed += c->sum;
-		an->pre_all.refused += c->refused;
-		if (st >= 0 && st < OMS_ST_NSTATES) {
-			an->pre_st[st].accounts++;
-			an->pre_st[st].claimed += c->sum;
-			an->pre_st[st].refused += c->refused;
-		}
-		return (0);
-	}
-	r = new_row(an);
-	r->account = c->id;
-	r->registry = reg->name;
-	r->reply = c->reply;
-	r->stage = oms_stage_name(c->stage);
-	r->state = st;
-	r->decision = oms_state_name(st);
-	r->claimed = c->sum;
-	r->accepted = c->accepted;
-	r->refused = c->refused;
-	r->reasons = c->reasons;
-	oms_period_fmt(reg->period, r->period);
-	r->kind = *c->kind != '\0' ? c->kind : reg->kind;
-	r->payer = payer;
-	r->dept = c->dept;
-	r->doctor = c->doctor;
-	r->source = c->source;
-	if (c->case_end >= 0)
-		oms_date_fmt(c->case_end, r->case_end);
-	r->test = reg->test;
+	take(an, c, reg, c->decision, oms_state_name(c->decision));
 	return (0);
 }
 
