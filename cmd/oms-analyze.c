@@ -369,6 +369,24 @@ from_ledger_claim(void *arg, const struct oms_acct *c, int current)
 	return (0);
 }
 
+/* The words of the contradiction rows, which are in Russian. */
+static const char *
+stage_ru(int stage)
+{
+	static const char *const ru[] = { "", "ФЛК", "МЭК",
+	    "ответа на требование об оплате" };
+
+	return (stage > 0 && stage <= OMS_STAGE_DEMAND ? ru[stage] : "");
+}
+
+static const char *
+decision_ru(int st)
+{
+	return (st == OMS_ST_ACCEPTED ? "принят" : st == OMS_ST_PARTIAL ?
+	    "частичный отказ" : st == OMS_ST_REJECTED ? "отказ" :
+	    "решения нет");
+}
+
 /* What did not add up in the replies to the registries in scope. */
 static void
 contradictions(struct analyze *an)
@@ -401,7 +419,7 @@ contradictions(struct analyze *an)
 			    "N_ZAP %s: решение этапа %s (%s) по реестру, "
 			    "который счёт уже покинул (теперь в %s)",
 			    x->account, reg->name, x->n_zap,
-			    oms_stage_name(x->stage), x->reply,
+			    stage_ru(x->stage), x->reply,
 			    *x->other != '\0' ? x->other : "нигде");
 		}
 		if (an->ng == an->gcap) {
@@ -442,8 +460,8 @@ flk_contra(void *arg, const struct oms_acct *c, int current)
 	snprintf(text, sizeof(text), "счёт %s, реестр %s%s%s: ФЛК отказал, "
 	    "более поздний этап принял; действует решение этапа %s: %s",
 	    c->id, reg->name, c->n_zap > 0 ? ", N_ZAP " : "",
-	    c->n_zap > 0 ? z : "", oms_stage_name(c->stage),
-	    oms_state_name(c->decision));
+	    c->n_zap > 0 ? z : "", stage_ru(c->stage),
+	    decision_ru(c->decision));
 	if (an->ng == an->gcap) {
 		an->gcap = an->gcap ? an->gcap * 2 : 64;
 		an->g = xreallocarray(an->g, an->gcap, sizeof(*an->g));
