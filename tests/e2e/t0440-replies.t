@@ -3,7 +3,7 @@
 # names without the kind letter, FNAME_I with .xml), unknown elements where
 # refusals can stand refused as a whole, and contradictions told once
 cd "${0%/*}" && . ./lib.sh
-plan 26
+plan 27
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -103,6 +103,13 @@ expect_exit 'an unknown element among the records of FLK_P is refused naming it'
     zip -q HT76M760001_26101.zip HT76M760001_26101.XML)
 expect_exit 'an unknown element inside a record of a control answer is refused naming it' 1 \
     'HT76M760001_26101.XML:[0-9]+: <REFREASON> in <ZAP> is not an element' \
+    oms-import -C "$ws" "$TMP/u/HT76M760001_26101.zip"
+(cd "$TMP/u" && rm -f HT* && unzip -q -o "$TMP/in/HT76M760001_26101.zip" &&
+    awk '/^ <ZAP>/ && !done { z = 1 } z { blk = blk $0 "\n" } /^ <\/ZAP>/ && z { z = 0; done = 1 }
+        /^<\/ZL_LIST>/ { printf "%s", blk } { print }' HT76M760001_26101.XML >x &&
+    mv x HT76M760001_26101.XML && zip -q HT76M760001_26101.zip HT76M760001_26101.XML)
+expect_exit 'a control answer naming a record twice is refused, naming it' 1 \
+    'HT76M760001_26101.zip:[0-9]+: N_ZAP 1 twice' \
     oms-import -C "$ws" "$TMP/u/HT76M760001_26101.zip"
 check '... and none of them changed the ledger' 'cmp -s "$TMP/ledger.0" "$ws/ledger.tsv"'
 check '... or kept the file in archive/' '[ -z "$(ls "$ws/archive" 2>/dev/null)" ]'
