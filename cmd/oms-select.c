@@ -379,6 +379,27 @@ static const char *const hcols[] = {
 };
 #define NHCOLS	(sizeof(hcols) / sizeof(hcols[0]))
 
+/*
+ * Whether a decision stands on its registry by the ledger's rule: the
+ * standing one is the claim's reply of that time (oms-ledger(5)).
+ */
+static const char *
+standing(const struct select *s, char *const *f, const char *stage)
+{
+	const struct oms_acct *c;
+
+	c = oms_ledger_claim(s->ledger, f[OMS_L_ACCOUNT],
+	    oms_ledger_find_reg(s->ledger, f[OMS_L_REGISTRY]));
+	if (c == NULL)
+		return ("");
+	if (strcmp(c->reply, f[OMS_L_FILE]) == 0 &&
+	    strcmp(c->dtime, f[OMS_L_TIME]) == 0)
+		return ("; stands");
+	if (oms_stage_parse(stage) < c->stage)
+		return ("; does not count: a later stage stands");
+	return ("; replaced by a later reply");
+}
+
 static int
 history_line(void *arg, char *const *f, unsigned long lineno)
 {
@@ -411,8 +432,8 @@ history_line(void *arg, char *const *f, unsigned long lineno)
 		if (!oms_ledger_data_get(f[OMS_L_DATA], "refused", ref,
 		    sizeof(ref)))
 			ref[0] = '\0';
-		snprintf(detail, sizeof(detail), "accepted %s, refused %s; %s",
-		    acc, ref, f[OMS_L_FILE]);
+		snprintf(detail, sizeof(detail), "accepted %s, refused %s; %s%s",
+		    acc, ref, f[OMS_L_FILE], standing(s, f, stage));
 	} else if (strcmp(ev, "queue") == 0) {
 		if (oms_ledger_data_get(f[OMS_L_DATA], "force", force,
 		    sizeof(force)) && strcmp(force, "1") == 0)

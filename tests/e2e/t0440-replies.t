@@ -125,7 +125,8 @@ check '... once' '[ "$(grep -c "ФЛК protocol refuses" "$TMP/e")" -eq 1 ]'
 check '... and the later stage stands: the account stays accepted' \
     'oms-select -C "$ws" -s accepted | grep -q "^$(acct 1)	"'
 check '... while --history shows the late ФЛК decision' \
-    'oms-select -C "$ws" --history "$(acct 1)" | grep -q "flk	rejected	910"'
+    'oms-select -C "$ws" --history "$(acct 1)" | grep -q "flk	rejected	910	.*; does not count: a later stage stands$" &&
+     oms-select -C "$ws" --history "$(acct 1)" | grep -q "control	accepted		.*; stands$"'
 oms-analyze -C "$ws" -p 2026-10 >"$TMP/an"
 check 'oms-analyze -p lists it in its contradiction rows' \
     '[ "$(awk -F"\t" "\$1 == \"contradiction\" && \$2 == \"flk-accepted\"" "$TMP/an" | wc -l)" -eq 1 ] &&
