@@ -621,10 +621,13 @@ cmp_account(const void *a, const void *b)
 
 	if ((c = strcmp(x->account, y->account)) != 0)
 		return (c);
+	if ((c = oms_stage_parse(x->stage) - oms_stage_parse(y->stage)) != 0)
+		return (c);
 	return (x->seq < y->seq ? -1 : x->seq > y->seq);
 }
 
-/* Of the lines of one account, the last counts. */
+/* Of the lines of one account, that of the latest stage counts, and of
+   one stage the last line (the ledger's rule, with files for dates). */
 static void
 last_lines(struct analyze *an)
 {

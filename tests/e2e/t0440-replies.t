@@ -3,7 +3,7 @@
 # names without the kind letter, FNAME_I with .xml), unknown elements where
 # refusals can stand refused as a whole, and contradictions told once
 cd "${0%/*}" && . ./lib.sh
-plan 27
+plan 28
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -157,4 +157,13 @@ check 'a decision on a registry the account has left is told once' \
     '[ "$(grep -c "N_ZAP 2: account $(acct 2) has left registry $reg" "$TMP/e")" -eq 1 ]'
 check '... and leaves the account in flight in its new registry' \
     'oms-select -C "$ws" -s in-flight | grep -q "^$(acct 2)	"'
+# decisions files read in any order give the same report
+fresh
+oms-import -C "$ws" "$TMP/in/VHM760001T76_26101.zip" >"$TMP/d.flk" 2>/dev/null
+oms-import -C "$ws" "$TMP/in/HT76M760001_26101.zip" >"$TMP/d.ctl" 2>/dev/null
+oms-analyze "$TMP/d.flk" "$TMP/d.ctl" >"$TMP/a1" 2>/dev/null
+oms-analyze "$TMP/d.ctl" "$TMP/d.flk" >"$TMP/a2" 2>/dev/null
+check 'oms-analyze of decisions files: the same report in either order' \
+    '[ -s "$TMP/a1" ] && cmp -s "$TMP/a1" "$TMP/a2" &&
+     grep -q "^stage	control	" "$TMP/a1" && grep -q "^stage	flk	" "$TMP/a1"'
 done_testing
