@@ -129,6 +129,25 @@ new_row(struct analyze *an)
 	return (r);
 }
 
+/* A new line of the summary, zeroed but for by, key and name (copied). */
+static struct agroup *
+new_group(struct analyze *an, const char *by, const char *key,
+    const char *name)
+{
+	struct agroup *g;
+
+	if (an->ng == an->gcap) {
+		an->gcap = an->gcap ? an->gcap * 2 : 64;
+		an->g = xreallocarray(an->g, an->gcap, sizeof(*an->g));
+	}
+	g = &an->g[an->ng++];
+	memset(g, 0, sizeof(*g));
+	g->by = by;
+	g->key = xstrdup(key);
+	g->name = xstrdup(name);
+	return (g);
+}
+
 /* ------------------------------------------------------------ reasons */
 
 static void
@@ -422,15 +441,8 @@ contradictions(struct analyze *an)
 			    stage_ru(x->stage), x->reply,
 			    *x->other != '\0' ? x->other : "нигде");
 		}
-		if (an->ng == an->gcap) {
-			an->gcap = an->gcap ? an->gcap * 2 : 64;
-			an->g = xreallocarray(an->g, an->gcap, sizeof(*an->g));
-		}
-		g = &an->g[an->ng++];
-		memset(g, 0, sizeof(*g));
-		g->by = "contradiction";
-		g->key = xstrdup(oms_contra_name(x->kind));
-		g->name = xstrdup(text);
+		g = new_group(an, "contradiction", oms_contra_name(x->kind),
+		    text);
 		g->accounts = 1;
 		g->claimed = x->sent;
 		c = oms_ledger_claim(an->ledger, x->account, x->reg);
@@ -462,15 +474,7 @@ flk_contra(void *arg, const struct oms_acct *c, int current)
 	    c->id, reg->name, c->n_zap > 0 ? ", N_ZAP " : "",
 	    c->n_zap > 0 ? z : "", stage_ru(c->stage),
 	    decision_ru(c->decision));
-	if (an->ng == an->gcap) {
-		an->gcap = an->gcap ? an->gcap * 2 : 64;
-		an->g = xreallocarray(an->g, an->gcap, sizeof(*an->g));
-	}
-	g = &an->g[an->ng++];
-	memset(g, 0, sizeof(*g));
-	g->by = "contradiction";
-	g->key = xstrdup(oms_contra_name(OMS_CT_FLK));
-	g->name = xstrdup(text);
+	g = new_group(an, "contradiction", oms_contra_name(OMS_CT_FLK), text);
 	g->accounts = 1;
 	g->claimed = c->sum;
 	g->refused = c->refused;
@@ -790,18 +794,9 @@ group(struct analyze *an)
 	if (nv > 0)
 		qsort(v, nv, sizeof(*v), cmp_item);
 	for (i = 0; i < nv; i++) {
-		if (i == 0 || cmp_item(&v[i - 1], &v[i]) != 0) {
-			if (an->ng == an->gcap) {
-				an->gcap = an->gcap ? an->gcap * 2 : 64;
-				an->g = xreallocarray(an->g, an->gcap,
-				    sizeof(*an->g));
-			}
-			g = &an->g[an->ng++];
-			memset(g, 0, sizeof(*g));
-			g->by = bynames[v[i].by];
-			g->key = xstrdup(v[i].key);
-			g->name = xstrdup(v[i].name);
-		}
+		if (i == 0 || cmp_item(&v[i - 1], &v[i]) != 0)
+			(void)new_group(an, bynames[v[i].by], v[i].key,
+			    v[i].name);
 		g = &an->g[an->ng - 1];
 		g->accounts++;
 		g->claimed += v[i].r->claimed;
@@ -823,11 +818,10 @@ group(struct analyze *an)
 			free(an->pre_payer[i].name);
 			continue;
 		}
-		if (an->ng == an->gcap) {
-			an->gcap = an->gcap ? an->gcap * 2 : 64;
-			an->g = xreallocarray(an->g, an->gcap, sizeof(*an->g));
-		}
-		an->g[an->ng++] = an->pre_payer[i];
+		g = new_group(an, "payer_total", "", "");
+		free(g->key);
+		free(g->name);
+		*g = an->pre_payer[i];
 	}
 	free(an->pre_payer);
 	an->pre_payer = NULL;
@@ -841,15 +835,11 @@ group(struct analyze *an)
 
 		if (src->accounts == 0)
 			continue;
-		if (an->ng == an->gcap) {
-			an->gcap = an->gcap ? an->gcap * 2 : 64;
-			an->g = xreallocarray(an->g, an->gcap, sizeof(*an->g));
-		}
-		g = &an->g[an->ng++];
-		*g = *src;
-		g->by = bynames[i == 0 ? 0 : 1];
-		g->key = xstrdup(i == 0 ? "all" : oms_state_name((int)i - 1));
-		g->name = xstrdup("");
+		g = new_group(an, bynames[i == 0 ? 0 : 1], i == 0 ? "all" :
+		    oms_state_name((int)i - 1), "");
+		g->accounts = src->accounts;
+		g->claimed = src->claimed;
+		g->refused = src->refused;
 	}
 	if (an->ng > 0)
 		qsort(an->g, an->ng, sizeof(*an->g), cmp_group);
