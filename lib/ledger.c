@@ -41,10 +41,6 @@ struct oms_ledger {
 	   grows, and each block gets huge pages (omsi_thp) before use */
 	struct oms_acct	**ablk;
 	size_t		  nacct, nablk;
-	/* the account of the line being folded, for a hook that asks again
-	   (oms_ledger_open_with): its field's address and its index */
-	const char	 *line_acct;
-	size_t		  line_ai;
 	struct omsi_hash  reg_idx;
 	struct omsi_hash  imported;	/* sha256 -> index into itime */
 	const char	**itime;
@@ -325,11 +321,8 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 
 	if ((r = omsi_hash_reserve(&l->acct_idx, id, &i, &slot, &tag)) == -1)
 		goto nomem;
-	if (r == 1) {
-		l->line_acct = id;
-		l->line_ai = i;
+	if (r == 1)
 		return (ACCT(l, i));
-	}
 	if (l->nacct == l->nablk * ACCT_BLOCK) {
 		struct oms_acct **b;
 
@@ -354,8 +347,6 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	if ((a->id = omsi_arena_strdup(&l->arena, id)) == NULL)
 		goto nomem;
 	omsi_hash_fill(&l->acct_idx, slot, tag, a->id, l->nacct);
-	l->line_acct = id;
-	l->line_ai = l->nacct;
 	l->nacct++;
 	return (a);
 nomem:
@@ -500,8 +491,6 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 
 	if (!omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai))
 		return (0);	/* never exported: nothing to decide */
-	l->line_acct = f[OMS_L_ACCOUNT];
-	l->line_ai = ai;
 	a = ACCT(l, ai);
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
 	    (c = claim_in(l, a, (int)ri)) == NULL)
@@ -1174,7 +1163,6 @@ oms_ledger_open_with(const char *path, int (*fn)(void *,
 	free(buf);
 	buf = NULL;
 	l->lines = lineno - 1;
-	l->line_acct = NULL;
 	return (l);
 fail_fd:
 	close(fd);
@@ -1209,7 +1197,6 @@ one_line(struct oms_ledger *l, char *line, size_t len, char **f,
 				    colnames[i]));
 		return (0);
 	}
-	l->line_acct = NULL;
 	if (fold(l, f, lineno, err) == -1 ||
 	    (fn != NULL && fn(arg, l, f, lineno, err) != 0))
 		return (-1);
@@ -1287,22 +1274,6 @@ oms_ledger_next_package(const struct oms_ledger *l, int period)
 		if (l->reg[i].period == period && l->reg[i].package > max)
 			max = l->reg[i].package;
 	return (max + 1);
-}
-
-long
-omsi_ledger_acct_index(const struct oms_ledger *l, const char *id)
-{
-	size_t i;
-
-	if (id == l->line_acct && id != NULL)
-		return ((long)l->line_ai);	/* the fold just found it */
-	return (omsi_hash_get(&l->acct_idx, id, &i) ? (long)i : -1);
-}
-
-size_t
-omsi_ledger_nacct(const struct oms_ledger *l)
-{
-	return (l->nacct);
 }
 
 int

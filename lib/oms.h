@@ -796,10 +796,11 @@ struct oms_invoice {
 
 /*
  * The sums of period per payer, from every account sent in the period's
- * main registries (claimed) and the last decision on each (refused, with
- * partial refusals), less the withholdings recorded last for the period.
- * Exact to the kopeck.  They are taken as the ledger is read, in one
- * pass: oms_invoice_scan_new, then oms_ledger_open_with with
+ * main registries (claimed) and the decision that stands on each there
+ * (refused, with partial refusals; oms_ledger_foreach_claim), less the
+ * withholdings recorded last for the period.  Exact to the kopeck.  The
+ * withholdings and invoices are taken as the ledger is read, the claims
+ * at the end: oms_invoice_scan_new, then oms_ledger_open_with with
  * oms_invoice_scan_event as its fn (arg the scan), then
  * oms_invoice_scan_end, which fills inv (release it with
  * oms_invoice_release) and frees the scan; free the scan instead when

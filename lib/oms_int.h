@@ -170,11 +170,6 @@ int	 omsi_bill_sum(xmlNodePtr, int64_t *);
 int	 omsi_recognise(const struct oms_conf *, const char *base, int *stage,
 	    struct oms_err *);
 
-/* ---- ledger (ledger.c) */
-/* The index of account id in the fold (0 .. nacct-1), or -1. */
-long	 omsi_ledger_acct_index(const struct oms_ledger *, const char *id);
-size_t	 omsi_ledger_nacct(const struct oms_ledger *);
-
 /* ---- SHA-256 (sha256.c) */
 struct omsi_sha256 {
 	uint32_t	 h[8];

@@ -95,6 +95,7 @@ struct imp {
 	const char		*name;		/* for messages */
 	struct ident		 id;
 	const struct oms_reg	*reg;
+	int			 ri;		/* reg's index in the ledger */
 	/* the registry map: N_ZAP -> account */
 	struct omsi_hash	 byzap;
 	/* N_ZAP 1, 2, ... as a registry numbers them: index + 1, by number */
@@ -521,19 +522,24 @@ static int
 flk_zap(struct imp *m, xmlNodePtr n, struct oms_err *err)
 {
 	xmlNodePtr sl, o;
-	const char *code, *idcase = NULL;
-	long i = -1;
+	const char *code;
+	long i;
 
 	if (children_known(m, n, zap_names, err) == -1)
 		return (-1);
-	for (sl = n->children; sl != NULL; sl = sl->next) {
-		if (sl->type != XML_ELEMENT_NODE || strcmp((const char *)
-		    sl->name, "N_ZAP") == 0)
+	/* the record: by N_ZAP, else the first SL's IDCASE */
+	for (sl = n->children; sl != NULL && (sl->type != XML_ELEMENT_NODE ||
+	    strcmp((const char *)sl->name, "N_ZAP") == 0); sl = sl->next)
+		;
+	if ((i = flk_record(m, n, omsi_path_text(n, "N_ZAP"), sl != NULL ?
+	    omsi_path_text(sl, "IDCASE") : NULL, err)) == -1)
+		return (-1);
+	for (; sl != NULL; sl = sl->next) {
+		if (sl->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)sl->name, "N_ZAP") == 0)
 			continue;
 		if (children_known(m, sl, sl_names, err) == -1)
 			return (-1);
-		if (idcase == NULL)
-			idcase = omsi_path_text(sl, "IDCASE");
 		for (o = sl->children; o != NULL; o = o->next) {
 			if (o->type != XML_ELEMENT_NODE ||
 			    strcmp((const char *)o->name, "OTKAZ") != 0)
@@ -544,17 +550,10 @@ flk_zap(struct imp *m, xmlNodePtr n, struct oms_err *err)
 			if (code == NULL || *code == '\0')
 				return (oms_err_set(err, OMS_EDATA, m->name,
 				    omsi_line(o), "OTKAZ without I_TYPE"));
-			if (i == -1 && (i = flk_record(m, n, omsi_path_text(n,
-			    "N_ZAP"), idcase, err)) == -1)
-				return (-1);
 			if (flk_refuse(m, i, code, err) == -1)
 				return (-1);
 		}
 	}
-	/* a ZAP without OTKAZ refuses nothing; its N_ZAP must be ours */
-	if (i == -1 && flk_record(m, n, omsi_path_text(n, "N_ZAP"), idcase,
-	    err) == -1)
-		return (-1);
 	return (0);
 }
 
@@ -1867,6 +1866,7 @@ use_registry(struct imp *m, const struct oms_reg *r, struct oms_err *err)
 	size_t i;
 
 	m->reg = r;
+	m->ri = oms_ledger_find_reg(m->l, r->name);
 	if (oms_ledger_registry_map(m->l, r->name, map_add, m, err) != 0) {
 		if (err->msg[0] == '\0')
 			oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
@@ -1926,8 +1926,7 @@ find_registry(struct imp *m, struct oms_err *err)
 static int64_t
 claim(const struct imp *m, size_t i)
 {
-	const struct oms_acct *c = oms_ledger_claim(m->l, m->acc[i],
-	    oms_ledger_find_reg(m->l, m->reg->name));
+	const struct oms_acct *c = oms_ledger_claim(m->l, m->acc[i], m->ri);
 
 	return (c != NULL ? c->sum : 0);
 }
