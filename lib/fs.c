@@ -192,6 +192,37 @@ oms_afile_commit(struct oms_afile *af, struct oms_err *err)
 	return (oms_afile_publish(af, err));
 }
 
+int
+oms_afile_publish_new(struct oms_afile *af, struct oms_err *err)
+{
+	char *dir;
+	int r;
+
+	if (oms_afile_sync(af, err) == -1)
+		return (-1);
+	/* link(2) never replaces: a file already there stays as it is */
+	if (link(af->tmp, af->path) == -1) {
+		if (errno == EEXIST)
+			oms_err_set(err, OMS_EIO, af->path, 0, "exists "
+			    "already; it is left as it is and the new file "
+			    "stays as %s", af->tmp);
+		else
+			oms_err_sys(err, errno, af->path, "link");
+		return (-1);
+	}
+	(void)unlink(af->tmp);
+	free(af->tmp);
+	af->tmp = NULL;
+	if ((dir = dir_of(af->path)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, af->path, 0,
+		    "out of memory"));
+	r = oms_fsync_dir(dir, err);
+	free(dir);
+	free(af->path);
+	af->path = NULL;
+	return (r);
+}
+
 void
 oms_afile_abort(struct oms_afile *af)
 {
@@ -204,6 +235,54 @@ oms_afile_abort(struct oms_afile *af)
 	af->tmp = NULL;
 	free(af->path);
 	af->path = NULL;
+}
+
+int
+oms_err_link(struct oms_err *err, const char *path)
+{
+	return (oms_err_set(err, OMS_EIO, path, 0, "is a symbolic link: oms "
+	    "does not follow links inside a workspace, since whoever can "
+	    "change one could aim oms's writes at any file; put the file or "
+	    "directory itself there (check where the link points first)"));
+}
+
+int
+oms_ws_nolink(const struct oms_ws *ws, const char *rel, int type,
+    struct oms_err *err)
+{
+	struct stat st;
+	char *p;
+	int r = 0;
+
+	if ((p = oms_ws_path(ws, rel)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, rel, 0, "out of memory"));
+	if (lstat(p, &st) == -1) {
+		if (errno != ENOENT)
+			r = oms_err_sys(err, errno, p, "stat");
+	} else if (S_ISLNK(st.st_mode))
+		r = oms_err_link(err, p);
+	else if ((st.st_mode & S_IFMT) != (mode_t)type)
+		r = oms_err_set(err, OMS_EIO, p, 0, "is not a %s; move it "
+		    "away", type == S_IFDIR ? "directory" : "regular file");
+	free(p);
+	return (r);
+}
+
+int
+oms_ws_mkdir(const struct oms_ws *ws, const char *rel, struct oms_err *err)
+{
+	char *p;
+	int r;
+
+	if (oms_ws_nolink(ws, rel, S_IFDIR, err) == -1)
+		return (-1);
+	if ((p = oms_ws_path(ws, rel)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, rel, 0, "out of memory"));
+	r = 0;
+	if (mkdir(p, 0700) == -1 && errno != EEXIST)
+		r = oms_err_sys(err, errno, p, "mkdir");
+	free(p);
+	return (r);
 }
 
 int
@@ -222,6 +301,9 @@ oms_ws_open(struct oms_ws *ws, const char *dir, struct oms_err *err)
 	if (!S_ISDIR(st.st_mode))
 		return (oms_err_set(err, OMS_EIO, dir, 0,
 		    "workspace is not a directory"));
+	/* others who may write it could swap its files (oms(7), Security) */
+	ws->open_to_others = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    (st.st_mode & S_ISVTX) == 0;
 	if ((conf = oms_ws_path(ws, "oms.conf")) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, dir, 0, "out of memory"));
 	r = oms_conf_load(&ws->conf, conf, err);
@@ -233,6 +315,7 @@ int
 oms_ws_lock(struct oms_ws *ws, struct oms_err *err)
 {
 	char *path, buf[32];
+	struct stat st;
 	ssize_t n;
 	int fd;
 
@@ -241,11 +324,30 @@ oms_ws_lock(struct oms_ws *ws, struct oms_err *err)
 	if ((path = oms_ws_path(ws, ".oms.lock")) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, ws->dir, 0,
 		    "out of memory"));
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/*
+	 * Never through a link (a planted .oms.lock -> /some/file would
+	 * have that file truncated), never anything but our own plain file.
+	 */
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+	    0600);
 	if (fd == -1) {
-		oms_err_sys(err, errno, path, "open lock file");
+		if (errno == ELOOP)
+			oms_err_link(err, path);
+		else
+			oms_err_sys(err, errno, path, "open lock file");
 		free(path);
 		return (-1);
+	}
+	if (fstat(fd, &st) == -1) {
+		oms_err_sys(err, errno, path, "stat lock file");
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		oms_err_set(err, OMS_EIO, path, 0, "is not a plain file of "
+		    "its own (%s); remove it, oms makes a new one",
+		    S_ISREG(st.st_mode) ? "it has other hard links" :
+		    "a device, FIFO or directory");
+		goto fail;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK) {

@@ -61,6 +61,7 @@ struct oms_ledger {
 	size_t		  ncontra, contra_cap;
 	off_t		  committed;	/* bytes up to the last commit */
 	off_t		  size;		/* file size when read */
+	int		  fresh;	/* empty or a torn header: made anew */
 	unsigned long	  lines;	/* lines up to committed */
 };
 
@@ -1003,6 +1004,72 @@ is_commit_line(const char *line, size_t len)
 	    memcmp(t, "\tcommit\t", 8) == 0);
 }
 
+/*
+ * The start of the file.  A ledger is created with its header in one
+ * write made durable before any event, but a disk that filled up while
+ * an older oms created it, or a hand that emptied it, can leave it empty
+ * or with the header cut short.  With nothing after that it is a new
+ * ledger (l->fresh: oms_ledger_begin writes it anew); with events after
+ * it, it is refused with the command that repairs it.
+ */
+static int
+check_head(struct oms_ledger *l, int fd, struct oms_err *err)
+{
+	struct oms_buf h;
+	char buf[512];
+	size_t k, n;
+	ssize_t r;
+	const char *nl;
+
+	oms_buf_init(&h, 0);
+	if (header_line(&h, err) == -1)
+		return (-1);
+	n = l->size < (off_t)sizeof(buf) ? (size_t)l->size : sizeof(buf);
+	if ((r = pread(fd, buf, n, 0)) != (ssize_t)n) {
+		oms_buf_release(&h);
+		return (oms_err_sys(err, r == -1 ? errno : EIO, l->path,
+		    "read"));
+	}
+	for (k = 0; k < n && k < h.len && buf[k] == h.s[k]; k++)
+		;
+	if (k == h.len) {		/* the header, whole */
+		oms_buf_release(&h);
+		return (0);
+	}
+	if (k == n && (off_t)n == l->size) {
+		/* all there is is a piece of the header: no events */
+		l->fresh = 1;
+		oms_buf_release(&h);
+		return (0);
+	}
+	nl = memchr(buf, '\n', n);
+	if (nl != NULL && (size_t)(nl - buf) + 1 < n && memchr(buf, '\t',
+	    (size_t)(nl - buf)) != NULL && (k > 0 || (buf[0] >= '0' &&
+	    buf[0] <= '9'))) {
+		/* events follow a missing or cut header */
+		char hdr[256], *o = hdr;
+		size_t i;
+
+		for (i = 0; i + 1 < h.len && o < hdr + sizeof(hdr) - 3; i++)
+			if (h.s[i] == '\t') {
+				*o++ = '\\';
+				*o++ = 't';
+			} else
+				*o++ = h.s[i];
+		*o = '\0';
+		oms_err_set(err, OMS_EDATA, l->path, 1, "the ledger's header "
+		    "line is %s but events follow it (an older oms created "
+		    "it on a full disk?); nothing was changed.  To repair it, "
+		    "in the workspace run: { printf '%s\\n'; tail -c +%zu "
+		    "ledger.tsv; } >ledger.new && mv ledger.new ledger.tsv",
+		    k == 0 ? "missing" : "cut short", hdr, k + 1);
+		oms_buf_release(&h);
+		return (-1);
+	}
+	oms_buf_release(&h);
+	return (0);	/* not ours: one_line says so naming the column */
+}
+
 /* The offset just after the last commit line (or the header). */
 static int
 find_committed(struct oms_ledger *l, int fd, struct oms_err *err)
@@ -1084,10 +1151,14 @@ oms_ledger_open_with(const char *path, int (*fn)(void *,
 	omsi_hash_init(&l->reg_idx);
 	omsi_hash_init(&l->imported);
 	omsi_hash_init(&l->strings);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return (l);
-		oms_err_sys(err, errno, path, "open");
+		if (errno == ELOOP)
+			oms_err_link(err, path);
+		else
+			oms_err_sys(err, errno, path, "open");
 		goto fail;
 	}
 	if (fstat(fd, &st) == -1) {
@@ -1095,7 +1166,23 @@ oms_ledger_open_with(const char *path, int (*fn)(void *,
 		close(fd);
 		goto fail;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		oms_err_set(err, OMS_EIO, path, 0, "is not a regular file; "
+		    "move it away");
+		close(fd);
+		goto fail;
+	}
 	l->size = st.st_size;
+	if (check_head(l, fd, err) == -1) {
+		close(fd);
+		goto fail;
+	}
+	if (l->fresh) {
+		/* no events: as if there were no file (begin replaces it) */
+		close(fd);
+		l->size = 0;
+		return (l);
+	}
 	if (find_committed(l, fd, err) == -1) {
 		close(fd);
 		goto fail;
@@ -1415,39 +1502,106 @@ fold_block(struct oms_ledger *l, char *s, size_t len, struct oms_err *err)
 	return (0);
 }
 
+/*
+ * A new ledger: its header goes into a temporary file made durable, which
+ * then takes the ledger's name, so that no crash and no full disk can
+ * leave a ledger without its header.  An empty or header-torn one (fresh)
+ * is replaced; otherwise link(2) refuses to replace one that a run
+ * outside the lock has made meanwhile.
+ */
+static int
+create(struct oms_ledger *l, struct oms_err *err)
+{
+	struct oms_buf hdr;
+	char *tmp, *slash;
+	int fd, rc = -1;
+
+	oms_buf_init(&hdr, 0);
+	if (header_line(&hdr, err) == -1)
+		return (-1);
+	if ((tmp = malloc(strlen(l->path) + 16)) == NULL) {
+		oms_buf_release(&hdr);
+		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
+		    "out of memory"));
+	}
+	strcpy(tmp, l->path);
+	slash = strrchr(tmp, '/');
+	sprintf(slash != NULL ? slash + 1 : tmp, ".tmp-ledger.tsv-XXXXXX");
+	if ((fd = mkstemp(tmp)) == -1) {
+		oms_err_sys(err, errno, l->path, "create");
+		goto out;
+	}
+	(void)fchmod(fd, 0600);
+	if (write_all(fd, hdr.s, hdr.len) == -1 || fsync(fd) == -1) {
+		oms_err_sys(err, errno, l->path, "write the header");
+		close(fd);
+		(void)unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (l->fresh ? rename(tmp, l->path) == -1 :
+	    link(tmp, l->path) == -1) {
+		oms_err_sys(err, errno, l->path, "create");
+		(void)unlink(tmp);
+		goto out;
+	}
+	if (!l->fresh)
+		(void)unlink(tmp);
+	if (slash != NULL) {
+		*slash = '\0';
+		if (oms_fsync_dir(*tmp != '\0' ? tmp : "/", err) == -1)
+			goto out;
+	}
+	l->committed = l->size = (off_t)hdr.len;
+	l->lines = 1;
+	l->fresh = 0;
+	rc = 0;
+out:
+	free(tmp);
+	oms_buf_release(&hdr);
+	return (rc);
+}
+
 int
 oms_ledger_begin(struct oms_ledger *l, struct oms_ledger_tx *tx,
     struct oms_err *err)
 {
-	struct oms_buf hdr;
+	struct stat st;
 	int fd;
 
 	memset(tx, 0, sizeof(*tx));
 	tx->l = l;
 	tx->fd = -1;
-	fd = open(l->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (l->fresh && create(l, err) == -1)
+		return (-1);
+	fd = open(l->path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT) {
-		/* a new ledger: its header, made durable first */
-		oms_buf_init(&hdr, 0);
-		if (header_line(&hdr, err) == -1)
+		if (create(l, err) == -1)
 			return (-1);
-		fd = open(l->path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL |
-		    O_CLOEXEC, 0600);
-		if (fd != -1 && (write_all(fd, hdr.s, hdr.len) == -1 ||
-		    fsync(fd) == -1)) {
-			oms_err_sys(err, errno, l->path, "write");
-			oms_buf_release(&hdr);
-			close(fd);
-			return (-1);
-		}
-		l->committed = l->size = (off_t)hdr.len;
-		l->lines = 1;
-		oms_buf_release(&hdr);
 		tx->created = 1;
+		fd = open(l->path, O_WRONLY | O_APPEND | O_NOFOLLOW |
+		    O_NONBLOCK | O_CLOEXEC);
 	}
-	if (fd == -1)
+	if (fd == -1) {
+		if (errno == ELOOP)
+			return (oms_err_link(err, l->path));
 		return (oms_err_sys(err, errno, l->path, "open"));
-	if (l->size != l->committed &&
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return (oms_err_set(err, OMS_EIO, l->path, 0,
+		    "is not a regular file; move it away"));
+	}
+	if (st.st_size != l->size && st.st_size != l->committed) {
+		/* somebody wrote it since we read it (not under the lock) */
+		close(fd);
+		return (oms_err_set(err, OMS_EIO, l->path, 0, "changed since "
+		    "it was read (%lld bytes, read %lld): was it written "
+		    "without the workspace lock? run again",
+		    (long long)st.st_size, (long long)l->size));
+	}
+	if (st.st_size != l->committed &&
 	    ftruncate(fd, l->committed) == -1) {
 		oms_err_sys(err, errno, l->path,
 		    "cut off the torn tail left by an interrupted run");
@@ -1496,7 +1650,7 @@ fold_back(struct oms_ledger *l, off_t from, off_t to, struct oms_err *err)
 	ssize_t r;
 	int fd, rc = 0;
 
-	if ((fd = open(l->path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(l->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return (oms_err_sys(err, errno, l->path, "open"));
 	if ((buf = malloc(cap)) == NULL) {
 		close(fd);
@@ -1571,15 +1725,6 @@ oms_ledger_commit(struct oms_ledger_tx *tx, struct oms_buf *block,
 		goto undo;
 	}
 	tx->fd = -1;
-	if (tx->created) {
-		char *d = strdup(l->path), *slash;
-
-		if (d != NULL && (slash = strrchr(d, '/')) != NULL) {
-			*slash = '\0';
-			(void)oms_fsync_dir(d, err);
-		}
-		free(d);
-	}
 	l->committed += (off_t)(tx->flushed + block->len);
 	l->size = l->committed;
 	if (tx->flushed == 0)

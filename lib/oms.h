@@ -214,6 +214,11 @@ int	 oms_afile_commit(struct oms_afile *, struct oms_err *);
 int	 oms_afile_sync(struct oms_afile *, struct oms_err *);
 int	 oms_afile_publish(struct oms_afile *, struct oms_err *);
 void	 oms_afile_abort(struct oms_afile *);	/* removes the temp file */
+/*
+ * publish that never replaces: when the final name exists already it is
+ * left as it is, the temporary file stays, and the error says so.
+ */
+int	 oms_afile_publish_new(struct oms_afile *, struct oms_err *);
 int	 oms_fsync_dir(const char *dir, struct oms_err *);
 /* mkdir -p with mode 0700 for the directories it creates. */
 int	 oms_mkdirs(const char *dir, struct oms_err *);
@@ -236,6 +241,8 @@ struct oms_ws {
 	void		*progress_arg;
 	/* where reference tables are when DIR/ref lacks them, or NULL */
 	const char	*refdir;
+	/* the directory may be written by group or others (not sticky) */
+	int		 open_to_others;
 };
 
 /* Load DIR/oms.conf.  Does not lock. */
@@ -248,6 +255,18 @@ int	 oms_ws_lock(struct oms_ws *, struct oms_err *);
 void	 oms_ws_close(struct oms_ws *);
 /* DIR/rel, malloc'd; NULL on ENOMEM. */
 char	*oms_ws_path(const struct oms_ws *, const char *rel);
+/*
+ * The pieces of a workspace that oms writes (ledger.tsv, .oms.lock,
+ * outbox/, archive/) are never followed through a symbolic link:
+ * oms_ws_nolink fails when DIR/rel is a link or exists as another type
+ * than type (S_IFREG, S_IFDIR); a missing one is fine.  oms_ws_mkdir
+ * makes DIR/rel (0700) after the same check.  oms_err_link fills err for
+ * a link found at path.
+ */
+int	 oms_ws_nolink(const struct oms_ws *, const char *rel, int type,
+	    struct oms_err *);
+int	 oms_ws_mkdir(const struct oms_ws *, const char *rel, struct oms_err *);
+int	 oms_err_link(struct oms_err *, const char *path);
 /*
  * Find a reference or schema file: DIR/<sub>/<name> when it exists, else
  * <fallback>/<name>.  Returns a malloc'd path or NULL on ENOMEM.
