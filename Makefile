@@ -28,7 +28,7 @@ LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha25
 	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o \
 	 lib/export_yar.o \
 	 lib/reply.o lib/nsi.o lib/reasons.o \
-	 lib/requeue.o lib/invoice.o lib/cp1251.o
+	 lib/requeue.o lib/invoice.o lib/cp1251.o lib/recover.o
 UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
 	 tests/unit/test_ledger tests/unit/test_lib tests/unit/test_nsi \
 	 tests/unit/test_words

@@ -149,6 +149,7 @@ cli_open_with(struct oms_ws *ws, const char *dir, int lock,
     unsigned long, struct oms_err *), void *arg)
 {
 	struct oms_err e = { 0 };
+	struct oms_diag diag;
 	struct oms_ledger *l;
 	char *path;
 
@@ -156,13 +157,24 @@ cli_open_with(struct oms_ws *ws, const char *dir, int lock,
 	if (oms_ws_open(ws, cli_workspace(dir), &e) == -1 ||
 	    (lock && oms_ws_lock(ws, &e) == -1))
 		exit(cli_report(&e));
+	if (ws->open_to_others && !cli.quiet)
+		warnx("%s: warning: the workspace can be written by others "
+		    "than its owner, who could swap its files; run: chmod "
+		    "go-w %s", ws->dir, ws->dir);
 	ws->refdir = cli_refdir();
 	cli_progress_init(ws);
 	if ((path = oms_ws_path(ws, "ledger.tsv")) == NULL)
 		err(OMS_EXIT_IO, NULL);
-	if ((l = oms_ledger_open_with(path, fn, arg, &e)) == NULL)
-		exit(cli_report(&e));
+	l = oms_ledger_open_with(path, fn, arg, &e);
 	free(path);
+	if (l == NULL)
+		exit(cli_report(&e));
+	if (!lock) {
+		/* a reader: what an interrupted run left is only reported */
+		cli_diag_init(&diag);
+		if (oms_ws_pending(ws, l, &diag, &e) == -1)
+			exit(cli_report(&e));
+	}
 	return (l);
 }
 

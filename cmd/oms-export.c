@@ -235,6 +235,14 @@ main(int argc, char *argv[])
 	if (x.nacc == 0) {
 		if (cli.verbose)
 			warnx("no accounts in the input; nothing to export");
+		/* still finish (or, with -n, report) an interrupted export */
+		x.ledger = cli_open(&x.ws, dir, 1);
+		cli_diag_init(&diag);
+		if ((x.o.check_only ? oms_ws_pending : oms_ws_recover)(&x.ws,
+		    x.ledger, &diag, &e) == -1)
+			exit(cli_report(&e));
+		oms_ledger_free(x.ledger);
+		oms_ws_close(&x.ws);
 		memset(&res, 0, sizeof(res));
 		print_result(&x, &res);
 		cli_close_stdout();
@@ -255,8 +263,8 @@ main(int argc, char *argv[])
 		    "(an interrupted run) are ignored%s",
 		    oms_ledger_torn(x.ledger), x.o.check_only ? "" :
 		    " and will be cut off");
-	if (!x.o.check_only && oms_ws_recover(&x.ws, x.ledger, &diag, &e) ==
-	    -1) {
+	if ((x.o.check_only ? oms_ws_pending : oms_ws_recover)(&x.ws,
+	    x.ledger, &diag, &e) == -1) {
 		cli_report(&e);
 		exit(cli.rval);
 	}

@@ -26,6 +26,8 @@ bills() { awk -F'\t' 'NR > 1 { printf "   %s  %5d accounts %13s rub.\n", $2, $3,
 outbox() { awk -F'\t' 'NR > 1 { print "'"$ws"'/" $2 }' "$1"; }
 
 rm -rf "$ws"
+# a workspace holds personal data and the ledger: its owner's alone
+umask 077
 mkdir -p "$ws/inbox"
 cp "$here/yar76.conf" "$ws/oms.conf"
 

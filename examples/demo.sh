@@ -29,6 +29,8 @@ ctl() { ls "$1"/[A-Z]*T76M760001_*[0-9].zip; }
 dem() { ls "$1"/[A-Z]*S760*.zip "$1"/[A-Z]*T76M*D.zip; }
 
 rm -rf "$ws"
+# a workspace holds personal data and the ledger: its owner's alone
+umask 077
 mkdir -p "$ws/inbox"
 cp "$here/oms.conf" "$ws/oms.conf"
 

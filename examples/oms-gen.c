@@ -2275,7 +2275,7 @@ mkdirs(const char *dir)
 			char c = p[i];
 
 			p[i] = '\0';
-			if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			if (mkdir(p, 0700) != 0 && errno != EEXIST)
 				return (-1);
 			p[i] = c;
 		}

@@ -33,6 +33,29 @@
 
 /* ------------------------------------------------------------- helpers */
 
+/* Does DIR/rel exist (1, the error saying what to do), or not (0)? */
+static int
+exists(const struct oms_ws *ws, const char *rel, struct oms_err *err)
+{
+	struct stat st;
+	char *p;
+	int r = 0;
+
+	if ((p = oms_ws_path(ws, rel)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, rel, 0, "out of memory"));
+	if (lstat(p, &st) == 0)
+		r = oms_err_set(err, OMS_EIO, rel, 0, "exists but the ledger does "
+		    "not record it (the ledger was cut, or restored from an "
+		    "older copy?); oms never overwrites a registry that may "
+		    "have been sent: if it was sent, restore ledger.tsv from "
+		    "the copy that records it; if it was not, move it out of "
+		    "outbox/; then run again");
+	else if (errno != ENOENT)
+		r = oms_err_sys(err, errno, rel, "stat");
+	free(p);
+	return (r);
+}
+
 static int
 is_yar(const struct exp *x)
 {
@@ -1330,8 +1353,16 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		rc = nbad > 0;
 		goto out;
 	}
-	if (oms_mkdirs(outbox, err) == -1)
+	if (oms_ws_mkdir(ws, "outbox", err) == -1)
 		goto out;
+	/*
+	 * What is in outbox/ under a registry's name may have been sent:
+	 * it is never overwritten.  The ledger picked these names as unused,
+	 * so one that exists was made by a run the ledger has lost.
+	 */
+	for (i = 0; i < x.nreg; i++)
+		if (exists(ws, x.reg[i].out.archive, err) != 0)
+			goto out;
 	for (i = 0; i < x.nreg; i++)
 		if ((is_yar(&x) ? omsi_yar_pack(&x, &x.reg[i], err) :
 		    pack(&x, &x.reg[i], err)) == -1)
@@ -1349,7 +1380,7 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 	if (record(&x, l, err) == -1)
 		goto undo;
 	for (i = 0; i < x.nreg; i++)
-		if (oms_afile_publish(&x.reg[i].af, err) == -1) {
+		if (oms_afile_publish_new(&x.reg[i].af, err) == -1) {
 			/* recorded: the next run finishes the rename */
 			rc = -1;
 			goto out;
@@ -1393,161 +1424,4 @@ oms_export_res_release(struct oms_export_res *res)
 	free(res->bad);
 	free(res->reg);
 	memset(res, 0, sizeof(*res));
-}
-
-/* ------------------------------------------------------------ recovery */
-
-/*
- * Is name one of our archives: KIND M mo (T|S) code _ YYMM N . ext, or
- * for yar76 OGRN KPP YYMM and the three of the name template?
- */
-static int
-ours(const char *name, const struct oms_conf *c)
-{
-	const char *p = name, *dot;
-	size_t n;
-
-	if (strcmp(c->profile, "yar76") == 0) {
-		/* OGRN KPP YY MM digit ind payer . ext */
-		if (strncmp(p, c->ogrn, 13) != 0 || strncmp(p + 13, c->kpp,
-		    9) != 0 || strspn(p + 22, "0123456789") < 4)
-			return (0);
-		for (p += 26, n = 0; *p != '\0' && *p != '.'; p++, n++)
-			;
-		return (n >= 1 && n <= 3 && *p == '.' &&
-		    strcasecmp(p + 1, c->archive_ext) == 0);
-	}
-	if (p[0] == 'H' || p[0] == 'C' || p[0] == 'T')
-		p++;
-	else if (p[0] == 'D' && p[1] >= 'A' && p[1] <= 'Z')
-		p += 2;
-	else
-		return (0);
-	if (*p++ != 'M' || strncmp(p, c->mo, 6) != 0)
-		return (0);
-	p += 6;
-	if (*p != 'T' && *p != 'S')
-		return (0);
-	for (p++, n = 0; *p >= '0' && *p <= '9'; p++, n++)
-		;
-	if (n != 2 && n != 5)
-		return (0);
-	if (*p++ != '_')
-		return (0);
-	for (n = 0; *p >= '0' && *p <= '9'; p++, n++)
-		;
-	if (n < 5 || *p != '.')
-		return (0);
-	dot = p;
-	return (strcasecmp(dot + 1, c->archive_ext) == 0);
-}
-
-/* Remove DIR/.tmp-* (bodies of an interrupted export). */
-static void
-recover_top(struct oms_ws *ws, struct oms_diag *diag)
-{
-	DIR *dp;
-	struct dirent *de;
-	char *p;
-
-	if ((dp = opendir(ws->dir)) == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strncmp(de->d_name, ".tmp-", 5) != 0)
-			continue;
-		if ((p = oms_path_join(ws->dir, de->d_name)) == NULL)
-			break;
-		if (unlink(p) == 0)
-			omsi_diagf(diag, 1, de->d_name, 0, "removed: left by an "
-			    "interrupted run");
-		free(p);
-	}
-	closedir(dp);
-}
-
-/*
- * ".tmp-NAME-XXXXXX" of a registry the ledger records while outbox/NAME
- * is missing: a run crashed between its commit and the rename, after the
- * file was made durable.  Finish the rename; 1 when done.
- */
-static int
-finish_rename(struct oms_ws *ws, const struct oms_ledger *l, const char *dir,
-    const char *tmp, struct oms_diag *diag)
-{
-	char base[256], rel[300], *from, *to;
-	const char *dash = strrchr(tmp, '-');
-	size_t i, n;
-	struct stat st;
-	int done = 0;
-
-	(void)ws;
-	if (dash == NULL || (n = (size_t)(dash - (tmp + 5))) == 0 ||
-	    n >= sizeof(base))
-		return (0);
-	memcpy(base, tmp + 5, n);
-	base[n] = '\0';
-	snprintf(rel, sizeof(rel), "outbox/%s", base);
-	for (i = 0; i < oms_ledger_nreg(l); i++)
-		if (strcmp(oms_ledger_reg(l, i)->archive, rel) == 0)
-			break;
-	if (i == oms_ledger_nreg(l))
-		return (0);
-	if ((from = oms_path_join(dir, tmp)) == NULL)
-		return (0);
-	if ((to = oms_path_join(dir, base)) != NULL &&
-	    stat(to, &st) == -1 && errno == ENOENT &&
-	    rename(from, to) == 0) {
-		(void)oms_fsync_dir(dir, NULL);
-		omsi_diagf(diag, 1, rel, 0, "put in place: an interrupted run "
-		    "had recorded it but not yet renamed it");
-		done = 1;
-	}
-	free(from);
-	free(to);
-	return (done);
-}
-
-int
-oms_ws_recover(struct oms_ws *ws, const struct oms_ledger *l,
-    struct oms_diag *diag, struct oms_err *err)
-{
-	char *dir, *p, rel[512];
-	DIR *dp;
-	struct dirent *de;
-	size_t i;
-	int known;
-
-	recover_top(ws, diag);
-	if ((dir = oms_ws_path(ws, "outbox")) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	if ((dp = opendir(dir)) == NULL) {
-		free(dir);
-		return (errno == ENOENT ? 0 :
-		    oms_err_sys(err, errno, "outbox", "open directory"));
-	}
-	while ((de = readdir(dp)) != NULL) {
-		snprintf(rel, sizeof(rel), "outbox/%s", de->d_name);
-		if (strncmp(de->d_name, ".tmp-", 5) == 0) {
-			if (finish_rename(ws, l, dir, de->d_name, diag) == 1)
-				continue;
-			known = 0;
-		} else if (ours(de->d_name, &ws->conf)) {
-			known = 0;
-			for (i = 0; i < oms_ledger_nreg(l) && !known; i++)
-				known = strcmp(oms_ledger_reg(l, i)->archive,
-				    rel) == 0;
-			if (known)
-				continue;
-		} else
-			continue;
-		if ((p = oms_path_join(dir, de->d_name)) == NULL)
-			break;
-		if (unlink(p) == 0)
-			omsi_diagf(diag, 1, rel, 0, "removed: left by an "
-			    "interrupted run and not recorded in the ledger");
-		free(p);
-	}
-	closedir(dp);
-	free(dir);
-	return (0);
 }

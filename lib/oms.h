@@ -663,11 +663,17 @@ int	 oms_export(struct oms_ws *, struct oms_ledger *, const struct oms_src *,
 	    struct oms_export_res *, struct oms_err *);
 void	 oms_export_res_release(struct oms_export_res *);
 /*
- * After a crash: remove temporary files from DIR/outbox and archives the
- * ledger does not record (their accounts were never committed).  Each
- * removal is reported to diag as a warning.  Needs the lock.
+ * After a crash: put in place the archives the ledger records that are
+ * still under temporary names (never over a file that is there), remove
+ * the temporary files nothing records (DIR, DIR/outbox, DIR/archive), and
+ * warn of archives in outbox/ the ledger does not record (they are left:
+ * they may have been sent).  Each step is a warning to diag.  Needs the
+ * lock.  oms_ws_pending reports the same without changing anything, for
+ * the programs that read without the lock.
  */
 int	 oms_ws_recover(struct oms_ws *, const struct oms_ledger *,
+	    struct oms_diag *, struct oms_err *);
+int	 oms_ws_pending(struct oms_ws *, const struct oms_ledger *,
 	    struct oms_diag *, struct oms_err *);
 /* The format version of kind for a period (oms.conf version.KIND wins). */
 const char *oms_version_for(const struct oms_conf *, const char *kind,

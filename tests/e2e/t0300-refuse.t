@@ -2,7 +2,7 @@
 # oms-export refuses bad accounts naming them and the rule, and leaves the
 # workspace as it was; --skip-invalid leaves them out
 cd "${0%/*}" && . ./lib.sh
-plan 19
+plan 20
 
 # account N of the run gets the defect; oms-gen counts cases in file order
 bad() {	# bad NAME DEFECT: a workspace whose 3rd case has DEFECT
@@ -73,10 +73,13 @@ echo half >"$ws/outbox/.tmp-HM760001T76_26101.zip-abc123"
 echo full >"$ws/outbox/HM760001T76_26109.zip"
 oms-export -C "$ws" "$TMP/sel" >/dev/null 2>"$TMP/err"; rc=$?
 check 'after a crash the next run succeeds' '[ $rc -eq 0 ]'
-check '... removing the leftovers and saying so' \
+check '... removing the temporary file and saying so' \
     '[ ! -e "$ws/outbox/.tmp-HM760001T76_26101.zip-abc123" ] &&
-     [ ! -e "$ws/outbox/HM760001T76_26109.zip" ] &&
-     grep -q "HM760001T76_26109.zip: warning: removed" "$TMP/err"'
+     grep -q "HM760001T76_26101.zip: warning: removed" "$TMP/err"'
+check '... but an unrecorded archive, which may have been sent, is kept' \
+    '[ "$(cat "$ws/outbox/HM760001T76_26109.zip")" = full ] &&
+     grep -q "HM760001T76_26109.zip: warning: not recorded in the ledger" \
+	"$TMP/err"'
 printf '2026-11-01T00:00:00Z\texport\tX\tHM\t' >>"$ws/ledger.tsv"
 check 'a torn ledger tail is ignored by oms-select' \
     '[ "$(oms-select -C "$ws" -s in-flight | tail -n +2 | wc -l)" -eq $(($(wc -l <"$TMP/sel") - 1)) ]'
