@@ -1060,8 +1060,9 @@ check_head(struct oms_ledger *l, int fd, struct oms_err *err)
 		oms_err_set(err, OMS_EDATA, l->path, 1, "the ledger's header "
 		    "line is %s but events follow it (an older oms created "
 		    "it on a full disk?); nothing was changed.  To repair it, "
-		    "in the workspace run: { printf '%s\\n'; tail -c +%zu "
-		    "ledger.tsv; } >ledger.new && mv ledger.new ledger.tsv",
+		    "in the workspace run: (umask 077; { printf '%s\\n'; "
+		    "tail -c +%zu ledger.tsv; } >ledger.new) && "
+		    "mv ledger.new ledger.tsv",
 		    k == 0 ? "missing" : "cut short", hdr, k + 1);
 		oms_buf_release(&h);
 		return (-1);

@@ -92,7 +92,8 @@ expect_exit 'events after a missing header are refused' 1 \
 fix=$(sed -n 's/.*in the workspace run: //p' "$TMP/err")
 check '... naming the command that mends it' '[ -n "$fix" ]'
 check '... which mends it: the same ledger as before' \
-    '(cd "$ws3" && eval "$fix") && [ "$(cat "$ws3/ledger.tsv")" = "$full" ]'
+    '(cd "$ws3" && eval "$fix") && [ "$(cat "$ws3/ledger.tsv")" = "$full" ] &&
+     [ "$(stat -c %a "$ws3/ledger.tsv")" = 600 ]'
 { head -c 20 "$ws/ledger.tsv"; tail -n +2 "$ws/ledger.tsv"; } >"$ws3/ledger.tsv"
 expect_exit 'events after a cut header are refused too' 1 \
     'header line is cut short but events follow' oms-select -C "$ws3" -s new
