@@ -207,13 +207,14 @@ row_text(struct analyze *an, struct arow *r)
 	struct oms_buf b;
 	struct oms_err e = { 0 };
 	const char *p, *t, *osn;
-	char code[64];
+	char *code;
 	size_t n;
 
 	oms_buf_init(&b, 0);
+	code = xmalloc(strlen(r->reasons) + 1);	/* any code whole */
 	for (p = r->reasons; *p != '\0'; p += n + (p[n] == ',')) {
 		n = strcspn(p, ",");
-		if (n == 0 || n >= sizeof(code))
+		if (n == 0)
 			continue;
 		memcpy(code, p, n);
 		code[n] = '\0';
@@ -223,6 +224,7 @@ row_text(struct analyze *an, struct arow *r)
 		    "%s%s %s", code, osn, t) == -1)
 			errx(OMS_EXIT_INTERNAL, "%s", e.msg);
 	}
+	free(code);
 	r->text = b.s != NULL ? b.s : xstrdup("");
 }
 
@@ -414,40 +416,48 @@ contradictions(struct analyze *an)
 	const struct oms_reg *reg;
 	const struct oms_acct *c;
 	struct agroup *g;
-	char text[1024], s1[32], s2[32];
+	struct oms_buf text;
+	struct oms_err e = { 0 };
+	char s1[32], s2[32];
 	size_t i;
+	int r;
 
+	oms_buf_init(&text, 0);
 	for (i = 0; i < oms_ledger_ncontra(an->ledger); i++) {
 		x = oms_ledger_contra(an->ledger, i);
 		reg = oms_ledger_reg(an->ledger, (size_t)x->reg);
 		if (reg == NULL || !in_scope(an, reg->period, reg->test) ||
 		    (reg->test && reg->restored))
 			continue;
+		oms_buf_reset(&text);
 		switch (x->kind) {
 		case OMS_CT_FLK:
 			continue;	/* from the claims: see flk_contra */
 		case OMS_CT_SUM:
-			snprintf(text, sizeof(text), "счёт %s, реестр %s, "
+			r = oms_buf_printf(&text, &e, "счёт %s, реестр %s, "
 			    "N_ZAP %s: в ответе %s сумма %s, предъявлено %s",
 			    x->account, reg->name, x->n_zap, x->reply,
 			    oms_money_fmt(x->said, s1),
 			    oms_money_fmt(x->sent, s2));
 			break;
 		default:
-			snprintf(text, sizeof(text), "счёт %s, реестр %s, "
+			r = oms_buf_printf(&text, &e, "счёт %s, реестр %s, "
 			    "N_ZAP %s: решение этапа %s (%s) по реестру, "
 			    "который счёт уже покинул (теперь в %s)",
 			    x->account, reg->name, x->n_zap,
 			    stage_ru(x->stage), x->reply,
 			    *x->other != '\0' ? x->other : "нигде");
 		}
+		if (r == -1)
+			errx(OMS_EXIT_IO, "%s", e.msg);
 		g = new_group(an, "contradiction", oms_contra_name(x->kind),
-		    text);
+		    text.s);
 		g->accounts = 1;
 		g->claimed = x->sent;
 		c = oms_ledger_claim(an->ledger, x->account, x->reg);
 		g->refused = c != NULL ? c->refused : 0;
 	}
+	oms_buf_release(&text);
 }
 
 /*
@@ -461,7 +471,9 @@ flk_contra(void *arg, const struct oms_acct *c, int current)
 	struct analyze *an = arg;
 	const struct oms_reg *reg = oms_ledger_reg(an->ledger, (size_t)c->reg);
 	struct agroup *g;
-	char text[1024], z[16];
+	struct oms_buf text;
+	struct oms_err e = { 0 };
+	char z[16];
 
 	(void)current;
 	if ((c->flags & (OMS_CF_FLK_REFUSED | OMS_CF_ACCEPTED)) !=
@@ -469,12 +481,16 @@ flk_contra(void *arg, const struct oms_acct *c, int current)
 	    !in_scope(an, reg->period, reg->test))
 		return (0);
 	snprintf(z, sizeof(z), "%u", (unsigned)c->n_zap);
-	snprintf(text, sizeof(text), "счёт %s, реестр %s%s%s: ФЛК отказал, "
+	oms_buf_init(&text, 0);
+	if (oms_buf_printf(&text, &e, "счёт %s, реестр %s%s%s: ФЛК отказал, "
 	    "более поздний этап принял; действует решение этапа %s: %s",
 	    c->id, reg->name, c->n_zap > 0 ? ", N_ZAP " : "",
 	    c->n_zap > 0 ? z : "", stage_ru(c->stage),
-	    decision_ru(c->decision));
-	g = new_group(an, "contradiction", oms_contra_name(OMS_CT_FLK), text);
+	    decision_ru(c->decision)) == -1)
+		errx(OMS_EXIT_IO, "%s", e.msg);
+	g = new_group(an, "contradiction", oms_contra_name(OMS_CT_FLK),
+	    text.s);
+	oms_buf_release(&text);
 	g->accounts = 1;
 	g->claimed = c->sum;
 	g->refused = c->refused;
@@ -750,8 +766,8 @@ group(struct analyze *an)
 	struct agroup *g;
 	struct arow *r;
 	const char *p, *osn, *code;
-	char buf[64];
-	size_t i, n, nv = 0, cap = 0;
+	char *buf = NULL;
+	size_t i, n, nv = 0, cap = 0, bcap = 0;
 
 	struct agroup all, st[OMS_ST_NSTATES];
 
@@ -778,8 +794,12 @@ group(struct analyze *an)
 		add_item(an, &v, &nv, &cap, 2, r->stage, "", r);
 		for (p = r->reasons; *p != '\0'; p += n + (p[n] == ',')) {
 			n = strcspn(p, ",");
-			if (n == 0 || n >= sizeof(buf))
+			if (n == 0)
 				continue;
+			if (n >= bcap) {	/* any code whole */
+				bcap = n + 64;
+				buf = xreallocarray(buf, bcap, 1);
+			}
 			memcpy(buf, p, n);
 			buf[n] = '\0';
 			code = keep(an, buf);
@@ -791,6 +811,7 @@ group(struct analyze *an)
 		add_item(an, &v, &nv, &cap, 6, r->dept, "", r);
 		add_item(an, &v, &nv, &cap, 7, r->doctor, "", r);
 	}
+	free(buf);
 	if (nv > 0)
 		qsort(v, nv, sizeof(*v), cmp_item);
 	for (i = 0; i < nv; i++) {

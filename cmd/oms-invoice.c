@@ -206,7 +206,9 @@ write_invoices(struct invoicer *iv)
 {
 	struct oms_err e = { 0 };
 	struct oms_afile af;
-	char name[128], ps[8], *path;
+	struct oms_buf name;
+	const char *prefix;
+	char ps[8], money[32], *path, *s;
 	long date;
 	size_t i;
 
@@ -220,12 +222,23 @@ write_invoices(struct invoicer *iv)
 		if (iv->inv.p[i].to_pay <= 0 && !cli.quiet)
 			warnx("warning: payer %s: nothing to pay (%s); no "
 			    "invoice", iv->inv.p[i].payer,
-			    oms_money_fmt(iv->inv.p[i].to_pay, name));
-	if (oms_invoice_issue(iv->ledger, &iv->inv, oms_conf_get(&iv->ws.conf,
-	    "invoice.prefix"), date, iv->dry_run, &e) == -1)
+			    oms_money_fmt(iv->inv.p[i].to_pay, money));
+	/* the number keeps a prefix and the longest sequence whole */
+	prefix = oms_conf_get(&iv->ws.conf, "invoice.prefix");
+	if (prefix != NULL && strlen(prefix) > sizeof(iv->inv.p[0].number) -
+	    1 - 10) {
+		oms_err_set(&e, OMS_EDATA, "oms.conf", 0, "invoice.prefix of "
+		    "%zu bytes: an invoice number holds at most %zu, the "
+		    "sequence number included", strlen(prefix),
+		    sizeof(iv->inv.p[0].number) - 1);
+		exit(cli_report(&e));
+	}
+	if (oms_invoice_issue(iv->ledger, &iv->inv, prefix, date, iv->dry_run,
+	    &e) == -1)
 		exit(cli_report(&e));
 	set_orgs(iv);
 	oms_period_fmt(iv->inv.period, ps);
+	oms_buf_init(&name, 0);
 	for (i = 0; i < iv->inv.n; i++) {
 		const struct oms_payer_sum *p = &iv->inv.p[i];
 
@@ -240,13 +253,16 @@ write_invoices(struct invoicer *iv)
 			    oms_money_fmt(p->issued, x),
 			    oms_money_fmt(p->to_pay, y));
 		}
-		snprintf(name, sizeof(name), "schet-%s-%s-%s.html", ps,
-		    p->payer, p->number);
+		/* the whole number, however long the prefix */
+		oms_buf_reset(&name);
+		if (oms_buf_printf(&name, &e, "schet-%s-%s-%s.html", ps,
+		    p->payer, p->number) == -1)
+			exit(cli_report(&e));
 		/* a number is ours, but a prefix from oms.conf may hold '/' */
-		for (char *s = name; *s != '\0'; s++)
+		for (s = name.s; *s != '\0'; s++)
 			if (*s == '/')
 				*s = '_';
-		if ((path = oms_path_join(iv->dir, name)) == NULL)
+		if ((path = oms_path_join(iv->dir, name.s)) == NULL)
 			err(OMS_EXIT_IO, NULL);
 		if (iv->dry_run) {
 			warnx("%s: would be written (dry run)", path);
@@ -265,6 +281,7 @@ write_invoices(struct invoicer *iv)
 			warnx("%s: written", path);
 		free(path);
 	}
+	oms_buf_release(&name);
 }
 
 int

@@ -45,6 +45,37 @@ keep(struct requeue *rq, const char *s)
 	return (rq->keep[rq->nkeep++] = xstrdup(s));
 }
 
+/*
+ * An account id given as an argument: the ledger is TSV, and an id with a
+ * tab, a line break or another control character is none an export
+ * recorded (the MIS's ids are GUIDs and keys); say which, escaped.
+ */
+static void
+account_arg(const char *opt, const char *id)
+{
+	struct oms_err e = { 0 };
+	struct oms_buf b;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)id; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p == '\0')
+		return;
+	oms_buf_init(&b, 0);
+	for (p = (const unsigned char *)id; *p != '\0'; p++)
+		if ((*p == '\t' ? oms_buf_adds(&b, "\\t", &e) :
+		    *p == '\n' ? oms_buf_adds(&b, "\\n", &e) :
+		    *p == '\r' ? oms_buf_adds(&b, "\\r", &e) :
+		    *p < 0x20 || *p == 0x7f ? oms_buf_printf(&b, &e, "\\x%02x",
+		    *p) : oms_buf_addc(&b, *p, &e)) == -1)
+			errx(OMS_EXIT_IO, "%s", e.msg);
+	warnx("%s \"%s\": not an account id: it holds a tab, a line break "
+	    "or another control character", opt, b.s);
+	oms_buf_release(&b);
+	usage();
+}
+
 static void
 add_account(struct requeue *rq, const char *a)
 {
@@ -78,6 +109,7 @@ read_accounts(struct requeue *rq, FILE *fp, const char *name)
 static void
 add_fix(struct requeue *rq, const char *arg, int withdraw)
 {
+	struct oms_err e = { 0 };
 	const char *eq;
 	char *p;
 
@@ -100,7 +132,23 @@ add_fix(struct requeue *rq, const char *arg, int withdraw)
 		errx(OMS_EXIT_USAGE, "%s: not a path of elements in a case, "
 		    "such as PACIENT/ENP or Z_SL/SL/DS1 (PERS/FAM for the "
 		    "persons file)", p);
+	/* what the ledger cannot keep whole, or the export cannot make */
+	if (!withdraw && oms_fix_check(p, rq->value[rq->o.nfix], &e) == -1)
+		errx(OMS_EXIT_USAGE, "--set: %s", e.msg);
 	rq->path[rq->o.nfix++] = p;
+}
+
+/* The value this run gives path, or NULL. */
+static const char *
+fix_value(const struct requeue *rq, const char *path)
+{
+	size_t k;
+	const char *v = NULL;
+
+	for (k = 0; k < rq->o.nfix; k++)
+		if (strcmp(rq->path[k], path) == 0)
+			v = rq->value[k];	/* the last one stands */
+	return (v);
 }
 
 static void
@@ -151,6 +199,10 @@ print_res(struct requeue *rq, const struct oms_rq_res *res)
 	cli_out(&rq->out);
 }
 
+/*
+ * The fixes in force.  One the export will not make, recorded by an
+ * earlier version, is listed too, and named on standard error.
+ */
 static void
 list_fixes(struct requeue *rq)
 {
@@ -158,6 +210,7 @@ list_fixes(struct requeue *rq)
 	    "time" };
 	struct oms_err e = { 0 };
 	const struct oms_fix *x;
+	const struct oms_acct *a;
 	const char *f[4];
 	size_t i, n = oms_ledger_nfix(rq->ledger);
 
@@ -173,6 +226,103 @@ list_fixes(struct requeue *rq)
 			errx(OMS_EXIT_INTERNAL, "%s", e.msg);
 	}
 	cli_out(&rq->out);
+	for (i = 0; i < n; i++) {
+		x = oms_ledger_fix(rq->ledger, i);
+		a = oms_ledger_acct(rq->ledger, x->account);
+		if (a != NULL && a->nfixes > 0 &&
+		    oms_fix_check(x->path, x->value, &e) == 0)
+			continue;
+		if (a == NULL)
+			warnx("%s: the fix of %s is not made: the account was "
+			    "never sent; withdraw it (oms-requeue --withdraw "
+			    "%s) and correct the case in source/", x->account,
+			    x->path, x->path);
+		else if (a->nfixes == 0)
+			warnx("%s: the fix of %s is not made: it was recorded "
+			    "before the account was first sent (see BUGS in "
+			    "oms-requeue(1))", x->account, x->path);
+		else
+			warnx("%s: the fix of %s is not made as recorded: %s",
+			    x->account, x->path, e.msg);
+		memset(&e, 0, sizeof(e));
+		cli.rval = OMS_EXIT_NEGATIVE;
+	}
+}
+
+/*
+ * A PERS/ fix changes the record of a person in the persons file, which
+ * oms-export writes once per registry, with the fixes of the first of
+ * the person's accounts it carries: warn of the person's other accounts
+ * of that kind in source/ that may go with this one and lack the fix.
+ */
+static void
+pers_shared(struct requeue *rq, const struct oms_rq_res *res)
+{
+	struct oms_err e = { 0 };
+	struct oms_diag quiet;
+	struct oms_src *src;
+	const struct oms_case *c, *o;
+	const struct oms_acct *a;
+	const struct oms_fix *x;
+	const struct oms_rq_item *it, *jt;
+	size_t i, j, k, nc, nf;
+	int has;
+
+	for (i = 0; i < res->n; i++)
+		if (res->v[i].action == OMS_RQ_FIXED &&
+		    strncmp(res->v[i].detail, "PERS/", 5) == 0)
+			break;
+	if (i == res->n)
+		return;
+	memset(&quiet, 0, sizeof(quiet));	/* oms-select tells those */
+	if ((src = oms_src_scan(&rq->ws, &quiet, &e)) == NULL) {
+		warnx("warning: %s: %s (the persons of the PERS/ fixes are "
+		    "not looked up)", e.where, e.msg);
+		return;
+	}
+	nc = oms_src_ncases(src);
+	nf = oms_ledger_nfix(rq->ledger);
+	for (; i < res->n; i++) {
+		it = &res->v[i];
+		if (it->action != OMS_RQ_FIXED ||
+		    strncmp(it->detail, "PERS/", 5) != 0 ||
+		    (c = oms_src_find(src, it->account)) == NULL ||
+		    *c->id_pac == '\0')
+			continue;
+		for (k = 0; k < nc; k++) {
+			o = oms_src_case(src, k);
+			if (o == c || strcmp(o->id_pac, c->id_pac) != 0 ||
+			    strcmp(o->kind, c->kind) != 0)
+				continue;
+			/* those the next registries do not carry */
+			a = oms_ledger_acct(rq->ledger, o->account);
+			if (a != NULL && (a->state == OMS_ST_INFLIGHT ||
+			    a->state == OMS_ST_ACCEPTED))
+				continue;
+			/* given the same fix in this run, or before */
+			for (j = 0, has = 0; !has && j < res->n; j++) {
+				jt = &res->v[j];
+				has = jt->action == OMS_RQ_FIXED &&
+				    strcmp(jt->account, o->account) == 0 &&
+				    strcmp(jt->detail, it->detail) == 0;
+			}
+			for (j = 0; !has && j < nf; j++) {
+				x = oms_ledger_fix(rq->ledger, j);
+				has = strcmp(x->account, o->account) == 0 &&
+				    strcmp(x->path, it->detail) == 0 &&
+				    fix_value(rq, it->detail) != NULL &&
+				    strcmp(x->value, fix_value(rq,
+				    it->detail)) == 0;
+			}
+			if (!has && !cli.quiet)
+				warnx("warning: %s: the fix of %s is made "
+				    "only if this account comes first of its "
+				    "person's (ID_PAC %s) in its registry: "
+				    "give the same fix to %s too", it->account,
+				    it->detail, c->id_pac, o->account);
+		}
+	}
+	oms_src_free(src);
 }
 
 int
@@ -210,6 +360,7 @@ main(int argc, char *argv[])
 	    NULL)) != -1)
 		switch (ch) {
 		case 'a':
+			account_arg("-a", optarg);
 			add_account(&rq, optarg);
 			break;
 		case 'C':
@@ -236,9 +387,14 @@ main(int argc, char *argv[])
 			    "  -n, --dry-run       say what would change; "
 			    "change nothing\n"
 			    "  --set PATH=VALUE    record a fix the next export "
-			    "applies (PACIENT/ENP=...)\n"
+			    "applies (PACIENT/ENP=...): a path of\n"
+			    "                      at most 255 bytes, a value "
+			    "of at most 4095; not to an account\n"
+			    "                      never sent (correct it in "
+			    "source/)\n"
 			    "  --withdraw PATH     withdraw that fix\n"
-			    "  --fixes             list the fixes in force\n"
+			    "  --fixes             list the fixes in force "
+			    "(exit 1 if one is not made)\n"
 			    "  --restore-test P    restore the test registries "
 			    "of period P\n"
 			    "See oms-requeue(1).\n");
@@ -290,6 +446,10 @@ main(int argc, char *argv[])
 	LIBXML_TEST_VERSION
 
 	rq.ledger = cli_open(&rq.ws, dir, !fixes);
+	if (nset > 0 && strcmp(rq.ws.conf.profile, "yar76") == 0)
+		errx(OMS_EXIT_USAGE, "--set: profile yar76 makes no fixes "
+		    "(oms-export refuses an account that has one); correct "
+		    "the case in the MIS");
 	if (!fixes && !rq.o.dry_run)
 		cli_recover(&rq.ws, rq.ledger);
 	oms_buf_init(&rq.out, 0);
@@ -322,6 +482,8 @@ main(int argc, char *argv[])
 			exit(cli_report(&e));
 	}
 	print_res(&rq, &res);
+	if (nset > 0)
+		pers_shared(&rq, &res);
 	if (cli.verbose || rq.o.dry_run) {
 		size_t n[OMS_RQ_REFUSED + 1] = { 0 };
 

@@ -25,6 +25,7 @@ struct select {
 	size_t		 nunknown;	/* payers not known (yet) */
 	int		 status;		/* -1 = due accounts */
 	int		 exitnone;
+	const char	*hist_account;	/* --history: filter of a full scan */
 	size_t		 nmatch;
 	struct oms_buf	 out;
 };
@@ -228,6 +229,37 @@ payers_ok(struct select *s)
 	return (s->nunknown == 0);
 }
 
+/*
+ * An account id given as an argument: the ledger is TSV, and an id with a
+ * tab, a line break or another control character is none an export
+ * recorded (the MIS's ids are GUIDs and keys); say which, escaped.
+ */
+static void
+account_arg(const char *opt, const char *id)
+{
+	struct oms_err e = { 0 };
+	struct oms_buf b;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)id; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p == '\0')
+		return;
+	oms_buf_init(&b, 0);
+	for (p = (const unsigned char *)id; *p != '\0'; p++)
+		if ((*p == '\t' ? oms_buf_adds(&b, "\\t", &e) :
+		    *p == '\n' ? oms_buf_adds(&b, "\\n", &e) :
+		    *p == '\r' ? oms_buf_adds(&b, "\\r", &e) :
+		    *p < 0x20 || *p == 0x7f ? oms_buf_printf(&b, &e, "\\x%02x",
+		    *p) : oms_buf_addc(&b, *p, &e)) == -1)
+			errx(OMS_EXIT_IO, "%s", e.msg);
+	warnx("%s \"%s\": not an account id: it holds a tab, a line break "
+	    "or another control character", opt, b.s);
+	oms_buf_release(&b);
+	usage();
+}
+
 static long
 parse_date_opt(const char *opt, const char *arg)
 {
@@ -400,56 +432,70 @@ standing(const struct select *s, char *const *f, const char *stage)
 	return ("; replaced by a later reply");
 }
 
+/*
+ * The value of key in an event's data, whole: a decoded value is never
+ * longer than the field.  Freed by the caller; "" when absent.
+ */
+static char *
+data_get(char *const *f, const char *key)
+{
+	size_t len = strlen(f[OMS_L_DATA]) + 1;
+	char *v = xmalloc(len);
+
+	if (!oms_ledger_data_get(f[OMS_L_DATA], key, v, len))
+		v[0] = '\0';
+	return (v);
+}
+
 static int
 history_line(void *arg, char *const *f, unsigned long lineno)
 {
 	struct select *s = arg;
 	struct oms_err e = { 0 };
+	struct oms_buf detail;
+	const struct oms_reg *reg;
 	const char *h[NHCOLS];
-	char stage[16], dec[16], reasons[512], path[256], value[1024];
-	char detail[1400], force[4], acc[32], ref[32];
+	char *stage, *dec, *reasons, *x, *y;
 	const char *ev = f[OMS_L_EVENT];
-	int ri;
+	int ri, r = 0;
 
 	(void)lineno;
+	if (s->hist_account != NULL &&
+	    strcmp(f[OMS_L_ACCOUNT], s->hist_account) != 0)
+		return (0);
 	memset(h, 0, sizeof(h));
-	stage[0] = dec[0] = reasons[0] = detail[0] = '\0';
-	(void)oms_ledger_data_get(f[OMS_L_DATA], "stage", stage, sizeof(stage));
-	(void)oms_ledger_data_get(f[OMS_L_DATA], "decision", dec, sizeof(dec));
-	(void)oms_ledger_data_get(f[OMS_L_DATA], "reasons", reasons,
-	    sizeof(reasons));
+	oms_buf_init(&detail, 0);
+	stage = data_get(f, "stage");
+	dec = data_get(f, "decision");
+	reasons = data_get(f, "reasons");
 	if (strcmp(ev, "export") == 0) {
 		ri = oms_ledger_find_reg(s->ledger, f[OMS_L_REGISTRY]);
-		snprintf(detail, sizeof(detail), "%s%s", f[OMS_L_FILE],
-		    ri >= 0 && oms_ledger_reg(s->ledger, (size_t)ri)->test ?
-		    (oms_ledger_reg(s->ledger, (size_t)ri)->restored ?
+		reg = ri >= 0 ? oms_ledger_reg(s->ledger, (size_t)ri) : NULL;
+		r = oms_buf_printf(&detail, &e, "%s%s", f[OMS_L_FILE],
+		    reg != NULL && reg->test ? (reg->restored ?
 		    "; test registry, restored since" : "; test registry") :
 		    "");
 	} else if (strcmp(ev, "decision") == 0) {
-		if (!oms_ledger_data_get(f[OMS_L_DATA], "accepted", acc,
-		    sizeof(acc)))
-			acc[0] = '\0';
-		if (!oms_ledger_data_get(f[OMS_L_DATA], "refused", ref,
-		    sizeof(ref)))
-			ref[0] = '\0';
-		snprintf(detail, sizeof(detail), "accepted %s, refused %s; %s%s",
-		    acc, ref, f[OMS_L_FILE], standing(s, f, stage));
+		x = data_get(f, "accepted");
+		y = data_get(f, "refused");
+		r = oms_buf_printf(&detail, &e, "accepted %s, refused %s; %s%s",
+		    x, y, f[OMS_L_FILE], standing(s, f, stage));
+		free(x);
+		free(y);
 	} else if (strcmp(ev, "queue") == 0) {
-		if (oms_ledger_data_get(f[OMS_L_DATA], "force", force,
-		    sizeof(force)) && strcmp(force, "1") == 0)
-			snprintf(detail, sizeof(detail), "queued with --force");
-		else
-			snprintf(detail, sizeof(detail), "queued");
+		x = data_get(f, "force");
+		r = oms_buf_adds(&detail, strcmp(x, "1") == 0 ?
+		    "queued with --force" : "queued", &e);
+		free(x);
 	} else if (strcmp(ev, "fix") == 0 || strcmp(ev, "unfix") == 0) {
-		path[0] = value[0] = '\0';
-		(void)oms_ledger_data_get(f[OMS_L_DATA], "path", path,
-		    sizeof(path));
-		(void)oms_ledger_data_get(f[OMS_L_DATA], "value", value,
-		    sizeof(value));
+		x = data_get(f, "path");
+		y = data_get(f, "value");
 		if (strcmp(ev, "fix") == 0)
-			snprintf(detail, sizeof(detail), "%s=%s", path, value);
+			r = oms_buf_printf(&detail, &e, "%s=%s", x, y);
 		else
-			snprintf(detail, sizeof(detail), "%s withdrawn", path);
+			r = oms_buf_printf(&detail, &e, "%s withdrawn", x);
+		free(x);
+		free(y);
 	}
 	h[0] = f[OMS_L_TIME];
 	h[1] = ev;
@@ -460,9 +506,16 @@ history_line(void *arg, char *const *f, unsigned long lineno)
 	h[6] = stage;
 	h[7] = dec;
 	h[8] = reasons;
-	h[9] = detail;
-	if (oms_tsv_row(&s->out, h, NHCOLS, &e) == -1)
-		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
+	h[9] = detail.s != NULL ? detail.s : "";
+	if (r == -1 || oms_tsv_row(&s->out, h, NHCOLS, &e) == -1)
+		errx(e.code == OMS_ENOMEM ? OMS_EXIT_IO : OMS_EXIT_INTERNAL,
+		    "%s", e.msg);
+	if (s->out.len > 65536)
+		cli_out(&s->out);
+	free(stage);
+	free(dec);
+	free(reasons);
+	oms_buf_release(&detail);
 	s->nmatch++;
 	return (0);
 }
@@ -474,10 +527,21 @@ history(struct select *s, const char *account)
 	const struct oms_acct *a;
 	const struct oms_reg *r;
 	const char *h[NHCOLS];
+	int rc;
 
 	if (oms_tsv_row(&s->out, hcols, NHCOLS, &e) == -1)
 		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
-	if (oms_ledger_history(s->ledger, account, history_line, s, &e) == -1)
+	/*
+	 * The ledger's look-up finds the id as it is written in the file;
+	 * one with a backslash is written escaped, so read every event.
+	 */
+	if (strchr(account, '\\') != NULL) {
+		s->hist_account = account;
+		rc = oms_ledger_scan(s->ledger, history_line, s, &e);
+	} else
+		rc = oms_ledger_history(s->ledger, account, history_line, s,
+		    &e);
+	if (rc == -1)
 		exit(cli_report(&e));
 	if ((a = oms_ledger_acct(s->ledger, account)) == NULL) {
 		cli_out(&s->out);
@@ -572,6 +636,7 @@ main(int argc, char *argv[])
 			    "See oms-select(1).\n");
 			exit(OMS_EXIT_OK);
 		case 'H':
+			account_arg("--history", optarg);
 			hist = optarg;
 			break;
 		case 'k':

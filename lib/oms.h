@@ -397,7 +397,14 @@ const char *oms_contra_name(int);
 int	 oms_contra_text(const struct oms_ledger *, const struct oms_contra *,
 	    char *buf, size_t);
 
-/* A one-off correction of a field, in force until withdrawn. */
+/*
+ * A one-off correction of a field, in force until withdrawn.  The fold
+ * keeps at most OMS_FIX_PATH_MAX bytes of its path and OMS_FIX_VALUE_MAX
+ * of its value: oms_fix_check() refuses longer ones before they are
+ * recorded.
+ */
+#define OMS_FIX_PATH_MAX	255
+#define OMS_FIX_VALUE_MAX	4095
 struct oms_fix {
 	const char	*account;
 	const char	*path;		/* "PACIENT/ENP", or "PERS/FAM" */
@@ -762,12 +769,15 @@ struct oms_rq_res {
 
 /*
  * Queue the refused accounts acc[0..n) for the next registry as repeated
- * ones, recording o->path/value fixes with each (an account never sent,
- * or queued, takes a fix without being queued); or withdraw fixes.  What
- * cannot be queued (accepted, in flight, queued, unknown, refused by a
- * test registry; partial or refused for a final reason without force) is
- * an OMS_RQ_REFUSED item, and the others go ahead.  One ledger block;
- * needs the workspace lock.  -1 only for errors (bad path, I/O).
+ * ones, recording o->path/value fixes with each (an account queued, or
+ * new again after its test registry was restored, takes a fix without
+ * being queued); or withdraw fixes.  What cannot be queued (accepted, in
+ * flight, queued, unknown, refused by a test registry; partial or refused
+ * for a final reason without force) is an OMS_RQ_REFUSED item, and the
+ * others go ahead; so is a fix that oms_export() would not make (an
+ * account never sent: its case is corrected in source/).  One ledger
+ * block; needs the workspace lock.  -1 only for errors (a fix that
+ * oms_fix_check() refuses, I/O).
  */
 int	 oms_requeue(struct oms_ledger *, const char *const *acc, size_t n,
 	    const struct oms_requeue_opts *, struct oms_rq_res *,
@@ -784,6 +794,15 @@ void	 oms_rq_res_release(struct oms_rq_res *);
 const char *oms_rq_action_name(int);
 /* 1 when p is "A/B/C" of upper-case names, with an optional "PERS/". */
 int	 oms_fix_path_valid(const char *p);
+/*
+ * 0 when a fix of path to value can be recorded and made by the export:
+ * a valid path of at most OMS_FIX_PATH_MAX bytes that the export does not
+ * number itself (N_ZAP, PR_NOV, Z_SL/IDCASE), and a value of at most
+ * OMS_FIX_VALUE_MAX bytes of UTF-8 text an XML element can hold; else -1
+ * and OMS_EDATA saying why.
+ */
+int	 oms_fix_check(const char *path, const char *value,
+	    struct oms_err *);
 /* The value of key in a ledger data field, %XX decoded; 1 found, 0 not. */
 int	 oms_ledger_data_get(const char *data, const char *key, char *out,
 	    size_t outlen);

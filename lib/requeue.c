@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/xmlstring.h>
+
 #include "oms_int.h"
 
 static int
@@ -79,22 +81,55 @@ oms_fix_path_valid(const char *p)
 	}
 }
 
-/* The first reason of a that is in final, or NULL. */
+/* Paths the export numbers itself, after it has made the fixes. */
+static const char *const numbered[] = { "N_ZAP", "PR_NOV", "Z_SL/IDCASE" };
+
+int
+oms_fix_check(const char *path, const char *value, struct oms_err *err)
+{
+	const unsigned char *p;
+	size_t i, n;
+
+	if (!oms_fix_path_valid(path))
+		return (oms_err_set(err, OMS_EDATA, NULL, 0, "\"%s\" is not a "
+		    "path of elements such as PACIENT/ENP or PERS/FAM", path));
+	if ((n = strlen(path)) > OMS_FIX_PATH_MAX)
+		return (oms_err_set(err, OMS_EDATA, NULL, 0, "a path of %zu "
+		    "bytes: the ledger keeps at most %d", n,
+		    OMS_FIX_PATH_MAX));
+	for (i = 0; i < sizeof(numbered) / sizeof(numbered[0]); i++)
+		if (strcmp(path, numbered[i]) == 0)
+			return (oms_err_set(err, OMS_EDATA, NULL, 0, "%s is "
+			    "numbered by oms-export, which would overwrite a "
+			    "fix of it", path));
+	if ((n = strlen(value)) > OMS_FIX_VALUE_MAX)
+		return (oms_err_set(err, OMS_EDATA, NULL, 0, "%s: a value of "
+		    "%zu bytes: the ledger keeps at most %d", path, n,
+		    OMS_FIX_VALUE_MAX));
+	if (xmlCheckUTF8((const xmlChar *)value) == 0)
+		return (oms_err_set(err, OMS_EDATA, NULL, 0, "%s: the value is "
+		    "not UTF-8", path));
+	for (p = (const unsigned char *)value; *p != '\0'; p++)
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			return (oms_err_set(err, OMS_EDATA, NULL, 0, "%s: the "
+			    "value holds control character 0x%02x, which XML "
+			    "text cannot", path, *p));
+	return (0);
+}
+
+/* The first reason of reasons that is in final, or NULL. */
 static const char *
-final_reason(const char *reasons, char *const *final, char *buf, size_t len)
+final_reason(const char *reasons, char *const *final)
 {
 	const char *p;
 	size_t n, i;
 
 	for (p = reasons; final != NULL && *p != '\0'; p += n + (p[n] == ',')) {
 		n = strcspn(p, ",");
-		if (n == 0 || n >= len)
-			continue;
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		for (i = 0; final[i] != NULL; i++)
-			if (strcmp(final[i], buf) == 0)
-				return (buf);
+		for (i = 0; n > 0 && final[i] != NULL; i++)
+			if (strlen(final[i]) == n &&
+			    memcmp(final[i], p, n) == 0)
+				return (final[i]);
 	}
 	return (NULL);
 }
@@ -108,7 +143,7 @@ refusal(const struct oms_ledger *l, const struct oms_acct *a,
     const struct oms_requeue_opts *o, char *why, size_t len)
 {
 	const struct oms_reg *r;
-	char code[64], sum[32];
+	char sum[32];
 	const char *fr;
 
 	why[0] = '\0';
@@ -151,8 +186,7 @@ refusal(const struct oms_ledger *l, const struct oms_acct *a,
 		    oms_money_fmt(a->accepted, sum));
 		return (1);
 	}
-	if ((fr = final_reason(a->reasons, o->final, code,
-	    sizeof(code))) != NULL) {
+	if ((fr = final_reason(a->reasons, o->final)) != NULL) {
 		snprintf(why, len, "refused for %s, which sending again does "
 		    "not cure (requeue.final in oms.conf); --force to queue "
 		    "it anyway", fr);
@@ -197,6 +231,32 @@ has_fix(const struct oms_ledger *l, const char *account, const char *path)
 	return (0);
 }
 
+/*
+ * Whether the export makes the fixes of account a once o's are recorded.
+ * It makes them only when the fold counts some in force for a
+ * (a->nfixes), and a fix recorded before its account was first sent is
+ * not counted, while withdrawing or replacing it is: the count the fold
+ * will reach, as it reaches it.
+ */
+static int
+fixes_made(const struct oms_ledger *l, const struct oms_acct *a,
+    const struct oms_requeue_opts *o)
+{
+	unsigned n = a->nfixes;
+	size_t k, j;
+	int old;
+
+	for (k = 0; k < o->nfix; k++) {
+		old = has_fix(l, a->id, o->path[k]);
+		for (j = 0; !old && j < k; j++)
+			old = strcmp(o->path[j], o->path[k]) == 0;
+		if (old)
+			n--;
+		n++;
+	}
+	return (n != 0);
+}
+
 int
 oms_requeue(struct oms_ledger *l, const char *const *acc, size_t n,
     const struct oms_requeue_opts *o, struct oms_rq_res *res,
@@ -215,13 +275,19 @@ oms_requeue(struct oms_ledger *l, const char *const *acc, size_t n,
 	oms_buf_init(&b, (size_t)1 << 30);
 	oms_buf_init(&d, OMS_TSV_LINE_MAX);
 	oms_ledger_now(now, sizeof(now));
-	for (k = 0; k < o->nfix; k++)
-		if (!oms_fix_path_valid(o->path[k])) {
+	for (k = 0; k < o->nfix; k++) {
+		/* any fix in force can be withdrawn */
+		if (o->mode == OMS_RQ_MODE_WITHDRAW &&
+		    !oms_fix_path_valid(o->path[k])) {
 			oms_err_set(err, OMS_EDATA, NULL, 0, "\"%s\" is not a "
 			    "path of elements such as PACIENT/ENP or PERS/FAM",
 			    o->path[k]);
 			goto out;
 		}
+		if (o->mode != OMS_RQ_MODE_WITHDRAW &&
+		    oms_fix_check(o->path[k], o->value[k], err) == -1)
+			goto out;
+	}
 	for (i = 0; i < n; i++) {
 		if (omsi_hash_get(&seen, acc[i], NULL)) {
 			if (add_item(res, acc[i], OMS_RQ_REFUSED, NULL, NULL,
@@ -253,17 +319,28 @@ oms_requeue(struct oms_ledger *l, const char *const *acc, size_t n,
 			continue;
 		}
 		ok = refusal(l, a, o, why, sizeof(why));
-		/* a fix alone may go to an account not sent or queued */
+		/* a fix alone may go to an account queued, or new again */
 		if (o->nfix > 0 && a != NULL && (a->state == OMS_ST_NEW ||
 		    a->state == OMS_ST_QUEUED)) {
 			ok = 1;
 			why[0] = '\0';
 		}
-		if (a == NULL && o->nfix > 0) {
-			/* never sent: a fix waits for the first export */
-			ok = 1;
-			why[0] = '\0';
-		}
+		/*
+		 * Never sent: the export makes the fixes of the accounts the
+		 * ledger knows, so the first one would go without it.
+		 */
+		if (a == NULL && o->nfix > 0)
+			snprintf(why, sizeof(why), "never sent: a fix is made "
+			    "only on an account sent before; correct its case "
+			    "in the MIS and export it to source/ again, whose "
+			    "newest version its first registry carries");
+		else if (ok && why[0] == '\0' && o->nfix > 0 &&
+		    !fixes_made(l, a, o))
+			snprintf(why, sizeof(why), "the ledger holds a fix of "
+			    "it recorded before it was first sent, and with "
+			    "it oms-export would make none of its fixes (see "
+			    "BUGS in oms-requeue(1)); correct its case in the "
+			    "MIS and export it to source/ again");
 		if (!ok || why[0] != '\0') {
 			if (add_item(res, acc[i], OMS_RQ_REFUSED, r != NULL ?
 			    r->name : NULL, a != NULL ? a->reasons : NULL,
