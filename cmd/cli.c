@@ -125,6 +125,37 @@ cli_diag_init(struct oms_diag *d)
 	d->fn = print_diag;
 }
 
+/*
+ * An account id from the command line: a tab, line break or other control
+ * character cannot be in one the ledger recorded (the MIS's ids are GUIDs
+ * and keys).  0, after saying which, escaped.
+ */
+int
+cli_account_ok(const char *opt, const char *id)
+{
+	struct oms_err e = { 0 };
+	struct oms_buf b;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)id; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p == '\0')
+		return (1);
+	oms_buf_init(&b, 0);
+	for (p = (const unsigned char *)id; *p != '\0'; p++)
+		if ((*p == '\t' ? oms_buf_adds(&b, "\\t", &e) :
+		    *p == '\n' ? oms_buf_adds(&b, "\\n", &e) :
+		    *p == '\r' ? oms_buf_adds(&b, "\\r", &e) :
+		    *p < 0x20 || *p == 0x7f ? oms_buf_printf(&b, &e, "\\x%02x",
+		    *p) : oms_buf_addc(&b, *p, &e)) == -1)
+			errx(OMS_EXIT_IO, "%s", e.msg);
+	warnx("%s \"%s\": not an account id: it holds a tab, a line break "
+	    "or another control character", opt, b.s);
+	oms_buf_release(&b);
+	return (0);
+}
+
 const char *
 cli_workspace(const char *opt)
 {

@@ -45,37 +45,6 @@ keep(struct requeue *rq, const char *s)
 	return (rq->keep[rq->nkeep++] = xstrdup(s));
 }
 
-/*
- * An account id given as an argument: the ledger is TSV, and an id with a
- * tab, a line break or another control character is none an export
- * recorded (the MIS's ids are GUIDs and keys); say which, escaped.
- */
-static void
-account_arg(const char *opt, const char *id)
-{
-	struct oms_err e = { 0 };
-	struct oms_buf b;
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)id; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			break;
-	if (*p == '\0')
-		return;
-	oms_buf_init(&b, 0);
-	for (p = (const unsigned char *)id; *p != '\0'; p++)
-		if ((*p == '\t' ? oms_buf_adds(&b, "\\t", &e) :
-		    *p == '\n' ? oms_buf_adds(&b, "\\n", &e) :
-		    *p == '\r' ? oms_buf_adds(&b, "\\r", &e) :
-		    *p < 0x20 || *p == 0x7f ? oms_buf_printf(&b, &e, "\\x%02x",
-		    *p) : oms_buf_addc(&b, *p, &e)) == -1)
-			errx(OMS_EXIT_IO, "%s", e.msg);
-	warnx("%s \"%s\": not an account id: it holds a tab, a line break "
-	    "or another control character", opt, b.s);
-	oms_buf_release(&b);
-	usage();
-}
-
 static void
 add_account(struct requeue *rq, const char *a)
 {
@@ -360,7 +329,8 @@ main(int argc, char *argv[])
 	    NULL)) != -1)
 		switch (ch) {
 		case 'a':
-			account_arg("-a", optarg);
+			if (!cli_account_ok("-a", optarg))
+				usage();
 			add_account(&rq, optarg);
 			break;
 		case 'C':

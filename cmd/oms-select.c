@@ -229,37 +229,6 @@ payers_ok(struct select *s)
 	return (s->nunknown == 0);
 }
 
-/*
- * An account id given as an argument: the ledger is TSV, and an id with a
- * tab, a line break or another control character is none an export
- * recorded (the MIS's ids are GUIDs and keys); say which, escaped.
- */
-static void
-account_arg(const char *opt, const char *id)
-{
-	struct oms_err e = { 0 };
-	struct oms_buf b;
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)id; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			break;
-	if (*p == '\0')
-		return;
-	oms_buf_init(&b, 0);
-	for (p = (const unsigned char *)id; *p != '\0'; p++)
-		if ((*p == '\t' ? oms_buf_adds(&b, "\\t", &e) :
-		    *p == '\n' ? oms_buf_adds(&b, "\\n", &e) :
-		    *p == '\r' ? oms_buf_adds(&b, "\\r", &e) :
-		    *p < 0x20 || *p == 0x7f ? oms_buf_printf(&b, &e, "\\x%02x",
-		    *p) : oms_buf_addc(&b, *p, &e)) == -1)
-			errx(OMS_EXIT_IO, "%s", e.msg);
-	warnx("%s \"%s\": not an account id: it holds a tab, a line break "
-	    "or another control character", opt, b.s);
-	oms_buf_release(&b);
-	usage();
-}
-
 static long
 parse_date_opt(const char *opt, const char *arg)
 {
@@ -636,7 +605,8 @@ main(int argc, char *argv[])
 			    "See oms-select(1).\n");
 			exit(OMS_EXIT_OK);
 		case 'H':
-			account_arg("--history", optarg);
+			if (!cli_account_ok("--history", optarg))
+				usage();
 			hist = optarg;
 			break;
 		case 'k':

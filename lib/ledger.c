@@ -247,6 +247,32 @@ kv_get(const struct kvs *kv, const char *key, size_t kl, char *out,
 	}
 	return (0);
 }
+/*
+ * As kv_get for a value of any length: into buf when it fits, else into
+ * *heap (malloc'd, the caller frees it).  Returns the value, "" when the
+ * key is missing, NULL on ENOMEM.
+ */
+static const char *
+kv_get_any(const struct kvs *kv, const char *key, char *buf, size_t len,
+    char **heap)
+{
+	size_t i, kl = strlen(key);
+
+	*heap = NULL;
+	for (i = 0; i < kv->n; i++)
+		if (kv->e[i].kl == kl && memcmp(kv->e[i].k, key, kl) == 0)
+			break;
+	if (i == kv->n)
+		return ("");
+	if (kv->e[i].vl >= len) {	/* decoding never lengthens it */
+		len = kv->e[i].vl + 1;
+		if ((buf = *heap = malloc(len)) == NULL)
+			return (NULL);
+	}
+	(void)kv_get(kv, key, kl, buf, len);
+	return (buf);
+}
+
 /* key is a string literal */
 #define KV_GET(kv, key, out)	kv_get(kv, key, sizeof(key) - 1, out, \
 				    sizeof(out))
@@ -484,7 +510,8 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 {
 	struct oms_acct *a, *c;
 	struct kvs kv;
-	char v[32], reasons[512];
+	char v[32], rbuf[512], *heap;
+	const char *reasons;
 	size_t ri, ai;
 	int64_t said;
 	long rdate;
@@ -543,14 +570,17 @@ fold_decision(struct oms_ledger *l, char **f, unsigned long lineno,
 		(void)oms_money_parse(v, &c->accepted);
 	if (KV_GET(&kv, "refused", v))
 		(void)oms_money_parse(v, &c->refused);
-	if (!KV_GET(&kv, "reasons", reasons))
-		reasons[0] = '\0';
 	/* a reply's decisions share its name, time and the usual codes */
-	if ((c->reasons = intern_at(l, IS_REASONS, reasons)) == NULL ||
+	if ((reasons = kv_get_any(&kv, "reasons", rbuf, sizeof(rbuf),
+	    &heap)) == NULL || (c->reasons = intern_at(l, IS_REASONS,
+	    reasons)) == NULL ||
 	    (c->reply = intern_at(l, IS_REPLY, f[OMS_L_FILE])) == NULL ||
-	    (c->dtime = intern_at(l, IS_DTIME, f[OMS_L_TIME])) == NULL)
+	    (c->dtime = intern_at(l, IS_DTIME, f[OMS_L_TIME])) == NULL) {
+		free(heap);
 		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
 		    "out of memory"));
+	}
+	free(heap);
 	return (0);
 }
 
@@ -645,18 +675,26 @@ static int
 fold_fix(struct oms_ledger *l, char **f, unsigned long lineno,
     struct oms_err *err)
 {
-	char path[256], value[4096];
+	char pbuf[OMS_FIX_PATH_MAX + 1], vbuf[OMS_FIX_VALUE_MAX + 1];
+	char *ph = NULL, *vh = NULL;
+	const char *path, *value;
 	struct oms_fix *x;
 	struct oms_acct *a;
+	struct kvs kv;
 	size_t i, ai;
-	int set = strcmp(f[OMS_L_EVENT], "fix") == 0;
+	int set = strcmp(f[OMS_L_EVENT], "fix") == 0, rc = 0;
 
-	if (!data_get(f[OMS_L_DATA], "path", path, sizeof(path)) ||
-	    *path == '\0')
-		return (oms_err_set(err, OMS_EDATA, l->path, lineno,
-		    "%s without a path", f[OMS_L_EVENT]));
-	if (!data_get(f[OMS_L_DATA], "value", value, sizeof(value)))
-		value[0] = '\0';
+	/* any length: what oms-requeue refuses may be in an older ledger */
+	data_parse(f[OMS_L_DATA], &kv);
+	if ((path = kv_get_any(&kv, "path", pbuf, sizeof(pbuf), &ph)) ==
+	    NULL || (value = kv_get_any(&kv, "value", vbuf, sizeof(vbuf),
+	    &vh)) == NULL)
+		goto nomem;
+	if (*path == '\0') {
+		rc = oms_err_set(err, OMS_EDATA, l->path, lineno,
+		    "%s without a path", f[OMS_L_EVENT]);
+		goto out;
+	}
 	for (i = 0; i < l->nfix; i++)
 		if (strcmp(l->fix[i].account, f[OMS_L_ACCOUNT]) == 0 &&
 		    strcmp(l->fix[i].path, path) == 0)
@@ -667,11 +705,11 @@ fold_fix(struct oms_ledger *l, char **f, unsigned long lineno,
 		memmove(&l->fix[i], &l->fix[i + 1],
 		    (l->nfix - i - 1) * sizeof(*l->fix));
 		l->nfix--;
-		if (a != NULL)
+		if (a != NULL && a->nfixes > 0)	/* 0: recorded before it */
 			a->nfixes--;
 	}
 	if (!set)
-		return (0);
+		goto out;
 	if (l->nfix == l->fix_cap) {
 		size_t cap = l->fix_cap ? l->fix_cap * 2 : 16;
 		if ((x = reallocarray(l->fix, cap, sizeof(*x))) == NULL)
@@ -689,9 +727,13 @@ fold_fix(struct oms_ledger *l, char **f, unsigned long lineno,
 	l->nfix++;
 	if (a != NULL)
 		a->nfixes++;
-	return (0);
+	goto out;
 nomem:
-	return (oms_err_set(err, OMS_ENOMEM, l->path, 0, "out of memory"));
+	rc = oms_err_set(err, OMS_ENOMEM, l->path, 0, "out of memory");
+out:
+	free(ph);
+	free(vh);
+	return (rc);
 }
 
 size_t
@@ -758,6 +800,9 @@ scan_lines(const struct oms_ledger *l, const char *needle,
 			return (0);
 		return (oms_err_sys(err, errno, l->path, "open"));
 	}
+	/* a needle the TSV would escape is not looked for raw */
+	if (needle != NULL && strpbrk(needle, "\\\t\n\r") != NULL)
+		needle = NULL;
 	while (off < l->committed && (len = getline(&line, &cap, fp)) > 0) {
 		off += len;
 		/* a cheap filter before the split */

@@ -398,10 +398,10 @@ int	 oms_contra_text(const struct oms_ledger *, const struct oms_contra *,
 	    char *buf, size_t);
 
 /*
- * A one-off correction of a field, in force until withdrawn.  The fold
- * keeps at most OMS_FIX_PATH_MAX bytes of its path and OMS_FIX_VALUE_MAX
- * of its value: oms_fix_check() refuses longer ones before they are
- * recorded.
+ * A one-off correction of a field, in force until withdrawn.  A path is
+ * at most OMS_FIX_PATH_MAX bytes and a value OMS_FIX_VALUE_MAX:
+ * oms_fix_check() refuses longer ones before they are recorded (the fold
+ * reads any length, as an older ledger may hold them).
  */
 #define OMS_FIX_PATH_MAX	255
 #define OMS_FIX_VALUE_MAX	4095

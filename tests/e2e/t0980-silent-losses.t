@@ -4,7 +4,7 @@
 # account ids no ledger line holds are usage errors, and --history and
 # oms-analyze show long values whole
 cd "${0%/*}" && . ./lib.sh
-plan 36
+plan 37
 
 ws=$(newws ws conf)
 oms-gen -s 8 -n 6 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -145,6 +145,8 @@ check '... with its sums and reply' \
 oms-analyze -C "$ws" -r >"$TMP/rej" 2>/dev/null
 check 'oms-analyze -r names a reason code of 71 characters whole in its text' \
     'awk -F"\t" -v a="$one" -v c="$long" "\$1 == a && index(\$9, c \" \") == 1 { f = 1 } END { exit !f }" "$TMP/rej"'
+check '... and all 301 codes, none cut off by the ledger'"'"'s fold' \
+    'awk -F"\t" -v a="$one" -v c="$codes" "\$1 == a && \$2 == c { f = 1 } END { exit !f }" "$TMP/rej"'
 oms-analyze -C "$ws" >"$TMP/sum" 2>/dev/null
 check '... and its summary has a row for it' \
     'awk -F"\t" -v c="$long" "\$1 == \"reason\" && \$2 == c && \$4 == 1 { f = 1 } END { exit !f }" "$TMP/sum"'
