@@ -107,19 +107,6 @@ add_fix(struct requeue *rq, const char *arg, int withdraw)
 	rq->path[rq->o.nfix++] = p;
 }
 
-/* The value this run gives path, or NULL. */
-static const char *
-fix_value(const struct requeue *rq, const char *path)
-{
-	size_t k;
-	const char *v = NULL;
-
-	for (k = 0; k < rq->o.nfix; k++)
-		if (strcmp(rq->path[k], path) == 0)
-			v = rq->value[k];	/* the last one stands */
-	return (v);
-}
-
 static void
 final_list(struct requeue *rq)
 {
@@ -216,82 +203,6 @@ list_fixes(struct requeue *rq)
 		memset(&e, 0, sizeof(e));
 		cli.rval = OMS_EXIT_NEGATIVE;
 	}
-}
-
-/*
- * A PERS/ fix changes the record of a person in the persons file, which
- * oms-export writes once per registry, with the fixes of the first of
- * the person's accounts it carries: warn of the person's other accounts
- * of that kind in source/ that may go with this one and lack the fix.
- */
-static void
-pers_shared(struct requeue *rq, const struct oms_rq_res *res)
-{
-	struct oms_err e = { 0 };
-	struct oms_diag quiet;
-	struct oms_src *src;
-	const struct oms_case *c, *o;
-	const struct oms_acct *a;
-	const struct oms_fix *x;
-	const struct oms_rq_item *it, *jt;
-	size_t i, j, k, nc, nf;
-	int has;
-
-	for (i = 0; i < res->n; i++)
-		if (res->v[i].action == OMS_RQ_FIXED &&
-		    strncmp(res->v[i].detail, "PERS/", 5) == 0)
-			break;
-	if (i == res->n)
-		return;
-	memset(&quiet, 0, sizeof(quiet));	/* oms-select tells those */
-	if ((src = oms_src_scan(&rq->ws, &quiet, &e)) == NULL) {
-		warnx("warning: %s: %s (the persons of the PERS/ fixes are "
-		    "not looked up)", e.where, e.msg);
-		return;
-	}
-	nc = oms_src_ncases(src);
-	nf = oms_ledger_nfix(rq->ledger);
-	for (; i < res->n; i++) {
-		it = &res->v[i];
-		if (it->action != OMS_RQ_FIXED ||
-		    strncmp(it->detail, "PERS/", 5) != 0 ||
-		    (c = oms_src_find(src, it->account)) == NULL ||
-		    *c->id_pac == '\0')
-			continue;
-		for (k = 0; k < nc; k++) {
-			o = oms_src_case(src, k);
-			if (o == c || strcmp(o->id_pac, c->id_pac) != 0 ||
-			    strcmp(o->kind, c->kind) != 0)
-				continue;
-			/* those the next registries do not carry */
-			a = oms_ledger_acct(rq->ledger, o->account);
-			if (a != NULL && (a->state == OMS_ST_INFLIGHT ||
-			    a->state == OMS_ST_ACCEPTED))
-				continue;
-			/* given the same fix in this run, or before */
-			for (j = 0, has = 0; !has && j < res->n; j++) {
-				jt = &res->v[j];
-				has = jt->action == OMS_RQ_FIXED &&
-				    strcmp(jt->account, o->account) == 0 &&
-				    strcmp(jt->detail, it->detail) == 0;
-			}
-			for (j = 0; !has && j < nf; j++) {
-				x = oms_ledger_fix(rq->ledger, j);
-				has = strcmp(x->account, o->account) == 0 &&
-				    strcmp(x->path, it->detail) == 0 &&
-				    fix_value(rq, it->detail) != NULL &&
-				    strcmp(x->value, fix_value(rq,
-				    it->detail)) == 0;
-			}
-			if (!has && !cli.quiet)
-				warnx("warning: %s: the fix of %s is made "
-				    "only if this account comes first of its "
-				    "person's (ID_PAC %s) in its registry: "
-				    "give the same fix to %s too", it->account,
-				    it->detail, c->id_pac, o->account);
-		}
-	}
-	oms_src_free(src);
 }
 
 int
@@ -453,7 +364,6 @@ main(int argc, char *argv[])
 	}
 	print_res(&rq, &res);
 	if (nset > 0)
-		pers_shared(&rq, &res);
 	if (cli.verbose || rq.o.dry_run) {
 		size_t n[OMS_RQ_REFUSED + 1] = { 0 };
 

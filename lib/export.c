@@ -371,6 +371,9 @@ reg_release(struct reg *r)
 	free(r->lpath);
 	r->hpath = r->lpath = NULL;
 	omsi_hash_release(&r->need);
+	free(r->pfix);
+	r->pfix = NULL;
+	r->npfix = r->pfix_cap = 0;
 	omsi_arena_release(&r->arena);
 	free(r->need_doc);
 	r->need_doc = NULL;
@@ -532,6 +535,27 @@ nomem:
 
 /* ------------------------------------------------------------ copying */
 
+/* Has the account a fix of its person (a PERS/ path) in force? */
+static int
+has_pers_fix(const struct exp *x, const char *account)
+{
+	const struct oms_acct *a;
+	const struct oms_fix *f;
+	size_t i, nfix;
+
+	if (x->ledger == NULL || (a = oms_ledger_acct(x->ledger,
+	    account)) == NULL || a->nfixes == 0)
+		return (0);
+	nfix = oms_ledger_nfix(x->ledger);
+	for (i = 0; i < nfix; i++) {
+		f = oms_ledger_fix(x->ledger, i);
+		if (strcmp(f->account, account) == 0 &&
+		    strncmp(f->path, "PERS/", 5) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 /*
  * The fixes in force for the account (oms-requeue --set) into its record:
  * scope ZAP takes the paths into the case, PERS those after "PERS/".  A
@@ -654,6 +678,27 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 		    (size_t)(s - x->sel)) == -1)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
+	} else if (idpac != NULL && *idpac != '\0' &&
+	    has_pers_fix(x, s->c->account)) {
+		/* a person's record is written once: take this one's too */
+		struct pfix *pf;
+
+		if (r->npfix == r->pfix_cap) {
+			size_t cap = r->pfix_cap ? r->pfix_cap * 2 : 8;
+
+			if ((pf = reallocarray(r->pfix, cap,
+			    sizeof(*pf))) == NULL)
+				return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+				    "out of memory"));
+			r->pfix = pf;
+			r->pfix_cap = cap;
+		}
+		pf = r->pfix;
+		if ((pf[r->npfix].idpac = omsi_arena_strdup(&r->arena,
+		    idpac)) == NULL)
+			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+			    "out of memory"));
+		pf[r->npfix++].si = (size_t)(s - x->sel);
 	}
 	if (write_node(r->hw, zap) == -1)
 		return (oms_err_set(err, OMS_EIO, r->hpath, 0,
@@ -793,6 +838,14 @@ copy_persons(struct exp *x, struct oms_err *err)
 					omsi_src_close(ar, xin);
 					return (-1);
 				}
+				for (i = 0; i < r->npfix; i++)
+					if (strcmp(r->pfix[i].idpac, idpac) ==
+					    0 && apply_fixes(x, &x->sel[
+					    r->pfix[i].si], OMSI_SCOPE_PERS,
+					    pers, err) == -1) {
+						omsi_src_close(ar, xin);
+						return (-1);
+					}
 				if (check_record(x, r, OMSI_SCOPE_PERS, pers,
 				    err) == -1) {
 					omsi_src_close(ar, xin);

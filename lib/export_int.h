@@ -38,6 +38,9 @@ struct reg {
 	char			*hpath, *lpath;
 	xmlTextWriterPtr	 hw, lw;
 	struct omsi_hash	 need;		/* ID_PAC -> sel index */
+	/* the other accounts of a person in need with PERS/ fixes */
+	struct pfix { const char *idpac; size_t si; } *pfix;
+	size_t			 npfix, pfix_cap;
 	struct omsi_arena	 arena;
 	int			*need_doc;	/* persons doc per sel */
 	size_t			 npers;
