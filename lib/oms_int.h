@@ -10,6 +10,7 @@
 
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
+#include <libxml/xmlschemas.h>
 
 #include "oms.h"
 
@@ -118,6 +119,14 @@ int		 omsi_personal(const char *name);
 /* xmlReader options: no network, no entities, no DTD loading. */
 #define OMSI_XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOBLANKS | \
 			XML_PARSE_COMPACT | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
+
+/*
+ * Compile the schema at path (named so in messages).  What it includes,
+ * imports or redefines must be a local file under its directory (after
+ * realpath): a URL or a file elsewhere is refused, libxml2's reports go
+ * into err, never to stderr.  Free with xmlSchemaFree; NULL on error.
+ */
+xmlSchemaPtr	 omsi_schema_compile(const char *path, struct oms_err *);
 
 /* Sniff an encoding from the first bytes; see omsi_xin_file. */
 int	 omsi_sniff_encoding(const unsigned char *, size_t, int at_eof,
