@@ -65,9 +65,10 @@ struct omsi_xin;
 /*
  * Open path (an XML file) or, when entry is not NULL, an archive already
  * positioned on that entry (struct archive *).  The encoding is sniffed
- * from the BOM, the declaration and the bytes; a declaration that the bytes
- * contradict is overridden, or refused when the bytes are neither UTF-8 nor
- * windows-1251.  name is used in messages.
+ * from the BOM, the declaration and the bytes; a declaration of another
+ * encoding than windows-1251 or UTF-8 is refused, one that the bytes
+ * contradict is overridden, and bytes that are neither are refused.  name
+ * is used in messages.
  */
 struct omsi_xin	*omsi_xin_file(const char *path, const char *name,
 		    struct oms_err *);

@@ -437,31 +437,36 @@ omsi_sniff_encoding(const unsigned char *s, size_t n, int at_eof, char *out,
 					if ((size_t)(p - b) < sizeof(decl)) {
 						memcpy(decl, b, (size_t)(p - b));
 						decl[p - b] = '\0';
-					}
+					} else	/* no name we take is as long */
+						snprintf(decl, sizeof(decl),
+						    "%.24s...", (const char *)b);
 				}
 				break;
 			}
 	}
+	/*
+	 * The formats are windows-1251 (some regions take UTF-8): any other
+	 * declaration is refused, whatever the bytes, since KOI8-R or CP866
+	 * text read as either would come out garbled.
+	 */
+	if (decl[0] != '\0' && !is_utf8_name(decl) && !is_cp1251_name(decl))
+		return (oms_err_set(err, OMS_EDATA, name, 1,
+		    "declares encoding \"%s\"; the exchange formats allow "
+		    "windows-1251 or UTF-8: re-export the file in "
+		    "windows-1251 (or correct the declaration if that is "
+		    "what its bytes are)", decl));
 	cls = utf8_class(s + off, n - off, at_eof);
 	if (cls == 0) {
 		/* ASCII so far: trust the declaration */
-		snprintf(out, outlen, "%s", decl[0] != '\0' ? decl : "UTF-8");
+		snprintf(out, outlen, "%s", decl[0] != '\0' &&
+		    is_cp1251_name(decl) ? "windows-1251" : "UTF-8");
 		return (0);
 	}
 	if (cls == 1) {
-		if (decl[0] != '\0' && !is_utf8_name(decl) &&
-		    !is_cp1251_name(decl))
-			return (oms_err_set(err, OMS_EDATA, name, 1,
-			    "declares encoding \"%s\" but its bytes are "
-			    "UTF-8; fix the declaration", decl));
 		snprintf(out, outlen, "UTF-8");	/* the bytes win */
 		return (0);
 	}
 	/* not UTF-8 */
-	if (decl[0] != '\0' && !is_utf8_name(decl) && !is_cp1251_name(decl)) {
-		snprintf(out, outlen, "%s", decl);	/* koi8-r, cp866 ... */
-		return (0);
-	}
 	if (!plausible_cp1251(s + off, n - off))
 		return (oms_err_set(err, OMS_EDATA, name, 1,
 		    "its bytes are neither UTF-8 nor windows-1251 text%s%s%s; "
