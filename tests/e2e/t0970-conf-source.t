@@ -3,7 +3,7 @@
 # not allow, a newer version of a case without a usable date, and values in
 # oms.conf that would be cut or make a path
 cd "${0%/*}" && . ./lib.sh
-plan 9
+plan 17
 
 ws=$(newws ws conf)
 oms-gen -s 7 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -68,5 +68,51 @@ sed '1s/encoding="[^"]*"/encoding="KOI8-R"/' "$x" >"$TMP/HT76M760001_26101.xml"
 before=$(snapshot "$w")
 expect_exit 'a reply declared KOI8-R: oms-import refuses it by name and line' 1     'HT76M760001_26101.xml:1: declares encoding "KOI8-R"'     oms-import -C "$w" "$TMP/HT76M760001_26101.xml"
 check '... recording nothing' '[ "$before" = "$(snapshot "$w")" ]'
+
+# --- 2. a newer version of a case must carry its date
+acc=$(awk -F'\t' '$3 == "H" { print $1; exit }' "$TMP/due")
+sum0=$(awk -F'\t' -v a="$acc" '$1 == a { print $6 }' "$TMP/due")
+# newver W DATA-LINE: source/z-new.xml, the H file again dated by
+# DATA-LINE ("" for none), its cases' SUMV and SUMMAV raised to 99999.99
+newver() {
+	awk -v d="$2" '
+	    /<DATA>/ && !done { done = 1; if (d != "") print "    " d; next }
+	    { gsub(/<SUMV>[0-9.]*<\/SUMV>/, "<SUMV>99999.99</SUMV>"); print }' \
+	    "$H" >"$1/source/z-new.xml"
+}
+w=$(copyws newer)
+newver "$w" '<DATA>2026-12-01</DATA>'
+oms-select -C "$w" -p 2026-10 >"$TMP/o" 2>"$TMP/e"; rc=$?
+check 'control: a newer version with a later ZGLV/DATA wins' \
+    '[ $rc -eq 0 ] && awk -F"\t" -v a="$acc" "\$1 == a" "$TMP/o" | grep -q "99999.99.*source/z-new.xml"'
+w=$(copyws baddate)
+newver "$w" '<DATA>2026-13-01</DATA>'
+n=$(grep -n '<DATA>' "$w/source/z-new.xml" | cut -d: -f1)
+oms-select -C "$w" -p 2026-10 >"$TMP/o" 2>"$TMP/e"; rc=$?
+check 'a newer version with ZGLV/DATA 2026-13-01 is an error naming file and line' \
+    '[ $rc -eq 1 ] && grep -q "^oms-select: source/z-new.xml:$n: ZGLV/DATA \"2026-13-01\" is not a date YYYY-MM-DD: .*file skipped" "$TMP/e"'
+check '... the older version is listed meanwhile, as oms-select(1) says (CAVEATS)' \
+    'awk -F"\t" -v a="$acc" "\$1 == a" "$TMP/o" | grep -q "	$sum0	.*source/$Hb"'
+expect_exit '... and oms-export refuses to run on it' 1 'source/z-new.xml:[0-9]+: ZGLV/DATA' \
+    oms-export -C "$w" "$TMP/due"
+check '... writing nothing' 'unchanged "$w"'
+w=$(copyws nodate)
+newver "$w" ''
+n=$(grep -n '<ZGLV>' "$w/source/z-new.xml" | cut -d: -f1)
+expect_exit 'a newer version without ZGLV/DATA: an error naming the ZGLV line' 1 \
+    "source/z-new.xml:$n: no ZGLV/DATA: the newest version of a case is told by this date" \
+    oms-select -C "$w" -p 2026-10
+w=$(copyws persdate)
+sed 's|<DATA>[^<]*</DATA>|<DATA>26.10.2026</DATA>|' "$L" >"$w/source/$Lb"
+expect_exit 'a persons file with a DATA that is not YYYY-MM-DD: the same' 1 \
+    "source/$Lb:[0-9]+: ZGLV/DATA \"26.10.2026\" is not a date" \
+    oms-select -C "$w" -p 2026-10
+wy=$(newws wy yar76)
+oms-gen --profile yar76 -s 3 -n 6 -m 1 -p 2026-10 -o "$wy/source" 2>/dev/null
+b=$(ls "$wy"/source/*.xml | head -1)
+sed 's/date_1="[^"]*"/date_1="2026-02-30"/' "$b" >"$wy/source/z-bill.xml"
+expect_exit 'yar76: a bill whose body@date_1 is 2026-02-30, the same' 1 \
+    'source/z-bill.xml:[0-9]+: body@date_1 "2026-02-30" is not a date' \
+    oms-select -C "$wy" -p 2026-10
 
 done_testing
