@@ -3,7 +3,7 @@
 # not allow, a newer version of a case without a usable date, and values in
 # oms.conf that would be cut or make a path
 cd "${0%/*}" && . ./lib.sh
-plan 17
+plan 27
 
 ws=$(newws ws conf)
 oms-gen -s 7 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -114,5 +114,53 @@ sed 's/date_1="[^"]*"/date_1="2026-02-30"/' "$b" >"$wy/source/z-bill.xml"
 expect_exit 'yar76: a bill whose body@date_1 is 2026-02-30, the same' 1 \
     'source/z-bill.xml:[0-9]+: body@date_1 "2026-02-30" is not a date' \
     oms-select -C "$wy" -p 2026-10
+
+# --- 3. oms.conf: values that would be cut or make a path, refused at load
+# confbad NAME ERE LINE: ws's oms.conf plus LINE; every program refuses
+# it at start, naming oms.conf and the line, and writes nothing
+confbad() {
+	w=$(copyws conf)
+	printf '%s\n' "$3" >>"$w/oms.conf"
+	n=$(wc -l <"$w/oms.conf")
+	before=$(snapshot "$w")
+	oms-export -C "$w" "$TMP/due" >"$TMP/o" 2>"$TMP/e"; rc=$?
+	oms-select -C "$w" -p 2026-10 >/dev/null 2>"$TMP/e2"; rc2=$?
+	ntest=$((ntest + 1))
+	if [ $rc -eq 1 ] && [ $rc2 -eq 1 ] && grep -Eq "oms.conf:$n: $2" "$TMP/e" &&
+	    grep -Eq "oms.conf:$n: $2" "$TMP/e2" && [ "$before" = "$(snapshot "$w")" ] &&
+	    [ "$(wc -c <"$TMP/e")" -lt 400 ]; then
+		echo "ok $ntest - $1"
+	else
+		nfail=$((nfail + 1))
+		echo "not ok $ntest - $1 (exit $rc and $rc2, want 1; /oms.conf:$n: $2/)"
+		head -c 600 "$TMP/e" | sed 's/^/# /'
+	fi
+}
+confbad 'version.H = ../../x' \
+    'version.H: expected a format version like 5.1 \(digits, a dot, digits; at most 7 characters\), got "\.\./\.\./x"' \
+    'version.H = ../../x'
+confbad 'version.H = 5000 digits (the message shows 40 of them)' \
+    'version.H: expected a format version like 5.1 .*, got "5{40}\.\.\. \(5000 bytes\)"' \
+    "version.H = $(head -c 5000 /dev/zero | tr '\0' 5)"
+confbad 'version.L = 3.2/../../x' 'version.L: expected a format version' 'version.L = 3.2/../../x'
+confbad 'version.Q, a kind that is none' 'version.Q: no such kind "Q"' 'version.Q = 5.1'
+confbad 'pattern.flk that does not compile: the line and the offset' \
+    'pattern.flk: missing closing parenthesis at offset 35$' \
+    'pattern.flk = V(?<mo>\d{6}_(?<yymm>\d{4})(?<n>\d+'
+confbad 'pattern.control without the group yymm' \
+    'pattern.control: no named group \(\?<yymm>\.\.\.\)' \
+    'pattern.control = (?<type>H)T76M(?<mo>\d{6})_(?<n>\d+)'
+confbad 'invoice.prefix longer than an invoice number holds' \
+    'invoice.prefix: at most 20 bytes' 'invoice.prefix = 2026/ОМС/very-long-prefix/'
+confbad 'name.registry = ../../etc/x' 'name.registry: expected a file name' \
+    'name.registry = ../../etc/x'
+confbad 'mo_name in windows-1251 bytes' 'mo_name: the value is not UTF-8 text' \
+    "$(printf 'mo_name = \302\316\307')"
+w=$(copyws confimp)
+printf 'pattern.demand = (?<mo>\\d{6})(?<yymm>\\d{4}(?<n>\\d+)\n' >>"$w/oms.conf"
+n=$(wc -l <"$w/oms.conf")
+expect_exit 'oms-import names oms.conf:LINE: pattern.demand: ... at offset N' 1 \
+    "oms.conf:$n: pattern.demand: missing closing parenthesis at offset [0-9]+$" \
+    oms-import -C "$w" "$TMP/HT76M760001_26101.xml"
 
 done_testing
