@@ -13,6 +13,12 @@
  * its prefixes ("name.", "mo_" ...) followed by [A-Za-z0-9_.]+.  A key may
  * appear once.  Every key is also kept raw, in file order, in keys/vals/
  * lines, so oms_conf_get() answers for all of them.
+ *
+ * Every value is checked here, at load, so that an error names its line:
+ * it is UTF-8 text without control characters (TAB aside), and a value
+ * that goes into a file name, a registry or a fixed-size field has its
+ * shape (a version is "5.1", never "../../x" or 5000 digits) and its
+ * length; a pattern.* compiles as oms-import compiles it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,6 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "oms.h"
 
@@ -29,8 +38,16 @@
 struct conf_ctx {
 	const char	*name;
 	unsigned long	 line;
+	const char	*key;		/* the key of the line, for prefix keys */
 	struct oms_err	*err;
 };
+
+/* An invoice number is char[32]: the prefix, then up to 10 digits. */
+#define INVOICE_PREFIX_MAX	20
+/* ZGLV/VERSION and the registry's version are char[8]. */
+#define VERSION_MAX		7
+/* The name of a file in a workspace; a registry name is char[64]. */
+#define NAME_MAX_LEN		63
 
 struct conf_key {
 	const char	*name;
@@ -63,6 +80,20 @@ static int	conf_profile(struct oms_conf *, const struct conf_key *,
 		    const char *, struct conf_ctx *);
 static int	conf_send_to(struct oms_conf *, const struct conf_key *,
 		    const char *, struct conf_ctx *);
+static int	conf_version(struct oms_conf *, const struct conf_key *,
+		    const char *, struct conf_ctx *);
+static int	conf_pattern(struct oms_conf *, const struct conf_key *,
+		    const char *, struct conf_ctx *);
+static int	conf_rule(struct oms_conf *, const struct conf_key *,
+		    const char *, struct conf_ctx *);
+static int	conf_name(struct oms_conf *, const struct conf_key *,
+		    const char *, struct conf_ctx *);
+static int	conf_invoice(struct oms_conf *, const struct conf_key *,
+		    const char *, struct conf_ctx *);
+static int	conf_mo_detail(struct oms_conf *, const struct conf_key *,
+		    const char *, struct conf_ctx *);
+static int	conf_text(const char *, struct conf_ctx *);
+static const char *shown(const char *, char *, size_t);
 static const struct conf_key *conf_lookup(const char *);
 static int	conf_store(struct oms_conf *, const char *, const char *,
 		    struct conf_ctx *);
@@ -83,27 +114,27 @@ static int	yar_version(const char *);
 static const struct conf_key conf_keys[] = {
 	{ "account_key", conf_account_key, 0, 0, 0 },
 	{ "archive_ext", conf_archive_ext, 0, 0, 0 },
-	{ "invoice.", NULL, 0, 0, CONF_PREFIX },
+	{ "invoice.", conf_invoice, 0, 0, CONF_PREFIX },
 	{ "kpp", conf_digits, offsetof(struct oms_conf, kpp), 9,
 	    CONF_REQUIRED },
 	{ "mo", conf_digits, offsetof(struct oms_conf, mo), 6,
 	    CONF_REQUIRED },
-	{ "mo_", NULL, 0, 0, CONF_PREFIX },
-	{ "name.", NULL, 0, 0, CONF_PREFIX },
+	{ "mo_", conf_mo_detail, 0, 0, CONF_PREFIX },
+	{ "name.", conf_name, 0, 0, CONF_PREFIX },
 	{ "ogrn", conf_digits, offsetof(struct oms_conf, ogrn), 13,
 	    CONF_REQUIRED },
 	{ "package_width", conf_package_width, 0, 0, 0 },
-	{ "pattern.", NULL, 0, 0, CONF_PREFIX },
+	{ "pattern.", conf_pattern, 0, 0, CONF_PREFIX },
 	{ "payers", conf_payers, 0, 0, 0 },
 	{ "primary_from", conf_from, 0, 0, 0 },
 	{ "profile", conf_profile, 0, 0, CONF_REQUIRED },
 	{ "repeat_from", conf_from, 0, 0, 0 },
 	{ "requeue.", NULL, 0, 0, CONF_PREFIX },
-	{ "rule.", NULL, 0, 0, CONF_PREFIX },
+	{ "rule.", conf_rule, 0, 0, CONF_PREFIX },
 	{ "send_to", conf_send_to, 0, 0, 0 },
 	{ "tfoms", conf_digits, offsetof(struct oms_conf, tfoms), 2,
 	    CONF_REQUIRED },
-	{ "version.", NULL, 0, 0, CONF_PREFIX },
+	{ "version.", conf_version, 0, 0, CONF_PREFIX },
 	{ "yar76.", NULL, 0, 0, CONF_PREFIX },
 };
 #define NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -333,6 +364,240 @@ conf_send_to(struct oms_conf *c, const struct conf_key *k, const char *v,
 	return (0);
 }
 
+/* v for a message: itself, or its first 40 bytes and its length. */
+static const char *
+shown(const char *v, char *buf, size_t len)
+{
+	size_t n = strlen(v), k = 40;
+
+	if (n <= 48)
+		return (v);
+	while (k > 0 && ((unsigned char)v[k] & 0xc0) == 0x80)
+		k--;		/* not in the middle of a character */
+	snprintf(buf, len, "%.*s... (%zu bytes)", (int)k, v, n);
+	return (buf);
+}
+
+/*
+ * Every value: UTF-8 (the file is UTF-8, oms-tsv(5)), and no control
+ * character but TAB, since values go into XML, TSV and HTML.
+ */
+static int
+conf_text(const char *v, struct conf_ctx *ctx)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	unsigned long cp, min;
+	int need;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+				return (conf_bad(ctx, "%s: control character "
+				    "0x%02x in the value", ctx->key, *p));
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf) {
+			cp = *p & 0x1f;
+			need = 1;
+			min = 0x80;
+		} else if (*p >= 0xe0 && *p <= 0xef) {
+			cp = *p & 0x0f;
+			need = 2;
+			min = 0x800;
+		} else if (*p >= 0xf0 && *p <= 0xf4) {
+			cp = *p & 0x07;
+			need = 3;
+			min = 0x10000;
+		} else
+			goto bad;
+		for (p++; need > 0; need--, p++) {
+			if ((*p & 0xc0) != 0x80)
+				goto bad;
+			cp = cp << 6 | (*p & 0x3f);
+		}
+		if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    cp > 0x10ffff || cp == 0xfffe || cp == 0xffff)
+			goto bad;
+		if (cp >= 0x80 && cp < 0xa0)	/* C1 controls */
+			return (conf_bad(ctx, "%s: control character "
+			    "U+%04lX in the value", ctx->key, cp));
+	}
+	return (0);
+bad:
+	return (conf_bad(ctx, "%s: the value is not UTF-8 text; save %s as "
+	    "UTF-8", ctx->key, ctx->name));
+}
+
+/*
+ * version.KIND: KIND is a registry kind (H, C, T, D, D and a letter) or L;
+ * the value is a format version like 3.2 or 5.1: digits, a dot, digits,
+ * VERSION_MAX characters at most.  It goes into ZGLV/VERSION and names
+ * the schema file KIND-VERSION.xsd.
+ */
+static int
+conf_version(struct oms_conf *c, const struct conf_key *k, const char *v,
+    struct conf_ctx *ctx)
+{
+	const char *kind = ctx->key + strlen(k->name);
+	char buf[64];
+	size_t a, b;
+
+	(void)c;
+	if (!(strcmp(kind, "H") == 0 || strcmp(kind, "C") == 0 ||
+	    strcmp(kind, "T") == 0 || strcmp(kind, "L") == 0 ||
+	    (kind[0] == 'D' && (kind[1] == '\0' || (kind[1] >= 'A' &&
+	    kind[1] <= 'Z' && kind[2] == '\0')))))
+		return (conf_bad(ctx, "%s: no such kind \"%s\" (H, C, T, D, D "
+		    "and a letter such as DP, or L)", ctx->key, kind));
+	a = strspn(v, "0123456789");
+	b = v[a] == '.' ? strspn(v + a + 1, "0123456789") : 0;
+	if (a == 0 || b == 0 || v[a + 1 + b] != '\0' ||
+	    a + 1 + b > VERSION_MAX)
+		return (conf_bad(ctx, "%s: expected a format version like 5.1 "
+		    "(digits, a dot, digits; at most %d characters), got "
+		    "\"%s\"", ctx->key, VERSION_MAX, shown(v, buf,
+		    sizeof(buf))));
+	return (0);
+}
+
+/*
+ * pattern.flk, pattern.control, pattern.demand: compiled as oms-import
+ * compiles them (lib/reply.c: UTF, anchored at both ends, caseless,
+ * duplicate names), with the named groups it needs.
+ */
+static int
+conf_pattern(struct oms_conf *c, const struct conf_key *k, const char *v,
+    struct conf_ctx *ctx)
+{
+	static const char *const need[] = { "mo", "yymm", "n" };
+	const char *name = ctx->key + strlen(k->name);
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	pcre2_code *re;
+	size_t i;
+	int ec, r;
+
+	(void)c;
+	if (strcmp(name, "flk") != 0 && strcmp(name, "control") != 0 &&
+	    strcmp(name, "demand") != 0)
+		return (conf_bad(ctx, "%s: no such pattern (pattern.flk, "
+		    "pattern.control or pattern.demand)", ctx->key));
+	re = pcre2_compile((PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, PCRE2_UTF |
+	    PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_DUPNAMES |
+	    PCRE2_CASELESS, &ec, &off, NULL);
+	if (re == NULL) {
+		if (ec == PCRE2_ERROR_NOMEMORY)
+			return (conf_nomem(ctx));
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		return (conf_bad(ctx, "%s: %s at offset %zu", ctx->key,
+		    (const char *)msg, (size_t)off));
+	}
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		r = pcre2_substring_number_from_name(re, (PCRE2_SPTR)need[i]);
+		if (r < 0 && r != PCRE2_ERROR_NOUNIQUESUBSTRING) {
+			pcre2_code_free(re);
+			return (conf_bad(ctx, "%s: no named group (?<%s>...); "
+			    "the pattern must have mo, yymm and n, and may "
+			    "have type", ctx->key, need[i]));
+		}
+	}
+	pcre2_code_free(re);
+	return (0);
+}
+
+/* rule.ID = off | warning | error; the id is checked against the table. */
+static int
+conf_rule(struct oms_conf *c, const struct conf_key *k, const char *v,
+    struct conf_ctx *ctx)
+{
+	char buf[64];
+
+	(void)c;
+	(void)k;
+	if (strcmp(v, "off") != 0 && strcmp(v, "warning") != 0 &&
+	    strcmp(v, "error") != 0)
+		return (conf_bad(ctx, "%s: expected off, warning or error, got "
+		    "\"%s\"", ctx->key, shown(v, buf, sizeof(buf))));
+	return (0);
+}
+
+/*
+ * name.*: kept for the naming of a later version; a value will name a
+ * file, so it may not make a path (a '/' or '\\', a leading dot) or be
+ * longer than a registry name.
+ */
+static int
+conf_name(struct oms_conf *c, const struct conf_key *k, const char *v,
+    struct conf_ctx *ctx)
+{
+	char buf[64];
+
+	(void)c;
+	(void)k;
+	if (*v == '\0' || *v == '.' || strpbrk(v, "/\\") != NULL ||
+	    strlen(v) > NAME_MAX_LEN)
+		return (conf_bad(ctx, "%s: expected a file name of at most %d "
+		    "bytes, without '/' or '\\' and not beginning with a dot, "
+		    "got \"%s\"", ctx->key, NAME_MAX_LEN,
+		    shown(v, buf, sizeof(buf))));
+	return (0);
+}
+
+/* invoice.prefix begins every invoice number (and its file's name). */
+static int
+conf_invoice(struct oms_conf *c, const struct conf_key *k, const char *v,
+    struct conf_ctx *ctx)
+{
+	char buf[64];
+
+	(void)c;
+	(void)k;
+	if (strcmp(ctx->key, "invoice.prefix") == 0 &&
+	    strlen(v) > INVOICE_PREFIX_MAX)
+		return (conf_bad(ctx, "%s: at most %d bytes (an invoice number "
+		    "is the prefix and its sequence number), got \"%s\"",
+		    ctx->key, INVOICE_PREFIX_MAX, shown(v, buf,
+		    sizeof(buf))));
+	return (0);
+}
+
+/* The МО's codes on its invoices: INN, BIK and the two accounts. */
+static int
+conf_mo_detail(struct oms_conf *c, const struct conf_key *k, const char *v,
+    struct conf_ctx *ctx)
+{
+	static const struct {
+		const char	*key;
+		size_t		 n1, n2;	/* digits: n1 or n2 */
+	} codes[] = {
+		{ "mo_account", 20, 20 },
+		{ "mo_bik", 9, 9 },
+		{ "mo_corr_account", 20, 20 },
+		{ "mo_inn", 10, 12 },
+	};
+	char buf[64];
+	size_t i, n = strlen(v);
+
+	(void)c;
+	(void)k;
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		if (strcmp(ctx->key, codes[i].key) != 0)
+			continue;
+		if ((n != codes[i].n1 && n != codes[i].n2) ||
+		    strspn(v, "0123456789") != n) {
+			if (codes[i].n1 == codes[i].n2)
+				return (conf_bad(ctx, "%s: expected %zu "
+				    "digits, got \"%s\"", ctx->key,
+				    codes[i].n1, shown(v, buf, sizeof(buf))));
+			return (conf_bad(ctx, "%s: expected %zu or %zu "
+			    "digits, got \"%s\"", ctx->key, codes[i].n1,
+			    codes[i].n2, shown(v, buf, sizeof(buf))));
+		}
+	}
+	return (0);
+}
+
 static const struct conf_key *
 conf_lookup(const char *key)
 {
@@ -427,6 +692,9 @@ conf_line(struct oms_conf *c, char *s, size_t len, struct conf_ctx *ctx)
 		if (strcmp(c->keys[i], key) == 0)
 			return (conf_bad(ctx, "\"%s\" given twice (first on "
 			    "line %lu)", key, c->lines[i]));
+	ctx->key = key;
+	if (conf_text(val, ctx) == -1)
+		return (-1);
 	if (k->set != NULL && k->set(c, k, val, ctx) == -1)
 		return (-1);
 	return (conf_store(c, key, val, ctx));
@@ -480,7 +748,8 @@ static const struct yar_key {
 	{ "t_opl", "1", "digits", yar_number },
 	{ "telcreator", "", "text", yar_any },
 	{ "tfoms_ogrn", "", "13 digits", yar_ogrn },
-	{ "version", "6.15", "digits and dots", yar_version },
+	{ "version", "6.15", "digits with dots between, at most 7 "
+	    "characters", yar_version },
 };
 #define NYARKEYS	(sizeof(yar_keys) / sizeof(yar_keys[0]))
 
@@ -536,11 +805,23 @@ yar_ogrn(const char *v)
 	return (strlen(v) == 13 && strspn(v, "0123456789") == 13);
 }
 
+/* digits, and dots between digits: "6.15"; r->out.version is char[8] */
 static int
 yar_version(const char *v)
 {
-	return (*v != '\0' && strspn(v, "0123456789.") == strlen(v) &&
-	    strlen(v) < 8);
+	const char *p;
+
+	if (strlen(v) > VERSION_MAX)
+		return (0);
+	for (p = v;; p++) {
+		if (strspn(p, "0123456789") == 0)
+			return (0);
+		p += strspn(p, "0123456789");
+		if (*p == '\0')
+			return (1);
+		if (*p != '.')
+			return (0);
+	}
 }
 
 const char *
@@ -638,6 +919,7 @@ oms_conf_read(struct oms_conf *c, FILE *fp, const char *name,
 		goto fail;
 	ctx.name = name;
 	ctx.line = 0;
+	ctx.key = "";
 	ctx.err = err;
 	if ((c->path = strdup(name)) == NULL) {
 		conf_nomem(&ctx);

@@ -180,7 +180,6 @@ static struct schema *
 get_schema(struct exp *x, const char *key, struct oms_err *err)
 {
 	struct schema *s;
-	xmlSchemaParserCtxtPtr pc;
 	char file[64], *path;
 	size_t i;
 
@@ -205,15 +204,8 @@ get_schema(struct exp *x, const char *key, struct oms_err *err)
 		free(path);
 		return (s);
 	}
-	if ((pc = xmlSchemaNewParserCtxt(path)) == NULL) {
-		free(path);
-		goto nomem;
-	}
-	s->s = xmlSchemaParse(pc);
-	xmlSchemaFreeParserCtxt(pc);
-	if (s->s == NULL) {
-		oms_err_set(err, OMS_EINTERNAL, path, 0,
-		    "the schema does not compile");
+	/* no network, nothing outside its directory, no raw stderr */
+	if ((s->s = omsi_schema_compile(path, err)) == NULL) {
 		free(path);
 		return (NULL);
 	}

@@ -10,6 +10,7 @@
 
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
+#include <libxml/xmlschemas.h>
 
 #include "oms.h"
 
@@ -64,9 +65,10 @@ struct omsi_xin;
 /*
  * Open path (an XML file) or, when entry is not NULL, an archive already
  * positioned on that entry (struct archive *).  The encoding is sniffed
- * from the BOM, the declaration and the bytes; a declaration that the bytes
- * contradict is overridden, or refused when the bytes are neither UTF-8 nor
- * windows-1251.  name is used in messages.
+ * from the BOM, the declaration and the bytes; a declaration of another
+ * encoding than windows-1251 or UTF-8 is refused, one that the bytes
+ * contradict is overridden, and bytes that are neither are refused.  name
+ * is used in messages.
  */
 struct omsi_xin	*omsi_xin_file(const char *path, const char *name,
 		    struct oms_err *);
@@ -118,6 +120,14 @@ int		 omsi_personal(const char *name);
 /* xmlReader options: no network, no entities, no DTD loading. */
 #define OMSI_XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOBLANKS | \
 			XML_PARSE_COMPACT | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
+
+/*
+ * Compile the schema at path (named so in messages).  What it includes,
+ * imports or redefines must be a local file under its directory (after
+ * realpath): a URL or a file elsewhere is refused, libxml2's reports go
+ * into err, never to stderr.  Free with xmlSchemaFree; NULL on error.
+ */
+xmlSchemaPtr	 omsi_schema_compile(const char *path, struct oms_err *);
 
 /* Sniff an encoding from the first bytes; see omsi_xin_file. */
 int	 omsi_sniff_encoding(const unsigned char *, size_t, int at_eof,

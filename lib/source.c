@@ -203,6 +203,30 @@ text_or(xmlNodePtr n, const char *path)
 	return (v != NULL ? v : "");
 }
 
+/*
+ * The document date (ZGLV/DATA, body@date_1 of a bill) into d->data.  It
+ * decides which version of a case is the newest (oms-select(1)), so a
+ * document without one is an error and is skipped: it must neither lose
+ * to an older version unseen nor beat a newer one.  -1 when reported.
+ */
+static int
+doc_date(struct oms_srcdoc *d, const char *v, unsigned long line,
+    const char *what, struct oms_diag *diag)
+{
+	if (v != NULL && oms_date_parse(v, &d->data) == 0)
+		return (0);
+	d->data = -1;
+	if (v == NULL)
+		omsi_diagf(diag, 0, d->name, line, "no %s: the newest version "
+		    "of a case is told by this date (YYYY-MM-DD); file "
+		    "skipped", what);
+	else
+		omsi_diagf(diag, 0, d->name, line, "%s \"%.40s\" is not a date "
+		    "YYYY-MM-DD: the newest version of a case is told by "
+		    "it; file skipped", what, v);
+	return (-1);
+}
+
 /* newer document wins: ZGLV/DATA, then mtime, then name */
 static int
 doc_newer(const struct oms_srcdoc *a, const struct oms_srcdoc *b)
@@ -504,7 +528,7 @@ scan_bill(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
 	struct oms_err e;
 	unsigned long seq = 0;
 	size_t first = s->ncases;
-	int rc, depth, body = 0;
+	int rc, depth, dated, body = 0;
 
 	memset(&e, 0, sizeof(e));
 	d->type = OMS_DOC_BILL;
@@ -527,11 +551,14 @@ scan_bill(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
 				goto drop;
 			}
 			xmlFree(v);
-			if ((v = xmlTextReaderGetAttribute(r, (const xmlChar *)
-			    "date_1")) == NULL || oms_date_parse((const char *)
-			    v, &d->data) == -1)
-				d->data = -1;
+			v = xmlTextReaderGetAttribute(r, (const xmlChar *)
+			    "date_1");
+			dated = doc_date(d, (const char *)v, (unsigned long)
+			    xmlTextReaderGetParserLineNumber(r), "body@date_1",
+			    diag);
 			xmlFree(v);
+			if (dated == -1)
+				goto drop;
 			if ((v = xmlTextReaderGetAttribute(r, (const xmlChar *)
 			    "version")) != NULL)
 				snprintf(d->version, sizeof(d->version), "%s",
@@ -641,7 +668,6 @@ scan_doc(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
 	unsigned long seq = 0;
 	int rc, depth, yar;
 	size_t first = s->ncases;
-	char date[16];
 
 	memset(&e, 0, sizeof(e));
 	if ((rc = omsi_xin_next_element(x, &e)) != 1)
@@ -680,9 +706,11 @@ scan_doc(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
 			    "FILENAME1");
 			copy_field(d->version, sizeof(d->version), n,
 			    "VERSION");
-			copy_field(date, sizeof(date), n, "DATA");
-			if (oms_date_parse(date, &d->data) == -1)
-				d->data = -1;
+			if (doc_date(d, omsi_path_text(n, "DATA"),
+			    omsi_line(omsi_child(n, "DATA") != NULL ?
+			    omsi_child(n, "DATA") : n), "ZGLV/DATA",
+			    diag) == -1)
+				goto drop;
 			if (d->type == OMS_DOC_PERSONS)
 				break;	/* the rest is read by oms-export */
 			if (kind_of(d->filename, d->kind) == -1) {

@@ -1,16 +1,24 @@
 /*
  * xml.c -- XML input: encoding sniffing, streaming readers over files and
- * archive entries, and small helpers over expanded subtrees
+ * archive entries, schemas compiled without reaching out, and small
+ * helpers over expanded subtrees
  */
+#include <sys/stat.h>
+
 #include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include <libxml/parserInternals.h>
+#include <libxml/uri.h>
 #include <libxml/xmlreader.h>
+#include <libxml/xmlschemas.h>
 
 #include "oms_int.h"
 
@@ -41,6 +49,289 @@ struct omsi_xin {
 #define ENTRY_MAX	((uint64_t)64 << 30)
 #define RATIO_MAX	500
 #define RATIO_AFTER	((uint64_t)64 << 20)
+
+/* ------------------------------------------------------------ guarding */
+
+/*
+ * Everything libxml2 loads by itself (a DTD, an external entity, a
+ * schema's include, import or redefine) goes through its external entity
+ * loader, one per process in libxml2 2.9: this one.  It loads nothing
+ * unless a schema is being compiled on this thread (omsi_schema_compile),
+ * and then only a regular local file, named by a plain path, under the
+ * directory of that schema once ".." and symbolic links are resolved.
+ * Sources, replies and references are read with XML_PARSE_NONET and
+ * without DTD loading or entity substitution besides, so for them the
+ * loader is a second lock.
+ */
+struct schema_ctx {
+	const char	*name;		/* the schema as messages name it */
+	char		*root;		/* realpath of its directory */
+	struct oms_err	 err;		/* the first problem */
+	int		 failed;
+	int		 refused;	/* the loader refused; err waits for */
+	int		 located;	/* the line of the reference */
+};
+
+static _Thread_local struct schema_ctx *compiling;
+
+/* 1 when the reference starts with an URI scheme ("http:", "file:") */
+static int
+has_scheme(const char *u)
+{
+	const char *p = u;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return (0);
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	    (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return (*p == ':');
+}
+
+/* 1 when real (a realpath) is root or under it */
+static int
+under(const char *real, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return (1);
+	return (strncmp(real, root, n) == 0 && (real[n] == '/' ||
+	    real[n] == '\0'));
+}
+
+static void
+refuse(struct schema_ctx *sc, const char *url, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 3, 4)));
+
+static void
+refuse(struct schema_ctx *sc, const char *url, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	if (sc->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	/* where: the schema for now; the reference's line comes next */
+	oms_err_set(&sc->err, OMS_EINTERNAL, sc->name, 0, "schema reference "
+	    "\"%s\" refused: %s", url, why);
+	sc->failed = sc->refused = 1;
+}
+
+static xmlParserInputPtr
+guard_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	struct schema_ctx *sc = compiling;
+	xmlParserInputPtr in;
+	struct stat st;
+	char *real, *plain, *slash;
+	int e;
+
+	(void)id;
+	if (sc == NULL || url == NULL)
+		return (NULL);	/* no DTD, no entity, never */
+	if (has_scheme(url)) {
+		refuse(sc, url, "a URL, not a plain local path (oms never "
+		    "uses the network; put the file in %s)", sc->root);
+		return (NULL);
+	}
+	real = realpath(url, NULL);
+	if (real == NULL && strchr(url, '%') != NULL &&
+	    (plain = xmlURIUnescapeString(url, 0, NULL)) != NULL) {
+		real = realpath(plain, NULL);	/* libxml2 escapes blanks */
+		xmlFree(plain);
+	}
+	if (real == NULL) {
+		e = errno;
+		/* a file that is not there: say so only of xsd/ */
+		if ((plain = strdup(url)) != NULL) {
+			if ((slash = strrchr(plain, '/')) != NULL)
+				*slash = '\0';
+			real = realpath(slash == NULL ? "." : slash == plain ?
+			    "/" : plain, NULL);
+			free(plain);
+		}
+		if (real == NULL || under(real, sc->root))
+			refuse(sc, url, "%s", strerror(e));
+		else
+			refuse(sc, url, "outside the schema's directory %s",
+			    sc->root);
+		free(real);
+		return (NULL);
+	}
+	if (!under(real, sc->root)) {
+		refuse(sc, url, "outside the schema's directory %s",
+		    sc->root);
+		free(real);
+		return (NULL);
+	}
+	if (stat(real, &st) == -1 || !S_ISREG(st.st_mode)) {
+		refuse(sc, url, "not a regular file");
+		free(real);
+		return (NULL);
+	}
+	in = xmlNewInputFromFile(ctxt, real);
+	free(real);
+	if (in == NULL) {
+		refuse(sc, url, "cannot be read");
+		return (NULL);
+	}
+	/* named as referred to, so messages name it so */
+	if ((plain = (char *)xmlStrdup((const xmlChar *)url)) != NULL) {
+		xmlFree((char *)in->filename);
+		in->filename = plain;
+	}
+	return (in);
+}
+
+/* Install guard_loader, once; cheap to call before every parse. */
+static void
+guard(void)
+{
+	if (xmlGetExternalEntityLoader() != guard_loader)
+		xmlSetExternalEntityLoader(guard_loader);
+}
+
+/* libxml2's message, one line, lowercase first letter like ours */
+static void
+xml_msg(char *msg, size_t len, omsi_xml_error e)
+{
+	size_t n;
+
+	snprintf(msg, len, "%s", e->message ? e->message : "error");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (n > 0 && (msg[0] >= 'A' && msg[0] <= 'Z') &&
+	    !(msg[1] >= 'A' && msg[1] <= 'Z'))
+		msg[0] = (char)(msg[0] - 'A' + 'a');
+}
+
+/*
+ * The schema parser's and the XML parser's reports while a schema
+ * compiles: the first error is kept; a refused reference gets the file
+ * and line of the include, import or redefine that made it, which is what
+ * libxml2 reports next (an error, or a warning for an import it skips).
+ */
+static void
+on_schema_parse_error(void *arg, omsi_xml_error e)
+{
+	struct schema_ctx *sc = arg;
+	char msg[400];
+
+	if (e == NULL)
+		return;
+	if (sc->refused && !sc->located) {
+		if (e->file != NULL && e->line > 0) {
+			snprintf(sc->err.where, sizeof(sc->err.where),
+			    "%s:%d", strcmp(e->file, sc->name) == 0 ?
+			    sc->name : e->file, e->line);
+			if (strcmp(e->file, sc->name) != 0) {
+				size_t l = strlen(sc->err.msg);
+
+				snprintf(sc->err.msg + l,
+				    sizeof(sc->err.msg) - l,
+				    " (compiling %s)", sc->name);
+			}
+			sc->located = 1;
+		}
+		return;
+	}
+	if (e->level < XML_ERR_ERROR || sc->failed)
+		return;
+	xml_msg(msg, sizeof(msg), e);
+	sc->failed = 1;
+	oms_err_set(&sc->err, OMS_EINTERNAL, e->file != NULL ? e->file :
+	    sc->name, (unsigned long)(e->line > 0 ? e->line : 0), "%s", msg);
+}
+
+/* What libxml2 writes outside its structured errors, in pieces. */
+static void
+on_generic_error(void *arg, const char *fmt, ...)
+{
+	struct schema_ctx *sc = arg;
+	char msg[400];
+	size_t n;
+	va_list ap;
+
+	if (sc->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (n == 0)
+		return;
+	sc->failed = 1;
+	oms_err_set(&sc->err, OMS_EINTERNAL, sc->name, 0, "%s", msg);
+}
+
+xmlSchemaPtr
+omsi_schema_compile(const char *path, struct oms_err *err)
+{
+	struct schema_ctx sc;
+	xmlSchemaParserCtxtPtr pc = NULL;
+	xmlSchemaPtr schema = NULL;
+	xmlStructuredErrorFunc oserror;
+	xmlGenericErrorFunc ogeneric;
+	void *osctx, *ogctx;
+	char *dir, *slash;
+
+	guard();
+	memset(&sc, 0, sizeof(sc));
+	sc.name = path;
+	if ((dir = strdup(path)) == NULL)
+		goto nomem;
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, strlen(dir) + 1, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	sc.root = realpath(dir, NULL);
+	free(dir);
+	if (sc.root == NULL) {
+		oms_err_sys(err, errno, path, "schema directory");
+		return (NULL);
+	}
+	if ((pc = xmlSchemaNewParserCtxt(path)) == NULL)
+		goto nomem;
+	xmlSchemaSetParserStructuredErrors(pc, on_schema_parse_error, &sc);
+	/* the XML parser under the schema parser reports to these */
+	oserror = xmlStructuredError;
+	osctx = xmlStructuredErrorContext;
+	ogeneric = xmlGenericError;
+	ogctx = xmlGenericErrorContext;
+	xmlSetStructuredErrorFunc(&sc, on_schema_parse_error);
+	xmlSetGenericErrorFunc(&sc, on_generic_error);
+	compiling = &sc;
+	schema = xmlSchemaParse(pc);
+	compiling = NULL;
+	xmlSetStructuredErrorFunc(osctx, oserror);
+	xmlSetGenericErrorFunc(ogctx, ogeneric);
+	xmlSchemaFreeParserCtxt(pc);
+	if (schema == NULL || sc.failed) {
+		xmlSchemaFree(schema);
+		if (sc.failed)
+			*err = sc.err;
+		else
+			oms_err_set(err, OMS_EINTERNAL, path, 0,
+			    "the schema does not compile");
+		free(sc.root);
+		return (NULL);
+	}
+	free(sc.root);
+	return (schema);
+nomem:
+	free(sc.root);
+	oms_err_set(err, OMS_ENOMEM, path, 0, "out of memory");
+	return (NULL);
+}
 
 /* ------------------------------------------------------------ sniffing */
 
@@ -112,6 +403,7 @@ omsi_sniff_encoding(const unsigned char *s, size_t n, int at_eof, char *out,
 	size_t off = 0;
 	int cls;
 
+	guard();	/* every XML input of the lib is sniffed first */
 	if (n >= 2 && ((s[0] == 0xff && s[1] == 0xfe) ||
 	    (s[0] == 0xfe && s[1] == 0xff)))
 		return (oms_err_set(err, OMS_EDATA, name, 1,
@@ -145,31 +437,36 @@ omsi_sniff_encoding(const unsigned char *s, size_t n, int at_eof, char *out,
 					if ((size_t)(p - b) < sizeof(decl)) {
 						memcpy(decl, b, (size_t)(p - b));
 						decl[p - b] = '\0';
-					}
+					} else	/* no name we take is as long */
+						snprintf(decl, sizeof(decl),
+						    "%.24s...", (const char *)b);
 				}
 				break;
 			}
 	}
+	/*
+	 * The formats are windows-1251 (some regions take UTF-8): any other
+	 * declaration is refused, whatever the bytes, since KOI8-R or CP866
+	 * text read as either would come out garbled.
+	 */
+	if (decl[0] != '\0' && !is_utf8_name(decl) && !is_cp1251_name(decl))
+		return (oms_err_set(err, OMS_EDATA, name, 1,
+		    "declares encoding \"%s\"; the exchange formats allow "
+		    "windows-1251 or UTF-8: re-export the file in "
+		    "windows-1251 (or correct the declaration if that is "
+		    "what its bytes are)", decl));
 	cls = utf8_class(s + off, n - off, at_eof);
 	if (cls == 0) {
 		/* ASCII so far: trust the declaration */
-		snprintf(out, outlen, "%s", decl[0] != '\0' ? decl : "UTF-8");
+		snprintf(out, outlen, "%s", decl[0] != '\0' &&
+		    is_cp1251_name(decl) ? "windows-1251" : "UTF-8");
 		return (0);
 	}
 	if (cls == 1) {
-		if (decl[0] != '\0' && !is_utf8_name(decl) &&
-		    !is_cp1251_name(decl))
-			return (oms_err_set(err, OMS_EDATA, name, 1,
-			    "declares encoding \"%s\" but its bytes are "
-			    "UTF-8; fix the declaration", decl));
 		snprintf(out, outlen, "UTF-8");	/* the bytes win */
 		return (0);
 	}
 	/* not UTF-8 */
-	if (decl[0] != '\0' && !is_utf8_name(decl) && !is_cp1251_name(decl)) {
-		snprintf(out, outlen, "%s", decl);	/* koi8-r, cp866 ... */
-		return (0);
-	}
 	if (!plausible_cp1251(s + off, n - off))
 		return (oms_err_set(err, OMS_EDATA, name, 1,
 		    "its bytes are neither UTF-8 nor windows-1251 text%s%s%s; "
@@ -186,17 +483,10 @@ on_xml_error(void *arg, omsi_xml_error e)
 {
 	struct omsi_xin *x = arg;
 	char msg[400];
-	size_t n;
 
 	if (e == NULL || e->level < XML_ERR_ERROR || x->failed)
 		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "error");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	if (n > 0 && (msg[0] >= 'A' && msg[0] <= 'Z') &&
-	    !(msg[1] >= 'A' && msg[1] <= 'Z'))
-		msg[0] = (char)(msg[0] - 'A' + 'a');
+	xml_msg(msg, sizeof(msg), e);
 	x->failed = 1;
 	oms_err_set(&x->xerr, e->domain == XML_FROM_SCHEMASV ? OMS_ESCHEMA :
 	    OMS_EDATA, x->name, (unsigned long)(e->line > 0 ? e->line : 0),

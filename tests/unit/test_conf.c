@@ -87,7 +87,7 @@ test_conf_full(void **state)
 	    "mo_name = ГБУЗ ЯО \"Больница № 1\" # not a comment\n"
 	    "mo_inn = 7601000001\n"
 	    "name.registry = HM{mo}T{tfoms}_{yymm}{n}\n"
-	    "pattern.reply = ^[HT]M\\d{6}.*=x$\n"
+	    "pattern.flk = V(?<mo>\\d{6})_(?<yymm>\\d{4})(?<n>\\d+)(=x)?\n"
 	    "version.H = 3.2\n"
 	    "invoice.bank = ПАО Банк\n"
 	    "rule.sum_check = off\n"
@@ -135,8 +135,8 @@ test_conf_full(void **state)
 	assert_string_equal(oms_conf_get(&c, "primary_from"), "3");
 	assert_string_equal(oms_conf_get(&c, "mo_name"),
 	    "ГБУЗ ЯО \"Больница № 1\" # not a comment");
-	assert_string_equal(oms_conf_get(&c, "pattern.reply"),
-	    "^[HT]M\\d{6}.*=x$");
+	assert_string_equal(oms_conf_get(&c, "pattern.flk"),
+	    "V(?<mo>\\d{6})_(?<yymm>\\d{4})(?<n>\\d+)(=x)?");
 	assert_string_equal(oms_conf_get(&c, "version.H"), "3.2");
 	assert_string_equal(oms_conf_get(&c, "invoice.bank"), "ПАО Банк");
 	assert_string_equal(oms_conf_get(&c, "rule.sum_check"), "off");
@@ -309,6 +309,119 @@ test_conf_errors(void **state)
 	    "attribute of personal_account, like xkey)");
 }
 
+/* Values that go into names, registries and fields: checked at load. */
+static void
+test_conf_values(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_conf c;
+	char big[5100], want[200];
+
+	(void)state;
+	/* versions: digits, a dot, digits, at most 7 characters */
+	assert_int_equal(CONF(&c, BASE "version.H = 5.1\nversion.DP = 5.0\n"
+	    "version.D = 4.0\nversion.L = 3.2\nversion.C = 123.123\n", &e), 0);
+	assert_string_equal(oms_conf_get(&c, "version.C"), "123.123");
+	oms_conf_release(&c);
+	expect_err(BASE "version.H = ../../x\n", "t.conf:6",
+	    "version.H: expected a format version like 5.1 (digits, a dot, "
+	    "digits; at most 7 characters), got \"../../x\"");
+	expect_err(BASE "version.H = 5\n", "t.conf:6",
+	    "version.H: expected a format version like 5.1 (digits, a dot, "
+	    "digits; at most 7 characters), got \"5\"");
+	expect_err(BASE "version.T = 5.1.2\n", "t.conf:6",
+	    "version.T: expected a format version like 5.1 (digits, a dot, "
+	    "digits; at most 7 characters), got \"5.1.2\"");
+	expect_err(BASE "version.T = 1234.123\n", "t.conf:6",
+	    "version.T: expected a format version like 5.1 (digits, a dot, "
+	    "digits; at most 7 characters), got \"1234.123\"");
+	expect_err(BASE "version.L = .1\n", "t.conf:6",
+	    "version.L: expected a format version like 5.1 (digits, a dot, "
+	    "digits; at most 7 characters), got \".1\"");
+	memcpy(big, BASE "version.H = ", sizeof(BASE "version.H = ") - 1);
+	memset(big + sizeof(BASE "version.H = ") - 1, '7', 5000);
+	strcpy(big + sizeof(BASE "version.H = ") - 1 + 5000, "\n");
+	snprintf(want, sizeof(want), "version.H: expected a format version "
+	    "like 5.1 (digits, a dot, digits; at most 7 characters), got "
+	    "\"%.40s... (5000 bytes)\"", big + sizeof(BASE "version.H = ") -
+	    1);
+	expect_err(big, "t.conf:6", want);
+	expect_err(BASE "version.X = 5.1\n", "t.conf:6",
+	    "version.X: no such kind \"X\" (H, C, T, D, D and a letter such "
+	    "as DP, or L)");
+	expect_err(BASE "version.h = 5.1\n", "t.conf:6",
+	    "version.h: no such kind \"h\" (H, C, T, D, D and a letter such "
+	    "as DP, or L)");
+	expect_err(BASE "version.DPX = 5.1\n", "t.conf:6",
+	    "version.DPX: no such kind \"DPX\" (H, C, T, D, D and a letter "
+	    "such as DP, or L)");
+	expect_err(YAR "yar76.version = ...\n", "t.conf:6",
+	    "yar76.version: expected digits with dots between, at most 7 "
+	    "characters, got \"...\"");
+	expect_err(YAR "yar76.version = 6..15\n", "t.conf:6",
+	    "yar76.version: expected digits with dots between, at most 7 "
+	    "characters, got \"6..15\"");
+	assert_int_equal(CONF(&c, YAR "yar76.version = 6.15.1\n", &e), 0);
+	oms_conf_release(&c);
+
+	/* patterns: compiled at load, with the line */
+	expect_err(BASE "\npattern.flk = V(?<mo>\\d{6}_(?<yymm>\\d{4})"
+	    "(?<n>\\d+)\n", "t.conf:7",
+	    "pattern.flk: missing closing parenthesis at offset 36");
+	expect_err(BASE "pattern.control = (?<mo>\\d{6})[\n", "t.conf:6",
+	    "pattern.control: missing terminating ] for character class at "
+	    "offset 13");
+	expect_err(BASE "pattern.demand = (?<mo>\\d{6})_(?<n>\\d+)\n",
+	    "t.conf:6", "pattern.demand: no named group (?<yymm>...); the "
+	    "pattern must have mo, yymm and n, and may have type");
+	expect_err(BASE "pattern.reply = x\n", "t.conf:6",
+	    "pattern.reply: no such pattern (pattern.flk, pattern.control or "
+	    "pattern.demand)");
+	assert_int_equal(CONF(&c, BASE "pattern.control = (?<type>H)T(?<mo>"
+	    "\\d{6})_(?<yymm>\\d{4})(?<n>\\d+)|C(?<mo>\\d{6})_(?<yymm>"
+	    "\\d{4})(?<n>\\d+)\n", &e), 0);
+	oms_conf_release(&c);
+
+	/* severities, names, invoice numbers, codes */
+	expect_err(BASE "rule.OMS.SUM = maybe\n", "t.conf:6",
+	    "rule.OMS.SUM: expected off, warning or error, got \"maybe\"");
+	expect_err(BASE "name.registry = ../x\n", "t.conf:6",
+	    "name.registry: expected a file name of at most 63 bytes, without "
+	    "'/' or '\\' and not beginning with a dot, got \"../x\"");
+	expect_err(BASE "name.registry = a/b\n", "t.conf:6",
+	    "name.registry: expected a file name of at most 63 bytes, without "
+	    "'/' or '\\' and not beginning with a dot, got \"a/b\"");
+	assert_int_equal(CONF(&c, BASE "invoice.prefix = 2026/ОМС-12345678\n",
+	    &e), 0);
+	oms_conf_release(&c);
+	expect_err(BASE "invoice.prefix = 2026/ОМС-123456789\n", "t.conf:6",
+	    "invoice.prefix: at most 20 bytes (an invoice number is the "
+	    "prefix and its sequence number), got \"2026/ОМС-123456789\"");
+	expect_err(BASE "mo_inn = 76000000\n", "t.conf:6",
+	    "mo_inn: expected 10 or 12 digits, got \"76000000\"");
+	expect_err(BASE "mo_bik = 04780000X\n", "t.conf:6",
+	    "mo_bik: expected 9 digits, got \"04780000X\"");
+	expect_err(BASE "mo_account = 0322464378000000710\n", "t.conf:6",
+	    "mo_account: expected 20 digits, got \"0322464378000000710\"");
+	assert_int_equal(CONF(&c, BASE "mo_inn = 760000009912\n"
+	    "mo_corr_account = 40102810000000000000\n", &e), 0);
+	oms_conf_release(&c);
+
+	/* every value: UTF-8 text without control characters */
+	expect_err(BASE "mo_name = \xc3\xc1\xd3\n", "t.conf:6",
+	    "mo_name: the value is not UTF-8 text; save t.conf as UTF-8");
+	expect_err(BASE "mo_name = a\x1b[31mb\n", "t.conf:6",
+	    "mo_name: control character 0x1b in the value");
+	expect_err(BASE "mo_name = a\xc2\x85" "b\n", "t.conf:6",
+	    "mo_name: control character U+0085 in the value");
+	expect_err(BASE "mo_name = \xe0\x80\xaf\n", "t.conf:6",
+	    "mo_name: the value is not UTF-8 text; save t.conf as UTF-8");
+	expect_err(YAR "yar76.telcreator = 1\x7f\n", "t.conf:6",
+	    "yar76.telcreator: control character 0x7f in the value");
+	assert_int_equal(CONF(&c, BASE "mo_name = ГБУЗ\t«№ 1»\n", &e), 0);
+	oms_conf_release(&c);
+}
+
 /* yar76: its own defaults, and the name parts as set */
 static void
 test_conf_yar76(void **state)
@@ -438,6 +551,7 @@ main(void)
 		cmocka_unit_test(test_conf_from),
 		cmocka_unit_test(test_conf_payers),
 		cmocka_unit_test(test_conf_errors),
+		cmocka_unit_test(test_conf_values),
 		cmocka_unit_test(test_conf_yar76),
 		cmocka_unit_test(test_conf_missing),
 		cmocka_unit_test(test_conf_bom_crlf),
