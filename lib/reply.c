@@ -26,6 +26,8 @@
 #include <fcntl.h>
 #include <pcre2.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -85,6 +87,7 @@ struct dec {
 	int	 refuse;	/* refused: pay, a ФЛК fact, identification */
 	int	 exp;		/* an expertise gave sums */
 	int64_t	 exp_refused;
+	unsigned long expline;	/* of its first expertise with sums */
 	size_t	 pnext;		/* the patient's next account + 1 */
 };
 
@@ -1004,18 +1007,21 @@ struct track {
 
 enum {
 	T_NZAP, T_KEY, T_OPLATA, T_SUMV, T_SUMP, T_SANKIT, T_ZSL,
-	T_SSUM, T_SOSN,			/* below a SANK of the first Z_SL */
+	T_SSUM, T_SOSN, T_SIST,		/* below a SANK of the first Z_SL */
 	T_CODEMO,			/* below SCHET */
 	T_DATA,				/* below ZGLV */
 	T_N
 };
 #define ZAP_TRACKS	((1u << T_SSUM) - 1)
-#define SANK_TRACKS	((1u << T_SSUM) | (1u << T_SOSN))
+#define SANK_TRACKS	((1u << T_SSUM) | (1u << T_SOSN) | (1u << T_SIST))
 #define MAX_DEPTH	300		/* libxml2 stops at 256 */
 
 struct sank {
 	unsigned long	 line;
 	int		 bad;		/* S_SUM there and malformed */
+	int		 has_sum;	/* S_SUM there */
+	int64_t		 sum;
+	int		 counts;	/* S_IST none or 1: in SANK_IT */
 	int		 osn;		/* S_OSN there */
 	size_t		 off;		/* its text in sx.osn */
 };
@@ -1216,6 +1222,112 @@ sx_line(const struct sx *s)
 	return ((unsigned long)xmlSAX2GetLineNumber(s->ctxt));
 }
 
+/* What a record of an answer says about its money. */
+struct sums {
+	int	 oplata;		/* 1, 2 or 3 */
+	int64_t	 sumv, sump, it, ssum;
+	int	 has_sump, has_it;	/* SUMP, SANK_IT there */
+	size_t	 nssum;			/* S_SUM counted in ssum */
+};
+
+/* "SUMV 960.80, SUMP 0.00, SANK_IT 960.80": what the record gave. */
+static void
+sums_given(const struct sums *x, char *out, size_t len)
+{
+	char a[32], b[32], c[32], e[32];
+
+	snprintf(out, len, "SUMV %s%s%s%s%s%s%s", oms_money_fmt(x->sumv, a),
+	    x->has_sump ? ", SUMP " : "", x->has_sump ?
+	    oms_money_fmt(x->sump, b) : "", x->has_it ? ", SANK_IT " : "",
+	    x->has_it ? oms_money_fmt(x->it, c) : "", x->nssum > 0 ?
+	    ", S_SUM in all " : "", x->nssum > 0 ? oms_money_fmt(x->ssum, e) :
+	    "");
+}
+
+static int	sums_err(struct imp *, size_t, unsigned long,
+		    const struct sums *, struct oms_err *, const char *, ...)
+		    __attribute__((__format__(__printf__, 6, 7)));
+
+static int
+sums_err(struct imp *m, size_t i, unsigned long line, const struct sums *x,
+    struct oms_err *err, const char *fmt, ...)
+{
+	char what[200], given[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	sums_given(x, given, sizeof(given));
+	return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s (account "
+	    "%s): %s (%s): the sums do not add up; not imported, ask the "
+	    "sender for a corrected reply", m->zap[i], m->acc[i], what,
+	    given));
+}
+
+/*
+ * Do the sums of record i add up, with each other and with what the
+ * registry claimed?  SUMV is the claim; the refused sum (SANK_IT, else
+ * the S_SUM of the sanctions that count in it) is at most SUMV and SUMV
+ * minus SUMP; OPLATA 1 pays all of SUMV, 2 nothing, 3 a part.  What a
+ * reply leaves out follows from the rest.  The numbers go into the
+ * invoices: a record that breaks a rule refuses the reply whole.
+ */
+static int
+answer_sums(struct imp *m, size_t i, unsigned long line, struct sums *x,
+    struct dec *d, struct oms_err *err)
+{
+	const struct oms_acct *c;
+	int64_t ref, paid;
+	int has_ref = x->has_it || x->nssum > 0;
+	char a[32];
+
+	c = oms_ledger_claim(m->l, m->acc[i], m->ri);
+	if (c != NULL && x->sumv != c->sum)
+		return (sums_err(m, i, line, x, err, "SUMV is not what "
+		    "registry %s claimed, %s", m->reg->name,
+		    oms_money_fmt(c->sum, a)));
+	if (x->sumv < 0 || (x->has_sump && x->sump < 0) ||
+	    (x->has_it && x->it < 0))
+		return (sums_err(m, i, line, x, err, "a sum is negative"));
+	if (x->has_it && x->nssum > 0 && x->it != x->ssum)
+		return (sums_err(m, i, line, x, err, "SANK_IT is not the sum "
+		    "of the S_SUM of its sanctions"));
+	ref = x->has_it ? x->it : x->ssum;
+	if (has_ref && ref > x->sumv)
+		return (sums_err(m, i, line, x, err, "more is refused than "
+		    "SUMV"));
+	if (x->has_sump && x->sump > x->sumv)
+		return (sums_err(m, i, line, x, err, "SUMP is more than "
+		    "SUMV"));
+	if (x->has_sump && has_ref && x->sump + ref != x->sumv)
+		return (sums_err(m, i, line, x, err, "SUMP plus the refused "
+		    "sum is not SUMV"));
+	if (x->has_sump)
+		paid = x->sump;
+	else if (has_ref)
+		paid = x->sumv - ref;
+	else if (x->oplata == 3)
+		return (sums_err(m, i, line, x, err, "OPLATA 3 (partly paid) "
+		    "without SUMP or SANK_IT: how much is paid is not said"));
+	else
+		paid = x->oplata == 1 ? x->sumv : 0;
+	if (x->oplata == 1 && paid != x->sumv)
+		return (sums_err(m, i, line, x, err, "OPLATA 1 pays all of "
+		    "SUMV, but %s is paid", oms_money_fmt(paid, a)));
+	if (x->oplata == 2 && paid != 0)
+		return (sums_err(m, i, line, x, err, "OPLATA 2 pays nothing, "
+		    "but %s is paid", oms_money_fmt(paid, a)));
+	if (x->oplata == 3 && (paid <= 0 || paid >= x->sumv))
+		return (sums_err(m, i, line, x, err, "OPLATA 3 pays a part "
+		    "of SUMV (0 < SUMP < SUMV), but %s is paid",
+		    oms_money_fmt(paid, a)));
+	d->claimed = x->sumv;
+	d->accepted = paid;
+	d->refused = x->sumv - paid;
+	return (0);
+}
+
 /* A ZAP was read: the checks read_answer made on its tree, in order. */
 static int
 zap_done(struct sx *s, struct oms_err *err)
@@ -1223,10 +1335,10 @@ zap_done(struct sx *s, struct oms_err *err)
 	struct imp *m = s->m;
 	unsigned long line = s->line;
 	const char *v, *key;
+	struct sums x;
 	struct dec *d;
 	size_t k;
 	long i;
-	int has_sump, has_it;
 
 	if ((i = record(m, track_value(&s->t[T_NZAP]), line, err)) == -1)
 		return (-1);
@@ -1242,6 +1354,7 @@ zap_done(struct sx *s, struct oms_err *err)
 	v = track_value(&s->t[T_OPLATA]);
 	if (v == NULL || strcmp(v, "0") == 0)
 		return (0);	/* no decision yet */
+	memset(&x, 0, sizeof(x));
 	if (strcmp(v, "1") == 0)
 		d->decision = OMS_ST_ACCEPTED;
 	else if (strcmp(v, "2") == 0)
@@ -1251,30 +1364,33 @@ zap_done(struct sx *s, struct oms_err *err)
 	else
 		return (oms_err_set(err, OMS_EDATA, m->name, line, "OPLATA "
 		    "\"%s\" is not 0, 1, 2 or 3", v));
-	if (money_text(track_value(&s->t[T_SUMV]), &d->claimed) != 1 ||
-	    (has_sump = money_text(track_value(&s->t[T_SUMP]),
-	    &d->accepted)) == -1 || (has_it = money_text(track_value(
-	    &s->t[T_SANKIT]), &d->refused)) == -1)
+	x.oplata = v[0] - '0';
+	if (money_text(track_value(&s->t[T_SUMV]), &x.sumv) != 1 ||
+	    (x.has_sump = money_text(track_value(&s->t[T_SUMP]),
+	    &x.sump)) == -1 || (x.has_it = money_text(track_value(
+	    &s->t[T_SANKIT]), &x.it)) == -1)
 		return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s: "
 		    "SUMV, SUMP or SANK_IT missing or malformed", m->zap[i]));
-	if (!has_sump)
-		d->accepted = d->decision == OMS_ST_ACCEPTED ? d->claimed :
-		    d->decision == OMS_ST_REJECTED ? 0 : d->claimed -
-		    d->refused;
-	if (!has_it)
-		d->refused = d->claimed - d->accepted;
-	if (d->accepted < 0 || d->refused < 0 ||
-	    d->accepted + d->refused != d->claimed)
-		return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s: "
-		    "SUMP plus SANK_IT is not SUMV", m->zap[i]));
 	for (k = 0; k < s->nsank; k++) {
-		if (s->sanks[k].bad)
+		if (s->sanks[k].bad || s->sanks[k].sum < 0)
 			return (oms_err_set(err, OMS_EDATA, m->name,
-			    s->sanks[k].line, "bad S_SUM"));
+			    s->sanks[k].line, "N_ZAP %s: bad S_SUM (a sum of "
+			    "0 or more, two decimals and a dot)", m->zap[i]));
+		if (!s->sanks[k].has_sum || !s->sanks[k].counts)
+			continue;
+		/* each is at most MONEY_MAX: no overflow for a long while */
+		if ((x.ssum += s->sanks[k].sum) > INT64_MAX / 2)
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    s->sanks[k].line, "N_ZAP %s: the S_SUM add up to "
+			    "more than any sum", m->zap[i]));
+		x.nssum++;
+	}
+	if (answer_sums(m, (size_t)i, line, &x, d, err) == -1)
+		return (-1);
+	for (k = 0; k < s->nsank; k++)
 		if (s->sanks[k].osn && add_reason(&d->reasons, s->osn.s +
 		    s->sanks[k].off, err) == -1)
 			return (-1);
-	}
 	d->set = 1;
 	return (0);
 }
@@ -1287,6 +1403,7 @@ sank_done(struct sx *s, struct oms_err *err)
 	const char *v;
 	int64_t sum;
 	size_t cap;
+	int r;
 
 	if (s->nsank == s->capsank) {
 		cap = s->capsank ? s->capsank * 2 : 16;
@@ -1298,7 +1415,11 @@ sank_done(struct sx *s, struct oms_err *err)
 	}
 	k = &s->sanks[s->nsank++];
 	k->line = s->sankline;
-	k->bad = money_text(track_value(&s->t[T_SSUM]), &sum) == -1;
+	k->has_sum = (r = money_text(track_value(&s->t[T_SSUM]), &sum)) == 1;
+	k->bad = r == -1;
+	k->sum = k->has_sum ? sum : 0;
+	v = track_value(&s->t[T_SIST]);
+	k->counts = v == NULL || strcmp(v, "1") == 0;
 	k->off = s->osn.len;
 	if ((k->osn = (v = track_value(&s->t[T_SOSN])) != NULL) &&
 	    oms_buf_add(&s->osn, v, strlen(v) + 1, err) == -1)
@@ -1564,7 +1685,8 @@ sx_init(struct sx *s, struct imp *m, struct oms_err *err)
 {
 	static const char *const path[T_N] = {
 		"N_ZAP", NULL, "Z_SL/OPLATA", "Z_SL/SUMV", "Z_SL/SUMP",
-		"Z_SL/SANK_IT", "Z_SL", "S_SUM", "S_OSN", "CODE_MO", "DATA"
+		"Z_SL/SANK_IT", "Z_SL", "S_SUM", "S_OSN", "S_IST", "CODE_MO",
+		"DATA"
 	};
 	xmlDictPtr dict = s->ctxt->dict;
 	int i;
@@ -2184,8 +2306,14 @@ yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
 			return (oms_err_set(err, OMS_EDATA, m->name,
 			    omsi_line(e), "expertise of %s: ps_elem without "
 			    "suml and sum, or sum above suml", m->acc[i]));
+		if (!d->exp)
+			d->expline = omsi_line(e);
 		d->exp = 1;
-		d->exp_refused += suml - sum;
+		d->exp_refused += suml - sum;	/* each at most MONEY_MAX */
+		if (d->exp_refused > INT64_MAX / 2)
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    omsi_line(e), "expertise of %s: the refused sums "
+			    "add up to more than any sum", m->acc[i]));
 	}
 	for (e = ex->children; e != NULL; e = e->next)
 		if (e->type == XML_ELEMENT_NODE &&
@@ -2339,6 +2467,17 @@ yar_decide(struct imp *m, struct oms_err *err)
 		    m->id.stage != OMS_STAGE_FLK)
 			continue;	/* no word on it */
 		d->claimed = claim(m, i);
+		if (d->exp && d->exp_refused > d->claimed) {
+			char r[32], c[32];
+
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    d->expline, "account %s: the expertises refuse "
+			    "%s (suml minus sum of ps_elem), more than the %s "
+			    "bill %s claimed: the sums do not add up; not "
+			    "imported, ask the sender for a corrected reply",
+			    m->acc[i], oms_money_fmt(d->exp_refused, r),
+			    oms_money_fmt(d->claimed, c), m->reg->name));
+		}
 		if (!d->refuse) {
 			d->decision = OMS_ST_ACCEPTED;
 			d->refused = 0;
