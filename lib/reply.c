@@ -1843,9 +1843,13 @@ is_zip(const char *path)
 	    b[3] == 4);
 }
 
-/* Copy the file as received into DIR/archive; rel gets "archive/NAME". */
+/*
+ * Copy the file as received into DIR/archive; rel gets "archive/NAME",
+ * *made the path of a copy made now (free it), or NULL when the same
+ * bytes were there already.
+ */
 static int
-keep(struct imp *m, const char *sha, char *rel, size_t rlen,
+keep(struct imp *m, const char *sha, char *rel, size_t rlen, char **made,
     struct oms_err *err)
 {
 	const char *b = strrchr(m->path, '/') ? strrchr(m->path, '/') + 1 :
@@ -1898,6 +1902,8 @@ keep(struct imp *m, const char *sha, char *rel, size_t rlen,
 	if (oms_afile_commit(&af, err) == -1)
 		goto out;
 	snprintf(rel, rlen, "archive/%s", name);
+	*made = dst;
+	dst = NULL;
 	rc = 0;
 	goto out;
 nomem:
@@ -2500,14 +2506,16 @@ static int
 record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
     struct oms_err *err)
 {
-	struct oms_buf b;
+	struct oms_buf b, data;
 	const char *f[OMS_L_NCOL];
-	char now[32], period[8], sum[32], data[1024], a[32], rf[32], rd[16];
+	char now[32], period[8], sum[32], a[32], rf[32], rd[16], n[32];
 	size_t i, nrec = 0;
 	struct oms_ledger_tx tx = { .fd = -1 };
 	int rc = -1;
 
 	oms_buf_init(&b, (size_t)1 << 30);
+	/* a decision's reasons are at most 64 KiB (use_registry) */
+	oms_buf_init(&data, (size_t)1 << 20);
 	oms_ledger_now(now, sizeof(now));
 	oms_period_fmt(m->reg->period, period);
 	/* a reply of a million records: its lines go out in pieces */
@@ -2519,13 +2527,19 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 		if (!d->set)
 			continue;
 		memset(f, 0, sizeof(f));
-		snprintf(data, sizeof(data), "stage=%s;decision=%s;"
-		    "accepted=%s;refused=%s;reasons=%s%s%s",
-		    oms_stage_name(m->id.stage), oms_state_name(d->decision),
-		    oms_money_fmt(d->accepted, a), oms_money_fmt(d->refused, rf),
-		    d->reasons.s != NULL ? d->reasons.s : "",
-		    m->rdate >= 0 ? ";date=" : "",
-		    m->rdate >= 0 ? oms_date_fmt(m->rdate, rd) : "");
+		/* escaped as the ledger reads it: a code may hold ; = % */
+		oms_buf_reset(&data);
+		if (oms_ledger_data(&data, "stage", oms_stage_name(m->id.stage),
+		    err) == -1 || oms_ledger_data(&data, "decision",
+		    oms_state_name(d->decision), err) == -1 ||
+		    oms_ledger_data(&data, "accepted", oms_money_fmt(
+		    d->accepted, a), err) == -1 || oms_ledger_data(&data,
+		    "refused", oms_money_fmt(d->refused, rf), err) == -1 ||
+		    oms_ledger_data(&data, "reasons", d->reasons.s != NULL ?
+		    d->reasons.s : "", err) == -1 || (m->rdate >= 0 &&
+		    oms_ledger_data(&data, "date", oms_date_fmt(m->rdate, rd),
+		    err) == -1))
+			goto out;
 		f[OMS_L_TIME] = now;
 		f[OMS_L_EVENT] = "decision";
 		f[OMS_L_ACCOUNT] = m->acc[i];
@@ -2536,7 +2550,7 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 		f[OMS_L_IDCASE] = m->zap[i];
 		f[OMS_L_SUM] = oms_money_fmt(d->claimed, sum);
 		f[OMS_L_FILE] = res->reply;
-		f[OMS_L_DATA] = data;
+		f[OMS_L_DATA] = data.s;
 		if (oms_ledger_line(&b, f, err) == -1)
 			goto out;
 		nrec++;
@@ -2544,15 +2558,19 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 			goto out;
 	}
 	memset(f, 0, sizeof(f));
-	snprintf(data, sizeof(data), "stage=%s;sha256=%s;records=%zu",
-	    oms_stage_name(m->id.stage), sha, nrec);
+	oms_buf_reset(&data);
+	snprintf(n, sizeof(n), "%zu", nrec);
+	if (oms_ledger_data(&data, "stage", oms_stage_name(m->id.stage),
+	    err) == -1 || oms_ledger_data(&data, "sha256", sha, err) == -1 ||
+	    oms_ledger_data(&data, "records", n, err) == -1)
+		goto out;
 	f[OMS_L_TIME] = now;
 	f[OMS_L_EVENT] = "import";
 	f[OMS_L_REGISTRY] = m->reg->name;
 	f[OMS_L_PERIOD] = period;
 	f[OMS_L_KIND] = m->reg->kind;
 	f[OMS_L_FILE] = res->reply;
-	f[OMS_L_DATA] = data;
+	f[OMS_L_DATA] = data.s;
 	if (oms_ledger_line(&b, f, err) == -1)
 		goto out;
 	rc = oms_ledger_commit(&tx, &b, "import", now, err);
@@ -2560,6 +2578,7 @@ out:
 	if (rc == -1)
 		oms_ledger_abort(&tx);
 	oms_buf_release(&b);
+	oms_buf_release(&data);
 	return (rc);
 }
 
@@ -2616,7 +2635,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	struct omsi_xin *x = NULL;
 	struct feed *f = NULL;
 	const char *when, *root;
-	char sha[65], base[256];
+	char sha[65], base[256], *made = NULL;
 	size_t i;
 	int rc = -1, r;
 
@@ -2703,9 +2722,18 @@ done:
 	snprintf(res->registry, sizeof(res->registry), "%s", m.reg->name);
 	/* all read and understood: keep the file, then commit */
 	res->contra0 = oms_ledger_ncontra(l);
-	if (keep(&m, sha, res->reply, sizeof(res->reply), err) == -1 ||
-	    record_ledger(&m, sha, res, err) == -1 ||
-	    fill_result(&m, res, err) == -1)
+	if (keep(&m, sha, res->reply, sizeof(res->reply), &made, err) == -1)
+		goto out;
+	if (record_ledger(&m, sha, res, err) == -1) {
+		/* nothing recorded: the copy goes too, and the message says
+		   which reply it was */
+		if (made != NULL)
+			(void)unlink(made);
+		if (err->where[0] == '\0')
+			snprintf(err->where, sizeof(err->where), "%s", path);
+		goto out;
+	}
+	if (fill_result(&m, res, err) == -1)
 		goto out;
 	res->ncontra = oms_ledger_ncontra(l) - res->contra0;
 	res->nunknown = m.nunknown;
@@ -2715,6 +2743,7 @@ done:
 	}
 	rc = 0;
 out:
+	free(made);
 	feed_free(f);		/* its thread first: it reads ar */
 	omsi_src_close(ar, x);
 	for (i = 0; m.dec != NULL && i < m.nacc; i++)

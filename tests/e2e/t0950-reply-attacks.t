@@ -1,0 +1,110 @@
+#!/bin/sh
+# oms-import against hostile or broken replies: refusal codes of any
+# length and with any characters round-trip through the ledger; text split
+# by a comment or a PI; impossible dates; ZIPs with a repeated entry name
+# or too many entries; a FIFO or a device named like a reply
+cd "${0%/*}" && . ./lib.sh
+plan 9
+
+ws=$(newws ws conf)
+oms-gen -s 21 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg"
+harc=$ws/$(awk -F'\t' '$7 == "H" { print $2 }' "$TMP/reg")
+reg=$(awk -F'\t' '$7 == "H" { print $1 }' "$TMP/reg")
+oms-fund -s 3 --refuse 2 --partial 1 -o "$TMP/in" "$harc" 2>/dev/null
+mkdir -p "$TMP/a" "$TMP/x"
+unzip -p "$TMP/in/HT76M760001_26101.zip" | iconv -f cp1251 -t utf-8 |
+    sed 's/encoding="windows-1251"/encoding="UTF-8"/' >"$TMP/a/control.xml"
+cp -R "$ws" "$TMP/clean"
+fresh() { rm -rf "$ws" && cp -R "$TMP/clean" "$ws"; }
+acct() { awk -F'\t' -v r="$reg" -v n="$1" '$2 == "export" && $4 == r && $9 == n { print $3 }' "$ws/ledger.tsv"; }
+C=$TMP/x/HT76M760001_26101.xml
+
+# refused DESC EXIT FILE ERE: oms-import refuses FILE with that status and
+# a message matching ERE; the ledger is as it was, archive/ empty
+refused() {
+	d=$1 want=$2 f=$3 re=$4
+	fresh
+	oms-import -C "$ws" "$f" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	ntest=$((ntest + 1))
+	if [ $rc -eq "$want" ] && grep -Eq -- "$re" "$TMP/err" &&
+	    cmp -s "$TMP/clean/ledger.tsv" "$ws/ledger.tsv" &&
+	    [ -z "$(ls "$ws/archive" 2>/dev/null)" ]; then
+		echo "ok $ntest - $d"
+	else
+		nfail=$((nfail + 1))
+		echo "not ok $ntest - $d (exit $rc, want $want)"
+		sed 's/^/# /' "$TMP/err" | head -5
+	fi
+}
+# todo DESC EXPR WHY: a check of what another part does not do yet (TAP
+# TODO: prove passes it, and says so when it starts to pass)
+todo() {
+	ntest=$((ntest + 1))
+	if (eval "$2"); then
+		echo "ok $ntest - $1 # TODO $3"
+	else
+		echo "not ok $ntest - $1 # TODO $3"
+	fi
+}
+
+# --- decision data: 300 refusal codes on one record (Cyrillic, so that a
+# cut would fall inside a character); in another reply a code holding
+# ; = % on another record
+python3 - "$TMP/a/control.xml" "$C" "$TMP/codes" "$TMP/x/c2.xml" <<'EOF'
+import re, sys
+s = open(sys.argv[1], encoding='utf-8').read()
+zaps = [m for m in re.finditer(r'<ZAP>.*?</ZAP>', s, re.S) if '<OPLATA>2</OPLATA>' in m.group(0)]
+z1, z2 = zaps[0].group(0), zaps[1].group(0)
+k = re.search(r'<SANK>.*?</SANK>', z1, re.S).group(0)
+codes = ['Ж%03d' % i for i in range(1, 301)]
+more = [re.sub(r'<S_OSN>[^<]*<', '<S_OSN>%s<' % c, k) for c in codes]
+more[1:] = [re.sub(r'<S_SUM>[^<]*</S_SUM>', '', x) for x in more[1:]]
+n1 = z1.replace(k, ''.join(more))
+n2 = re.sub(r'<S_OSN>[^<]*<', '<S_OSN>a;b=c%3D%d<', z2, count=1)
+open(sys.argv[2], 'w', encoding='utf-8').write(s.replace(z1, n1))
+open(sys.argv[4], 'w', encoding='utf-8').write(s.replace(z2, n2))
+open(sys.argv[3], 'w', encoding='utf-8').write(','.join(codes) + '\n' +
+    re.search(r'<N_ZAP>([^<]*)<', z1).group(1) + '\n' +
+    re.search(r'<N_ZAP>([^<]*)<', z2).group(1) + '\n')
+EOF
+codes=$(sed -n 1p "$TMP/codes"); z1=$(sed -n 2p "$TMP/codes"); z2=$(sed -n 3p "$TMP/codes")
+fresh
+oms-import -C "$ws" "$C" >"$TMP/dec" 2>"$TMP/err"; rc=$?
+a1=$(acct "$z1"); a2=$(acct "$z2")
+check '300 refusal codes on one record are imported, all of them printed' \
+    '[ $rc -eq 0 ] && [ "$(awk -F"\t" -v a="$a1" "\$1 == a { print \$9 }" "$TMP/dec")" = "$codes" ]'
+# the ledger's data field, decoded as oms-ledger(5) says
+ldata() { python3 -c 'import sys, urllib.parse
+for l in open(sys.argv[1], encoding="utf-8"):
+    f = l.rstrip("\n").split("\t")
+    if f[1] == "decision" and f[2] == sys.argv[2]:
+        kv = dict(p.split("=", 1) for p in f[12].split(";"))
+        print(urllib.parse.unquote(kv[sys.argv[3]]))' "$ws/ledger.tsv" "$@"; }
+check '... the ledger holds them all, and the line is whole' \
+    '[ "$(ldata "$a1" reasons)" = "$codes" ] && [ "$(ldata "$a1" decision)" = rejected ] &&
+     [ "$(ldata "$a1" date)" = 2026-11-10 ]'
+todo 'oms-select --history shows the 300 codes whole' \
+    '[ "$(oms-select -C "$ws" --history "$a1" 2>/dev/null | awk -F"\t" "\$2 == \"decision\" { print \$9 }")" = "$codes" ]' \
+    'cmd/oms-select.c history_line cuts reasons at 511 bytes, here inside a character'
+todo 'oms-analyze -r shows the 300 codes whole' \
+    '[ "$(oms-analyze -C "$ws" -p 2026-10 -r 2>/dev/null | awk -F"\t" -v a="$a1" "\$1 == a { print \$2 }")" = "$codes" ]' \
+    'lib/ledger.c fold_decision cuts reasons at 511 bytes, here inside a character'
+oms-analyze "$TMP/dec" >"$TMP/an" 2>/dev/null
+check 'oms-analyze of the decisions counts each of the 300 codes once' \
+    '[ "$(awk -F"\t" "\$1 == \"reason\" && \$2 ~ /^Ж[0-9][0-9][0-9]\$/ && \$4 == 1" "$TMP/an" | wc -l)" -eq 300 ]'
+cp "$TMP/x/c2.xml" "$C"
+fresh
+oms-import -C "$ws" "$C" >"$TMP/dec" 2>"$TMP/err"; rc=$?
+check 'a code holding ; = % is escaped in the ledger and reads back' \
+    '[ $rc -eq 0 ] && grep -q "reasons=a%3Bb%3Dc%253D%25d;date=2026-11-10\$" "$ws/ledger.tsv" &&
+     [ "$(ldata "$a2" reasons)" = "a;b=c%3D%d" ] &&
+     [ "$(awk -F"\t" -v a="$a2" "\$1 == a { print \$9 }" "$TMP/dec")" = "a;b=c%3D%d" ]'
+check '... oms-select --history shows it intact' \
+    'oms-select -C "$ws" --history "$a2" | awk -F"\t" "\$2 == \"decision\" { print \$9 }" | grep -qxF "a;b=c%3D%d"'
+check '... and oms-analyze -r' \
+    'oms-analyze -C "$ws" -p 2026-10 -r 2>/dev/null | awk -F"\t" -v a="$a2" "\$1 == a { print \$2 }" | grep -qxF "a;b=c%3D%d"'
+oms-analyze "$TMP/dec" >"$TMP/an" 2>/dev/null
+check '... and oms-analyze of the decisions' \
+    'awk -F"\t" "\$1 == \"reason\" { print \$2 }" "$TMP/an" | grep -qxF "a;b=c%3D%d"'
+done_testing
