@@ -437,6 +437,59 @@ children_known(struct imp *m, xmlNodePtr n, const char *const *names,
 	return (0);
 }
 
+static int
+blanks(const char *p, size_t n)
+{
+	for (; n > 0; p++, n--)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			return (0);
+	return (1);
+}
+
+#define SPLIT_TEXT	"its text is split by a comment, a processing " \
+			"instruction or an element; not imported, ask the " \
+			"sender for the value in one piece"
+
+/*
+ * The text of the element at path below n (n itself when path is NULL),
+ * as the streamed reader takes it (track_value): its text that is not
+ * blanks, else blanks when it holds nothing else, else "".  *v is NULL
+ * when there is no such element.  Text in pieces, a comment, a PI or an
+ * element between them, is refused, so that "1<!-- -->0" is never
+ * taken for 1: -1 with err.
+ */
+static int
+field(struct imp *m, xmlNodePtr n, const char *path, const char **v,
+    struct oms_err *err)
+{
+	xmlNodePtr e = path != NULL ? omsi_path(n, path) : n, c;
+	const char *text = NULL, *bl = NULL, *t;
+	int kids = 0;
+
+	*v = NULL;
+	if (e == NULL)
+		return (0);
+	for (c = e->children; c != NULL; c = c->next) {
+		if (c->type != XML_TEXT_NODE &&
+		    c->type != XML_CDATA_SECTION_NODE) {
+			kids = 1;
+			continue;
+		}
+		if ((t = (const char *)c->content) == NULL)
+			continue;
+		if (!blanks(t, strlen(t))) {
+			if (text != NULL)
+				return (oms_err_set(err, OMS_EDATA, m->name,
+				    omsi_line(e), "<%s>: " SPLIT_TEXT,
+				    (const char *)e->name));
+			text = t;
+		} else if (bl == NULL)
+			bl = t;
+	}
+	*v = text != NULL ? text : !kids && bl != NULL ? bl : "";
+	return (0);
+}
+
 /* "HM760001T76_26101.xml" -> "HM760001T76_26101" */
 static void
 strip_xml(const char *s, char *out, size_t len)
@@ -457,22 +510,25 @@ static int
 flk_fname_i(struct imp *m, xmlNodePtr n, struct oms_err *err)
 {
 	char name[128];
+	const char *v;
 	int ri;
 
-	strip_xml(omsi_text(n), name, sizeof(name));
+	if (field(m, n, NULL, &v, err) == -1)
+		return (-1);
+	strip_xml(v, name, sizeof(name));
 	if (m->reg != NULL) {
 		if (strcasecmp(name, m->reg->name) != 0)
 			return (oms_err_set(err, OMS_EDATA, m->name,
 			    omsi_line(n), "%s \"%s\" is not the registry %s "
 			    "the name points to", (const char *)n->name,
-			    omsi_text(n), m->reg->name));
+			    v, m->reg->name));
 		return (0);
 	}
 	/* the name did not say: the body does */
 	if ((ri = oms_ledger_find_reg(m->l, name)) < 0)
 		return (oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
 		    "%s \"%s\" is not a registry this workspace sent; not "
-		    "imported", (const char *)n->name, omsi_text(n)));
+		    "imported", (const char *)n->name, v));
 	return (use_registry(m, oms_ledger_reg(m->l, (size_t)ri), err));
 }
 
@@ -506,12 +562,14 @@ flk_pr(struct imp *m, xmlNodePtr n, struct oms_err *err)
 
 	if (children_known(m, n, pr_names, err) == -1)
 		return (-1);
-	code = omsi_path_text(n, "OSHIB");
+	if (field(m, n, "OSHIB", &code, err) == -1)
+		return (-1);
 	if (code == NULL || *code == '\0')
 		return (oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
 		    "PR without OSHIB"));
-	zap = omsi_path_text(n, "N_ZAP");
-	idcase = omsi_path_text(n, "IDCASE");
+	if (field(m, n, "N_ZAP", &zap, err) == -1 ||
+	    field(m, n, "IDCASE", &idcase, err) == -1)
+		return (-1);
 	if ((zap == NULL || *zap == '\0') && (idcase == NULL ||
 	    *idcase == '\0'))
 		return (add_reason(&m->filecodes, code, err));
@@ -525,7 +583,7 @@ static int
 flk_zap(struct imp *m, xmlNodePtr n, struct oms_err *err)
 {
 	xmlNodePtr sl, o;
-	const char *code;
+	const char *code, *zap, *idcase = NULL;
 	long i;
 
 	if (children_known(m, n, zap_names, err) == -1)
@@ -534,8 +592,9 @@ flk_zap(struct imp *m, xmlNodePtr n, struct oms_err *err)
 	for (sl = n->children; sl != NULL && (sl->type != XML_ELEMENT_NODE ||
 	    strcmp((const char *)sl->name, "N_ZAP") == 0); sl = sl->next)
 		;
-	if ((i = flk_record(m, n, omsi_path_text(n, "N_ZAP"), sl != NULL ?
-	    omsi_path_text(sl, "IDCASE") : NULL, err)) == -1)
+	if (field(m, n, "N_ZAP", &zap, err) == -1 || (sl != NULL &&
+	    field(m, sl, "IDCASE", &idcase, err) == -1) ||
+	    (i = flk_record(m, n, zap, idcase, err)) == -1)
 		return (-1);
 	for (; sl != NULL; sl = sl->next) {
 		if (sl->type != XML_ELEMENT_NODE ||
@@ -549,7 +608,8 @@ flk_zap(struct imp *m, xmlNodePtr n, struct oms_err *err)
 				continue;
 			if (children_known(m, o, otkaz_names, err) == -1)
 				return (-1);
-			code = omsi_path_text(o, "I_TYPE");
+			if (field(m, o, "I_TYPE", &code, err) == -1)
+				return (-1);
 			if (code == NULL || *code == '\0')
 				return (oms_err_set(err, OMS_EDATA, m->name,
 				    omsi_line(o), "OTKAZ without I_TYPE"));
@@ -593,14 +653,16 @@ read_flk(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 			rc = flk_zap(m, n, err);
 		else if (strcmp(v, "SCHET") == 0) {
 			note_children(m, n, schet_names);
-			v = omsi_path_text(n, "CODE_MO");
+			if (field(m, n, "CODE_MO", &v, err) == -1)
+				return (-1);
 			rc = v != NULL && *v != '\0' && strcmp(v,
 			    m->ws->conf.mo) != 0 ? oms_err_set(err, OMS_EDATA,
 			    m->name, omsi_line(n), "SCHET/CODE_MO %s is not "
 			    "this МО (%s)", v, m->ws->conf.mo) : 0;
 		} else {	/* ZGLV */
 			note_children(m, n, zglv_names);
-			v = omsi_path_text(n, "DATA");
+			if (field(m, n, "DATA", &v, err) == -1)
+				return (-1);
 			rc = v != NULL && oms_date_parse(v, &m->rdate) == -1 ?
 			    oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
 			    "ZGLV/DATA \"%s\" is not a date (YYYY-MM-DD)", v) :
@@ -1098,13 +1160,7 @@ track_release(struct track *t)
 static int
 blank(const struct oms_buf *b)
 {
-	size_t i;
-
-	for (i = 0; i < b->len; i++)
-		if (b->s[i] != ' ' && b->s[i] != '\t' && b->s[i] != '\n' &&
-		    b->s[i] != '\r')
-			return (0);
-	return (1);
+	return (blanks(b->s, b->len));
 }
 
 /* The record of the tracks in mask begins at depth d. */
@@ -1577,6 +1633,22 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	}
 }
 
+/*
+ * More text after a comment, a PI or an element in a field whose text
+ * came before them: refused, as field() refuses it in a tree.
+ */
+static void
+split_text(struct sx *s, const struct track *t)
+{
+	const char *z = s->in == 'Z' && t != &s->t[T_NZAP] &&
+	    s->t[T_NZAP].done ? track_value(&s->t[T_NZAP]) : NULL;
+
+	oms_err_set(s->err, OMS_EDATA, s->f->name, sx_line(s), "%s%s%s<%s>: "
+	    SPLIT_TEXT, z != NULL ? "N_ZAP " : "", z != NULL ? z : "",
+	    z != NULL ? ": " : "", (const char *)t->seg[t->nseg - 1]);
+	sx_fail(s);
+}
+
 static void
 on_text(void *ctx, const xmlChar *ch, int len)
 {
@@ -1590,8 +1662,17 @@ on_text(void *ctx, const xmlChar *ch, int len)
 	    (mask = s->tgt[s->depth]) == 0)
 		return;
 	for (i = 0; mask != 0; i++, mask >>= 1) {
-		if (!(mask & 1) || (t = &s->t[i])->done)
+		if (!(mask & 1))
 			continue;
+		if ((t = &s->t[i])->done) {
+			/* done while open: text came, then a child */
+			if (i != T_ZSL && !blanks((const char *)ch,
+			    (size_t)len)) {
+				split_text(s, t);
+				return;
+			}
+			continue;
+		}
 		if (oms_buf_add(&t->buf, ch, (size_t)len, s->err) == -1) {
 			memcpy(msg, s->err->msg, sizeof(msg));
 			oms_err_set(s->err, s->err->code, s->f->name,

@@ -4,7 +4,7 @@
 # by a comment or a PI; impossible dates; ZIPs with a repeated entry name
 # or too many entries; a FIFO or a device named like a reply
 cd "${0%/*}" && . ./lib.sh
-plan 9
+plan 16
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -107,4 +107,57 @@ check '... and oms-analyze -r' \
 oms-analyze "$TMP/dec" >"$TMP/an" 2>/dev/null
 check '... and oms-analyze of the decisions' \
     'awk -F"\t" "\$1 == \"reason\" { print \$2 }" "$TMP/an" | grep -qxF "a;b=c%3D%d"'
+# --- text split by a comment or a PI: refused by the streamed reader of
+# answers and the tree reader of ФЛК protocols alike, never read in part
+# split IN OUT OPLATA TAG HOW: in the last ZAP with that OPLATA, write the
+# value of TAG as HOW says (a Python format, {0} the first half of the
+# value, {1} the rest); print N_ZAP and the value
+split() {
+	python3 - "$@" <<'EOF'
+import re, sys
+src, dst, oplata, tag, how = sys.argv[1:6]
+s = open(src, encoding='utf-8').read()
+m = [m for m in re.finditer(r'<ZAP>.*?</ZAP>', s, re.S)
+    if '<OPLATA>%s</OPLATA>' % oplata in m.group(0)][-1]
+z = m.group(0)
+v = re.search(r'<%s>([^<]*)</%s>' % (tag, tag), z).group(1)
+h = len(v) // 2 if len(v) > 1 else 1
+z = z.replace('<%s>%s</%s>' % (tag, v, tag),
+    '<%s>%s</%s>' % (tag, how.format(v[:h], v[h:]), tag), 1)
+open(dst, 'w', encoding='utf-8').write(s[:m.start()] + z + s[m.end():])
+print(re.search(r'<N_ZAP>([^<]*)', m.group(0)).group(1), v)
+EOF
+}
+set -- $(split "$TMP/a/control.xml" "$C" 1 N_ZAP '{0}<!-- x -->{1}')
+refused 'an answer: N_ZAP split by a comment is refused naming file:line and the element' 1 "$C" \
+    'HT76M760001_26101.xml:[0-9]+: <N_ZAP>: its text is split by a comment, a processing instruction or an element; not imported'
+set -- $(split "$TMP/a/control.xml" "$C" 3 SUMP '{0}<?x y?>{1}')
+refused '... SUMP split by a PI, naming N_ZAP too' 1 "$C" \
+    "HT76M760001_26101.xml:[0-9]+: N_ZAP $1: <SUMP>: its text is split"
+set -- $(split "$TMP/a/control.xml" "$C" 3 SUMP '<!-- before -->{0}<![CDATA[{1}]]><!-- after --> ')
+fresh
+oms-import -C "$ws" "$C" >"$TMP/dec" 2>"$TMP/err"; rc=$?
+check '... a comment around the value and CDATA within it are no split: read whole' \
+    '[ $rc -eq 0 ] && [ "$(awk -F"\t" -v a="$(acct "$1")" "\$1 == a { print \$7 }" "$TMP/dec")" = "$2" ]'
+# a ФЛК protocol of the order, read as a tree
+pr() {	# pr N_ZAP-TEXT: the protocol with one PR naming that record
+	cat >"$TMP/x/VHM760001T76_26101.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<FLK_P>
+ <FNAME>VHM760001T76_26101</FNAME>
+ <FNAME_I>$reg</FNAME_I>
+ <PR><OSHIB>904</OSHIB><IM_POL>SUMV</IM_POL><BAS_EL>Z_SL</BAS_EL><N_ZAP>$1</N_ZAP></PR>
+</FLK_P>
+EOF
+}
+pr '1<!-- x -->0'
+refused 'a ФЛК protocol: N_ZAP split by a comment is refused naming file:line' 1 "$TMP/x/VHM760001T76_26101.xml" \
+    'VHM760001T76_26101.xml:5: <N_ZAP>: its text is split'
+pr '1<?x y?>0'
+refused '... or by a PI' 1 "$TMP/x/VHM760001T76_26101.xml" 'VHM760001T76_26101.xml:5: <N_ZAP>: its text is split'
+pr '<!-- x -->10'
+fresh
+oms-import -C "$ws" "$TMP/x/VHM760001T76_26101.xml" >"$TMP/dec" 2>"$TMP/err"; rc=$?
+check '... a comment before the value is no split: N_ZAP 10 refused, no other' \
+    '[ $rc -eq 0 ] && [ "$(awk -F"\t" "NR > 1 && \$5 != \"accepted\" { print \$1, \$9 }" "$TMP/dec")" = "$(acct 10) 904" ]'
 done_testing
