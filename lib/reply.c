@@ -490,6 +490,26 @@ field(struct imp *m, xmlNodePtr n, const char *path, const char **v,
 	return (0);
 }
 
+/*
+ * A date the reply gives, what at name:line: a real day as YYYY-MM-DD
+ * (no 30 February, no month 13, no day 0), into *days when not NULL;
+ * else -1 with err.
+ */
+static int
+reply_date(const char *name, unsigned long line, const char *what,
+    const char *v, long *days, struct oms_err *err)
+{
+	long d;
+
+	if (oms_date_parse(v, &d) == -1)
+		return (oms_err_set(err, OMS_EDATA, name, line, "%s \"%s\" is "
+		    "not a date (YYYY-MM-DD, a day of that month); not "
+		    "imported, ask the sender for a corrected reply", what, v));
+	if (days != NULL)
+		*days = d;
+	return (0);
+}
+
 /* "HM760001T76_26101.xml" -> "HM760001T76_26101" */
 static void
 strip_xml(const char *s, char *out, size_t len)
@@ -659,14 +679,18 @@ read_flk(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 			    m->ws->conf.mo) != 0 ? oms_err_set(err, OMS_EDATA,
 			    m->name, omsi_line(n), "SCHET/CODE_MO %s is not "
 			    "this МО (%s)", v, m->ws->conf.mo) : 0;
+			if (rc == 0 && (field(m, n, "DSCHET", &v, err) == -1 ||
+			    (v != NULL && reply_date(m->name, omsi_line(
+			    omsi_path(n, "DSCHET")), "SCHET/DSCHET", v, NULL,
+			    err) == -1)))
+				return (-1);
 		} else {	/* ZGLV */
 			note_children(m, n, zglv_names);
 			if (field(m, n, "DATA", &v, err) == -1)
 				return (-1);
-			rc = v != NULL && oms_date_parse(v, &m->rdate) == -1 ?
-			    oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
-			    "ZGLV/DATA \"%s\" is not a date (YYYY-MM-DD)", v) :
-			    0;
+			rc = v != NULL ? reply_date(m->name, omsi_line(
+			    omsi_path(n, "DATA")), "ZGLV/DATA", v, &m->rdate,
+			    err) : 0;
 		}
 		if (rc == -1 || omsi_xin_skip(x, err) == -1)
 			return (-1);
@@ -1061,6 +1085,7 @@ struct track {
 	size_t		  m;		/* segments open now */
 	unsigned char	 *tried;	/* seg[i] was met under the open i-1 */
 	int		  hit;		/* the element is there */
+	unsigned long	  line;		/* ... at this line */
 	int		  kids;		/* it has child nodes so far */
 	int		  text;		/* its first text node began */
 	int		  done;		/* ... and is complete */
@@ -1069,13 +1094,14 @@ struct track {
 
 enum {
 	T_NZAP, T_KEY, T_OPLATA, T_SUMV, T_SUMP, T_SANKIT, T_ZSL,
-	T_SSUM, T_SOSN, T_SIST,		/* below a SANK of the first Z_SL */
-	T_CODEMO,			/* below SCHET */
+	T_SSUM, T_SOSN, T_SIST, T_DACT,	/* below a SANK of the first Z_SL */
+	T_CODEMO, T_DSCHET,		/* below SCHET */
 	T_DATA,				/* below ZGLV */
 	T_N
 };
 #define ZAP_TRACKS	((1u << T_SSUM) - 1)
-#define SANK_TRACKS	((1u << T_SSUM) | (1u << T_SOSN) | (1u << T_SIST))
+#define SANK_TRACKS	((1u << T_SSUM) | (1u << T_SOSN) | (1u << T_SIST) | \
+			(1u << T_DACT))
 #define MAX_DEPTH	300		/* libxml2 stops at 256 */
 
 struct sank {
@@ -1204,6 +1230,8 @@ sx_child(struct sx *s, int d)
 	}
 }
 
+static unsigned long	sx_line(const struct sx *);
+
 /* Element name begins at depth d: it may be the next step of a path. */
 static void
 sx_step(struct sx *s, int d, const xmlChar *name)
@@ -1223,6 +1251,7 @@ sx_step(struct sx *s, int d, const xmlChar *name)
 		s->on[d] |= 1u << i;
 		if (t->m == t->nseg) {
 			t->hit = 1;
+			t->line = sx_line(s);
 			s->tgt[d] |= 1u << i;
 		}
 	}
@@ -1476,6 +1505,9 @@ sank_done(struct sx *s, struct oms_err *err)
 	k->sum = k->has_sum ? sum : 0;
 	v = track_value(&s->t[T_SIST]);
 	k->counts = v == NULL || strcmp(v, "1") == 0;
+	if ((v = track_value(&s->t[T_DACT])) != NULL && reply_date(s->m->name,
+	    s->t[T_DACT].line, "SANK/DATE_ACT", v, NULL, err) == -1)
+		return (-1);
 	k->off = s->osn.len;
 	if ((k->osn = (v = track_value(&s->t[T_SOSN])) != NULL) &&
 	    oms_buf_add(&s->osn, v, strlen(v) + 1, err) == -1)
@@ -1553,7 +1585,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 			sx_begin(s, ZAP_TRACKS, 1);
 		} else if (same(local, s->schet)) {
 			s->in = 'S';
-			sx_begin(s, 1u << T_CODEMO, 1);
+			sx_begin(s, 1u << T_CODEMO | 1u << T_DSCHET, 1);
 		} else if (same(local, s->zglv)) {
 			s->in = 'G';
 			sx_begin(s, 1u << T_DATA, 1);
@@ -1616,11 +1648,9 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	if (s->in == 'G') {
 		s->in = 0;
 		v = track_value(&s->t[T_DATA]);
-		if (v != NULL && oms_date_parse(v, &s->m->rdate) == -1) {
-			oms_err_set(s->err, OMS_EDATA, s->m->name, s->line,
-			    "ZGLV/DATA \"%s\" is not a date (YYYY-MM-DD)", v);
+		if (v != NULL && reply_date(s->m->name, s->t[T_DATA].line,
+		    "ZGLV/DATA", v, &s->m->rdate, s->err) == -1)
 			sx_fail(s);
-		}
 		return;
 	}
 	s->in = 0;
@@ -1630,7 +1660,12 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		    "SCHET/CODE_MO %s is not this МО (%s)", v,
 		    s->m->ws->conf.mo);
 		sx_fail(s);
+		return;
 	}
+	v = track_value(&s->t[T_DSCHET]);
+	if (v != NULL && reply_date(s->m->name, s->t[T_DSCHET].line,
+	    "SCHET/DSCHET", v, NULL, s->err) == -1)
+		sx_fail(s);
 }
 
 /*
@@ -1766,8 +1801,8 @@ sx_init(struct sx *s, struct imp *m, struct oms_err *err)
 {
 	static const char *const path[T_N] = {
 		"N_ZAP", NULL, "Z_SL/OPLATA", "Z_SL/SUMV", "Z_SL/SUMP",
-		"Z_SL/SANK_IT", "Z_SL", "S_SUM", "S_OSN", "S_IST", "CODE_MO",
-		"DATA"
+		"Z_SL/SANK_IT", "Z_SL", "S_SUM", "S_OSN", "S_IST", "DATE_ACT",
+		"CODE_MO", "DSCHET", "DATA"
 	};
 	xmlDictPtr dict = s->ctxt->dict;
 	int i;
@@ -2379,6 +2414,9 @@ yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
 
 	if ((i = yar_account(m, omsi_attr(ex, "xkey"), omsi_line(ex),
 	    "expertise", err)) == -1)
+		return (-1);
+	if ((v = omsi_attr(ex, "date")) != NULL && reply_date(m->name,
+	    omsi_line(ex), "expertise@date", v, NULL, err) == -1)
 		return (-1);
 	d = &m->dec[i];
 	e = omsi_child(ex, "ps_sum");

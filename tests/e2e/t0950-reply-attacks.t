@@ -4,7 +4,7 @@
 # by a comment or a PI; impossible dates; ZIPs with a repeated entry name
 # or too many entries; a FIFO or a device named like a reply
 cd "${0%/*}" && . ./lib.sh
-plan 16
+plan 22
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -160,4 +160,60 @@ fresh
 oms-import -C "$ws" "$TMP/x/VHM760001T76_26101.xml" >"$TMP/dec" 2>"$TMP/err"; rc=$?
 check '... a comment before the value is no split: N_ZAP 10 refused, no other' \
     '[ $rc -eq 0 ] && [ "$(awk -F"\t" "NR > 1 && \$5 != \"accepted\" { print \$1, \$9 }" "$TMP/dec")" = "$(acct 10) 904" ]'
+# --- dates: a day the month does not have, month 13, day 0 refuse the
+# reply, naming file:line of the date
+setdate() {	# setdate TAG VALUE: the control answer with its first TAG so
+	sed "0,/<$1>[0-9-]*</s|<$1>[0-9-]*</$1>|<$1>$2</$1>|" "$TMP/a/control.xml" >"$C"
+	grep -n "<$1>$2<" "$C" | head -1 | cut -d: -f1
+}
+l=$(setdate DATA 2026-02-30)
+refused 'an answer dated 2026-02-30 (ZGLV/DATA) is refused naming file:line' 1 "$C" \
+    "HT76M760001_26101.xml:$l: ZGLV/DATA \"2026-02-30\" is not a date \\(YYYY-MM-DD, a day of that month\\); not imported"
+l=$(setdate DSCHET 2026-13-01)
+refused '... SCHET/DSCHET in month 13' 1 "$C" "HT76M760001_26101.xml:$l: SCHET/DSCHET \"2026-13-01\" is not a date"
+l=$(setdate DATE_ACT 2026-11-00)
+refused '... SANK/DATE_ACT on day 0' 1 "$C" "HT76M760001_26101.xml:$l: SANK/DATE_ACT \"2026-11-00\" is not a date"
+setdate DATA 2028-02-29 >/dev/null
+fresh
+oms-import -C "$ws" "$C" >/dev/null 2>"$TMP/err"; rc=$?
+check '... while 29 February of a leap year is a date' \
+    '[ $rc -eq 0 ] && grep -q ";date=2028-02-29$" "$ws/ledger.tsv"'
+cat >"$TMP/x/VM760001T76_26101.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<FLK_P>
+ <FNAME>VM760001T76_26101</FNAME>
+ <FNAME_I>$reg</FNAME_I>
+ <SCHET><CODE>1</CODE><CODE_MO>760001</CODE_MO><YEAR>2026</YEAR><MONTH>10</MONTH>
+  <DSCHET>2026-02-30</DSCHET></SCHET>
+</FLK_P>
+EOF
+refused 'a ФЛК protocol whose SCHET/DSCHET is 2026-02-30 is refused naming file:line' 1 \
+    "$TMP/x/VM760001T76_26101.xml" 'VM760001T76_26101.xml:6: SCHET/DSCHET "2026-02-30" is not a date'
+sed 's|<SCHET>|<ZGLV><DATA>2026-04-31</DATA></ZGLV><SCHET>|; s|2026-02-30|2026-11-10|' \
+    "$TMP/x/VM760001T76_26101.xml" >"$TMP/x/v" && mv "$TMP/x/v" "$TMP/x/VM760001T76_26101.xml"
+refused '... its ZGLV/DATA 2026-04-31' 1 "$TMP/x/VM760001T76_26101.xml" \
+    'VM760001T76_26101.xml:5: ZGLV/DATA "2026-04-31" is not a date'
+
+# yar76: the date of an expertise
+y=$(newws y yar76)
+oms-gen --profile yar76 -s 3 -n 60 -m 2 -p 2026-09 -o "$y/source" 2>/dev/null
+oms-select -C "$y" -p 2026-10 | oms-export -C "$y" >/dev/null 2>&1
+oms-fund -s 3 --refuse 2 --partial 2 -o "$TMP/ydem" "$y"/outbox/*.7z 2>/dev/null
+cp -R "$y" "$TMP/yclean"
+B=1027600000001760401001261012B
+mkdir -p "$TMP/yx"
+unzip -p "$TMP/ydem/$B.7z" bill.xml >"$TMP/yx/bill0.xml"
+yzip() {	# yzip SED-SCRIPT: the answer B so edited, as B.7z
+	(cd "$TMP/yx" && sed "$1" bill0.xml >bill.xml && rm -f "$B.7z" && zip -q "$B.7z" bill.xml)
+}
+yrefused() {	# yrefused DESC ERE [FILE]
+	rm -rf "$y" && cp -R "$TMP/yclean" "$y"
+	oms-import -C "$y" "${3:-$TMP/yx/$B.7z}" >/dev/null 2>"$TMP/err"; rc=$?
+	check "$1" '[ $rc -eq 1 ] && grep -Eq -- "$2" "$TMP/err" &&
+	    cmp -s "$TMP/yclean/ledger.tsv" "$y/ledger.tsv" && [ -z "$(ls "$y/archive" 2>/dev/null)" ]'
+}
+yzip 's/\(<expertise [^>]*\)date="[^"]*"/\1date="2026-02-30"/'
+l=$(grep -n 'date="2026-02-30"' "$TMP/yx/bill.xml" | head -1 | cut -d: -f1)
+yrefused 'yar76: an expertise dated 2026-02-30 is refused naming file:line' \
+    "$B.7z:$l: expertise@date \"2026-02-30\" is not a date"
 done_testing
