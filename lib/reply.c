@@ -118,6 +118,12 @@ struct imp {
 	   <Y>" lines, the first MAX_UNKNOWN of them */
 	struct oms_buf		 unknown;
 	size_t			 nunknown;
+	/* a ZIP: the names of its entries so far, and whether its own
+	   name was a reply's */
+	const char		*ent[MAX_ENTRIES];
+	int			 nent;
+	int			 zipnamed;
+	char			 entry[300];	/* the one read */
 };
 #define MAX_UNKNOWN	20
 
@@ -2040,6 +2046,71 @@ streamed(const struct imp *m)
 	    m->id.stage == OMS_STAGE_DEMAND);
 }
 
+/*
+ * One more entry of the ZIP: at most MAX_ENTRIES of them, each name once
+ * (which of two would be the reply?).  -1 with err.
+ */
+static int
+zip_entry(struct imp *m, struct archive_entry *ae, struct oms_err *err)
+{
+	const char *en = archive_entry_pathname(ae);
+	int i;
+
+	if (en == NULL)
+		en = "";
+	if (m->nent == MAX_ENTRIES)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "more than %d "
+		    "entries: not a reply; not imported", MAX_ENTRIES));
+	for (i = 0; i < m->nent; i++)
+		if (strcasecmp(m->ent[i], en) == 0)
+			return (oms_err_set(err, OMS_EDATA, m->name, 0, "two "
+			    "entries named \"%s\": which is the reply is not "
+			    "known; not imported, ask the sender for a ZIP "
+			    "with each name once", en));
+	if ((m->ent[m->nent] = omsi_arena_strdup(&m->arena, en)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	m->nent++;
+	return (0);
+}
+
+/*
+ * After the reply was read from a ZIP: the entries that follow are
+ * counted and their names checked as well, and none may be a second
+ * reply (named like it, or like any reply when the ZIP's own name was
+ * not one).  -1 with err.
+ */
+static int
+zip_rest(struct imp *m, struct archive *ar, struct oms_err *err)
+{
+	struct archive_entry *ae;
+	struct ident id;
+	char base[256];
+	int r;
+
+	if (ar == NULL)
+		return (0);
+	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
+		if (zip_entry(m, ae, err) == -1)
+			return (-1);
+		if (archive_entry_filetype(ae) != AE_IFREG)
+			continue;
+		base_of(archive_entry_pathname(ae) != NULL ?
+		    archive_entry_pathname(ae) : "", base, sizeof(base));
+		memset(&id, 0, sizeof(id));
+		if (strcasecmp(base, m->id.base) == 0 || (!m->zipnamed &&
+		    (r = recognise(&m->ws->conf, base, &id, err)) != 0))
+			return (r == -1 ? -1 : oms_err_set(err, OMS_EDATA,
+			    m->name, 0, "entries \"%s\" and \"%s\" are both "
+			    "named like a reply: which is the reply is not "
+			    "known; not imported, ask the sender for a ZIP "
+			    "with one", m->entry, archive_entry_pathname(ae)));
+	}
+	if (r != ARCHIVE_EOF)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "damaged ZIP: "
+		    "%s", archive_error_string(ar)));
+	return (0);
+}
+
 /* Open the document to read: the file, or the right entry of a ZIP. */
 static int
 open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
@@ -2049,7 +2120,7 @@ open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 	struct archive_entry *ae;
 	char base[256], name[600];
 	const char *en;
-	int r, n = 0, matched = m->id.stage != 0;
+	int r, matched = m->id.stage != 0;
 
 	*arp = NULL;
 	if (!is_zip(m->path)) {
@@ -2067,15 +2138,13 @@ open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 		    "%s", archive_error_string(ar));
 		goto fail;
 	}
+	m->zipnamed = matched;
 	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
-		if (++n > MAX_ENTRIES) {
-			oms_err_set(err, OMS_EDATA, m->name, 0, "more than %d "
-			    "entries: not a reply", MAX_ENTRIES);
+		if (zip_entry(m, ae, err) == -1)
 			goto fail;
-		}
 		if (archive_entry_filetype(ae) != AE_IFREG)
 			continue;
-		en = archive_entry_pathname(ae);
+		en = m->ent[m->nent - 1];
 		base_of(en, base, sizeof(base));
 		if (!matched) {
 			if ((r = recognise(&m->ws->conf, base, &m->id, err)) ==
@@ -2086,6 +2155,7 @@ open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 		} else if (strcasecmp(base, m->id.base) != 0)
 			continue;
 		snprintf(name, sizeof(name), "%s:%s", m->name, en);
+		snprintf(m->entry, sizeof(m->entry), "%s", en);
 		if (streamed(m) ? (*fp = feed_archive(ar, name, err)) == NULL :
 		    (*xp = omsi_xin_archive(ar, name, err)) == NULL)
 			goto fail;
@@ -2804,6 +2874,8 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 			goto out;
 		feed_free(f);
 		f = NULL;
+		if (zip_rest(&m, ar, err) == -1)
+			goto out;
 		goto done;
 	}
 	/* the root says what it is */
@@ -2830,7 +2902,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 		    root);
 		goto out;
 	} else {
-		if (read_flk(&m, x, err) == -1)
+		if (read_flk(&m, x, err) == -1 || zip_rest(&m, ar, err) == -1)
 			goto out;
 		flk_sums(&m);
 	}

@@ -4,7 +4,7 @@
 # by a comment or a PI; impossible dates; ZIPs with a repeated entry name
 # or too many entries; a FIFO or a device named like a reply
 cd "${0%/*}" && . ./lib.sh
-plan 22
+plan 31
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -216,4 +216,47 @@ yzip 's/\(<expertise [^>]*\)date="[^"]*"/\1date="2026-02-30"/'
 l=$(grep -n 'date="2026-02-30"' "$TMP/yx/bill.xml" | head -1 | cut -d: -f1)
 yrefused 'yar76: an expertise dated 2026-02-30 is refused naming file:line' \
     "$B.7z:$l: expertise@date \"2026-02-30\" is not a date"
+# --- ZIPs: a name twice, a second reply, or more than 64 entries, also
+# after the reply's own entry, refuse the file
+unzip -p "$TMP/in/HT76M760001_26101.zip" >"$TMP/a/HT.XML"
+unzip -p "$TMP/in/VHM760001T76_26101.zip" >"$TMP/a/VH.XML"
+mkzip() {	# mkzip ZIP ENTRY=FILE|ENTRY=* N...: a ZIP of these entries, in order
+	python3 - "$@" <<'EOF'
+import sys, warnings, zipfile
+warnings.simplefilter('ignore')	# a name twice is what is wanted
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    for a in sys.argv[2:]:
+        name, src = a.split('=', 1)
+        if src.startswith('* '):
+            for i in range(int(src[2:])):
+                z.writestr('%s%04d.txt' % (name, i), 'x')
+        else:
+            z.write(src, name)
+EOF
+}
+Z=$TMP/x/HT76M760001_26101.zip
+mkzip "$Z" HT76M760001_26101.XML="$TMP/a/HT.XML" "f=* 5000"
+refused 'a control answer followed by 5000 entries is refused: more than 64' 1 "$Z" \
+    'HT76M760001_26101.zip: more than 64 entries: not a reply; not imported'
+mkzip "$Z" HT76M760001_26101.XML="$TMP/a/HT.XML" "f=* 63"
+fresh
+ok '... while 64 entries are read' oms-import -C "$ws" "$Z"
+mkzip "$Z" HT76M760001_26101.XML="$TMP/a/HT.XML" HT76M760001_26101.XML="$TMP/a/VH.XML"
+refused 'two entries of the same name are refused, naming it' 1 "$Z" \
+    'HT76M760001_26101.zip: two entries named "HT76M760001_26101.XML": which is the reply is not known; not imported'
+mkzip "$Z" HT76M760001_26101.XML="$TMP/a/HT.XML" ht76m760001_26101.xml="$TMP/a/HT.XML"
+refused '... also in another case' 1 "$Z" 'two entries named "ht76m760001_26101.xml"'
+mkzip "$TMP/x/inbox.zip" HT76M760001_26101.XML="$TMP/a/HT.XML" HS76002M760001_26101.XML="$TMP/a/HT.XML"
+refused 'a ZIP named like no reply holding two replies is refused' 1 "$TMP/x/inbox.zip" \
+    'inbox.zip: entries "HT76M760001_26101.XML" and "HS76002M760001_26101.XML" are both named like a reply'
+mkzip "$TMP/x/VHM760001T76_26101.zip" VHM760001T76_26101.XML="$TMP/a/VH.XML" "f=* 100"
+refused 'a ФЛК protocol followed by 100 entries is refused' 1 "$TMP/x/VHM760001T76_26101.zip" \
+    'VHM760001T76_26101.zip: more than 64 entries'
+mkzip "$TMP/x/VHM760001T76_26101.zip" VHM760001T76_26101.XML="$TMP/a/VH.XML" VHM760001T76_26101.xml="$TMP/a/VH.XML"
+refused '... or by an entry of its name' 1 "$TMP/x/VHM760001T76_26101.zip" 'two entries named "VHM760001T76_26101.xml"'
+yzip ''
+mkzip "$TMP/yx/$B.7z" bill.xml="$TMP/yx/bill.xml" "f=* 5000"
+yrefused 'yar76: bill.xml followed by 5000 entries is refused' 'holds one entry, bill.xml; this one has more than one'
+mkzip "$TMP/yx/$B.7z" bill.xml="$TMP/yx/bill.xml" bill.xml="$TMP/yx/bill.xml"
+yrefused 'yar76: bill.xml twice is refused' 'holds one entry, bill.xml; this one has more than one'
 done_testing
