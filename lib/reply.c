@@ -95,6 +95,7 @@ struct imp {
 	struct oms_ws		*ws;
 	struct oms_ledger	*l;
 	const char		*path;
+	int			 fd;		/* path, a regular file */
 	const char		*name;		/* for messages */
 	struct ident		 id;
 	const struct oms_reg	*reg;
@@ -1000,15 +1001,17 @@ feed_new(const char *name, struct oms_err *err)
 	return (f);
 }
 
+/* The file open at fd, from its start (the feed reads a copy of fd). */
 static struct feed *
-feed_file(const char *path, const char *name, struct oms_err *err)
+feed_file(int fd, const char *name, struct oms_err *err)
 {
 	struct feed *f;
 
 	if ((f = feed_new(name, err)) == NULL)
 		return (NULL);
-	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		oms_err_sys(err, errno, name, "open");
+	if (lseek(fd, 0, SEEK_SET) == -1 ||
+	    (f->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		oms_err_sys(err, errno, name, "read");
 		feed_free(f);
 		return (NULL);
 	}
@@ -1930,20 +1933,65 @@ out:
 
 /* ------------------------------------------------------------ the file */
 
+/*
+ * Open the reply given, which must be a regular file: a FIFO or a device
+ * named like a reply would hang the run, which holds the workspace lock,
+ * or never end.  stat() follows a symbolic link (the user named it) and
+ * refuses the rest unopened; fstat() checks what was opened, O_NONBLOCK
+ * so that a FIFO put there in between cannot block the open.  The fd,
+ * or -1 with err.
+ */
 static int
-hash_file(const char *path, char sha[65], struct oms_err *err)
+open_reply(const char *path, struct oms_err *err)
+{
+	struct stat st;
+	const char *what;
+	int fd = -1, fl;
+
+	if (stat(path, &st) == -1)
+		return (oms_err_sys(err, errno, path, "open"));
+	if (S_ISREG(st.st_mode)) {
+		if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+			return (oms_err_sys(err, errno, path, "open"));
+		if (fstat(fd, &st) == -1) {
+			oms_err_sys(err, errno, path, "stat");
+			close(fd);
+			return (-1);
+		}
+	}
+	if (S_ISREG(st.st_mode)) {
+		if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+		    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+			oms_err_sys(err, errno, path, "open");
+			close(fd);
+			return (-1);
+		}
+		return (fd);
+	}
+	if (fd != -1)
+		close(fd);
+	what = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ?
+	    "a character device" : S_ISBLK(st.st_mode) ? "a block device" :
+	    S_ISDIR(st.st_mode) ? "a directory" : S_ISSOCK(st.st_mode) ?
+	    "a socket" : "no regular file";
+	return (oms_err_set(err, OMS_EDATA, path, 0, "%s, not a file: not "
+	    "read, not imported; give the reply file itself", what));
+}
+
+/* The SHA-256 of what fd holds, from its start. */
+static int
+hash_fd(int fd, const char *path, char sha[65], struct oms_err *err)
 {
 	struct omsi_sha256 c;
 	char buf[65536];
 	ssize_t n;
-	int fd;
+	off_t off = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return (oms_err_sys(err, errno, path, "open"));
 	omsi_sha256_init(&c);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
 		omsi_sha256_add(&c, buf, (size_t)n);
-	close(fd);
+		off += n;
+	}
 	if (n == -1)
 		return (oms_err_sys(err, errno, path, "read"));
 	omsi_sha256_hex(&c, sha);
@@ -1951,18 +1999,50 @@ hash_file(const char *path, char sha[65], struct oms_err *err)
 }
 
 static int
-is_zip(const char *path)
+hash_file(const char *path, char sha[65], struct oms_err *err)
 {
-	unsigned char b[4];
-	int fd;
-	ssize_t n;
+	int fd, rc;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return (0);
-	n = read(fd, b, 4);
+		return (oms_err_sys(err, errno, path, "open"));
+	rc = hash_fd(fd, path, sha, err);
 	close(fd);
-	return (n == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 &&
-	    b[3] == 4);
+	return (rc);
+}
+
+static int
+is_zip(const struct imp *m)
+{
+	unsigned char b[4];
+
+	return (pread(m->fd, b, 4, 0) == 4 && b[0] == 'P' && b[1] == 'K' &&
+	    b[2] == 3 && b[3] == 4);
+}
+
+/* The reply's ZIP, read from m->fd; NULL with err. */
+static struct archive *
+zip_open(struct imp *m, struct oms_err *err)
+{
+	struct archive *ar;
+
+	if ((ar = archive_read_new()) == NULL) {
+		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+		return (NULL);
+	}
+	archive_read_support_format_zip(ar);
+	if (lseek(m->fd, 0, SEEK_SET) == -1) {
+		oms_err_sys(err, errno, m->name, "read");
+		archive_read_free(ar);
+		return (NULL);
+	}
+	/* libarchive reads the fd and leaves it open */
+	if (archive_read_open_fd(ar, m->fd, 65536) != ARCHIVE_OK) {
+		oms_err_set(err, OMS_EDATA, m->name, 0, "not a readable ZIP: "
+		    "%s", archive_error_string(ar));
+		archive_read_free(ar);
+		return (NULL);
+	}
+	return (ar);
 }
 
 /*
@@ -1980,7 +2060,8 @@ keep(struct imp *m, const char *sha, char *rel, size_t rlen, char **made,
 	struct oms_afile af;
 	const char *dot;
 	ssize_t n;
-	int fd = -1, rc = -1;
+	off_t off = 0;
+	int rc = -1;
 
 	if ((dir = oms_ws_path(m->ws, "archive")) == NULL)
 		goto nomem;
@@ -2008,14 +2089,11 @@ keep(struct imp *m, const char *sha, char *rel, size_t rlen, char **made,
 	}
 	if (oms_afile_open(&af, dst, err) == -1)
 		goto out;
-	if ((fd = open(m->path, O_RDONLY | O_CLOEXEC)) == -1) {
-		oms_err_sys(err, errno, m->path, "open");
-		oms_afile_abort(&af);
-		goto out;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	while ((n = pread(m->fd, buf, sizeof(buf), off)) > 0) {
 		if (fwrite(buf, 1, (size_t)n, af.fp) != (size_t)n)
 			break;
+		off += n;
+	}
 	if (n != 0) {
 		oms_err_sys(err, errno, m->path, "copy into archive/");
 		oms_afile_abort(&af);
@@ -2031,8 +2109,6 @@ keep(struct imp *m, const char *sha, char *rel, size_t rlen, char **made,
 nomem:
 	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 out:
-	if (fd != -1)
-		close(fd);
 	free(dir);
 	free(dst);
 	return (rc);
@@ -2123,21 +2199,15 @@ open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 	int r, matched = m->id.stage != 0;
 
 	*arp = NULL;
-	if (!is_zip(m->path)) {
+	if (!is_zip(m)) {
 		if (streamed(m))
-			return ((*fp = feed_file(m->path, m->name, err)) ==
+			return ((*fp = feed_file(m->fd, m->name, err)) ==
 			    NULL ? -1 : 0);
 		*xp = omsi_xin_file(m->path, m->name, err);
 		return (*xp == NULL ? -1 : 0);
 	}
-	if ((ar = archive_read_new()) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	archive_read_support_format_zip(ar);
-	if (archive_read_open_filename(ar, m->path, 65536) != ARCHIVE_OK) {
-		oms_err_set(err, OMS_EDATA, m->name, 0, "not a readable ZIP: "
-		    "%s", archive_error_string(ar));
-		goto fail;
-	}
+	if ((ar = zip_open(m, err)) == NULL)
+		return (-1);
 	m->zipnamed = matched;
 	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
 		if (zip_entry(m, ae, err) == -1)
@@ -2312,18 +2382,12 @@ yar_open(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 	int r;
 
 	*arp = NULL;
-	if (!is_zip(m->path)) {
+	if (!is_zip(m)) {
 		*xp = omsi_xin_file(m->path, m->name, err);
 		return (*xp == NULL ? -1 : 0);
 	}
-	if ((ar = archive_read_new()) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	archive_read_support_format_zip(ar);
-	if (archive_read_open_filename(ar, m->path, 65536) != ARCHIVE_OK) {
-		oms_err_set(err, OMS_EDATA, m->name, 0, "not a readable ZIP: "
-		    "%s", archive_error_string(ar));
-		goto fail;
-	}
+	if ((ar = zip_open(m, err)) == NULL)
+		return (-1);
 	if ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_EOF) {
 		oms_err_set(err, OMS_EDATA, m->name, 0, "an empty ZIP: a reply "
 		    "to a bill holds bill.xml");
@@ -2834,13 +2898,15 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	m.l = l;
 	m.path = path;
 	m.name = path;
+	m.fd = -1;
 	m.rdate = -1;
 	omsi_hash_init(&m.byzap);
 	omsi_arena_init(&m.arena);
 	oms_buf_init(&m.filecodes, 1 << 20);
 	oms_buf_init(&m.unknown, 1 << 16);
 
-	if (hash_file(path, sha, err) == -1)
+	if ((m.fd = open_reply(path, err)) == -1 ||
+	    hash_fd(m.fd, path, sha, err) == -1)
 		goto out;
 	if ((when = oms_ledger_imported(l, sha)) != NULL) {
 		res->already = 1;
@@ -2948,6 +3014,8 @@ out:
 	free(m.byno);
 	omsi_hash_release(&m.bypat);
 	omsi_arena_release(&m.arena);
+	if (m.fd != -1)
+		close(m.fd);
 	return (rc);
 }
 

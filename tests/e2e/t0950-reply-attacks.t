@@ -4,7 +4,7 @@
 # by a comment or a PI; impossible dates; ZIPs with a repeated entry name
 # or too many entries; a FIFO or a device named like a reply
 cd "${0%/*}" && . ./lib.sh
-plan 31
+plan 37
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -259,4 +259,32 @@ mkzip "$TMP/yx/$B.7z" bill.xml="$TMP/yx/bill.xml" "f=* 5000"
 yrefused 'yar76: bill.xml followed by 5000 entries is refused' 'holds one entry, bill.xml; this one has more than one'
 mkzip "$TMP/yx/$B.7z" bill.xml="$TMP/yx/bill.xml" bill.xml="$TMP/yx/bill.xml"
 yrefused 'yar76: bill.xml twice is refused' 'holds one entry, bill.xml; this one has more than one'
+# --- a FIFO, a device, a directory named like a reply: refused unread,
+# naming it, instead of hanging with the workspace locked; a symbolic
+# link to a reply given on the command line is followed
+mkdir -p "$TMP/inbox"
+mkfifo "$TMP/inbox/HT76M760001_26101.xml"
+cp "$TMP/in/VHM760001T76_26101.zip" "$TMP/inbox/"
+fresh
+timeout 20 oms-import -C "$ws" "$TMP/inbox/HT76M760001_26101.xml" "$TMP/inbox/VHM760001T76_26101.zip" \
+    >"$TMP/dec" 2>"$TMP/err"; rc=$?
+check 'a FIFO named like a reply is refused at once, naming it, the other file imported' \
+    '[ $rc -eq 1 ] && grep -q "inbox/HT76M760001_26101.xml: a FIFO, not a file: not read, not imported; give the reply file itself" "$TMP/err" &&
+     [ "$(awk -F"\t" "NR > 1 && \$4 == \"flk\"" "$TMP/dec" | wc -l)" -eq 11 ] &&
+     [ "$(ls "$ws/archive")" = VHM760001T76_26101.zip ]'
+check '... and the workspace is not left locked' \
+    'timeout 20 oms-import -C "$ws" "$TMP/in/HT76M760001_26101.zip" >/dev/null 2>&1'
+ln -s /dev/null "$TMP/x/HT76M760001_26101D.zip"
+refused 'a link to a device named like a reply is refused, naming it' 1 "$TMP/x/HT76M760001_26101D.zip" \
+    'HT76M760001_26101D.zip: a character device, not a file'
+mkdir "$TMP/x/HS76001M760001_26101.zip"
+refused 'a directory named like a reply is refused, naming it' 1 "$TMP/x/HS76001M760001_26101.zip" \
+    'HS76001M760001_26101.zip: a directory, not a file'
+ln -s "$TMP/in/HS76001M760001_26101.zip" "$TMP/inbox/HS76001M760001_26101.zip"
+fresh
+ok 'a symbolic link to a reply, given by the user, is followed' \
+    oms-import -C "$ws" "$TMP/inbox/HS76001M760001_26101.zip"
+check '... and the reply itself is kept' \
+    'cmp -s "$TMP/in/HS76001M760001_26101.zip" "$ws/archive/HS76001M760001_26101.zip" &&
+     [ ! -L "$ws/archive/HS76001M760001_26101.zip" ]'
 done_testing
