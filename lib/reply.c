@@ -26,6 +26,8 @@
 #include <fcntl.h>
 #include <pcre2.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -85,6 +87,7 @@ struct dec {
 	int	 refuse;	/* refused: pay, a ФЛК fact, identification */
 	int	 exp;		/* an expertise gave sums */
 	int64_t	 exp_refused;
+	unsigned long expline;	/* of its first expertise with sums */
 	size_t	 pnext;		/* the patient's next account + 1 */
 };
 
@@ -92,6 +95,7 @@ struct imp {
 	struct oms_ws		*ws;
 	struct oms_ledger	*l;
 	const char		*path;
+	int			 fd;		/* path, a regular file */
 	const char		*name;		/* for messages */
 	struct ident		 id;
 	const struct oms_reg	*reg;
@@ -115,6 +119,12 @@ struct imp {
 	   <Y>" lines, the first MAX_UNKNOWN of them */
 	struct oms_buf		 unknown;
 	size_t			 nunknown;
+	/* a ZIP: the names of its entries so far, and whether its own
+	   name was a reply's */
+	const char		*ent[MAX_ENTRIES];
+	int			 nent;
+	int			 zipnamed;
+	char			 entry[300];	/* the one read */
 };
 #define MAX_UNKNOWN	20
 
@@ -434,6 +444,79 @@ children_known(struct imp *m, xmlNodePtr n, const char *const *names,
 	return (0);
 }
 
+static int
+blanks(const char *p, size_t n)
+{
+	for (; n > 0; p++, n--)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			return (0);
+	return (1);
+}
+
+#define SPLIT_TEXT	"its text is split by a comment, a processing " \
+			"instruction or an element; not imported, ask the " \
+			"sender for the value in one piece"
+
+/*
+ * The text of the element at path below n (n itself when path is NULL),
+ * as the streamed reader takes it (track_value): its text that is not
+ * blanks, else blanks when it holds nothing else, else "".  *v is NULL
+ * when there is no such element.  Text in pieces, a comment, a PI or an
+ * element between them, is refused, so that "1<!-- -->0" is never
+ * taken for 1: -1 with err.
+ */
+static int
+field(struct imp *m, xmlNodePtr n, const char *path, const char **v,
+    struct oms_err *err)
+{
+	xmlNodePtr e = path != NULL ? omsi_path(n, path) : n, c;
+	const char *text = NULL, *bl = NULL, *t;
+	int kids = 0;
+
+	*v = NULL;
+	if (e == NULL)
+		return (0);
+	for (c = e->children; c != NULL; c = c->next) {
+		if (c->type != XML_TEXT_NODE &&
+		    c->type != XML_CDATA_SECTION_NODE) {
+			kids = 1;
+			continue;
+		}
+		if ((t = (const char *)c->content) == NULL)
+			continue;
+		if (!blanks(t, strlen(t))) {
+			if (text != NULL)
+				return (oms_err_set(err, OMS_EDATA, m->name,
+				    omsi_line(e), "<%s>: " SPLIT_TEXT,
+				    (const char *)e->name));
+			text = t;
+		} else if (bl == NULL)
+			bl = t;
+	}
+	*v = text != NULL ? text : !kids && bl != NULL ? bl : "";
+	return (0);
+}
+
+/*
+ * A date the reply gives, what at name:line: a real day as YYYY-MM-DD
+ * (no 30 February, no month 13, no day 0), into *days when not NULL;
+ * else -1 with err.
+ */
+static int
+reply_date(const char *name, unsigned long line, const char *what,
+    const char *v, long *days, struct oms_err *err)
+{
+	long d;
+
+	if (oms_date_parse(v, &d) == -1)
+		return (oms_err_set(err, OMS_EDATA, name, line, "%s \"%s\" is "
+		    "not a date (YYYY-MM-DD, a day of that month); not "
+		    "imported, ask the sender for a corrected reply", what, v));
+	if (days != NULL)
+		*days = d;
+	return (0);
+}
+
 /* "HM760001T76_26101.xml" -> "HM760001T76_26101" */
 static void
 strip_xml(const char *s, char *out, size_t len)
@@ -454,22 +537,25 @@ static int
 flk_fname_i(struct imp *m, xmlNodePtr n, struct oms_err *err)
 {
 	char name[128];
+	const char *v;
 	int ri;
 
-	strip_xml(omsi_text(n), name, sizeof(name));
+	if (field(m, n, NULL, &v, err) == -1)
+		return (-1);
+	strip_xml(v, name, sizeof(name));
 	if (m->reg != NULL) {
 		if (strcasecmp(name, m->reg->name) != 0)
 			return (oms_err_set(err, OMS_EDATA, m->name,
 			    omsi_line(n), "%s \"%s\" is not the registry %s "
 			    "the name points to", (const char *)n->name,
-			    omsi_text(n), m->reg->name));
+			    v, m->reg->name));
 		return (0);
 	}
 	/* the name did not say: the body does */
 	if ((ri = oms_ledger_find_reg(m->l, name)) < 0)
 		return (oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
 		    "%s \"%s\" is not a registry this workspace sent; not "
-		    "imported", (const char *)n->name, omsi_text(n)));
+		    "imported", (const char *)n->name, v));
 	return (use_registry(m, oms_ledger_reg(m->l, (size_t)ri), err));
 }
 
@@ -503,12 +589,14 @@ flk_pr(struct imp *m, xmlNodePtr n, struct oms_err *err)
 
 	if (children_known(m, n, pr_names, err) == -1)
 		return (-1);
-	code = omsi_path_text(n, "OSHIB");
+	if (field(m, n, "OSHIB", &code, err) == -1)
+		return (-1);
 	if (code == NULL || *code == '\0')
 		return (oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
 		    "PR without OSHIB"));
-	zap = omsi_path_text(n, "N_ZAP");
-	idcase = omsi_path_text(n, "IDCASE");
+	if (field(m, n, "N_ZAP", &zap, err) == -1 ||
+	    field(m, n, "IDCASE", &idcase, err) == -1)
+		return (-1);
 	if ((zap == NULL || *zap == '\0') && (idcase == NULL ||
 	    *idcase == '\0'))
 		return (add_reason(&m->filecodes, code, err));
@@ -522,7 +610,7 @@ static int
 flk_zap(struct imp *m, xmlNodePtr n, struct oms_err *err)
 {
 	xmlNodePtr sl, o;
-	const char *code;
+	const char *code, *zap, *idcase = NULL;
 	long i;
 
 	if (children_known(m, n, zap_names, err) == -1)
@@ -531,8 +619,9 @@ flk_zap(struct imp *m, xmlNodePtr n, struct oms_err *err)
 	for (sl = n->children; sl != NULL && (sl->type != XML_ELEMENT_NODE ||
 	    strcmp((const char *)sl->name, "N_ZAP") == 0); sl = sl->next)
 		;
-	if ((i = flk_record(m, n, omsi_path_text(n, "N_ZAP"), sl != NULL ?
-	    omsi_path_text(sl, "IDCASE") : NULL, err)) == -1)
+	if (field(m, n, "N_ZAP", &zap, err) == -1 || (sl != NULL &&
+	    field(m, sl, "IDCASE", &idcase, err) == -1) ||
+	    (i = flk_record(m, n, zap, idcase, err)) == -1)
 		return (-1);
 	for (; sl != NULL; sl = sl->next) {
 		if (sl->type != XML_ELEMENT_NODE ||
@@ -546,7 +635,8 @@ flk_zap(struct imp *m, xmlNodePtr n, struct oms_err *err)
 				continue;
 			if (children_known(m, o, otkaz_names, err) == -1)
 				return (-1);
-			code = omsi_path_text(o, "I_TYPE");
+			if (field(m, o, "I_TYPE", &code, err) == -1)
+				return (-1);
 			if (code == NULL || *code == '\0')
 				return (oms_err_set(err, OMS_EDATA, m->name,
 				    omsi_line(o), "OTKAZ without I_TYPE"));
@@ -590,18 +680,24 @@ read_flk(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 			rc = flk_zap(m, n, err);
 		else if (strcmp(v, "SCHET") == 0) {
 			note_children(m, n, schet_names);
-			v = omsi_path_text(n, "CODE_MO");
+			if (field(m, n, "CODE_MO", &v, err) == -1)
+				return (-1);
 			rc = v != NULL && *v != '\0' && strcmp(v,
 			    m->ws->conf.mo) != 0 ? oms_err_set(err, OMS_EDATA,
 			    m->name, omsi_line(n), "SCHET/CODE_MO %s is not "
 			    "this МО (%s)", v, m->ws->conf.mo) : 0;
+			if (rc == 0 && (field(m, n, "DSCHET", &v, err) == -1 ||
+			    (v != NULL && reply_date(m->name, omsi_line(
+			    omsi_path(n, "DSCHET")), "SCHET/DSCHET", v, NULL,
+			    err) == -1)))
+				return (-1);
 		} else {	/* ZGLV */
 			note_children(m, n, zglv_names);
-			v = omsi_path_text(n, "DATA");
-			rc = v != NULL && oms_date_parse(v, &m->rdate) == -1 ?
-			    oms_err_set(err, OMS_EDATA, m->name, omsi_line(n),
-			    "ZGLV/DATA \"%s\" is not a date (YYYY-MM-DD)", v) :
-			    0;
+			if (field(m, n, "DATA", &v, err) == -1)
+				return (-1);
+			rc = v != NULL ? reply_date(m->name, omsi_line(
+			    omsi_path(n, "DATA")), "ZGLV/DATA", v, &m->rdate,
+			    err) : 0;
 		}
 		if (rc == -1 || omsi_xin_skip(x, err) == -1)
 			return (-1);
@@ -905,15 +1001,17 @@ feed_new(const char *name, struct oms_err *err)
 	return (f);
 }
 
+/* The file open at fd, from its start (the feed reads a copy of fd). */
 static struct feed *
-feed_file(const char *path, const char *name, struct oms_err *err)
+feed_file(int fd, const char *name, struct oms_err *err)
 {
 	struct feed *f;
 
 	if ((f = feed_new(name, err)) == NULL)
 		return (NULL);
-	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		oms_err_sys(err, errno, name, "open");
+	if (lseek(fd, 0, SEEK_SET) == -1 ||
+	    (f->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		oms_err_sys(err, errno, name, "read");
 		feed_free(f);
 		return (NULL);
 	}
@@ -996,6 +1094,7 @@ struct track {
 	size_t		  m;		/* segments open now */
 	unsigned char	 *tried;	/* seg[i] was met under the open i-1 */
 	int		  hit;		/* the element is there */
+	unsigned long	  line;		/* ... at this line */
 	int		  kids;		/* it has child nodes so far */
 	int		  text;		/* its first text node began */
 	int		  done;		/* ... and is complete */
@@ -1004,18 +1103,22 @@ struct track {
 
 enum {
 	T_NZAP, T_KEY, T_OPLATA, T_SUMV, T_SUMP, T_SANKIT, T_ZSL,
-	T_SSUM, T_SOSN,			/* below a SANK of the first Z_SL */
-	T_CODEMO,			/* below SCHET */
+	T_SSUM, T_SOSN, T_SIST, T_DACT,	/* below a SANK of the first Z_SL */
+	T_CODEMO, T_DSCHET,		/* below SCHET */
 	T_DATA,				/* below ZGLV */
 	T_N
 };
 #define ZAP_TRACKS	((1u << T_SSUM) - 1)
-#define SANK_TRACKS	((1u << T_SSUM) | (1u << T_SOSN))
+#define SANK_TRACKS	((1u << T_SSUM) | (1u << T_SOSN) | (1u << T_SIST) | \
+			(1u << T_DACT))
 #define MAX_DEPTH	300		/* libxml2 stops at 256 */
 
 struct sank {
 	unsigned long	 line;
 	int		 bad;		/* S_SUM there and malformed */
+	int		 has_sum;	/* S_SUM there */
+	int64_t		 sum;
+	int		 counts;	/* S_IST none or 1: in SANK_IT */
 	int		 osn;		/* S_OSN there */
 	size_t		 off;		/* its text in sx.osn */
 };
@@ -1092,13 +1195,7 @@ track_release(struct track *t)
 static int
 blank(const struct oms_buf *b)
 {
-	size_t i;
-
-	for (i = 0; i < b->len; i++)
-		if (b->s[i] != ' ' && b->s[i] != '\t' && b->s[i] != '\n' &&
-		    b->s[i] != '\r')
-			return (0);
-	return (1);
+	return (blanks(b->s, b->len));
 }
 
 /* The record of the tracks in mask begins at depth d. */
@@ -1142,6 +1239,8 @@ sx_child(struct sx *s, int d)
 	}
 }
 
+static unsigned long	sx_line(const struct sx *);
+
 /* Element name begins at depth d: it may be the next step of a path. */
 static void
 sx_step(struct sx *s, int d, const xmlChar *name)
@@ -1161,6 +1260,7 @@ sx_step(struct sx *s, int d, const xmlChar *name)
 		s->on[d] |= 1u << i;
 		if (t->m == t->nseg) {
 			t->hit = 1;
+			t->line = sx_line(s);
 			s->tgt[d] |= 1u << i;
 		}
 	}
@@ -1216,6 +1316,112 @@ sx_line(const struct sx *s)
 	return ((unsigned long)xmlSAX2GetLineNumber(s->ctxt));
 }
 
+/* What a record of an answer says about its money. */
+struct sums {
+	int	 oplata;		/* 1, 2 or 3 */
+	int64_t	 sumv, sump, it, ssum;
+	int	 has_sump, has_it;	/* SUMP, SANK_IT there */
+	size_t	 nssum;			/* S_SUM counted in ssum */
+};
+
+/* "SUMV 960.80, SUMP 0.00, SANK_IT 960.80": what the record gave. */
+static void
+sums_given(const struct sums *x, char *out, size_t len)
+{
+	char a[32], b[32], c[32], e[32];
+
+	snprintf(out, len, "SUMV %s%s%s%s%s%s%s", oms_money_fmt(x->sumv, a),
+	    x->has_sump ? ", SUMP " : "", x->has_sump ?
+	    oms_money_fmt(x->sump, b) : "", x->has_it ? ", SANK_IT " : "",
+	    x->has_it ? oms_money_fmt(x->it, c) : "", x->nssum > 0 ?
+	    ", S_SUM in all " : "", x->nssum > 0 ? oms_money_fmt(x->ssum, e) :
+	    "");
+}
+
+static int	sums_err(struct imp *, size_t, unsigned long,
+		    const struct sums *, struct oms_err *, const char *, ...)
+		    __attribute__((__format__(__printf__, 6, 7)));
+
+static int
+sums_err(struct imp *m, size_t i, unsigned long line, const struct sums *x,
+    struct oms_err *err, const char *fmt, ...)
+{
+	char what[200], given[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	sums_given(x, given, sizeof(given));
+	return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s (account "
+	    "%s): %s (%s): the sums do not add up; not imported, ask the "
+	    "sender for a corrected reply", m->zap[i], m->acc[i], what,
+	    given));
+}
+
+/*
+ * Do the sums of record i add up, with each other and with what the
+ * registry claimed?  SUMV is the claim; the refused sum (SANK_IT, else
+ * the S_SUM of the sanctions that count in it) is at most SUMV and SUMV
+ * minus SUMP; OPLATA 1 pays all of SUMV, 2 nothing, 3 a part.  What a
+ * reply leaves out follows from the rest.  The numbers go into the
+ * invoices: a record that breaks a rule refuses the reply whole.
+ */
+static int
+answer_sums(struct imp *m, size_t i, unsigned long line, struct sums *x,
+    struct dec *d, struct oms_err *err)
+{
+	const struct oms_acct *c;
+	int64_t ref, paid;
+	int has_ref = x->has_it || x->nssum > 0;
+	char a[32];
+
+	c = oms_ledger_claim(m->l, m->acc[i], m->ri);
+	if (c != NULL && x->sumv != c->sum)
+		return (sums_err(m, i, line, x, err, "SUMV is not what "
+		    "registry %s claimed, %s", m->reg->name,
+		    oms_money_fmt(c->sum, a)));
+	if (x->sumv < 0 || (x->has_sump && x->sump < 0) ||
+	    (x->has_it && x->it < 0))
+		return (sums_err(m, i, line, x, err, "a sum is negative"));
+	if (x->has_it && x->nssum > 0 && x->it != x->ssum)
+		return (sums_err(m, i, line, x, err, "SANK_IT is not the sum "
+		    "of the S_SUM of its sanctions"));
+	ref = x->has_it ? x->it : x->ssum;
+	if (has_ref && ref > x->sumv)
+		return (sums_err(m, i, line, x, err, "more is refused than "
+		    "SUMV"));
+	if (x->has_sump && x->sump > x->sumv)
+		return (sums_err(m, i, line, x, err, "SUMP is more than "
+		    "SUMV"));
+	if (x->has_sump && has_ref && x->sump + ref != x->sumv)
+		return (sums_err(m, i, line, x, err, "SUMP plus the refused "
+		    "sum is not SUMV"));
+	if (x->has_sump)
+		paid = x->sump;
+	else if (has_ref)
+		paid = x->sumv - ref;
+	else if (x->oplata == 3)
+		return (sums_err(m, i, line, x, err, "OPLATA 3 (partly paid) "
+		    "without SUMP or SANK_IT: how much is paid is not said"));
+	else
+		paid = x->oplata == 1 ? x->sumv : 0;
+	if (x->oplata == 1 && paid != x->sumv)
+		return (sums_err(m, i, line, x, err, "OPLATA 1 pays all of "
+		    "SUMV, but %s is paid", oms_money_fmt(paid, a)));
+	if (x->oplata == 2 && paid != 0)
+		return (sums_err(m, i, line, x, err, "OPLATA 2 pays nothing, "
+		    "but %s is paid", oms_money_fmt(paid, a)));
+	if (x->oplata == 3 && (paid <= 0 || paid >= x->sumv))
+		return (sums_err(m, i, line, x, err, "OPLATA 3 pays a part "
+		    "of SUMV (0 < SUMP < SUMV), but %s is paid",
+		    oms_money_fmt(paid, a)));
+	d->claimed = x->sumv;
+	d->accepted = paid;
+	d->refused = x->sumv - paid;
+	return (0);
+}
+
 /* A ZAP was read: the checks read_answer made on its tree, in order. */
 static int
 zap_done(struct sx *s, struct oms_err *err)
@@ -1223,10 +1429,10 @@ zap_done(struct sx *s, struct oms_err *err)
 	struct imp *m = s->m;
 	unsigned long line = s->line;
 	const char *v, *key;
+	struct sums x;
 	struct dec *d;
 	size_t k;
 	long i;
-	int has_sump, has_it;
 
 	if ((i = record(m, track_value(&s->t[T_NZAP]), line, err)) == -1)
 		return (-1);
@@ -1242,6 +1448,7 @@ zap_done(struct sx *s, struct oms_err *err)
 	v = track_value(&s->t[T_OPLATA]);
 	if (v == NULL || strcmp(v, "0") == 0)
 		return (0);	/* no decision yet */
+	memset(&x, 0, sizeof(x));
 	if (strcmp(v, "1") == 0)
 		d->decision = OMS_ST_ACCEPTED;
 	else if (strcmp(v, "2") == 0)
@@ -1251,30 +1458,33 @@ zap_done(struct sx *s, struct oms_err *err)
 	else
 		return (oms_err_set(err, OMS_EDATA, m->name, line, "OPLATA "
 		    "\"%s\" is not 0, 1, 2 or 3", v));
-	if (money_text(track_value(&s->t[T_SUMV]), &d->claimed) != 1 ||
-	    (has_sump = money_text(track_value(&s->t[T_SUMP]),
-	    &d->accepted)) == -1 || (has_it = money_text(track_value(
-	    &s->t[T_SANKIT]), &d->refused)) == -1)
+	x.oplata = v[0] - '0';
+	if (money_text(track_value(&s->t[T_SUMV]), &x.sumv) != 1 ||
+	    (x.has_sump = money_text(track_value(&s->t[T_SUMP]),
+	    &x.sump)) == -1 || (x.has_it = money_text(track_value(
+	    &s->t[T_SANKIT]), &x.it)) == -1)
 		return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s: "
 		    "SUMV, SUMP or SANK_IT missing or malformed", m->zap[i]));
-	if (!has_sump)
-		d->accepted = d->decision == OMS_ST_ACCEPTED ? d->claimed :
-		    d->decision == OMS_ST_REJECTED ? 0 : d->claimed -
-		    d->refused;
-	if (!has_it)
-		d->refused = d->claimed - d->accepted;
-	if (d->accepted < 0 || d->refused < 0 ||
-	    d->accepted + d->refused != d->claimed)
-		return (oms_err_set(err, OMS_EDATA, m->name, line, "N_ZAP %s: "
-		    "SUMP plus SANK_IT is not SUMV", m->zap[i]));
 	for (k = 0; k < s->nsank; k++) {
-		if (s->sanks[k].bad)
+		if (s->sanks[k].bad || s->sanks[k].sum < 0)
 			return (oms_err_set(err, OMS_EDATA, m->name,
-			    s->sanks[k].line, "bad S_SUM"));
+			    s->sanks[k].line, "N_ZAP %s: bad S_SUM (a sum of "
+			    "0 or more, two decimals and a dot)", m->zap[i]));
+		if (!s->sanks[k].has_sum || !s->sanks[k].counts)
+			continue;
+		/* each is at most MONEY_MAX: no overflow for a long while */
+		if ((x.ssum += s->sanks[k].sum) > INT64_MAX / 2)
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    s->sanks[k].line, "N_ZAP %s: the S_SUM add up to "
+			    "more than any sum", m->zap[i]));
+		x.nssum++;
+	}
+	if (answer_sums(m, (size_t)i, line, &x, d, err) == -1)
+		return (-1);
+	for (k = 0; k < s->nsank; k++)
 		if (s->sanks[k].osn && add_reason(&d->reasons, s->osn.s +
 		    s->sanks[k].off, err) == -1)
 			return (-1);
-	}
 	d->set = 1;
 	return (0);
 }
@@ -1287,6 +1497,7 @@ sank_done(struct sx *s, struct oms_err *err)
 	const char *v;
 	int64_t sum;
 	size_t cap;
+	int r;
 
 	if (s->nsank == s->capsank) {
 		cap = s->capsank ? s->capsank * 2 : 16;
@@ -1298,7 +1509,14 @@ sank_done(struct sx *s, struct oms_err *err)
 	}
 	k = &s->sanks[s->nsank++];
 	k->line = s->sankline;
-	k->bad = money_text(track_value(&s->t[T_SSUM]), &sum) == -1;
+	k->has_sum = (r = money_text(track_value(&s->t[T_SSUM]), &sum)) == 1;
+	k->bad = r == -1;
+	k->sum = k->has_sum ? sum : 0;
+	v = track_value(&s->t[T_SIST]);
+	k->counts = v == NULL || strcmp(v, "1") == 0;
+	if ((v = track_value(&s->t[T_DACT])) != NULL && reply_date(s->m->name,
+	    s->t[T_DACT].line, "SANK/DATE_ACT", v, NULL, err) == -1)
+		return (-1);
 	k->off = s->osn.len;
 	if ((k->osn = (v = track_value(&s->t[T_SOSN])) != NULL) &&
 	    oms_buf_add(&s->osn, v, strlen(v) + 1, err) == -1)
@@ -1376,7 +1594,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 			sx_begin(s, ZAP_TRACKS, 1);
 		} else if (same(local, s->schet)) {
 			s->in = 'S';
-			sx_begin(s, 1u << T_CODEMO, 1);
+			sx_begin(s, 1u << T_CODEMO | 1u << T_DSCHET, 1);
 		} else if (same(local, s->zglv)) {
 			s->in = 'G';
 			sx_begin(s, 1u << T_DATA, 1);
@@ -1439,11 +1657,9 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	if (s->in == 'G') {
 		s->in = 0;
 		v = track_value(&s->t[T_DATA]);
-		if (v != NULL && oms_date_parse(v, &s->m->rdate) == -1) {
-			oms_err_set(s->err, OMS_EDATA, s->m->name, s->line,
-			    "ZGLV/DATA \"%s\" is not a date (YYYY-MM-DD)", v);
+		if (v != NULL && reply_date(s->m->name, s->t[T_DATA].line,
+		    "ZGLV/DATA", v, &s->m->rdate, s->err) == -1)
 			sx_fail(s);
-		}
 		return;
 	}
 	s->in = 0;
@@ -1453,7 +1669,28 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		    "SCHET/CODE_MO %s is not this МО (%s)", v,
 		    s->m->ws->conf.mo);
 		sx_fail(s);
+		return;
 	}
+	v = track_value(&s->t[T_DSCHET]);
+	if (v != NULL && reply_date(s->m->name, s->t[T_DSCHET].line,
+	    "SCHET/DSCHET", v, NULL, s->err) == -1)
+		sx_fail(s);
+}
+
+/*
+ * More text after a comment, a PI or an element in a field whose text
+ * came before them: refused, as field() refuses it in a tree.
+ */
+static void
+split_text(struct sx *s, const struct track *t)
+{
+	const char *z = s->in == 'Z' && t != &s->t[T_NZAP] &&
+	    s->t[T_NZAP].done ? track_value(&s->t[T_NZAP]) : NULL;
+
+	oms_err_set(s->err, OMS_EDATA, s->f->name, sx_line(s), "%s%s%s<%s>: "
+	    SPLIT_TEXT, z != NULL ? "N_ZAP " : "", z != NULL ? z : "",
+	    z != NULL ? ": " : "", (const char *)t->seg[t->nseg - 1]);
+	sx_fail(s);
 }
 
 static void
@@ -1469,8 +1706,17 @@ on_text(void *ctx, const xmlChar *ch, int len)
 	    (mask = s->tgt[s->depth]) == 0)
 		return;
 	for (i = 0; mask != 0; i++, mask >>= 1) {
-		if (!(mask & 1) || (t = &s->t[i])->done)
+		if (!(mask & 1))
 			continue;
+		if ((t = &s->t[i])->done) {
+			/* done while open: text came, then a child */
+			if (i != T_ZSL && !blanks((const char *)ch,
+			    (size_t)len)) {
+				split_text(s, t);
+				return;
+			}
+			continue;
+		}
 		if (oms_buf_add(&t->buf, ch, (size_t)len, s->err) == -1) {
 			memcpy(msg, s->err->msg, sizeof(msg));
 			oms_err_set(s->err, s->err->code, s->f->name,
@@ -1564,7 +1810,8 @@ sx_init(struct sx *s, struct imp *m, struct oms_err *err)
 {
 	static const char *const path[T_N] = {
 		"N_ZAP", NULL, "Z_SL/OPLATA", "Z_SL/SUMV", "Z_SL/SUMP",
-		"Z_SL/SANK_IT", "Z_SL", "S_SUM", "S_OSN", "CODE_MO", "DATA"
+		"Z_SL/SANK_IT", "Z_SL", "S_SUM", "S_OSN", "S_IST", "DATE_ACT",
+		"CODE_MO", "DSCHET", "DATA"
 	};
 	xmlDictPtr dict = s->ctxt->dict;
 	int i;
@@ -1686,20 +1933,65 @@ out:
 
 /* ------------------------------------------------------------ the file */
 
+/*
+ * Open the reply given, which must be a regular file: a FIFO or a device
+ * named like a reply would hang the run, which holds the workspace lock,
+ * or never end.  stat() follows a symbolic link (the user named it) and
+ * refuses the rest unopened; fstat() checks what was opened, O_NONBLOCK
+ * so that a FIFO put there in between cannot block the open.  The fd,
+ * or -1 with err.
+ */
 static int
-hash_file(const char *path, char sha[65], struct oms_err *err)
+open_reply(const char *path, struct oms_err *err)
+{
+	struct stat st;
+	const char *what;
+	int fd = -1, fl;
+
+	if (stat(path, &st) == -1)
+		return (oms_err_sys(err, errno, path, "open"));
+	if (S_ISREG(st.st_mode)) {
+		if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+			return (oms_err_sys(err, errno, path, "open"));
+		if (fstat(fd, &st) == -1) {
+			oms_err_sys(err, errno, path, "stat");
+			close(fd);
+			return (-1);
+		}
+	}
+	if (S_ISREG(st.st_mode)) {
+		if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+		    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+			oms_err_sys(err, errno, path, "open");
+			close(fd);
+			return (-1);
+		}
+		return (fd);
+	}
+	if (fd != -1)
+		close(fd);
+	what = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ?
+	    "a character device" : S_ISBLK(st.st_mode) ? "a block device" :
+	    S_ISDIR(st.st_mode) ? "a directory" : S_ISSOCK(st.st_mode) ?
+	    "a socket" : "no regular file";
+	return (oms_err_set(err, OMS_EDATA, path, 0, "%s, not a file: not "
+	    "read, not imported; give the reply file itself", what));
+}
+
+/* The SHA-256 of what fd holds, from its start. */
+static int
+hash_fd(int fd, const char *path, char sha[65], struct oms_err *err)
 {
 	struct omsi_sha256 c;
 	char buf[65536];
 	ssize_t n;
-	int fd;
+	off_t off = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return (oms_err_sys(err, errno, path, "open"));
 	omsi_sha256_init(&c);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
 		omsi_sha256_add(&c, buf, (size_t)n);
-	close(fd);
+		off += n;
+	}
 	if (n == -1)
 		return (oms_err_sys(err, errno, path, "read"));
 	omsi_sha256_hex(&c, sha);
@@ -1707,23 +1999,59 @@ hash_file(const char *path, char sha[65], struct oms_err *err)
 }
 
 static int
-is_zip(const char *path)
+hash_file(const char *path, char sha[65], struct oms_err *err)
 {
-	unsigned char b[4];
-	int fd;
-	ssize_t n;
+	int fd, rc;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return (0);
-	n = read(fd, b, 4);
+		return (oms_err_sys(err, errno, path, "open"));
+	rc = hash_fd(fd, path, sha, err);
 	close(fd);
-	return (n == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 &&
-	    b[3] == 4);
+	return (rc);
 }
 
-/* Copy the file as received into DIR/archive; rel gets "archive/NAME". */
 static int
-keep(struct imp *m, const char *sha, char *rel, size_t rlen,
+is_zip(const struct imp *m)
+{
+	unsigned char b[4];
+
+	return (pread(m->fd, b, 4, 0) == 4 && b[0] == 'P' && b[1] == 'K' &&
+	    b[2] == 3 && b[3] == 4);
+}
+
+/* The reply's ZIP, read from m->fd; NULL with err. */
+static struct archive *
+zip_open(struct imp *m, struct oms_err *err)
+{
+	struct archive *ar;
+
+	if ((ar = archive_read_new()) == NULL) {
+		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+		return (NULL);
+	}
+	archive_read_support_format_zip(ar);
+	if (lseek(m->fd, 0, SEEK_SET) == -1) {
+		oms_err_sys(err, errno, m->name, "read");
+		archive_read_free(ar);
+		return (NULL);
+	}
+	/* libarchive reads the fd and leaves it open */
+	if (archive_read_open_fd(ar, m->fd, 65536) != ARCHIVE_OK) {
+		oms_err_set(err, OMS_EDATA, m->name, 0, "not a readable ZIP: "
+		    "%s", archive_error_string(ar));
+		archive_read_free(ar);
+		return (NULL);
+	}
+	return (ar);
+}
+
+/*
+ * Copy the file as received into DIR/archive; rel gets "archive/NAME",
+ * *made the path of a copy made now (free it), or NULL when the same
+ * bytes were there already.
+ */
+static int
+keep(struct imp *m, const char *sha, char *rel, size_t rlen, char **made,
     struct oms_err *err)
 {
 	const char *b = strrchr(m->path, '/') ? strrchr(m->path, '/') + 1 :
@@ -1732,7 +2060,8 @@ keep(struct imp *m, const char *sha, char *rel, size_t rlen,
 	struct oms_afile af;
 	const char *dot;
 	ssize_t n;
-	int fd = -1, rc = -1;
+	off_t off = 0;
+	int rc = -1;
 
 	if ((dir = oms_ws_path(m->ws, "archive")) == NULL)
 		goto nomem;
@@ -1760,14 +2089,11 @@ keep(struct imp *m, const char *sha, char *rel, size_t rlen,
 	}
 	if (oms_afile_open(&af, dst, err) == -1)
 		goto out;
-	if ((fd = open(m->path, O_RDONLY | O_CLOEXEC)) == -1) {
-		oms_err_sys(err, errno, m->path, "open");
-		oms_afile_abort(&af);
-		goto out;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	while ((n = pread(m->fd, buf, sizeof(buf), off)) > 0) {
 		if (fwrite(buf, 1, (size_t)n, af.fp) != (size_t)n)
 			break;
+		off += n;
+	}
 	if (n != 0) {
 		oms_err_sys(err, errno, m->path, "copy into archive/");
 		oms_afile_abort(&af);
@@ -1776,13 +2102,13 @@ keep(struct imp *m, const char *sha, char *rel, size_t rlen,
 	if (oms_afile_commit(&af, err) == -1)
 		goto out;
 	snprintf(rel, rlen, "archive/%s", name);
+	*made = dst;
+	dst = NULL;
 	rc = 0;
 	goto out;
 nomem:
 	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 out:
-	if (fd != -1)
-		close(fd);
 	free(dir);
 	free(dst);
 	return (rc);
@@ -1796,6 +2122,71 @@ streamed(const struct imp *m)
 	    m->id.stage == OMS_STAGE_DEMAND);
 }
 
+/*
+ * One more entry of the ZIP: at most MAX_ENTRIES of them, each name once
+ * (which of two would be the reply?).  -1 with err.
+ */
+static int
+zip_entry(struct imp *m, struct archive_entry *ae, struct oms_err *err)
+{
+	const char *en = archive_entry_pathname(ae);
+	int i;
+
+	if (en == NULL)
+		en = "";
+	if (m->nent == MAX_ENTRIES)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "more than %d "
+		    "entries: not a reply; not imported", MAX_ENTRIES));
+	for (i = 0; i < m->nent; i++)
+		if (strcasecmp(m->ent[i], en) == 0)
+			return (oms_err_set(err, OMS_EDATA, m->name, 0, "two "
+			    "entries named \"%s\": which is the reply is not "
+			    "known; not imported, ask the sender for a ZIP "
+			    "with each name once", en));
+	if ((m->ent[m->nent] = omsi_arena_strdup(&m->arena, en)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	m->nent++;
+	return (0);
+}
+
+/*
+ * After the reply was read from a ZIP: the entries that follow are
+ * counted and their names checked as well, and none may be a second
+ * reply (named like it, or like any reply when the ZIP's own name was
+ * not one).  -1 with err.
+ */
+static int
+zip_rest(struct imp *m, struct archive *ar, struct oms_err *err)
+{
+	struct archive_entry *ae;
+	struct ident id;
+	char base[256];
+	int r;
+
+	if (ar == NULL)
+		return (0);
+	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
+		if (zip_entry(m, ae, err) == -1)
+			return (-1);
+		if (archive_entry_filetype(ae) != AE_IFREG)
+			continue;
+		base_of(archive_entry_pathname(ae) != NULL ?
+		    archive_entry_pathname(ae) : "", base, sizeof(base));
+		memset(&id, 0, sizeof(id));
+		if (strcasecmp(base, m->id.base) == 0 || (!m->zipnamed &&
+		    (r = recognise(&m->ws->conf, base, &id, err)) != 0))
+			return (r == -1 ? -1 : oms_err_set(err, OMS_EDATA,
+			    m->name, 0, "entries \"%s\" and \"%s\" are both "
+			    "named like a reply: which is the reply is not "
+			    "known; not imported, ask the sender for a ZIP "
+			    "with one", m->entry, archive_entry_pathname(ae)));
+	}
+	if (r != ARCHIVE_EOF)
+		return (oms_err_set(err, OMS_EDATA, m->name, 0, "damaged ZIP: "
+		    "%s", archive_error_string(ar)));
+	return (0);
+}
+
 /* Open the document to read: the file, or the right entry of a ZIP. */
 static int
 open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
@@ -1805,33 +2196,25 @@ open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 	struct archive_entry *ae;
 	char base[256], name[600];
 	const char *en;
-	int r, n = 0, matched = m->id.stage != 0;
+	int r, matched = m->id.stage != 0;
 
 	*arp = NULL;
-	if (!is_zip(m->path)) {
+	if (!is_zip(m)) {
 		if (streamed(m))
-			return ((*fp = feed_file(m->path, m->name, err)) ==
+			return ((*fp = feed_file(m->fd, m->name, err)) ==
 			    NULL ? -1 : 0);
 		*xp = omsi_xin_file(m->path, m->name, err);
 		return (*xp == NULL ? -1 : 0);
 	}
-	if ((ar = archive_read_new()) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	archive_read_support_format_zip(ar);
-	if (archive_read_open_filename(ar, m->path, 65536) != ARCHIVE_OK) {
-		oms_err_set(err, OMS_EDATA, m->name, 0, "not a readable ZIP: "
-		    "%s", archive_error_string(ar));
-		goto fail;
-	}
+	if ((ar = zip_open(m, err)) == NULL)
+		return (-1);
+	m->zipnamed = matched;
 	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
-		if (++n > MAX_ENTRIES) {
-			oms_err_set(err, OMS_EDATA, m->name, 0, "more than %d "
-			    "entries: not a reply", MAX_ENTRIES);
+		if (zip_entry(m, ae, err) == -1)
 			goto fail;
-		}
 		if (archive_entry_filetype(ae) != AE_IFREG)
 			continue;
-		en = archive_entry_pathname(ae);
+		en = m->ent[m->nent - 1];
 		base_of(en, base, sizeof(base));
 		if (!matched) {
 			if ((r = recognise(&m->ws->conf, base, &m->id, err)) ==
@@ -1842,6 +2225,7 @@ open_doc(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 		} else if (strcasecmp(base, m->id.base) != 0)
 			continue;
 		snprintf(name, sizeof(name), "%s:%s", m->name, en);
+		snprintf(m->entry, sizeof(m->entry), "%s", en);
 		if (streamed(m) ? (*fp = feed_archive(ar, name, err)) == NULL :
 		    (*xp = omsi_xin_archive(ar, name, err)) == NULL)
 			goto fail;
@@ -1998,18 +2382,12 @@ yar_open(struct imp *m, struct archive **arp, struct omsi_xin **xp,
 	int r;
 
 	*arp = NULL;
-	if (!is_zip(m->path)) {
+	if (!is_zip(m)) {
 		*xp = omsi_xin_file(m->path, m->name, err);
 		return (*xp == NULL ? -1 : 0);
 	}
-	if ((ar = archive_read_new()) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	archive_read_support_format_zip(ar);
-	if (archive_read_open_filename(ar, m->path, 65536) != ARCHIVE_OK) {
-		oms_err_set(err, OMS_EDATA, m->name, 0, "not a readable ZIP: "
-		    "%s", archive_error_string(ar));
-		goto fail;
-	}
+	if ((ar = zip_open(m, err)) == NULL)
+		return (-1);
 	if ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_EOF) {
 		oms_err_set(err, OMS_EDATA, m->name, 0, "an empty ZIP: a reply "
 		    "to a bill holds bill.xml");
@@ -2171,6 +2549,9 @@ yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
 	if ((i = yar_account(m, omsi_attr(ex, "xkey"), omsi_line(ex),
 	    "expertise", err)) == -1)
 		return (-1);
+	if ((v = omsi_attr(ex, "date")) != NULL && reply_date(m->name,
+	    omsi_line(ex), "expertise@date", v, NULL, err) == -1)
+		return (-1);
 	d = &m->dec[i];
 	e = omsi_child(ex, "ps_sum");
 	for (e = e != NULL ? e->children : NULL; e != NULL; e = e->next) {
@@ -2184,8 +2565,14 @@ yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
 			return (oms_err_set(err, OMS_EDATA, m->name,
 			    omsi_line(e), "expertise of %s: ps_elem without "
 			    "suml and sum, or sum above suml", m->acc[i]));
+		if (!d->exp)
+			d->expline = omsi_line(e);
 		d->exp = 1;
-		d->exp_refused += suml - sum;
+		d->exp_refused += suml - sum;	/* each at most MONEY_MAX */
+		if (d->exp_refused > INT64_MAX / 2)
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    omsi_line(e), "expertise of %s: the refused sums "
+			    "add up to more than any sum", m->acc[i]));
 	}
 	for (e = ex->children; e != NULL; e = e->next)
 		if (e->type == XML_ELEMENT_NODE &&
@@ -2339,6 +2726,17 @@ yar_decide(struct imp *m, struct oms_err *err)
 		    m->id.stage != OMS_STAGE_FLK)
 			continue;	/* no word on it */
 		d->claimed = claim(m, i);
+		if (d->exp && d->exp_refused > d->claimed) {
+			char r[32], c[32];
+
+			return (oms_err_set(err, OMS_EDATA, m->name,
+			    d->expline, "account %s: the expertises refuse "
+			    "%s (suml minus sum of ps_elem), more than the %s "
+			    "bill %s claimed: the sums do not add up; not "
+			    "imported, ask the sender for a corrected reply",
+			    m->acc[i], oms_money_fmt(d->exp_refused, r),
+			    oms_money_fmt(d->claimed, c), m->reg->name));
+		}
 		if (!d->refuse) {
 			d->decision = OMS_ST_ACCEPTED;
 			d->refused = 0;
@@ -2361,14 +2759,16 @@ static int
 record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
     struct oms_err *err)
 {
-	struct oms_buf b;
+	struct oms_buf b, data;
 	const char *f[OMS_L_NCOL];
-	char now[32], period[8], sum[32], data[1024], a[32], rf[32], rd[16];
+	char now[32], period[8], sum[32], a[32], rf[32], rd[16], n[32];
 	size_t i, nrec = 0;
 	struct oms_ledger_tx tx = { .fd = -1 };
 	int rc = -1;
 
 	oms_buf_init(&b, (size_t)1 << 30);
+	/* a decision's reasons are at most 64 KiB (use_registry) */
+	oms_buf_init(&data, (size_t)1 << 20);
 	oms_ledger_now(now, sizeof(now));
 	oms_period_fmt(m->reg->period, period);
 	/* a reply of a million records: its lines go out in pieces */
@@ -2380,13 +2780,19 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 		if (!d->set)
 			continue;
 		memset(f, 0, sizeof(f));
-		snprintf(data, sizeof(data), "stage=%s;decision=%s;"
-		    "accepted=%s;refused=%s;reasons=%s%s%s",
-		    oms_stage_name(m->id.stage), oms_state_name(d->decision),
-		    oms_money_fmt(d->accepted, a), oms_money_fmt(d->refused, rf),
-		    d->reasons.s != NULL ? d->reasons.s : "",
-		    m->rdate >= 0 ? ";date=" : "",
-		    m->rdate >= 0 ? oms_date_fmt(m->rdate, rd) : "");
+		/* escaped as the ledger reads it: a code may hold ; = % */
+		oms_buf_reset(&data);
+		if (oms_ledger_data(&data, "stage", oms_stage_name(m->id.stage),
+		    err) == -1 || oms_ledger_data(&data, "decision",
+		    oms_state_name(d->decision), err) == -1 ||
+		    oms_ledger_data(&data, "accepted", oms_money_fmt(
+		    d->accepted, a), err) == -1 || oms_ledger_data(&data,
+		    "refused", oms_money_fmt(d->refused, rf), err) == -1 ||
+		    oms_ledger_data(&data, "reasons", d->reasons.s != NULL ?
+		    d->reasons.s : "", err) == -1 || (m->rdate >= 0 &&
+		    oms_ledger_data(&data, "date", oms_date_fmt(m->rdate, rd),
+		    err) == -1))
+			goto out;
 		f[OMS_L_TIME] = now;
 		f[OMS_L_EVENT] = "decision";
 		f[OMS_L_ACCOUNT] = m->acc[i];
@@ -2397,7 +2803,7 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 		f[OMS_L_IDCASE] = m->zap[i];
 		f[OMS_L_SUM] = oms_money_fmt(d->claimed, sum);
 		f[OMS_L_FILE] = res->reply;
-		f[OMS_L_DATA] = data;
+		f[OMS_L_DATA] = data.s;
 		if (oms_ledger_line(&b, f, err) == -1)
 			goto out;
 		nrec++;
@@ -2405,15 +2811,19 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 			goto out;
 	}
 	memset(f, 0, sizeof(f));
-	snprintf(data, sizeof(data), "stage=%s;sha256=%s;records=%zu",
-	    oms_stage_name(m->id.stage), sha, nrec);
+	oms_buf_reset(&data);
+	snprintf(n, sizeof(n), "%zu", nrec);
+	if (oms_ledger_data(&data, "stage", oms_stage_name(m->id.stage),
+	    err) == -1 || oms_ledger_data(&data, "sha256", sha, err) == -1 ||
+	    oms_ledger_data(&data, "records", n, err) == -1)
+		goto out;
 	f[OMS_L_TIME] = now;
 	f[OMS_L_EVENT] = "import";
 	f[OMS_L_REGISTRY] = m->reg->name;
 	f[OMS_L_PERIOD] = period;
 	f[OMS_L_KIND] = m->reg->kind;
 	f[OMS_L_FILE] = res->reply;
-	f[OMS_L_DATA] = data;
+	f[OMS_L_DATA] = data.s;
 	if (oms_ledger_line(&b, f, err) == -1)
 		goto out;
 	rc = oms_ledger_commit(&tx, &b, "import", now, err);
@@ -2421,6 +2831,7 @@ out:
 	if (rc == -1)
 		oms_ledger_abort(&tx);
 	oms_buf_release(&b);
+	oms_buf_release(&data);
 	return (rc);
 }
 
@@ -2477,7 +2888,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	struct omsi_xin *x = NULL;
 	struct feed *f = NULL;
 	const char *when, *root;
-	char sha[65], base[256];
+	char sha[65], base[256], *made = NULL;
 	size_t i;
 	int rc = -1, r;
 
@@ -2487,13 +2898,15 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	m.l = l;
 	m.path = path;
 	m.name = path;
+	m.fd = -1;
 	m.rdate = -1;
 	omsi_hash_init(&m.byzap);
 	omsi_arena_init(&m.arena);
 	oms_buf_init(&m.filecodes, 1 << 20);
 	oms_buf_init(&m.unknown, 1 << 16);
 
-	if (hash_file(path, sha, err) == -1)
+	if ((m.fd = open_reply(path, err)) == -1 ||
+	    hash_fd(m.fd, path, sha, err) == -1)
 		goto out;
 	if ((when = oms_ledger_imported(l, sha)) != NULL) {
 		res->already = 1;
@@ -2527,6 +2940,8 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 			goto out;
 		feed_free(f);
 		f = NULL;
+		if (zip_rest(&m, ar, err) == -1)
+			goto out;
 		goto done;
 	}
 	/* the root says what it is */
@@ -2553,7 +2968,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 		    root);
 		goto out;
 	} else {
-		if (read_flk(&m, x, err) == -1)
+		if (read_flk(&m, x, err) == -1 || zip_rest(&m, ar, err) == -1)
 			goto out;
 		flk_sums(&m);
 	}
@@ -2564,9 +2979,18 @@ done:
 	snprintf(res->registry, sizeof(res->registry), "%s", m.reg->name);
 	/* all read and understood: keep the file, then commit */
 	res->contra0 = oms_ledger_ncontra(l);
-	if (keep(&m, sha, res->reply, sizeof(res->reply), err) == -1 ||
-	    record_ledger(&m, sha, res, err) == -1 ||
-	    fill_result(&m, res, err) == -1)
+	if (keep(&m, sha, res->reply, sizeof(res->reply), &made, err) == -1)
+		goto out;
+	if (record_ledger(&m, sha, res, err) == -1) {
+		/* nothing recorded: the copy goes too, and the message says
+		   which reply it was */
+		if (made != NULL)
+			(void)unlink(made);
+		if (err->where[0] == '\0')
+			snprintf(err->where, sizeof(err->where), "%s", path);
+		goto out;
+	}
+	if (fill_result(&m, res, err) == -1)
 		goto out;
 	res->ncontra = oms_ledger_ncontra(l) - res->contra0;
 	res->nunknown = m.nunknown;
@@ -2576,6 +3000,7 @@ done:
 	}
 	rc = 0;
 out:
+	free(made);
 	feed_free(f);		/* its thread first: it reads ar */
 	omsi_src_close(ar, x);
 	for (i = 0; m.dec != NULL && i < m.nacc; i++)
@@ -2589,6 +3014,8 @@ out:
 	free(m.byno);
 	omsi_hash_release(&m.bypat);
 	omsi_arena_release(&m.arena);
+	if (m.fd != -1)
+		close(m.fd);
 	return (rc);
 }
 
