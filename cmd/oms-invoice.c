@@ -223,16 +223,8 @@ write_invoices(struct invoicer *iv)
 			warnx("warning: payer %s: nothing to pay (%s); no "
 			    "invoice", iv->inv.p[i].payer,
 			    oms_money_fmt(iv->inv.p[i].to_pay, money));
-	/* the number keeps a prefix and the longest sequence whole */
+	/* oms.conf keeps it short enough for the number (oms.conf(5)) */
 	prefix = oms_conf_get(&iv->ws.conf, "invoice.prefix");
-	if (prefix != NULL && strlen(prefix) > sizeof(iv->inv.p[0].number) -
-	    1 - 10) {
-		oms_err_set(&e, OMS_EDATA, "oms.conf", 0, "invoice.prefix of "
-		    "%zu bytes: an invoice number holds at most %zu, the "
-		    "sequence number included", strlen(prefix),
-		    sizeof(iv->inv.p[0].number) - 1);
-		exit(cli_report(&e));
-	}
 	if (oms_invoice_issue(iv->ledger, &iv->inv, prefix, date, iv->dry_run,
 	    &e) == -1)
 		exit(cli_report(&e));

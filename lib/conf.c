@@ -43,7 +43,7 @@ struct conf_ctx {
 };
 
 /* An invoice number is char[32]: the prefix, then up to 10 digits. */
-#define INVOICE_PREFIX_MAX	20
+#define INVOICE_PREFIX_MAX	21
 /* ZGLV/VERSION and the registry's version are char[8]. */
 #define VERSION_MAX		7
 /* The name of a file in a workspace; a registry name is char[64]. */

@@ -2063,10 +2063,10 @@ keep(struct imp *m, const char *sha, char *rel, size_t rlen, char **made,
 	off_t off = 0;
 	int rc = -1;
 
+	if (oms_ws_mkdir(m->ws, "archive", err) == -1)
+		goto out;
 	if ((dir = oms_ws_path(m->ws, "archive")) == NULL)
 		goto nomem;
-	if (oms_mkdirs(dir, err) == -1)
-		goto out;
 	snprintf(name, sizeof(name), "%s", b);
 	for (;;) {
 		free(dst);

@@ -151,7 +151,7 @@ confbad 'pattern.control without the group yymm' \
     'pattern.control: no named group \(\?<yymm>\.\.\.\)' \
     'pattern.control = (?<type>H)T76M(?<mo>\d{6})_(?<n>\d+)'
 confbad 'invoice.prefix longer than an invoice number holds' \
-    'invoice.prefix: at most 20 bytes' 'invoice.prefix = 2026/ОМС/very-long-prefix/'
+    'invoice.prefix: at most 21 bytes' 'invoice.prefix = 2026/ОМС/very-long-prefix/'
 confbad 'name.registry = ../../etc/x' 'name.registry: expected a file name' \
     'name.registry = ../../etc/x'
 confbad 'mo_name in windows-1251 bytes' 'mo_name: the value is not UTF-8 text' \

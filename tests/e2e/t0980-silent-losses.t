@@ -150,7 +150,8 @@ check '... and its summary has a row for it' \
 # an invoice number holds 31 bytes, the sequence number included
 printf 'invoice.prefix = MO760001-2026-10-INVOICE-\n' >>"$ws/oms.conf"
 expect_exit 'an invoice.prefix that would cut the invoice numbers is refused' 1 \
-    'oms.conf: invoice.prefix of 25 bytes: an invoice number holds at most 31' \
+    'oms.conf:[0-9]+: invoice.prefix: at most 21 bytes' \
     oms-invoice -C "$ws" -p 2026-10 -n --invoices "$TMP/inv"
+sed -i '/^invoice.prefix/d' "$ws/oms.conf"
 check 'the workspace is still sound: oms-select reads it' 'oms-select -C "$ws" -s rejected | grep -q "^$one	"'
 done_testing

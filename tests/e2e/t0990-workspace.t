@@ -5,7 +5,7 @@
 # it; what an interrupted run left is finished by any writer and reported
 # by the readers; nothing in outbox/ is removed or written over
 cd "${0%/*}" && . ./lib.sh
-plan 32
+plan 34
 
 ws=$(newws ws conf)
 oms-gen -s 4 -n 6 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -55,6 +55,19 @@ check '... nothing written where it points, nothing recorded' \
     '[ -z "$(ls -A "$TMP/elsewhere")" ] &&
      [ "$(oms-select -C "$ws" -s in-flight | tail -n +2 | wc -l)" -eq 0 ]'
 rm "$ws/outbox"
+
+# --- a linked archive/: no reply copied through it, nothing recorded
+ws5=$(newws ws5 conf)
+cp -R "$ws/source" "$ws5/"
+oms-export -C "$ws5" "$TMP/due" >/dev/null 2>&1
+oms-fund -s 5 --refuse 2 -o "$TMP/in5" "$ws5"/outbox/H*.zip 2>/dev/null
+mkdir "$TMP/elsewhere5"
+ln -s "$TMP/elsewhere5" "$ws5/archive"
+before=$(cksum <"$ws5/ledger.tsv")
+expect_exit 'a linked archive/ is refused by oms-import' 3 'archive: is a symbolic link' \
+    oms-import -C "$ws5" "$TMP"/in5/V*.zip
+check '... nothing copied where it points, the ledger unchanged' \
+    '[ -z "$(ls -A "$TMP/elsewhere5")" ] && [ "$(cksum <"$ws5/ledger.tsv")" = "$before" ]'
 
 # --- a workspace others may write: said
 chmod 0777 "$ws"
