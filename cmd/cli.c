@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/xmlerror.h>
+
 #include "cli.h"
 #include "paths.h"		/* made by the Makefile from PREFIX */
 
@@ -156,6 +158,43 @@ cli_account_ok(const char *opt, const char *id)
 	return (0);
 }
 
+/*
+ * What libxml2 says outside the library's own handlers (which put it in
+ * struct oms_err): a line with our name and the file, never a bare one.
+ */
+static void
+xml_error(void *arg, xmlErrorPtr e)
+{
+	char msg[1024];
+	size_t n;
+
+	(void)arg;
+	if (e == NULL || e->level == XML_ERR_NONE)
+		return;
+	snprintf(msg, sizeof(msg), "%s", e->message != NULL ? e->message :
+	    "error");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	cli_progress_clear();
+	if (e->file != NULL && e->line > 0)
+		warnx("%s:%d: %s%s", e->file, e->line, e->level ==
+		    XML_ERR_WARNING ? "warning: " : "", msg);
+	else if (e->file != NULL)
+		warnx("%s: %s%s", e->file, e->level == XML_ERR_WARNING ?
+		    "warning: " : "", msg);
+	else
+		warnx("libxml2: %s%s", e->level == XML_ERR_WARNING ?
+		    "warning: " : "", msg);
+}
+
+void
+cli_xml_init(void)
+{
+	(void)oms_xml_init();
+	xmlSetStructuredErrorFunc(NULL, xml_error);
+}
+
 const char *
 cli_workspace(const char *opt)
 {
@@ -184,7 +223,7 @@ cli_open_with(struct oms_ws *ws, const char *dir, int lock,
 	struct oms_ledger *l;
 	char *path;
 
-	(void)oms_xml_init();
+	cli_xml_init();
 	if (oms_ws_open(ws, cli_workspace(dir), &e) == -1 ||
 	    (lock && oms_ws_lock(ws, &e) == -1))
 		exit(cli_report(&e));

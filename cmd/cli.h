@@ -32,6 +32,8 @@ int	 cli_report(const struct oms_err *);
 void	 cli_diag_init(struct oms_diag *);
 /* -C, else $OMS_DIR, else "." */
 const char *cli_workspace(const char *opt);
+/* oms_xml_init, and libxml2's stray errors said with our name and file */
+void	 cli_xml_init(void);
 /* 0 (said on stderr) when id holds a control character; opt names it */
 int	 cli_account_ok(const char *opt, const char *id);
 /*

@@ -87,7 +87,7 @@ main(int argc, char *argv[])
 	if (argc != 1)
 		usage();
 	LIBXML_TEST_VERSION
-	(void)oms_xml_init();
+	cli_xml_init();
 
 	in = argv[0];
 	path = strcmp(in, "-") == 0 ? "/dev/stdin" : in;
