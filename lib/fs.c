@@ -364,8 +364,11 @@ oms_ws_lock(struct oms_ws *ws, struct oms_err *err)
 		goto fail;
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	errno = 0;
 	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n) {
-		oms_err_sys(err, errno, path, "write lock file");
+		/* a short write sets no errno: the disk is full */
+		oms_err_sys(err, errno != 0 ? errno : ENOSPC, path,
+		    "write lock file");
 		goto fail;
 	}
 	free(path);
