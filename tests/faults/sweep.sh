@@ -64,12 +64,14 @@ PATH=$top:$top/examples:$PATH
 : "${OMS_XSDDIR:=$top/xsd}" "${OMS_REFDIR:=$top/ref}"
 export PATH OMS_XSDDIR OMS_REFDIR
 export LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1793145600	# 2026-10-28
+# a program built with -fsanitize=address takes the shim before its runtime
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 unset OMS_DIR LD_PRELOAD FAULT_DIR FAULT_MODE FAULT_AT FAULT_ERRNO \
     FAULT_OPS FAULT_ONCE FAULT_COUNT_FILE FAULT_TRACE FAULT_LOG
 shim=${FAULT_SHIM:-$here/faultshim.so}
 P=2026-10
 
-full=0 keep=0 out= only= stages=export,control,demand variants=calls,bytes,once
+full=0 keep=0 out= only= ncases=60 stages= variants=
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 [ "$jobs" -gt 4 ] && jobs=4
 usage() {
@@ -86,11 +88,16 @@ while [ $# -gt 0 ]; do
 	-o) [ $# -ge 2 ] || usage; out=$2; shift ;;
 	-S) [ $# -ge 2 ] || usage; stages=$2; shift ;;
 	-p) [ $# -ge 2 ] || usage; only=$2; shift ;;
+	-n) [ $# -ge 2 ] || usage; ncases=$2; shift ;;
 	-V) [ $# -ge 2 ] || usage; variants=$2; shift ;;
 	*) usage ;;
 	esac
 	shift
 done
+[ -n "$stages" ] || { [ $full = 1 ] && stages=export,control,demand,inbox ||
+    stages=export,control,demand; }
+[ -n "$variants" ] || { [ $full = 1 ] && variants=calls,bytes,once ||
+    variants=calls,bytes; }
 stages=$(echo "$stages" | tr , ' ')
 variants=$(echo "$variants" | tr , ' ')
 case $jobs in ''|*[!0-9]*|0) usage ;; esac
@@ -122,6 +129,7 @@ stage_run() {	# STAGE WS: the faulted command
 	export) oms-export -C "$2" <"$O/base/due.tsv" ;;
 	control) oms-import -C "$2" $ctlfiles ;;
 	demand) oms-import -C "$2" $demfiles ;;
+	inbox) oms-import -C "$2" $allfiles ;;
 	esac
 }
 stage_retry() {	# STAGE WS: the same command, the fault lifted
@@ -135,6 +143,7 @@ pre_of() {	# STAGE: the workspace the stage starts from
 	export) echo "$O/base/ws0" ;;
 	control) echo "$O/base/ws-export" ;;
 	demand) echo "$O/base/ws-control" ;;
+	inbox) echo "$O/base/ws-export" ;;
 	esac
 }
 
@@ -198,12 +207,13 @@ kpp = 760401001
 tfoms = 76
 payers = 76001 76002
 EOF
-oms-gen -s 5 -n 60 -m 1 -p $P -o "$ws0/source" 2>/dev/null || die "oms-gen failed"
+oms-gen -s 5 -n "$ncases" -m 1 -p $P -o "$ws0/source" 2>/dev/null || die "oms-gen failed"
 oms-select -C "$ws0" -p $P >"$O/base/due.tsv" || die "oms-select failed"
 
 # the undisturbed runs, each stage twice: the two must agree
 prev=$ws0
-for st in export control demand; do
+for st in export control demand inbox; do
+	[ $st = inbox ] && prev=$O/base/ws-export
 	for k in 1 2; do
 		w=$O/base/ws-$st.$k
 		cp -R "$prev" "$w"
@@ -214,6 +224,7 @@ for st in export control demand; do
 			    die "oms-fund failed"
 			ctlfiles=$(ls "$O"/inbox/V*.zip "$O"/inbox/[A-Z]*T76M760001_*[0-9].zip)
 			demfiles=$(ls "$O"/inbox/[A-Z]*S760*.zip "$O"/inbox/[A-Z]*T76M*D.zip)
+			allfiles=$(ls "$O"/inbox/*.zip)	# by name, as inbox/* would
 		fi
 		stage_run $st "$w" >"$w.out" 2>"$w.err"
 		echo $? >"$w.rc"
@@ -279,12 +290,26 @@ points() {
 			fn = $2; if (fn ~ /^(write|pwrite|pwrite64|writev|stdio)$/) fn = "write"
 			k = fn " " t
 			if (!(k in seen)) { seen[k] = 1; print $1 - 1 } }' ;;
-	bytes)	# the middle of every write to the ledger
+	bytes)	# the middle of the first and of the last write to the ledger
 		trace $1 | awk '$5 == "ledger.tsv" && $2 !~ /sync/ && $4 > 1 {
-			print $3 + int($4 / 2) }' ;;
-	once)	# the first fsync of the ledger
-		trace $1 | awk '$5 == "ledger.tsv" && $2 ~ /sync/ { print $1 - 1; exit }' ;;
-	esac
+			if (!n++) print $3 + int($4 / 2); last = $3 + int($4 / 2) }
+			END { if (n > 1) print last }' ;;
+	esac	# once: none
+}
+
+# detail BASE SNAP: what differs in the ledger and the files, in words
+detail() {
+	lost=$(LC_ALL=C comm -23 "$1/ledger" "$2/ledger" | wc -l)
+	extra=$(LC_ALL=C comm -13 "$1/ledger" "$2/ledger" | wc -l)
+	[ $((lost + extra)) -gt 0 ] &&
+	    printf ' (ledger: %d of %d blocks missing, %d not in the undisturbed one' \
+		"$lost" "$(wc -l <"$1/ledger")" "$extra" &&
+	    LC_ALL=C comm -13 "$1/ledger" "$2/ledger" | head -1 | cut -c1-60 |
+		sed 's/\t/ /g; s/^/, as "/; s/$/..."/' | tr -d '\n' && printf ')'
+	LC_ALL=C comm -23 "$1/files" "$2/files" | cut -d' ' -f1 | head -3 |
+	    sed 's/^/ (missing /; s/$/)/' | tr -d '\n'
+	LC_ALL=C comm -13 "$1/files" "$2/files" | cut -d' ' -f1 | head -3 |
+	    sed 's/^/ (extra /; s/$/)/' | tr -d '\n'
 }
 
 # variant settings, as env arguments
@@ -361,7 +386,7 @@ point() {
 		parts=$(diff -rq -x ledger.order "$O/base/snap-$st.2" "$d/snap" 2>&1 |
 		    sed -n 's|.*/snap-[^/]*/\([^ ]*\) and .*|\1|p; s|^Only in \(.*\): \(.*\)|only:\2|p' |
 		    tr '\n' ' ')
-		what="${what}state differs: ${parts% }; "
+		what="${what}state differs: ${parts% }$(detail "$O/base/snap-$st.2" "$d/snap"); "
 	elif ! cmp -s "$O/base/snap-$st.2/ledger.order" "$d/snap/ledger.order"; then
 		note="${note}the ledger's blocks in another order; "
 	fi
