@@ -2,60 +2,68 @@
 # sweep.sh -- fault injection over the month's writing steps (after SQLite's
 # I/O error tests)
 #
-# usage: sweep.sh [-k] [-j jobs] [-o dir] [-S stages] [-V variants]
-#                 [-p stage:variant:N,...] [--short | --full]
+# usage: sweep.sh [-k] [-j jobs] [-n cases] [-o dir] [-S stages]
+#                 [-V variants] [-p stage:variant:N,...] [--short | --full]
 #
-# Builds a synthetic workspace (examples/oms-gen; the fund's answers from
-# examples/oms-fund) and takes it through three stages:
+# Builds a synthetic workspace (examples/oms-gen, -n cases in October 2026,
+# default 60; the fund's answers from examples/oms-fund) and takes it
+# through these stages (-S, comma-separated):
 #
 #   export   oms-select -p P | oms-export          (the ledger is created)
 #   control  oms-import of the ФЛК protocols and control answers
 #   demand   oms-import of the answers to the payment demands
+#   inbox    oms-import of all the answers at once, by name, as
+#            "oms-import inbox/*" would (after export; --full only)
 #
-# Each stage runs once undisturbed (twice: the runs must agree), once under
+# Each stage runs undisturbed twice (the two must agree), once under
 # faultshim.so counting (which must change nothing), and then once per
 # point N of the sweep, from a copy of the stage's starting workspace:
 #
 #   1. the stage's program runs with faultshim.so failing its writes,
-#      syncs or renames in the workspace from N on;
-#   2. every reader still opens the workspace: oms-select -p P and -s
-#      in-flight, oms-analyze -p P, oms-invoice -p P exit as they do on the
-#      workspace before or after the stage, never "not an oms ledger";
+#      syncs or renames in the workspace from N on; it must not crash,
+#      and if it exits 0 its work must be all done;
+#   2. the ledger it leaves is absent or starts with the whole header,
+#      and every reader still opens the workspace: oms-select -p P and
+#      -s in-flight, oms-analyze -p P, oms-invoice -p P and oms-export -n
+#      exit as they do on the workspace before or after the stage, never
+#      with "not an oms ledger";
 #   3. the fault is lifted and the same command runs again (for export the
 #      pipeline oms-select | oms-export, as an operator would);
 #   4. the workspace must then be what the undisturbed run left: the
-#      ledger with its time column masked, the files (outbox/ archives by
-#      name and the content of each entry, archive/ byte for byte, no
-#      leftover temporary file), oms-select -s for every state, oms-analyze
-#      -p P and -r, oms-invoice -p P, each with its exit status.
+#      ledger's blocks with the time column masked (in any order: a retry
+#      imports the file that failed after the others), the files (outbox/
+#      archives by name and the content of each entry, archive/ byte for
+#      byte, no leftover temporary file), oms-select -s for every state,
+#      oms-analyze -p P and -r, oms-invoice -p P, each with its exit
+#      status.
 #
-# Variants (-V, comma-separated; default calls,bytes,once):
+# Variants (-V, comma-separated):
 #   calls  the first N calls succeed, then every later one fails, ENOSPC
 #   bytes  the first N bytes go, a write across that is cut short, then
 #          every later call fails, ENOSPC (a disk that fills up)
 #   once   the call after the first N fails once with EIO, the later ones
 #          succeed (a transient error)
 #
-# --full (make faults): calls and once at every N from 0 to the number of
-# calls less one; bytes at the middle of every write and at 48 points
-# evenly over the bytes of the run.  --short (make check, the default):
-# calls at the first call on each kind of target of the stage (the lock,
-# each ledger step, the temporary files, each rename...), bytes at the
-# middle of every write to the ledger, once at the first fsync of the
-# ledger: about 20 points in all.
+# --full (make faults): every stage; calls and once at every N from 0 to
+# the number of calls less one; bytes at the middle of every write and at
+# 48 points evenly over the bytes of the run.  --short (make check, the
+# default): export, control and demand; calls at the first call on each
+# kind of target (the lock, the temporary files, each step of the ledger,
+# each rename, each directory sync), bytes at the middle of the first and
+# of the last write to the ledger: about 30 points.
 #
 # Prints a line per point, then a summary; -o DIR keeps the results in DIR
 # (results.tsv: stage variant N verdict op file exit retry-exit what;
-# fail/STAGE-VARIANT-N/ the diffs and messages of each failing point;
-# messages.txt every distinct message of the failed runs), else in a
-# temporary directory removed at the end; -k keeps every point's
-# workspaces too.  -j runs points in parallel (default: the processors,
-# at most 4).  Exit 0 when no point failed, 1 when some did, 2 on usage
-# errors, 3 when the setup itself failed.
+# fail/STAGE-VARIANT-N/ the messages and diffs of each failing point;
+# messages.txt every distinct message of the faulted runs, counted), else
+# in a temporary directory removed at the end; -k keeps every point's
+# workspaces too (run/).  -p runs only the points named.  -j runs points
+# in parallel (default: the processors, at most 4).  Exit 0 when no point
+# failed, 1 when some did, 2 on usage errors, 3 when the setup failed.
 #
-# Environment: the programs are looked for in PATH after the tree's own
-# (the directory two levels up); OMS_XSDDIR and OMS_REFDIR default to the
-# tree's xsd/ and ref/; FAULT_SHIM overrides tests/faults/faultshim.so.
+# Environment: the tree's programs (two directories up) come first in
+# PATH; OMS_XSDDIR and OMS_REFDIR default to the tree's xsd/ and ref/;
+# FAULT_SHIM overrides tests/faults/faultshim.so.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -75,8 +83,8 @@ full=0 keep=0 out= only= ncases=60 stages= variants=
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 [ "$jobs" -gt 4 ] && jobs=4
 usage() {
-	echo "usage: sweep.sh [-k] [-j jobs] [-o dir] [-S stages] [-V variants]" >&2
-	echo "                [-p stage:variant:N,...] [--short | --full]" >&2
+	echo "usage: sweep.sh [-k] [-j jobs] [-n cases] [-o dir] [-S stages]" >&2
+	echo "                [-V variants] [-p stage:variant:N,...] [--short | --full]" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -191,6 +199,7 @@ opens() {
 	(cd "$1" && oms-select -s in-flight >/dev/null 2>"$2/inflight.err"; echo $?) >"$2/inflight"
 	(cd "$1" && oms-analyze -p $P >/dev/null 2>"$2/analyze.err"; echo $?) >"$2/analyze"
 	(cd "$1" && oms-invoice -p $P >/dev/null 2>"$2/invoice.err"; echo $?) >"$2/invoice"
+	(cd "$1" && oms-export -n <"$O/base/due.tsv" >/dev/null 2>"$2/export.err"; echo $?) >"$2/export"
 }
 
 # ---------------------------------------------------------------- setup
@@ -360,7 +369,7 @@ point() {
 	fi
 	# 2. the readers after the failed run
 	opens "$w" "$d/opens"
-	for c in select inflight analyze invoice; do
+	for c in select inflight analyze invoice export; do
 		s=$(cat "$d/opens/$c")
 		if grep -q 'not an oms ledger' "$d/opens/$c.err" ||
 		    { [ "$s" != "$(cat "$O/base/opens-pre-$st/$c")" ] &&
@@ -423,7 +432,12 @@ while [ $i -lt "$jobs" ]; do
 	i=$((i + 1))
 done
 wait
-sort -t "$(printf '\t')" -k1,1 -k2,2 -k3,3n "$O"/results.[0-9]* >"$O/results.tsv"
+# in the order of the stages and variants asked for, then by N
+cat "$O"/results.[0-9]* | awk -F'\t' -v s="$stages" -v v="$variants" '
+    BEGIN { ns = split(s, a, " "); for (i = 1; i <= ns; i++) rs[a[i]] = i
+            nv = split(v, b, " "); for (i = 1; i <= nv; i++) rv[b[i]] = i }
+    { print rs[$1] + 0 "\t" rv[$2] + 0 "\t" $0 }' |
+    sort -t "$(printf '\t')" -k1,1n -k2,2n -k5,5n | cut -f3- >"$O/results.tsv"
 rm -f "$O"/results.[0-9]*
 
 # every distinct message of the faulted runs, with how many runs said it
