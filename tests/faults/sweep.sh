@@ -3,7 +3,8 @@
 # I/O error tests)
 #
 # usage: sweep.sh [-k] [-j jobs] [-n cases] [-o dir] [-S stages]
-#                 [-V variants] [-p stage:variant:N,...] [--short | --full]
+#                 [-V variants] [-p stage:variant:N,...]
+#                 [--short | --full | --large]
 #
 # Builds a synthetic workspace (examples/oms-gen, -n cases in October 2026,
 # default 60; the fund's answers from examples/oms-fund) and takes it
@@ -14,6 +15,8 @@
 #   demand   oms-import of the answers to the payment demands
 #   inbox    oms-import of all the answers at once, by name, as
 #            "oms-import inbox/*" would (after export; --full only)
+#
+# (and the stages a stage starts from, undisturbed).
 #
 # Each stage runs undisturbed twice (the two must agree), once under
 # faultshim.so counting (which must change nothing), and then once per
@@ -50,7 +53,11 @@
 # default): export, control and demand; calls at the first call on each
 # kind of target (the lock, the temporary files, each step of the ledger,
 # each rename, each directory sync), bytes at the middle of the first and
-# of the last write to the ledger: about 30 points.
+# of the last write to the ledger: about 30 points.  --large (make faults
+# too): -n 25000, so that the ledger block of an export or an import goes
+# out in pieces (LEDGER_PIECE, 4 MiB); export and control; bytes at the
+# middle of every write to the ledger, and for export calls at each call
+# on the ledger, each rename and each sync of a directory: about 20 points.
 #
 # Prints a line per point, then a summary; -o DIR keeps the results in DIR
 # (results.tsv: stage variant N verdict op file exit retry-exit what;
@@ -79,17 +86,19 @@ unset OMS_DIR LD_PRELOAD FAULT_DIR FAULT_MODE FAULT_AT FAULT_ERRNO \
 shim=${FAULT_SHIM:-$here/faultshim.so}
 P=2026-10
 
-full=0 keep=0 out= only= ncases=60 stages= variants=
+full=0 keep=0 out= only= ncases= stages= variants=
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 [ "$jobs" -gt 4 ] && jobs=4
 usage() {
 	echo "usage: sweep.sh [-k] [-j jobs] [-n cases] [-o dir] [-S stages]" >&2
-	echo "                [-V variants] [-p stage:variant:N,...] [--short | --full]" >&2
+	echo "                [-V variants] [-p stage:variant:N,...]" >&2
+	echo "                [--short | --full | --large]" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--full) full=1 ;;
+	--large) full=2 ;;
 	--short) full=0 ;;
 	-k) keep=1 ;;
 	-j) [ $# -ge 2 ] || usage; jobs=$2; shift ;;
@@ -102,10 +111,14 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ -n "$stages" ] || { [ $full = 1 ] && stages=export,control,demand,inbox ||
-    stages=export,control,demand; }
-[ -n "$variants" ] || { [ $full = 1 ] && variants=calls,bytes,once ||
-    variants=calls,bytes; }
+# -p alone: the stages of the points named
+[ -n "$only" ] && [ -z "$stages" ] &&
+    stages=$(echo "$only" | tr , '\n' | cut -d: -f1 | awk '!s[$0]++' | tr '\n' , | sed 's/,$//')
+case $full in
+0) : "${ncases:=60}" "${stages:=export,control,demand}" "${variants:=calls,bytes}" ;;
+1) : "${ncases:=60}" "${stages:=export,control,demand,inbox}" "${variants:=calls,bytes,once}" ;;
+2) : "${ncases:=25000}" "${stages:=export,control}" "${variants:=calls,bytes}" ;;
+esac
 stages=$(echo "$stages" | tr , ' ')
 variants=$(echo "$variants" | tr , ' ')
 case $jobs in ''|*[!0-9]*|0) usage ;; esac
@@ -220,13 +233,17 @@ oms-gen -s 5 -n "$ncases" -m 1 -p $P -o "$ws0/source" 2>/dev/null || die "oms-ge
 oms-select -C "$ws0" -p $P >"$O/base/due.tsv" || die "oms-select failed"
 
 # the undisturbed runs, each stage twice: the two must agree
+chain=export
+case " $stages " in *" control "*|*" demand "*) chain="$chain control" ;; esac
+case " $stages " in *" demand "*) chain="$chain demand" ;; esac
+case " $stages " in *" inbox "*) chain="$chain inbox" ;; esac
 prev=$ws0
-for st in export control demand inbox; do
+for st in $chain; do
 	[ $st = inbox ] && prev=$O/base/ws-export
 	for k in 1 2; do
 		w=$O/base/ws-$st.$k
 		cp -R "$prev" "$w"
-		if [ $st = control ] && [ $k = 1 ]; then
+		if [ $st != export ] && [ ! -d "$O/inbox" ]; then
 			# the fund's answers to what the export built
 			oms-fund -s 7 --flk 4 --refuse 10 --partial 5 --demand-refuse 10 \
 			    -o "$O/inbox" "$O"/base/ws-export/outbox/*.zip 2>/dev/null ||
@@ -278,6 +295,19 @@ trace() {
 points() {
 	ncalls=$(sed 's/.* calls=\([0-9]*\).*/\1/' "$O/base/count-$1.tsv")
 	nbytes=$(sed 's/.* bytes=\([0-9]*\).*/\1/' "$O/base/count-$1.tsv")
+	if [ $full = 2 ]; then
+		case $2 in
+		calls)	# export: each call on the ledger, each rename, each
+			# sync of a directory
+			[ $1 = export ] || return 0
+			trace $1 | awk '$5 == "ledger.tsv" || $2 ~ /rename/ ||
+			    ($2 ~ /sync/ && $5 !~ /\.tmp-/) { print $1 - 1 }' ;;
+		bytes)	# the middle of every write to the ledger
+			trace $1 | awk '$5 == "ledger.tsv" && $2 !~ /sync/ &&
+			    $4 > 1 { print $3 + int($4 / 2) }' ;;
+		esac
+		return
+	fi
 	if [ $full = 1 ]; then
 		case $2 in
 		calls|once) seq 0 $((ncalls - 1)) ;;
@@ -349,12 +379,14 @@ point() {
 		if (p == "") p = "."
 		print $2, p }')
 	[ -n "$hit" ] || hit="(no fault) -"
-	sed "s|$w|WS|g" "$d/run.err" >"$d/run.msg"
+	sed "s|$w|WS|g; s|\(\.tmp-[^ :]*\)-[A-Za-z0-9]\{6\}|\1-XXXXXX|g" "$d/run.err" >"$d/run.msg"
 	cp "$d/run.msg" "$O/msgs/$id"
 	find "$w" -name '.tmp-*' | sed "s|^$w/||" | LC_ALL=C sort >"$d/tmp-after-fault"
 	what= note=
 	[ $rc -ge 128 ] && what="${what}crashed (status $rc); "
 	[ $rc -eq 0 ] && [ "$hit" != "(no fault) -" ] && note="${note}exit 0 under the fault; "
+	[ -s "$d/tmp-after-fault" ] &&
+	    note="${note}the failed run left $(wc -l <"$d/tmp-after-fault") temporary file(s); "
 	# the ledger after the failed run: absent, or its header and whole blocks
 	if [ -f "$w/ledger.tsv" ]; then
 		lsize=$(wc -c <"$w/ledger.tsv")
@@ -386,7 +418,7 @@ point() {
 	# 3. the retry
 	stage_retry $st "$w" >"$d/retry.out" 2>"$d/retry.err"
 	rr=$?
-	sed "s|$w|WS|g" "$d/retry.err" >"$d/retry.msg"
+	sed "s|$w|WS|g; s|\(\.tmp-[^ :]*\)-[A-Za-z0-9]\{6\}|\1-XXXXXX|g" "$d/retry.err" >"$d/retry.msg"
 	[ $rr -ne "$(cat "$O/base/ws-$st.2.rc")" ] &&
 	    what="${what}retry exits $rr: $(head -1 "$d/retry.msg"); "
 	# 4. the state
