@@ -101,11 +101,14 @@ sanitize:
 	    LDFLAGS='-fsanitize=address,undefined'
 	$(MAKE) clean
 
-# every point of the sweep: several minutes; results in tests/faults/results
+# every point of the sweep, then the large workspace: several minutes;
+# results in tests/faults/results/full and large
 faults: all $(FAULTS)
-	OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \
-	PATH="$(CURDIR):$(CURDIR)/examples:$$PATH" LC_ALL=C \
-	    sh tests/faults/sweep.sh --full -o tests/faults/results
+	@st=0; for s in full large; do \
+	    OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \
+	    PATH="$(CURDIR):$(CURDIR)/examples:$$PATH" LC_ALL=C \
+	        sh tests/faults/sweep.sh --$$s -o tests/faults/results/$$s || st=1; \
+	done; exit $$st
 
 lint-man:
 	@out=$$(mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7) 2>&1); \

@@ -173,14 +173,20 @@ snap() {
 	mkdir -p "$2"
 	# the ledger, its time masked: as it is (ledger.order, which a retry
 	# may change when a file is imported after the others) and as the
-	# set of its blocks, each on one line, sorted (ledger)
+	# set of its blocks (ledger): each line after the last line of its
+	# block before the commit and its place in the block, sorted
 	if [ -f "$1/ledger.tsv" ]; then
 		awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $1 = "T" } { print }' \
 		    "$1/ledger.tsv" >"$2/ledger.order"
-		awk 'NR == 1 { print "header " $0; next }
-		    { b = b $0 "\\n" } $2 == "commit" { print b; b = "" }
-		    END { if (b != "") print "torn " b }' "$2/ledger.order" |
-		    LC_ALL=C sort >"$2/ledger"
+		awk -F'\t' 'NR == 1 { print "header\t" $0; next }
+		    { line[n++] = $0 }
+		    $2 == "commit" {
+			k = n > 1 ? line[n - 2] : line[0]
+			for (i = 0; i < n; i++)
+				printf "%s\t%06d\t%s\n", k, i, line[i]
+			n = 0 }
+		    END { for (i = 0; i < n; i++) printf "torn\t%06d\t%s\n", i, line[i] }' \
+		    "$2/ledger.order" | LC_ALL=C sort >"$2/ledger"
 	else
 		echo "(no ledger.tsv)" >"$2/ledger"
 		echo "(no ledger.tsv)" >"$2/ledger.order"
@@ -341,10 +347,11 @@ detail() {
 	lost=$(LC_ALL=C comm -23 "$1/ledger" "$2/ledger" | wc -l)
 	extra=$(LC_ALL=C comm -13 "$1/ledger" "$2/ledger" | wc -l)
 	[ $((lost + extra)) -gt 0 ] &&
-	    printf ' (ledger: %d of %d blocks missing, %d not in the undisturbed one' \
+	    printf ' (ledger: %d of %d lines missing, %d not in the undisturbed one' \
 		"$lost" "$(wc -l <"$1/ledger")" "$extra" &&
-	    LC_ALL=C comm -13 "$1/ledger" "$2/ledger" | head -1 | cut -c1-60 |
-		sed 's/\t/ /g; s/^/, as "/; s/$/..."/' | tr -d '\n' && printf ')'
+	    LC_ALL=C comm -23 "$1/ledger" "$2/ledger" | head -1 | cut -f15- |
+		cut -c1-60 | sed 's/\t/ /g; s/^/, such as "/; s/$/..."/' |
+		tr -d '\n' && printf ')'
 	LC_ALL=C comm -23 "$1/files" "$2/files" | cut -d' ' -f1 | head -3 |
 	    sed 's/^/ (missing /; s/$/)/' | tr -d '\n'
 	LC_ALL=C comm -13 "$1/files" "$2/files" | cut -d' ' -f1 | head -3 |
