@@ -2,6 +2,7 @@
 #
 # make            build the programs (installs missing Debian packages as root)
 # make check      all tests; make sanitize: the same under ASan and UBSan
+# make faults     the full fault-injection sweep (tests/faults/sweep.sh)
 # make demo       a month on a generated example workspace
 # make demo-yar76 the same for a Yaroslavl МО (profile yar76)
 # make install    PREFIX=/usr/local DESTDIR=
@@ -33,6 +34,10 @@ UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
 	 tests/unit/test_ledger tests/unit/test_lib tests/unit/test_nsi \
 	 tests/unit/test_words
 TOOLS  = examples/oms-gen examples/oms-fund
+# the LD_PRELOAD fault injector and its probe (tests/faults), test-only; the
+# shim keeps its own flags: one built with -fsanitize would not preload
+FAULTS = tests/faults/faultshim.so tests/faults/probe
+FAULT_CFLAGS ?= -g -O2
 MAN1   = man/oms-select.1 man/oms-export.1 man/oms-import.1 man/oms-nsi.1 \
 	 man/oms-analyze.1 man/oms-requeue.1 \
 	 man/oms-invoice.1
@@ -71,12 +76,19 @@ examples/oms-fund: examples/oms-fund.c | deps
 	    $(shell $(PKG_CONFIG) --cflags libxml-2.0 libarchive) $(LDFLAGS) \
 	    -o $@ $< $(shell $(PKG_CONFIG) --libs libxml-2.0 libarchive)
 
+tests/faults/faultshim.so: tests/faults/faultshim.c
+	$(CC) -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wvla $(FAULT_CFLAGS) \
+	    -shared -fPIC -o $@ $< -ldl
+
+tests/faults/probe: tests/faults/probe.c
+	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(FAULT_CFLAGS) -o $@ $<
+
 tests/unit/%: tests/unit/%.o liboms.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS) \
 	    $(shell $(PKG_CONFIG) --libs cmocka)
 tests/unit/test_words: cmd/invoice-html.o cmd/html.o
 
-check: all $(UNIT)
+check: all $(UNIT) $(FAULTS)
 	OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \
 	PATH="$(CURDIR):$(CURDIR)/examples:$$PATH" LC_ALL=C \
 	    prove -e '' $(UNIT) tests/e2e/*.t
@@ -88,6 +100,15 @@ sanitize:
 	    -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined'
 	$(MAKE) clean
+
+# every point of the sweep, then the large workspace: several minutes;
+# results in tests/faults/results/full and large
+faults: all $(FAULTS)
+	@st=0; for s in full large; do \
+	    OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \
+	    PATH="$(CURDIR):$(CURDIR)/examples:$$PATH" LC_ALL=C \
+	        sh tests/faults/sweep.sh --$$s -o tests/faults/results/$$s || st=1; \
+	done; exit $$st
 
 lint-man:
 	@out=$$(mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7) 2>&1); \
@@ -162,9 +183,9 @@ uninstall:
 
 clean:
 	rm -f $(BINS) $(TOOLS) liboms.a lib/*.o cmd/*.o tests/unit/*.o $(UNIT) \
-	    cmd/paths.h
-	rm -rf tests/e2e/tmp fuzz-build
+	    cmd/paths.h $(FAULTS)
+	rm -rf tests/e2e/tmp fuzz-build tests/faults/results
 
 .PHONY: all deps check FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
-	fuzz bench
+	fuzz bench faults
 .SECONDARY:
