@@ -1426,7 +1426,12 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		goto undo;
 	for (i = 0; i < x.nreg; i++)
 		if (oms_afile_publish_new(&x.reg[i].af, err) == -1) {
-			/* recorded: the next run finishes the rename */
+			/*
+			 * Recorded: the temporary files must stay, and the
+			 * next run puts them in place (oms_ws_recover).
+			 */
+			for (j = 0; j < x.nreg; j++)
+				oms_afile_forget(&x.reg[j].af);
 			rc = -1;
 			goto out;
 		}

@@ -224,6 +224,18 @@ oms_afile_publish_new(struct oms_afile *af, struct oms_err *err)
 }
 
 void
+oms_afile_forget(struct oms_afile *af)
+{
+	if (af->fp != NULL)
+		fclose(af->fp);
+	af->fp = NULL;
+	free(af->tmp);
+	af->tmp = NULL;
+	free(af->path);
+	af->path = NULL;
+}
+
+void
 oms_afile_abort(struct oms_afile *af)
 {
 	if (af->fp != NULL)

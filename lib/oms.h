@@ -214,6 +214,8 @@ int	 oms_afile_commit(struct oms_afile *, struct oms_err *);
 int	 oms_afile_sync(struct oms_afile *, struct oms_err *);
 int	 oms_afile_publish(struct oms_afile *, struct oms_err *);
 void	 oms_afile_abort(struct oms_afile *);	/* removes the temp file */
+/* Lets go of it leaving the temporary file: a ledger records it. */
+void	 oms_afile_forget(struct oms_afile *);
 /*
  * publish that never replaces: when the final name exists already it is
  * left as it is, the temporary file stays, and the error says so.
