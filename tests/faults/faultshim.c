@@ -23,7 +23,8 @@
  *                       write   write, pwrite, pwrite64, writev, pwritev and
  *                               stdio streams (see below)
  *                       fsync   fsync, fdatasync
- *                       rename  rename, renameat, renameat2
+ *                       rename  rename, renameat, renameat2, and link,
+ *                               linkat (a publish that never replaces)
  *                     default: write,fsync,rename; "all" is the same
  *   FAULT_ONCE        1: only the first failing call fails, later ones
  *                     succeed (a transient error); otherwise every later
@@ -104,6 +105,8 @@ static ssize_t	(*real_pwritev)(int, const struct iovec *, int, off_t);
 static int	(*real_fsync)(int);
 static int	(*real_fdatasync)(int);
 static int	(*real_rename)(const char *, const char *);
+static int	(*real_link)(const char *, const char *);
+static int	(*real_linkat)(int, const char *, int, const char *, int);
 static int	(*real_renameat)(int, const char *, int, const char *);
 static int	(*real_renameat2)(int, const char *, int, const char *,
 		    unsigned int);
@@ -168,6 +171,8 @@ init(void)
 	real_fsync = sym("fsync");
 	real_fdatasync = sym("fdatasync");
 	real_rename = sym("rename");
+	real_link = sym("link");
+	real_linkat = sym("linkat");
 	real_renameat = sym("renameat");
 	real_renameat2 = dlsym(RTLD_NEXT, "renameat2");	/* glibc 2.28 */
 	real_fopen = sym("fopen");
@@ -539,6 +544,22 @@ renameat(int fd1, const char *from, int fd2, const char *to)
 	if (rename_fails("renameat", fd1, from, fd2, to))
 		return (-1);
 	return (real_renameat(fd1, from, fd2, to));
+}
+
+int
+link(const char *from, const char *to)
+{
+	if (rename_fails("link", AT_FDCWD, from, AT_FDCWD, to))
+		return (-1);
+	return (real_link(from, to));
+}
+
+int
+linkat(int fd1, const char *from, int fd2, const char *to, int flags)
+{
+	if (rename_fails("linkat", fd1, from, fd2, to))
+		return (-1);
+	return (real_linkat(fd1, from, fd2, to, flags));
 }
 
 int
