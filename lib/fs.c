@@ -161,19 +161,13 @@ oms_afile_sync(struct oms_afile *af, struct oms_err *err)
 	return (0);
 }
 
-int
-oms_afile_publish(struct oms_afile *af, struct oms_err *err)
+/* After the file took its name: the directory made durable. */
+static int
+settle(struct oms_afile *af, struct oms_err *err)
 {
 	char *dir;
 	int r;
 
-	if (oms_afile_sync(af, err) == -1)
-		return (-1);
-	if (rename(af->tmp, af->path) == -1) {
-		oms_err_sys(err, errno, af->path, "rename");
-		oms_afile_abort(af);
-		return (-1);
-	}
 	free(af->tmp);
 	af->tmp = NULL;
 	if ((dir = dir_of(af->path)) == NULL)
@@ -187,6 +181,19 @@ oms_afile_publish(struct oms_afile *af, struct oms_err *err)
 }
 
 int
+oms_afile_publish(struct oms_afile *af, struct oms_err *err)
+{
+	if (oms_afile_sync(af, err) == -1)
+		return (-1);
+	if (rename(af->tmp, af->path) == -1) {
+		oms_err_sys(err, errno, af->path, "rename");
+		oms_afile_abort(af);
+		return (-1);
+	}
+	return (settle(af, err));
+}
+
+int
 oms_afile_commit(struct oms_afile *af, struct oms_err *err)
 {
 	return (oms_afile_publish(af, err));
@@ -195,9 +202,6 @@ oms_afile_commit(struct oms_afile *af, struct oms_err *err)
 int
 oms_afile_publish_new(struct oms_afile *af, struct oms_err *err)
 {
-	char *dir;
-	int r;
-
 	if (oms_afile_sync(af, err) == -1)
 		return (-1);
 	/* link(2) never replaces: a file already there stays as it is */
@@ -211,16 +215,7 @@ oms_afile_publish_new(struct oms_afile *af, struct oms_err *err)
 		return (-1);
 	}
 	(void)unlink(af->tmp);
-	free(af->tmp);
-	af->tmp = NULL;
-	if ((dir = dir_of(af->path)) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, af->path, 0,
-		    "out of memory"));
-	r = oms_fsync_dir(dir, err);
-	free(dir);
-	free(af->path);
-	af->path = NULL;
-	return (r);
+	return (settle(af, err));
 }
 
 void

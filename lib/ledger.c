@@ -1558,52 +1558,29 @@ fold_block(struct oms_ledger *l, char *s, size_t len, struct oms_err *err)
 static int
 create(struct oms_ledger *l, struct oms_err *err)
 {
+	struct oms_afile af;
 	struct oms_buf hdr;
-	char *tmp, *slash;
-	int fd, rc = -1;
+	int rc = -1;
 
 	oms_buf_init(&hdr, 0);
-	if (header_line(&hdr, err) == -1)
-		return (-1);
-	if ((tmp = malloc(strlen(l->path) + 16)) == NULL) {
-		oms_buf_release(&hdr);
-		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
-		    "out of memory"));
-	}
-	strcpy(tmp, l->path);
-	slash = strrchr(tmp, '/');
-	sprintf(slash != NULL ? slash + 1 : tmp, ".tmp-ledger.tsv-XXXXXX");
-	if ((fd = mkstemp(tmp)) == -1) {
-		oms_err_sys(err, errno, l->path, "create");
+	if (header_line(&hdr, err) == -1 ||
+	    oms_afile_open(&af, l->path, err) == -1)
 		goto out;
-	}
-	(void)fchmod(fd, 0600);
-	if (write_all(fd, hdr.s, hdr.len) == -1 || fsync(fd) == -1) {
+	if (fwrite(hdr.s, 1, hdr.len, af.fp) != hdr.len) {
 		oms_err_sys(err, errno, l->path, "write the header");
-		close(fd);
-		(void)unlink(tmp);
+		oms_afile_abort(&af);
 		goto out;
 	}
-	close(fd);
-	if (l->fresh ? rename(tmp, l->path) == -1 :
-	    link(tmp, l->path) == -1) {
-		oms_err_sys(err, errno, l->path, "create");
-		(void)unlink(tmp);
+	if ((l->fresh ? oms_afile_publish(&af, err) :
+	    oms_afile_publish_new(&af, err)) == -1) {
+		oms_afile_abort(&af);	/* no temporary file stays */
 		goto out;
-	}
-	if (!l->fresh)
-		(void)unlink(tmp);
-	if (slash != NULL) {
-		*slash = '\0';
-		if (oms_fsync_dir(*tmp != '\0' ? tmp : "/", err) == -1)
-			goto out;
 	}
 	l->committed = l->size = (off_t)hdr.len;
 	l->lines = 1;
 	l->fresh = 0;
 	rc = 0;
 out:
-	free(tmp);
 	oms_buf_release(&hdr);
 	return (rc);
 }

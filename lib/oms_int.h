@@ -20,6 +20,9 @@ typedef const xmlError *omsi_xml_error;
 typedef xmlError *omsi_xml_error;
 #endif
 
+/* libxml2's message as one line, in our case style */
+void	 omsi_xml_msg(char *, size_t, omsi_xml_error);
+
 /* ---- arena: many small strings that live as long as their owner */
 struct omsi_arena {
 	struct omsi_chunk	*head;

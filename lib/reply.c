@@ -1775,17 +1775,10 @@ on_error(void *ctx, omsi_xml_error e)
 {
 	struct sx *s = ctx;
 	char msg[400];
-	size_t n;
 
 	if (e == NULL || e->level < XML_ERR_ERROR || s->failed)
 		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "error");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	if (n > 0 && (msg[0] >= 'A' && msg[0] <= 'Z') &&
-	    !(msg[1] >= 'A' && msg[1] <= 'Z'))
-		msg[0] = (char)(msg[0] - 'A' + 'a');
+	omsi_xml_msg(msg, sizeof(msg), e);
 	s->failed = 1;		/* the callbacks do no more */
 	oms_err_set(s->err, e->domain == XML_FROM_SCHEMASV ? OMS_ESCHEMA :
 	    OMS_EDATA, s->f->name, (unsigned long)(e->line > 0 ? e->line : 0),

@@ -196,8 +196,8 @@ guard(void)
 }
 
 /* libxml2's message, one line, lowercase first letter like ours */
-static void
-xml_msg(char *msg, size_t len, omsi_xml_error e)
+void
+omsi_xml_msg(char *msg, size_t len, omsi_xml_error e)
 {
 	size_t n;
 
@@ -242,7 +242,7 @@ on_schema_parse_error(void *arg, omsi_xml_error e)
 	}
 	if (e->level < XML_ERR_ERROR || sc->failed)
 		return;
-	xml_msg(msg, sizeof(msg), e);
+	omsi_xml_msg(msg, sizeof(msg), e);
 	sc->failed = 1;
 	oms_err_set(&sc->err, OMS_EINTERNAL, e->file != NULL ? e->file :
 	    sc->name, (unsigned long)(e->line > 0 ? e->line : 0), "%s", msg);
@@ -486,7 +486,7 @@ on_xml_error(void *arg, omsi_xml_error e)
 
 	if (e == NULL || e->level < XML_ERR_ERROR || x->failed)
 		return;
-	xml_msg(msg, sizeof(msg), e);
+	omsi_xml_msg(msg, sizeof(msg), e);
 	x->failed = 1;
 	oms_err_set(&x->xerr, e->domain == XML_FROM_SCHEMASV ? OMS_ESCHEMA :
 	    OMS_EDATA, x->name, (unsigned long)(e->line > 0 ? e->line : 0),
