@@ -1,7 +1,10 @@
 # oms -- the ОМС billing cycle toolkit
 #
-# make            build the programs (installs missing Debian packages as root)
-# make check      all tests; make sanitize: the same under ASan and UBSan
+# make            build the programs; they run from this tree (xsd/, ref/ are
+#                 found next to them) before make install
+# make deps       install the Debian packages missing (as root; else say which)
+# make check      make deps, then all tests; make sanitize: the same under
+#                 ASan and UBSan
 # make faults     the full fault-injection sweep (tests/faults/sweep.sh)
 # make demo       a month on a generated example workspace
 # make demo-yar76 the same for a Yaroslavl МО (profile yar76)
@@ -25,14 +28,9 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS))
 
 BINS   = oms-select oms-export oms-import oms-nsi oms-analyze oms-requeue \
 	 oms-invoice
-LIBOBJ = lib/err.o lib/buf.o lib/tsv.o lib/util.o lib/conf.o lib/mem.o lib/sha256.o \
-	 lib/fs.o lib/ledger.o lib/xml.o lib/source.o lib/rules.o lib/export.o \
-	 lib/export_yar.o \
-	 lib/reply.o lib/nsi.o lib/reasons.o \
-	 lib/requeue.o lib/invoice.o lib/cp1251.o lib/recover.o
-UNIT   = tests/unit/test_tsv tests/unit/test_util tests/unit/test_conf \
-	 tests/unit/test_ledger tests/unit/test_lib tests/unit/test_nsi \
-	 tests/unit/test_words
+# every file of lib/ and every tests/unit/test_*.c: a new one needs no line here
+LIBOBJ = $(patsubst %.c,%.o,$(sort $(wildcard lib/*.c)))
+UNIT   = $(patsubst %.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 TOOLS  = examples/oms-gen examples/oms-fund
 # the LD_PRELOAD fault injector and its probe (tests/faults), test-only; the
 # shim keeps its own flags: one built with -fsanitize would not preload
@@ -46,12 +44,17 @@ MAN7   = man/oms.7
 
 all: $(BINS) $(TOOLS)
 
+# the only target that may run apt-get (tools/deps.sh: as root, not under
+# fakeroot, and only for a package that is missing); make check and the
+# demos call it, a plain make does not
 deps:
 	@./tools/deps.sh
 
-%.o: %.c lib/oms.h lib/oms_int.h lib/export_int.h cmd/cli.h cmd/analyze.h \
-    cmd/invoice.h cmd/html.h | deps
-	$(CC) $(OMS_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARN) $(CFLAGS) -c -o $@ $<
+# each object depends on the headers it includes (-MMD writes them to .d)
+%.o: %.c
+	$(CC) $(OMS_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARN) -pthread $(CFLAGS) \
+	    -MMD -MP -c -o $@ $<
+-include $(LIBOBJ:.o=.d) $(wildcard cmd/*.d tests/unit/*.d)
 
 # the installed data paths; rewritten only when PREFIX or DATADIR change
 cmd/paths.h: FORCE
@@ -64,14 +67,14 @@ liboms.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 $(BINS): %: cmd/%.o cmd/cli.o liboms.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS)
+	$(CC) -pthread $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS)
 oms-analyze: cmd/report-html.o cmd/html.o
 oms-invoice: cmd/invoice-html.o cmd/html.o
 
-examples/oms-gen: examples/oms-gen.c | deps
+examples/oms-gen: examples/oms-gen.c
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-examples/oms-fund: examples/oms-fund.c | deps
+examples/oms-fund: examples/oms-fund.c
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
 	    $(shell $(PKG_CONFIG) --cflags libxml-2.0 libarchive) $(LDFLAGS) \
 	    -o $@ $< $(shell $(PKG_CONFIG) --libs libxml-2.0 libarchive)
@@ -84,11 +87,14 @@ tests/faults/probe: tests/faults/probe.c
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(FAULT_CFLAGS) -o $@ $<
 
 tests/unit/%: tests/unit/%.o liboms.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS) \
+	$(CC) -pthread $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS) \
 	    $(shell $(PKG_CONFIG) --libs cmocka)
 tests/unit/test_words: cmd/invoice-html.o cmd/html.o
 
-check: all $(UNIT) $(FAULTS)
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all $(UNIT) $(FAULTS)
 	OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \
 	PATH="$(CURDIR):$(CURDIR)/examples:$$PATH" LC_ALL=C \
 	    prove -e '' $(UNIT) tests/e2e/*.t
@@ -120,7 +126,7 @@ FUZZ       = fuzz_tsv fuzz_conf fuzz_name fuzz_reply fuzz_source fuzz_bill
 FUZZ_TIME ?= 15
 FUZZ_CC   ?= clang
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
-fuzz: cmd/paths.h | deps
+fuzz: cmd/paths.h
 	@./tools/deps.sh clang
 	mkdir -p fuzz-build
 	for s in $(LIBOBJ:.o=.c); do \
@@ -150,10 +156,12 @@ bench: all
 	@./tools/deps.sh time python3 zip
 	tests/bench/bench.sh $(BENCH_ARGS)
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	./examples/demo.sh
 
-demo-yar76: all
+demo-yar76: deps
+	@$(MAKE) --no-print-directory all
 	./examples/demo-yar76.sh
 
 install: all
@@ -183,9 +191,10 @@ uninstall:
 
 clean:
 	rm -f $(BINS) $(TOOLS) liboms.a lib/*.o cmd/*.o tests/unit/*.o $(UNIT) \
+	    lib/*.d cmd/*.d tests/unit/*.d \
 	    cmd/paths.h $(FAULTS)
 	rm -rf tests/e2e/tmp fuzz-build tests/faults/results
 
-.PHONY: all deps check FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
+.PHONY: all deps check check-run FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
 	fuzz bench faults
 .SECONDARY:

@@ -1,8 +1,11 @@
 /*
  * cli.c -- helpers shared by the oms programs
  */
+#include <sys/stat.h>
+
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,20 +262,62 @@ cli_recover(struct oms_ws *ws, struct oms_ledger *l)
 		exit(cli_report(&e));
 }
 
+/*
+ * A program run from the tree it was built in (the directory of
+ * /proc/self/exe holds lib/oms.h) takes that tree's sub/ (xsd, ref), so
+ * that it can be tried before make install; NULL otherwise.
+ */
+static const char *
+tree_dir(const char *sub, char *buf, size_t len)
+{
+	char exe[PATH_MAX], *slash;
+	struct stat st;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return (NULL);
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return (NULL);
+	*slash = '\0';
+	if ((size_t)snprintf(buf, len, "%s/lib/oms.h", exe) >= len ||
+	    stat(buf, &st) == -1 || !S_ISREG(st.st_mode))
+		return (NULL);
+	if ((size_t)snprintf(buf, len, "%s/%s", exe, sub) >= len ||
+	    stat(buf, &st) == -1 || !S_ISDIR(st.st_mode))
+		return (NULL);
+	return (buf);
+}
+
+/* $ENV, else the build tree's sub/, else where make install put it */
+static const char *
+data_dir(const char *env, const char *sub, char *buf, size_t len,
+    const char *installed)
+{
+	const char *d = getenv(env);
+
+	if (d != NULL && *d != '\0')
+		return (d);
+	if ((d = tree_dir(sub, buf, len)) != NULL)
+		return (d);
+	return (installed);
+}
+
 const char *
 cli_xsddir(void)
 {
-	const char *d = getenv("OMS_XSDDIR");
+	static char buf[PATH_MAX];
 
-	return (d != NULL && *d != '\0' ? d : OMS_XSDDIR);
+	return (data_dir("OMS_XSDDIR", "xsd", buf, sizeof(buf), OMS_XSDDIR));
 }
 
 const char *
 cli_refdir(void)
 {
-	const char *d = getenv("OMS_REFDIR");
+	static char buf[PATH_MAX];
 
-	return (d != NULL && *d != '\0' ? d : OMS_REFDIR);
+	return (data_dir("OMS_REFDIR", "ref", buf, sizeof(buf), OMS_REFDIR));
 }
 
 int

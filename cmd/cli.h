@@ -50,7 +50,8 @@ struct oms_ledger *cli_open_with(struct oms_ws *, const char *dir, int lock,
  * program that writes calls it once it holds the lock.
  */
 void	 cli_recover(struct oms_ws *, struct oms_ledger *);
-/* where schemas and reference tables are installed ($OMS_XSDDIR ...) */
+/* where schemas and reference tables are: $OMS_XSDDIR (OMS_REFDIR), else
+   the build tree the program runs from, else where make install put them */
 const char *cli_xsddir(void);
 const char *cli_refdir(void);
 /* The registry date: --date, else $SOURCE_DATE_EPOCH, else today (UTC). */

@@ -327,10 +327,10 @@ main(int argc, char *argv[])
 	LIBXML_TEST_VERSION
 
 	rq.ledger = cli_open(&rq.ws, dir, !fixes);
-	if (nset > 0 && strcmp(rq.ws.conf.profile, "yar76") == 0)
-		errx(OMS_EXIT_USAGE, "--set: profile yar76 makes no fixes "
+	if (nset > 0 && !oms_profile_fixes(&rq.ws.conf))
+		errx(OMS_EXIT_USAGE, "--set: profile %s makes no fixes "
 		    "(oms-export refuses an account that has one); correct "
-		    "the case in the MIS");
+		    "the case in the MIS", rq.ws.conf.profile);
 	if (!fixes && !rq.o.dry_run)
 		cli_recover(&rq.ws, rq.ledger);
 	oms_buf_init(&rq.out, 0);

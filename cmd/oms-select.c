@@ -85,21 +85,6 @@ free_list(char **v)
 	free(v);
 }
 
-/*
- * A registry kind of the workspace's profile: B with yar76, else H, C, T,
- * or D and a capital letter (DP, DV ...), as the scan takes them from
- * ZGLV/FILENAME.
- */
-static int
-is_kind(const struct select *s, const char *k)
-{
-	if (strcmp(s->ws.conf.profile, "yar76") == 0)
-		return (strcmp(k, "B") == 0);
-	if (k[0] == 'H' || k[0] == 'C' || k[0] == 'T')
-		return (k[1] == '\0');
-	return (k[0] == 'D' && k[1] >= 'A' && k[1] <= 'Z' && k[2] == '\0');
-}
-
 /* Every -k names a kind: 1, else each other one is named and 0. */
 static int
 kinds_ok(const struct select *s)
@@ -108,15 +93,9 @@ kinds_ok(const struct select *s)
 	int ok = 1;
 
 	for (k = s->kinds; k != NULL && *k != NULL; k++) {
-		if (is_kind(s, *k))
+		if (oms_kind_valid(&s->ws.conf, *k))
 			continue;
-		if (strcmp(s->ws.conf.profile, "yar76") == 0)
-			warnx("-k: \"%s\" is not a registry kind of profile "
-			    "yar76 (B)", *k);
-		else
-			warnx("-k: \"%s\" is not a registry kind (H, C, T, "
-			    "or D and a letter: DP, DV ...; B with profile "
-			    "yar76)", *k);
+		warnx("-k: \"%s\" %s", *k, oms_kind_bad(&s->ws.conf));
 		ok = 0;
 	}
 	return (ok);

@@ -30,7 +30,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "oms.h"
+#include "profile.h"
 
 #define CONF_LINE_MAX	((size_t)64 << 10)
 #define BLANKS		" \t"
@@ -100,15 +100,6 @@ static int	conf_store(struct oms_conf *, const char *, const char *,
 static int	conf_line(struct oms_conf *, char *, size_t,
 		    struct conf_ctx *);
 static int	conf_required(const struct oms_conf *, struct conf_ctx *);
-static int	yar_any(const char *);
-static int	yar_char(const char *);
-static int	yar_digit(const char *);
-static int	yar_bool(const char *);
-static int	yar_word(const char *);
-static int	yar_words(const char *);
-static int	yar_number(const char *);
-static int	yar_ogrn(const char *);
-static int	yar_version(const char *);
 
 /* Sorted.  primary_from and repeat_from find their _back field by name. */
 static const struct conf_key conf_keys[] = {
@@ -135,8 +126,9 @@ static const struct conf_key conf_keys[] = {
 	{ "tfoms", conf_digits, offsetof(struct oms_conf, tfoms), 2,
 	    CONF_REQUIRED },
 	{ "version.", conf_version, 0, 0, CONF_PREFIX },
-	{ "yar76.", NULL, 0, 0, CONF_PREFIX },
 };
+/* NAME.KEY of a profile NAME: its own keys (conf_profile_keys) */
+static const struct conf_key profile_key = { "", NULL, 0, 0, CONF_PREFIX };
 #define NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 
 static int
@@ -168,9 +160,11 @@ conf_init(struct oms_conf *c, struct oms_err *err)
 	c->primary_from = -1;
 	c->repeat_back = 1;
 	c->repeat_from = -1;
-	snprintf(c->archive_ext, sizeof(c->archive_ext), "zip");
+	/* the first profile's defaults until oms.conf names one */
+	snprintf(c->archive_ext, sizeof(c->archive_ext), "%s",
+	    omsi_profile_of(c)->archive_ext);
 	c->package_width = 1;
-	if ((c->account_key = strdup("Z_SL/SL/SL_ID")) == NULL)
+	if ((c->account_key = strdup(omsi_profile_of(c)->account_key)) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 		    "out of memory"));
 	return (0);
@@ -191,7 +185,7 @@ conf_digits(struct oms_conf *c, const struct conf_key *k, const char *v,
 /*
  * Element names of [A-Z0-9_] joined by '/' ("Z_SL/SL/SL_ID", ffoms), or
  * one attribute name of [a-z0-9_] ("xkey", yar76); conf_profile_keys
- * checks that the form fits the profile.
+ * checks that the form fits the profile (profile.h).
  */
 static int
 conf_account_key(struct oms_conf *c, const struct conf_key *k,
@@ -343,10 +337,14 @@ static int
 conf_profile(struct oms_conf *c, const struct conf_key *k, const char *v,
     struct conf_ctx *ctx)
 {
-	if (strcmp(v, "ffoms") != 0 && strcmp(v, "yar76") != 0)
-		return (conf_bad(ctx, "%s: expected \"ffoms\" or \"yar76\", "
-		    "got \"%s\"", k->name, v));
+	const struct oms_profile *p;
+	char names[256];
+
+	if ((p = omsi_profile_find(v)) == NULL)
+		return (conf_bad(ctx, "%s: expected %s, got \"%s\"", k->name,
+		    omsi_profile_names(names, sizeof(names)), v));
 	snprintf(c->profile, sizeof(c->profile), "%s", v);
+	c->prof = p;
 	return (0);
 }
 
@@ -605,6 +603,7 @@ conf_lookup(const char *key)
 	    "abcdefghijklmnopqrstuvwxyz0123456789_.";
 	const struct conf_key *k;
 	const char *p;
+	char name[16];
 	size_t n;
 
 	for (k = conf_keys; k < conf_keys + NKEYS; k++) {
@@ -619,6 +618,15 @@ conf_lookup(const char *key)
 		p = key + n;
 		if (*p != '\0' && strspn(p, suffix) == strlen(p))
 			return (k);
+	}
+	if ((p = strchr(key, '.')) != NULL && (n = (size_t)(p - key)) <
+	    sizeof(name)) {
+		memcpy(name, key, n);
+		name[n] = '\0';
+		if (omsi_profile_find(name) != NULL &&
+		    omsi_profile_find(name)->conf_key != NULL && p[1] != '\0' &&
+		    strspn(p + 1, suffix) == strlen(p + 1))
+			return (&profile_key);
 	}
 	return (NULL);
 }
@@ -727,171 +735,48 @@ conf_required(const struct oms_conf *c, struct conf_ctx *ctx)
 }
 
 /*
- * The keys of the yar76 profile (oms.conf(5)): the parts of the registry
- * name, the fixed attributes of bill.xml and how replies are read.  The
- * format leaves these points open (shared/spec/yar76-format.md §6), so
- * they are settings with the defaults the regional guide suggests.
- */
-static const struct yar_key {
-	const char	*name;
-	const char	*dflt;
-	const char	*shape;		/* for the message */
-	int		(*ok)(const char *);
-} yar_keys[] = {
-	{ "creator", "oms", "a word", yar_word },
-	{ "demand", "2", "one letter or digit", yar_char },
-	{ "digit", "1", "one letter or digit, or \"package\"", yar_digit },
-	{ "group_patients", "yes", "yes or no", yar_bool },
-	{ "ind", "3", "one letter or digit", yar_char },
-	{ "pay_refused", "4", "codes separated by spaces", yar_words },
-	{ "payer", "x", "one letter or digit", yar_char },
-	{ "t_opl", "1", "digits", yar_number },
-	{ "telcreator", "", "text", yar_any },
-	{ "tfoms_ogrn", "", "13 digits", yar_ogrn },
-	{ "version", "6.15", "digits with dots between, at most 7 "
-	    "characters", yar_version },
-};
-#define NYARKEYS	(sizeof(yar_keys) / sizeof(yar_keys[0]))
-
-static int
-yar_any(const char *v)
-{
-	(void)v;
-	return (1);
-}
-
-static int
-yar_char(const char *v)
-{
-	return (v[0] != '\0' && v[1] == '\0' && strchr("0123456789"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", v[0]) !=
-	    NULL);
-}
-
-static int
-yar_digit(const char *v)
-{
-	return (strcmp(v, "package") == 0 || yar_char(v));
-}
-
-static int
-yar_bool(const char *v)
-{
-	return (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0);
-}
-
-static int
-yar_word(const char *v)
-{
-	return (*v != '\0' && strcspn(v, " \t\"&<>") == strlen(v));
-}
-
-static int
-yar_words(const char *v)
-{
-	return (*v != '\0' && strcspn(v, "\"&<>") == strlen(v));
-}
-
-static int
-yar_number(const char *v)
-{
-	return (*v != '\0' && strspn(v, "0123456789") == strlen(v) &&
-	    strlen(v) < 8);
-}
-
-static int
-yar_ogrn(const char *v)
-{
-	return (strlen(v) == 13 && strspn(v, "0123456789") == 13);
-}
-
-/* digits, and dots between digits: "6.15"; r->out.version is char[8] */
-static int
-yar_version(const char *v)
-{
-	const char *p;
-
-	if (strlen(v) > VERSION_MAX)
-		return (0);
-	for (p = v;; p++) {
-		if (strspn(p, "0123456789") == 0)
-			return (0);
-		p += strspn(p, "0123456789");
-		if (*p == '\0')
-			return (1);
-		if (*p != '.')
-			return (0);
-	}
-}
-
-const char *
-oms_conf_yar(const struct oms_conf *c, const char *name)
-{
-	char key[64];
-	const char *v;
-	size_t i;
-
-	snprintf(key, sizeof(key), "yar76.%s", name);
-	if ((v = oms_conf_get(c, key)) != NULL)
-		return (v);
-	for (i = 0; i < NYARKEYS; i++)
-		if (strcmp(yar_keys[i].name, name) == 0)
-			return (yar_keys[i].dflt);
-	return ("");
-}
-
-/*
- * What depends on the profile: the yar76.* keys, and the defaults of
- * account_key (xkey) and archive_ext (7z) for yar76.
+ * What depends on the profile (profile.h): the shape of account_key, the
+ * keys of its own (NAME.KEY), and the defaults of account_key and
+ * archive_ext.
  */
 static int
 conf_profile_keys(struct oms_conf *c, struct conf_ctx *ctx)
 {
-	int yar = strcmp(c->profile, "yar76") == 0;
-	const char *k, *v;
-	size_t i, j;
+	const struct oms_profile *p = omsi_profile_of(c);
+	const struct oms_profile *q;
+	const char *k, *v, *dot;
+	char why[256], name[16];
+	size_t i;
 	char *s;
 
 	for (i = 0; i < c->nkv; i++) {
 		k = c->keys[i];
 		v = c->vals[i];
 		ctx->line = c->lines[i];
-		if (strcmp(k, "account_key") == 0 && yar != (strspn(v,
-		    "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(v)))
+		if (strcmp(k, "account_key") == 0 && !p->account_key_ok(v))
 			return (conf_bad(ctx, "account_key: \"%s\" does not "
-			    "fit profile %s (%s)", v, c->profile, yar ?
-			    "an attribute of personal_account, like xkey" :
-			    "element names like Z_SL/SL/SL_ID"));
-		if (strncmp(k, "yar76.", 6) != 0)
+			    "fit profile %s (%s)", v, p->name,
+			    p->account_key_shape));
+		if ((dot = strchr(k, '.')) == NULL ||
+		    (size_t)(dot - k) >= sizeof(name))
 			continue;
-		if (!yar)
-			return (conf_bad(ctx, "%s: only for profile yar76", k));
-		k += 6;
-		if (strncmp(k, "letter.", 7) == 0) {
-			if (strlen(k + 7) != 5 || strspn(k + 7,
-			    "0123456789") != 5 || !yar_char(v))
-				return (conf_bad(ctx, "yar76.%s: expected "
-				    "yar76.letter.CODE = L, an insurer's 5-digit "
-				    "code and one letter, got \"%s\"", k, v));
+		memcpy(name, k, (size_t)(dot - k));
+		name[dot - k] = '\0';
+		if ((q = omsi_profile_find(name)) == NULL)
 			continue;
-		}
-		for (j = 0; j < NYARKEYS; j++)
-			if (strcmp(yar_keys[j].name, k) == 0)
-				break;
-		if (j == NYARKEYS)
-			return (conf_bad(ctx, "yar76.%s: unknown key (see "
-			    "oms.conf(5))", k));
-		if (!yar_keys[j].ok(v))
-			return (conf_bad(ctx, "yar76.%s: expected %s, got "
-			    "\"%s\"", k, yar_keys[j].shape, v));
+		if (q != p)
+			return (conf_bad(ctx, "%s: only for profile %s", k,
+			    q->name));
+		if (p->conf_key(dot + 1, v, why, sizeof(why)) == -1)
+			return (conf_bad(ctx, "%s", why));
 	}
 	ctx->line = 0;
-	if (!yar)
-		return (0);
 	if (oms_conf_get(c, "archive_ext") == NULL)
-		snprintf(c->archive_ext, sizeof(c->archive_ext), "7z");
-	if (oms_conf_get(c, "account_key") == NULL) {
-		if ((s = strdup("xkey")) == NULL)
+		snprintf(c->archive_ext, sizeof(c->archive_ext), "%s",
+		    p->archive_ext);
+	if (oms_conf_get(c, "account_key") == NULL &&
+	    strcmp(c->account_key, p->account_key) != 0) {
+		if ((s = strdup(p->account_key)) == NULL)
 			return (conf_nomem(ctx));
 		free(c->account_key);
 		c->account_key = s;

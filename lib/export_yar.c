@@ -329,7 +329,7 @@ int
 omsi_yar_plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 {
 	const struct oms_conf *c = &x->ws->conf;
-	const char *digit = oms_conf_yar(c, "digit");
+	const char *digit = oms_conf_own(c, "digit");
 	struct reg *r;
 	size_t i, n = 0;
 	int pkg;
@@ -363,10 +363,10 @@ omsi_yar_plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 	r->out.package = pkg;
 	snprintf(r->out.kind, sizeof(r->out.kind), "B");
 	snprintf(r->out.version, sizeof(r->out.version), "%s",
-	    oms_conf_yar(c, "version"));
+	    oms_conf_own(c, "version"));
 	snprintf(r->out.name, sizeof(r->out.name), "%s%s%02d%02d%s%s%s",
 	    c->ogrn, c->kpp, x->o->period / 12 % 100, x->o->period % 12 + 1, d,
-	    oms_conf_yar(c, "ind"), oms_conf_yar(c, "payer"));
+	    oms_conf_own(c, "ind"), oms_conf_own(c, "payer"));
 	snprintf(r->out.archive, sizeof(r->out.archive), "outbox/%s.%s",
 	    r->out.name, c->archive_ext);
 	if (oms_ledger_find_reg(l, r->out.name) != -1)
@@ -622,7 +622,7 @@ omsi_yar_copy(struct exp *x, struct oms_err *err)
 	omsi_hash_init(&y->bypat);
 	omsi_arena_init(&y->arena);
 	oms_buf_init(&y->b, OMS_BUF_MAX_DEFAULT);
-	y->group = strcmp(oms_conf_yar(&x->ws->conf, "group_patients"),
+	y->group = strcmp(oms_conf_own(&x->ws->conf, "group_patients"),
 	    "yes") == 0;
 	if ((y->acc = calloc(x->nsel, sizeof(*y->acc))) == NULL)
 		return (nomem(err));
@@ -698,11 +698,11 @@ put_header(struct exp *x, struct omsi_yar *y, struct oms_buf *b,
 	oms_date_fmt(x->o->date, date);
 	if (oms_buf_adds(b, "<?xml version=\"1.0\" encoding=\"windows-1251\"?>"
 	    CRLF "<package>" CRLF "<body", err) == -1 ||
-	    put_attr(b, "version", oms_conf_yar(c, "version"), err) == -1 ||
+	    put_attr(b, "version", oms_conf_own(c, "version"), err) == -1 ||
 	    put_attr(b, "protocol", "Reestr", err) == -1 ||
-	    put_attr(b, "creator", oms_conf_yar(c, "creator"), err) == -1)
+	    put_attr(b, "creator", oms_conf_own(c, "creator"), err) == -1)
 		return (-1);
-	v = oms_conf_yar(c, "telcreator");
+	v = oms_conf_own(c, "telcreator");
 	if (*v != '\0' && put_attr(b, "telcreator", v, err) == -1)
 		return (-1);
 	snprintf(num, sizeof(num), "%04d", x->o->period / 12);
@@ -713,10 +713,10 @@ put_header(struct exp *x, struct omsi_yar *y, struct oms_buf *b,
 	    put_attr(b, "month", s, err) == -1 ||
 	    put_attr(b, "date_1", date, err) == -1 ||
 	    oms_buf_adds(b, ">" CRLF "<bill", err) == -1 ||
-	    put_attr(b, "t_opl", oms_conf_yar(c, "t_opl"), err) == -1)
+	    put_attr(b, "t_opl", oms_conf_own(c, "t_opl"), err) == -1)
 		return (-1);
 	/* the addressee: oms.conf, else what the MIS's bill said */
-	smo = oms_conf_yar(c, "tfoms_ogrn");
+	smo = oms_conf_own(c, "tfoms_ogrn");
 	for (i = 0; *smo == '\0' && i < x->nsel; i++)
 		if (!x->sel[i].bad) {
 			d = oms_src_doc(x->src, (size_t)x->sel[i].c->doc);

@@ -155,7 +155,8 @@ int	 oms_enp_check(const char *);		/* the check digit (unverified) */
 enum oms_send_to { OMS_SEND_TFOMS = 0, OMS_SEND_SMO };
 
 struct oms_conf {
-	char	 profile[8];		/* "ffoms" or "yar76" */
+	char	 profile[8];		/* its name: "ffoms", "yar76" */
+	const struct oms_profile *prof;	/* its table (lib/profile.h) */
 	char	 mo[7];			/* 6 digits */
 	char	 ogrn[14];		/* 13 digits */
 	char	 kpp[10];		/* 9 digits */
@@ -186,10 +187,19 @@ void	 oms_conf_release(struct oms_conf *);
 /* A raw value for key, or NULL. */
 const char *oms_conf_get(const struct oms_conf *, const char *key);
 /*
- * The value of yar76.NAME, or its default ("" for keys without one, and
- * for yar76.letter.CODE when not set).  Values were checked on load.
+ * The value of the profile's own key PROFILE.NAME (yar76.digit), or its
+ * default ("" for keys without one, and for yar76.letter.CODE when not
+ * set).  Values were checked on load.
  */
-const char *oms_conf_yar(const struct oms_conf *, const char *name);
+const char *oms_conf_own(const struct oms_conf *, const char *name);
+/*
+ * What the profile (oms.conf profile) says of registry kinds: 1 when kind
+ * is one of its kinds; the rest of a message for one that is not ("-k X:
+ * X " + it); 1 when oms_export() makes oms-requeue's --set fixes.
+ */
+int	 oms_kind_valid(const struct oms_conf *, const char *kind);
+const char *oms_kind_bad(const struct oms_conf *);
+int	 oms_profile_fixes(const struct oms_conf *);
 
 
 /* ----------------------------------------------------------------- fs */

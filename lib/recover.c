@@ -20,52 +20,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "oms_int.h"
-
-/*
- * Is name one of our archives: KIND M mo (T|S) code _ YYMM N . ext, or
- * for yar76 OGRN KPP YYMM and the three of the name template?
- */
-static int
-ours(const char *name, const struct oms_conf *c)
-{
-	const char *p = name, *dot;
-	size_t n;
-
-	if (strcmp(c->profile, "yar76") == 0) {
-		/* OGRN KPP YY MM digit ind payer . ext */
-		if (strncmp(p, c->ogrn, 13) != 0 || strncmp(p + 13, c->kpp,
-		    9) != 0 || strspn(p + 22, "0123456789") < 4)
-			return (0);
-		for (p += 26, n = 0; *p != '\0' && *p != '.'; p++, n++)
-			;
-		return (n >= 1 && n <= 3 && *p == '.' &&
-		    strcasecmp(p + 1, c->archive_ext) == 0);
-	}
-	if (p[0] == 'H' || p[0] == 'C' || p[0] == 'T')
-		p++;
-	else if (p[0] == 'D' && p[1] >= 'A' && p[1] <= 'Z')
-		p += 2;
-	else
-		return (0);
-	if (*p++ != 'M' || strncmp(p, c->mo, 6) != 0)
-		return (0);
-	p += 6;
-	if (*p != 'T' && *p != 'S')
-		return (0);
-	for (p++, n = 0; *p >= '0' && *p <= '9'; p++, n++)
-		;
-	if (n != 2 && n != 5)
-		return (0);
-	if (*p++ != '_')
-		return (0);
-	for (n = 0; *p >= '0' && *p <= '9'; p++, n++)
-		;
-	if (n < 5 || *p != '.')
-		return (0);
-	dot = p;
-	return (strcasecmp(dot + 1, c->archive_ext) == 0);
-}
+#include "profile.h"
 
 /*
  * Remove (fix) or count the temporary files ".tmp-*" in DIR/sub (sub NULL:
@@ -200,7 +155,8 @@ recover(struct oms_ws *ws, const struct oms_ledger *l, int fix,
 	while ((de = readdir(dp)) != NULL) {
 		if (strncmp(de->d_name, ".tmp-", 5) == 0)
 			outbox_tmp(l, dir, de->d_name, fix, diag);
-		else if (ours(de->d_name, &ws->conf) &&
+		else if (omsi_profile_of(&ws->conf)->archive_ours(&ws->conf,
+		    de->d_name) &&
 		    recorded(l, de->d_name) == -1) {
 			snprintf(rel, sizeof(rel), "outbox/%s", de->d_name);
 			omsi_diagf(diag, 1, rel, 0, "not recorded in the "

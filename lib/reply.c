@@ -2321,7 +2321,7 @@ yar_recognise(struct imp *m, const char *base, struct oms_err *err)
 	const struct oms_conf *c = &m->ws->conf;
 	const struct oms_reg *r, *hit = NULL;
 	size_t i, n = strlen(base), rn;
-	const char *dem = oms_conf_yar(c, "demand");
+	const char *dem = oms_conf_own(c, "demand");
 
 	if (n < 28 || n > 40)
 		return (oms_err_set(err, OMS_EDATA, m->name, 0, "not named like "
@@ -2463,7 +2463,7 @@ yar_codes(struct dec *d, xmlNodePtr n, const char *list, const char *item,
 static int
 yar_pay_refused(const struct oms_conf *c, const char *v)
 {
-	const char *p = oms_conf_yar(c, "pay_refused");
+	const char *p = oms_conf_own(c, "pay_refused");
 	size_t n = strlen(v);
 
 	while (*p != '\0') {

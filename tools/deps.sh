@@ -1,8 +1,11 @@
 #!/bin/sh
 # deps.sh -- make sure the Debian packages oms builds and tests with are here
 #
-# Run by make before anything is compiled.  As root on Debian it installs
-# what is missing; otherwise it says what to install and fails.  Arguments
+# Run by make deps (which make check and the demos call).  As root on
+# Debian it installs what is missing, saying so in a line (apt's own output
+# goes to a log shown only when it fails); otherwise, and under fakeroot,
+# it says what to install and fails.  With everything there it does
+# nothing.  Arguments
 # are more packages a target needs (make fuzz: clang).
 set -eu
 
@@ -21,13 +24,19 @@ for p in $PKGS; do
 	[ "$s" = installed ] || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
-if [ "$(id -u)" -ne 0 ]; then
+if [ "$(id -u)" -ne 0 ] || [ -n "${FAKEROOTKEY:-}" ]; then
 	echo "deps: missing Debian packages:$missing" >&2
 	echo "deps: run 'sudo apt-get install$missing' (or make as root)" >&2
 	exit 1
 fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2
+if ! { apt-get update -qq && apt-get install -y -qq \
+    --no-install-recommends $missing; } >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "deps: apt-get failed; the packages above are still missing" >&2
+	exit 1
+fi

@@ -1,0 +1,2 @@
+cmd/html.o: cmd/html.c cmd/html.h
+cmd/html.h:

@@ -1,0 +1,4 @@
+cmd/invoice-html.o: cmd/invoice-html.c cmd/html.h cmd/invoice.h lib/oms.h
+cmd/html.h:
+cmd/invoice.h:
+lib/oms.h:

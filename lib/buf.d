@@ -1,0 +1,2 @@
+lib/buf.o: lib/buf.c lib/oms.h
+lib/oms.h:

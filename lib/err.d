@@ -1,0 +1,2 @@
+lib/err.o: lib/err.c lib/oms.h
+lib/oms.h:

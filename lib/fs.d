@@ -1,0 +1,2 @@
+lib/fs.o: lib/fs.c lib/oms.h
+lib/oms.h:

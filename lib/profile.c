@@ -1,0 +1,76 @@
+/*
+ * profile.c -- the table of profiles, and finding one by name
+ *
+ * A new region's profile is one more line here (profile.h, HACKING.md).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "profile.h"
+
+static const struct oms_profile *const profiles[] = {
+	&omsi_profile_ffoms,
+	&omsi_profile_yar76,
+};
+#define NPROFILES	(sizeof(profiles) / sizeof(profiles[0]))
+
+const struct oms_profile *
+omsi_profile_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NPROFILES; i++)
+		if (strcmp(profiles[i]->name, name) == 0)
+			return (profiles[i]);
+	return (NULL);
+}
+
+char *
+omsi_profile_names(char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < NPROFILES && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s\"%s\"",
+		    i == 0 ? "" : i + 1 == NPROFILES ? " or " : ", ",
+		    profiles[i]->name);
+	return (buf);
+}
+
+const struct oms_profile *
+omsi_profile_of(const struct oms_conf *c)
+{
+	return (c->prof != NULL ? c->prof : profiles[0]);
+}
+
+int
+oms_kind_valid(const struct oms_conf *c, const char *kind)
+{
+	return (omsi_profile_of(c)->kind_valid(kind));
+}
+
+const char *
+oms_kind_bad(const struct oms_conf *c)
+{
+	return (omsi_profile_of(c)->kind_bad);
+}
+
+const char *
+oms_conf_own(const struct oms_conf *c, const char *name)
+{
+	const struct oms_profile *p = omsi_profile_of(c);
+	char key[64];
+	const char *v;
+
+	snprintf(key, sizeof(key), "%s.%s", p->name, name);
+	if ((v = oms_conf_get(c, key)) != NULL)
+		return (v);
+	return (p->conf_default != NULL ? p->conf_default(name) : "");
+}
+
+int
+oms_profile_fixes(const struct oms_conf *c)
+{
+	return (omsi_profile_of(c)->fixes);
+}

@@ -1,0 +1,2 @@
+lib/tsv.o: lib/tsv.c lib/oms.h
+lib/oms.h:

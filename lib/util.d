@@ -1,0 +1,2 @@
+lib/util.o: lib/util.c lib/oms.h
+lib/oms.h:
