@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "profile.h"
+#include "src_int.h"
 
 /* element names of [A-Z0-9_] joined by '/' */
 static int
@@ -82,7 +83,8 @@ const struct oms_profile omsi_profile_ffoms = {
 	.fixes = 1,
 	.src_roots = "ZL_LIST or PERS_LIST",
 	.src_bid = ffoms_src_bid,
-	.src_scan = NULL,		/* ffoms_source.c */
+	.src_scan = omsi_ffoms_src_scan,
+	.src_names = omsi_ffoms_src_names,
 	.archive_ours = ffoms_ours,
 
 	.exp = NULL,			/* ffoms_export.c */

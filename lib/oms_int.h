@@ -173,7 +173,7 @@ int	 omsi_cp1251_encode(unsigned);
    registered it, else "windows-1251" (iconv). */
 const char *omsi_cp1251_name(void);
 
-/* ---- yar76 bills (source.c) */
+/* ---- yar76 bills (yar76_source.c) */
 /* The sum of the sum/elem@sum under n; -1 when none or one is malformed. */
 int	 omsi_bill_sum(xmlNodePtr, int64_t *);
 

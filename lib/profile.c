@@ -39,6 +39,17 @@ omsi_profile_names(char *buf, size_t len)
 }
 
 const struct oms_profile *
+omsi_profile_bidder(const char *root)
+{
+	size_t i;
+
+	for (i = 0; i < NPROFILES; i++)
+		if (profiles[i]->src_bid(root))
+			return (profiles[i]);
+	return (NULL);
+}
+
+const struct oms_profile *
 omsi_profile_of(const struct oms_conf *c)
 {
 	return (c->prof != NULL ? c->prof : profiles[0]);

@@ -55,6 +55,11 @@ struct oms_profile {
 	int		(*src_scan)(struct oms_src *s, int di,
 			    struct omsi_xin *x, struct oms_diag *diag,
 			    struct oms_err *err);
+	/* oms_src_names for document doc: names[i] (malloc'd) of those of
+	   accounts[0..n) it holds and names[i] lacks; 0, -1 on error */
+	int		(*src_names)(const struct oms_src *s, size_t doc,
+			    const char *const *accounts, size_t n,
+			    char **names, struct oms_err *err);
 
 	/* ---- archives, export and replies */
 	/* 1 when name (in outbox/) is one of its archives for conf */
@@ -72,6 +77,9 @@ const struct oms_profile *omsi_profile_find(const char *name);
 /* The names of every profile into buf, "\"ffoms\" or \"yar76\"", for
    messages; returns buf. */
 char		*omsi_profile_names(char *buf, size_t len);
+/* The first profile that bids on a source document with this root
+   element, or NULL (for messages about another profile's document). */
+const struct oms_profile *omsi_profile_bidder(const char *root);
 /* The workspace's profile: the one its oms.conf named (ffoms when it
    named none). */
 const struct oms_profile *omsi_profile_of(const struct oms_conf *);

@@ -1,5 +1,11 @@
 /*
  * source.c -- scan the MIS's files in source/ into an index of cases
+ *
+ * Walks source/ (plain files and the entries of ZIPs), hands each
+ * document to the workspace's profile (profile.h: src_bid, src_scan; the
+ * readers are ffoms_source.c and yar76_source.c), pairs case documents
+ * with their persons, and keeps the newest version of every account.  The
+ * helpers the profiles' readers share are declared in src_int.h.
  */
 #include <sys/stat.h>
 
@@ -11,27 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "oms_int.h"
+#include "profile.h"
+#include "src_int.h"
 
 #define MAX_ENTRIES	10000
 
-struct oms_src {
-	struct oms_srcdoc *docs;
-	size_t		   ndocs, docs_cap;
-	struct oms_case	  *cases;	/* every case seen */
-	size_t		   ncases, cases_cap;
-	size_t		  *win;		/* indices of winning cases, sorted */
-	size_t		   nwin;
-	struct omsi_hash   idx;		/* account -> index into cases */
-	struct omsi_hash   warned;	/* insurers warned about */
-	struct omsi_hash   ins;		/* yar76: insurer OGRN -> ins_code */
-	const char	 **ins_code;
-	size_t		   nins;
-	int		   ins_loaded;
-	struct omsi_arena  arena;
-	const struct oms_conf *conf;
-	const struct oms_ws *ws;	/* for progress */
-};
 
 void
 omsi_diag(struct oms_diag *d, int warning, const struct oms_err *e)
@@ -144,28 +134,8 @@ omsi_src_close(struct archive *ar, struct omsi_xin *x)
 		archive_read_free(ar);
 }
 
-/* ------------------------------------------------------------ scanning */
-
-static int
-kind_of(const char *name, char *kind)
-{
-	size_t n;
-
-	if (name[0] == 'H' || name[0] == 'C' || name[0] == 'T')
-		n = 1;
-	else if (name[0] == 'D' && name[1] >= 'A' && name[1] <= 'Z')
-		n = 2;
-	else
-		return (-1);
-	if (name[n] != 'M' && name[n] != 'S' && name[n] != 'T')
-		return (-1);
-	memcpy(kind, name, n);
-	kind[n] = '\0';
-	return (0);
-}
-
-static const char *
-payer_of(struct oms_src *s, const char *smo, char *buf,
+const char *
+omsi_src_payer(struct oms_src *s, const char *smo, char *buf,
     const struct oms_srcdoc *d, unsigned long line, struct oms_diag *diag)
 {
 	const struct oms_conf *c = s->conf;
@@ -195,8 +165,8 @@ payer_of(struct oms_src *s, const char *smo, char *buf,
 	return (buf);
 }
 
-static const char *
-text_or(xmlNodePtr n, const char *path)
+const char *
+omsi_src_text_or(xmlNodePtr n, const char *path)
 {
 	const char *v = omsi_path_text(n, path);
 
@@ -209,8 +179,8 @@ text_or(xmlNodePtr n, const char *path)
  * document without one is an error and is skipped: it must neither lose
  * to an older version unseen nor beat a newer one.  -1 when reported.
  */
-static int
-doc_date(struct oms_srcdoc *d, const char *v, unsigned long line,
+int
+omsi_src_date(struct oms_srcdoc *d, const char *v, unsigned long line,
     const char *what, struct oms_diag *diag)
 {
 	if (v != NULL && oms_date_parse(v, &d->data) == 0)
@@ -238,19 +208,10 @@ doc_newer(const struct oms_srcdoc *a, const struct oms_srcdoc *b)
 	return (strcmp(a->name, b->name) > 0);
 }
 
-static int	commit_cases(struct oms_src *, int, size_t, struct oms_diag *,
-		    struct oms_err *);
 
-/* What a case says of itself, as strings of its document. */
-struct case_in {
-	const char	*acc, *idpac, *dept, *doctor, *payer;
-	const char	*sum, *d1, *d2;
-	const char	*sumname;	/* for messages: "Z_SL/SUMV" */
-};
-
-static int
-store_case(struct oms_src *s, int doc, unsigned long line, unsigned long seq,
-    const struct case_in *in, struct oms_diag *diag, struct oms_err *err)
+int
+omsi_src_store(struct oms_src *s, int doc, unsigned long line, unsigned long seq,
+    const struct omsi_case_in *in, struct oms_diag *diag, struct oms_err *err)
 {
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct oms_case *c;
@@ -292,41 +253,13 @@ nomem:
 	return (oms_err_set(err, OMS_ENOMEM, d->name, 0, "out of memory"));
 }
 
-static int
-add_case(struct oms_src *s, int doc, xmlNodePtr zap, unsigned long seq,
-    struct oms_diag *diag, struct oms_err *err)
-{
-	struct oms_srcdoc *d = &s->docs[doc];
-	struct case_in in;
-	unsigned long line = omsi_line(zap);
-	char pbuf[8];
-
-	in.acc = omsi_path_text(zap, s->conf->account_key);
-	if (in.acc == NULL || *in.acc == '\0') {
-		omsi_diagf(diag, 0, d->name, line, "record without %s, the "
-		    "account key (see account_key in oms.conf(5)); skipped",
-		    s->conf->account_key);
-		return (0);
-	}
-	in.idpac = omsi_path_text(zap, "PACIENT/ID_PAC");
-	in.sum = omsi_path_text(zap, "Z_SL/SUMV");
-	in.d1 = omsi_path_text(zap, "Z_SL/DATE_Z_1");
-	in.d2 = omsi_path_text(zap, "Z_SL/DATE_Z_2");
-	in.dept = text_or(zap, "Z_SL/SL/PODR");
-	in.doctor = text_or(zap, "Z_SL/SL/IDDOKT");
-	in.payer = payer_of(s, omsi_path_text(zap, "PACIENT/SMO"), pbuf, d,
-	    line, diag);
-	in.sumname = "Z_SL/SUMV, DATE_Z_1 or DATE_Z_2";
-	return (store_case(s, doc, line, seq, &in, diag, err));
-}
-
 /*
  * A document given up: e (unless NULL) is reported, or returned when the
  * machine failed rather than the file; the cases read from it are
  * forgotten.  1 = go on with the next file, -1 = stop.
  */
-static int
-doc_failed(struct oms_src *s, int di, size_t first, const struct oms_err *e,
+int
+omsi_src_failed(struct oms_src *s, int di, size_t first, const struct oms_err *e,
     struct oms_diag *diag, struct oms_err *err)
 {
 	if (e != NULL && (e->code == OMS_ENOMEM || e->code == OMS_EIO)) {
@@ -340,280 +273,10 @@ doc_failed(struct oms_src *s, int di, size_t first, const struct oms_err *e,
 	return (1);
 }
 
-/* ------------------------------------------------------ the yar76 bill */
-
-/*
- * The insurers' register (ref/F002.tsv, columns code and ogrn): a bill
- * names a patient's insurer by OGRN, the ledger and the invoices by code.
- * A missing table is a warning: every insurer then shows as its OGRN.
- */
-static int
-load_insurers(struct oms_src *s, struct oms_diag *diag, struct oms_err *err)
-{
-	struct oms_tsv *t;
-	struct oms_rec rec;
-	struct oms_err e;
-	const char **v;
-	char *path, *code, *ogrn;
-	FILE *fp;
-	int cc, co, r;
-
-	s->ins_loaded = 1;
-	if ((path = oms_ws_find(s->ws, "ref", "F002.tsv", s->ws->refdir)) ==
-	    NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	memset(&e, 0, sizeof(e));
-	if ((fp = fopen(path, "r")) == NULL) {
-		omsi_diagf(diag, 1, path, 0, "cannot open the insurers' "
-		    "register (%s): payers show as the OGRN of the policy",
-		    strerror(errno));
-		free(path);
-		return (0);
-	}
-	r = 0;
-	if ((t = oms_tsv_open(fp, path, &e)) == NULL)
-		r = -1;
-	else if ((cc = oms_tsv_col(t, "code")) == -1 ||
-	    (co = oms_tsv_col(t, "ogrn")) == -1) {
-		oms_err_set(&e, OMS_EDATA, path, 1, "no columns code and ogrn");
-		r = -1;
-	} else {
-		while ((r = oms_tsv_next(t, &rec, &e)) == 1) {
-			if (s->nins % 64 == 0) {
-				v = reallocarray(s->ins_code, s->nins + 64,
-				    sizeof(*v));
-				if (v == NULL)
-					goto nomem;
-				s->ins_code = v;
-			}
-			if ((code = omsi_arena_strdup(&s->arena,
-			    rec.f[cc])) == NULL || (ogrn = omsi_arena_strdup(
-			    &s->arena, rec.f[co])) == NULL ||
-			    omsi_hash_put(&s->ins, ogrn, s->nins) == -1)
-				goto nomem;
-			s->ins_code[s->nins++] = code;
-		}
-	}
-	oms_tsv_free(t);
-	fclose(fp);
-	free(path);
-	if (r == -1) {
-		if (e.code == OMS_ENOMEM || e.code == OMS_EIO) {
-			*err = e;
-			return (-1);
-		}
-		omsi_diag(diag, 1, &e);	/* a broken table: as if missing */
-	}
-	return (0);
-nomem:
-	oms_tsv_free(t);
-	fclose(fp);
-	free(path);
-	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-}
-
-/*
- * The payer of a patient: the insurer of the first polis, when the policy
- * is of this region and the register knows its OGRN; the fund for people
- * insured elsewhere (region_oms of another region, or no ogrn_smo); the
- * OGRN itself, with a warning once, for an insurer the register lacks.
- */
-static const char *
-bill_payer(struct oms_src *s, xmlNodePtr patient, char *buf,
-    const struct oms_srcdoc *d, unsigned long line, struct oms_diag *diag,
-    struct oms_err *err)
-{
-	const struct oms_conf *c = s->conf;
-	xmlNodePtr polis = omsi_path(patient, "polises/polis");
-	const char *region, *ogrn;
-	size_t i;
-	char *k;
-
-	region = omsi_attr(polis, "region_oms");
-	ogrn = omsi_attr(polis, "ogrn_smo");
-	if (ogrn == NULL || *ogrn == '\0' || (region != NULL &&
-	    *region != '\0' && strncmp(region, c->tfoms, 2) != 0)) {
-		snprintf(buf, 16, "%s000", c->tfoms);
-		return (buf);
-	}
-	if (!s->ins_loaded && load_insurers(s, diag, err) == -1)
-		return (NULL);
-	if (omsi_hash_get(&s->ins, ogrn, &i))
-		return (payer_of(s, s->ins_code[i], buf, d, line, diag));
-	if (!omsi_hash_get(&s->warned, ogrn, NULL)) {
-		if ((k = omsi_arena_strdup(&s->arena, ogrn)) == NULL ||
-		    omsi_hash_put(&s->warned, k, 0) == -1) {
-			oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-			return (NULL);
-		}
-		omsi_diagf(diag, 1, d->name, line, "the insurer with OGRN %s "
-		    "(polis/ogrn_smo) is not in ref/F002.tsv; its accounts "
-		    "show the OGRN as their payer until the register has it",
-		    ogrn);
-	}
-	snprintf(buf, 16, "%s", ogrn);
-	return (buf);
-}
-
-/* The sum of the sum/elem@sum under n (an account or a manipulation). */
-int
-omsi_bill_sum(xmlNodePtr n, int64_t *sum)
-{
-	xmlNodePtr e;
-	const char *v;
-	int64_t x;
-	int any = 0;
-
-	*sum = 0;
-	for (e = omsi_child(n, "sum"); e != NULL && (e = e->children) != NULL;
-	    e = NULL)
-		for (; e != NULL; e = e->next) {
-			if (e->type != XML_ELEMENT_NODE ||
-			    strcmp((const char *)e->name, "elem") != 0)
-				continue;
-			if ((v = omsi_attr(e, "sum")) == NULL ||
-			    oms_money_parse(v, &x) == -1)
-				return (-1);
-			*sum += x;
-			any = 1;
-		}
-	return (any ? 0 : -1);
-}
-
-static int
-add_account(struct oms_src *s, int doc, xmlNodePtr patient, xmlNodePtr pa,
-    unsigned long seq, struct oms_diag *diag, struct oms_err *err)
-{
-	struct oms_srcdoc *d = &s->docs[doc];
-	struct case_in in;
-	unsigned long line = omsi_line(pa);
-	char pbuf[16], sbuf[32];
-	int64_t sum;
-
-	in.acc = omsi_attr(pa, s->conf->account_key);
-	if (in.acc == NULL || *in.acc == '\0') {
-		omsi_diagf(diag, 0, d->name, line, "personal_account without "
-		    "%s, the account key (see account_key in oms.conf(5)); "
-		    "skipped", s->conf->account_key);
-		return (0);
-	}
-	in.idpac = omsi_attr(patient, "patientcod");
-	in.d1 = omsi_attr(pa, "curestart");
-	in.d2 = omsi_attr(pa, "cureend");
-	in.dept = omsi_attr(omsi_path(pa, "additionals/additional"),
-	    "division");
-	in.doctor = omsi_attr(pa, "doctor");
-	in.sum = omsi_bill_sum(pa, &sum) == 0 ? oms_money_fmt(sum, sbuf) :
-	    NULL;
-	in.sumname = "sum/elem@sum, curestart or cureend";
-	if ((in.payer = bill_payer(s, patient, pbuf, d, line, diag, err)) ==
-	    NULL)
-		return (-1);
-	return (store_case(s, doc, line, seq, &in, diag, err));
-}
-
-/*
- * Read a bill.xml: body (the МО, the bill date), bill (its addressee),
- * then every personal_account of every patient, each an account.
- */
-static int
-scan_bill(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
-    struct oms_err *err)
-{
-	struct oms_srcdoc *d = &s->docs[di];
-	xmlTextReaderPtr r = omsi_xin_reader(x);
-	xmlNodePtr pat, ra, pa;
-	const char *name;
-	xmlChar *v;
-	struct oms_err e;
-	unsigned long seq = 0;
-	size_t first = s->ncases;
-	int rc, depth, dated, body = 0;
-
-	memset(&e, 0, sizeof(e));
-	d->type = OMS_DOC_BILL;
-	snprintf(d->kind, sizeof(d->kind), "B");
-	snprintf(d->filename, sizeof(d->filename), "bill.xml");
-	while ((rc = omsi_xin_next_element(x, &e)) == 1) {
-		depth = xmlTextReaderDepth(r);
-		name = (const char *)xmlTextReaderConstLocalName(r);
-		if (depth == 1 && strcmp(name, "body") == 0) {
-			body = 1;
-			if ((v = xmlTextReaderGetAttribute(r, (const xmlChar *)
-			    "ogrn_mo")) != NULL && strcmp((const char *)v,
-			    s->conf->ogrn) != 0) {
-				omsi_diagf(diag, 0, d->name, (unsigned long)
-				    xmlTextReaderGetParserLineNumber(r), "body@"
-				    "ogrn_mo %s is not this МО's OGRN (%s in "
-				    "oms.conf); file skipped", (const char *)v,
-				    s->conf->ogrn);
-				xmlFree(v);
-				goto drop;
-			}
-			xmlFree(v);
-			v = xmlTextReaderGetAttribute(r, (const xmlChar *)
-			    "date_1");
-			dated = doc_date(d, (const char *)v, (unsigned long)
-			    xmlTextReaderGetParserLineNumber(r), "body@date_1",
-			    diag);
-			xmlFree(v);
-			if (dated == -1)
-				goto drop;
-			if ((v = xmlTextReaderGetAttribute(r, (const xmlChar *)
-			    "version")) != NULL)
-				snprintf(d->version, sizeof(d->version), "%s",
-				    (const char *)v);
-			xmlFree(v);
-			continue;
-		}
-		if (depth == 2 && strcmp(name, "bill") == 0) {
-			if ((v = xmlTextReaderGetAttribute(r, (const xmlChar *)
-			    "ogrn_smo")) != NULL)
-				snprintf(d->ogrn_smo, sizeof(d->ogrn_smo), "%s",
-				    (const char *)v);
-			xmlFree(v);
-			continue;
-		}
-		if (depth == 3 && strcmp(name, "patients") == 0)
-			continue;
-		if (depth == 4 && strcmp(name, "patient") == 0) {
-			if ((pat = omsi_xin_expand(x, &e)) == NULL)
-				goto bad;
-			ra = omsi_child(pat, "register_accounts");
-			for (pa = ra != NULL ? ra->children : NULL; pa != NULL;
-			    pa = pa->next) {
-				if (pa->type != XML_ELEMENT_NODE ||
-				    strcmp((const char *)pa->name,
-				    "personal_account") != 0)
-					continue;
-				OMSI_PROGRESS(s->ws, "reading source/", seq + 1,
-				    0);
-				if (add_account(s, di, pat, pa, seq++, diag,
-				    err) == -1)
-					return (-1);
-			}
-		}
-		/* anything else (account_sum, flk, a reply's expertises) */
-		if (depth >= 1 && omsi_xin_skip(x, &e) == -1)
-			goto bad;
-	}
-	if (rc == -1)
-		goto bad;
-	if (!body) {
-		omsi_diagf(diag, 0, d->name, 0, "<package> without <body>: not "
-		    "a bill.xml; file skipped");
-		goto drop;
-	}
-	return (commit_cases(s, di, first, diag, err));
-bad:
-	return (doc_failed(s, di, first, &e, diag, err));
-drop:
-	return (doc_failed(s, di, first, NULL, diag, err));
-}
 
 /* Index the cases of a document read whole: [first, s->ncases). */
-static int
-commit_cases(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
+int
+omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
     struct oms_err *err)
 {
 	struct oms_srcdoc *d = &s->docs[doc];
@@ -643,120 +306,35 @@ commit_cases(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 	return (0);
 }
 
-static int
-copy_field(char *dst, size_t len, xmlNodePtr n, const char *path)
-{
-	const char *v = omsi_path_text(n, path);
-
-	snprintf(dst, len, "%s", v ? v : "");
-	return (v != NULL);
-}
-
 /*
- * Read one document: its header, then (for cases) every ZAP.  A problem
- * with the document is reported to diag and the document is dropped.
+ * Read one document: the workspace's profile scans what it bids on (its
+ * root element); another's document, or none, is reported and ignored.
+ * 0, 1 for a document dropped, -1 on error.
  */
 static int
 scan_doc(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
     struct oms_err *err)
 {
+	const struct oms_profile *p = omsi_profile_of(s->conf);
 	struct oms_srcdoc *d = &s->docs[di];
-	xmlTextReaderPtr r = omsi_xin_reader(x);
-	xmlNodePtr n;
 	const char *name;
 	struct oms_err e;
-	unsigned long seq = 0;
-	int rc, depth, yar;
-	size_t first = s->ncases;
+	int rc;
 
 	memset(&e, 0, sizeof(e));
 	if ((rc = omsi_xin_next_element(x, &e)) != 1)
-		goto bad;
-	name = (const char *)xmlTextReaderConstLocalName(r);
-	yar = strcmp(s->conf->profile, "yar76") == 0;
-	if (strcmp(name, "package") == 0 || yar) {
-		if (strcmp(name, "package") == 0 && yar)
-			return (scan_bill(s, di, x, diag, err));
+		return (omsi_src_failed(s, di, s->ncases, &e, diag, err));
+	name = (const char *)xmlTextReaderConstLocalName(omsi_xin_reader(x));
+	if (p->src_bid(name))
+		return (p->src_scan(s, di, x, diag, err));
+	if (omsi_profile_bidder(name) != NULL)
 		omsi_diagf(diag, 1, d->name, 0, "root element <%s> is not of "
 		    "profile %s (%s); not a source file, ignored", name,
-		    s->conf->profile, yar ? "package" : "ZL_LIST or "
-		    "PERS_LIST");
-		return (1);
-	}
-	if (strcmp(name, "ZL_LIST") == 0)
-		d->type = OMS_DOC_CASES;
-	else if (strcmp(name, "PERS_LIST") == 0)
-		d->type = OMS_DOC_PERSONS;
-	else {
-		omsi_diagf(diag, 1, d->name, 0, "root element <%s> is not "
-		    "ZL_LIST or PERS_LIST; not a source file, ignored", name);
-		return (1);
-	}
-	while ((rc = omsi_xin_next_element(x, &e)) == 1) {
-		depth = xmlTextReaderDepth(r);
-		name = (const char *)xmlTextReaderConstLocalName(r);
-		if (depth != 1)
-			continue;
-		if (strcmp(name, "ZGLV") == 0) {
-			if ((n = omsi_xin_expand(x, &e)) == NULL)
-				goto bad;
-			copy_field(d->filename, sizeof(d->filename), n,
-			    "FILENAME");
-			copy_field(d->filename1, sizeof(d->filename1), n,
-			    "FILENAME1");
-			copy_field(d->version, sizeof(d->version), n,
-			    "VERSION");
-			if (doc_date(d, omsi_path_text(n, "DATA"),
-			    omsi_line(omsi_child(n, "DATA") != NULL ?
-			    omsi_child(n, "DATA") : n), "ZGLV/DATA",
-			    diag) == -1)
-				goto drop;
-			if (d->type == OMS_DOC_PERSONS)
-				break;	/* the rest is read by oms-export */
-			if (kind_of(d->filename, d->kind) == -1) {
-				omsi_diagf(diag, 0, d->name, omsi_line(n),
-				    "ZGLV/FILENAME \"%s\" does not name a "
-				    "registry kind (H, C, T, D*); file "
-				    "skipped", d->filename);
-				goto drop;
-			}
-			if ((rc = omsi_xin_skip(x, &e)) == -1)
-				goto bad;
-		} else if (strcmp(name, "SCHET") == 0) {
-			if ((n = omsi_xin_expand(x, &e)) == NULL)
-				goto bad;
-			copy_field(d->disp, sizeof(d->disp), n, "DISP");
-			if (omsi_xin_skip(x, &e) == -1)
-				goto bad;
-		} else if (strcmp(name, "ZAP") == 0) {
-			if (d->kind[0] == '\0') {
-				omsi_diagf(diag, 0, d->name,
-				    (unsigned long)
-				    xmlTextReaderGetParserLineNumber(r),
-				    "ZAP before ZGLV; file skipped");
-				goto drop;
-			}
-			if ((n = omsi_xin_expand(x, &e)) == NULL)
-				goto bad;
-			OMSI_PROGRESS(s->ws, "reading source/", seq + 1, 0);
-			if (add_case(s, di, n, seq++, diag, err) == -1)
-				return (-1);
-			if (omsi_xin_skip(x, &e) == -1)
-				goto bad;
-		}
-	}
-	if (rc == -1)
-		goto bad;
-	if (d->filename[0] == '\0') {
-		omsi_diagf(diag, 0, d->name, 0, "no ZGLV/FILENAME; file "
-		    "skipped");
-		goto drop;
-	}
-	return (commit_cases(s, di, first, diag, err));
-bad:
-	return (doc_failed(s, di, first, &e, diag, err));
-drop:
-	return (doc_failed(s, di, first, NULL, diag, err));
+		    p->name, p->src_roots);
+	else
+		omsi_diagf(diag, 1, d->name, 0, "root element <%s> is not %s; "
+		    "not a source file, ignored", name, p->src_roots);
+	return (1);
 }
 
 static struct oms_srcdoc *
@@ -1073,202 +651,22 @@ oms_src_find(const struct oms_src *s, const char *account)
 	return (omsi_hash_get(&s->idx, account, &i) ? &s->cases[i] : NULL);
 }
 
-/* "FAM IM OT" of one PERS, the parts it has; NULL on ENOMEM. */
-static char *
-person_name(xmlNodePtr pers)
-{
-	static const char *const part[] = { "FAM", "IM", "OT" };
-	struct oms_buf b;
-	const char *v;
-	size_t i;
-
-	oms_buf_init(&b, 4096);
-	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
-		if ((v = omsi_path_text(pers, part[i])) == NULL || *v == '\0')
-			continue;
-		if ((b.len > 0 && oms_buf_addc(&b, ' ', NULL) == -1) ||
-		    oms_buf_adds(&b, v, NULL) == -1) {
-			oms_buf_release(&b);
-			return (NULL);
-		}
-	}
-	if (b.s == NULL)
-		return (strdup(""));
-	return (b.s);
-}
-
-/* "surname name patronymic" of a bill's patient; NULL on ENOMEM. */
-static char *
-patient_name(xmlNodePtr pat)
-{
-	static const char *const part[] = { "surname", "name", "patronymic" };
-	struct oms_buf b;
-	xmlChar *v;
-	size_t i;
-	int r;
-
-	oms_buf_init(&b, 4096);
-	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
-		if ((v = xmlGetProp(pat, (const xmlChar *)part[i])) == NULL)
-			continue;
-		r = *v == '\0' ? 0 : (b.len > 0 && oms_buf_addc(&b, ' ',
-		    NULL) == -1) || oms_buf_adds(&b, (const char *)v, NULL) ==
-		    -1 ? -1 : 0;
-		xmlFree(v);
-		if (r == -1) {
-			oms_buf_release(&b);
-			return (NULL);
-		}
-	}
-	if (b.s == NULL)
-		return (strdup(""));
-	return (b.s);
-}
-
-/* The names of the accounts of bill k (want: account -> 1 + index). */
-static int
-bill_names(const struct oms_src *s, size_t k, const struct omsi_hash *want,
-    char **names, struct oms_err *err)
-{
-	struct archive *ar;
-	struct omsi_xin *xin;
-	xmlTextReaderPtr r;
-	xmlNodePtr pat, pa;
-	const char *acc;
-	size_t i;
-	int rc;
-
-	if (omsi_src_open(&s->docs[k], &ar, &xin, err) == -1)
-		return (-1);
-	r = omsi_xin_reader(xin);
-	while ((rc = omsi_xin_next_element(xin, err)) == 1) {
-		if (xmlTextReaderDepth(r) != 4 || strcmp((const char *)
-		    xmlTextReaderConstLocalName(r), "patient") != 0)
-			continue;
-		if ((pat = omsi_xin_expand(xin, err)) == NULL) {
-			rc = -1;
-			break;
-		}
-		pa = omsi_child(pat, "register_accounts");
-		for (pa = pa != NULL ? pa->children : NULL; pa != NULL;
-		    pa = pa->next) {
-			if (pa->type != XML_ELEMENT_NODE || (acc = omsi_attr(pa,
-			    s->conf->account_key)) == NULL ||
-			    !omsi_hash_get(want, acc, &i) ||
-			    names[i - 1] != NULL)
-				continue;
-			if ((names[i - 1] = patient_name(pat)) == NULL) {
-				omsi_src_close(ar, xin);
-				return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-				    "out of memory"));
-			}
-		}
-		if (omsi_xin_skip(xin, err) == -1) {
-			rc = -1;
-			break;
-		}
-	}
-	omsi_src_close(ar, xin);
-	return (rc == -1 ? -1 : 0);
-}
-
 int
 oms_src_names(const struct oms_src *s, const char *const *accounts,
     size_t n, char **names, struct oms_err *err)
 {
-	struct omsi_hash want;
-	struct archive *ar;
-	struct omsi_xin *xin;
-	const struct oms_case *c;
-	xmlNodePtr pers;
-	const char *idpac;
-	size_t *next = NULL, i, k, first;
-	int rc = 0, any;
+	const struct oms_profile *p = omsi_profile_of(s->conf);
+	size_t i, k;
 
 	for (i = 0; i < n; i++)
 		names[i] = NULL;
-	if (n == 0)
-		return (0);
-	if ((next = calloc(n, sizeof(*next))) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	for (k = 0; k < s->ndocs && rc == 0; k++) {
-		if (s->docs[k].type == OMS_DOC_BILL) {
-			omsi_hash_init(&want);
-			any = 0;
-			for (i = 0; i < n && rc == 0; i++) {
-				c = oms_src_find(s, accounts[i]);
-				if (c == NULL || c->doc != (int)k)
-					continue;
-				if (omsi_hash_put(&want, c->account, i + 1) ==
-				    -1)
-					rc = oms_err_set(err, OMS_ENOMEM, NULL,
-					    0, "out of memory");
-				any = 1;
+	for (k = 0; k < s->ndocs && n > 0; k++)
+		if (p->src_names(s, k, accounts, n, names, err) == -1) {
+			for (i = 0; i < n; i++) {
+				free(names[i]);
+				names[i] = NULL;
 			}
-			if (rc == 0 && any)
-				rc = bill_names(s, k, &want, names, err);
-			omsi_hash_release(&want);
-			continue;
+			return (-1);
 		}
-		if (s->docs[k].type != OMS_DOC_PERSONS)
-			continue;
-		/* ID_PAC -> 1 + the first account, chained through next */
-		omsi_hash_init(&want);
-		any = 0;
-		for (i = 0; i < n; i++) {
-			c = oms_src_find(s, accounts[i]);
-			if (c == NULL || c->doc < 0 ||
-			    s->docs[c->doc].pair != (int)k)
-				continue;
-			next[i] = omsi_hash_get(&want, c->id_pac, &first) ?
-			    first : 0;
-			if (omsi_hash_put(&want, c->id_pac, i + 1) == -1) {
-				rc = oms_err_set(err, OMS_ENOMEM, NULL, 0,
-				    "out of memory");
-				break;
-			}
-			any = 1;
-		}
-		if (rc == 0 && any &&
-		    (rc = omsi_src_open(&s->docs[k], &ar, &xin, err)) == 0) {
-			while ((rc = omsi_xin_next_element(xin, err)) == 1) {
-				if (xmlTextReaderDepth(omsi_xin_reader(xin)) !=
-				    1 || strcmp((const char *)
-				    xmlTextReaderConstLocalName(
-				    omsi_xin_reader(xin)), "PERS") != 0)
-					continue;
-				if ((pers = omsi_xin_expand(xin, err)) == NULL) {
-					rc = -1;
-					break;
-				}
-				if ((idpac = omsi_path_text(pers, "ID_PAC")) ==
-				    NULL || !omsi_hash_get(&want, idpac, &first))
-					continue;
-				for (i = first; i != 0; i = next[i - 1]) {
-					if (names[i - 1] != NULL)
-						continue;
-					if ((names[i - 1] = person_name(pers)) ==
-					    NULL) {
-						rc = oms_err_set(err,
-						    OMS_ENOMEM, NULL, 0,
-						    "out of memory");
-						break;
-					}
-				}
-				if (rc == -1)
-					break;
-			}
-			omsi_src_close(ar, xin);
-		}
-		omsi_hash_release(&want);
-	}
-	free(next);
-	if (rc == -1) {
-		for (i = 0; i < n; i++) {
-			free(names[i]);
-			names[i] = NULL;
-		}
-		return (-1);
-	}
 	return (0);
 }

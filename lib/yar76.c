@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "profile.h"
+#include "src_int.h"
 
 #define YAR_VERSION_MAX	7	/* the version goes into char[8] */
 
@@ -216,7 +217,8 @@ const struct oms_profile omsi_profile_yar76 = {
 	.fixes = 0,
 	.src_roots = "package",
 	.src_bid = yar_src_bid,
-	.src_scan = NULL,		/* yar76_source.c */
+	.src_scan = omsi_yar76_src_scan,
+	.src_names = omsi_yar76_src_names,
 	.archive_ours = yar_ours,
 
 	.exp = NULL,			/* yar76_export.c */

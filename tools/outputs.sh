@@ -23,6 +23,11 @@ if [ "${1:-}" = -c ]; then
 			if [ "$(sort "$f" | cut -d' ' -f2 | sort)" = \
 			    "$(sort "$new/$t" | cut -d' ' -f2 | sort)" ]; then
 				echo "same runs, another order: $t"
+			elif [ "$t" = t0910-crash.idx ]; then
+				# it kills runs at random moments: which runs
+				# see the lock varies between two recordings
+				# of one build; its .tap is compared below
+				echo "runs vary by design: $t"
 			else
 				echo "differs: $t"; st=1
 				diff "$f" "$new/$t" | head -5
@@ -91,7 +96,7 @@ for d in demo demo-yar76; do
 	rm -f "examples/.rec-$d.sh"
 	( cd "$ws" && find . -type f ! -name .oms.lock | sort |
 	    while read -r f; do
-		printf '%s  %s\n' "$(sed "$times" "$f" | sha256sum |
+		printf '%s  %s\n' "$(sed -e "$times" -e "s|$top|TOP|g" "$f" | sha256sum |
 		    cut -c1-64)" "$f"
 	    done ) >"$out/$d.files"
 done

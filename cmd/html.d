@@ -1,2 +1,0 @@
-cmd/html.o: cmd/html.c cmd/html.h
-cmd/html.h:

@@ -1,2 +1,0 @@
-lib/buf.o: lib/buf.c lib/oms.h
-lib/oms.h:

@@ -1,2 +1,0 @@
-lib/err.o: lib/err.c lib/oms.h
-lib/oms.h:

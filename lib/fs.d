@@ -1,2 +1,0 @@
-lib/fs.o: lib/fs.c lib/oms.h
-lib/oms.h:

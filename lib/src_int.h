@@ -1,0 +1,79 @@
+/*
+ * src_int.h -- the index of source/, shared by the scan (source.c) and the
+ * profiles' readers of their source documents (ffoms_source.c,
+ * yar76_source.c)
+ *
+ * source.c walks source/ (files and ZIP entries), hands each document to
+ * the workspace's profile (profile.h: src_bid, src_scan), pairs documents
+ * and picks the newest version of every account.  A profile's scan reads
+ * its document's header into the struct oms_srcdoc and each account's
+ * case through omsi_src_store, then indexes them with omsi_src_commit.
+ */
+#ifndef SRC_INT_H
+#define SRC_INT_H
+
+#include "oms_int.h"
+
+struct oms_src {
+	struct oms_srcdoc *docs;
+	size_t		   ndocs, docs_cap;
+	struct oms_case	  *cases;	/* every case seen */
+	size_t		   ncases, cases_cap;
+	size_t		  *win;		/* indices of winning cases, sorted */
+	size_t		   nwin;
+	struct omsi_hash   idx;		/* account -> index into cases */
+	struct omsi_hash   warned;	/* insurers warned about */
+	struct omsi_hash   ins;		/* yar76: insurer OGRN -> ins_code */
+	const char	 **ins_code;
+	size_t		   nins;
+	int		   ins_loaded;
+	struct omsi_arena  arena;
+	const struct oms_conf *conf;
+	const struct oms_ws *ws;	/* for progress */
+};
+
+/* What a case says of itself, as strings of its document. */
+struct omsi_case_in {
+	const char	*acc, *idpac, *dept, *doctor, *payer;
+	const char	*sum, *d1, *d2;
+	const char	*sumname;	/* for messages: "Z_SL/SUMV" */
+};
+
+/*
+ * The payer of a case from its insurer's code smo (may be NULL): smo when
+ * oms.conf lists it (or lists none and it is of this region), else the
+ * fund (TF000, into buf of 8 bytes); an insurer of the region oms.conf
+ * does not list is warned about once.
+ */
+const char *omsi_src_payer(struct oms_src *, const char *smo, char *buf,
+	    const struct oms_srcdoc *, unsigned long line, struct oms_diag *);
+/* omsi_path_text(n, path), or "" */
+const char *omsi_src_text_or(xmlNodePtr, const char *path);
+/* The document date v (what names it in messages) into d->data; -1 when
+   it is missing or bad, reported to diag (the document is skipped). */
+int	 omsi_src_date(struct oms_srcdoc *, const char *v, unsigned long line,
+	    const char *what, struct oms_diag *);
+/* Store one case of document doc (a case without a valid sum or dates is
+   reported and skipped); -1 only on ENOMEM. */
+int	 omsi_src_store(struct oms_src *, int doc, unsigned long line,
+	    unsigned long seq, const struct omsi_case_in *, struct oms_diag *,
+	    struct oms_err *);
+/* Index the cases of document doc read whole: [first, s->ncases). */
+int	 omsi_src_commit(struct oms_src *, int doc, size_t first,
+	    struct oms_diag *, struct oms_err *);
+/* A document given up (e reported unless NULL, or returned when the
+   machine failed); its cases are forgotten.  1 go on, -1 stop. */
+int	 omsi_src_failed(struct oms_src *, int di, size_t first,
+	    const struct oms_err *, struct oms_diag *, struct oms_err *);
+
+/* the profiles' scans (profile.h src_scan, src_names) */
+int	 omsi_ffoms_src_scan(struct oms_src *, int, struct omsi_xin *,
+	    struct oms_diag *, struct oms_err *);
+int	 omsi_ffoms_src_names(const struct oms_src *, size_t,
+	    const char *const *, size_t, char **, struct oms_err *);
+int	 omsi_yar76_src_scan(struct oms_src *, int, struct omsi_xin *,
+	    struct oms_diag *, struct oms_err *);
+int	 omsi_yar76_src_names(const struct oms_src *, size_t,
+	    const char *const *, size_t, char **, struct oms_err *);
+
+#endif /* SRC_INT_H */

@@ -1,2 +1,0 @@
-lib/tsv.o: lib/tsv.c lib/oms.h
-lib/oms.h:

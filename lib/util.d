@@ -1,2 +1,0 @@
-lib/util.o: lib/util.c lib/oms.h
-lib/oms.h:
