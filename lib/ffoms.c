@@ -52,7 +52,7 @@ const struct oms_profile omsi_profile_ffoms = {
 	.src_scan = NULL,		/* ffoms_source.c */
 	.archive_ours = omsi_ffoms_ours,	/* ffoms_name.c */
 
-	.exp = NULL,			/* ffoms_export.c */
+	.exp = &omsi_ffoms_export,	/* ffoms_export.c */
 
 
 	.reply = NULL,			/* ffoms_reply.c */
