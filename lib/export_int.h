@@ -1,9 +1,13 @@
 /*
- * export_int.h -- the state of one export, shared by the profiles' writers
+ * export_int.h -- the state of one export, and a profile's writer of it
  *
- * export.c drives an export (the selection, the checks, the two-phase
- * commit and the ledger) and writes the ffoms registries; export_yar.c
- * writes the yar76 bill.  Both work on struct exp.
+ * export.c drives an export (the selection, the ledger, the two-phase
+ * commit) and reaches the profile's writer only through its struct
+ * omsi_export_ops (profile.h: exp).  The writers use the services of
+ * export_util.c and zip.c: ffoms_export.c, ffoms_persons.c and
+ * ffoms_check.c write the federal registries, yar76_export.c the yar76
+ * bill.  Their tables are declared in oms_int.h, where the profiles'
+ * tables (ffoms.c, yar76.c) see them.
  */
 #ifndef EXPORT_INT_H
 #define EXPORT_INT_H
@@ -19,7 +23,7 @@
 /* one selected account */
 struct sel {
 	const struct oms_case *c;
-	int		 reg;
+	int		 reg;		/* its registry, -1 before plan */
 	int		 pr_nov;
 	int		 bad;
 	int		 seen;		/* copied in this build */
@@ -29,30 +33,11 @@ struct sel {
 
 /* a registry being built */
 struct reg {
-	struct oms_export_reg	 out;
-	char			 lname[64];
-	char			 pers_version[8];
-	char			 disp[8];
-	int			 kindclass;	/* 'H', 'C', 'T', 'D' */
-	FILE			*hbody, *lbody;
-	char			*hpath, *lpath;
-	xmlTextWriterPtr	 hw, lw;
-	struct omsi_hash	 need;		/* ID_PAC -> sel index */
-	/* the other accounts of a person in need with PERS/ fixes */
-	struct pfix { const char *idpac; size_t si; } *pfix;
-	size_t			 npfix, pfix_cap;
-	struct omsi_arena	 arena;
-	int			*need_doc;	/* persons doc per sel */
-	size_t			 npers;
-	unsigned long		 nzap;
+	struct oms_export_reg	 out;	/* its name, archive, kind ... */
+	unsigned long		 nzap;	/* accounts copied, and their sum */
 	int64_t			 sum;
-	struct oms_afile	 af;
-};
-
-struct schema {
-	char			*key;
-	xmlSchemaPtr		 s;
-	xmlSchemaValidCtxtPtr	 v;
+	struct oms_afile	 af;	/* the archive, by pack */
+	void			*w;	/* the writer's own (ops->release) */
 };
 
 struct exp {
@@ -65,26 +50,41 @@ struct exp {
 	size_t			 nsel;
 	struct reg		*reg;
 	size_t			 nreg;
-	struct schema		*schemas;
-	size_t			 nschemas;
-	xmlCharEncodingHandlerPtr cp1251;
 	/* the record being checked, for reports */
 	const char		*cur_doc;
 	const char		*cur_account;
-	struct sel		*cur_sel;
 	int			 cur_bad;
-	char			 vmsg[512];
-	unsigned long		 vline;
-	int			 vfailed;
 	int			 nproblems;
 	int			 replay;	/* a rebuild: say nothing new */
 	char			**inbad;	/* input accounts refused outright */
 	size_t			 ninbad;
 	const struct oms_ledger	*ledger;	/* its fixes */
-	struct omsi_yar		*yar;		/* the yar76 writer's state */
+	void			*w;		/* the writer's own state */
 };
 
-struct archive;
+/*
+ * The export side of a profile.  One build is plan, copy, and (unless
+ * only checking) pack for each registry; with skip_invalid a build that
+ * found new bad accounts is released and made again without them.
+ */
+struct omsi_export_ops {
+	/* NULL, or 1 when selected account s cannot go into a registry of
+	   this profile at all (reported with omsi_exp_problem) */
+	int	(*admit)(struct exp *, const struct sel *);
+	/* Group the accounts not bad into x->reg and name them (out.name,
+	   out.archive, out.package ...), setting sel[].reg. */
+	int	(*plan)(struct exp *, struct oms_ledger *, struct oms_err *);
+	/* Read the selected records from source/ and check them: marks
+	   accounts bad, sets their sums, counts the registries' nzap, sum. */
+	int	(*copy)(struct exp *, struct oms_err *);
+	/* Write registry r's archive into r->af, under a temporary name. */
+	int	(*pack)(struct exp *, struct reg *, struct oms_err *);
+	/* Free what plan, copy and pack made (each r->w, x->w of a build);
+	   not x->reg itself nor the archives. */
+	void	(*release)(struct exp *);
+	/* NULL, or free what lives across builds, at the end. */
+	void	(*done)(struct exp *);
+};
 
 /* Report a problem with an account: an error unless warning. */
 void	 omsi_exp_vproblem(struct exp *, const char *where, unsigned long line,
@@ -96,22 +96,41 @@ void	 omsi_exp_problem(struct exp *, const char *where, unsigned long line,
 /* A temporary file in the workspace, mode 0600; *pathp is malloc'd. */
 FILE	*omsi_exp_temp(struct exp *, const char *base, char **pathp,
 	    struct oms_err *);
-/* A ZIP written to fp; NULL with err filled.  Finish with omsi_zip_close
-   (which names the cause of a failure); free with archive_write_free. */
-struct archive *omsi_zip_open(FILE *, const char *path, struct oms_err *);
-int	 omsi_zip_close(struct archive *, const char *path, struct oms_err *);
-/* Add an entry of head + the whole of body + tail to a ZIP being written. */
-int	 omsi_zip_entry(struct archive *, const char *name, time_t mtime,
-	    const char *head, size_t headlen, FILE *body, const char *tail,
-	    struct oms_err *);
+/* A registry's archive mtime: noon of the registry date. */
+#define OMSI_EXP_MTIME(x)	((time_t)(x)->o->date * 86400 + 12 * 3600)
 
-/* ---- the yar76 bill (export_yar.c) */
-/* One registry (the bill) for the selection, named from oms.conf. */
-int	 omsi_yar_plan(struct exp *, struct oms_ledger *, struct oms_err *);
-/* Read the selected accounts from source/ into the spool, checking them. */
-int	 omsi_yar_copy(struct exp *, struct oms_err *);
-/* Write bill.xml from the spool and pack it under a temporary name. */
-int	 omsi_yar_pack(struct exp *, struct reg *, struct oms_err *);
-void	 omsi_yar_release(struct exp *);
+/* ---- the federal writer (ffoms_export.c, ffoms_persons.c, ffoms_check.c) */
+/* its part of a registry, struct reg's w */
+struct ffreg {
+	char			 lname[64];	/* the persons file */
+	char			 pers_version[8];
+	char			 disp[8];
+	int			 kindclass;	/* 'H', 'C', 'T', 'D' */
+	FILE			*hbody, *lbody;
+	char			*hpath, *lpath;
+	xmlTextWriterPtr	 hw, lw;
+	struct omsi_hash	 need;		/* ID_PAC -> sel index */
+	/* the other accounts of a person in need with PERS/ fixes */
+	struct pfix { const char *idpac; size_t si; } *pfix;
+	size_t			 npfix, pfix_cap;
+	struct omsi_arena	 arena;
+};
+#define FFREG(r)	((struct ffreg *)(r)->w)
+
+/* Copy the persons the copied cases need (ffoms_persons.c). */
+int	 omsi_ffoms_copy_persons(struct exp *, struct oms_err *);
+/* Make the fixes in force for s (scope OMSI_SCOPE_ZAP or _PERS) in rec;
+   a fix that cannot be made sets x->cur_bad (ffoms_check.c). */
+int	 omsi_ffoms_fixes(struct exp *, const struct sel *, int scope,
+	    xmlNodePtr rec, struct oms_err *);
+/* 1 when the account has a fix of its person (a PERS/ path) in force */
+int	 omsi_ffoms_has_pers_fix(const struct exp *, const char *account);
+/* Check rec against its schema and the rules; problems set x->cur_bad. */
+int	 omsi_ffoms_check(struct exp *, struct reg *, int scope,
+	    xmlNodePtr rec, struct oms_err *);
+/* Free the compiled schemas (x->w). */
+void	 omsi_ffoms_schemas_free(struct exp *);
+/* An element subtree through the text writer; -1 on error. */
+int	 omsi_ffoms_write_node(xmlTextWriterPtr, xmlNodePtr);
 
 #endif /* EXPORT_INT_H */

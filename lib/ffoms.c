@@ -30,39 +30,6 @@ ffoms_kind(const char *k)
 	return (k[0] == 'D' && k[1] >= 'A' && k[1] <= 'Z' && k[2] == '\0');
 }
 
-/* KIND M mo (T|S) code _ YYMM N . ext */
-static int
-ffoms_ours(const struct oms_conf *c, const char *name)
-{
-	const char *p = name, *dot;
-	size_t n;
-
-	if (p[0] == 'H' || p[0] == 'C' || p[0] == 'T')
-		p++;
-	else if (p[0] == 'D' && p[1] >= 'A' && p[1] <= 'Z')
-		p += 2;
-	else
-		return (0);
-	if (*p++ != 'M' || strncmp(p, c->mo, 6) != 0)
-		return (0);
-	p += 6;
-	if (*p != 'T' && *p != 'S')
-		return (0);
-	for (p++, n = 0; *p >= '0' && *p <= '9'; p++, n++)
-		;
-	if (n != 2 && n != 5)
-		return (0);
-	if (*p++ != '_')
-		return (0);
-	for (n = 0; *p >= '0' && *p <= '9'; p++, n++)
-		;
-	if (n < 5 || *p != '.')
-		return (0);
-	dot = p;
-	return (strcasecmp(dot + 1, c->archive_ext) == 0);
-}
-
-
 static int
 ffoms_src_bid(const char *root)
 {
@@ -85,9 +52,9 @@ const struct oms_profile omsi_profile_ffoms = {
 	.src_bid = ffoms_src_bid,
 	.src_scan = omsi_ffoms_src_scan,
 	.src_names = omsi_ffoms_src_names,
-	.archive_ours = ffoms_ours,
+	.archive_ours = omsi_ffoms_ours,	/* ffoms_name.c */
 
-	.exp = NULL,			/* ffoms_export.c */
+	.exp = &omsi_ffoms_export,	/* ffoms_export.c */
 
 
 	.reply = NULL,			/* ffoms_reply.c */

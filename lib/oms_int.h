@@ -177,6 +177,42 @@ const char *omsi_cp1251_name(void);
 /* The sum of the sum/elem@sum under n; -1 when none or one is malformed. */
 int	 omsi_bill_sum(xmlNodePtr, int64_t *);
 
+/* ---- federal archive names (ffoms_name.c) */
+/* KIND M mo T|S code _ YYMM N */
+struct omsi_ffoms_name {
+	char		 kind[4];	/* H, C, T, or D and a letter */
+	char		 mo[7];		/* the МО's registry code */
+	char		 to;		/* 'T' the fund, 'S' an insurer */
+	char		 code[16];	/* the fund's 2 digits, or 5 */
+	int		 yy, mm;	/* the period */
+	int		 package;	/* N, of width digits */
+	int		 width;
+	const char	*ext;		/* parsed: after the '.', or NULL */
+};
+/* The name into buf; -1 when it does not fit. */
+int	 omsi_ffoms_name_build(char *buf, size_t,
+	    const struct omsi_ffoms_name *);
+/* 0 when name (with or without .ext) has that shape, -1 when not. */
+int	 omsi_ffoms_name_parse(const char *name, struct omsi_ffoms_name *);
+/* 1 when outbox/name is one of our federal archives (archive_ours). */
+int	 omsi_ffoms_ours(const struct oms_conf *, const char *name);
+
+/* ---- registry writers: the profiles' export tables (export_int.h) */
+struct omsi_export_ops;
+extern const struct omsi_export_ops omsi_ffoms_export, omsi_yar76_export;
+
+/* ---- ZIP writing (zip.c) */
+struct archive;
+/* A ZIP written to fp (deflate); NULL with err filled.  Finish with
+   omsi_zip_close (which names the cause of a failure); free with
+   archive_write_free. */
+struct archive *omsi_zip_open(FILE *, const char *path, struct oms_err *);
+int	 omsi_zip_close(struct archive *, const char *path, struct oms_err *);
+/* Add an entry of head + the whole of body + tail to a ZIP being written. */
+int	 omsi_zip_entry(struct archive *, const char *name, time_t mtime,
+	    const char *head, size_t headlen, FILE *body, const char *tail,
+	    struct oms_err *);
+
 /* ---- replies (reply.c) */
 /* The stage a reply's name says (without extension): 1, 0 not a reply
    name, -1 a bad pattern in oms.conf. */

@@ -221,7 +221,7 @@ const struct oms_profile omsi_profile_yar76 = {
 	.src_names = omsi_yar76_src_names,
 	.archive_ours = yar_ours,
 
-	.exp = NULL,			/* yar76_export.c */
+	.exp = &omsi_yar76_export,	/* yar76_export.c */
 
 
 	.reply = NULL,			/* yar76_reply.c */

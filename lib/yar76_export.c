@@ -1,5 +1,5 @@
 /*
- * export_yar.c -- write the yar76 bill: bill.xml in a ZIP named ...13x.7z
+ * yar76_export.c -- write the yar76 bill: bill.xml in a ZIP named ...13x.7z
  *
  * One registry holds every selected account (all payers).  The accounts
  * are read from source/ in document order and their personal_account
@@ -16,6 +16,7 @@
  * the pieces are spliced in another order than they are made; every
  * attribute value and text is escaped, and characters windows-1251 lacks
  * become character references (Promed wrote values raw and unescaped).
+ * This file defines the profile's table of the export, omsi_yar76_export.
  */
 #include <sys/types.h>
 
@@ -25,7 +26,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "oms_int.h"
 #include "export_int.h"
 
 #define CRLF	"\r\n"
@@ -53,9 +53,12 @@ struct ytype {
 	int64_t		 suml, sum;
 };
 
+/* the writer's state for one build, x->w */
 struct omsi_yar {
 	FILE		*spool;
 	char		*spath;
+	FILE		*body;		/* bill.xml's patients, by pack */
+	char		*bpath;
 	off_t		 spos;
 	struct yacc	*acc;
 	struct ypat	*pat;
@@ -325,8 +328,9 @@ put_account(struct oms_buf *b, xmlNodePtr pa, const char *key, int repeated,
 
 /* ---------------------------------------------------------- planning */
 
-int
-omsi_yar_plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
+/* One registry (the bill) for the selection, named from oms.conf. */
+static int
+yar_plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 {
 	const struct oms_conf *c = &x->ws->conf;
 	const char *digit = oms_conf_own(c, "digit");
@@ -344,8 +348,6 @@ omsi_yar_plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 		return (nomem(err));
 	x->nreg = 1;
 	r = &x->reg[0];
-	omsi_hash_init(&r->need);
-	omsi_arena_init(&r->arena);
 	for (i = 0; i < x->nsel; i++)
 		if (!x->sel[i].bad)
 			x->sel[i].reg = 0;
@@ -523,8 +525,8 @@ check_account(struct exp *x, struct sel *s, xmlNodePtr pat, xmlNodePtr pa,
  * was one); without, one per account.
  */
 static int
-patient_of(struct exp *x, struct omsi_yar *y, xmlNodePtr pat, size_t si,
-    size_t *pi, struct oms_err *err)
+patient_of(struct omsi_yar *y, xmlNodePtr pat, size_t si, size_t *pi,
+    struct oms_err *err)
 {
 	const char *code = omsi_attr(pat, "patientcod");
 	char key[96], *k;
@@ -559,7 +561,6 @@ patient_of(struct exp *x, struct omsi_yar *y, xmlNodePtr pat, size_t si,
 	    omsi_hash_put(&y->bypat, k, *pi) == -1)
 		return (nomem(err));
 	y->npat++;
-	(void)x;
 	return (0);
 }
 
@@ -579,7 +580,7 @@ copy_account(struct exp *x, struct omsi_yar *y, struct sel *s,
 		s->bad = 1;
 		return (0);
 	}
-	if (patient_of(x, y, pat, si, &pi, err) == -1)
+	if (patient_of(y, pat, si, &pi, err) == -1)
 		return (-1);
 	oms_buf_reset(&y->b);
 	ya->npp_at = 0;
@@ -601,8 +602,9 @@ copy_account(struct exp *x, struct omsi_yar *y, struct sel *s,
 	return (0);
 }
 
-int
-omsi_yar_copy(struct exp *x, struct oms_err *err)
+/* Read the selected accounts from source/ into the spool, checking them. */
+static int
+yar_copy(struct exp *x, struct oms_err *err)
 {
 	struct omsi_yar *y;
 	size_t i = 0, k, ndoc = oms_src_ndocs(x->src);
@@ -618,7 +620,7 @@ omsi_yar_copy(struct exp *x, struct oms_err *err)
 		return (0);
 	if ((y = calloc(1, sizeof(*y))) == NULL)
 		return (nomem(err));
-	x->yar = y;
+	x->w = y;
 	omsi_hash_init(&y->bypat);
 	omsi_arena_init(&y->arena);
 	oms_buf_init(&y->b, OMS_BUF_MAX_DEFAULT);
@@ -814,10 +816,11 @@ out:
 	return (rc);
 }
 
-int
-omsi_yar_pack(struct exp *x, struct reg *r, struct oms_err *err)
+/* Write bill.xml from the spool and pack it under a temporary name. */
+static int
+yar_pack(struct exp *x, struct reg *r, struct oms_err *err)
 {
-	struct omsi_yar *y = x->yar;
+	struct omsi_yar *y = x->w;
 	struct oms_buf head;
 	struct archive *a = NULL;
 	char *path = NULL;
@@ -828,11 +831,11 @@ omsi_yar_pack(struct exp *x, struct reg *r, struct oms_err *err)
 	if (y == NULL)
 		return (oms_err_set(err, OMS_EINTERNAL, NULL, 0,
 		    "the bill was not read"));
-	if ((r->hbody = omsi_exp_temp(x, r->out.name, &r->hpath, err)) ==
+	if ((y->body = omsi_exp_temp(x, r->out.name, &y->bpath, err)) ==
 	    NULL)
 		goto out;
 	if (put_header(x, y, &head, err) == -1 ||
-	    put_patients(x, y, r->hbody, r->hpath, err) == -1)
+	    put_patients(x, y, y->body, y->bpath, err) == -1)
 		goto out;
 	if ((path = oms_ws_path(x->ws, r->out.archive)) == NULL) {
 		nomem(err);
@@ -840,10 +843,10 @@ omsi_yar_pack(struct exp *x, struct reg *r, struct oms_err *err)
 	}
 	if (oms_afile_open(&r->af, path, err) == -1)
 		goto out;
-	mtime = (time_t)x->o->date * 86400 + 12 * 3600;
+	mtime = OMSI_EXP_MTIME(x);
 	if ((a = omsi_zip_open(r->af.fp, path, err)) == NULL)
 		goto out;
-	if (omsi_zip_entry(a, "bill.xml", mtime, head.s, head.len, r->hbody,
+	if (omsi_zip_entry(a, "bill.xml", mtime, head.s, head.len, y->body,
 	    "</patients>" CRLF "</bill>" CRLF "</body>" CRLF "</package>" CRLF,
 	    err) == -1)
 		goto out;
@@ -858,10 +861,10 @@ out:
 	return (rc);
 }
 
-void
-omsi_yar_release(struct exp *x)
+static void
+yar_release(struct exp *x)
 {
-	struct omsi_yar *y = x->yar;
+	struct omsi_yar *y = x->w;
 
 	if (y == NULL)
 		return;
@@ -870,11 +873,25 @@ omsi_yar_release(struct exp *x)
 	if (y->spath != NULL)
 		unlink(y->spath);
 	free(y->spath);
+	if (y->body != NULL)
+		fclose(y->body);
+	if (y->bpath != NULL)
+		unlink(y->bpath);
+	free(y->bpath);
 	free(y->acc);
 	free(y->pat);
 	omsi_hash_release(&y->bypat);
 	omsi_arena_release(&y->arena);
 	oms_buf_release(&y->b);
 	free(y);
-	x->yar = NULL;
+	x->w = NULL;
 }
+
+const struct omsi_export_ops omsi_yar76_export = {
+	.admit = NULL,		/* every bill carries its patients */
+	.plan = yar_plan,
+	.copy = yar_copy,
+	.pack = yar_pack,
+	.release = yar_release,
+	.done = NULL,
+};

@@ -1,0 +1,300 @@
+/*
+ * ffoms_check.c -- what the federal writer does to each record it copies
+ *
+ * A case (ZAP) or a person (PERS) copied from source/ gets the fixes in
+ * force for its account (oms-requeue --set), is checked against the
+ * schema of its kind and version (compiled once per export, x->w) and the
+ * rule table, and is written through the registry's text writer.  Both
+ * the cases (ffoms_export.c) and the persons (ffoms_persons.c) go through
+ * here.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/xmlschemas.h>
+#include <libxml/xmlwriter.h>
+
+#include "export_int.h"
+
+/* a schema by its key, "H-5.1"; s NULL when there is none */
+struct schema {
+	char			*key;
+	xmlSchemaPtr		 s;
+	xmlSchemaValidCtxtPtr	 v;
+};
+
+/* the schemas of one export (x->w) */
+struct schemas {
+	struct schema		*v;
+	size_t			 n;
+};
+
+static void
+on_rule(void *arg, const char *id, int warning, unsigned long line,
+    const char *msg)
+{
+	struct exp *x = arg;
+
+	omsi_exp_problem(x, x->cur_doc, line, warning, "account %s: %s: %s",
+	    x->cur_account, id, msg);
+	if (!warning)
+		x->cur_bad = 1;
+}
+
+/*
+ * libxml2 quotes the value it refuses ("The value '12345' is not ...");
+ * of a personal element it must not reach a message.
+ */
+static void
+hide_value(char *msg, size_t len, void *node)
+{
+	xmlNodePtr n = node;
+	char q[512], *p;
+	const char *v;
+	size_t ql;
+
+	if (n == NULL || n->type != XML_ELEMENT_NODE ||
+	    !omsi_personal((const char *)n->name))
+		return;
+	v = omsi_text(n);
+	if (snprintf(q, sizeof(q), "'%s'", v) >= (int)sizeof(q) || *v == '\0')
+		return;
+	ql = strlen(q);
+	for (p = msg; (p = strstr(p, q)) != NULL; ) {
+		const char *h = "'(hidden)'";
+		size_t hl = strlen(h), rest = strlen(p + ql);
+
+		if ((size_t)(p - msg) + hl + rest + 1 > len)
+			break;
+		memmove(p + hl, p + ql, rest + 1);
+		memcpy(p, h, hl);
+		p += hl;
+	}
+}
+
+static void
+on_schema_error(void *arg, omsi_xml_error e)
+{
+	struct exp *x = arg;
+	char msg[512];
+	size_t n;
+
+	if (e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "invalid");
+	hide_value(msg, sizeof(msg), e->node);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	omsi_exp_problem(x, x->cur_doc, e->line > 0 ? (unsigned long)e->line :
+	    0, 0, "account %s: xsd: %s", x->cur_account, msg);
+	x->cur_bad = 1;
+}
+
+/* The schema for "H-5.1" etc., compiled once; NULL when there is none. */
+static struct schema *
+get_schema(struct exp *x, const char *key, struct oms_err *err)
+{
+	struct schemas *ss;
+	struct schema *s;
+	char file[64], *path;
+	size_t i;
+
+	if (x->w == NULL && (x->w = calloc(1, sizeof(*ss))) == NULL)
+		goto nomem;
+	ss = x->w;
+	for (i = 0; i < ss->n; i++)
+		if (strcmp(ss->v[i].key, key) == 0)
+			return (&ss->v[i]);
+	if ((s = reallocarray(ss->v, ss->n + 1, sizeof(*s))) == NULL)
+		goto nomem;
+	ss->v = s;
+	s = &ss->v[ss->n];
+	memset(s, 0, sizeof(*s));
+	if ((s->key = strdup(key)) == NULL)
+		goto nomem;
+	ss->n++;
+	snprintf(file, sizeof(file), "%s.xsd", key);
+	if ((path = oms_ws_find(x->ws, "xsd", file, x->o->xsddir)) == NULL)
+		goto nomem;
+	if (access(path, R_OK) == -1) {
+		omsi_exp_problem(x, path, 0, 1, "no schema for %s; its "
+		    "records are checked by the rule table only", key);
+		free(path);
+		return (s);
+	}
+	/* no network, nothing outside its directory, no raw stderr */
+	if ((s->s = omsi_schema_compile(path, err)) == NULL) {
+		free(path);
+		return (NULL);
+	}
+	free(path);
+	if ((s->v = xmlSchemaNewValidCtxt(s->s)) == NULL)
+		goto nomem;
+	xmlSchemaSetValidStructuredErrors(s->v, on_schema_error, x);
+	return (s);
+nomem:
+	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+	return (NULL);
+}
+
+void
+omsi_ffoms_schemas_free(struct exp *x)
+{
+	struct schemas *ss = x->w;
+	size_t i;
+
+	if (ss == NULL)
+		return;
+	for (i = 0; i < ss->n; i++) {
+		if (ss->v[i].v != NULL)
+			xmlSchemaFreeValidCtxt(ss->v[i].v);
+		if (ss->v[i].s != NULL)
+			xmlSchemaFree(ss->v[i].s);
+		free(ss->v[i].key);
+	}
+	free(ss->v);
+	free(ss);
+	x->w = NULL;
+}
+
+/* Has the account a fix of its person (a PERS/ path) in force? */
+int
+omsi_ffoms_has_pers_fix(const struct exp *x, const char *account)
+{
+	const struct oms_acct *a;
+	const struct oms_fix *f;
+	size_t i, nfix;
+
+	if (x->ledger == NULL || (a = oms_ledger_acct(x->ledger,
+	    account)) == NULL || a->nfixes == 0)
+		return (0);
+	nfix = oms_ledger_nfix(x->ledger);
+	for (i = 0; i < nfix; i++) {
+		f = oms_ledger_fix(x->ledger, i);
+		if (strcmp(f->account, account) == 0 &&
+		    strncmp(f->path, "PERS/", 5) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The fixes in force for the account (oms-requeue --set) into its record:
+ * scope ZAP takes the paths into the case, PERS those after "PERS/".  A
+ * path the record lacks makes the account bad.
+ */
+int
+omsi_ffoms_fixes(struct exp *x, const struct sel *s, int scope,
+    xmlNodePtr rec, struct oms_err *err)
+{
+	const struct oms_acct *a;
+	const struct oms_fix *f;
+	const char *path;
+	xmlNodePtr n;
+	size_t i, nfix;
+
+	if (x->ledger == NULL || (a = oms_ledger_acct(x->ledger,
+	    s->c->account)) == NULL || a->nfixes == 0)
+		return (0);
+	nfix = oms_ledger_nfix(x->ledger);
+	for (i = 0; i < nfix; i++) {
+		f = oms_ledger_fix(x->ledger, i);
+		if (strcmp(f->account, s->c->account) != 0)
+			continue;
+		path = f->path;
+		if ((strncmp(path, "PERS/", 5) == 0) != (scope ==
+		    OMSI_SCOPE_PERS))
+			continue;
+		if (scope == OMSI_SCOPE_PERS)
+			path += 5;
+		if ((n = omsi_path(rec, path)) == NULL) {
+			omsi_exp_problem(x, x->cur_doc, omsi_line(rec), 0,
+			    "account %s: the fix of %s cannot be made: the "
+			    "record has no such element (oms-requeue "
+			    "--withdraw %s)", s->c->account, f->path, f->path);
+			x->cur_bad = 1;
+			continue;
+		}
+		omsi_exp_problem(x, x->cur_doc, omsi_line(rec), 1, "account "
+		    "%s: %s set to \"%s\" by the fix of %s (oms-requeue "
+		    "--fixes)", s->c->account, f->path,
+		    omsi_personal((const char *)n->name) ? "(hidden)" :
+		    f->value, f->time);
+		/* text, never markup: no entity is expanded */
+		xmlNodeSetContent(n, NULL);
+		xmlNodeAddContent(n, (const xmlChar *)f->value);
+		if (n->children == NULL && *f->value != '\0')
+			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+			    "out of memory"));
+	}
+	return (0);
+}
+
+/* The schema of its kind and version, then the rule table. */
+int
+omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
+    struct oms_err *err)
+{
+	struct ffreg *f = FFREG(r);
+	struct omsi_rulectx rc;
+	struct schema *s;
+	char key[32];
+
+	snprintf(key, sizeof(key), "%c-%s", scope == OMSI_SCOPE_PERS ? 'L' :
+	    f->kindclass, scope == OMSI_SCOPE_PERS ? f->pers_version :
+	    r->out.version);
+	if ((s = get_schema(x, key, err)) == NULL)
+		return (-1);
+	if (s->v != NULL && xmlSchemaValidateOneElement(s->v, rec) != 0)
+		x->cur_bad = 1;
+	memset(&rc, 0, sizeof(rc));
+	rc.kind = r->out.kind;
+	rc.version = scope == OMSI_SCOPE_PERS ? f->pers_version :
+	    r->out.version;
+	rc.period_first = oms_period_first(x->o->period);
+	rc.period_last = oms_period_last(x->o->period);
+	rc.report = on_rule;
+	rc.arg = x;
+	if (omsi_rules_check(x->rules, scope, rec, &rc, err) == -1)
+		return (-1);
+	return (0);
+}
+
+/* Write an element subtree through the text writer. */
+int
+omsi_ffoms_write_node(xmlTextWriterPtr w, xmlNodePtr n)
+{
+	xmlNodePtr c;
+	xmlAttrPtr a;
+	int elems = 0;
+
+	if (xmlTextWriterStartElement(w, n->name) < 0)
+		return (-1);
+	for (a = n->properties; a != NULL; a = a->next) {
+		xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+		int r = xmlTextWriterWriteAttribute(w, a->name,
+		    v ? v : (const xmlChar *)"");
+
+		xmlFree(v);
+		if (r < 0)
+			return (-1);
+	}
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			elems = 1;
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			if (omsi_ffoms_write_node(w, c) == -1)
+				return (-1);
+		} else if (!elems && (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL) {
+			if (xmlTextWriterWriteString(w, c->content) < 0)
+				return (-1);
+		}
+	}
+	if (xmlTextWriterFullEndElement(w) < 0)
+		return (-1);
+	return (0);
+}

@@ -1,0 +1,146 @@
+/*
+ * ffoms_persons.c -- copy the persons of the federal registries
+ *
+ * After the cases (ffoms_export.c), each registry knows the ID_PAC of the
+ * persons its cases need.  The PERS_LIST files paired with the cases'
+ * files are streamed once, each person needed copied into the persons
+ * body of every registry that needs it (once per registry), fixed and
+ * checked like a case; a bad person makes its accounts bad, and a person
+ * no file has is a problem of its accounts (rule 003F.00.3070).
+ */
+#include <string.h>
+
+#include <libxml/xmlreader.h>
+
+#include "export_int.h"
+
+/* Mark every account of registry r that uses idpac as bad. */
+static void
+bad_person(struct exp *x, struct reg *r, const char *idpac)
+{
+	size_t i;
+	const char *p;
+
+	for (i = 0; i < x->nsel; i++) {
+		if (x->sel[i].reg != (int)(r - x->reg) || !x->sel[i].seen)
+			continue;
+		p = x->sel[i].c->id_pac;
+		if (strcmp(p, idpac) == 0)
+			x->sel[i].bad = 1;
+	}
+}
+
+/* Person pers of persons document k into r, if r needs it from there. */
+static int
+put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
+    const char *idpac, struct oms_err *err)
+{
+	struct ffreg *f = FFREG(r);
+	const struct sel *s;
+	size_t si, i;
+
+	if (!omsi_hash_get(&f->need, idpac, &si) || si == (size_t)-1)
+		return (0);
+	s = &x->sel[si];
+	/* only from the pair of that case's file */
+	if (oms_src_doc(x->src, (size_t)s->c->doc)->pair != (int)k)
+		return (0);
+	x->cur_doc = oms_src_doc(x->src, k)->name;
+	x->cur_account = s->c->account;
+	x->cur_bad = 0;
+	if (omsi_ffoms_fixes(x, s, OMSI_SCOPE_PERS, pers, err) == -1)
+		return (-1);
+	for (i = 0; i < f->npfix; i++)
+		if (strcmp(f->pfix[i].idpac, idpac) == 0 && omsi_ffoms_fixes(x,
+		    &x->sel[f->pfix[i].si], OMSI_SCOPE_PERS, pers, err) == -1)
+			return (-1);
+	if (omsi_ffoms_check(x, r, OMSI_SCOPE_PERS, pers, err) == -1)
+		return (-1);
+	if (x->cur_bad)
+		bad_person(x, r, idpac);
+	if (omsi_ffoms_write_node(f->lw, pers) == -1)
+		return (oms_err_set(err, OMS_EIO, f->lpath, 0, "cannot write "
+		    "the persons body"));
+	/* mark written (the key is there already) */
+	if (omsi_hash_put(&f->need, idpac, (size_t)-1) == -1)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+		    "out of memory"));
+	return (0);
+}
+
+/* Stream the persons documents and copy the persons needed. */
+int
+omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
+{
+	size_t k, ndoc = oms_src_ndocs(x->src), ri, si, i;
+	const struct oms_srcdoc *d;
+	struct archive *ar;
+	struct omsi_xin *xin;
+	xmlNodePtr pers;
+	const char *idpac;
+	int rc, wanted, warn;
+	struct reg *r;
+	struct ffreg *f;
+
+	for (k = 0; k < ndoc; k++) {
+		d = oms_src_doc(x->src, k);
+		if (d->type != OMS_DOC_PERSONS)
+			continue;
+		/* is this document the pair of any selected case? */
+		wanted = 0;
+		for (i = 0; i < x->nsel && !wanted; i++)
+			wanted = x->sel[i].seen && oms_src_doc(x->src,
+			    (size_t)x->sel[i].c->doc)->pair == (int)k;
+		if (!wanted)
+			continue;
+		if (omsi_src_open(d, &ar, &xin, err) == -1)
+			return (-1);
+		while ((rc = omsi_xin_next_element(xin, err)) == 1) {
+			if (xmlTextReaderDepth(omsi_xin_reader(xin)) != 1 ||
+			    strcmp((const char *)xmlTextReaderConstLocalName(
+			    omsi_xin_reader(xin)), "PERS") != 0)
+				continue;
+			if ((pers = omsi_xin_expand(xin, err)) == NULL) {
+				rc = -1;
+				break;
+			}
+			idpac = omsi_path_text(pers, "ID_PAC");
+			if (idpac == NULL)
+				continue;
+			for (ri = 0; ri < x->nreg && rc == 1; ri++)
+				if (put_person(x, &x->reg[ri], k, pers, idpac,
+				    err) == -1)
+					rc = -1;
+			if (rc == -1)
+				break;
+		}
+		omsi_src_close(ar, xin);
+		if (rc == -1)
+			return (-1);
+	}
+	/* persons nobody found */
+	if (omsi_rules_off(x->rules, "003F.00.3070"))
+		return (0);
+	for (ri = 0; ri < x->nreg; ri++) {
+		r = &x->reg[ri];
+		f = FFREG(r);
+		for (i = 0; i < f->need.cap; i++) {
+			if (f->need.keys[i] == NULL ||
+			    f->need.vals[i] == (size_t)-1)
+				continue;
+			si = f->need.vals[i];
+			d = oms_src_doc(x->src, (size_t)x->sel[si].c->doc);
+			warn = omsi_rules_warning(x->rules, "003F.00.3070");
+			omsi_exp_problem(x, d->name, x->sel[si].c->line, warn,
+			    "account %s: 003F.00.3070: patient ID_PAC \"%s\" "
+			    "is not in the persons file%s%s",
+			    x->sel[si].c->account, f->need.keys[i],
+			    d->pair >= 0 ? " " : " (there is none with "
+			    "FILENAME1 ", d->pair >= 0 ? oms_src_doc(x->src,
+			    (size_t)d->pair)->name : d->filename);
+			if (!warn)
+				bad_person(x, r, f->need.keys[i]);
+		}
+	}
+	return (0);
+}
