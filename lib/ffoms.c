@@ -88,5 +88,5 @@ const struct oms_profile omsi_profile_ffoms = {
 	.exp = NULL,			/* ffoms_export.c */
 
 
-	.reply = NULL,			/* ffoms_reply.c */
+	.reply = &omsi_ffoms_reply,
 };

@@ -177,11 +177,15 @@ const char *omsi_cp1251_name(void);
 /* The sum of the sum/elem@sum under n; -1 when none or one is malformed. */
 int	 omsi_bill_sum(xmlNodePtr, int64_t *);
 
-/* ---- replies (reply.c) */
+/* ---- replies (ffoms_reply.c, yar76_reply.c; the rest in import_int.h) */
 /* The stage a reply's name says (without extension): 1, 0 not a reply
-   name, -1 a bad pattern in oms.conf. */
+   name, -1 a bad pattern in oms.conf (ffoms_reply.c). */
 int	 omsi_recognise(const struct oms_conf *, const char *base, int *stage,
 	    struct oms_err *);
+/* the profiles' readers of replies, for their tables (profile.h) */
+struct omsi_reply_ops;
+extern const struct omsi_reply_ops omsi_ffoms_reply;	/* ffoms_reply.c */
+extern const struct omsi_reply_ops omsi_yar76_reply;	/* yar76_reply.c */
 
 /* ---- SHA-256 (sha256.c) */
 struct omsi_sha256 {

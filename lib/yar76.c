@@ -222,5 +222,5 @@ const struct oms_profile omsi_profile_yar76 = {
 	.exp = NULL,			/* yar76_export.c */
 
 
-	.reply = NULL,			/* yar76_reply.c */
+	.reply = &omsi_yar76_reply,
 };
