@@ -541,13 +541,16 @@ fill_result(struct imp *m, struct oms_import_res *res, struct oms_err *err)
 		o->claimed = d->claimed;
 		o->accepted = d->accepted;
 		o->refused = d->refused;
+		res->n = ++k;		/* oms_import_res_release frees it */
 		if ((o->account = strdup(m->acc[i])) == NULL ||
 		    (o->n_zap = strdup(m->zap[i])) == NULL ||
 		    (o->reasons = strdup(d->reasons.s ? d->reasons.s : "")) ==
-		    NULL)
+		    NULL) {
+			/* the caller takes no result from a failed import */
+			oms_import_res_release(res);
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
-		res->n = ++k;
+		}
 	}
 	return (0);
 }
