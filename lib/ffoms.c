@@ -57,5 +57,5 @@ const struct oms_profile omsi_profile_ffoms = {
 	.exp = &omsi_ffoms_export,	/* ffoms_export.c */
 
 
-	.reply = NULL,			/* ffoms_reply.c */
+	.reply = &omsi_ffoms_reply,
 };

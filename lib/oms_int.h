@@ -213,11 +213,15 @@ int	 omsi_zip_entry(struct archive *, const char *name, time_t mtime,
 	    const char *head, size_t headlen, FILE *body, const char *tail,
 	    struct oms_err *);
 
-/* ---- replies (reply.c) */
+/* ---- replies (ffoms_reply.c, yar76_reply.c; the rest in import_int.h) */
 /* The stage a reply's name says (without extension): 1, 0 not a reply
-   name, -1 a bad pattern in oms.conf. */
+   name, -1 a bad pattern in oms.conf (ffoms_reply.c). */
 int	 omsi_recognise(const struct oms_conf *, const char *base, int *stage,
 	    struct oms_err *);
+/* the profiles' readers of replies, for their tables (profile.h) */
+struct omsi_reply_ops;
+extern const struct omsi_reply_ops omsi_ffoms_reply;	/* ffoms_reply.c */
+extern const struct omsi_reply_ops omsi_yar76_reply;	/* yar76_reply.c */
 
 /* ---- SHA-256 (sha256.c) */
 struct omsi_sha256 {

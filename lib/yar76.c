@@ -224,5 +224,5 @@ const struct oms_profile omsi_profile_yar76 = {
 	.exp = &omsi_yar76_export,	/* yar76_export.c */
 
 
-	.reply = NULL,			/* yar76_reply.c */
+	.reply = &omsi_yar76_reply,
 };
