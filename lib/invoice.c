@@ -400,7 +400,7 @@ oms_invoice_withhold(struct oms_ledger *l, struct oms_invoice *inv,
 	oms_period_fmt(inv->period, period);
 	memset(f, 0, sizeof(f));
 	f[OMS_L_TIME] = now;
-	f[OMS_L_EVENT] = "withhold";
+	f[OMS_L_EVENT] = oms_event_name(OMS_EV_WITHHOLD);
 	f[OMS_L_PERIOD] = period;
 	f[OMS_L_FILE] = file;
 	f[OMS_L_DATA] = "clear=1";
@@ -472,7 +472,7 @@ oms_invoice_issue(struct oms_ledger *l, struct oms_invoice *inv,
 			goto out;
 		memset(f, 0, sizeof(f));
 		f[OMS_L_TIME] = now;
-		f[OMS_L_EVENT] = "invoice";
+		f[OMS_L_EVENT] = oms_event_name(OMS_EV_INVOICE);
 		f[OMS_L_PERIOD] = period;
 		f[OMS_L_PAYER] = p->payer;
 		f[OMS_L_SUM] = oms_money_fmt(p->to_pay, sum);
