@@ -218,8 +218,8 @@ cli_open(struct oms_ws *ws, const char *dir, int lock)
 
 struct oms_ledger *
 cli_open_with(struct oms_ws *ws, const char *dir, int lock,
-    int (*fn)(void *, const struct oms_ledger *, char *const *,
-    unsigned long, struct oms_err *), void *arg)
+    int (*fn)(void *, const struct oms_ledger *, const struct oms_event *,
+    struct oms_err *), void *arg)
 {
 	struct oms_err e = { 0 };
 	struct oms_diag diag;

@@ -43,8 +43,8 @@ int	 cli_account_ok(const char *opt, const char *id);
 struct oms_ledger *cli_open(struct oms_ws *, const char *dir, int lock);
 /* The same, with fn called for every event as it is folded. */
 struct oms_ledger *cli_open_with(struct oms_ws *, const char *dir, int lock,
-	    int (*fn)(void *, const struct oms_ledger *, char *const *,
-	    unsigned long, struct oms_err *), void *arg);
+	    int (*fn)(void *, const struct oms_ledger *,
+	    const struct oms_event *, struct oms_err *), void *arg);
 /*
  * Finish or undo what an interrupted run left (oms_ws_recover); every
  * program that writes calls it once it holds the lock.

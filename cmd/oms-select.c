@@ -364,7 +364,7 @@ static const char *const hcols[] = {
  * standing one is the claim's reply of that time (oms-ledger(5)).
  */
 static const char *
-standing(const struct select *s, char *const *f, const char *stage)
+standing(const struct select *s, const char *const *f, const char *stage)
 {
 	const struct oms_acct *c;
 
@@ -385,7 +385,7 @@ standing(const struct select *s, char *const *f, const char *stage)
  * longer than the field.  Freed by the caller; "" when absent.
  */
 static char *
-data_get(char *const *f, const char *key)
+data_get(const char *const *f, const char *key)
 {
 	size_t len = strlen(f[OMS_L_DATA]) + 1;
 	char *v = xmalloc(len);
@@ -396,18 +396,20 @@ data_get(char *const *f, const char *key)
 }
 
 static int
-history_line(void *arg, char *const *f, unsigned long lineno)
+history_line(void *arg, const struct oms_ledger *l,
+    const struct oms_event *ev, struct oms_err *err)
 {
 	struct select *s = arg;
 	struct oms_err e = { 0 };
 	struct oms_buf detail;
 	const struct oms_reg *reg;
 	const char *h[NHCOLS];
+	const char *const *f = ev->f;
 	char *stage, *dec, *reasons, *x, *y;
-	const char *ev = f[OMS_L_EVENT];
 	int ri, r = 0;
 
-	(void)lineno;
+	(void)l;
+	(void)err;
 	if (s->hist_account != NULL &&
 	    strcmp(f[OMS_L_ACCOUNT], s->hist_account) != 0)
 		return (0);
@@ -416,37 +418,45 @@ history_line(void *arg, char *const *f, unsigned long lineno)
 	stage = data_get(f, "stage");
 	dec = data_get(f, "decision");
 	reasons = data_get(f, "reasons");
-	if (strcmp(ev, "export") == 0) {
+	switch (ev->type) {
+	case OMS_EV_EXPORT:
 		ri = oms_ledger_find_reg(s->ledger, f[OMS_L_REGISTRY]);
 		reg = ri >= 0 ? oms_ledger_reg(s->ledger, (size_t)ri) : NULL;
 		r = oms_buf_printf(&detail, &e, "%s%s", f[OMS_L_FILE],
 		    reg != NULL && reg->test ? (reg->restored ?
 		    "; test registry, restored since" : "; test registry") :
 		    "");
-	} else if (strcmp(ev, "decision") == 0) {
+		break;
+	case OMS_EV_DECISION:
 		x = data_get(f, "accepted");
 		y = data_get(f, "refused");
 		r = oms_buf_printf(&detail, &e, "accepted %s, refused %s; %s%s",
 		    x, y, f[OMS_L_FILE], standing(s, f, stage));
 		free(x);
 		free(y);
-	} else if (strcmp(ev, "queue") == 0) {
+		break;
+	case OMS_EV_QUEUE:
 		x = data_get(f, "force");
 		r = oms_buf_adds(&detail, strcmp(x, "1") == 0 ?
 		    "queued with --force" : "queued", &e);
 		free(x);
-	} else if (strcmp(ev, "fix") == 0 || strcmp(ev, "unfix") == 0) {
+		break;
+	case OMS_EV_FIX:
+	case OMS_EV_UNFIX:
 		x = data_get(f, "path");
 		y = data_get(f, "value");
-		if (strcmp(ev, "fix") == 0)
+		if (ev->type == OMS_EV_FIX)
 			r = oms_buf_printf(&detail, &e, "%s=%s", x, y);
 		else
 			r = oms_buf_printf(&detail, &e, "%s withdrawn", x);
 		free(x);
 		free(y);
+		break;
+	default:
+		break;
 	}
 	h[0] = f[OMS_L_TIME];
-	h[1] = ev;
+	h[1] = f[OMS_L_EVENT];
 	h[2] = f[OMS_L_REGISTRY];
 	h[3] = f[OMS_L_PERIOD];
 	h[4] = f[OMS_L_PR_NOV];

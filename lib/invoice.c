@@ -97,7 +97,8 @@ on_claim(void *arg, const struct oms_acct *c, int current)
 }
 
 static int
-on_withhold(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
+on_withhold(struct oms_invoice_scan *s, const char *const *f,
+    struct oms_err *err)
 {
 	struct oms_withhold *w;
 	char v[64];
@@ -126,7 +127,8 @@ on_withhold(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
 }
 
 static int
-on_invoice(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
+on_invoice(struct oms_invoice_scan *s, const char *const *f,
+    struct oms_err *err)
 {
 	struct issued *v;
 	char seq[32];
@@ -158,21 +160,23 @@ on_invoice(struct oms_invoice_scan *s, char *const *f, struct oms_err *err)
 
 int
 oms_invoice_scan_event(void *arg, const struct oms_ledger *l,
-    char *const *f, unsigned long lineno, struct oms_err *err)
+    const struct oms_event *ev, struct oms_err *err)
 {
 	struct oms_invoice_scan *s = arg;
-	const char *ev = f[OMS_L_EVENT];
 	int p;
 
-	(void)lineno;
 	s->l = l;
-	if (strcmp(ev, "withhold") == 0) {
-		if (oms_period_parse(f[OMS_L_PERIOD], &p) == 0 &&
+	switch (ev->type) {
+	case OMS_EV_WITHHOLD:
+		if (oms_period_parse(ev->f[OMS_L_PERIOD], &p) == 0 &&
 		    p == s->inv->period)
-			return (on_withhold(s, f, err) == -1 ? -1 : 0);
-	} else if (strcmp(ev, "invoice") == 0)
-		return (on_invoice(s, f, err));
-	return (0);
+			return (on_withhold(s, ev->f, err) == -1 ? -1 : 0);
+		return (0);
+	case OMS_EV_INVOICE:
+		return (on_invoice(s, ev->f, err));
+	default:
+		return (0);
+	}
 }
 
 static int
@@ -197,9 +201,10 @@ apply(struct oms_invoice *inv, struct oms_err *err)
 		if (j == inv->n) {
 			char ps[8];
 
-			return (oms_err_set(err, OMS_EDATA, NULL, inv->w[i].line,
-			    "payer %s has no main registry of %s",
-			    inv->w[i].payer, oms_period_fmt(inv->period, ps)));
+			return (oms_err_set(err, OMS_EDATA, NULL,
+			    inv->w[i].line, "payer %s has no main registry "
+			    "of %s", inv->w[i].payer,
+			    oms_period_fmt(inv->period, ps)));
 		}
 		inv->p[j].withheld += inv->w[i].amount;
 	}
@@ -395,7 +400,7 @@ oms_invoice_withhold(struct oms_ledger *l, struct oms_invoice *inv,
 	oms_period_fmt(inv->period, period);
 	memset(f, 0, sizeof(f));
 	f[OMS_L_TIME] = now;
-	f[OMS_L_EVENT] = "withhold";
+	f[OMS_L_EVENT] = oms_event_name(OMS_EV_WITHHOLD);
 	f[OMS_L_PERIOD] = period;
 	f[OMS_L_FILE] = file;
 	f[OMS_L_DATA] = "clear=1";
@@ -467,7 +472,7 @@ oms_invoice_issue(struct oms_ledger *l, struct oms_invoice *inv,
 			goto out;
 		memset(f, 0, sizeof(f));
 		f[OMS_L_TIME] = now;
-		f[OMS_L_EVENT] = "invoice";
+		f[OMS_L_EVENT] = oms_event_name(OMS_EV_INVOICE);
 		f[OMS_L_PERIOD] = period;
 		f[OMS_L_PAYER] = p->payer;
 		f[OMS_L_SUM] = oms_money_fmt(p->to_pay, sum);

@@ -301,6 +301,33 @@ enum oms_lcol {
 	OMS_L_SUM, OMS_L_FILE, OMS_L_DATA, OMS_L_NCOL
 };
 
+/*
+ * The events the ledger knows (oms-ledger(5)), so that readers switch on
+ * a type instead of comparing names.  OMS_EV_UNKNOWN is one of a later
+ * version: it is kept in the file and skipped by the fold.
+ */
+enum oms_event_type {
+	OMS_EV_UNKNOWN, OMS_EV_REGISTRY, OMS_EV_EXPORT, OMS_EV_DECISION,
+	OMS_EV_IMPORT, OMS_EV_QUEUE, OMS_EV_FIX, OMS_EV_UNFIX, OMS_EV_RESTORE,
+	OMS_EV_WITHHOLD, OMS_EV_INVOICE, OMS_EV_COMMIT, OMS_EV_NTYPES
+};
+
+/* "registry", "export" ... as in the event column; "" for unknown. */
+const char *oms_event_name(int);
+/* The type of an event column's value; OMS_EV_UNKNOWN when none. */
+int	 oms_event_parse(const char *);
+
+/*
+ * One committed event line as readers of the ledger get it.  Borrowed:
+ * valid only during the callback it is given to.
+ */
+struct oms_event {
+	int		 type;		/* enum oms_event_type */
+	unsigned long	 lineno;	/* in the ledger file */
+	const char *const *f;		/* f[OMS_L_NCOL], the line's fields
+					   unescaped (f[OMS_L_EVENT] the name) */
+};
+
 enum oms_state {
 	OMS_ST_NEW, OMS_ST_INFLIGHT, OMS_ST_ACCEPTED, OMS_ST_PARTIAL,
 	OMS_ST_REJECTED, OMS_ST_QUEUED, OMS_ST_NSTATES
@@ -442,15 +469,16 @@ struct oms_ledger;
 /* Read and fold path; a missing file is an empty ledger. */
 struct oms_ledger *oms_ledger_open(const char *path, struct oms_err *);
 /*
- * The same, calling fn(arg, l, f, lineno, err) for every committed event
- * just after the fold has taken it in (so the registry of an export is
- * known, and l is the fold so far): what would scan the ledger again
- * after opening it (oms_invoice_scan_event) does it in the same pass.
- * fn returning non-zero fails the open with err as fn filled it.
+ * The same, calling fn(arg, l, ev, err) for every committed event just
+ * after the fold has taken it in (so the registry of an export is known,
+ * and l is the fold so far): what would scan the ledger again after
+ * opening it (oms_invoice_scan_event) does it in the same pass.  fn
+ * returning non-zero fails the open with err as fn filled it.
  */
 struct oms_ledger *oms_ledger_open_with(const char *path,
-	    int (*fn)(void *, const struct oms_ledger *, char *const *,
-	    unsigned long, struct oms_err *), void *arg, struct oms_err *);
+	    int (*fn)(void *, const struct oms_ledger *,
+	    const struct oms_event *, struct oms_err *), void *arg,
+	    struct oms_err *);
 void	 oms_ledger_free(struct oms_ledger *);
 /* Bytes after the last commit, ignored (a crash left them). */
 size_t	 oms_ledger_torn(const struct oms_ledger *);
@@ -471,18 +499,18 @@ int	 oms_stage_parse(const char *);		/* -1 if unknown */
 size_t	 oms_ledger_nfix(const struct oms_ledger *);
 const struct oms_fix *oms_ledger_fix(const struct oms_ledger *, size_t);
 /*
- * Call fn(arg, f, lineno) for every committed event naming account, in
- * order (re-reads the ledger file); f[OMS_L_NCOL] as on the line.
- */
-int	 oms_ledger_history(const struct oms_ledger *, const char *account,
-	    int (*fn)(void *, char *const *, unsigned long), void *arg,
-	    struct oms_err *);
-/*
- * Call fn(arg, f, lineno) for every committed event, in order (re-reads
- * the ledger file).  fn returning non-zero stops the scan with that value.
+ * Call fn(arg, l, ev, err) for every committed event, in order (re-reads
+ * the ledger file; l is the ledger as it was opened).  fn returning
+ * non-zero stops the scan with that value.
  */
 int	 oms_ledger_scan(const struct oms_ledger *,
-	    int (*fn)(void *, char *const *, unsigned long), void *arg,
+	    int (*fn)(void *, const struct oms_ledger *,
+	    const struct oms_event *, struct oms_err *), void *arg,
+	    struct oms_err *);
+/* The same for the events naming account. */
+int	 oms_ledger_history(const struct oms_ledger *, const char *account,
+	    int (*fn)(void *, const struct oms_ledger *,
+	    const struct oms_event *, struct oms_err *), void *arg,
 	    struct oms_err *);
 /* Was a reply file with this sha256 imported?  Its import time, or NULL. */
 const char *oms_ledger_imported(const struct oms_ledger *, const char *sha);
@@ -866,7 +894,7 @@ void	 oms_invoice_release(struct oms_invoice *);
 struct oms_invoice_scan;
 struct oms_invoice_scan *oms_invoice_scan_new(int period, struct oms_err *);
 int	 oms_invoice_scan_event(void *scan, const struct oms_ledger *,
-	    char *const *f, unsigned long lineno, struct oms_err *);
+	    const struct oms_event *, struct oms_err *);
 int	 oms_invoice_scan_end(struct oms_invoice_scan *, struct oms_invoice *,
 	    struct oms_err *);
 void	 oms_invoice_scan_free(struct oms_invoice_scan *);

@@ -196,7 +196,7 @@ refusal(const struct oms_ledger *l, const struct oms_acct *a,
 }
 
 static int
-event(struct oms_buf *b, const char *now, const char *ev,
+event(struct oms_buf *b, const char *now, int type,
     const char *account, const struct oms_reg *r, const char *file,
     const char *data, struct oms_err *err)
 {
@@ -204,7 +204,7 @@ event(struct oms_buf *b, const char *now, const char *ev,
 	char period[8];
 
 	f[OMS_L_TIME] = now;
-	f[OMS_L_EVENT] = ev;
+	f[OMS_L_EVENT] = oms_event_name(type);
 	f[OMS_L_ACCOUNT] = account;
 	if (r != NULL) {
 		f[OMS_L_REGISTRY] = r->name;
@@ -306,8 +306,8 @@ oms_requeue(struct oms_ledger *l, const char *const *acc, size_t n,
 				oms_buf_reset(&d);
 				if (ok && (oms_ledger_data(&d, "path",
 				    o->path[k], err) == -1 || event(&b, now,
-				    "unfix", acc[i], NULL, NULL, d.s, err) ==
-				    -1))
+				    OMS_EV_UNFIX, acc[i], NULL, NULL, d.s,
+				    err) == -1))
 					goto out;
 				nev += ok;
 				if (add_item(res, acc[i], ok ?
@@ -352,8 +352,8 @@ oms_requeue(struct oms_ledger *l, const char *const *acc, size_t n,
 			oms_buf_reset(&d);
 			if (oms_ledger_data(&d, "path", o->path[k], err) ==
 			    -1 || oms_ledger_data(&d, "value", o->value[k],
-			    err) == -1 || event(&b, now, "fix", acc[i], NULL,
-			    NULL, d.s, err) == -1)
+			    err) == -1 || event(&b, now, OMS_EV_FIX, acc[i],
+			    NULL, NULL, d.s, err) == -1)
 				goto out;
 			nev++;
 			if (add_item(res, acc[i], OMS_RQ_FIXED, NULL, NULL,
@@ -370,8 +370,8 @@ oms_requeue(struct oms_ledger *l, const char *const *acc, size_t n,
 		    oms_state_name(a->state), err) == -1 ||
 		    oms_ledger_data(&d, "reasons", a->reasons, err) == -1 ||
 		    oms_ledger_data(&d, "force", forced, err) == -1 ||
-		    event(&b, now, "queue", acc[i], r, a->reply, d.s, err) ==
-		    -1)
+		    event(&b, now, OMS_EV_QUEUE, acc[i], r, a->reply, d.s,
+		    err) == -1)
 			goto out;
 		nev++;
 		if (add_item(res, acc[i], OMS_RQ_QUEUED, r->name, a->reasons,
@@ -446,8 +446,8 @@ oms_restore_test(struct oms_ledger *l, int period, int dry_run,
 		if (!r->test || r->restored || r->period != period)
 			continue;
 		rs.regs[rs.nregs++] = (int)i;
-		if (event(&b, now, "restore", "", r, r->archive, NULL, err) ==
-		    -1)
+		if (event(&b, now, OMS_EV_RESTORE, "", r, r->archive, NULL,
+		    err) == -1)
 			goto out;
 	}
 	if (rs.nregs == 0) {

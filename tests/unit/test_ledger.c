@@ -539,6 +539,122 @@ test_states(void **state)
 	assert_string_equal(oms_state_name(OMS_ST_REJECTED), "rejected");
 }
 
+/* The names are the ones lib/export.c and lib/reply.c write. */
+static void
+test_events(void **state)
+{
+	static const char *const names[] = { "registry", "export",
+	    "decision", "import", "queue", "fix", "unfix", "restore",
+	    "withhold", "invoice", "commit" };
+	size_t i;
+	int t;
+
+	(void)state;
+	assert_int_equal(sizeof(names) / sizeof(names[0]),
+	    OMS_EV_NTYPES - 1);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		t = oms_event_parse(names[i]);
+		assert_int_not_equal(t, OMS_EV_UNKNOWN);
+		assert_string_equal(oms_event_name(t), names[i]);
+	}
+	assert_int_equal(oms_event_parse("export"), OMS_EV_EXPORT);
+	assert_int_equal(oms_event_parse("export-test"), OMS_EV_UNKNOWN);
+	assert_int_equal(oms_event_parse(""), OMS_EV_UNKNOWN);
+	assert_string_equal(oms_event_name(OMS_EV_UNKNOWN), "");
+	assert_string_equal(oms_event_name(OMS_EV_NTYPES), "");
+	assert_string_equal(oms_event_name(-1), "");
+}
+
+struct seen {
+	int		 type[8];
+	unsigned long	 lineno[8];
+	int		 n;
+	int		 reg_known;	/* the export's registry, folded */
+	int		 fail_at;	/* a type to fail on, or -1 */
+};
+
+static int
+see(void *arg, const struct oms_ledger *l, const struct oms_event *ev,
+    struct oms_err *err)
+{
+	struct seen *s = arg;
+
+	if (ev->type == s->fail_at)
+		return (oms_err_set(err, OMS_EDATA, "cb", ev->lineno,
+		    "refused %s", ev->f[OMS_L_EVENT]));
+	if (s->n < 8) {
+		s->type[s->n] = ev->type;
+		s->lineno[s->n++] = ev->lineno;
+	}
+	if (ev->type == OMS_EV_EXPORT)
+		s->reg_known = oms_ledger_find_reg(l,
+		    ev->f[OMS_L_REGISTRY]) >= 0;
+	return (0);
+}
+
+/*
+ * Readers get typed events: open_with after the fold took each one in,
+ * scan and history by reading the file again; an event of a later
+ * version comes as OMS_EV_UNKNOWN with its name in f.
+ */
+static void
+test_event_callbacks(void **state)
+{
+	const char *f[OMS_L_NCOL] = { 0 };
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_buf b;
+	struct seen s;
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	oms_buf_init(&b, 0);
+	add_registry(&b, "HM1T76_26101", "2026-10", 1, 0);
+	add_export(&b, "A", "HM1T76_26101", 0);
+	f[OMS_L_TIME] = "2026-11-01T00:00:00Z";
+	f[OMS_L_EVENT] = "later";
+	assert_int_equal(oms_ledger_line(&b, f, &e), 0);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	oms_buf_release(&b);
+	oms_ledger_free(l);
+
+	memset(&s, 0, sizeof(s));
+	s.fail_at = -1;
+	l = oms_ledger_open_with(path, see, &s, &e);
+	assert_non_null(l);
+	assert_int_equal(s.n, 4);
+	assert_int_equal(s.type[0], OMS_EV_REGISTRY);
+	assert_int_equal(s.type[1], OMS_EV_EXPORT);
+	assert_int_equal(s.type[2], OMS_EV_UNKNOWN);
+	assert_int_equal(s.type[3], OMS_EV_COMMIT);
+	assert_int_equal(s.lineno[0], 2);
+	assert_int_equal(s.lineno[3], 5);
+	assert_int_equal(s.reg_known, 1);
+
+	memset(&s, 0, sizeof(s));
+	s.fail_at = -1;
+	assert_int_equal(oms_ledger_scan(l, see, &s, &e), 0);
+	assert_int_equal(s.n, 4);
+	assert_int_equal(s.type[2], OMS_EV_UNKNOWN);
+	assert_int_equal(s.lineno[2], 4);
+
+	memset(&s, 0, sizeof(s));
+	s.fail_at = -1;
+	assert_int_equal(oms_ledger_history(l, "A", see, &s, &e), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.type[0], OMS_EV_EXPORT);
+	assert_int_equal(s.lineno[0], 3);
+	oms_ledger_free(l);
+
+	/* a callback that fails fails the open with its error */
+	memset(&s, 0, sizeof(s));
+	s.fail_at = OMS_EV_EXPORT;
+	assert_null(oms_ledger_open_with(path, see, &s, &e));
+	assert_string_equal(e.where, "cb:3");
+	assert_string_equal(e.msg, "refused export");
+}
+
 int
 main(void)
 {
@@ -554,6 +670,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ragged_line, setup,
 		    teardown),
 		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_events),
+		cmocka_unit_test_setup_teardown(test_event_callbacks, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_case_details, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
