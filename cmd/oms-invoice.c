@@ -31,9 +31,8 @@ struct invoicer {
 	const char		*format;	/* --format */
 	const char		*dir;		/* --invoices */
 	const char		*date;		/* --date */
-	/* ref/F002.tsv, kept whole: a few dozen insurers */
-	char			**ins;		/* code name inn kpp ogrn address */
-	size_t			 nins;
+	/* ref/F002.tsv: a few dozen insurers; NULL when missing */
+	struct oms_ref		*ins;		/* code name inn kpp ogrn address */
 	struct oms_buf		 out;
 };
 
@@ -55,11 +54,8 @@ static void
 load_insurers(struct invoicer *iv)
 {
 	struct oms_err e = { 0 };
-	struct oms_tsv *tsv;
-	struct oms_rec rec;
 	char *path;
 	FILE *fp;
-	int c[I_NCOL], i, rc;
 
 	if ((path = oms_ws_find(&iv->ws, "ref", "F002.tsv",
 	    cli_refdir())) == NULL)
@@ -71,26 +67,10 @@ load_insurers(struct invoicer *iv)
 		free(path);
 		return;
 	}
-	if ((tsv = oms_tsv_open(fp, path, &e)) == NULL)
+	/* code and name are needed; a code given twice: its last row */
+	if ((iv->ins = oms_ref_read(fp, path, inscols, I_NCOL, I_NAME + 1,
+	    &e)) == NULL)
 		exit(cli_report(&e));
-	for (i = 0; i < I_NCOL; i++)
-		if ((c[i] = oms_tsv_col(tsv, inscols[i])) == -1 &&
-		    i <= I_NAME) {
-			oms_err_set(&e, OMS_EDATA, path, 1, "no column \"%s\"",
-			    inscols[i]);
-			exit(cli_report(&e));
-		}
-	while ((rc = oms_tsv_next(tsv, &rec, &e)) == 1) {
-		iv->ins = xreallocarray(iv->ins, (iv->nins + 1) * I_NCOL,
-		    sizeof(*iv->ins));
-		for (i = 0; i < I_NCOL; i++)
-			iv->ins[iv->nins * I_NCOL + i] = xstrdup(c[i] == -1 ?
-			    "" : rec.f[c[i]]);
-		iv->nins++;
-	}
-	if (rc == -1)
-		exit(cli_report(&e));
-	oms_tsv_free(tsv);
 	fclose(fp);
 	free(path);
 }
@@ -100,8 +80,9 @@ set_orgs(struct invoicer *iv)
 {
 	const struct oms_conf *c = &iv->ws.conf;
 	struct org *mo = &iv->doc.mo;
-	size_t i, j;
+	const char *const *f;
 	const char *v;
+	size_t i;
 
 	mo->code = c->mo;
 	mo->name = (v = oms_conf_get(c, "mo_name")) != NULL ? v : c->mo;
@@ -127,14 +108,13 @@ set_orgs(struct invoicer *iv)
 		memset(o, 0, sizeof(*o));
 		o->code = iv->inv.p[i].payer;
 		o->name = "";
-		for (j = 0; j < iv->nins; j++)
-			if (strcmp(iv->ins[j * I_NCOL + I_CODE], o->code) == 0) {
-				o->name = iv->ins[j * I_NCOL + I_NAME];
-				o->inn = iv->ins[j * I_NCOL + I_INN];
-				o->kpp = iv->ins[j * I_NCOL + I_KPP];
-				o->ogrn = iv->ins[j * I_NCOL + I_OGRN];
-				o->address = iv->ins[j * I_NCOL + I_ADDRESS];
-			}
+		if ((f = oms_ref_get(iv->ins, o->code)) != NULL) {
+			o->name = f[I_NAME];
+			o->inn = f[I_INN];
+			o->kpp = f[I_KPP];
+			o->ogrn = f[I_OGRN];
+			o->address = f[I_ADDRESS];
+		}
 		if (*o->name == '\0' && !cli.quiet)
 			warnx("warning: payer %s is not in ref/F002.tsv; its "
 			    "name and details are left out", o->code);
@@ -417,9 +397,7 @@ main(int argc, char *argv[])
 		emit_tsv(&iv);
 	cli_close_stdout();
 
-	for (i = 0; i < iv.nins * I_NCOL; i++)
-		free(iv.ins[i]);
-	free(iv.ins);
+	oms_ref_free(iv.ins);
 	free(iv.doc.payer);
 	oms_buf_release(&iv.out);
 	oms_invoice_release(&iv.inv);
