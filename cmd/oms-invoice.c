@@ -47,6 +47,7 @@ static const char *const cols[] = {
 };
 #define NCOLS	(sizeof(cols) / sizeof(cols[0]))
 
+static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
 /* The insurers' register (after F002); missing is only a warning. */
@@ -256,6 +257,89 @@ write_invoices(struct invoicer *iv)
 	oms_buf_release(&name);
 }
 
+/*
+ * The sums of the period's main registries, taken as the ledger is read
+ * (one pass over it); a workspace that will be written is recovered.
+ */
+static void
+read_period(struct invoicer *iv, const char *dir)
+{
+	struct oms_err e = { 0 };
+	struct oms_invoice_scan *scan;
+	int writes;
+
+	writes = !iv->dry_run && (iv->withhold != NULL || iv->dir != NULL);
+	if ((scan = oms_invoice_scan_new(iv->period, &e)) == NULL)
+		exit(cli_report(&e));
+	iv->ledger = cli_open_with(&iv->ws, dir, writes,
+	    oms_invoice_scan_event, scan);
+	if (oms_invoice_scan_end(scan, &iv->inv, &e) == -1)
+		exit(cli_report(&e));
+	if (writes)
+		cli_recover(&iv->ws, iv->ledger);
+	if (iv->inv.n == 0) {
+		char ps[8];
+
+		warnx("%s: no main registry of this period", oms_period_fmt(
+		    iv->period, ps));
+		cli.rval = OMS_EXIT_NEGATIVE;
+	}
+}
+
+/* The sums as TSV, or the "Суммы для счетов" report with --format html. */
+static void
+print_sums(struct invoicer *iv)
+{
+	struct oms_err e = { 0 };
+
+	oms_buf_init(&iv->out, 0);
+	if (strcmp(iv->format, "html") == 0) {
+		if (report_html(stdout, &iv->doc, &e) == -1)
+			exit(cli_report(&e));
+	} else
+		emit_tsv(iv);
+}
+
+static void
+teardown(struct invoicer *iv)
+{
+	oms_ref_free(iv->ins);
+	free(iv->doc.payer);
+	oms_buf_release(&iv->out);
+	oms_invoice_release(&iv->inv);
+	oms_ledger_free(iv->ledger);
+	oms_ws_close(&iv->ws);
+	xmlCleanupParser();
+}
+
+/* -h: the synopsis and the options, on stdout */
+static void
+help(void)
+{
+	printf("usage: oms-invoice [-nqv] [-C dir] -p period "
+	    "[--withhold file] [--format tsv|html]\n"
+	    "                   [--invoices dir] [--date "
+	    "date]\n\n"
+	    "Per payer of the period's main registries: "
+	    "claimed, refused (ФЛК, control and\ndemand "
+	    "answers, partial refusals too), withheld and "
+	    "to_pay, to the kopeck.\n"
+	    "  -C dir            workspace (default $OMS_DIR, "
+	    "then .)\n"
+	    "  -p period         YYYY-MM\n"
+	    "  --withhold file   TSV payer kind amount: "
+	    "withhold these (recorded in the ledger)\n"
+	    "  --format html     print the \"Суммы для "
+	    "счетов\" report instead of TSV\n"
+	    "  --invoices dir    write an invoice per payer "
+	    "(numbers recorded, reused)\n"
+	    "  --date date       the date of new invoices "
+	    "(default today)\n"
+	    "  -n                record nothing\n"
+	    "See oms-invoice(1).\n");
+	exit(OMS_EXIT_OK);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -275,12 +359,10 @@ main(int argc, char *argv[])
 		{ NULL,        0,                 NULL, 0 }
 	};
 	struct invoicer iv;
-	struct oms_err e = { 0 };
-	struct oms_invoice_scan *scan;
 	const char *dir = NULL;
 	char now[32];
 	size_t i;
-	int ch, writes;
+	int ch;
 
 	setlocale(LC_CTYPE, "");
 	signal(SIGPIPE, SIG_DFL);
@@ -295,28 +377,7 @@ main(int argc, char *argv[])
 			dir = optarg;
 			break;
 		case 'h':
-			printf("usage: oms-invoice [-nqv] [-C dir] -p period "
-			    "[--withhold file] [--format tsv|html]\n"
-			    "                   [--invoices dir] [--date "
-			    "date]\n\n"
-			    "Per payer of the period's main registries: "
-			    "claimed, refused (ФЛК, control and\ndemand "
-			    "answers, partial refusals too), withheld and "
-			    "to_pay, to the kopeck.\n"
-			    "  -C dir            workspace (default $OMS_DIR, "
-			    "then .)\n"
-			    "  -p period         YYYY-MM\n"
-			    "  --withhold file   TSV payer kind amount: "
-			    "withhold these (recorded in the ledger)\n"
-			    "  --format html     print the \"Суммы для "
-			    "счетов\" report instead of TSV\n"
-			    "  --invoices dir    write an invoice per payer "
-			    "(numbers recorded, reused)\n"
-			    "  --date date       the date of new invoices "
-			    "(default today)\n"
-			    "  -n                record nothing\n"
-			    "See oms-invoice(1).\n");
-			exit(OMS_EXIT_OK);
+			help();
 		case 'n':
 			iv.dry_run = 1;
 			break;
@@ -356,23 +417,7 @@ main(int argc, char *argv[])
 		errx(OMS_EXIT_USAGE, "--format %s: tsv or html", iv.format);
 	LIBXML_TEST_VERSION
 
-	writes = !iv.dry_run && (iv.withhold != NULL || iv.dir != NULL);
-	/* the sums are taken as the ledger is read: one pass over it */
-	if ((scan = oms_invoice_scan_new(iv.period, &e)) == NULL)
-		exit(cli_report(&e));
-	iv.ledger = cli_open_with(&iv.ws, dir, writes, oms_invoice_scan_event,
-	    scan);
-	if (oms_invoice_scan_end(scan, &iv.inv, &e) == -1)
-		exit(cli_report(&e));
-	if (writes)
-		cli_recover(&iv.ws, iv.ledger);
-	if (iv.inv.n == 0) {
-		char ps[8];
-
-		warnx("%s: no main registry of this period", oms_period_fmt(
-		    iv.period, ps));
-		cli.rval = OMS_EXIT_NEGATIVE;
-	}
+	read_period(&iv, dir);
 	if (iv.withhold != NULL)
 		read_withholdings(&iv);
 	else if (iv.inv.w_recorded && cli.verbose)
@@ -388,22 +433,10 @@ main(int argc, char *argv[])
 		write_invoices(&iv);
 	else
 		set_orgs(&iv);
-
-	oms_buf_init(&iv.out, 0);
-	if (strcmp(iv.format, "html") == 0) {
-		if (report_html(stdout, &iv.doc, &e) == -1)
-			exit(cli_report(&e));
-	} else
-		emit_tsv(&iv);
+	print_sums(&iv);
 	cli_close_stdout();
 
-	oms_ref_free(iv.ins);
-	free(iv.doc.payer);
-	oms_buf_release(&iv.out);
-	oms_invoice_release(&iv.inv);
-	oms_ledger_free(iv.ledger);
-	oms_ws_close(&iv.ws);
-	xmlCleanupParser();
+	teardown(&iv);
 	return (cli.rval);
 }
 
