@@ -68,7 +68,8 @@ liboms.a: $(LIBOBJ)
 
 $(BINS): %: cmd/%.o cmd/cli.o liboms.a
 	$(CC) -pthread $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS)
-oms-analyze: cmd/report-html.o cmd/html.o
+oms-analyze: cmd/analyze-rows.o cmd/analyze-group.o cmd/analyze-out.o \
+	cmd/report-html.o cmd/html.o
 oms-invoice: cmd/invoice-html.o cmd/html.o
 
 examples/oms-gen: examples/oms-gen.c

@@ -1,5 +1,10 @@
 /*
- * analyze.h -- what oms-analyze hands to its report writers
+ * analyze.h -- what the files of oms-analyze share: its state, the rows
+ * and summary lines it gathers, and what it hands to its report writers.
+ * The layers, each calling only those below it: oms-analyze.c (main, the
+ * ledger read), analyze-out.c (TSV, CSV, HTML), analyze-group.c (the
+ * summary lines and lists), analyze-rows.c (rows, strings, refusal texts,
+ * decisions files); report-html.c writes the HTML page.
  */
 #ifndef ANALYZE_H
 #define ANALYZE_H
@@ -58,5 +63,80 @@ struct report {
  * no scripts, nothing fetched) to fp.  Returns 0, or -1 with err filled.
  */
 int	 html_report(FILE *fp, const struct report *, struct oms_err *);
+
+/* ------------------------------------------------ oms-analyze's state */
+
+enum { SCOPE_ALL, SCOPE_MAIN, SCOPE_TEST };
+
+/* Strings read from a decisions TSV live until the program ends. */
+struct strpool {
+	char	**s;
+	size_t	  n, cap;
+};
+
+struct analyze {
+	struct oms_ws		 ws;
+	int			 have_ws;
+	struct oms_ledger	*ledger;
+	struct oms_reasons	*reasons;
+	int			 period;	/* -p, or -1 */
+	int			 scope;		/* --main, --test */
+	int			 rejected;	/* -r */
+	int			 partial;	/* --partial */
+	int			 names;		/* --names */
+	int			 exitrefused;	/* -e */
+	const char		*html;		/* --html */
+	const char		*csv;		/* --csv-excel */
+	struct arow		*row;
+	size_t			 nrow, rowcap;
+	/* the accounts of the ledger that were not refused: only summed */
+	struct agroup		 pre_all, pre_st[OMS_ST_NSTATES];
+	struct agroup		*pre_payer;	/* every claim, by payer */
+	size_t			 npre_payer;
+	struct strpool	*strs;
+	struct agroup		*g;
+	size_t			 ng, gcap;
+	struct arow		**list;		/* what -r prints */
+	size_t			 nlist;
+	struct arow		**refused;	/* rejected or partial */
+	size_t			 nrefused;
+	int			 notables;	/* no reference table found */
+	char			**warned;	/* unknown codes warned about */
+	size_t			 nwarned;
+	struct oms_buf		 out;
+};
+
+/* analyze-rows.c: rows, summary lines, kept strings, refusal texts */
+int		 is_refused(const struct arow *);
+const char	*keep(struct analyze *, const char *);
+struct arow	*new_row(struct analyze *);
+struct agroup	*new_group(struct analyze *, const char *by, const char *key,
+		    const char *name);
+const char	*code_text(struct analyze *, const struct arow *,
+		    const char *code, const char **osn);
+void		 row_text(struct analyze *, struct arow *);
+/* the decisions TSV files of argv, as rows (the last line of each
+   account); exits after reporting a bad one */
+void		 read_files(struct analyze *, char **argv);
+
+/* analyze-group.c: the summary lines and what -r lists */
+/* the place of a "by" in the summary; past the last for an unknown one */
+size_t		 by_rank(const char *by);
+/*
+ * Sum the rows into *all and st[] (from the ledger's pre-sums) and add a
+ * summary line per reason, stage, payer, kind, department and doctor of
+ * the refused ones; group_finish adds total and state lines from *all
+ * and st[] and puts every line in print order.
+ */
+void		 group_refused(struct analyze *, struct agroup *all,
+		    struct agroup *st);
+void		 group_finish(struct analyze *, const struct agroup *all,
+		    const struct agroup *st);
+/* the refused rows, with their texts, and what -r prints, sorted */
+void		 lists(struct analyze *);
+
+/* analyze-out.c: the TSV on stdout unless --html or --csv-excel take it,
+   then the HTML and CSV files */
+void		 write_outputs(struct analyze *);
 
 #endif /* ANALYZE_H */

@@ -32,6 +32,7 @@ static const char *const cols[] = {
 };
 #define NCOLS	(sizeof(cols) / sizeof(cols[0]))
 
+static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
 /* Read the account column (and period, if any) of one TSV input. */
@@ -126,6 +127,138 @@ print_result(struct export *x, const struct oms_export_res *res)
 	cli_out(&x->out);
 }
 
+/* -h: the synopsis and the options, on stdout */
+static void
+help(void)
+{
+	printf("usage: oms-export [-nqtv] [-C dir] [-p period] "
+	    "[--date date] [--skip-invalid] [file ...]\n\n"
+	    "Build the registries of the accounts listed in "
+	    "the TSV input (an \"account\" column),\n"
+	    "check them, write the archives to outbox/ and "
+	    "record them in the ledger.\n"
+	    "With profile yar76: one bill.xml in "
+	    "{OGRN}{KPP}{YYMM}13x.7z (the name's parts: "
+	    "oms.conf(5)).\n"
+	    "  -C dir          workspace (default $OMS_DIR, "
+	    "then .)\n"
+	    "  -p period       reporting period YYYY-MM "
+	    "(default: the input's period column)\n"
+	    "  -t, --test      a test registry\n"
+	    "  -n, --dry-run   check only; write nothing\n"
+	    "  --skip-invalid  leave bad accounts out "
+	    "instead of refusing the export\n"
+	    "  --date date     registry date (default: "
+	    "$SOURCE_DATE_EPOCH, else today)\n"
+	    "See oms-export(1).\n");
+	exit(OMS_EXIT_OK);
+}
+
+/*
+ * No accounts: still finish (or, with -n, report) an interrupted export,
+ * print the header alone and exit.
+ */
+static void
+nothing_to_export(struct export *x, const char *dir)
+{
+	struct oms_export_res res;
+	struct oms_err e = { 0 };
+	struct oms_diag diag;
+
+	if (cli.verbose)
+		warnx("no accounts in the input; nothing to export");
+	x->ledger = cli_open(&x->ws, dir, 1);
+	cli_diag_init(&diag);
+	if ((x->o.check_only ? oms_ws_pending : oms_ws_recover)(&x->ws,
+	    x->ledger, &diag, &e) == -1)
+		exit(cli_report(&e));
+	oms_ledger_free(x->ledger);
+	oms_ws_close(&x->ws);
+	memset(&res, 0, sizeof(res));
+	print_result(x, &res);
+	cli_close_stdout();
+	exit(OMS_EXIT_OK);
+}
+
+/*
+ * The ledger, an interrupted export finished (or reported, with -n), and
+ * the scan of source/; a broken source file stops here.
+ */
+static void
+open_workspace(struct export *x, const char *dir, struct oms_diag *diag)
+{
+	struct oms_err e = { 0 };
+
+	x->ledger = cli_open(&x->ws, dir, 1);
+	cli_diag_init(diag);
+	if (oms_ledger_torn(x->ledger) > 0 && !cli.quiet)
+		warnx("ledger.tsv: warning: %zu bytes after the last commit "
+		    "(an interrupted run) are ignored%s",
+		    oms_ledger_torn(x->ledger), x->o.check_only ? "" :
+		    " and will be cut off");
+	if ((x->o.check_only ? oms_ws_pending : oms_ws_recover)(&x->ws,
+	    x->ledger, diag, &e) == -1) {
+		cli_report(&e);
+		exit(cli.rval);
+	}
+	if ((x->src = oms_src_scan(&x->ws, diag, &e)) == NULL) {
+		cli_report(&e);
+		exit(cli.rval);
+	}
+	if (diag->nerrors > 0) {
+		/* an older version could stand in for a broken newer one */
+		warnx("source/ has %zu broken file(s) or record(s) (above); "
+		    "fix or remove them, then run again", diag->nerrors);
+		exit(OMS_EXIT_NEGATIVE);
+	}
+}
+
+/* Build, check and write the registries; print what was built. */
+static void
+export_accounts(struct export *x, struct oms_diag *diag,
+    struct oms_export_res *res)
+{
+	struct oms_err e = { 0 };
+	size_t i;
+	int r;
+
+	r = oms_export(&x->ws, x->ledger, x->src, (const char *const *)x->acc,
+	    x->nacc, &x->o, diag, res, &e);
+	if (r == -1) {
+		cli_report(&e);
+		return;
+	}
+	if (r == 1 && !x->o.skip_invalid)
+		warnx("%zu problem(s) found; nothing was written "
+		    "(fix the source, or use --skip-invalid to "
+		    "leave those accounts out)", diag->nerrors);
+	else if (r == 1)
+		warnx("%zu account(s) left out", res->nbad);
+	if (r == 1)
+		cli.rval = OMS_EXIT_NEGATIVE;
+	if (r == 0 || x->o.skip_invalid)
+		print_result(x, res);
+	for (i = 0; i < res->nbad && res->bad != NULL; i++)
+		if (res->bad[i] != NULL && cli.verbose)
+			warnx("left out: %s", res->bad[i]);
+}
+
+static void
+teardown(struct export *x, struct oms_export_res *res)
+{
+	size_t i;
+
+	oms_export_res_release(res);
+	oms_src_free(x->src);
+	oms_ledger_free(x->ledger);
+	oms_ws_close(&x->ws);
+	for (i = 0; i < x->nacc; i++)
+		free(x->acc[i]);
+	free(x->acc);
+	oms_buf_release(&x->out);
+	xmlCleanupParser();
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -144,10 +277,8 @@ main(int argc, char *argv[])
 	};
 	struct export x;
 	struct oms_export_res res;
-	struct oms_err e = { 0 };
 	struct oms_diag diag;
 	const char *dir = NULL, *date = NULL;
-	size_t i;
 	int ch, r;
 
 	setlocale(LC_CTYPE, "");
@@ -165,27 +296,7 @@ main(int argc, char *argv[])
 			date = optarg;
 			break;
 		case 'h':
-			printf("usage: oms-export [-nqtv] [-C dir] [-p period] "
-			    "[--date date] [--skip-invalid] [file ...]\n\n"
-			    "Build the registries of the accounts listed in "
-			    "the TSV input (an \"account\" column),\n"
-			    "check them, write the archives to outbox/ and "
-			    "record them in the ledger.\n"
-			    "With profile yar76: one bill.xml in "
-			    "{OGRN}{KPP}{YYMM}13x.7z (the name's parts: "
-			    "oms.conf(5)).\n"
-			    "  -C dir          workspace (default $OMS_DIR, "
-			    "then .)\n"
-			    "  -p period       reporting period YYYY-MM "
-			    "(default: the input's period column)\n"
-			    "  -t, --test      a test registry\n"
-			    "  -n, --dry-run   check only; write nothing\n"
-			    "  --skip-invalid  leave bad accounts out "
-			    "instead of refusing the export\n"
-			    "  --date date     registry date (default: "
-			    "$SOURCE_DATE_EPOCH, else today)\n"
-			    "See oms-export(1).\n");
-			exit(OMS_EXIT_OK);
+			help();
 		case 'n':
 			x.o.check_only = 1;
 			break;
@@ -232,22 +343,8 @@ main(int argc, char *argv[])
 	if (r != OMS_EXIT_OK)
 		exit(r);
 	oms_buf_init(&x.out, 0);
-	if (x.nacc == 0) {
-		if (cli.verbose)
-			warnx("no accounts in the input; nothing to export");
-		/* still finish (or, with -n, report) an interrupted export */
-		x.ledger = cli_open(&x.ws, dir, 1);
-		cli_diag_init(&diag);
-		if ((x.o.check_only ? oms_ws_pending : oms_ws_recover)(&x.ws,
-		    x.ledger, &diag, &e) == -1)
-			exit(cli_report(&e));
-		oms_ledger_free(x.ledger);
-		oms_ws_close(&x.ws);
-		memset(&res, 0, sizeof(res));
-		print_result(&x, &res);
-		cli_close_stdout();
-		exit(OMS_EXIT_OK);
-	}
+	if (x.nacc == 0)
+		nothing_to_export(&x, dir);
 	if (x.period == -1) {
 		warnx("no reporting period: give -p or a \"period\" column");
 		usage();
@@ -256,58 +353,11 @@ main(int argc, char *argv[])
 	x.o.xsddir = cli_xsddir();
 	x.o.refdir = cli_refdir();
 
-	x.ledger = cli_open(&x.ws, dir, 1);
-	cli_diag_init(&diag);
-	if (oms_ledger_torn(x.ledger) > 0 && !cli.quiet)
-		warnx("ledger.tsv: warning: %zu bytes after the last commit "
-		    "(an interrupted run) are ignored%s",
-		    oms_ledger_torn(x.ledger), x.o.check_only ? "" :
-		    " and will be cut off");
-	if ((x.o.check_only ? oms_ws_pending : oms_ws_recover)(&x.ws,
-	    x.ledger, &diag, &e) == -1) {
-		cli_report(&e);
-		exit(cli.rval);
-	}
-	if ((x.src = oms_src_scan(&x.ws, &diag, &e)) == NULL) {
-		cli_report(&e);
-		exit(cli.rval);
-	}
-	if (diag.nerrors > 0) {
-		/* an older version could stand in for a broken newer one */
-		warnx("source/ has %zu broken file(s) or record(s) (above); "
-		    "fix or remove them, then run again", diag.nerrors);
-		exit(OMS_EXIT_NEGATIVE);
-	}
-	r = oms_export(&x.ws, x.ledger, x.src, (const char *const *)x.acc,
-	    x.nacc, &x.o, &diag, &res, &e);
-	if (r == -1)
-		cli_report(&e);
-	else {
-		if (r == 1 && !x.o.skip_invalid)
-			warnx("%zu problem(s) found; nothing was written "
-			    "(fix the source, or use --skip-invalid to "
-			    "leave those accounts out)", diag.nerrors);
-		else if (r == 1)
-			warnx("%zu account(s) left out", res.nbad);
-		if (r == 1)
-			cli.rval = OMS_EXIT_NEGATIVE;
-		if (r == 0 || x.o.skip_invalid)
-			print_result(&x, &res);
-		for (i = 0; i < res.nbad && res.bad != NULL; i++)
-			if (res.bad[i] != NULL && cli.verbose)
-				warnx("left out: %s", res.bad[i]);
-	}
+	open_workspace(&x, dir, &diag);
+	export_accounts(&x, &diag, &res);
 	cli_close_stdout();
 
-	oms_export_res_release(&res);
-	oms_src_free(x.src);
-	oms_ledger_free(x.ledger);
-	oms_ws_close(&x.ws);
-	for (i = 0; i < x.nacc; i++)
-		free(x.acc[i]);
-	free(x.acc);
-	oms_buf_release(&x.out);
-	xmlCleanupParser();
+	teardown(&x, &res);
 	return (cli.rval);
 }
 

@@ -27,6 +27,7 @@ static const char *const cols[] = {
 };
 #define NCOLS	(sizeof(cols) / sizeof(cols[0]))
 
+static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
 static void
@@ -98,6 +99,44 @@ import_file(struct import *im, const char *path)
 	oms_import_res_release(&res);
 }
 
+static void
+teardown(struct import *im)
+{
+	oms_buf_release(&im->out);
+	oms_ledger_free(im->ledger);
+	oms_ws_close(&im->ws);
+	xmlCleanupParser();
+}
+
+/* -h: the synopsis and the options, on stdout */
+static void
+help(void)
+{
+	printf("usage: oms-import [-eqv] [-C dir] file ...\n\n"
+	    "Read replies of the fund and the insurers (ФЛК "
+	    "protocols, control answers, answers\nto payment "
+	    "demands; ZIP or XML), record their decisions in "
+	    "the ledger and print\nthem as TSV.  A file "
+	    "imported before changes nothing.  Any order gives "
+	    "the same\nresult: the latest stage (flk < control < "
+	    "demand) stands, within a stage the reply\ndated "
+	    "later.  A reply whose sums do not add up (OPLATA, "
+	    "SUMV, SUMP, SANK_IT,\nS_SUM, with each other and "
+	    "with the claim) is refused, naming file, N_ZAP "
+	    "and\naccount, as is a layout the reader does not "
+	    "know where refusals can stand.\n"
+	    "With profile yar76 a reply is named like the bill "
+	    "it answers but for the last\ntwo characters "
+	    "(...2A: insurer A's answer to the payment "
+	    "demand).\n"
+	    "  -C dir   workspace (default $OMS_DIR, then .)\n"
+	    "  -e       exit 1 when any account was refused\n"
+	    "  -v       say what each file was; name header "
+	    "elements not read\n"
+	    "See oms-import(1).\n");
+	exit(OMS_EXIT_OK);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -128,29 +167,7 @@ main(int argc, char *argv[])
 			im.exitrefused = 1;
 			break;
 		case 'h':
-			printf("usage: oms-import [-eqv] [-C dir] file ...\n\n"
-			    "Read replies of the fund and the insurers (ФЛК "
-			    "protocols, control answers, answers\nto payment "
-			    "demands; ZIP or XML), record their decisions in "
-			    "the ledger and print\nthem as TSV.  A file "
-			    "imported before changes nothing.  Any order gives "
-			    "the same\nresult: the latest stage (flk < control < "
-			    "demand) stands, within a stage the reply\ndated "
-			    "later.  A reply whose sums do not add up (OPLATA, "
-			    "SUMV, SUMP, SANK_IT,\nS_SUM, with each other and "
-			    "with the claim) is refused, naming file, N_ZAP "
-			    "and\naccount, as is a layout the reader does not "
-			    "know where refusals can stand.\n"
-			    "With profile yar76 a reply is named like the bill "
-			    "it answers but for the last\ntwo characters "
-			    "(...2A: insurer A's answer to the payment "
-			    "demand).\n"
-			    "  -C dir   workspace (default $OMS_DIR, then .)\n"
-			    "  -e       exit 1 when any account was refused\n"
-			    "  -v       say what each file was; name header "
-			    "elements not read\n"
-			    "See oms-import(1).\n");
-			exit(OMS_EXIT_OK);
+			help();
 		case 'q':
 			cli.quiet = 1;
 			break;
@@ -178,10 +195,7 @@ main(int argc, char *argv[])
 		import_file(&im, *argv);
 	cli_close_stdout();
 
-	oms_buf_release(&im.out);
-	oms_ledger_free(im.ledger);
-	oms_ws_close(&im.ws);
-	xmlCleanupParser();
+	teardown(&im);
 	if (cli.rval == OMS_EXIT_OK && im.exitrefused && im.nrefused > 0)
 		cli.rval = OMS_EXIT_NEGATIVE;
 	return (cli.rval);

@@ -31,9 +31,8 @@ struct invoicer {
 	const char		*format;	/* --format */
 	const char		*dir;		/* --invoices */
 	const char		*date;		/* --date */
-	/* ref/F002.tsv, kept whole: a few dozen insurers */
-	char			**ins;		/* code name inn kpp ogrn address */
-	size_t			 nins;
+	/* ref/F002.tsv: a few dozen insurers; NULL when missing */
+	struct oms_ref		*ins;		/* code name inn kpp ogrn address */
 	struct oms_buf		 out;
 };
 
@@ -48,6 +47,7 @@ static const char *const cols[] = {
 };
 #define NCOLS	(sizeof(cols) / sizeof(cols[0]))
 
+static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
 /* The insurers' register (after F002); missing is only a warning. */
@@ -55,11 +55,8 @@ static void
 load_insurers(struct invoicer *iv)
 {
 	struct oms_err e = { 0 };
-	struct oms_tsv *tsv;
-	struct oms_rec rec;
 	char *path;
 	FILE *fp;
-	int c[I_NCOL], i, rc;
 
 	if ((path = oms_ws_find(&iv->ws, "ref", "F002.tsv",
 	    cli_refdir())) == NULL)
@@ -71,26 +68,10 @@ load_insurers(struct invoicer *iv)
 		free(path);
 		return;
 	}
-	if ((tsv = oms_tsv_open(fp, path, &e)) == NULL)
+	/* code and name are needed; a code given twice: its last row */
+	if ((iv->ins = oms_ref_read(fp, path, inscols, I_NCOL, I_NAME + 1,
+	    &e)) == NULL)
 		exit(cli_report(&e));
-	for (i = 0; i < I_NCOL; i++)
-		if ((c[i] = oms_tsv_col(tsv, inscols[i])) == -1 &&
-		    i <= I_NAME) {
-			oms_err_set(&e, OMS_EDATA, path, 1, "no column \"%s\"",
-			    inscols[i]);
-			exit(cli_report(&e));
-		}
-	while ((rc = oms_tsv_next(tsv, &rec, &e)) == 1) {
-		iv->ins = xreallocarray(iv->ins, (iv->nins + 1) * I_NCOL,
-		    sizeof(*iv->ins));
-		for (i = 0; i < I_NCOL; i++)
-			iv->ins[iv->nins * I_NCOL + i] = xstrdup(c[i] == -1 ?
-			    "" : rec.f[c[i]]);
-		iv->nins++;
-	}
-	if (rc == -1)
-		exit(cli_report(&e));
-	oms_tsv_free(tsv);
 	fclose(fp);
 	free(path);
 }
@@ -100,8 +81,9 @@ set_orgs(struct invoicer *iv)
 {
 	const struct oms_conf *c = &iv->ws.conf;
 	struct org *mo = &iv->doc.mo;
-	size_t i, j;
+	const char *const *f;
 	const char *v;
+	size_t i;
 
 	mo->code = c->mo;
 	mo->name = (v = oms_conf_get(c, "mo_name")) != NULL ? v : c->mo;
@@ -127,14 +109,13 @@ set_orgs(struct invoicer *iv)
 		memset(o, 0, sizeof(*o));
 		o->code = iv->inv.p[i].payer;
 		o->name = "";
-		for (j = 0; j < iv->nins; j++)
-			if (strcmp(iv->ins[j * I_NCOL + I_CODE], o->code) == 0) {
-				o->name = iv->ins[j * I_NCOL + I_NAME];
-				o->inn = iv->ins[j * I_NCOL + I_INN];
-				o->kpp = iv->ins[j * I_NCOL + I_KPP];
-				o->ogrn = iv->ins[j * I_NCOL + I_OGRN];
-				o->address = iv->ins[j * I_NCOL + I_ADDRESS];
-			}
+		if ((f = oms_ref_get(iv->ins, o->code)) != NULL) {
+			o->name = f[I_NAME];
+			o->inn = f[I_INN];
+			o->kpp = f[I_KPP];
+			o->ogrn = f[I_OGRN];
+			o->address = f[I_ADDRESS];
+		}
 		if (*o->name == '\0' && !cli.quiet)
 			warnx("warning: payer %s is not in ref/F002.tsv; its "
 			    "name and details are left out", o->code);
@@ -276,6 +257,89 @@ write_invoices(struct invoicer *iv)
 	oms_buf_release(&name);
 }
 
+/*
+ * The sums of the period's main registries, taken as the ledger is read
+ * (one pass over it); a workspace that will be written is recovered.
+ */
+static void
+read_period(struct invoicer *iv, const char *dir)
+{
+	struct oms_err e = { 0 };
+	struct oms_invoice_scan *scan;
+	int writes;
+
+	writes = !iv->dry_run && (iv->withhold != NULL || iv->dir != NULL);
+	if ((scan = oms_invoice_scan_new(iv->period, &e)) == NULL)
+		exit(cli_report(&e));
+	iv->ledger = cli_open_with(&iv->ws, dir, writes,
+	    oms_invoice_scan_event, scan);
+	if (oms_invoice_scan_end(scan, &iv->inv, &e) == -1)
+		exit(cli_report(&e));
+	if (writes)
+		cli_recover(&iv->ws, iv->ledger);
+	if (iv->inv.n == 0) {
+		char ps[8];
+
+		warnx("%s: no main registry of this period", oms_period_fmt(
+		    iv->period, ps));
+		cli.rval = OMS_EXIT_NEGATIVE;
+	}
+}
+
+/* The sums as TSV, or the "Суммы для счетов" report with --format html. */
+static void
+print_sums(struct invoicer *iv)
+{
+	struct oms_err e = { 0 };
+
+	oms_buf_init(&iv->out, 0);
+	if (strcmp(iv->format, "html") == 0) {
+		if (report_html(stdout, &iv->doc, &e) == -1)
+			exit(cli_report(&e));
+	} else
+		emit_tsv(iv);
+}
+
+static void
+teardown(struct invoicer *iv)
+{
+	oms_ref_free(iv->ins);
+	free(iv->doc.payer);
+	oms_buf_release(&iv->out);
+	oms_invoice_release(&iv->inv);
+	oms_ledger_free(iv->ledger);
+	oms_ws_close(&iv->ws);
+	xmlCleanupParser();
+}
+
+/* -h: the synopsis and the options, on stdout */
+static void
+help(void)
+{
+	printf("usage: oms-invoice [-nqv] [-C dir] -p period "
+	    "[--withhold file] [--format tsv|html]\n"
+	    "                   [--invoices dir] [--date "
+	    "date]\n\n"
+	    "Per payer of the period's main registries: "
+	    "claimed, refused (ФЛК, control and\ndemand "
+	    "answers, partial refusals too), withheld and "
+	    "to_pay, to the kopeck.\n"
+	    "  -C dir            workspace (default $OMS_DIR, "
+	    "then .)\n"
+	    "  -p period         YYYY-MM\n"
+	    "  --withhold file   TSV payer kind amount: "
+	    "withhold these (recorded in the ledger)\n"
+	    "  --format html     print the \"Суммы для "
+	    "счетов\" report instead of TSV\n"
+	    "  --invoices dir    write an invoice per payer "
+	    "(numbers recorded, reused)\n"
+	    "  --date date       the date of new invoices "
+	    "(default today)\n"
+	    "  -n                record nothing\n"
+	    "See oms-invoice(1).\n");
+	exit(OMS_EXIT_OK);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -295,12 +359,10 @@ main(int argc, char *argv[])
 		{ NULL,        0,                 NULL, 0 }
 	};
 	struct invoicer iv;
-	struct oms_err e = { 0 };
-	struct oms_invoice_scan *scan;
 	const char *dir = NULL;
 	char now[32];
 	size_t i;
-	int ch, writes;
+	int ch;
 
 	setlocale(LC_CTYPE, "");
 	signal(SIGPIPE, SIG_DFL);
@@ -315,28 +377,7 @@ main(int argc, char *argv[])
 			dir = optarg;
 			break;
 		case 'h':
-			printf("usage: oms-invoice [-nqv] [-C dir] -p period "
-			    "[--withhold file] [--format tsv|html]\n"
-			    "                   [--invoices dir] [--date "
-			    "date]\n\n"
-			    "Per payer of the period's main registries: "
-			    "claimed, refused (ФЛК, control and\ndemand "
-			    "answers, partial refusals too), withheld and "
-			    "to_pay, to the kopeck.\n"
-			    "  -C dir            workspace (default $OMS_DIR, "
-			    "then .)\n"
-			    "  -p period         YYYY-MM\n"
-			    "  --withhold file   TSV payer kind amount: "
-			    "withhold these (recorded in the ledger)\n"
-			    "  --format html     print the \"Суммы для "
-			    "счетов\" report instead of TSV\n"
-			    "  --invoices dir    write an invoice per payer "
-			    "(numbers recorded, reused)\n"
-			    "  --date date       the date of new invoices "
-			    "(default today)\n"
-			    "  -n                record nothing\n"
-			    "See oms-invoice(1).\n");
-			exit(OMS_EXIT_OK);
+			help();
 		case 'n':
 			iv.dry_run = 1;
 			break;
@@ -376,23 +417,7 @@ main(int argc, char *argv[])
 		errx(OMS_EXIT_USAGE, "--format %s: tsv or html", iv.format);
 	LIBXML_TEST_VERSION
 
-	writes = !iv.dry_run && (iv.withhold != NULL || iv.dir != NULL);
-	/* the sums are taken as the ledger is read: one pass over it */
-	if ((scan = oms_invoice_scan_new(iv.period, &e)) == NULL)
-		exit(cli_report(&e));
-	iv.ledger = cli_open_with(&iv.ws, dir, writes, oms_invoice_scan_event,
-	    scan);
-	if (oms_invoice_scan_end(scan, &iv.inv, &e) == -1)
-		exit(cli_report(&e));
-	if (writes)
-		cli_recover(&iv.ws, iv.ledger);
-	if (iv.inv.n == 0) {
-		char ps[8];
-
-		warnx("%s: no main registry of this period", oms_period_fmt(
-		    iv.period, ps));
-		cli.rval = OMS_EXIT_NEGATIVE;
-	}
+	read_period(&iv, dir);
 	if (iv.withhold != NULL)
 		read_withholdings(&iv);
 	else if (iv.inv.w_recorded && cli.verbose)
@@ -408,24 +433,10 @@ main(int argc, char *argv[])
 		write_invoices(&iv);
 	else
 		set_orgs(&iv);
-
-	oms_buf_init(&iv.out, 0);
-	if (strcmp(iv.format, "html") == 0) {
-		if (report_html(stdout, &iv.doc, &e) == -1)
-			exit(cli_report(&e));
-	} else
-		emit_tsv(&iv);
+	print_sums(&iv);
 	cli_close_stdout();
 
-	for (i = 0; i < iv.nins * I_NCOL; i++)
-		free(iv.ins[i]);
-	free(iv.ins);
-	free(iv.doc.payer);
-	oms_buf_release(&iv.out);
-	oms_invoice_release(&iv.inv);
-	oms_ledger_free(iv.ledger);
-	oms_ws_close(&iv.ws);
-	xmlCleanupParser();
+	teardown(&iv);
 	return (cli.rval);
 }
 

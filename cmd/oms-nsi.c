@@ -21,6 +21,7 @@ struct nsi {
 	size_t		 nrows;
 };
 
+static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
 /* Write the table to the -o file and rename it into place. */
@@ -38,6 +39,28 @@ write_file(struct nsi *s)
 	if (oms_afile_commit(&s->af, &e) == -1)
 		return (cli_report(&e));
 	return (OMS_EXIT_OK);
+}
+
+static void
+teardown(struct nsi *s)
+{
+	oms_buf_release(&s->out);
+	xmlCleanupParser();
+}
+
+/* -h: the synopsis and the options, on stdout */
+static void
+help(void)
+{
+	printf("usage: oms-nsi [-v] [-o file] file.xml\n\n"
+	    "Convert an NSI packet of the federal fund "
+	    "(F014, Q015, Q016) into TSV.\n"
+	    "  -o file   write the table to file atomically "
+	    "(default: standard output)\n"
+	    "  -v        say how many records were written\n"
+	    "  file.xml  the packet; - is standard input\n"
+	    "See oms-nsi(1).\n");
+	exit(OMS_EXIT_OK);
 }
 
 int
@@ -62,15 +85,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "+ho:vV", longopts, NULL)) != -1)
 		switch (ch) {
 		case 'h':
-			printf("usage: oms-nsi [-v] [-o file] file.xml\n\n"
-			    "Convert an NSI packet of the federal fund "
-			    "(F014, Q015, Q016) into TSV.\n"
-			    "  -o file   write the table to file atomically "
-			    "(default: standard output)\n"
-			    "  -v        say how many records were written\n"
-			    "  file.xml  the packet; - is standard input\n"
-			    "See oms-nsi(1).\n");
-			exit(OMS_EXIT_OK);
+			help();
 		case 'o':
 			s.output = optarg;
 			break;
@@ -109,8 +124,7 @@ main(int argc, char *argv[])
 			warnx("%s: %zu record(s)", in, s.nrows);
 	}
 
-	oms_buf_release(&s.out);
-	xmlCleanupParser();
+	teardown(&s);
 	return (cli.rval);
 }
 

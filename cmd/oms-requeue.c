@@ -36,6 +36,7 @@ static const char *const cols[] = {
 };
 #define NCOLS	(sizeof(cols) / sizeof(cols[0]))
 
+static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
 static char *
@@ -205,6 +206,121 @@ list_fixes(struct requeue *rq)
 	}
 }
 
+/* -h: the synopsis and the options, on stdout */
+static void
+help(void)
+{
+	printf("usage: oms-requeue [-fnqv] [-C dir] [--set "
+	    "PATH=VALUE ...] [-a account ...] [file ...]\n"
+	    "       oms-requeue [-nqv] [-C dir] --withdraw PATH "
+	    "[-a account ...] [file ...]\n"
+	    "       oms-requeue [-nqv] [-C dir] --restore-test "
+	    "PERIOD\n"
+	    "       oms-requeue [-C dir] --fixes\n\n"
+	    "Queue refused accounts (TSV with an account "
+	    "column, e.g. from oms-analyze -r; stdin\nwhen no "
+	    "file and no -a) for the next registry as repeated "
+	    "ones (PR_NOV 1).\n"
+	    "  -a account          this account (repeatable)\n"
+	    "  -f, --force         also partly paid ones and "
+	    "reasons in requeue.final\n"
+	    "  -n, --dry-run       say what would change; "
+	    "change nothing\n"
+	    "  --set PATH=VALUE    record a fix the next export "
+	    "applies (PACIENT/ENP=...): a path of\n"
+	    "                      at most 255 bytes, a value "
+	    "of at most 4095; not to an account\n"
+	    "                      never sent (correct it in "
+	    "source/)\n"
+	    "  --withdraw PATH     withdraw that fix\n"
+	    "  --fixes             list the fixes in force "
+	    "(exit 1 if one is not made)\n"
+	    "  --restore-test P    restore the test registries "
+	    "of period P\n"
+	    "See oms-requeue(1).\n");
+	exit(OMS_EXIT_OK);
+}
+
+/* --restore-test: the test registries of period, restored */
+static void
+restore_tests(struct requeue *rq, int period, struct oms_rq_res *res)
+{
+	struct oms_err e = { 0 };
+
+	if (oms_tsv_row(&rq->out, cols, NCOLS, &e) == -1)
+		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
+	if (oms_restore_test(rq->ledger, period, rq->o.dry_run, res,
+	    &e) == -1)
+		exit(cli_report(&e));
+}
+
+/*
+ * The accounts of -a and of the files (stdin when stdin_too: no file
+ * and no -a) queued, or their fixes recorded or withdrawn.
+ */
+static void
+requeue_accounts(struct requeue *rq, char **argv, int stdin_too,
+    struct oms_rq_res *res)
+{
+	struct oms_err e = { 0 };
+	FILE *fp;
+
+	if (oms_tsv_row(&rq->out, cols, NCOLS, &e) == -1)
+		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
+	final_list(rq);
+	if (stdin_too && rq->nacc == 0)
+		read_accounts(rq, stdin, "(stdin)");
+	for (; *argv != NULL; argv++) {
+		if (strcmp(*argv, "-") == 0) {
+			read_accounts(rq, stdin, "(stdin)");
+			continue;
+		}
+		if ((fp = fopen(*argv, "r")) == NULL)
+			err(OMS_EXIT_IO, "%s", *argv);
+		read_accounts(rq, fp, *argv);
+		fclose(fp);
+	}
+	if (oms_requeue(rq->ledger, rq->acc, rq->nacc, &rq->o, res,
+	    &e) == -1)
+		exit(cli_report(&e));
+}
+
+/* -v or -n: how many of each action */
+static void
+summary(const struct requeue *rq, const struct oms_rq_res *res)
+{
+	size_t n[OMS_RQ_REFUSED + 1] = { 0 };
+	size_t i;
+
+	if (!cli.verbose && !rq->o.dry_run)
+		return;
+	for (i = 0; i < res->n; i++)
+		n[res->v[i].action]++;
+	warnx("%s%zu queued, %zu fixed, %zu withdrawn, %zu restored, "
+	    "%zu refused", rq->o.dry_run ? "dry run, nothing recorded: "
+	    : "", n[OMS_RQ_QUEUED], n[OMS_RQ_FIXED],
+	    n[OMS_RQ_WITHDRAWN], n[OMS_RQ_RESTORED],
+	    n[OMS_RQ_REFUSED]);
+}
+
+static void
+teardown(struct requeue *rq)
+{
+	size_t i;
+
+	for (i = 0; i < rq->nkeep; i++)
+		free(rq->keep[i]);
+	free(rq->keep);
+	free(rq->acc);
+	free(rq->path);
+	free(rq->value);
+	free(rq->final);
+	oms_buf_release(&rq->out);
+	oms_ledger_free(rq->ledger);
+	oms_ws_close(&rq->ws);
+	xmlCleanupParser();
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -226,11 +342,8 @@ main(int argc, char *argv[])
 	};
 	struct requeue rq;
 	struct oms_rq_res res;
-	struct oms_err e = { 0 };
 	const char *dir = NULL, *restore = NULL;
 	int ch, fixes = 0, nset = 0, nwithdraw = 0, period, r;
-	size_t i;
-	FILE *fp;
 
 	setlocale(LC_CTYPE, "");
 	signal(SIGPIPE, SIG_DFL);
@@ -251,35 +364,7 @@ main(int argc, char *argv[])
 			rq.o.force = 1;
 			break;
 		case 'h':
-			printf("usage: oms-requeue [-fnqv] [-C dir] [--set "
-			    "PATH=VALUE ...] [-a account ...] [file ...]\n"
-			    "       oms-requeue [-nqv] [-C dir] --withdraw PATH "
-			    "[-a account ...] [file ...]\n"
-			    "       oms-requeue [-nqv] [-C dir] --restore-test "
-			    "PERIOD\n"
-			    "       oms-requeue [-C dir] --fixes\n\n"
-			    "Queue refused accounts (TSV with an account "
-			    "column, e.g. from oms-analyze -r; stdin\nwhen no "
-			    "file and no -a) for the next registry as repeated "
-			    "ones (PR_NOV 1).\n"
-			    "  -a account          this account (repeatable)\n"
-			    "  -f, --force         also partly paid ones and "
-			    "reasons in requeue.final\n"
-			    "  -n, --dry-run       say what would change; "
-			    "change nothing\n"
-			    "  --set PATH=VALUE    record a fix the next export "
-			    "applies (PACIENT/ENP=...): a path of\n"
-			    "                      at most 255 bytes, a value "
-			    "of at most 4095; not to an account\n"
-			    "                      never sent (correct it in "
-			    "source/)\n"
-			    "  --withdraw PATH     withdraw that fix\n"
-			    "  --fixes             list the fixes in force "
-			    "(exit 1 if one is not made)\n"
-			    "  --restore-test P    restore the test registries "
-			    "of period P\n"
-			    "See oms-requeue(1).\n");
-			exit(OMS_EXIT_OK);
+			help();
 		case 'n':
 			rq.o.dry_run = 1;
 			break;
@@ -334,62 +419,26 @@ main(int argc, char *argv[])
 	if (!fixes && !rq.o.dry_run)
 		cli_recover(&rq.ws, rq.ledger);
 	oms_buf_init(&rq.out, 0);
-	if (fixes) {
+	if (fixes)
 		list_fixes(&rq);
-		goto done;
+	else {
+		if (restore != NULL)
+			restore_tests(&rq, period, &res);
+		else
+			requeue_accounts(&rq, argv, argc == 0, &res);
+		print_res(&rq, &res);
+		/*
+		 * The counts follow --set only: so the tool has always done
+		 * (it reads like a stray line), and this change keeps what
+		 * it prints.
+		 */
+		if (nset > 0)
+			summary(&rq, &res);
+		oms_rq_res_release(&res);
 	}
-	if (oms_tsv_row(&rq.out, cols, NCOLS, &e) == -1)
-		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
-	if (restore != NULL) {
-		if (oms_restore_test(rq.ledger, period, rq.o.dry_run, &res,
-		    &e) == -1)
-			exit(cli_report(&e));
-	} else {
-		final_list(&rq);
-		if (argc == 0 && rq.nacc == 0)
-			read_accounts(&rq, stdin, "(stdin)");
-		for (; *argv != NULL; argv++) {
-			if (strcmp(*argv, "-") == 0) {
-				read_accounts(&rq, stdin, "(stdin)");
-				continue;
-			}
-			if ((fp = fopen(*argv, "r")) == NULL)
-				err(OMS_EXIT_IO, "%s", *argv);
-			read_accounts(&rq, fp, *argv);
-			fclose(fp);
-		}
-		if (oms_requeue(rq.ledger, rq.acc, rq.nacc, &rq.o, &res,
-		    &e) == -1)
-			exit(cli_report(&e));
-	}
-	print_res(&rq, &res);
-	if (nset > 0)
-	if (cli.verbose || rq.o.dry_run) {
-		size_t n[OMS_RQ_REFUSED + 1] = { 0 };
-
-		for (i = 0; i < res.n; i++)
-			n[res.v[i].action]++;
-		warnx("%s%zu queued, %zu fixed, %zu withdrawn, %zu restored, "
-		    "%zu refused", rq.o.dry_run ? "dry run, nothing recorded: "
-		    : "", n[OMS_RQ_QUEUED], n[OMS_RQ_FIXED],
-		    n[OMS_RQ_WITHDRAWN], n[OMS_RQ_RESTORED],
-		    n[OMS_RQ_REFUSED]);
-	}
-	oms_rq_res_release(&res);
-done:
 	cli_close_stdout();
 	r = cli.rval;
-	for (i = 0; i < rq.nkeep; i++)
-		free(rq.keep[i]);
-	free(rq.keep);
-	free(rq.acc);
-	free(rq.path);
-	free(rq.value);
-	free(rq.final);
-	oms_buf_release(&rq.out);
-	oms_ledger_free(rq.ledger);
-	oms_ws_close(&rq.ws);
-	xmlCleanupParser();
+	teardown(&rq);
 	return (r);
 }
 

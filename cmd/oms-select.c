@@ -36,6 +36,7 @@ static const char *const cols[] = {
 };
 #define NCOLS	(sizeof(cols) / sizeof(cols[0]))
 
+static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
 /* Add the items of a list (commas or spaces); a list of none is usage. */
@@ -517,6 +518,134 @@ history(struct select *s, const char *account)
 	cli_out(&s->out);
 }
 
+/* -h: the synopsis and the options, on stdout */
+static void
+help(void)
+{
+	printf("usage: oms-select [-eqv] [-C dir] -p period "
+	    "[--primary-from date] [--repeat-from date]\n"
+	    "                  [-k kind] [-P payer]\n"
+	    "       oms-select [-eqv] [-C dir] -s state "
+	    "[-p period] [-k kind] [-P payer]\n"
+	    "       oms-select [-C dir] --history account\n\n"
+	    "Print the accounts due for a reporting period "
+	    "as TSV, or those in a state.\n"
+	    "  -C dir           workspace (default $OMS_DIR, "
+	    "then .)\n"
+	    "  -p period        YYYY-MM\n"
+	    "  --primary-from   earliest case end of primary "
+	    "accounts (default: the period's 1st)\n"
+	    "  --repeat-from    earliest case end of queued "
+	    "accounts (default: the previous period's 1st)\n"
+	    "  -k kind          H, C, T, DP ..., B for a yar76 "
+	    "bill (repeatable, or a comma list)\n"
+	    "  -P payer         insurer code or {tfoms}000 (yar76: "
+	    "or the OGRN of an insurer not in ref/F002.tsv)\n"
+	    "                   exit 2 for a kind not of the "
+	    "profile, or a payer that oms.conf,\n"
+	    "                   ref/F002.tsv, the ledger and "
+	    "source/ do not know\n"
+	    "  -s state         new, in-flight, accepted, "
+	    "partial, rejected, queued\n"
+	    "  -e               exit 1 when nothing is "
+	    "selected\n"
+	    "  -H, --history account  every event of one "
+	    "account, and where it stands\n"
+	    "See oms-select(1).\n");
+	exit(OMS_EXIT_OK);
+}
+
+/* --history: every event of one account; exit 1 when it has none */
+static int
+show_history(struct select *s, const char *dir, const char *hist)
+{
+	s->ledger = cli_open(&s->ws, dir, 0);
+	oms_buf_init(&s->out, 0);
+	history(s, hist);
+	cli_close_stdout();
+	if (oms_ledger_acct(s->ledger, hist) == NULL &&
+	    cli.rval == OMS_EXIT_OK)
+		cli.rval = OMS_EXIT_NEGATIVE;
+	oms_buf_release(&s->out);
+	oms_ledger_free(s->ledger);
+	oms_ws_close(&s->ws);
+	return (cli.rval);
+}
+
+/*
+ * A filter that can match nothing is a mistake: -k and -P are checked
+ * against the profile, oms.conf, ref/F002.tsv, the ledger and the cases
+ * the scan found, before anything is printed.  Then the windows of the
+ * period.  0 (cli.rval set) when there is nothing to select from.
+ */
+static int
+prepare(struct select *s, long pf, long rf)
+{
+	struct oms_err e = { 0 };
+	struct oms_diag diag;
+
+	if (!kinds_ok(s)) {
+		cli.rval = OMS_EXIT_USAGE;
+		return (0);
+	}
+	if (s->payers != NULL)
+		know_payers(s);
+	cli_diag_init(&diag);
+	if ((s->src = oms_src_scan(&s->ws, &diag, &e)) == NULL) {
+		cli_report(&e);
+		return (0);
+	}
+	if (diag.nerrors > 0)
+		cli.rval = OMS_EXIT_NEGATIVE;
+	if (!payers_ok(s)) {
+		cli.rval = OMS_EXIT_USAGE;
+		return (0);
+	}
+	if (s->period != -1) {
+		s->primary_from = window_start(pf, s->ws.conf.primary_from,
+		    s->ws.conf.primary_back, s->period);
+		s->repeat_from = window_start(rf, s->ws.conf.repeat_from,
+		    s->ws.conf.repeat_back, s->period);
+	}
+	return (1);
+}
+
+/* Print the accounts due (or in the state of -s) as TSV. */
+static void
+select_accounts(struct select *s)
+{
+	struct oms_err e = { 0 };
+
+	oms_buf_init(&s->out, 0);
+	if (oms_tsv_row(&s->out, cols, NCOLS, &e) == -1)
+		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
+	if (s->status != -1)
+		select_status(s);
+	else
+		select_due(s);
+	cli_out(&s->out);
+	cli_close_stdout();
+	if (cli.verbose)
+		warnx("%zu account(s) selected from %zu source file(s)",
+		    s->nmatch, oms_src_ndocs(s->src));
+
+	if (cli.rval == OMS_EXIT_OK && s->exitnone && s->nmatch == 0)
+		cli.rval = OMS_EXIT_NEGATIVE;
+}
+
+static void
+teardown(struct select *s)
+{
+	oms_buf_release(&s->out);
+	oms_src_free(s->src);
+	oms_ledger_free(s->ledger);
+	oms_ws_close(&s->ws);
+	free_list(s->kinds);
+	free_list(s->payers);
+	free(s->known);
+	xmlCleanupParser();
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -537,8 +666,6 @@ main(int argc, char *argv[])
 		{ NULL,           0,                 NULL, 0 }
 	};
 	struct select s;
-	struct oms_err e = { 0 };
-	struct oms_diag diag;
 	const char *dir = NULL, *hist = NULL;
 	long pf = -1, rf = -1;
 	int ch;
@@ -562,37 +689,7 @@ main(int argc, char *argv[])
 			pf = parse_date_opt("--primary-from", optarg);
 			break;
 		case 'h':
-			printf("usage: oms-select [-eqv] [-C dir] -p period "
-			    "[--primary-from date] [--repeat-from date]\n"
-			    "                  [-k kind] [-P payer]\n"
-			    "       oms-select [-eqv] [-C dir] -s state "
-			    "[-p period] [-k kind] [-P payer]\n"
-			    "       oms-select [-C dir] --history account\n\n"
-			    "Print the accounts due for a reporting period "
-			    "as TSV, or those in a state.\n"
-			    "  -C dir           workspace (default $OMS_DIR, "
-			    "then .)\n"
-			    "  -p period        YYYY-MM\n"
-			    "  --primary-from   earliest case end of primary "
-			    "accounts (default: the period's 1st)\n"
-			    "  --repeat-from    earliest case end of queued "
-			    "accounts (default: the previous period's 1st)\n"
-			    "  -k kind          H, C, T, DP ..., B for a yar76 "
-			    "bill (repeatable, or a comma list)\n"
-			    "  -P payer         insurer code or {tfoms}000 (yar76: "
-			    "or the OGRN of an insurer not in ref/F002.tsv)\n"
-			    "                   exit 2 for a kind not of the "
-			    "profile, or a payer that oms.conf,\n"
-			    "                   ref/F002.tsv, the ledger and "
-			    "source/ do not know\n"
-			    "  -s state         new, in-flight, accepted, "
-			    "partial, rejected, queued\n"
-			    "  -e               exit 1 when nothing is "
-			    "selected\n"
-			    "  -H, --history account  every event of one "
-			    "account, and where it stands\n"
-			    "See oms-select(1).\n");
-			exit(OMS_EXIT_OK);
+			help();
 		case 'H':
 			if (!cli_account_ok("--history", optarg))
 				usage();
@@ -638,74 +735,12 @@ main(int argc, char *argv[])
 		usage();
 	LIBXML_TEST_VERSION
 
-	if (hist != NULL) {
-		s.ledger = cli_open(&s.ws, dir, 0);
-		oms_buf_init(&s.out, 0);
-		history(&s, hist);
-		cli_close_stdout();
-		if (oms_ledger_acct(s.ledger, hist) == NULL &&
-		    cli.rval == OMS_EXIT_OK)
-			cli.rval = OMS_EXIT_NEGATIVE;
-		oms_buf_release(&s.out);
-		oms_ledger_free(s.ledger);
-		oms_ws_close(&s.ws);
-		return (cli.rval);
-	}
-
-	/*
-	 * A filter that can match nothing is a mistake: -k and -P are
-	 * checked against the profile, oms.conf, ref/F002.tsv, the ledger
-	 * and the cases the scan found, before anything is printed.
-	 */
+	if (hist != NULL)
+		return (show_history(&s, dir, hist));
 	s.ledger = cli_open(&s.ws, dir, 0);
-	if (!kinds_ok(&s)) {
-		cli.rval = OMS_EXIT_USAGE;
-		goto done;
-	}
-	if (s.payers != NULL)
-		know_payers(&s);
-	cli_diag_init(&diag);
-	if ((s.src = oms_src_scan(&s.ws, &diag, &e)) == NULL) {
-		cli_report(&e);
-		goto done;
-	}
-	if (diag.nerrors > 0)
-		cli.rval = OMS_EXIT_NEGATIVE;
-	if (!payers_ok(&s)) {
-		cli.rval = OMS_EXIT_USAGE;
-		goto done;
-	}
-	if (s.period != -1) {
-		s.primary_from = window_start(pf, s.ws.conf.primary_from,
-		    s.ws.conf.primary_back, s.period);
-		s.repeat_from = window_start(rf, s.ws.conf.repeat_from,
-		    s.ws.conf.repeat_back, s.period);
-	}
-
-	oms_buf_init(&s.out, 0);
-	if (oms_tsv_row(&s.out, cols, NCOLS, &e) == -1)
-		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
-	if (s.status != -1)
-		select_status(&s);
-	else
-		select_due(&s);
-	cli_out(&s.out);
-	cli_close_stdout();
-	if (cli.verbose)
-		warnx("%zu account(s) selected from %zu source file(s)",
-		    s.nmatch, oms_src_ndocs(s.src));
-
-	if (cli.rval == OMS_EXIT_OK && s.exitnone && s.nmatch == 0)
-		cli.rval = OMS_EXIT_NEGATIVE;
-done:
-	oms_buf_release(&s.out);
-	oms_src_free(s.src);
-	oms_ledger_free(s.ledger);
-	oms_ws_close(&s.ws);
-	free_list(s.kinds);
-	free_list(s.payers);
-	free(s.known);
-	xmlCleanupParser();
+	if (prepare(&s, pf, rf))
+		select_accounts(&s);
+	teardown(&s);
 	return (cli.rval);
 }
 

@@ -947,6 +947,25 @@ void		 oms_reasons_free(struct oms_reasons *);
 const char	*oms_reasons_text(const struct oms_reasons *, int stage,
 		    const char *code, long day, const char **osn);
 
+/* ------------------------------------------------------------------ ref */
+
+/*
+ * A reference table (ref/F002.tsv ...) in the oms TSV dialect, read whole
+ * from fp (borrowed; name is used in messages).  cols[0] is the code; the
+ * first nreq of cols must be in the header (else OMS_EDATA: no column
+ * "X", at name:1), the others may be missing, their fields then "".
+ * A code given again replaces its earlier row.  NULL with err filled.
+ */
+struct oms_ref;
+
+struct oms_ref	*oms_ref_read(FILE *, const char *name,
+		    const char *const *cols, size_t ncols, size_t nreq,
+		    struct oms_err *);
+/* The fields of code's row in the order of cols, or NULL (also for a NULL
+   table); they live as long as the table. */
+const char *const *oms_ref_get(const struct oms_ref *, const char *code);
+void		 oms_ref_free(struct oms_ref *);	/* NULL is fine */
+
 /* ----------------------------------------------------------------- nsi */
 
 /*

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "oms_int.h"
+#include "reftab.h"
 
 enum check {
 	C_REQUIRED, C_ABSENT, C_MATCH, C_LE, C_LT, C_GE, C_GT, C_EQ, C_NE,
@@ -36,16 +37,21 @@ struct cond {
 	pcre2_code	*re;		/* NULL: existence test */
 };
 
+/* a look-up table of ref and ref_days, by the name rules give it */
 struct reftab {
 	char		*name;
-	struct omsi_hash idx;		/* code -> row */
-	struct refrow {
-		const char *code, *name;
-		long	 from, to;	/* -1 = open */
-		long	 min, max;	/* -1 = none */
-	}		*rows;
-	size_t		 nrows;
-	struct omsi_arena arena;
+	struct oms_ref	*t;
+};
+
+enum { R_CODE, R_NAME, R_MIN, R_MAX };
+static const char *const refcols[] = {
+	"code", "name", "min_days", "max_days"
+};
+/* a code once, dated; the messages are the rule table's own */
+static const struct omsi_refspec refspec = {
+	refcols, 4, 1, "from", "to", NULL, OMSI_REF_ONCE, 0,
+	"reference table", "no \"code\" column",
+	"bad date in from/to (expected YYYY-MM-DD)", 0
 };
 
 struct rule {
@@ -281,6 +287,13 @@ days_between(xmlNodePtr ctx, long *days)
 	return (0);
 }
 
+/* min_days, max_days: -1 when empty */
+static long
+bound(const char *v)
+{
+	return (*v != '\0' ? strtol(v, NULL, 10) : -1);
+}
+
 static int
 check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
     const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
@@ -291,8 +304,9 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 	size_t i, j;
 	int c, rv = 0;
 	int64_t sum, x, total;
-	long date, days;
-	const struct refrow *row;
+	long date, days, min, max;
+	const struct omsi_refrow *row;
+	const char *const *rf;
 
 	if (collect(ctx, r->target, &tn) == -1)
 		goto nomem;
@@ -396,7 +410,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				break;
 			case C_REF:
 			case C_REF_DAYS:
-				if (!omsi_hash_get(&r->ref->idx, v, &j)) {
+				if (!omsi_ref_get(r->ref->t, v, &j)) {
 					if (r->check == C_REF)
 						fail(r, rc, tn.v[i], nerr,
 						    "%s \"%s\" is not in %s",
@@ -404,7 +418,8 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 						    r->ref->name);
 					break;
 				}
-				row = &r->ref->rows[j];
+				row = omsi_ref_row(r->ref->t, j);
+				rf = omsi_ref_fields(r->ref->t, j);
 				a = omsi_path_text(rec, "Z_SL/DATE_Z_2");
 				if (r->check == C_REF) {
 					if (a != NULL &&
@@ -419,13 +434,14 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				}
 				if (days_between(ctx, &days) == -1)
 					break;
-				if ((row->min != -1 && days < row->min) ||
-				    (row->max != -1 && days > row->max))
+				min = bound(rf[R_MIN]);
+				max = bound(rf[R_MAX]);
+				if ((min != -1 && days < min) ||
+				    (max != -1 && days > max))
 					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
 					    "(%s) takes %ld to %ld days, the "
 					    "stay is %ld", r->target, sv,
-					    row->name, row->min, row->max,
-					    days);
+					    rf[R_NAME], min, max, days);
 				break;
 			default:
 				break;
@@ -534,11 +550,7 @@ load_ref(struct oms_rules *rs, const char *name,
     char *(*find)(void *, const char *), void *farg, struct oms_err *err)
 {
 	struct reftab *t, **v;
-	struct oms_tsv *tsv = NULL;
-	struct oms_rec rec;
-	char *path = NULL;
-	FILE *fp = NULL;
-	int ccode, cname, cfrom, cto, cmin, cmax, r;
+	char *path;
 	size_t i;
 
 	for (i = 0; i < rs->nrefs; i++)
@@ -550,8 +562,6 @@ load_ref(struct oms_rules *rs, const char *name,
 		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 		return (NULL);
 	}
-	omsi_hash_init(&t->idx);
-	omsi_arena_init(&t->arena);
 	v = reallocarray(rs->refs, rs->nrefs + 1, sizeof(*v));
 	if (v == NULL) {
 		free(t->name);
@@ -565,71 +575,9 @@ load_ref(struct oms_rules *rs, const char *name,
 		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 		return (NULL);
 	}
-	if ((fp = fopen(path, "r")) == NULL) {
-		oms_err_sys(err, errno, path, "reference table");
-		goto fail;
-	}
-	if ((tsv = oms_tsv_open(fp, path, err)) == NULL)
-		goto fail;
-	ccode = oms_tsv_col(tsv, "code");
-	cname = oms_tsv_col(tsv, "name");
-	cfrom = oms_tsv_col(tsv, "from");
-	cto = oms_tsv_col(tsv, "to");
-	cmin = oms_tsv_col(tsv, "min_days");
-	cmax = oms_tsv_col(tsv, "max_days");
-	if (ccode == -1) {
-		oms_err_set(err, OMS_EDATA, path, 1, "no \"code\" column");
-		goto fail;
-	}
-	while ((r = oms_tsv_next(tsv, &rec, err)) == 1) {
-		struct refrow *row, *rows;
-
-		rows = reallocarray(t->rows, t->nrows + 1, sizeof(*rows));
-		if (rows == NULL)
-			goto nomem;
-		t->rows = rows;
-		row = &t->rows[t->nrows];
-		row->from = row->to = row->min = row->max = -1;
-		if ((row->code = omsi_arena_strdup(&t->arena,
-		    rec.f[ccode])) == NULL || (row->name =
-		    omsi_arena_strdup(&t->arena, cname == -1 ? "" :
-		    rec.f[cname])) == NULL)
-			goto nomem;
-		if ((cfrom != -1 && rec.f[cfrom][0] != '\0' &&
-		    oms_date_parse(rec.f[cfrom], &row->from) == -1) ||
-		    (cto != -1 && rec.f[cto][0] != '\0' &&
-		    oms_date_parse(rec.f[cto], &row->to) == -1)) {
-			oms_err_set(err, OMS_EDATA, path, rec.lineno,
-			    "bad date in from/to (expected YYYY-MM-DD)");
-			goto fail;
-		}
-		if (cmin != -1 && rec.f[cmin][0] != '\0')
-			row->min = strtol(rec.f[cmin], NULL, 10);
-		if (cmax != -1 && rec.f[cmax][0] != '\0')
-			row->max = strtol(rec.f[cmax], NULL, 10);
-		if (omsi_hash_get(&t->idx, row->code, NULL)) {
-			oms_err_set(err, OMS_EDATA, path, rec.lineno,
-			    "code \"%s\" twice", row->code);
-			goto fail;
-		}
-		if (omsi_hash_put(&t->idx, row->code, t->nrows) == -1)
-			goto nomem;
-		t->nrows++;
-	}
-	if (r == -1)
-		goto fail;
-	oms_tsv_free(tsv);
-	fclose(fp);
+	t->t = omsi_ref_load(path, &refspec, err);
 	free(path);
-	return (t);
-nomem:
-	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-fail:
-	oms_tsv_free(tsv);
-	if (fp != NULL)
-		fclose(fp);
-	free(path);
-	return (NULL);
+	return (t->t != NULL ? t : NULL);
 }
 
 static int
@@ -880,9 +828,7 @@ oms_rules_free(struct oms_rules *rs)
 		struct reftab *t = rs->refs[i];
 
 		free(t->name);
-		omsi_hash_release(&t->idx);
-		omsi_arena_release(&t->arena);
-		free(t->rows);
+		oms_ref_free(t->t);
 		free(t);
 	}
 	free(rs->refs);
