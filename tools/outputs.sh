@@ -36,6 +36,14 @@ if [ "${1:-}" = -c ]; then
 	done
 	for f in "$old"/*.tap "$old"/*.out "$old"/*.files; do
 		t=$(basename "$f")
+		if [ "$t" = t0910-crash.tap ]; then
+			# what the killed runs left to warn about varies too:
+			# its verdicts must agree
+			[ "$(grep -E '^(not )?ok|^1\.\.' "$f")" = \
+			    "$(grep -E '^(not )?ok|^1\.\.' "$new/$t")" ] ||
+			    { echo "differs: $t"; st=1; }
+			continue
+		fi
 		cmp -s "$f" "$new/$t" || { echo "differs: $t"; st=1; }
 	done
 	n=$(cat "$old"/*.idx | wc -l)
