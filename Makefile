@@ -63,7 +63,9 @@ cmd/paths.h: FORCE
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 cmd/cli.o: cmd/paths.h
 
+# made anew, so that the object of a file removed from lib/ goes too
 liboms.a: $(LIBOBJ)
+	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
 $(BINS): %: cmd/%.o cmd/cli.o liboms.a
@@ -99,7 +101,11 @@ check-run: all $(UNIT) $(FAULTS)
 	OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \
 	PATH="$(CURDIR):$(CURDIR)/examples:$$PATH" LC_ALL=C \
 	    prove -e '' $(UNIT) tests/e2e/*.t
-	@$(MAKE) --no-print-directory lint-man
+	@$(MAKE) --no-print-directory lint-man lint-calls
+
+# no circle of calls between the files of lib/ (tools/calls.sh)
+lint-calls: liboms.a
+	@./tools/calls.sh -c
 
 sanitize:
 	$(MAKE) clean
@@ -196,6 +202,6 @@ clean:
 	    cmd/paths.h $(FAULTS)
 	rm -rf tests/e2e/tmp fuzz-build tests/faults/results
 
-.PHONY: all deps check check-run FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
+.PHONY: all deps check check-run lint-calls FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
 	fuzz bench faults
 .SECONDARY:

@@ -461,7 +461,7 @@ conf_version(struct oms_conf *c, const struct conf_key *k, const char *v,
 
 /*
  * pattern.flk, pattern.control, pattern.demand: compiled as oms-import
- * compiles them (lib/reply.c: UTF, anchored at both ends, caseless,
+ * compiles them (lib/ffoms_reply.c: UTF, anchored at both ends, caseless,
  * duplicate names), with the named groups it needs.
  */
 static int
@@ -732,6 +732,19 @@ conf_required(const struct oms_conf *c, struct conf_ctx *ctx)
 		return (0);
 	return (oms_err_set(ctx->err, OMS_EDATA, ctx->name, 0,
 	    "missing required key%s %s", nmiss > 1 ? "s" : "", list));
+}
+
+const char *
+oms_conf_own(const struct oms_conf *c, const char *name)
+{
+	const struct oms_profile *p = omsi_profile_of(c);
+	char key[64];
+	const char *v;
+
+	snprintf(key, sizeof(key), "%s.%s", p->name, name);
+	if ((v = oms_conf_get(c, key)) != NULL)
+		return (v);
+	return (p->conf_default != NULL ? p->conf_default(name) : "");
 }
 
 /*

@@ -1,17 +1,20 @@
 /*
  * profile.c -- the table of profiles, and finding one by name
  *
- * A new region's profile is one more line here (profile.h, HACKING.md).
+ * A new region's profile is its own files and one more name in PROFILES
+ * below (profile.h, HACKING.md).  The first is the default.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "profile.h"
 
-static const struct oms_profile *const profiles[] = {
-	&omsi_profile_ffoms,
-	&omsi_profile_yar76,
-};
+#define PROFILES(X)	X(ffoms) X(yar76)
+
+#define DECLARE(name)	extern const struct oms_profile omsi_profile_##name;
+#define ENTRY(name)	&omsi_profile_##name,
+PROFILES(DECLARE)
+static const struct oms_profile *const profiles[] = { PROFILES(ENTRY) };
 #define NPROFILES	(sizeof(profiles) / sizeof(profiles[0]))
 
 const struct oms_profile *
@@ -67,18 +70,6 @@ oms_kind_bad(const struct oms_conf *c)
 	return (omsi_profile_of(c)->kind_bad);
 }
 
-const char *
-oms_conf_own(const struct oms_conf *c, const char *name)
-{
-	const struct oms_profile *p = omsi_profile_of(c);
-	char key[64];
-	const char *v;
-
-	snprintf(key, sizeof(key), "%s.%s", p->name, name);
-	if ((v = oms_conf_get(c, key)) != NULL)
-		return (v);
-	return (p->conf_default != NULL ? p->conf_default(name) : "");
-}
 
 int
 oms_profile_fixes(const struct oms_conf *c)

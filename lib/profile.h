@@ -9,7 +9,8 @@
  * profile.c lists them; the workspace's oms.conf picks one by name when it
  * is loaded (oms_conf.prof) and the generic code calls through the table,
  * never naming a profile.  Like libarchive's format descriptors: adding a
- * region is adding its files and one line in profile.c (HACKING.md).
+ * region is adding its files and its name to PROFILES in profile.c
+ * (HACKING.md; tests/skel is a skeleton that builds).
  */
 #ifndef PROFILE_H
 #define PROFILE_H
@@ -68,9 +69,6 @@ struct oms_profile {
 	const struct omsi_export_ops	*exp;
 	const struct omsi_reply_ops	*reply;
 };
-
-extern const struct oms_profile omsi_profile_ffoms;
-extern const struct oms_profile omsi_profile_yar76;
 
 /* The profile called name, or NULL. */
 const struct oms_profile *omsi_profile_find(const char *name);
