@@ -120,7 +120,7 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 		r = &x->reg[i];
 		memset(f, 0, sizeof(f));
 		f[OMS_L_TIME] = now;
-		f[OMS_L_EVENT] = "registry";
+		f[OMS_L_EVENT] = oms_event_name(OMS_EV_REGISTRY);
 		f[OMS_L_REGISTRY] = r->out.name;
 		f[OMS_L_PERIOD] = period;
 		f[OMS_L_KIND] = r->out.kind;
@@ -142,7 +142,7 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			snprintf(nz, sizeof(nz), "%lu", s->n_zap);
 			snprintf(pr, sizeof(pr), "%d", s->pr_nov);
 			f[OMS_L_TIME] = now;
-			f[OMS_L_EVENT] = "export";
+			f[OMS_L_EVENT] = oms_event_name(OMS_EV_EXPORT);
 			f[OMS_L_ACCOUNT] = s->c->account;
 			f[OMS_L_REGISTRY] = r->out.name;
 			f[OMS_L_PERIOD] = period;

@@ -482,7 +482,7 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 		    err) == -1))
 			goto out;
 		f[OMS_L_TIME] = now;
-		f[OMS_L_EVENT] = "decision";
+		f[OMS_L_EVENT] = oms_event_name(OMS_EV_DECISION);
 		f[OMS_L_ACCOUNT] = m->acc[i];
 		f[OMS_L_REGISTRY] = m->reg->name;
 		f[OMS_L_PERIOD] = period;
@@ -506,7 +506,7 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 	    oms_ledger_data(&data, "records", n, err) == -1)
 		goto out;
 	f[OMS_L_TIME] = now;
-	f[OMS_L_EVENT] = "import";
+	f[OMS_L_EVENT] = oms_event_name(OMS_EV_IMPORT);
 	f[OMS_L_REGISTRY] = m->reg->name;
 	f[OMS_L_PERIOD] = period;
 	f[OMS_L_KIND] = m->reg->kind;

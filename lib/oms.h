@@ -8,6 +8,10 @@
  *
  * Borrowed results are const and say how long they live; owned results say
  * which function frees them.  Every _open/_new has a _free that accepts NULL.
+ *
+ * It is longer than the other files on purpose: the whole public API is
+ * one header, in sections by job (err, buf, tsv ... nsi), as libarchive's
+ * archive.h is, so that a program includes one file and reads one place.
  */
 #ifndef OMS_H
 #define OMS_H

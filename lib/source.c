@@ -516,7 +516,6 @@ oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
 	s->ws = ws;
 	omsi_hash_init(&s->idx);
 	omsi_hash_init(&s->warned);
-	omsi_hash_init(&s->ins);
 	omsi_arena_init(&s->arena);
 	if ((dir = oms_ws_path(ws, "source")) == NULL)
 		goto nomem;
@@ -613,8 +612,7 @@ oms_src_free(struct oms_src *s)
 	free(s->win);
 	omsi_hash_release(&s->idx);
 	omsi_hash_release(&s->warned);
-	omsi_hash_release(&s->ins);
-	free(s->ins_code);
+	oms_ref_free(s->ins);
 	omsi_arena_release(&s->arena);
 	free(s);
 }

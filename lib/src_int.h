@@ -23,9 +23,8 @@ struct oms_src {
 	size_t		   nwin;
 	struct omsi_hash   idx;		/* account -> index into cases */
 	struct omsi_hash   warned;	/* insurers warned about */
-	struct omsi_hash   ins;		/* yar76: insurer OGRN -> ins_code */
-	const char	 **ins_code;
-	size_t		   nins;
+	struct oms_ref	  *ins;		/* the insurers' register, when a
+					   profile's reader asked for it */
 	int		   ins_loaded;
 	struct omsi_arena  arena;
 	const struct oms_conf *conf;

@@ -13,23 +13,27 @@
 
 #include <archive.h>
 
+#include "reftab.h"
 #include "src_int.h"
 
 /*
- * The insurers' register (ref/F002.tsv, columns code and ogrn): a bill
- * names a patient's insurer by OGRN, the ledger and the invoices by code.
- * A missing table is a warning: every insurer then shows as its OGRN.
+ * The insurers' register (ref/F002.tsv, columns code and ogrn, read by
+ * reftab.c; an OGRN given again is its last row's): a bill names a
+ * patient's insurer by OGRN, the ledger and the invoices by code.  A
+ * missing or broken table is a warning: every insurer then shows as its
+ * OGRN.
  */
 static int
 load_insurers(struct oms_src *s, struct oms_diag *diag, struct oms_err *err)
 {
-	struct oms_tsv *t;
-	struct oms_rec rec;
+	static const char *const cols[] = { "ogrn", "code" };
+	static const struct omsi_refspec spec = {
+		.cols = cols, .ncols = 2, .nreq = 2, .dup = OMSI_REF_LAST,
+		.open_what = "open", .nocol = "no columns code and ogrn",
+	};
 	struct oms_err e;
-	const char **v;
-	char *path, *code, *ogrn;
+	char *path;
 	FILE *fp;
-	int cc, co, r;
 
 	s->ins_loaded = 1;
 	if ((path = oms_ws_find(s->ws, "ref", "F002.tsv", s->ws->refdir)) ==
@@ -43,34 +47,10 @@ load_insurers(struct oms_src *s, struct oms_diag *diag, struct oms_err *err)
 		free(path);
 		return (0);
 	}
-	r = 0;
-	if ((t = oms_tsv_open(fp, path, &e)) == NULL)
-		r = -1;
-	else if ((cc = oms_tsv_col(t, "code")) == -1 ||
-	    (co = oms_tsv_col(t, "ogrn")) == -1) {
-		oms_err_set(&e, OMS_EDATA, path, 1, "no columns code and ogrn");
-		r = -1;
-	} else {
-		while ((r = oms_tsv_next(t, &rec, &e)) == 1) {
-			if (s->nins % 64 == 0) {
-				v = reallocarray(s->ins_code, s->nins + 64,
-				    sizeof(*v));
-				if (v == NULL)
-					goto nomem;
-				s->ins_code = v;
-			}
-			if ((code = omsi_arena_strdup(&s->arena,
-			    rec.f[cc])) == NULL || (ogrn = omsi_arena_strdup(
-			    &s->arena, rec.f[co])) == NULL ||
-			    omsi_hash_put(&s->ins, ogrn, s->nins) == -1)
-				goto nomem;
-			s->ins_code[s->nins++] = code;
-		}
-	}
-	oms_tsv_free(t);
+	s->ins = omsi_ref_read(fp, path, &spec, &e);
 	fclose(fp);
 	free(path);
-	if (r == -1) {
+	if (s->ins == NULL) {
 		if (e.code == OMS_ENOMEM || e.code == OMS_EIO) {
 			*err = e;
 			return (-1);
@@ -78,11 +58,6 @@ load_insurers(struct oms_src *s, struct oms_diag *diag, struct oms_err *err)
 		omsi_diag(diag, 1, &e);	/* a broken table: as if missing */
 	}
 	return (0);
-nomem:
-	oms_tsv_free(t);
-	fclose(fp);
-	free(path);
-	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 }
 
 /*
@@ -111,8 +86,9 @@ bill_payer(struct oms_src *s, xmlNodePtr patient, char *buf,
 	}
 	if (!s->ins_loaded && load_insurers(s, diag, err) == -1)
 		return (NULL);
-	if (omsi_hash_get(&s->ins, ogrn, &i))
-		return (omsi_src_payer(s, s->ins_code[i], buf, d, line, diag));
+	if (s->ins != NULL && omsi_ref_get(s->ins, ogrn, &i))
+		return (omsi_src_payer(s, omsi_ref_fields(s->ins, i)[1], buf, d,
+		    line, diag));
 	if (!omsi_hash_get(&s->warned, ogrn, NULL)) {
 		if ((k = omsi_arena_strdup(&s->arena, ogrn)) == NULL ||
 		    omsi_hash_put(&s->warned, k, 0) == -1) {
