@@ -22,6 +22,16 @@
 #include "feed_int.h"
 #include "import_int.h"
 
+/* the reader's own state (m->own): a ZIP's entries so far, and whether
+   its own name was a reply's */
+struct fimp {
+	const char	*ent[IMP_MAX_ENTRIES];
+	int		 nent;
+	int		 zipnamed;
+	char		 entry[300];	/* the one read */
+};
+#define F(m)	((struct fimp *)(m)->own)
+
 static const struct {
 	const char	*key;
 	int		 stage;
@@ -465,18 +475,18 @@ zip_entry(struct imp *m, struct archive_entry *ae, struct oms_err *err)
 
 	if (en == NULL)
 		en = "";
-	if (m->nent == IMP_MAX_ENTRIES)
+	if (F(m)->nent == IMP_MAX_ENTRIES)
 		return (oms_err_set(err, OMS_EDATA, m->name, 0, "more than %d "
 		    "entries: not a reply; not imported", IMP_MAX_ENTRIES));
-	for (i = 0; i < m->nent; i++)
-		if (strcasecmp(m->ent[i], en) == 0)
+	for (i = 0; i < F(m)->nent; i++)
+		if (strcasecmp(F(m)->ent[i], en) == 0)
 			return (oms_err_set(err, OMS_EDATA, m->name, 0, "two "
 			    "entries named \"%s\": which is the reply is not "
 			    "known; not imported, ask the sender for a ZIP "
 			    "with each name once", en));
-	if ((m->ent[m->nent] = omsi_arena_strdup(&m->arena, en)) == NULL)
+	if ((F(m)->ent[F(m)->nent] = omsi_arena_strdup(&m->arena, en)) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	m->nent++;
+	F(m)->nent++;
 	return (0);
 }
 
@@ -504,13 +514,13 @@ zip_rest(struct imp *m, struct archive *ar, struct oms_err *err)
 		omsi_imp_base(archive_entry_pathname(ae) != NULL ?
 		    archive_entry_pathname(ae) : "", base, sizeof(base));
 		memset(&id, 0, sizeof(id));
-		if (strcasecmp(base, m->id.base) == 0 || (!m->zipnamed &&
+		if (strcasecmp(base, m->id.base) == 0 || (!F(m)->zipnamed &&
 		    (r = recognise(&m->ws->conf, base, &id, err)) != 0))
 			return (r == -1 ? -1 : oms_err_set(err, OMS_EDATA,
 			    m->name, 0, "entries \"%s\" and \"%s\" are both "
 			    "named like a reply: which is the reply is not "
 			    "known; not imported, ask the sender for a ZIP "
-			    "with one", m->entry, archive_entry_pathname(ae)));
+			    "with one", F(m)->entry, archive_entry_pathname(ae)));
 	}
 	if (r != ARCHIVE_EOF)
 		return (oms_err_set(err, OMS_EDATA, m->name, 0, "damaged ZIP: "
@@ -537,13 +547,13 @@ open_doc(struct imp *m, struct oms_err *err)
 	}
 	if ((ar = omsi_imp_zip(m, err)) == NULL)
 		return (-1);
-	m->zipnamed = matched;
+	F(m)->zipnamed = matched;
 	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
 		if (zip_entry(m, ae, err) == -1)
 			goto fail;
 		if (archive_entry_filetype(ae) != AE_IFREG)
 			continue;
-		en = m->ent[m->nent - 1];
+		en = F(m)->ent[F(m)->nent - 1];
 		omsi_imp_base(en, base, sizeof(base));
 		if (!matched) {
 			if ((r = recognise(&m->ws->conf, base, &m->id, err)) ==
@@ -554,7 +564,7 @@ open_doc(struct imp *m, struct oms_err *err)
 		} else if (strcasecmp(base, m->id.base) != 0)
 			continue;
 		snprintf(name, sizeof(name), "%s:%s", m->name, en);
-		snprintf(m->entry, sizeof(m->entry), "%s", en);
+		snprintf(F(m)->entry, sizeof(F(m)->entry), "%s", en);
 		if (streamed(m) ? (m->feed = omsi_feed_archive(ar, name,
 		    err)) == NULL : (m->x = omsi_xin_archive(ar, name, err)) ==
 		    NULL)
@@ -635,6 +645,8 @@ flk_sums(struct imp *m)
 static int
 ffoms_open(struct imp *m, const char *base, struct oms_err *err)
 {
+	if ((m->own = calloc(1, sizeof(struct fimp))) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	/* a ZIP not named like a reply may hold an entry that is: open_doc
 	   recognises it then */
 	if (recognise(&m->ws->conf, base, &m->id, err) == -1 ||
@@ -680,9 +692,17 @@ ffoms_finish(struct imp *m, struct oms_err *err)
 	return (0);
 }
 
+static void
+ffoms_release(struct imp *m)
+{
+	free(m->own);
+	m->own = NULL;
+}
+
 const struct omsi_reply_ops omsi_ffoms_reply = {
 	.open = ffoms_open,
 	.registry = find_registry,
 	.read = ffoms_read,
 	.finish = ffoms_finish,
+	.release = ffoms_release,
 };

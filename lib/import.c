@@ -587,7 +587,6 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	m.fd = -1;
 	m.rdate = -1;
 	omsi_hash_init(&m.bykey);
-	omsi_hash_init(&m.bypat);
 	omsi_arena_init(&m.arena);
 	oms_buf_init(&m.filecodes, 1 << 20);
 	oms_buf_init(&m.unknown, 1 << 16);
@@ -644,7 +643,8 @@ out:
 	oms_buf_release(&m.unknown);
 	omsi_hash_release(&m.bykey);
 	free(m.byno);
-	omsi_hash_release(&m.bypat);
+	if (ops->release != NULL)
+		ops->release(&m);
 	omsi_arena_release(&m.arena);
 	if (m.fd != -1)
 		close(m.fd);

@@ -36,14 +36,6 @@ struct dec {
 	int64_t	 claimed, accepted, refused;
 	struct oms_buf reasons;
 	int	 set;
-	/* yar76: what the annotations said */
-	int	 seen;		/* its personal_account is in the reply */
-	int	 verdict;	/* smo@pay was there */
-	int	 refuse;	/* refused: pay, a ФЛК fact, identification */
-	int	 exp;		/* an expertise gave sums */
-	int64_t	 exp_refused;
-	unsigned long expline;	/* of its first expertise with sums */
-	size_t	 pnext;		/* the patient's next account + 1 */
 };
 
 /* what a reply names its records by */
@@ -84,15 +76,8 @@ struct imp {
 	struct oms_buf		 unknown;
 	size_t			 nunknown;
 
-	/* ffoms_reply.c's: a ZIP's entries so far, and whether its own
-	   name was a reply's */
-	const char		*ent[IMP_MAX_ENTRIES];
-	int			 nent;
-	int			 zipnamed;
-	char			 entry[300];	/* the one read */
-	/* yar76_reply.c's */
-	int			 flk;		/* body/flk was there */
-	struct omsi_hash	 bypat;		/* patientcod -> dec + 1 */
+	/* the profile's reader's own state (its release frees it) */
+	void			*own;
 };
 
 /*
@@ -121,6 +106,8 @@ struct omsi_reply_ops {
 	 * decisions that take the whole reply; m->id.stage is final then.
 	 */
 	int	(*finish)(struct imp *, struct oms_err *);
+	/* NULL, or free m->own, whatever step failed (own may be NULL) */
+	void	(*release)(struct imp *);
 };
 
 /* ---- import.c: the registry map and the decisions */

@@ -13,10 +13,30 @@
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "import_int.h"
+
+/* what the annotations said of one account (m->dec's order) */
+struct yacct {
+	int		 seen;		/* its personal_account is in the reply */
+	int		 verdict;	/* smo@pay was there */
+	int		 refuse;	/* refused: pay, a ФЛК fact, identification */
+	int		 exp;		/* an expertise gave sums */
+	int64_t		 exp_refused;
+	unsigned long	 expline;	/* of its first expertise with sums */
+	size_t		 pnext;		/* the patient's next account + 1 */
+};
+
+/* the reader's own state (m->own) */
+struct yimp {
+	int		 flk;		/* body/flk was there */
+	struct omsi_hash bypat;		/* patientcod -> account + 1 */
+	struct yacct	*a;		/* one per account */
+};
+#define Y(m)	((struct yimp *)(m)->own)
 
 /*
  * Which registry a yar76 reply answers: one of ours whose name shares
@@ -191,6 +211,7 @@ yar_patient(struct imp *m, xmlNodePtr pat, struct oms_err *err)
 	    strcmp(v, "1") == 0;
 	size_t prev;
 	struct dec *d;
+	struct yacct *ya;
 	char *k;
 	long i;
 
@@ -203,31 +224,32 @@ yar_patient(struct imp *m, xmlNodePtr pat, struct oms_err *err)
 		    omsi_line(pa), "personal_account", err)) == -1)
 			return (-1);
 		d = &m->dec[i];
-		if (d->seen)
+		ya = &Y(m)->a[i];
+		if (ya->seen)
 			return (oms_err_set(err, OMS_EDATA, m->name,
 			    omsi_line(pa), "account %s twice", m->acc[i]));
-		d->seen = 1;
+		ya->seen = 1;
 		if (code != NULL && *code != '\0') {
-			d->pnext = omsi_hash_get(&m->bypat, code, &prev) ?
+			ya->pnext = omsi_hash_get(&Y(m)->bypat, code, &prev) ?
 			    prev : 0;
 			if ((k = omsi_arena_strdup(&m->arena, code)) == NULL ||
-			    omsi_hash_put(&m->bypat, k, (size_t)i + 1) == -1)
+			    omsi_hash_put(&Y(m)->bypat, k, (size_t)i + 1) == -1)
 				return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 				    "out of memory"));
 		}
 		if (an_p) {
 			/* the patient was not identified */
-			d->refuse = 1;
+			ya->refuse = 1;
 			if (omsi_imp_reason(&d->reasons, "5.1.4.01", err) == -1)
 				return (-1);
 		}
 		if ((smo = omsi_child(pa, "smo")) == NULL)
 			continue;
-		d->verdict = 1;
+		ya->verdict = 1;
 		v = omsi_attr(smo, "pay");
 		if (v == NULL || !yar_pay_refused(c, v))
 			continue;
-		d->refuse = 1;
+		ya->refuse = 1;
 		if (yar_codes(d, smo, "an_pss", "an_ps", err) == -1 ||
 		    yar_codes(d, smo, "an_mess", "an_mes", err) == -1 ||
 		    yar_codes(d, smo, "an_sums", "an_sum", err) == -1)
@@ -243,6 +265,7 @@ yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
 	const char *v;
 	int64_t suml, sum;
 	struct dec *d;
+	struct yacct *ya;
 	long i;
 
 	if ((i = yar_account(m, omsi_attr(ex, "xkey"), omsi_line(ex),
@@ -252,6 +275,7 @@ yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
 	    omsi_line(ex), "expertise@date", v, NULL, err) == -1)
 		return (-1);
 	d = &m->dec[i];
+	ya = &Y(m)->a[i];
 	e = omsi_child(ex, "ps_sum");
 	for (e = e != NULL ? e->children : NULL; e != NULL; e = e->next) {
 		if (e->type != XML_ELEMENT_NODE ||
@@ -264,11 +288,11 @@ yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
 			return (oms_err_set(err, OMS_EDATA, m->name,
 			    omsi_line(e), "expertise of %s: ps_elem without "
 			    "suml and sum, or sum above suml", m->acc[i]));
-		if (!d->exp)
-			d->expline = omsi_line(e);
-		d->exp = 1;
-		d->exp_refused += suml - sum;	/* each at most MONEY_MAX */
-		if (d->exp_refused > INT64_MAX / 2)
+		if (!ya->exp)
+			ya->expline = omsi_line(e);
+		ya->exp = 1;
+		ya->exp_refused += suml - sum;	/* each at most MONEY_MAX */
+		if (ya->exp_refused > INT64_MAX / 2)
 			return (oms_err_set(err, OMS_EDATA, m->name,
 			    omsi_line(e), "expertise of %s: the refused sums "
 			    "add up to more than any sum", m->acc[i]));
@@ -279,8 +303,8 @@ yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
 		    (v = omsi_attr(e, "code")) != NULL &&
 		    omsi_imp_reason(&d->reasons, v, err) == -1)
 			return (-1);
-	if (d->exp_refused > 0)
-		d->refuse = 1;
+	if (ya->exp_refused > 0)
+		ya->refuse = 1;
 	return (0);
 }
 
@@ -302,16 +326,16 @@ yar_fact(struct imp *m, xmlNodePtr f, struct oms_err *err)
 		if ((i = yar_account(m, acc, omsi_line(f), "fact@acc", err)) ==
 		    -1)
 			return (-1);
-		m->dec[i].refuse = 1;
+		Y(m)->a[i].refuse = 1;
 		return (omsi_imp_reason(&m->dec[i].reasons, code, err));
 	}
 	if (pat != NULL && *pat != '\0') {
-		if (!omsi_hash_get(&m->bypat, pat, &first))
+		if (!omsi_hash_get(&Y(m)->bypat, pat, &first))
 			return (oms_err_set(err, OMS_EDATA, m->name,
 			    omsi_line(f), "fact@pat %s is no patient of bill "
 			    "%s", pat, m->reg->name));
-		for (k = first; k != 0; k = m->dec[k - 1].pnext) {
-			m->dec[k - 1].refuse = 1;
+		for (k = first; k != 0; k = Y(m)->a[k - 1].pnext) {
+			Y(m)->a[k - 1].refuse = 1;
 			if (omsi_imp_reason(&m->dec[k - 1].reasons, code,
 			    err) == -1)
 				return (-1);
@@ -358,7 +382,7 @@ read_bill(struct imp *m, struct omsi_xin *x, struct oms_err *err)
 		    strcmp(name, "expertises") == 0 ||
 		    strcmp(name, "register") == 0))) {
 			if (strcmp(name, "flk") == 0)
-				m->flk = 1;
+				Y(m)->flk = 1;
 			if (strcmp(name, "register") == 0 && (v =
 			    xmlTextReaderGetAttribute(r, (const xmlChar *)
 			    "filename")) != NULL) {
@@ -410,41 +434,43 @@ static int
 yar_decide(struct imp *m, struct oms_err *err)
 {
 	struct dec *d;
+	struct yacct *ya;
 	size_t i;
 
-	if (m->id.stage != OMS_STAGE_DEMAND && m->flk)
+	if (m->id.stage != OMS_STAGE_DEMAND && Y(m)->flk)
 		m->id.stage = OMS_STAGE_FLK;
 	for (i = 0; i < m->nacc; i++) {
 		d = &m->dec[i];
+		ya = &Y(m)->a[i];
 		if (m->filecodes.len > 0 && (m->id.stage == OMS_STAGE_FLK ||
-		    d->seen)) {
-			d->refuse = 1;
+		    ya->seen)) {
+			ya->refuse = 1;
 			if (omsi_imp_file_codes(m, d, err) == -1)
 				return (-1);
 		}
-		if (!d->refuse && !d->verdict && !d->exp &&
+		if (!ya->refuse && !ya->verdict && !ya->exp &&
 		    m->id.stage != OMS_STAGE_FLK)
 			continue;	/* no word on it */
 		d->claimed = omsi_imp_claim(m, i);
-		if (d->exp && d->exp_refused > d->claimed) {
+		if (ya->exp && ya->exp_refused > d->claimed) {
 			char r[32], c[32];
 
 			return (oms_err_set(err, OMS_EDATA, m->name,
-			    d->expline, "account %s: the expertises refuse "
+			    ya->expline, "account %s: the expertises refuse "
 			    "%s (suml minus sum of ps_elem), more than the %s "
 			    "bill %s claimed: the sums do not add up; not "
 			    "imported, ask the sender for a corrected reply",
-			    m->acc[i], oms_money_fmt(d->exp_refused, r),
+			    m->acc[i], oms_money_fmt(ya->exp_refused, r),
 			    oms_money_fmt(d->claimed, c), m->reg->name));
 		}
-		if (!d->refuse) {
+		if (!ya->refuse) {
 			d->decision = OMS_ST_ACCEPTED;
 			d->refused = 0;
 			oms_buf_reset(&d->reasons);
-		} else if (d->exp && d->exp_refused > 0 &&
-		    d->exp_refused < d->claimed) {
+		} else if (ya->exp && ya->exp_refused > 0 &&
+		    ya->exp_refused < d->claimed) {
 			d->decision = OMS_ST_PARTIAL;
-			d->refused = d->exp_refused;
+			d->refused = ya->exp_refused;
 		} else {
 			d->decision = OMS_ST_REJECTED;
 			d->refused = d->claimed;
@@ -460,6 +486,12 @@ yar_decide(struct imp *m, struct oms_err *err)
 static int
 yar_open_reply(struct imp *m, const char *base, struct oms_err *err)
 {
+	struct yimp *y;
+
+	if ((y = calloc(1, sizeof(*y))) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	omsi_hash_init(&y->bypat);
+	m->own = y;
 	if (yar_recognise(m, base, err) == -1 || yar_open(m, err) == -1)
 		return (-1);
 	return (0);
@@ -483,6 +515,8 @@ yar_read(struct imp *m, struct oms_err *err)
 		return (oms_err_set(err, OMS_EDATA, m->path, 0, "named like a "
 		    "reply to bill %s but its root element is <%s>, not "
 		    "<package>", m->reg->name, root));
+	if ((Y(m)->a = calloc(m->nacc + 1, sizeof(*Y(m)->a))) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	return (read_bill(m, m->x, err));
 }
 
@@ -494,9 +528,23 @@ yar_finish(struct imp *m, struct oms_err *err)
 	return (0);
 }
 
+static void
+yar_release(struct imp *m)
+{
+	struct yimp *y = m->own;
+
+	if (y == NULL)
+		return;
+	omsi_hash_release(&y->bypat);
+	free(y->a);
+	free(y);
+	m->own = NULL;
+}
+
 const struct omsi_reply_ops omsi_yar76_reply = {
 	.open = yar_open_reply,
 	.registry = yar_registry,
 	.read = yar_read,
 	.finish = yar_finish,
+	.release = yar_release,
 };

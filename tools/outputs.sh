@@ -44,6 +44,14 @@ if [ "${1:-}" = -c ]; then
 			    { echo "differs: $t"; st=1; }
 			continue
 		fi
+		if [ "$t" = t0930-faults.tap ]; then
+			# its byte offsets count the lock's pid, whose digits
+			# vary from run to run
+			m='s/bytes fault from N=[0-9]*/bytes fault from N=#/'
+			[ "$(sed "$m" "$f")" = "$(sed "$m" "$new/$t")" ] ||
+			    { echo "differs: $t"; st=1; }
+			continue
+		fi
 		cmp -s "$f" "$new/$t" || { echo "differs: $t"; st=1; }
 	done
 	n=$(cat "$old"/*.idx | wc -l)
