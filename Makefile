@@ -158,10 +158,15 @@ fuzz: cmd/paths.h
 	done
 
 # the speed and memory targets at 1M accounts (tests/bench/bench.sh);
-# BENCH_ARGS="-n 100000 -r 1" for a quick look
+# BENCH_ARGS="-n 100000 -r 1" for a quick look (make bench-quick)
 bench: all
 	@./tools/deps.sh time python3 zip
 	tests/bench/bench.sh $(BENCH_ARGS)
+
+# the same at 100,000 accounts, one run each: a few minutes
+bench-quick: all
+	@./tools/deps.sh time python3 zip
+	tests/bench/bench.sh -n 100000 -r 1 -o tests/bench/results-100k.txt
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -203,5 +208,5 @@ clean:
 	rm -rf tests/e2e/tmp fuzz-build tests/faults/results
 
 .PHONY: all deps check check-run lint-calls FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
-	fuzz bench faults
+	fuzz bench bench-quick faults
 .SECONDARY:
