@@ -596,14 +596,30 @@ conf_mo_detail(struct oms_conf *c, const struct conf_key *k, const char *v,
 	return (0);
 }
 
+/* The profile NAME of a key NAME.KEY, *rest set to KEY; else NULL. */
+static const struct oms_profile *
+key_profile(const char *key, const char **rest)
+{
+	const char *dot = strchr(key, '.');
+	char name[16];
+	size_t n;
+
+	if (dot == NULL || (n = (size_t)(dot - key)) >= sizeof(name))
+		return (NULL);
+	memcpy(name, key, n);
+	name[n] = '\0';
+	*rest = dot + 1;
+	return (omsi_profile_find(name));
+}
+
 static const struct conf_key *
 conf_lookup(const char *key)
 {
 	static const char suffix[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789_.";
 	const struct conf_key *k;
+	const struct oms_profile *q;
 	const char *p;
-	char name[16];
 	size_t n;
 
 	for (k = conf_keys; k < conf_keys + NKEYS; k++) {
@@ -619,15 +635,9 @@ conf_lookup(const char *key)
 		if (*p != '\0' && strspn(p, suffix) == strlen(p))
 			return (k);
 	}
-	if ((p = strchr(key, '.')) != NULL && (n = (size_t)(p - key)) <
-	    sizeof(name)) {
-		memcpy(name, key, n);
-		name[n] = '\0';
-		if (omsi_profile_find(name) != NULL &&
-		    omsi_profile_find(name)->conf_key != NULL && p[1] != '\0' &&
-		    strspn(p + 1, suffix) == strlen(p + 1))
-			return (&profile_key);
-	}
+	if ((q = key_profile(key, &p)) != NULL && q->conf_key != NULL &&
+	    *p != '\0' && strspn(p, suffix) == strlen(p))
+		return (&profile_key);
 	return (NULL);
 }
 
@@ -757,8 +767,8 @@ conf_profile_keys(struct oms_conf *c, struct conf_ctx *ctx)
 {
 	const struct oms_profile *p = omsi_profile_of(c);
 	const struct oms_profile *q;
-	const char *k, *v, *dot;
-	char why[256], name[16];
+	const char *k, *v, *rest;
+	char why[256];
 	size_t i;
 	char *s;
 
@@ -770,17 +780,13 @@ conf_profile_keys(struct oms_conf *c, struct conf_ctx *ctx)
 			return (conf_bad(ctx, "account_key: \"%s\" does not "
 			    "fit profile %s (%s)", v, p->name,
 			    p->account_key_shape));
-		if ((dot = strchr(k, '.')) == NULL ||
-		    (size_t)(dot - k) >= sizeof(name))
-			continue;
-		memcpy(name, k, (size_t)(dot - k));
-		name[dot - k] = '\0';
-		if ((q = omsi_profile_find(name)) == NULL)
+		/* conf_lookup took NAME.KEY only of a profile with keys */
+		if ((q = key_profile(k, &rest)) == NULL)
 			continue;
 		if (q != p)
 			return (conf_bad(ctx, "%s: only for profile %s", k,
 			    q->name));
-		if (p->conf_key(dot + 1, v, why, sizeof(why)) == -1)
+		if (p->conf_key(rest, v, why, sizeof(why)) == -1)
 			return (conf_bad(ctx, "%s", why));
 	}
 	ctx->line = 0;

@@ -93,6 +93,13 @@ void	 omsi_exp_vproblem(struct exp *, const char *where, unsigned long line,
 void	 omsi_exp_problem(struct exp *, const char *where, unsigned long line,
 	    int warning, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 5, 6)));
+/*
+ * After reading source document doc (name in messages) for the sorted
+ * selection: 0 when each account from sel[i] on that the scan placed in
+ * doc, and is not bad, was copied (seen); else the file changed since.
+ */
+int	 omsi_exp_all_seen(const struct exp *, size_t i, size_t doc,
+	    const char *name, struct oms_err *);
 /* A temporary file in the workspace, mode 0600; *pathp is malloc'd. */
 FILE	*omsi_exp_temp(struct exp *, const char *base, char **pathp,
 	    struct oms_err *);

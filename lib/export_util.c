@@ -1,8 +1,9 @@
 /*
  * export_util.c -- the services of an export that the writers call
  *
- * Reporting a problem with an account (counted, and silent in a rebuild)
- * and making a temporary file in the workspace.  The driver (export.c)
+ * Reporting a problem with an account (counted, and silent in a rebuild),
+ * checking that a source document still held every account selected from
+ * it, and making a temporary file in the workspace.  The driver (export.c)
  * calls the writers through the profile's table and the writers call
  * these, so no two files call each other.
  */
@@ -70,4 +71,17 @@ omsi_exp_temp(struct exp *x, const char *base, char **pathp,
 	}
 	*pathp = path;
 	return (fp);
+}
+
+int
+omsi_exp_all_seen(const struct exp *x, size_t i, size_t doc,
+    const char *name, struct oms_err *err)
+{
+	for (; i < x->nsel && (size_t)x->sel[i].c->doc == doc; i++)
+		if (!x->sel[i].bad && !x->sel[i].seen)
+			return (oms_err_set(err, OMS_EDATA, name, 0, "account "
+			    "%s is no longer where it was; the file changed "
+			    "while exporting, run again",
+			    x->sel[i].c->account));
+	return (0);
 }

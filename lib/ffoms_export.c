@@ -368,12 +368,8 @@ copy_cases(struct exp *x, struct oms_err *err)
 		if (rc != 0)
 			return (-1);
 		/* anything of this document not found: the file changed */
-		for (; i < x->nsel && (size_t)x->sel[i].c->doc == k; i++)
-			if (!x->sel[i].bad && !x->sel[i].seen)
-				return (oms_err_set(err, OMS_EDATA, d->name, 0,
-				    "account %s is no longer where it was; the "
-				    "file changed while exporting, run again",
-				    x->sel[i].c->account));
+		if (omsi_exp_all_seen(x, i, k, d->name, err) == -1)
+			return (-1);
 	}
 	return (0);
 }

@@ -59,14 +59,7 @@ dec_of(const struct oms_import_res *res, const char *account)
 static void
 test_flk(void **state)
 {
-	struct fx *x = *state;
-	struct oms_import_res res;
-	const struct oms_decision *d;
-	const struct oms_acct *a;
-	struct stat st0, st1;
-	char path[256];
-
-	assert_int_equal(fx_import(x, "V" FX_REG ".xml", FLK_HEAD
+	static const char flk[] = FLK_HEAD
 	    " <PR>\n"
 	    "  <OSHIB>003F.00.0210</OSHIB>\n"
 	    "  <IM_POL>SUMV</IM_POL>\n"
@@ -79,7 +72,15 @@ test_flk(void **state)
 	    "  <OSHIB>001F.00.0080</OSHIB>\n"
 	    "  <IDCASE>2</IDCASE>\n"
 	    " </PR>\n"
-	    "</FLK_P>\n", &res), 0);
+	    "</FLK_P>\n";
+	struct fx *x = *state;
+	struct oms_import_res res;
+	const struct oms_decision *d;
+	const struct oms_acct *a;
+	struct stat st0, st1;
+	char path[256];
+
+	assert_int_equal(fx_import(x, "V" FX_REG ".xml", flk, &res), 0);
 	assert_int_equal(res.stage, OMS_STAGE_FLK);
 	assert_string_equal(res.registry, FX_REG);
 	assert_string_equal(res.reply, "archive/V" FX_REG ".xml");
@@ -117,20 +118,7 @@ test_flk(void **state)
 	/* the same bytes again change nothing */
 	snprintf(path, sizeof(path), "%s/ledger.tsv", x->dir);
 	assert_int_equal(stat(path, &st0), 0);
-	assert_int_equal(fx_import(x, "again.xml", FLK_HEAD
-	    " <PR>\n"
-	    "  <OSHIB>003F.00.0210</OSHIB>\n"
-	    "  <IM_POL>SUMV</IM_POL>\n"
-	    "  <BAS_EL>Z_SL</BAS_EL>\n"
-	    "  <N_ZAP>2</N_ZAP>\n"
-	    "  <IDCASE>2</IDCASE>\n"
-	    "  <COMMENT>synthetic</COMMENT>\n"
-	    " </PR>\n"
-	    " <PR>\n"
-	    "  <OSHIB>001F.00.0080</OSHIB>\n"
-	    "  <IDCASE>2</IDCASE>\n"
-	    " </PR>\n"
-	    "</FLK_P>\n", &res), 0);
+	assert_int_equal(fx_import(x, "again.xml", flk, &res), 0);
 	assert_int_equal(res.already, 1);
 	assert_true(res.when[0] != '\0');
 	assert_int_equal(res.n, 0);
