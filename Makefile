@@ -89,6 +89,12 @@ tests/faults/faultshim.so: tests/faults/faultshim.c
 tests/faults/probe: tests/faults/probe.c
 	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(FAULT_CFLAGS) -o $@ $<
 
+# applies the edits of the rule fixtures (tests/rules/README), test-only
+tests/rules/xmut: tests/rules/xmut.c
+	$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+	    $(shell $(PKG_CONFIG) --cflags libxml-2.0) $(LDFLAGS) \
+	    -o $@ $< $(shell $(PKG_CONFIG) --libs libxml-2.0)
+
 tests/unit/%: tests/unit/%.o liboms.a
 	$(CC) -pthread $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) liboms.a $(LIBS) \
 	    $(shell $(PKG_CONFIG) --libs cmocka)
@@ -97,7 +103,7 @@ tests/unit/test_words: cmd/invoice-html.o cmd/html.o
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all $(UNIT) $(FAULTS)
+check-run: all $(UNIT) $(FAULTS) tests/rules/xmut
 	OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \
 	PATH="$(CURDIR):$(CURDIR)/examples:$$PATH" LC_ALL=C \
 	    prove -e '' $(UNIT) tests/e2e/*.t
@@ -204,7 +210,7 @@ uninstall:
 clean:
 	rm -f $(BINS) $(TOOLS) liboms.a lib/*.o cmd/*.o tests/unit/*.o $(UNIT) \
 	    lib/*.d cmd/*.d tests/unit/*.d \
-	    cmd/paths.h $(FAULTS)
+	    cmd/paths.h $(FAULTS) tests/rules/xmut
 	rm -rf tests/e2e/tmp fuzz-build tests/faults/results
 
 .PHONY: all deps check check-run lint-calls FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
