@@ -213,6 +213,25 @@ open_workspace(struct export *x, const char *dir, struct oms_diag *diag)
 	}
 }
 
+/*
+ * Once a run: the rules whose reference tables are missing are not in
+ * force (oms-rules(5)); oms-nsi(1) makes the tables.
+ */
+static void
+missing_tables(const struct oms_export_res *res)
+{
+	char line[1024];
+	size_t i, len = 0;
+
+	line[0] = '\0';
+	for (i = 0; i < res->nmissing && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
+		    i > 0 ? " " : "", res->missing[i]);
+	warnx("warning: %zu rule(s) not in force: no reference table %s in "
+	    "ref/ (oms-nsi(1) makes them from the fund's NSI packets)",
+	    res->ndead, line);
+}
+
 /* Build, check and write the registries; print what was built. */
 static void
 export_accounts(struct export *x, struct oms_diag *diag,
@@ -224,6 +243,8 @@ export_accounts(struct export *x, struct oms_diag *diag,
 
 	r = oms_export(&x->ws, x->ledger, x->src, (const char *const *)x->acc,
 	    x->nacc, &x->o, diag, res, &e);
+	if (res->nmissing > 0 && !cli.quiet)
+		missing_tables(res);
 	if (r == -1) {
 		cli_report(&e);
 		return;

@@ -308,6 +308,17 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 			    ws->conf.lines[i]);
 			goto out;
 		}
+	/* the program says once which tables are missing (oms-nsi(1)) */
+	if ((res->nmissing = oms_rules_nmissing(x.rules)) > 0) {
+		if ((res->missing = calloc(res->nmissing,
+		    sizeof(*res->missing))) == NULL)
+			goto nomem_out;
+		for (i = 0; i < res->nmissing; i++)
+			if ((res->missing[i] = strdup(oms_rules_missing(
+			    x.rules, i))) == NULL)
+				goto nomem_out;
+		res->ndead = oms_rules_dead(x.rules);
+	}
 	/* go on after bad input: every problem is listed in one run */
 	if (select_input(&x, ops, l, acc, n, err) == -1)
 		goto out;
@@ -382,6 +393,9 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		}
 	rc = nbad > 0;
 	goto out;
+nomem_out:
+	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+	goto out;
 undo:
 	/* the ledger does not name them: take the archives back */
 	for (i = 0; i < x.nreg; i++)
@@ -409,5 +423,8 @@ oms_export_res_release(struct oms_export_res *res)
 		free(res->bad[i]);
 	free(res->bad);
 	free(res->reg);
+	for (i = 0; i < res->nmissing && res->missing != NULL; i++)
+		free(res->missing[i]);
+	free(res->missing);
 	memset(res, 0, sizeof(*res));
 }

@@ -43,6 +43,26 @@ on_rule(void *arg, const char *id, int warning, unsigned long line,
 }
 
 /*
+ * A person rule failed for one case of the person being checked: that
+ * account, not every account of the person, is bad.
+ */
+static void
+on_case_rule(void *arg, const char *account, const char *id, int warning,
+    unsigned long line, const char *msg)
+{
+	struct exp *x = arg;
+	size_t i;
+
+	omsi_exp_problem(x, x->cur_doc, line, warning, "account %s: %s: %s",
+	    account, id, msg);
+	if (warning)
+		return;
+	for (i = 0; i < x->nsel; i++)
+		if (strcmp(x->sel[i].c->account, account) == 0)
+			x->sel[i].bad = 1;
+}
+
+/*
  * libxml2 quotes the value it refuses ("The value '12345' is not ...");
  * of a personal element it must not reach a message.
  */
@@ -240,7 +260,8 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 	struct ffreg *f = FFREG(r);
 	struct omsi_rulectx rc;
 	struct schema *s;
-	char key[32];
+	char key[32], link[160];
+	const char *idpac;
 
 	snprintf(key, sizeof(key), "%c-%s", scope == OMSI_SCOPE_PERS ? 'L' :
 	    f->kindclass, scope == OMSI_SCOPE_PERS ? f->pers_version :
@@ -257,6 +278,16 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 	rc.period_last = oms_period_last(x->o->period);
 	rc.report = on_rule;
 	rc.arg = x;
+	/* a case and its person meet by registry and ID_PAC */
+	idpac = omsi_path_text(rec, scope == OMSI_SCOPE_PERS ? "ID_PAC" :
+	    "PACIENT/ID_PAC");
+	if (idpac != NULL && *idpac != '\0') {
+		snprintf(link, sizeof(link), "%zu\037%s", (size_t)(r - x->reg),
+		    idpac);
+		rc.link = link;
+		rc.account = x->cur_account;
+		rc.report_case = on_case_rule;
+	}
 	if (omsi_rules_check(x->rules, scope, rec, &rc, err) == -1)
 		return (-1);
 	return (0);

@@ -669,6 +669,16 @@ size_t		 oms_rules_count(const struct oms_rules *);
  */
 int		 oms_rules_set(struct oms_rules *, const char *id,
 		    const char *severity, struct oms_err *);
+/*
+ * The reference tables rules name that are missing (no such file in the
+ * workspace's ref/ nor the installed one): their rules are not in force.
+ * oms_rules_missing(rs, i) is the i-th table's name (valid until
+ * oms_rules_free), NULL past the last; oms_rules_dead counts the rules
+ * left out for it.
+ */
+size_t		 oms_rules_nmissing(const struct oms_rules *);
+const char	*oms_rules_missing(const struct oms_rules *, size_t);
+size_t		 oms_rules_dead(const struct oms_rules *);
 
 /* -------------------------------------------------------------- export */
 
@@ -698,6 +708,11 @@ struct oms_export_res {
 	size_t		 nreg;
 	size_t		 nbad;		/* accounts refused */
 	char		**bad;		/* their ids (skip_invalid) */
+	/* reference tables the rules name that are missing, and the rules
+	   not in force for it (oms_rules_missing); set even on failure */
+	char		**missing;
+	size_t		 nmissing;
+	size_t		 ndead;
 };
 
 /*

@@ -244,12 +244,25 @@ struct omsi_rulectx {
 	void		(*report)(void *arg, const char *id, int warning,
 			    unsigned long line, const char *msg);
 	void		*arg;
+	/*
+	 * The person rules (a ZAP rule with a path through PERS): link
+	 * names the case's person in its registry, the same on the ZAP and
+	 * on its PERS; account is the case's.  A failed person rule, found
+	 * when the PERS is checked, goes to report_case for each case of
+	 * that person.  NULL link or report_case: none are checked.
+	 */
+	const char	*link;
+	const char	*account;
+	void		(*report_case)(void *arg, const char *account,
+			    const char *id, int warning, unsigned long line,
+			    const char *msg);
 };
 enum { OMSI_SCOPE_ZAP = 1, OMSI_SCOPE_PERS };
 /* Check one record (an expanded ZAP or PERS); returns errors found. */
 int	 omsi_rules_check(struct oms_rules *, int scope, xmlNodePtr rec,
 	    const struct omsi_rulectx *, struct oms_err *);
-/* Forget the registry-wide uniqueness sets (a new registry begins). */
+/* Forget the registry-wide uniqueness sets and the cases kept for their
+   persons (a new build begins). */
 void	 omsi_rules_reset(struct oms_rules *);
 /* The severity of rule id (1 warning, 0 error), 0 if unknown. */
 int	 omsi_rules_warning(const struct oms_rules *, const char *id);

@@ -1,86 +1,19 @@
 /*
- * rules.c -- field rules as data: load ref/rules.tsv and check records
+ * rules.c -- field rules as data: check records against the rule table
+ * (loaded by rules_load.c); the person rules, checked with the persons
+ *
+ * A ZAP rule whose paths step into PERS is about the case and its
+ * patient's PERS together (H<->L).  The cases are streamed before the
+ * persons, so such a rule is not checked on the case: the case is kept,
+ * pruned to the elements those rules name, under its link (registry and
+ * ID_PAC), and checked when that person is, with a copy of the PERS as
+ * its child.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-
-#include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "oms_int.h"
-#include "reftab.h"
-
-enum check {
-	C_REQUIRED, C_ABSENT, C_MATCH, C_LE, C_LT, C_GE, C_GT, C_EQ, C_NE,
-	C_SUM, C_SNILS, C_ENP, C_ENP_CHECK, C_UNIQUE, C_REF, C_REF_DAYS,
-	C_IN_PERSONS
-};
-
-static const struct {
-	const char	*name;
-	enum check	 c;
-} checks[] = {
-	{ "absent", C_ABSENT }, { "enp", C_ENP }, { "enp_check", C_ENP_CHECK },
-	{ "eq", C_EQ }, { "ge", C_GE }, { "gt", C_GT },
-	{ "in_persons", C_IN_PERSONS }, { "le", C_LE }, { "lt", C_LT },
-	{ "match", C_MATCH }, { "ne", C_NE }, { "ref", C_REF },
-	{ "ref_days", C_REF_DAYS }, { "required", C_REQUIRED },
-	{ "snils", C_SNILS }, { "sum", C_SUM }, { "unique", C_UNIQUE },
-};
-
-struct cond {
-	char		*path;
-	int		 neg;		/* !PATH or PATH!~RE */
-	pcre2_code	*re;		/* NULL: existence test */
-};
-
-/* a look-up table of ref and ref_days, by the name rules give it */
-struct reftab {
-	char		*name;
-	struct oms_ref	*t;
-};
-
-enum { R_CODE, R_NAME, R_MIN, R_MAX };
-static const char *const refcols[] = {
-	"code", "name", "min_days", "max_days"
-};
-/* a code once, dated; the messages are the rule table's own */
-static const struct omsi_refspec refspec = {
-	refcols, 4, 1, "from", "to", NULL, OMSI_REF_ONCE, 0,
-	"reference table", "no \"code\" column",
-	"bad date in from/to (expected YYYY-MM-DD)", 0
-};
-
-struct rule {
-	char		*id;
-	int		 off;		/* rule.ID = off */
-	int		 scope;
-	char		*kinds;
-	char		 vmin[8], vmax[8];
-	int		 warning;
-	char		*context;
-	enum check	 check;
-	char		*target;
-	char		*arg;
-	struct cond	*conds;
-	size_t		 nconds;
-	char		*message;
-	pcre2_code	*re;		/* match */
-	struct reftab	*ref;		/* ref, ref_days */
-	struct omsi_hash seen;		/* unique within the registry */
-	struct omsi_arena seen_arena;
-};
-
-struct oms_rules {
-	struct rule	*r;
-	size_t		 n;
-	struct reftab	**refs;
-	size_t		 nrefs;
-	pcre2_match_data *md;
-};
+#include "rules_int.h"
 
 struct nodes {
 	xmlNodePtr	*v;
@@ -141,6 +74,15 @@ re_match(struct oms_rules *rs, pcre2_code *re, const char *s)
 	    rs->md, NULL) >= 0);
 }
 
+/* Is s a code of t (of its alt column when alt)? */
+static int
+in_table(const struct reftab *t, int alt, const char *s)
+{
+	size_t row;
+
+	return (omsi_ref_find(t->t, alt, s, -1, &row));
+}
+
 static int
 cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx)
 {
@@ -158,8 +100,12 @@ cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx)
 		}
 		hit = 0;
 		for (j = 0; j < ns.n && !hit; j++)
-			hit = c->re == NULL ||
-			    re_match(rs, c->re, omsi_text(ns.v[j]));
+			if (c->in != NULL)
+				hit = in_table(c->in, c->in_alt,
+				    omsi_text(ns.v[j]));
+			else
+				hit = c->re == NULL || re_match(rs, c->re,
+				    omsi_text(ns.v[j]));
 		if (hit == c->neg) {
 			free(ns.v);
 			return (0);
@@ -216,13 +162,13 @@ applies(const struct rule *r, int scope, const struct omsi_rulectx *rc)
 	size_t len;
 	int hit = 0;
 
-	if (r->scope != scope || r->off)
+	if (r->scope != scope || r->off || r->dead)
 		return (0);
 	if (r->vmin[0] != '\0' && vnum(rc->version) < vnum(r->vmin))
 		return (0);
 	if (r->vmax[0] != '\0' && vnum(rc->version) > vnum(r->vmax))
 		return (0);
-	if (strcmp(r->kinds, "*") == 0 || scope == OMSI_SCOPE_PERS)
+	if (strcmp(r->kinds, "*") == 0)
 		return (1);
 	for (p = r->kinds; *p != '\0' && !hit; p = *e ? e + 1 : e) {
 		e = p + strcspn(p, ",");
@@ -294,6 +240,61 @@ bound(const char *v)
 	return (*v != '\0' ? strtol(v, NULL, 10) : -1);
 }
 
+enum { REF_OK, REF_UNKNOWN, REF_NOT_FOR, REF_NOT_ON };
+
+/*
+ * Look code v up in r's table: REF_OK and *row a row of it that the
+ * where columns match, valid on the day (of r->refdate from ctx, else the
+ * case's Z_SL/DATE_Z_2; no day, no date check).  Otherwise why not, with
+ * *what the where path that matched no row, or the day.
+ */
+static int
+ref_lookup(const struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
+    const char *v, size_t *row, const char **what)
+{
+	const struct omsi_refrow *rw;
+	const char *const *rf;
+	const char *day, *w;
+	size_t i, k, first;
+	long d = -1;
+	int match, anymatch = 0;
+
+	if (!omsi_ref_get(r->ref->t, v, &first))
+		return (REF_UNKNOWN);
+	day = r->refdate != NULL ? omsi_path_text(ctx, r->refdate) :
+	    omsi_path_text(rec, "Z_SL/DATE_Z_2");
+	if (day != NULL && oms_date_parse(day, &d) == -1)
+		d = -1;
+	*what = NULL;
+	for (i = first; ; i = rw->next - 1) {
+		rw = omsi_ref_row(r->ref->t, i);
+		rf = omsi_ref_fields(r->ref->t, i);
+		match = 1;
+		for (k = 0; k < r->nwhere && match; k++) {
+			w = omsi_path_text(ctx, r->where[k].path);
+			if (w != NULL && *rf[r->where[k].ci] != '\0' &&
+			    strcmp(w, rf[r->where[k].ci]) != 0) {
+				match = 0;
+				*what = r->where[k].path;
+			}
+		}
+		if (match) {
+			anymatch = 1;
+			if (d == -1 || ((rw->from == -1 || d >= rw->from) &&
+			    (rw->to == -1 || d <= rw->to))) {
+				*row = i;
+				return (REF_OK);
+			}
+		}
+		if (rw->next == 0)
+			break;
+	}
+	if (!anymatch)
+		return (REF_NOT_FOR);
+	*what = day;
+	return (REF_NOT_ON);
+}
+
 static int
 check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
     const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
@@ -304,8 +305,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 	size_t i, j;
 	int c, rv = 0;
 	int64_t sum, x, total;
-	long date, days, min, max;
-	const struct omsi_refrow *row;
+	long days, min, max;
 	const char *const *rf;
 
 	if (collect(ctx, r->target, &tn) == -1)
@@ -322,6 +322,9 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 		break;
 	case C_IN_PERSONS:
 		break;		/* checked by the exporter against the L file */
+	case C_FAIL:
+		fail(r, rc, ctx, nerr, "%s", "");
+		break;
 	default:
 		for (i = 0; i < tn.n; i++) {
 			v = omsi_text(tn.v[i]);
@@ -410,28 +413,35 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				break;
 			case C_REF:
 			case C_REF_DAYS:
-				if (!omsi_ref_get(r->ref->t, v, &j)) {
+				switch (ref_lookup(r, ctx, rec, v, &j, &a)) {
+				case REF_UNKNOWN:
 					if (r->check == C_REF)
 						fail(r, rc, tn.v[i], nerr,
 						    "%s \"%s\" is not in %s",
 						    r->target, sv,
 						    r->ref->name);
-					break;
-				}
-				row = omsi_ref_row(r->ref->t, j);
-				rf = omsi_ref_fields(r->ref->t, j);
-				a = omsi_path_text(rec, "Z_SL/DATE_Z_2");
-				if (r->check == C_REF) {
-					if (a != NULL &&
-					    oms_date_parse(a, &date) == 0 &&
-					    ((row->from != -1 &&
-					    date < row->from) ||
-					    (row->to != -1 && date > row->to)))
+					continue;
+				case REF_NOT_FOR:
+					if (r->check == C_REF)
 						fail(r, rc, tn.v[i], nerr,
 						    "%s \"%s\" is not valid "
-						    "on %s", r->target, sv, a);
+						    "with %s %s (%s)", r->target,
+						    sv, shown(a), omsi_path_text(
+						    ctx, a), r->ref->name);
+					continue;
+				case REF_NOT_ON:
+					if (r->check == C_REF)
+						fail(r, rc, tn.v[i], nerr,
+						    "%s \"%s\" is not valid "
+						    "on %s (%s)", r->target, sv,
+						    a, r->ref->name);
+					continue;
+				default:
 					break;
 				}
+				if (r->check == C_REF)
+					break;
+				rf = omsi_ref_fields(r->ref->t, j);
 				if (days_between(ctx, &days) == -1)
 					break;
 				min = bound(rf[R_MIN]);
@@ -457,37 +467,167 @@ out:
 	return (rv);
 }
 
+/* Check rule r on rec; -1 on error, else nerr grows. */
+static int
+check_rule(struct oms_rules *rs, struct rule *r, xmlNodePtr rec,
+    const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
+{
+	struct nodes cn = { 0 };
+	size_t j;
+	int h;
+
+	if (collect(rec, r->context, &cn) == -1)
+		goto nomem;
+	for (j = 0; j < cn.n; j++) {
+		if ((h = cond_holds(rs, r, cn.v[j])) == -1)
+			goto nomem;
+		if (h && check_one(rs, r, cn.v[j], rec, rc, nerr, err) == -1) {
+			free(cn.v);
+			return (-1);
+		}
+	}
+	free(cn.v);
+	return (0);
+nomem:
+	free(cn.v);
+	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+}
+
+/* A copy of n with only the elements person rules name (and their text). */
+static xmlNodePtr
+prune(const struct oms_rules *rs, xmlNodePtr n, int top)
+{
+	xmlNodePtr copy, c, cc;
+	int elems = 0;
+
+	if (!top && !omsi_hash_get(&rs->names, (const char *)n->name, NULL))
+		return (NULL);
+	if ((copy = xmlNewNode(NULL, n->name)) == NULL)
+		return (NULL);
+	copy->line = n->line;
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE) {
+			elems = 1;
+			if ((cc = prune(rs, c, 0)) != NULL)
+				xmlAddChild(copy, cc);
+		}
+	if (!elems)
+		xmlNodeAddContent(copy, (const xmlChar *)omsi_text(n));
+	return (copy);
+}
+
+/* Keep the pruned case rec under rc->link for its person's check. */
+static int
+keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
+    struct oms_err *err)
+{
+	struct kept *k;
+	size_t prev = 0;
+
+	if (rs->nkept == rs->keptcap) {
+		size_t cap = rs->keptcap ? rs->keptcap * 2 : 64;
+
+		if ((k = reallocarray(rs->kept, cap, sizeof(*k))) == NULL)
+			goto nomem;
+		rs->kept = k;
+		rs->keptcap = cap;
+	}
+	k = &rs->kept[rs->nkept];
+	memset(k, 0, sizeof(*k));
+	(void)omsi_hash_get(&rs->bylink, rc->link, &prev);
+	k->next = prev;
+	snprintf(k->kind, sizeof(k->kind), "%s", rc->kind);
+	snprintf(k->version, sizeof(k->version), "%s", rc->version);
+	if ((k->link = omsi_arena_strdup(&rs->arena, rc->link)) == NULL ||
+	    (k->account = omsi_arena_strdup(&rs->arena, rc->account != NULL ?
+	    rc->account : "")) == NULL || (k->zap = prune(rs, rec, 1)) == NULL)
+		goto nomem;
+	rs->nkept++;
+	if (omsi_hash_put(&rs->bylink, k->link, rs->nkept) == -1)
+		goto nomem;
+	return (0);
+nomem:
+	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+}
+
+/* person rules report for the account of the case kept */
+struct pctx {
+	const struct omsi_rulectx *rc;
+	const char	*account;
+	unsigned long	 line;		/* of the PERS */
+};
+
+static void
+report_person(void *arg, const char *id, int warning, unsigned long line,
+    const char *msg)
+{
+	struct pctx *p = arg;
+
+	(void)line;
+	p->rc->report_case(p->rc->arg, p->account, id, warning, p->line, msg);
+}
+
+/* The person rules of every case kept under rc->link, with pers. */
+static int
+check_persons(struct oms_rules *rs, xmlNodePtr pers,
+    const struct omsi_rulectx *rc, struct oms_err *err)
+{
+	struct omsi_rulectx prc;
+	struct pctx p;
+	struct kept *k;
+	xmlNodePtr copy;
+	size_t i, ki;
+	int nerr = 0, rv = 0;
+
+	if (!omsi_hash_get(&rs->bylink, rc->link, &ki))
+		return (0);
+	for (; ki != 0 && rv == 0; ki = k->next) {
+		k = &rs->kept[ki - 1];
+		if ((copy = xmlCopyNode(pers, 1)) == NULL)
+			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+			    "out of memory"));
+		xmlAddChild(k->zap, copy);
+		prc = *rc;
+		prc.kind = k->kind;
+		prc.version = k->version;
+		prc.report = report_person;
+		p.rc = rc;
+		p.account = k->account;
+		p.line = omsi_line(pers);
+		prc.arg = &p;
+		for (i = 0; i < rs->n && rv == 0; i++)
+			if (rs->r[i].person && applies(&rs->r[i],
+			    OMSI_SCOPE_ZAP, &prc))
+				rv = check_rule(rs, &rs->r[i], k->zap, &prc,
+				    &nerr, err);
+		xmlUnlinkNode(copy);
+		xmlFreeNode(copy);
+	}
+	return (rv);
+}
+
 int
 omsi_rules_check(struct oms_rules *rs, int scope, xmlNodePtr rec,
     const struct omsi_rulectx *rc, struct oms_err *err)
 {
-	struct nodes cn = { 0 };
-	size_t i, j;
-	int nerr = 0, h;
+	size_t i;
+	int nerr = 0;
 
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = &rs->r[i];
 
-		if (!applies(r, scope, rc))
+		if (r->person || !applies(r, scope, rc))
 			continue;
-		cn.n = 0;
-		if (collect(rec, r->context, &cn) == -1)
-			goto nomem;
-		for (j = 0; j < cn.n; j++) {
-			if ((h = cond_holds(rs, r, cn.v[j])) == -1)
-				goto nomem;
-			if (h && check_one(rs, r, cn.v[j], rec, rc, &nerr,
-			    err) == -1) {
-				free(cn.v);
-				return (-1);
-			}
-		}
+		if (check_rule(rs, r, rec, rc, &nerr, err) == -1)
+			return (-1);
 	}
-	free(cn.v);
+	if (rs->nperson == 0 || rc->link == NULL || rc->report_case == NULL)
+		return (nerr);
+	if (scope == OMSI_SCOPE_ZAP && keep(rs, rec, rc, err) == -1)
+		return (-1);
+	if (scope == OMSI_SCOPE_PERS && check_persons(rs, rec, rc, err) == -1)
+		return (-1);
 	return (nerr);
-nomem:
-	free(cn.v);
-	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 }
 
 void
@@ -499,6 +639,10 @@ omsi_rules_reset(struct oms_rules *rs)
 		omsi_hash_release(&rs->r[i].seen);
 		omsi_arena_release(&rs->r[i].seen_arena);
 	}
+	for (i = 0; i < rs->nkept; i++)
+		xmlFreeNode(rs->kept[i].zap);
+	rs->nkept = 0;
+	omsi_hash_release(&rs->bylink);
 }
 
 int
@@ -523,315 +667,3 @@ omsi_rules_off(const struct oms_rules *rs, const char *id)
 	return (0);
 }
 
-/* ------------------------------------------------------------- loading */
-
-static pcre2_code *
-compile(const char *pat, const char *file, unsigned long line,
-    struct oms_err *err)
-{
-	pcre2_code *re;
-	int ec;
-	PCRE2_SIZE off;
-	PCRE2_UCHAR buf[256];
-
-	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &ec, &off, NULL);
-	if (re == NULL) {
-		pcre2_get_error_message(ec, buf, sizeof(buf));
-		oms_err_set(err, OMS_EDATA, file, line,
-		    "pattern \"%s\" at offset %zu: %s", pat, (size_t)off,
-		    (char *)buf);
-	}
-	return (re);
-}
-
-static struct reftab *
-load_ref(struct oms_rules *rs, const char *name,
-    char *(*find)(void *, const char *), void *farg, struct oms_err *err)
-{
-	struct reftab *t, **v;
-	char *path;
-	size_t i;
-
-	for (i = 0; i < rs->nrefs; i++)
-		if (strcmp(rs->refs[i]->name, name) == 0)
-			return (rs->refs[i]);
-	if ((t = calloc(1, sizeof(*t))) == NULL ||
-	    (t->name = strdup(name)) == NULL) {
-		free(t);
-		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-		return (NULL);
-	}
-	v = reallocarray(rs->refs, rs->nrefs + 1, sizeof(*v));
-	if (v == NULL) {
-		free(t->name);
-		free(t);
-		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-		return (NULL);
-	}
-	rs->refs = v;
-	rs->refs[rs->nrefs++] = t;
-	if ((path = find(farg, name)) == NULL) {
-		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-		return (NULL);
-	}
-	t->t = omsi_ref_load(path, &refspec, err);
-	free(path);
-	return (t->t != NULL ? t : NULL);
-}
-
-static int
-parse_conds(struct rule *r, char *when, const char *file, unsigned long line,
-    struct oms_err *err)
-{
-	char *p, *next, *op;
-	struct cond *c;
-
-	if (strcmp(when, "") == 0 || strcmp(when, "-") == 0)
-		return (0);
-	for (p = when; p != NULL; p = next) {
-		if ((next = strstr(p, "&&")) != NULL) {
-			*next = '\0';
-			next += 2;
-		}
-		while (isspace((unsigned char)*p))
-			p++;
-		for (op = p + strlen(p); op > p &&
-		    isspace((unsigned char)op[-1]); op--)
-			op[-1] = '\0';
-		c = reallocarray(r->conds, r->nconds + 1, sizeof(*c));
-		if (c == NULL)
-			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-			    "out of memory"));
-		r->conds = c;
-		c = &r->conds[r->nconds];
-		memset(c, 0, sizeof(*c));
-		if (*p == '!' && strchr(p, '~') != NULL)
-			return (oms_err_set(err, OMS_EDATA, file, line,
-			    "condition \"%s\": write PATH!~RE, not !PATH~RE",
-			    p));
-		if (*p == '!') {
-			c->neg = 1;
-			p++;
-		}
-		if ((op = strchr(p, '~')) != NULL) {
-			if (op > p && op[-1] == '!') {
-				c->neg = 1;
-				op[-1] = '\0';
-			}
-			*op = '\0';
-			if ((c->re = compile(op + 1, file, line, err)) == NULL)
-				return (-1);
-		}
-		if ((c->path = strdup(p)) == NULL)
-			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-			    "out of memory"));
-		r->nconds++;
-		if (*c->path == '\0')
-			return (oms_err_set(err, OMS_EDATA, file, line,
-			    "empty path in condition"));
-	}
-	return (0);
-}
-
-static const char *const rcols[] = {
-	"id", "scope", "kinds", "versions", "severity", "context", "check",
-	"target", "arg", "when", "message"
-};
-
-struct oms_rules *
-oms_rules_load(const char *path, char *(*find)(void *, const char *),
-    void *farg, struct oms_err *err)
-{
-	struct oms_rules *rs;
-	struct oms_tsv *tsv = NULL;
-	struct oms_rec rec;
-	struct rule *r;
-	FILE *fp;
-	int col[11], rc;
-	size_t i;
-	const char *v, *dash;
-
-	if ((rs = calloc(1, sizeof(*rs))) == NULL) {
-		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-		return (NULL);
-	}
-	if ((rs->md = pcre2_match_data_create(4, NULL)) == NULL)
-		goto nomem;
-	if ((fp = fopen(path, "r")) == NULL) {
-		oms_err_sys(err, errno, path, "rule table");
-		goto fail;
-	}
-	if ((tsv = oms_tsv_open(fp, path, err)) == NULL) {
-		fclose(fp);
-		goto fail;
-	}
-	for (i = 0; i < 11; i++)
-		if ((col[i] = oms_tsv_col(tsv, rcols[i])) == -1) {
-			oms_err_set(err, OMS_EDATA, path, 1,
-			    "no \"%s\" column", rcols[i]);
-			goto fail_tsv;
-		}
-	while ((rc = oms_tsv_next(tsv, &rec, err)) == 1) {
-		r = reallocarray(rs->r, rs->n + 1, sizeof(*r));
-		if (r == NULL)
-			goto nomem_tsv;
-		rs->r = r;
-		r = &rs->r[rs->n++];
-		memset(r, 0, sizeof(*r));
-		omsi_hash_init(&r->seen);
-		omsi_arena_init(&r->seen_arena);
-		if ((r->id = strdup(rec.f[col[0]])) == NULL ||
-		    (r->kinds = strdup(rec.f[col[2]])) == NULL ||
-		    (r->context = strdup(rec.f[col[5]])) == NULL ||
-		    (r->target = strdup(rec.f[col[7]])) == NULL ||
-		    (r->arg = strdup(rec.f[col[8]])) == NULL ||
-		    (r->message = strdup(rec.f[col[10]])) == NULL)
-			goto nomem_tsv;
-		v = rec.f[col[1]];
-		if (strcmp(v, "ZAP") == 0)
-			r->scope = OMSI_SCOPE_ZAP;
-		else if (strcmp(v, "PERS") == 0)
-			r->scope = OMSI_SCOPE_PERS;
-		else {
-			oms_err_set(err, OMS_EDATA, path, rec.lineno,
-			    "scope \"%s\": expected ZAP or PERS", v);
-			goto fail_tsv;
-		}
-		v = rec.f[col[3]];
-		if (strcmp(v, "*") != 0) {
-			dash = strchr(v, '-');
-			if (dash == NULL) {
-				snprintf(r->vmin, sizeof(r->vmin), "%s", v);
-				snprintf(r->vmax, sizeof(r->vmax), "%s", v);
-			} else {
-				snprintf(r->vmin, sizeof(r->vmin), "%.*s",
-				    (int)(dash - v), v);
-				snprintf(r->vmax, sizeof(r->vmax), "%s",
-				    dash + 1);
-			}
-		}
-		v = rec.f[col[4]];
-		if (strcmp(v, "warning") == 0)
-			r->warning = 1;
-		else if (strcmp(v, "error") != 0) {
-			oms_err_set(err, OMS_EDATA, path, rec.lineno,
-			    "severity \"%s\": expected error or warning", v);
-			goto fail_tsv;
-		}
-		v = rec.f[col[6]];
-		for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
-			if (strcmp(checks[i].name, v) == 0)
-				break;
-		if (i == sizeof(checks) / sizeof(checks[0])) {
-			oms_err_set(err, OMS_EDATA, path, rec.lineno,
-			    "unknown check \"%s\" (see oms-rules(5))", v);
-			goto fail_tsv;
-		}
-		r->check = checks[i].c;
-		if (r->check == C_MATCH &&
-		    (r->re = compile(r->arg, path, rec.lineno, err)) == NULL)
-			goto fail_tsv;
-		if ((r->check == C_REF || r->check == C_REF_DAYS) &&
-		    (r->ref = load_ref(rs, r->arg, find, farg, err)) == NULL)
-			goto fail_tsv;
-		{
-			char *when = strdup(rec.f[col[9]]);
-
-			if (when == NULL)
-				goto nomem_tsv;
-			rc = parse_conds(r, when, path, rec.lineno, err);
-			free(when);
-			if (rc == -1)
-				goto fail_tsv;
-		}
-	}
-	if (rc == -1)
-		goto fail_tsv;
-	oms_tsv_free(tsv);
-	fclose(fp);
-	return (rs);
-nomem_tsv:
-	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-fail_tsv:
-	oms_tsv_free(tsv);
-	fclose(fp);
-	goto fail;
-nomem:
-	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-fail:
-	oms_rules_free(rs);
-	return (NULL);
-}
-
-int
-oms_rules_set(struct oms_rules *rs, const char *id, const char *sev,
-    struct oms_err *err)
-{
-	size_t i;
-	int found = 0, off, warning;
-
-	if (strcmp(sev, "off") == 0)
-		off = 1, warning = 0;
-	else if (strcmp(sev, "warning") == 0)
-		off = 0, warning = 1;
-	else if (strcmp(sev, "error") == 0)
-		off = 0, warning = 0;
-	else
-		return (oms_err_set(err, OMS_EDATA, NULL, 0, "rule.%s: \"%s\" "
-		    "is not off, warning or error", id, sev));
-	for (i = 0; i < rs->n; i++)
-		if (strcmp(rs->r[i].id, id) == 0) {
-			rs->r[i].off = off;
-			rs->r[i].warning = warning;
-			found = 1;
-		}
-	if (!found)
-		return (oms_err_set(err, OMS_EDATA, NULL, 0, "rule.%s: no rule "
-		    "with that id in the rule table", id));
-	return (0);
-}
-
-size_t
-oms_rules_count(const struct oms_rules *rs)
-{
-	return (rs->n);
-}
-
-void
-oms_rules_free(struct oms_rules *rs)
-{
-	size_t i, j;
-
-	if (rs == NULL)
-		return;
-	for (i = 0; i < rs->n; i++) {
-		struct rule *r = &rs->r[i];
-
-		free(r->id);
-		free(r->kinds);
-		free(r->context);
-		free(r->target);
-		free(r->arg);
-		free(r->message);
-		pcre2_code_free(r->re);
-		for (j = 0; j < r->nconds; j++) {
-			free(r->conds[j].path);
-			pcre2_code_free(r->conds[j].re);
-		}
-		free(r->conds);
-		omsi_hash_release(&r->seen);
-		omsi_arena_release(&r->seen_arena);
-	}
-	free(rs->r);
-	for (i = 0; i < rs->nrefs; i++) {
-		struct reftab *t = rs->refs[i];
-
-		free(t->name);
-		oms_ref_free(t->t);
-		free(t);
-	}
-	free(rs->refs);
-	pcre2_match_data_free(rs->md);
-	free(rs);
-}

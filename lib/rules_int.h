@@ -1,0 +1,98 @@
+/*
+ * rules_int.h -- what the two halves of the rule engine share: the rule
+ * table as loaded (rules_load.c) and as checked (rules.c)
+ */
+#ifndef RULES_INT_H
+#define RULES_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "oms_int.h"
+#include "reftab.h"
+
+enum check {
+	C_REQUIRED, C_ABSENT, C_MATCH, C_LE, C_LT, C_GE, C_GT, C_EQ, C_NE,
+	C_SUM, C_SNILS, C_ENP, C_ENP_CHECK, C_UNIQUE, C_REF, C_REF_DAYS,
+	C_IN_PERSONS, C_FAIL
+};
+
+/* a reference table, by the name rules give it; t NULL when missing */
+struct reftab {
+	char		*name;
+	struct oms_ref	*t;
+	int		 missing;	/* no such file: its rules are not in force */
+	char		**extra;	/* columns after code, name, min_days,
+					   max_days that rules compare */
+	size_t		 nextra;
+	char		*alt;		/* the column conditions look up by */
+};
+
+/* the fixed columns of every table, then reftab.extra */
+enum { R_CODE, R_NAME, R_MIN, R_MAX, R_NFIXED };
+
+struct cond {
+	char		*path;
+	int		 neg;		/* !PATH, PATH!~RE, PATH!@TABLE */
+	pcre2_code	*re;		/* PATH~RE; NULL: existence, or in */
+	struct reftab	*in;		/* PATH@TABLE: a code of the table */
+	int		 in_alt;	/* ... of its alt column (TABLE:COL) */
+};
+
+/* where COL=PATH of a ref rule */
+struct where {
+	char		*col;
+	size_t		 ci;		/* index in the table's fields */
+	char		*path;
+};
+
+struct rule {
+	char		*id;
+	int		 off;		/* rule.ID = off */
+	int		 dead;		/* a table it needs is missing */
+	int		 person;	/* a path steps into PERS: checked with
+					   the persons (H<->L) */
+	int		 scope;
+	char		*kinds;
+	char		 vmin[8], vmax[8];
+	int		 warning;
+	char		*context;
+	enum check	 check;
+	char		*target;
+	char		*arg;		/* of ref: the table's name only */
+	struct cond	*conds;
+	size_t		 nconds;
+	char		*message;
+	pcre2_code	*re;		/* match */
+	struct reftab	*ref;		/* ref, ref_days */
+	char		*refdate;	/* ref: path of the day, or NULL */
+	struct where	*where;
+	size_t		 nwhere;
+	struct omsi_hash seen;		/* unique within the registry */
+	struct omsi_arena seen_arena;
+};
+
+/* a case kept for the person rules of its person: only what they name */
+struct kept {
+	char		*link;		/* the rulectx link */
+	char		*account;
+	char		 kind[8], version[8];
+	xmlNodePtr	 zap;		/* pruned copy */
+	size_t		 next;		/* 1 + the next of the same link, or 0 */
+};
+
+struct oms_rules {
+	struct rule	*r;
+	size_t		 n;
+	struct reftab	**refs;
+	size_t		 nrefs;
+	pcre2_match_data *md;
+	int		 nperson;	/* rules with person set */
+	struct omsi_hash names;		/* element names person rules use */
+	struct omsi_arena arena;	/* names, kept links and accounts */
+	struct kept	*kept;
+	size_t		 nkept, keptcap;
+	struct omsi_hash bylink;	/* link -> 1 + first kept */
+};
+
+#endif /* RULES_INT_H */
