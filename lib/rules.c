@@ -103,7 +103,8 @@ years_between(xmlNodePtr ctx, const char *a, const char *b)
 }
 
 static int
-cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx)
+cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
+    const struct omsi_rulectx *rc)
 {
 	struct nodes ns = { 0 };
 	size_t i, j;
@@ -112,6 +113,14 @@ cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx)
 	for (i = 0; i < r->nconds; i++) {
 		const struct cond *c = &r->conds[i];
 
+		if (c->plat) {
+			hit = rc->plat != NULL && *rc->plat != '\0';
+			if (hit == c->neg) {
+				free(ns.v);
+				return (0);
+			}
+			continue;
+		}
 		if (c->path2 != NULL) {
 			long y = years_between(ctx, c->path, c->path2);
 
@@ -508,7 +517,7 @@ check_rule(struct oms_rules *rs, struct rule *r, xmlNodePtr rec,
 	if (collect(rec, r->context, &cn) == -1)
 		goto nomem;
 	for (j = 0; j < cn.n; j++) {
-		if ((h = cond_holds(rs, r, cn.v[j])) == -1)
+		if ((h = cond_holds(rs, r, cn.v[j], rc)) == -1)
 			goto nomem;
 		if (h && check_one(rs, r, cn.v[j], rec, rc, nerr, err) == -1) {
 			free(cn.v);

@@ -248,6 +248,14 @@ parse_conds(struct oms_rules *rs, struct rule *r, char *when,
 			r->nconds++;
 			continue;
 		}
+		if (strcmp(p, "@PLAT") == 0 || strcmp(p, "!@PLAT") == 0) {
+			c->neg = *p == '!';
+			c->plat = 1;
+			if ((c->path = strdup(p)) == NULL)
+				return (nomem(err));
+			r->nconds++;
+			continue;
+		}
 		if (*p == '!' && strpbrk(p, "~@") != NULL)
 			return (oms_err_set(err, OMS_EDATA, file, line,
 			    "condition \"%s\": write PATH!~RE or PATH!@TABLE, "
