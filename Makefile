@@ -107,7 +107,12 @@ check-run: all $(UNIT) $(FAULTS) tests/rules/xmut
 	OMS_XSDDIR=$(CURDIR)/xsd OMS_REFDIR=$(CURDIR)/ref \
 	PATH="$(CURDIR):$(CURDIR)/examples:$$PATH" LC_ALL=C \
 	    prove -e '' $(UNIT) tests/e2e/*.t
-	@$(MAKE) --no-print-directory lint-man lint-calls
+	@$(MAKE) --no-print-directory lint-man lint-calls lint-q015
+
+# the Q015 table of oms-rules(5) is current, every implemented check has a
+# row of ref/rules.tsv and every row a fixture (tools/q015-table.sh)
+lint-q015:
+	@./tools/q015-table.sh -c
 
 # no circle of calls between the files of lib/ (tools/calls.sh)
 lint-calls: liboms.a
@@ -213,6 +218,6 @@ clean:
 	    cmd/paths.h $(FAULTS) tests/rules/xmut
 	rm -rf tests/e2e/tmp fuzz-build tests/faults/results
 
-.PHONY: all deps check check-run lint-calls FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
+.PHONY: all deps check check-run lint-calls lint-q015 FORCE sanitize lint-man demo demo-yar76 install uninstall clean \
 	fuzz bench bench-quick faults
 .SECONDARY:

@@ -978,7 +978,9 @@ make_case(struct gen *g, int disp, struct zcase *c)
 			s->naz = 1;
 		} else {
 			s->ds1 = "Z00.0";
-			s->pr_d_n = 0;
+			/* not to be observed: PR_D_N is required with a
+			   diagnosis (003F.00.2571) */
+			s->pr_d_n = 3;
 		}
 		n = (int)rnd_in(r, 1, 2);
 		t0 = 1 + (int)rnd(r, (long)NELEMS(dvn) - 1);
@@ -1298,6 +1300,9 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 		el_i(o, 3, "RSLT", c->rslt);
 		el_i(o, 3, "ISHOD", c->ishod);
 	}
+	/* a person without a patronymic is a special case (Q015 003F.00.0460) */
+	if (p.ot == NULL)
+		el_i(o, 3, "OS_SLUCH", 2);
 	for (i = 0; i < c->nsl; i++) {
 		const struct sl *s = &c->sl[i];
 		const struct prof *pr = &profs[s->prof];
@@ -1320,9 +1325,8 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 				el_i(o, 5, "NAZ_N", 1);
 				el_i(o, 5, "NAZ_R", 3);
 				el_i(o, 5, "NAZ_V", 1);
-				el_t(o, 5, "NAZ_USL", "A09.05.083");
-				el_d(o, 5, "NAPR_DATE", c->dz2);
-				el_t(o, 5, "NAPR_MO", g->o->mo);
+				/* NAZ_USL, NAPR_DATE and NAPR_MO only on a
+				   suspected malignancy (003F.00.1320-1360) */
 				close_el(o, 4, "NAZ");
 			}
 		} else {

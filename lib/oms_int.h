@@ -239,6 +239,7 @@ void	 omsi_sha256_hex(struct omsi_sha256 *, char out[65]);
 struct omsi_rulectx {
 	const char	*kind;		/* of the registry */
 	const char	*version;	/* of the registry */
+	const char	*plat;		/* its SCHET/PLAT, "" or NULL: none */
 	long		 period_first, period_last;
 	/* called for every failed check; line is of the offending node */
 	void		(*report)(void *arg, const char *id, int warning,

@@ -10,6 +10,7 @@
  * its child.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,8 +84,27 @@ in_table(const struct reftab *t, int alt, const char *s)
 	return (omsi_ref_find(t->t, alt, s, -1, &row));
 }
 
+/* Full years from the date at path a to the date at path b, or -1. */
+static long
+years_between(xmlNodePtr ctx, const char *a, const char *b)
+{
+	const char *da = omsi_path_text(ctx, a), *db = omsi_path_text(ctx, b);
+	int ya, ma, dda, yb, mb, ddb;
+	long y;
+
+	if (da == NULL || db == NULL ||
+	    sscanf(da, "%4d-%2d-%2d", &ya, &ma, &dda) != 3 ||
+	    sscanf(db, "%4d-%2d-%2d", &yb, &mb, &ddb) != 3)
+		return (-1);
+	y = yb - ya;
+	if (mb < ma || (mb == ma && ddb < dda))
+		y--;
+	return (y);
+}
+
 static int
-cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx)
+cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
+    const struct omsi_rulectx *rc)
 {
 	struct nodes ns = { 0 };
 	size_t i, j;
@@ -93,6 +113,24 @@ cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx)
 	for (i = 0; i < r->nconds; i++) {
 		const struct cond *c = &r->conds[i];
 
+		if (c->plat) {
+			hit = rc->plat != NULL && *rc->plat != '\0';
+			if (hit == c->neg) {
+				free(ns.v);
+				return (0);
+			}
+			continue;
+		}
+		if (c->path2 != NULL) {
+			long y = years_between(ctx, c->path, c->path2);
+
+			if (y < 0 || (c->years_ge ? y < c->years :
+			    y >= c->years)) {
+				free(ns.v);
+				return (0);
+			}
+			continue;
+		}
 		ns.n = 0;
 		if (collect(ctx, c->path, &ns) == -1) {
 			free(ns.v);
@@ -479,7 +517,7 @@ check_rule(struct oms_rules *rs, struct rule *r, xmlNodePtr rec,
 	if (collect(rec, r->context, &cn) == -1)
 		goto nomem;
 	for (j = 0; j < cn.n; j++) {
-		if ((h = cond_holds(rs, r, cn.v[j])) == -1)
+		if ((h = cond_holds(rs, r, cn.v[j], rc)) == -1)
 			goto nomem;
 		if (h && check_one(rs, r, cn.v[j], rec, rc, nerr, err) == -1) {
 			free(cn.v);

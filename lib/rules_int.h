@@ -37,6 +37,10 @@ struct cond {
 	pcre2_code	*re;		/* PATH~RE; NULL: existence, or in */
 	struct reftab	*in;		/* PATH@TABLE: a code of the table */
 	int		 in_alt;	/* ... of its alt column (TABLE:COL) */
+	int		 plat;		/* @PLAT: the registry has a payer */
+	char		*path2;		/* years(PATH,PATH2)>=N or <N */
+	int		 years_ge;	/* >= (else <) */
+	long		 years;
 };
 
 /* where COL=PATH of a ref rule */

@@ -186,6 +186,37 @@ parse_in(struct oms_rules *rs, struct cond *c, char *spec,
 	return (0);
 }
 
+/* "years(PATH,PATH2)>=N" or "years(PATH,PATH2)<N" */
+static int
+parse_years(struct cond *c, const char *p, const char *file,
+    unsigned long line, struct oms_err *err)
+{
+	const char *comma, *close, *num;
+	char *end;
+
+	if ((comma = strchr(p, ',')) == NULL ||
+	    (close = strchr(comma, ')')) == NULL)
+		goto bad;
+	if (strncmp(close + 1, ">=", 2) == 0) {
+		c->years_ge = 1;
+		num = close + 3;
+	} else if (close[1] == '<')
+		num = close + 2;
+	else
+		goto bad;
+	c->years = strtol(num, &end, 10);
+	if (end == num || *end != '\0' || comma == p + 6 || close == comma + 1)
+		goto bad;
+	if ((c->path = strndup(p + 6, (size_t)(comma - p - 6))) == NULL ||
+	    (c->path2 = strndup(comma + 1, (size_t)(close - comma - 1))) ==
+	    NULL)
+		return (nomem(err));
+	return (0);
+bad:
+	return (oms_err_set(err, OMS_EDATA, file, line, "condition \"%s\": "
+	    "expected years(PATH,PATH)>=N or years(PATH,PATH)<N", p));
+}
+
 static int
 parse_conds(struct oms_rules *rs, struct rule *r, char *when,
     const char *file, unsigned long line, struct oms_err *err)
@@ -211,6 +242,20 @@ parse_conds(struct oms_rules *rs, struct rule *r, char *when,
 		r->conds = c;
 		c = &r->conds[r->nconds];
 		memset(c, 0, sizeof(*c));
+		if (strncmp(p, "years(", 6) == 0) {
+			if (parse_years(c, p, file, line, err) == -1)
+				return (-1);
+			r->nconds++;
+			continue;
+		}
+		if (strcmp(p, "@PLAT") == 0 || strcmp(p, "!@PLAT") == 0) {
+			c->neg = *p == '!';
+			c->plat = 1;
+			if ((c->path = strdup(p)) == NULL)
+				return (nomem(err));
+			r->nconds++;
+			continue;
+		}
 		if (*p == '!' && strpbrk(p, "~@") != NULL)
 			return (oms_err_set(err, OMS_EDATA, file, line,
 			    "condition \"%s\": write PATH!~RE or PATH!@TABLE, "
@@ -350,7 +395,9 @@ person_rules(struct oms_rules *rs, struct oms_err *err)
 				return (nomem(err));
 			for (j = 0; j < r->nconds; j++)
 				if (path_names(rs, r->conds[j].path, k,
-				    &pers) == -1)
+				    &pers) == -1 || (r->conds[j].path2 != NULL &&
+				    path_names(rs, r->conds[j].path2, k,
+				    &pers) == -1))
 					return (nomem(err));
 			for (j = 0; j < r->nwhere; j++)
 				if (path_names(rs, r->where[j].path, k,
@@ -592,6 +639,7 @@ oms_rules_free(struct oms_rules *rs)
 		pcre2_code_free(r->re);
 		for (j = 0; j < r->nconds; j++) {
 			free(r->conds[j].path);
+			free(r->conds[j].path2);
 			pcre2_code_free(r->conds[j].re);
 		}
 		free(r->conds);

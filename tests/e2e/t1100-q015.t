@@ -30,7 +30,7 @@ for f in "$R"/cases/*.case; do
 	echo "$f" >>"${g%.key}.cases"
 	ncases=$((ncases + 1))
 done
-plan $((ncases + ngroups))
+plan $((ncases + ngroups + 1))
 
 # the value of a "WORD value" line of a case file
 field() { awk -v w="$1" '$1 == w { sub(/^[^ \t]+[ \t]+/, ""); print; exit }' "$2"; }
@@ -122,4 +122,12 @@ while [ "$i" -lt "$ngroups" ]; do
 		fi
 	done <"$TMP/map$i"
 done
+
+# a run without M002.tsv: its rules are not in force, said once
+i=1
+while [ "$i" -lt "$ngroups" ] && grep -q "ref M002.tsv" "$TMP/g/$i.key"; do
+	i=$((i + 1))
+done
+check 'a missing reference table is warned of once, naming oms-nsi(1)' \
+    '[ "$(grep -c "warning: [0-9]* rule(s) not in force: no reference table.*M002.tsv.*oms-nsi(1)" "$TMP/err$i")" -eq 1 ]'
 done_testing

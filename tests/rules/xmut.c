@@ -144,9 +144,12 @@ trim(char *s)
 	return (s);
 }
 
-/* one edit line ("set ...", "add ...", "del ...") on the record rec */
+/*
+ * One edit line ("set ...", "add ...", "del ...") on the record rec; a
+ * path "PERS/..." of a case edits its person pers instead.
+ */
 static void
-edit(xmlNodePtr rec, char *line)
+edit(xmlNodePtr rec, xmlNodePtr pers, char *line)
 {
 	struct nodes ns;
 	char *verb, *path, *val, *after, *last, *slash;
@@ -163,6 +166,10 @@ edit(xmlNodePtr rec, char *line)
 	if (*val != '\0')
 		*val++ = '\0';
 	val = trim(val);
+	if (pers != NULL && strncmp(path, "PERS/", 5) == 0) {
+		rec = pers;
+		path += 5;
+	}
 	ns.n = 0;
 	if (strcmp(verb, "set") == 0) {
 		collect(rec, path, &ns);
@@ -235,7 +242,7 @@ edit(xmlNodePtr rec, char *line)
 
 /* the case file's edits on rec; the other lines are the harness's */
 static void
-apply(const char *file, xmlNodePtr rec)
+apply(const char *file, xmlNodePtr rec, xmlNodePtr pers)
 {
 	FILE *fp;
 	char *buf = NULL, *p;
@@ -255,7 +262,7 @@ apply(const char *file, xmlNodePtr rec)
 			continue;
 		if (strncmp(p, "set ", 4) == 0 || strncmp(p, "add ", 4) == 0 ||
 		    strncmp(p, "del ", 4) == 0)
-			edit(rec, p);
+			edit(rec, pers, p);
 		else if (strncmp(p, "kind ", 5) != 0 &&
 		    strncmp(p, "period ", 7) != 0 &&
 		    strncmp(p, "conf ", 5) != 0 &&
@@ -379,7 +386,7 @@ main(int argc, char *argv[])
 		xmlAddChild(lroot, pers);
 		number(zap, pers, i);
 		if (i > 0)
-			apply(argv[i], pkind ? pers : zap);
+			apply(argv[i], pkind ? pers : zap, pkind ? NULL : pers);
 		n = child(child(child(zap, "Z_SL"), "SL"), "SL_ID");
 		fprintf(mf, "%s\t%s\n", n != NULL && n->children != NULL ?
 		    (const char *)n->children->content : "-",
