@@ -726,9 +726,22 @@ int	 oms_ws_recover(struct oms_ws *, const struct oms_ledger *,
 	    struct oms_diag *, struct oms_err *);
 int	 oms_ws_pending(struct oms_ws *, const struct oms_ledger *,
 	    struct oms_diag *, struct oms_err *);
-/* The format version of kind for a period (oms.conf version.KIND wins). */
-const char *oms_version_for(const struct oms_conf *, const char *kind,
-	    int period);
+/*
+ * The table of format versions by kind and period (ref/versions.tsv,
+ * oms.conf(5)) read from path and checked; NULL with err filled
+ * (file:line).  Free it with oms_ref_free.
+ */
+struct oms_ref;
+struct oms_ref	*oms_versions_load(const char *path, struct oms_err *);
+/*
+ * The format version of kind (H, C, T, DP ..., L) for a period: oms.conf
+ * version.KIND wins (version.D for every D kind), else the row of the
+ * table (NULL: none) for kind, or for D* when kind is a D kind without
+ * rows of its own, with the latest from not after period.  NULL when
+ * neither gives one.  Borrowed from c or the table.
+ */
+const char *oms_version_for(const struct oms_conf *, const struct oms_ref *,
+	    const char *kind, int period);
 
 /* -------------------------------------------------------------- import */
 
