@@ -1332,6 +1332,8 @@ emit_usl(struct gen *g, struct out *o, const struct zcase *c,
 	el_t(o, 5, "IDSERV", u->id);
 	el_t(o, 5, "LPU", g->o->mo);
 	if (c->kind != K_DISP) {
+		/* the department of the episode (one region's schemas want it) */
+		el_i(o, 5, "PODR", 1000 + 10 * s->prof + (s->ksg != NULL));
 		el_i(o, 5, "PROFIL", p->profil);
 		el_i(o, 5, "DET", s->det);
 	}
