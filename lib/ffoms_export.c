@@ -10,6 +10,7 @@
  * sums are known, and the ZIP packs header and body of both files.  This
  * file defines the profile's table of the export, omsi_ffoms_export.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -230,6 +231,13 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 	if ((vpath = oms_ws_find(x->ws, "ref", "versions.tsv",
 	    x->o->refdir)) == NULL)
 		goto nomem;
+	if (access(vpath, R_OK) == -1 && errno == ENOENT) {
+		oms_err_set(err, OMS_EIO, vpath, 0, "no table of format versions:"
+		    " install oms's ref/versions.tsv, or put one in the "
+		    "workspace's ref/");
+		free(vpath);
+		return (-1);
+	}
 	vt = oms_versions_load(vpath, err);
 	free(vpath);
 	if (vt == NULL)

@@ -735,10 +735,10 @@ struct oms_ref;
 struct oms_ref	*oms_versions_load(const char *path, struct oms_err *);
 /*
  * The format version of kind (H, C, T, DP ..., L) for a period: oms.conf
- * version.KIND wins (version.D for every D kind), else the row of the
- * table (NULL: none) for kind, or for D* when kind is a D kind without
- * rows of its own, with the latest from not after period.  NULL when
- * neither gives one.  Borrowed from c or the table.
+ * version.KIND wins (version.D for every D kind), else the table's (NULL:
+ * none) row of kind with the latest from not after period, failing that,
+ * for a D kind, such a row of D*.  NULL when neither gives one.  Borrowed
+ * from c or the table.
  */
 const char *oms_version_for(const struct oms_conf *, const struct oms_ref *,
 	    const char *kind, int period);
