@@ -89,14 +89,17 @@ for k in H C T DP; do kind_checks r2019 $k 3.1 3.1; done
 run r2021 2021-04
 run_checks r2021
 for k in H C T DP; do kind_checks r2021 $k 3.1 3.2; done
-# 2023-06: H 3.2 by the table; C, T, DP 3.2 by oms.conf
-run r2023 2023-06 C=3.2 T=3.2 DP=3.2
+# 2023-06: H 3.2 by the table; C and T 3.2 by oms.conf; DP 3.1 (the D
+# files had no 3.2 or 4.0)
+run r2023 2023-06 C=3.2 T=3.2
 run_checks r2023
-for k in H C T DP; do kind_checks r2023 $k 3.2 3.2; done
-# 2024-06: H, C 4.0 by the table; T, DP 4.0 by oms.conf
-run r2024 2024-06 T=4.0 DP=4.0
+for k in H C T; do kind_checks r2023 $k 3.2 3.2; done
+kind_checks r2023 DP 3.1 3.2
+# 2024-06: H, C 4.0 by the table; T 4.0 by oms.conf; DP 3.1
+run r2024 2024-06 T=4.0
 run_checks r2024
-for k in H C T DP; do kind_checks r2024 $k 4.0 3.2; done
+for k in H C T; do kind_checks r2024 $k 4.0 3.2; done
+kind_checks r2024 DP 3.1 3.2
 # 2025-03 and 2026-10: every kind 5.0, then 5.1
 run r2025 2025-03
 run_checks r2025
