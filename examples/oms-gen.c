@@ -1366,6 +1366,123 @@ emit_usl(struct gen *g, struct out *o, const struct zcase *c,
 	close_el(o, 4, "USL");
 }
 
+/*
+ * The D files (here DP, ДВ1) have a structure of their own: no USL_OK,
+ * FOR_POM, RSLT or ISHOD in Z_SL, no PROFIL, DET, PRVS or IDDOKT in SL,
+ * the kind of examination in SCHET/DISP, its result in RSLT_D, and every
+ * referral (NAZ) names the doctor who made it (NAZ_IDDOKT).  They were
+ * VERSION 3.1 until the period 2024-12 and share the H file's from 2025
+ * (docs/ffoms-format-D.md, xsd/D-*.xsd).
+ */
+static const char *
+d_version(const struct gen *g)
+{
+	return (g->year * 100 + g->month < 202501 ? "3.1" : g->version);
+}
+
+static void
+emit_d_usl(struct gen *g, struct out *o, const struct sl *s,
+    const struct usl *u, const char *doc)
+{
+	open_el(o, 4, "USL");
+	el_t(o, 5, "IDSERV", u->id);
+	el_t(o, 5, "LPU", g->o->mo);
+	el_d(o, 5, "DATE_IN", u->d_in);
+	el_d(o, 5, "DATE_OUT", u->d_out);
+	el_i(o, 5, "P_OTK", 0);
+	el_t(o, 5, "CODE_USL", u->code);
+	el_m(o, 5, "TARIF", u->tarif);
+	el_m(o, 5, "SUMV_USL", u->sum);
+	open_el(o, 5, "MR_USL_N");
+	el_i(o, 6, "MR_N", 1);
+	el_i(o, 6, "PRVS", profs[s->prof].prvs);
+	el_t(o, 6, "CODE_MD", doc);
+	close_el(o, 5, "MR_USL_N");
+	close_el(o, 4, "USL");
+}
+
+static void
+emit_d_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
+{
+	struct person p;
+	char doc[16], id[24];
+	int i, j;
+
+	person_get(g, c->person, &p);
+	open_el(o, 1, "ZAP");
+	el_i(o, 2, "N_ZAP", nzap);
+	el_i(o, 2, "PR_NOV", 0);
+	open_el(o, 2, "PACIENT");
+	snprintf(id, sizeof(id), "%010ld", c->person);
+	el_t(o, 3, "ID_PAC", id);
+	el_i(o, 3, "VPOLIS", 3);
+	el_t(o, 3, "ENP", p.enp);
+	if (p.region != -1)
+		el_t(o, 3, "ST_OKATO", regions[p.region].okato);
+	el_t(o, 3, "SMO", p.smo);
+	el_t(o, 3, "NOVOR", "0");
+	if (g->v5) {
+		int y, m, d;
+
+		el_t(o, 3, "SOC", p.soc ? "035" : "000");
+		/* the next examination a year on: the same month */
+		civil_from_days(c->dz2, &y, &m, &d);
+		el_i(o, 3, "NEXT_D", m);
+	}
+	close_el(o, 2, "PACIENT");
+
+	open_el(o, 2, "Z_SL");
+	el_i(o, 3, "IDCASE", nzap);
+	el_i(o, 3, "VIDPOM", c->vidpom);
+	el_t(o, 3, "LPU", g->o->mo);
+	el_i(o, 3, "VBR", 0);
+	el_d(o, 3, "DATE_Z_1", c->dz1);
+	el_d(o, 3, "DATE_Z_2", c->dz2);
+	el_i(o, 3, "P_OTK", 0);
+	el_i(o, 3, "RSLT_D", c->rslt_d);
+	for (i = 0; i < c->nsl; i++) {
+		const struct sl *s = &c->sl[i];
+
+		doc_snils(g, s->doc, doc);
+		open_el(o, 3, "SL");
+		el_t(o, 4, "SL_ID", s->id);
+		el_t(o, 4, "NHISTORY", s->nhist);
+		el_d(o, 4, "DATE_1", s->d1);
+		el_d(o, 4, "DATE_2", s->d2);
+		el_t(o, 4, "DS1", s->ds1);
+		if (s->ds1_pr)
+			el_i(o, 4, "DS1_PR", 1);
+		el_i(o, 4, "DS_ONK", 0);
+		if (s->pr_d_n)
+			el_i(o, 4, "PR_D_N", s->pr_d_n);
+		if (s->naz) {
+			/*
+			 * an examination elsewhere (NAZ_R 3): its kind, the
+			 * date and the MO; no NAZ_USL without a suspected
+			 * malignancy (Q015 003F.00.1310, 1320)
+			 */
+			open_el(o, 4, "NAZ");
+			el_i(o, 5, "NAZ_N", 1);
+			el_i(o, 5, "NAZ_R", 3);
+			el_t(o, 5, "NAZ_IDDOKT", doc);
+			el_i(o, 5, "NAZ_V", 1);
+			el_d(o, 5, "NAPR_DATE", c->dz2);
+			el_t(o, 5, "NAPR_MO", g->o->mo);
+			close_el(o, 4, "NAZ");
+		}
+		el_t(o, 4, "ED_COL", "1.00");
+		el_m(o, 4, "TARIF", s->tarif);
+		el_m(o, 4, "SUM_M", s->sum_m);
+		for (j = 0; j < s->nusl; j++)
+			emit_d_usl(g, o, s, &s->usl[j], doc);
+		close_el(o, 3, "SL");
+	}
+	el_i(o, 3, "IDSP", c->idsp);
+	el_m(o, 3, "SUMV", c->sumv);
+	close_el(o, 2, "Z_SL");
+	close_el(o, 1, "ZAP");
+}
+
 static void
 emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 {
@@ -1373,6 +1490,10 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 	char doc[16];
 	int i, j;
 
+	if (c->kind == K_DISP) {
+		emit_d_case(g, o, c, nzap);
+		return;
+	}
 	person_get(g, c->person, &p);
 	open_el(o, 1, "ZAP");
 	el_i(o, 2, "N_ZAP", nzap);
@@ -1661,7 +1782,7 @@ write_pair(struct gen *g, int disp, long ncases, const char *base)
 		    o.f);
 		open_el(&o, 0, "ZL_LIST");
 		open_el(&o, 1, "ZGLV");
-		el_t(&o, 2, "VERSION", g->version);
+		el_t(&o, 2, "VERSION", disp ? d_version(g) : g->version);
 		el_t(&o, 2, "DATA", d);
 		el_t(&o, 2, "FILENAME", name);
 		el_i(&o, 2, "SD_Z", ncases);
@@ -2382,6 +2503,8 @@ help(void)
 	    " that 3.1 (T and DP until 2024-12); the\nL files 3.2 from 2019-11,"
 	    " else 3.1.  One line per file on stderr.\nExit status: 0 done,"
 	    " 1 a defect could not be placed, 2 usage, 3 I/O.\n", stdout);
+	fputs("The DP files have no FOR_POM, and every referral (NAZ) names"
+	    " its doctor\n(NAZ_IDDOKT).\n", stdout);
 	fputs("\nyar76: the insurers are 1027600000011 (60 %), 1027600000022"
 	    " (30 %) and,\nfor patients of region 77, 1027700000033 (10 %);"
 	    " the bill's payer is the fund,\n" Y_FUND ".  Most patients get"
