@@ -187,7 +187,7 @@ on_xsd_error(void *arg, omsi_xml_error e)
 {
 	struct exp *x = arg;
 	struct yar_exp *ye = YEXP(x);
-	char msg[400];
+	char msg[400];		/* as large as ye->hmsg */
 	size_t n;
 
 	if (e == NULL || e->level < XML_ERR_ERROR)
@@ -200,7 +200,7 @@ on_xsd_error(void *arg, omsi_xml_error e)
 	x->cur_bad = 1;
 	if (ye->head) {
 		if (ye->hmsg[0] == '\0')
-			snprintf(ye->hmsg, sizeof(ye->hmsg), "%s", msg);
+			memcpy(ye->hmsg, msg, sizeof(ye->hmsg));
 		return;
 	}
 	omsi_exp_problem(x, x->cur_doc, e->line > 0 ? (unsigned long)e->line :

@@ -63,7 +63,7 @@ struct yar_exp {
 	char			*xsd;		/* its path, for messages */
 	unsigned long		 line;		/* of the account checked */
 	int			 head;		/* checking the head */
-	char			 hmsg[320];	/* the head's first problem */
+	char			 hmsg[400];	/* the head's first problem */
 	struct omsi_yar		*y;
 };
 #define YEXP(x)	((struct yar_exp *)(x)->w)
