@@ -182,6 +182,23 @@ hide_personal(char *msg, size_t len, xmlNodePtr n)
 			hide(msg, len, v);
 }
 
+/*
+ * The line in source/ of the copy n (or of its element): the copies keep
+ * their originals in _private, whose lines are right past 65535 too.
+ */
+static unsigned long
+source_line(void *node, unsigned long dflt)
+{
+	xmlNodePtr n = node;
+
+	if (n != NULL && n->type == XML_ATTRIBUTE_NODE)
+		n = n->parent;
+	for (; n != NULL && n->type == XML_ELEMENT_NODE; n = n->parent)
+		if (n->_private != NULL)
+			return (omsi_line(n->_private));
+	return (dflt);
+}
+
 static void
 on_xsd_error(void *arg, omsi_xml_error e)
 {
@@ -203,8 +220,8 @@ on_xsd_error(void *arg, omsi_xml_error e)
 			memcpy(ye->hmsg, msg, sizeof(ye->hmsg));
 		return;
 	}
-	omsi_exp_problem(x, x->cur_doc, e->line > 0 ? (unsigned long)e->line :
-	    ye->line, 0, "account %s: xsd: %s", x->cur_account, msg);
+	omsi_exp_problem(x, x->cur_doc, source_line(e->node, ye->line), 0,
+	    "account %s: xsd: %s", x->cur_account, msg);
 }
 
 /* xsd/yar76-VERSION.xsd, compiled once per export; its absence an error */
@@ -231,17 +248,32 @@ omsi_yar76_load_schema(struct exp *x, const struct reg *r, struct oms_err *err)
 	return (0);
 }
 
+/* Each element of copy c points at its original n (_private). */
+static void
+link_orig(xmlNodePtr c, xmlNodePtr n)
+{
+	xmlNodePtr cc, nc;
+
+	c->_private = n;
+	for (cc = c->children, nc = n->children; cc != NULL && nc != NULL;
+	    cc = cc->next, nc = nc->next)
+		if (cc->type == XML_ELEMENT_NODE)
+			link_orig(cc, nc);
+}
+
+/* A copy of the subtree n in doc, under parent, linked to n. */
 static int
-add_copy(xmlNodePtr parent, xmlNodePtr n, xmlDocPtr doc, int recursive)
+add_copy(xmlNodePtr parent, xmlNodePtr n, xmlDocPtr doc)
 {
 	xmlNodePtr c;
 
-	if ((c = xmlDocCopyNode(n, doc, recursive ? 1 : 2)) == NULL)
+	if ((c = xmlDocCopyNode(n, doc, 1)) == NULL)
 		return (-1);
 	if (xmlAddChild(parent, c) == NULL) {
 		xmlFreeNode(c);
 		return (-1);
 	}
+	link_orig(c, n);
 	return (0);
 }
 
@@ -262,11 +294,12 @@ omsi_yar76_check(struct exp *x, struct omsi_yar *y, const struct sel *s,
 
 	if ((p = xmlDocCopyNode(pat, y->cdoc, 2)) == NULL)
 		return (nomem(err));
+	p->_private = pat;
 	for (c = pat->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)c->name, "register_accounts") != 0 &&
 		    strcmp((const char *)c->name, "an_p") != 0 &&
-		    add_copy(p, c, y->cdoc, 1) == -1)
+		    add_copy(p, c, y->cdoc) == -1)
 			goto nomem;
 	if ((ra = xmlNewDocNode(y->cdoc, NULL, (const xmlChar *)
 	    "register_accounts", NULL)) == NULL)
@@ -275,7 +308,8 @@ omsi_yar76_check(struct exp *x, struct omsi_yar *y, const struct sel *s,
 		xmlFreeNode(ra);
 		goto nomem;
 	}
-	if (add_copy(ra, pa, y->cdoc, 1) == -1)
+	ra->_private = pa;
+	if (add_copy(ra, pa, y->cdoc) == -1)
 		goto nomem;
 	a = ra->children;
 	for (c = a->children; c != NULL; c = next) {
