@@ -5,12 +5,12 @@
  * are read from source/ in document order and their personal_account
  * subtrees copied as they came, with n_pp (and x_key2 for a repeated
  * account) set, into a spool file; each patient's own data (the patient
- * element without its register_accounts) goes there once per patient.
- * Patients with several selected accounts are grouped under one patient
- * (yar76.group_patients), so bill.xml is assembled from the spool only
- * when every account has been read: its totals (account_sum) come first
- * in the file and are known only then.  Memory holds a few words per
- * account, never the records.
+ * element without its register_accounts) goes there once per patient
+ * element: once per account, as the template has it, or with
+ * yar76.group_patients once for all of a patient's accounts.  bill.xml is
+ * assembled from the spool only when every account has been read: its
+ * totals (account_sum) come first in the file and are known only then.
+ * Memory holds a few words per account, never the records.
  *
  * The XML is serialised here rather than through xmlTextWriter because
  * the pieces are spliced in another order than they are made; every
@@ -590,7 +590,8 @@ yar_copy(struct exp *x, struct oms_err *err)
 	if (x->w == NULL && (x->w = calloc(1, sizeof(struct yar_exp))) ==
 	    NULL)
 		return (nomem(err));
-	if (YEXP(x)->schema == NULL && omsi_yar76_load_schema(x, &x->reg[0], err) == -1)
+	if (YEXP(x)->schema == NULL &&
+	    omsi_yar76_load_schema(x, &x->reg[0], err) == -1)
 		return (-1);
 	if ((y = calloc(1, sizeof(*y))) == NULL)
 		return (nomem(err));
