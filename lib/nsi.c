@@ -491,9 +491,9 @@ oms_nsi_convert(const char *path, const char *name, struct oms_buf *out,
 		t.root = NSI_BOOK;
 	else {
 		oms_err_set(err, OMS_EDATA, name,
-		    (unsigned long)xmlTextReaderGetParserLineNumber(rd),
-		    "root element <%s> is not <packet> (or <book>): not an "
-		    "NSI packet", el != NULL ? el : "?");
+		    omsi_line(xmlTextReaderCurrentNode(rd)), "root element "
+		    "<%s> is not <packet> (or <book>): not an NSI packet",
+		    el != NULL ? el : "?");
 		goto out;
 	}
 	while ((r = omsi_xin_next_element(x, err)) == 1) {
