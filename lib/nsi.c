@@ -146,7 +146,9 @@ detect(struct nsi *t, xmlNodePtr rec)
 	if (t->root != NSI_PACKET || strcasecmp(el, "zap") != 0)
 		return (NULL);
 	for (i = 0; i < nsi_ncats; i++)
-		if (child_ci(rec, nsi_cats[i].key) != NULL) {
+		if (child_ci(rec, nsi_cats[i].key) != NULL &&
+		    (nsi_cats[i].also == NULL ||
+		    child_ci(rec, nsi_cats[i].also) != NULL)) {
 			build_cat(t, &nsi_cats[i]);
 			return (&t->gen);
 		}
@@ -301,7 +303,7 @@ get_field(struct nsi *t, xmlNodePtr rec, size_t i, struct oms_err *err)
 	struct oms_buf *b = &t->field[i];
 	xmlNodePtr node = NULL, first = NULL;
 	xmlChar *text;
-	size_t k;
+	size_t k, k0;
 	int r;
 
 	oms_buf_reset(b);
@@ -314,15 +316,26 @@ get_field(struct nsi *t, xmlNodePtr rec, size_t i, struct oms_err *err)
 			first = node;
 		if ((text = xmlNodeGetContent(node)) == NULL)
 			continue;
+		k0 = b->len;
 		r = squeeze(b, (const char *)text, c->kind == NSI_JOIN, err);
 		xmlFree(text);
 		if (r == -1)
 			goto where;
-		if (b->len > 0 && c->kind != NSI_JOIN)
+		if (c->kind == NSI_CONCAT && !digits(b->s + k0, b->len - k0))
+			return (oms_err_set(err, OMS_EDATA, t->name,
+			    omsi_line(node), "%s \"%s\" is not a number",
+			    (const char *)node->name, b->s + k0));
+		if (b->len > 0 && c->kind != NSI_JOIN &&
+		    c->kind != NSI_CONCAT)
 			break;
 	}
-	if (b->len > 0 && c->kind != NSI_JOIN)
+	if (b->len > 0 && c->kind != NSI_JOIN && c->kind != NSI_CONCAT)
 		first = node;
+	if (c->kind == NSI_CONCAT && b->len > 0 && b->len != c->len)
+		return (oms_err_set(err, OMS_EDATA, t->name, omsi_line(rec),
+		    "%s %s %s %s give \"%s\", not the %zu digits of a %s "
+		    "code", c->el[0], c->el[1], c->el[2], c->el[3], b->s,
+		    c->len, t->lay->name));
 	if (b->len == 0 && c->req) {
 		if (c->kind == NSI_CODE || c->kind == NSI_NUM)
 			return (oms_err_set(err, OMS_EDATA, t->name,

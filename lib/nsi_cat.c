@@ -15,17 +15,17 @@
 
 /* F014: the reasons for refusing payment, numeric Kod and article Osn */
 static const struct nsi_col f014_cols[] = {
-	{ "code", { "Kod" },			NSI_NUM,  1 },
-	{ "osn",  { "Osn" },			NSI_TEXT, 0 },
-	{ "name", { "Naim", "Komment" },	NSI_TEXT, 0 },
-	{ "from", { "DATEBEG" },		NSI_DATE, 0 },
-	{ "to",   { "DATEEND" },		NSI_DATE, 0 },
+	{ "code", { "Kod" },			NSI_NUM,  1, 0 },
+	{ "osn",  { "Osn" },			NSI_TEXT, 0, 0 },
+	{ "name", { "Naim", "Komment" },	NSI_TEXT, 0, 0 },
+	{ "from", { "DATEBEG" },		NSI_DATE, 0, 0 },
+	{ "to",   { "DATEEND" },		NSI_DATE, 0, 0 },
 };
 
 /* Q015 and Q016: the checks, by ID_TEST */
 static const struct nsi_col q015_cols[] = {
-	{ "code", { "ID_TEST" },		NSI_CODE, 1 },
-	{ "name", { "DESC_TEST", "COMMENT" },	NSI_TEXT, 0 },
+	{ "code", { "ID_TEST" },		NSI_CODE, 1, 0 },
+	{ "name", { "DESC_TEST", "COMMENT" },	NSI_TEXT, 0, 0 },
 };
 
 /*
@@ -37,19 +37,19 @@ static const struct nsi_col q015_cols[] = {
  * (insInclude).  Neither carries bank details.
  */
 static const struct nsi_col f002_cols[] = {
-	{ "code",  { "smocod" },		NSI_CODE,   1 },
-	{ "name",  { "nam_smop", "nam_smok" },	NSI_TEXT,   1 },
-	{ "short", { "nam_smok" },		NSI_TEXT,   0 },
-	{ "inn",   { "inn" },			NSI_DIGITS, 0 },
-	{ "kpp",   { "KPP" },			NSI_DIGITS, 0 },
-	{ "ogrn",  { "Ogrn" },			NSI_DIGITS, 0 },
+	{ "code",  { "smocod" },		NSI_CODE,   1, 0 },
+	{ "name",  { "nam_smop", "nam_smok" },	NSI_TEXT,   1, 0 },
+	{ "short", { "nam_smok" },		NSI_TEXT,   0, 0 },
+	{ "inn",   { "inn" },			NSI_DIGITS, 0, 0 },
+	{ "kpp",   { "KPP" },			NSI_DIGITS, 0, 0 },
+	{ "ogrn",  { "Ogrn" },			NSI_DIGITS, 0, 0 },
 	{ "address", { "jurAddress/index_j", "jurAddress/addr_j" },
-						NSI_JOIN,   0 },
+						NSI_JOIN,   0, 0 },
 	{ "post_address", { "pstAddress/index_f", "pstAddress/addr_f" },
-						NSI_JOIN,   0 },
-	{ "okato", { "tf_okato" },		NSI_DIGITS, 0 },
-	{ "from",  { "insInclude/d_begin" },	NSI_DATE,   0 },
-	{ "to",    { "insInclude/d_end" },	NSI_DATE,   0 },
+						NSI_JOIN,   0, 0 },
+	{ "okato", { "tf_okato" },		NSI_DIGITS, 0, 0 },
+	{ "from",  { "insInclude/d_begin" },	NSI_DATE,   0, 0 },
+	{ "to",    { "insInclude/d_end" },	NSI_DATE,   0, 0 },
 };
 
 /*
@@ -57,11 +57,23 @@ static const struct nsi_col f002_cols[] = {
  * refers to it): book/entries/entry, no validity dates but ACTUAL.
  */
 static const struct nsi_col m001_cols[] = {
-	{ "code",   { "MKB_CODE" },		NSI_CODE, 1 },
-	{ "name",   { "MKB_NAME" },		NSI_TEXT, 0 },
-	{ "from",   { NULL },			NSI_DATE, 0 },
-	{ "to",     { NULL },			NSI_DATE, 0 },
-	{ "actual", { "ACTUAL" },		NSI_TEXT, 0 },
+	{ "code",   { "MKB_CODE" },		NSI_CODE, 1, 0 },
+	{ "name",   { "MKB_NAME" },		NSI_TEXT, 0, 0 },
+	{ "from",   { NULL },			NSI_DATE, 0, 0 },
+	{ "to",     { NULL },			NSI_DATE, 0, 0 },
+	{ "actual", { "ACTUAL" },		NSI_TEXT, 0, 0 },
+};
+
+/*
+ * O002, the OKATO classifier: the 11-digit code the registries write
+ * (OKATOG, OKATOP) is the territory and the three levels glued, 2 + 3 +
+ * 3 + 3 digits; NAME1 its name.
+ */
+static const struct nsi_col o002_cols[] = {
+	{ "code", { "TER", "KOD1", "KOD2", "KOD3" }, NSI_CONCAT, 1, 11 },
+	{ "name", { "NAME1" },			NSI_TEXT, 0, 0 },
+	{ "from", { "DATEBEG" },		NSI_DATE, 0, 0 },
+	{ "to",   { "DATEEND" },		NSI_DATE, 0, 0 },
 };
 
 #define COLS(a)	(a), sizeof(a) / sizeof((a)[0])
@@ -73,6 +85,8 @@ const struct nsi_layout nsi_layouts[] = {
 	    { "Kod", "Osn" }, "Naim", COLS(f014_cols) },
 	{ "F002", "smocod (F002)", NSI_PACKET, "insCompany",
 	    { "smocod", NULL }, NULL, COLS(f002_cols) },
+	{ "O002", "TER with KOD1 (O002)", NSI_PACKET, "zap",
+	    { "TER", "KOD1" }, NULL, COLS(o002_cols) },
 	{ "M001", "MKB_CODE (M001)", NSI_BOOK, "entry",
 	    { "MKB_CODE", NULL }, NULL, COLS(m001_cols) },
 };
@@ -83,56 +97,61 @@ const size_t nsi_nlayouts = sizeof(nsi_layouts) / sizeof(nsi_layouts[0]);
  * it has, so a catalog whose records also carry another's key comes
  * first: N008 (ID_Mrf of N007), N011 (ID_Igh of N010), N021 (ID_LEKP of
  * N020), V020 (which may carry the profile, IDPR, of V002).  Names match
- * in any case, which leaves out F011 (its IDDoc is F008's IDDOC).  The extra columns are the second keys the checks look up with
+ * in any case, so F011 (IDDoc) is told from F008 (IDDOC) by its masks of
+ * the series and number, DocSer.  The extra columns are the second keys the checks look up with
  * the code: the conditions of care a result or an outcome belongs to
  * (USL_OK), the diagnosis of a stage or a TNM category, the kind of
  * high-tech care of a method.
  */
 const struct nsi_cat nsi_cats[] = {
-	{ "F006", "IDVID",	{ "VIDNAME" },		{ { NULL } } },
-	{ "F008", "IDDOC",	{ "DOCNAME" },		{ { NULL } } },
-	{ "F010", "KOD_OKATO",	{ "SUBNAME" },	{ { "kod_tf", "KOD_TF" } } },
-	{ "F032", "MCOD",	{ "NAM_MOP", "NAM_MOK" },
+	{ "F006", "IDVID", NULL,	{ "VIDNAME" },		{ { NULL } } },
+	{ "F011", "IDDoc", "DocSer", { "DocName" },
+	    { { "docser", "DocSer" }, { "docnum", "DocNum" } } },
+	{ "F008", "IDDOC", NULL,	{ "DOCNAME" },		{ { NULL } } },
+	{ "F010", "KOD_OKATO", NULL,	{ "SUBNAME" },	{ { "kod_tf", "KOD_TF" } } },
+	{ "F032", "MCOD", NULL,	{ "NAM_MOP", "NAM_MOK" },
 	    { { "oktmo", "OKTMO_P" } } },
-	{ "V005", "IDPOL",	{ "POLNAME" },		{ { NULL } } },
-	{ "V006", "IDUMP",	{ "UMPNAME" },		{ { NULL } } },
-	{ "V008", "IDVMP",	{ "VMPNAME" },		{ { NULL } } },
-	{ "V009", "IDRMP",	{ "RMPNAME" },	{ { "usl_ok", "DL_USLOV" } } },
-	{ "V010", "IDSP",	{ "SPNAME" },		{ { NULL } } },
-	{ "V012", "IDIZ",	{ "IZNAME" },	{ { "usl_ok", "DL_USLOV" } } },
-	{ "V014", "IDFRMMP",	{ "FRMMPNAME" },	{ { NULL } } },
-	{ "V016", "IDDT",	{ "DTNAME" },		{ { NULL } } },
-	{ "V017", "IDDR",	{ "DRNAME" },		{ { NULL } } },
-	{ "V018", "IDHVID",	{ "HVIDNAME" },		{ { NULL } } },
-	{ "V019", "IDHM",	{ "HMNAME" },
+	{ "V005", "IDPOL", NULL,	{ "POLNAME" },		{ { NULL } } },
+	{ "V006", "IDUMP", NULL,	{ "UMPNAME" },		{ { NULL } } },
+	{ "V008", "IDVMP", NULL,	{ "VMPNAME" },		{ { NULL } } },
+	{ "V009", "IDRMP", NULL,	{ "RMPNAME" },	{ { "usl_ok", "DL_USLOV" } } },
+	{ "V010", "IDSP", NULL,	{ "SPNAME" },		{ { NULL } } },
+	{ "V012", "IDIZ", NULL,	{ "IZNAME" },	{ { "usl_ok", "DL_USLOV" } } },
+	{ "V014", "IDFRMMP", NULL,	{ "FRMMPNAME" },	{ { NULL } } },
+	{ "V016", "IDDT", NULL,	{ "DTNAME" },		{ { NULL } } },
+	{ "V017", "IDDR", NULL,	{ "DRNAME" },		{ { NULL } } },
+	{ "V018", "IDHVID", NULL,	{ "HVIDNAME" },		{ { NULL } } },
+	{ "V019", "IDHM", NULL,	{ "HMNAME" },
 	    { { "hvid", "HVID" }, { "diag", "DIAG" } } },
-	{ "V020", "IDK_PR",	{ "K_PRNAME" },		{ { NULL } } },
-	{ "V002", "IDPR",	{ "PRNAME" },		{ { NULL } } },
-	{ "V021", "IDSPEC",	{ "SPECNAME" },		{ { NULL } } },
-	{ "V024", "IDDKK",	{ "DKKNAME" },		{ { NULL } } },
-	{ "V025", "IDPC",	{ "N_PC" },		{ { NULL } } },
-	{ "V027", "IDCZ",	{ "N_CZ" },		{ { NULL } } },
-	{ "V028", "IDVN",	{ "N_VN" },		{ { NULL } } },
-	{ "V029", "IDMET",	{ "N_MET" },		{ { NULL } } },
-	{ "V042", "ID_PR",	{ "N_PR" },		{ { NULL } } },
-	{ "N001", "ID_PrOt",	{ "PrOt_NAME" },	{ { NULL } } },
-	{ "N002", "ID_St",	{ "KOD_St" },	{ { "ds", "DS_St" } } },
-	{ "N003", "ID_T",	{ "KOD_T" },	{ { "ds", "DS_T" } } },
-	{ "N004", "ID_N",	{ "KOD_N" },	{ { "ds", "DS_N" } } },
-	{ "N005", "ID_M",	{ "KOD_M" },	{ { "ds", "DS_M" } } },
-	{ "N008", "ID_R_M",	{ "R_M_NAME" },	{ { "mrf", "ID_Mrf" } } },
-	{ "N007", "ID_Mrf",	{ "Mrf_NAME" },		{ { NULL } } },
-	{ "N011", "ID_R_I",	{ "R_I_NAME" },	{ { "igh", "ID_Igh" } } },
-	{ "N010", "ID_Igh",	{ "IGH_NAME", "KOD_Igh" }, { { NULL } } },
-	{ "N013", "ID_TLech",	{ "TLech_NAME" },	{ { NULL } } },
-	{ "N014", "ID_THir",	{ "THir_NAME" },	{ { NULL } } },
-	{ "N015", "ID_TLek_L",	{ "TLek_NAME_L" },	{ { NULL } } },
-	{ "N016", "ID_TLek_V",	{ "TLek_NAME_V" },	{ { NULL } } },
-	{ "N017", "ID_TLuch",	{ "TLuch_NAME" },	{ { NULL } } },
-	{ "N018", "ID_REAS",	{ "REAS_NAME" },	{ { NULL } } },
-	{ "N019", "ID_CONS",	{ "CONS_NAME" },	{ { NULL } } },
-	{ "N021", "ID_ZAP",	{ "MNN" },
+	{ "V020", "IDK_PR", NULL,	{ "K_PRNAME" },		{ { NULL } } },
+	{ "V002", "IDPR", NULL,	{ "PRNAME" },		{ { NULL } } },
+	{ "V021", "IDSPEC", NULL,	{ "SPECNAME" },		{ { NULL } } },
+	{ "V023", "K_KSG", NULL,	{ "N_KSG" },	{ { "koef_z", "KOEF_Z" } } },
+	{ "V024", "IDDKK", NULL,	{ "DKKNAME" },		{ { NULL } } },
+	{ "V025", "IDPC", NULL,	{ "N_PC" },		{ { NULL } } },
+	{ "V026", "K_KPG", NULL,	{ "N_KPG" },	{ { "koef_z", "KOEF_Z" } } },
+	{ "V027", "IDCZ", NULL,	{ "N_CZ" },		{ { NULL } } },
+	{ "V028", "IDVN", NULL,	{ "N_VN" },		{ { NULL } } },
+	{ "V029", "IDMET", NULL,	{ "N_MET" },		{ { NULL } } },
+	{ "V042", "ID_PR", NULL,	{ "N_PR" },		{ { NULL } } },
+	{ "N001", "ID_PrOt", NULL,	{ "PrOt_NAME" },	{ { NULL } } },
+	{ "N002", "ID_St", NULL,	{ "KOD_St" },	{ { "ds", "DS_St" } } },
+	{ "N003", "ID_T", NULL,	{ "KOD_T" },	{ { "ds", "DS_T" } } },
+	{ "N004", "ID_N", NULL,	{ "KOD_N" },	{ { "ds", "DS_N" } } },
+	{ "N005", "ID_M", NULL,	{ "KOD_M" },	{ { "ds", "DS_M" } } },
+	{ "N008", "ID_R_M", NULL,	{ "R_M_NAME" },	{ { "mrf", "ID_Mrf" } } },
+	{ "N007", "ID_Mrf", NULL,	{ "Mrf_NAME" },		{ { NULL } } },
+	{ "N011", "ID_R_I", NULL,	{ "R_I_NAME" },	{ { "igh", "ID_Igh" } } },
+	{ "N010", "ID_Igh", NULL,	{ "IGH_NAME", "KOD_Igh" }, { { NULL } } },
+	{ "N013", "ID_TLech", NULL,	{ "TLech_NAME" },	{ { NULL } } },
+	{ "N014", "ID_THir", NULL,	{ "THir_NAME" },	{ { NULL } } },
+	{ "N015", "ID_TLek_L", NULL,	{ "TLek_NAME_L" },	{ { NULL } } },
+	{ "N016", "ID_TLek_V", NULL,	{ "TLek_NAME_V" },	{ { NULL } } },
+	{ "N017", "ID_TLuch", NULL,	{ "TLuch_NAME" },	{ { NULL } } },
+	{ "N018", "ID_REAS", NULL,	{ "REAS_NAME" },	{ { NULL } } },
+	{ "N019", "ID_CONS", NULL,	{ "CONS_NAME" },	{ { NULL } } },
+	{ "N021", "ID_ZAP", NULL,	{ "MNN" },
 	    { { "code_sh", "CODE_SH" }, { "id_lekp", "ID_LEKP" } } },
-	{ "N020", "ID_LEKP",	{ "MNN" },		{ { NULL } } },
+	{ "N020", "ID_LEKP", NULL,	{ "MNN" },		{ { NULL } } },
 };
 const size_t nsi_ncats = sizeof(nsi_cats) / sizeof(nsi_cats[0]);

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define NSI_MAXEL	3	/* elements one column may come from */
+#define NSI_MAXEL	4	/* elements one column may come from */
 #define NSI_MAXCOL	12	/* columns of one table */
 #define NSI_MAXEXTRA	3	/* extra columns of a common catalog */
 
@@ -24,7 +24,8 @@ enum {
 	NSI_NUM,		/* a code that is a number */
 	NSI_DIGITS,		/* digits or empty (INN, KPP, OGRN) */
 	NSI_DATE,		/* DD.MM.YYYY or YYYY-MM-DD, written ISO */
-	NSI_JOIN		/* every non-empty of el[], joined by ", " */
+	NSI_JOIN,		/* every non-empty of el[], joined by ", " */
+	NSI_CONCAT		/* every el[], digits, glued; len digits in all */
 };
 
 enum { NSI_PACKET, NSI_BOOK };	/* <packet>/<zap>, <book>/<entries>/<entry> */
@@ -34,6 +35,7 @@ struct nsi_col {
 	const char	*el[NSI_MAXEL];		/* paths under the record */
 	int		 kind;			/* NSI_* */
 	int		 req;			/* a record must have it */
+	size_t		 len;			/* NSI_CONCAT: digits in all */
 };
 
 struct nsi_layout {
@@ -55,6 +57,7 @@ struct nsi_layout {
 struct nsi_cat {
 	const char	*name;			/* "V009" */
 	const char	*key;			/* "IDRMP" */
+	const char	*also;			/* ... and this one, or NULL */
 	const char	*names[NSI_MAXEL];	/* "RMPNAME" */
 	struct {
 		const char	*title;		/* "usl_ok" */

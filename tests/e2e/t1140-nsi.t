@@ -4,7 +4,7 @@
 # packet leaves the old table; oms-invoice takes the insurers' requisites
 # from a converted F002 and minds when an insurer left the register
 cd "${0%/*}" && . ./lib.sh
-plan 26
+plan 27
 
 ex=../../examples/nsi
 ref=$TMP/ref
@@ -24,11 +24,15 @@ cat >"$TMP/heads.want" <<'EOF'
 F002	code	name	short	inn	kpp	ogrn	address	post_address	okato	from	to
 F008	code	name	from	to
 F010	code	name	from	to	kod_tf
+F011	code	name	from	to	docser	docnum
 F032	code	name	from	to	oktmo
 M001	code	name	from	to	actual
 N002	code	name	from	to	ds
 N007	code	name	from	to
 N008	code	name	from	to	mrf
+N013	code	name	from	to
+N020	code	name	from	to
+O002	code	name	from	to
 V002	code	name	from	to
 V006	code	name	from	to
 V008	code	name	from	to
@@ -42,6 +46,7 @@ V018	code	name	from	to
 V019	code	name	from	to	hvid	diag
 V020	code	name	from	to
 V021	code	name	from	to
+V023	code	name	from	to	koef_z
 V025	code	name	from	to
 V027	code	name	from	to
 V029	code	name	from	to
@@ -54,6 +59,10 @@ check 'V009 (windows-1251): the code as written, the name, ISO dates, usl_ok' \
 check 'codes stay as the registry writes them: V025 1.0, V016 ДВ4, F010 by OKATO' \
     'grep -q "^1\.0	" "$ref/V025.tsv" && grep -q "^ДВ4	" "$ref/V016.tsv" &&
      grep -qx "78000	Ярославская область	2011-01-01		76" "$ref/F010.tsv"'
+check 'F011 (IDDoc) is told from F008 (IDDOC); O002 glues its 11-digit code' \
+    'grep -qx "14	Паспорт гражданина РФ (пример)	2011-01-01		99 99	0999999" "$ref/F011.tsv" &&
+     grep -qx "3	Полис единого образца (пример)	2011-01-01	" "$ref/F008.tsv" &&
+     grep -qx "78401000000	Ярославль (пример)	2011-01-01	" "$ref/O002.tsv"'
 check 'N008 (which holds N007 key too) and N002 keep their second keys' \
     'grep -qx "2	Результат, пример 2	2018-09-01		1" "$ref/N008.tsv" &&
      grep -qx "1	I	2018-09-01		C16" "$ref/N002.tsv"'

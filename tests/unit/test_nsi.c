@@ -338,6 +338,38 @@ test_nsi_common(void **state)
 	assert_string_equal(out.s, "code\tname\tfrom\tto\tds\n"
 	    "1\tI\t2018-09-01\t\tC00\n");
 
+	/* F011's IDDoc is F008's IDDOC in another case: its masks tell */
+	oms_buf_reset(&out);
+	assert_string_equal(catalog("<packet><zap><IDDoc>14</IDDoc>"
+	    "<DocName>P</DocName><DocSer>99 99</DocSer><DocNum>0999999"
+	    "</DocNum><DATEBEG>01.01.2011</DATEBEG></zap></packet>", &out, &e),
+	    "F011");
+	assert_string_equal(out.s, "code\tname\tfrom\tto\tdocser\tdocnum\n"
+	    "14\tP\t2011-01-01\t\t99 99\t0999999\n");
+	oms_buf_reset(&out);
+	assert_string_equal(catalog("<packet><zap><IDDOC>3</IDDOC>"
+	    "<DOCNAME>P</DOCNAME><DATEBEG>01.01.2011</DATEBEG></zap></packet>",
+	    &out, &e), "F008");
+
+	/* O002: the code glued from four parts, which must fill 11 digits */
+	oms_buf_reset(&out);
+	assert_string_equal(catalog("<packet><zap><TER>78</TER><KOD1>401"
+	    "</KOD1><KOD2>000</KOD2><KOD3>000</KOD3><NAME1>Y</NAME1></zap>"
+	    "</packet>", &out, &e), "O002");
+	assert_string_equal(out.s, "code\tname\tfrom\tto\n"
+	    "78401000000\tY\t\t\n");
+	oms_buf_reset(&out);
+	assert_int_equal(convert("<packet>\n<zap><TER>78</TER><KOD1>401"
+	    "</KOD1><KOD2>0</KOD2><KOD3>000</KOD3></zap></packet>", "o.xml",
+	    &out, NULL, &e), -1);
+	assert_string_equal(e.where, "o.xml:2");
+	assert_string_equal(e.msg, "TER KOD1 KOD2 KOD3 give \"784010000\", "
+	    "not the 11 digits of a O002 code");
+	assert_int_equal(convert("<packet>\n<zap><TER>78</TER><KOD1>4x1"
+	    "</KOD1><KOD2>0</KOD2><KOD3>000</KOD3></zap></packet>", "o.xml",
+	    &out, NULL, &e), -1);
+	assert_string_equal(e.msg, "KOD1 \"4x1\" is not a number");
+
 	/* Q016 keeps its name from the header */
 	oms_buf_reset(&out);
 	assert_string_equal(catalog("<packet><zglv><type>Q016</type></zglv>"
