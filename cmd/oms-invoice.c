@@ -396,8 +396,9 @@ help(void)
 	    "счетов\" report instead of TSV\n"
 	    "  --invoices dir    write an invoice per payer "
 	    "(numbers recorded, reused)\n"
-	    "  --date date       the date of new invoices "
-	    "(default today)\n"
+	    "  --date date       the date of new invoices and of "
+	    "the insurers' requisites\n"
+	    "                    in ref/F002.tsv (default today)\n"
 	    "  -n                record nothing\n"
 	    "See oms-invoice(1).\n");
 	exit(OMS_EXIT_OK);

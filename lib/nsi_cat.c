@@ -3,11 +3,12 @@
  * keeps its records and which element goes into which column of ref/
  *
  * The element names were settled from public code that reads the fund's
- * packets (oms-nsi(1), SOURCES): the medflk pre-send checker (the packet
- * classes of each catalog it downloads from nsi.ffoms.ru, and the F002
- * register of ЕРСМО), and MIS code that imports the packets into its own
- * tables (the name columns).  Nothing here is a guess at a key: a packet
- * whose records have none of these keys is refused.
+ * packets (oms-nsi(1), STANDARDS): the medflk pre-send checker (the
+ * packet classes of each catalog it downloads from nsi.ffoms.ru, and the
+ * F002 register of ЕРСМО), and MIS code that imports the packets into its
+ * own tables (chipcom's check_pro: every element of the F-, N-, O- and
+ * V-packets it reads).  Nothing here is a guess at a key: a packet whose
+ * records have none of these keys is refused.
  */
 #include <stddef.h>
 
@@ -136,13 +137,13 @@ const struct nsi_cat nsi_cats[] = {
 	{ "V042", "ID_PR", NULL,	{ "N_PR" },		{ { NULL } } },
 	{ "N001", "ID_PrOt", NULL,	{ "PrOt_NAME" },	{ { NULL } } },
 	{ "N002", "ID_St", NULL,	{ "KOD_St" },	{ { "ds", "DS_St" } } },
-	{ "N003", "ID_T", NULL,	{ "KOD_T" },	{ { "ds", "DS_T" } } },
-	{ "N004", "ID_N", NULL,	{ "KOD_N" },	{ { "ds", "DS_N" } } },
-	{ "N005", "ID_M", NULL,	{ "KOD_M" },	{ { "ds", "DS_M" } } },
+	{ "N003", "ID_T", NULL,	{ "T_NAME", "KOD_T" },	{ { "ds", "DS_T" } } },
+	{ "N004", "ID_N", NULL,	{ "N_NAME", "KOD_N" },	{ { "ds", "DS_N" } } },
+	{ "N005", "ID_M", NULL,	{ "M_NAME", "KOD_M" },	{ { "ds", "DS_M" } } },
 	{ "N008", "ID_R_M", NULL,	{ "R_M_NAME" },	{ { "mrf", "ID_Mrf" } } },
 	{ "N007", "ID_Mrf", NULL,	{ "Mrf_NAME" },		{ { NULL } } },
 	{ "N011", "ID_R_I", NULL,	{ "R_I_NAME" },	{ { "igh", "ID_Igh" } } },
-	{ "N010", "ID_Igh", NULL,	{ "IGH_NAME", "KOD_Igh" }, { { NULL } } },
+	{ "N010", "ID_Igh", NULL,	{ "Igh_NAME", "KOD_Igh" }, { { NULL } } },
 	{ "N013", "ID_TLech", NULL,	{ "TLech_NAME" },	{ { NULL } } },
 	{ "N014", "ID_THir", NULL,	{ "THir_NAME" },	{ { NULL } } },
 	{ "N015", "ID_TLek_L", NULL,	{ "TLek_NAME_L" },	{ { NULL } } },

@@ -4,7 +4,7 @@
 # packet leaves the old table; oms-invoice takes the insurers' requisites
 # from a converted F002 and minds when an insurer left the register
 cd "${0%/*}" && . ./lib.sh
-plan 27
+plan 28
 
 ex=../../examples/nsi
 ref=$TMP/ref
@@ -78,6 +78,12 @@ check '-l lists every catalog with its record element and key' \
     'grep -qx "F002	packet/insCompany	smocod	code name short inn kpp ogrn address post_address okato from to" "$TMP/list" &&
      grep -qx "V009	packet/zap	IDRMP	code name from to usl_ok" "$TMP/list" &&
      grep -qx "M001	book/entries/entry	MKB_CODE	code name from to actual" "$TMP/list"'
+
+check 'oms-nsi(1) has a row for every catalog -l lists' \
+    'for c in $(tail -n +2 "$TMP/list" | cut -f1); do
+         grep -q "^\.It $c Ta " ../../man/oms-nsi.1 || grep -q "^\.It $c, " ../../man/oms-nsi.1 ||
+             grep -q "^\.It [A-Z0-9 and]*$c" ../../man/oms-nsi.1 || { echo "$c" >&2; exit 1; }
+     done'
 
 # --- what is refused, with the file and line
 sed 's/IDRMP/IDXYZ/g' "$ex/V009.xml" >"$TMP/V0XX.xml"
