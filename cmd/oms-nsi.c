@@ -155,13 +155,13 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "directory", required_argument, NULL, 'd' },
-		{ "help",      no_argument,       NULL, 'h' },
-		{ "list",      no_argument,       NULL, 'l' },
-		{ "output",    required_argument, NULL, 'o' },
-		{ "verbose",   no_argument,       NULL, 'v' },
-		{ "version",   no_argument,       NULL, 'V' },
-		{ NULL,        0,                 NULL, 0 }
+		{ "help",       no_argument,       NULL, 'h' },
+		{ "list",       no_argument,       NULL, 'l' },
+		{ "output",     required_argument, NULL, 'o' },
+		{ "output-dir", required_argument, NULL, 'd' },
+		{ "verbose",    no_argument,       NULL, 'v' },
+		{ "version",    no_argument,       NULL, 'V' },
+		{ NULL,         0,                 NULL, 0 }
 	};
 	struct nsi s;
 	struct oms_err e = { 0 };
