@@ -210,6 +210,8 @@ main(int argc, char *argv[])
 
 	if (s.output != NULL && oms_afile_open(&s.af, s.output, &e) == -1)
 		exit(cli_report(&e));
+	if (s.dir != NULL && oms_mkdirs(s.dir, &e) == -1)
+		exit(cli_report(&e));
 	for (; *argv != NULL; argv++)
 		convert(&s, *argv);
 	if (s.dir == NULL && s.output == NULL)

@@ -8,11 +8,10 @@ plan 28
 
 ex=../../examples/nsi
 ref=$TMP/ref
-mkdir -p "$ref"
 
 # --- every example packet, each into dir/CODE.tsv
 oms-nsi -v -d "$ref" "$ex"/*.xml 2>"$TMP/conv.err"; rc=$?
-check 'oms-nsi -d converts every example packet into CODE.tsv, exit 0' \
+check 'oms-nsi -d converts every example packet into CODE.tsv (dir made), exit 0' \
     '[ $rc -eq 0 ] && [ "$(ls "$ref" | wc -l)" -eq "$(ls "$ex"/*.xml | wc -l)" ] &&
      for f in "$ex"/*.xml; do b=${f##*/}; [ -s "$ref/${b%.xml}.tsv" ] || exit 1; done'
 check '... and -v says the catalog and the count of each' \
