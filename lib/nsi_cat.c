@@ -77,6 +77,22 @@ static const struct nsi_col o002_cols[] = {
 	{ "to",   { "DATEEND" },		NSI_DATE, 0, 0 },
 };
 
+/*
+ * N021, the drugs of each scheme: a registry names one by its extended
+ * id, REGNUM_DOP (ID_LEKP_EXT; medflk checks it so, with CODE_SH), and
+ * the packets before that element by ID_LEKP; ID_ZAP, the record's own
+ * number, is written nowhere.
+ */
+static const struct nsi_col n021_cols[] = {
+	{ "code",    { "ID_LEKP_EXT", "ID_LEKP" },	NSI_CODE, 1, 0 },
+	{ "name",    { NULL },				NSI_TEXT, 0, 0 },
+	{ "from",    { "DATEBEG" },			NSI_DATE, 1, 0 },
+	{ "to",      { "DATEEND" },			NSI_DATE, 0, 0 },
+	{ "code_sh", { "CODE_SH" },			NSI_TEXT, 0, 0 },
+	{ "id_lekp", { "ID_LEKP" },			NSI_TEXT, 0, 0 },
+	{ "id_zap",  { "ID_ZAP" },			NSI_TEXT, 0, 0 },
+};
+
 #define COLS(a)	(a), sizeof(a) / sizeof((a)[0])
 
 const struct nsi_layout nsi_layouts[] = {
@@ -88,6 +104,8 @@ const struct nsi_layout nsi_layouts[] = {
 	    { "smocod", NULL }, NULL, COLS(f002_cols) },
 	{ "O002", "TER with KOD1 (O002)", NSI_PACKET, "zap",
 	    { "TER", "KOD1" }, NULL, COLS(o002_cols) },
+	{ "N021", "ID_ZAP with CODE_SH (N021)", NSI_PACKET, "zap",
+	    { "ID_ZAP", "CODE_SH" }, NULL, COLS(n021_cols) },
 	{ "M001", "MKB_CODE (M001)", NSI_BOOK, "entry",
 	    { "MKB_CODE", NULL }, NULL, COLS(m001_cols) },
 };
@@ -96,8 +114,7 @@ const size_t nsi_nlayouts = sizeof(nsi_layouts) / sizeof(nsi_layouts[0]);
 /*
  * The common layout.  A record is taken for the first catalog whose key
  * it has, so a catalog whose records also carry another's key comes
- * first: N008 (ID_Mrf of N007), N011 (ID_Igh of N010), N021 (ID_LEKP of
- * N020), V020 (which may carry the profile, IDPR, of V002).  Names match
+ * first: N008 (ID_Mrf of N007), N011 (ID_Igh of N010), V020 (which may carry the profile, IDPR, of V002).  Names match
  * in any case, so F011 (IDDoc) is told from F008 (IDDOC) by its masks of
  * the series and number, DocSer.  The extra columns are the second keys the checks look up with
  * the code: the conditions of care a result or an outcome belongs to
@@ -151,8 +168,6 @@ const struct nsi_cat nsi_cats[] = {
 	{ "N017", "ID_TLuch", NULL,	{ "TLuch_NAME" },	{ { NULL } } },
 	{ "N018", "ID_REAS", NULL,	{ "REAS_NAME" },	{ { NULL } } },
 	{ "N019", "ID_CONS", NULL,	{ "CONS_NAME" },	{ { NULL } } },
-	{ "N021", "ID_ZAP", NULL,	{ "MNN" },
-	    { { "code_sh", "CODE_SH" }, { "id_lekp", "ID_LEKP" } } },
 	{ "N020", "ID_LEKP", NULL,	{ "MNN" },		{ { NULL } } },
 };
 const size_t nsi_ncats = sizeof(nsi_cats) / sizeof(nsi_cats[0]);

@@ -31,6 +31,7 @@ N007	code	name	from	to
 N008	code	name	from	to	mrf
 N013	code	name	from	to
 N020	code	name	from	to
+N021	code	name	from	to	code_sh	id_lekp	id_zap
 O002	code	name	from	to
 V002	code	name	from	to
 V006	code	name	from	to
@@ -62,8 +63,9 @@ check 'F011 (IDDoc) is told from F008 (IDDOC); O002 glues its 11-digit code' \
     'grep -qx "14	Паспорт гражданина РФ (пример)	2011-01-01		99 99	0999999" "$ref/F011.tsv" &&
      grep -qx "3	Полис единого образца (пример)	2011-01-01	" "$ref/F008.tsv" &&
      grep -qx "78401000000	Ярославль (пример)	2011-01-01	" "$ref/O002.tsv"'
-check 'N008 (which holds N007 key too) and N002 keep their second keys' \
+check 'N008 (which holds N007 key too), N002 and N021 keep their second keys' \
     'grep -qx "2	Результат, пример 2	2018-09-01		1" "$ref/N008.tsv" &&
+     grep -qx "000074		2018-09-01	2024-12-31	sh9001	000074	2" "$ref/N021.tsv" &&
      grep -qx "1	I	2018-09-01		C16" "$ref/N002.tsv"'
 check 'M001 from the book layout: no dates, ACTUAL kept' \
     'grep -qx "I10	Эссенциальная гипертензия (пример)			1" "$ref/M001.tsv" &&

@@ -330,6 +330,18 @@ test_nsi_common(void **state)
 	assert_string_equal(out.s, "code\tname\tfrom\tto\tmrf\n"
 	    "4\tG2\t2018-09-01\t\t1\n");
 
+	/* N021 by what REGNUM_DOP names, ID_LEKP_EXT, else ID_LEKP */
+	oms_buf_reset(&out);
+	assert_string_equal(catalog("<packet><zap><ID_ZAP>1</ID_ZAP>"
+	    "<CODE_SH>sh1</CODE_SH><ID_LEKP>000001</ID_LEKP><ID_LEKP_EXT>"
+	    "000009</ID_LEKP_EXT><DATEBEG>01.09.2018</DATEBEG></zap>"
+	    "<zap><ID_ZAP>2</ID_ZAP><CODE_SH>sh1</CODE_SH><ID_LEKP>000002"
+	    "</ID_LEKP><DATEBEG>01.09.2018</DATEBEG></zap></packet>", &out,
+	    &e), "N021");
+	assert_string_equal(out.s, "code\tname\tfrom\tto\tcode_sh\tid_lekp\t"
+	    "id_zap\n000009\t\t2018-09-01\t\tsh1\t000001\t1\n"
+	    "000002\t\t2018-09-01\t\tsh1\t000002\t2\n");
+
 	/* the stage and its diagnosis */
 	oms_buf_reset(&out);
 	assert_string_equal(catalog("<packet><zap><ID_St>1</ID_St>"
