@@ -19,7 +19,7 @@
 struct nsi {
 	const char		*name;		/* for messages */
 	int			 root;		/* NSI_PACKET, NSI_BOOK */
-	const struct nsi_layout	*lay;		/* NULL until the first record */
+	const struct nsi_layout	*lay;		/* NULL before the first record */
 	struct nsi_layout	 gen;		/* a common catalog's, built */
 	struct nsi_col		 gcols[4 + NSI_MAXEXTRA];
 	char			 type[16];	/* zglv/type, or "" */
@@ -34,6 +34,8 @@ static int	has_elements(xmlNodePtr);
 static void	build_cat(struct nsi *, const struct nsi_cat *);
 static const struct nsi_layout *detect(struct nsi *, xmlNodePtr);
 static int	known_name(const char *);
+static int	catalog_like(const char *);
+static int	digits(const char *, size_t);
 static int	unknown_layout(struct nsi *, xmlNodePtr, struct oms_err *);
 static int	squeeze(struct oms_buf *, const char *, int, struct oms_err *);
 static int	fix_date(struct oms_buf *, const char *, xmlNodePtr,
@@ -170,6 +172,14 @@ known_name(const char *name)
 		if (strcasecmp(name, nsi_cats[i].name) == 0)
 			return (1);
 	return (0);
+}
+
+/* 1 for a catalog's name: a capital and three digits ("N006") */
+static int
+catalog_like(const char *s)
+{
+	return (s[0] >= 'A' && s[0] <= 'Z' && digits(s + 1, 3) &&
+	    s[4] == '\0');
 }
 
 /* "unknown NSI layout: <zap> has A, B, C; expected ..." */
@@ -394,6 +404,12 @@ put_rec(struct nsi *t, xmlNodePtr rec, struct oms_buf *out,
 			return (unknown_layout(t, rec, err));
 		snprintf(t->rec, sizeof(t->rec), "%s", el);
 		/* the header's word against the records' */
+		if (catalog_like(t->type) && !known_name(t->type))
+			return (oms_err_set(err, OMS_EDATA, t->name,
+			    omsi_line(rec), "the packet says it is %s "
+			    "(zglv/type), a catalog oms-nsi does not know "
+			    "(its records look like %s's)", t->type,
+			    t->lay->name));
 		if (t->type[0] != '\0' && known_name(t->type) &&
 		    strcasecmp(t->type, t->lay->name) != 0 &&
 		    !(strcmp(t->lay->name, "Q015") == 0 &&
@@ -581,17 +597,20 @@ oms_nsi_list(struct oms_buf *out, struct oms_err *err)
 	static const char *const head[] = {
 		"catalog", "records", "key", "columns"
 	};
+	const struct nsi_layout *l;
 	struct nsi t;
 	size_t i;
 
 	memset(&t, 0, sizeof(t));
 	if (oms_tsv_row(out, head, 4, err) == -1)
 		return (-1);
-	for (i = 0; i < nsi_nlayouts; i++)
-		if (list_one(out, &nsi_layouts[i], nsi_layouts[i].root ==
-		    NSI_BOOK ? "book/entries/entry" : strcmp(nsi_layouts[i].record,
-		    "zap") == 0 ? "packet/zap" : "packet/insCompany", err) == -1)
+	for (i = 0; i < nsi_nlayouts; i++) {
+		l = &nsi_layouts[i];
+		if (list_one(out, l, l->root == NSI_BOOK ? "book/entries/entry" :
+		    strcmp(l->record, "zap") == 0 ? "packet/zap" :
+		    "packet/insCompany", err) == -1)
 			return (-1);
+	}
 	for (i = 0; i < nsi_ncats; i++) {
 		build_cat(&t, &nsi_cats[i]);
 		if (list_one(out, &t.gen, "packet/zap", err) == -1)

@@ -16,7 +16,7 @@
 
 #define NSI_MAXEL	4	/* elements one column may come from */
 #define NSI_MAXCOL	12	/* columns of one table */
-#define NSI_MAXEXTRA	3	/* extra columns of a common catalog */
+#define NSI_MAXEXTRA	5	/* extra columns of a common catalog */
 
 enum {
 	NSI_TEXT,		/* the first non-empty of el[] */

@@ -194,6 +194,14 @@ test_nsi_unknown(void **state)
 	assert_string_equal(e.msg, "the packet says it is V012 (zglv/type) "
 	    "but its records are V009's (IDRMP)");
 
+	/* a header naming a catalog oms-nsi does not know */
+	assert_int_equal(convert("<packet>\n<zglv><type>N099</type></zglv>\n"
+	    "<zap><ID_St>1</ID_St><DATEBEG>01.09.2018</DATEBEG></zap>\n"
+	    "</packet>", "n.xml", &out, NULL, &e), -1);
+	assert_string_equal(e.where, "n.xml:3");
+	assert_string_equal(e.msg, "the packet says it is N099 (zglv/type), "
+	    "a catalog oms-nsi does not know (its records look like N002's)");
+
 	/* two catalogs in one packet */
 	assert_int_equal(convert("<packet>\n<zap><IDPR>1</IDPR><DATEBEG>"
 	    "01.01.2011</DATEBEG></zap>\n<insCompany><smocod>76001</smocod>"
@@ -341,6 +349,15 @@ test_nsi_common(void **state)
 	assert_string_equal(out.s, "code\tname\tfrom\tto\tcode_sh\tid_lekp\t"
 	    "id_zap\n000009\t\t2018-09-01\t\tsh1\t000001\t1\n"
 	    "000002\t\t2018-09-01\t\tsh1\t000002\t2\n");
+
+	/* N006 holds N002's ID_St: it is N006 */
+	oms_buf_reset(&out);
+	assert_string_equal(catalog("<packet><zap><ID_gr>7</ID_gr><DS_gr>C16"
+	    "</DS_gr><ID_St>1</ID_St><ID_T>2</ID_T><ID_N>3</ID_N><ID_M>4"
+	    "</ID_M><DATEBEG>01.09.2018</DATEBEG></zap></packet>", &out, &e),
+	    "N006");
+	assert_string_equal(out.s, "code\tname\tfrom\tto\tds\tst\tt\tn\tm\n"
+	    "7\t\t2018-09-01\t\tC16\t1\t2\t3\t4\n");
 
 	/* the stage and its diagnosis */
 	oms_buf_reset(&out);
