@@ -162,7 +162,7 @@ set_orgs(struct invoicer *iv, long day)
 		}
 		if (cli.quiet)
 			continue;
-		if (r == 0)
+		if (r == 0 || *o->name == '\0')
 			warnx("warning: payer %s is not in ref/F002.tsv; its "
 			    "name and details are left out", o->code);
 		else if (gone)
