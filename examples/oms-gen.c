@@ -1442,6 +1442,9 @@ emit_d_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 	el_d(o, 3, "DATE_Z_2", c->dz2);
 	el_i(o, 3, "P_OTK", 0);
 	el_i(o, 3, "RSLT_D", c->rslt_d);
+	/* a person without a patronymic is a special case (003F.00.0460) */
+	if (p.ot == NULL)
+		el_i(o, 3, "OS_SLUCH", 2);
 	for (i = 0; i < c->nsl; i++) {
 		const struct sl *s = &c->sl[i];
 
@@ -1459,17 +1462,15 @@ emit_d_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 			el_i(o, 4, "PR_D_N", s->pr_d_n);
 		if (s->naz) {
 			/*
-			 * an examination elsewhere (NAZ_R 3): its kind, the
-			 * date and the MO; no NAZ_USL without a suspected
-			 * malignancy (Q015 003F.00.1310, 1320)
+			 * an examination elsewhere (NAZ_R 3): its kind; no
+			 * NAZ_USL, NAPR_DATE or NAPR_MO without a suspected
+			 * malignancy (Q015 003F.00.1310-1360)
 			 */
 			open_el(o, 4, "NAZ");
 			el_i(o, 5, "NAZ_N", 1);
 			el_i(o, 5, "NAZ_R", 3);
 			el_t(o, 5, "NAZ_IDDOKT", doc);
 			el_i(o, 5, "NAZ_V", 1);
-			el_d(o, 5, "NAPR_DATE", c->dz2);
-			el_t(o, 5, "NAPR_MO", g->o->mo);
 			close_el(o, 4, "NAZ");
 		}
 		el_t(o, 4, "ED_COL", "1.00");

@@ -497,6 +497,8 @@ oms_rules_load(const char *path, char *(*find)(void *, const char *),
 	omsi_hash_init(&rs->names);
 	omsi_hash_init(&rs->bylink);
 	omsi_arena_init(&rs->arena);
+	omsi_arena_init(&rs->kept_arena);
+	oms_buf_init(&rs->buf, 0);
 	if ((rs->md = pcre2_match_data_create(4, NULL)) == NULL) {
 		nomem(err);
 		goto fail;
@@ -690,6 +692,8 @@ oms_rules_free(struct oms_rules *rs)
 	omsi_hash_release(&rs->names);
 	omsi_hash_release(&rs->bylink);
 	omsi_arena_release(&rs->arena);
+	omsi_arena_release(&rs->kept_arena);
+	oms_buf_release(&rs->buf);
 	pcre2_match_data_free(rs->md);
 	free(rs);
 }

@@ -77,7 +77,9 @@ run_checks() {
 	check "$name: the export wrote the four registries" \
 	    "[ \"\$(cut -f7 '$TMP/$name.reg' | tail -n +2 | sort | tr '\n' ' ')\" = 'C DP H T ' ]"
 	check "$name: no schema error, no problem but OMS.KSG.CODE" \
-	    "! grep -v -e 'OMS.KSG.CODE' -e 'account(s) left out' -e 'no schema for D-3.1' '$TMP/$name.err' | grep -q . &&
+	    "! grep -v -e 'OMS.KSG.CODE' -e 'account(s) left out' -e 'no schema for D-3.1' \
+	    -e 'rule(s) not in force: no reference table' -e ': warning: account ' \
+	    '$TMP/$name.err' | grep -q . &&
 	     ! grep -q ': xsd: ' '$TMP/$name.err'"
 }
 
@@ -431,8 +433,9 @@ check 'the 3.1 files of 2021 are read: one H, one C, one T account' \
     '[ "$(cut -f3 "$TMP/old.sel" | tail -n +2 | sort | tr "\n" " ")" = "C H T " ]'
 oms-export -C "$ws" --date 2021-05-04 <"$TMP/old.sel" >"$TMP/old.reg" \
     2>"$TMP/old.err"; rc=$?
+# (but the rules whose reference tables ref/ lacks are said not in force)
 check 'they are checked and sent again, without a problem' \
-    '[ $rc -eq 0 ] && ! grep -q . "$TMP/old.err"'
+    '[ $rc -eq 0 ] && ! grep -v "rule(s) not in force: no reference table" "$TMP/old.err" | grep -q .'
 check '... each in the version its period and kind call for: 3.1' \
     '[ "$(tail -n +2 "$TMP/old.reg" | cut -f7,9 | sort | tr "\t\n" ": ")" = "C:3.1 H:3.1 T:3.1 " ]'
 mkdir "$TMP/old.x"
