@@ -31,14 +31,9 @@ struct invoicer {
 	const char		*format;	/* --format */
 	const char		*dir;		/* --invoices */
 	const char		*date;		/* --date */
-	/* ref/F002.tsv: a few dozen insurers; NULL when missing */
-	struct oms_ref		*ins;		/* code name inn kpp ogrn address */
+	/* ref/F002.tsv: the insurers' register; NULL when missing */
+	struct oms_ref		*ins;
 	struct oms_buf		 out;
-};
-
-enum { I_CODE, I_NAME, I_INN, I_KPP, I_OGRN, I_ADDRESS, I_NCOL };
-static const char *const inscols[I_NCOL] = {
-	"code", "name", "inn", "kpp", "ogrn", "address"
 };
 
 static const char *const cols[] = {
@@ -50,7 +45,10 @@ static const char *const cols[] = {
 static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
-/* The insurers' register (after F002); missing is only a warning. */
+/*
+ * The insurers' register (ref/F002.tsv, as oms-nsi converts the fund's
+ * F002): missing is only a warning; a row per period of validity.
+ */
 static void
 load_insurers(struct invoicer *iv)
 {
@@ -68,22 +66,68 @@ load_insurers(struct invoicer *iv)
 		free(path);
 		return;
 	}
-	/* code and name are needed; a code given twice: its last row */
-	if ((iv->ins = oms_ref_read(fp, path, inscols, I_NCOL, I_NAME + 1,
-	    &e)) == NULL)
+	if ((iv->ins = oms_insurers_read(fp, path, &e)) == NULL)
 		exit(cli_report(&e));
 	fclose(fp);
 	free(path);
 }
 
+/*
+ * The register's row of payer i for day: 1 valid then, 2 another one
+ * (*ins the row valid last), 0 none.  gone: the insurer had left the
+ * register before the period began, so nothing of the period is its.
+ */
+static int
+insurer(const struct invoicer *iv, size_t i, long day,
+    struct oms_insurer *ins, int *gone)
+{
+	int r;
+
+	r = oms_insurer_find(iv->ins, iv->inv.p[i].payer, day, ins);
+	*gone = r == 2 && ins->to != -1 &&
+	    ins->to < oms_period_first(iv->period);
+	return (r);
+}
+
+/*
+ * Invoices go to insurers the register has in the period: one that had
+ * left it before the period gets none, and nothing is issued.
+ */
 static void
-set_orgs(struct invoicer *iv)
+check_gone(const struct invoicer *iv, long day)
+{
+	struct oms_insurer ins;
+	char d[11], ps[8];
+	size_t i, n = 0;
+	int gone;
+
+	for (i = 0; i < iv->inv.n; i++) {
+		if (iv->inv.p[i].to_pay <= 0 ||
+		    insurer(iv, i, day, &ins, &gone) != 2 || !gone)
+			continue;
+		warnx("payer %s: ref/F002.tsv says it left the insurers' "
+		    "register on %s, before the period %s: no invoice can be "
+		    "addressed to it; check the payer of its accounts, or "
+		    "refresh the register (oms-nsi -o ref/F002.tsv F002.xml)",
+		    iv->inv.p[i].payer, oms_date_fmt(ins.to, d),
+		    oms_period_fmt(iv->period, ps));
+		n++;
+	}
+	if (n > 0)
+		errx(OMS_EXIT_NEGATIVE, "no invoice issued");
+}
+
+/* The payers' names and requisites, from the register's rows of day. */
+static void
+set_orgs(struct invoicer *iv, long day)
 {
 	const struct oms_conf *c = &iv->ws.conf;
 	struct org *mo = &iv->doc.mo;
-	const char *const *f;
+	struct oms_insurer ins;
+	char d1[11], d2[11], ps[8];
 	const char *v;
 	size_t i;
+	int r, gone;
 
 	mo->code = c->mo;
 	mo->name = (v = oms_conf_get(c, "mo_name")) != NULL ? v : c->mo;
@@ -109,16 +153,34 @@ set_orgs(struct invoicer *iv)
 		memset(o, 0, sizeof(*o));
 		o->code = iv->inv.p[i].payer;
 		o->name = "";
-		if ((f = oms_ref_get(iv->ins, o->code)) != NULL) {
-			o->name = f[I_NAME];
-			o->inn = f[I_INN];
-			o->kpp = f[I_KPP];
-			o->ogrn = f[I_OGRN];
-			o->address = f[I_ADDRESS];
+		if ((r = insurer(iv, i, day, &ins, &gone)) != 0) {
+			o->name = ins.name;
+			o->inn = ins.inn;
+			o->kpp = ins.kpp;
+			o->ogrn = ins.ogrn;
+			o->address = ins.address;
 		}
-		if (*o->name == '\0' && !cli.quiet)
+		if (cli.quiet)
+			continue;
+		if (r == 0 || *o->name == '\0')
 			warnx("warning: payer %s is not in ref/F002.tsv; its "
 			    "name and details are left out", o->code);
+		else if (gone)
+			warnx("warning: payer %s: ref/F002.tsv says it left "
+			    "the insurers' register on %s, before the period "
+			    "%s; check the payer of its accounts", o->code,
+			    oms_date_fmt(ins.to, d1),
+			    oms_period_fmt(iv->period, ps));
+		else if (r == 2 && ins.to != -1 && ins.to < day)
+			warnx("warning: payer %s left the insurers' register "
+			    "on %s (ref/F002.tsv), before %s: its requisites "
+			    "of then are used", o->code,
+			    oms_date_fmt(ins.to, d1), oms_date_fmt(day, d2));
+		else if (r == 2)
+			warnx("warning: payer %s enters the insurers' "
+			    "register only on %s (ref/F002.tsv), after %s: "
+			    "its requisites of then are used", o->code,
+			    oms_date_fmt(ins.from, d1), oms_date_fmt(day, d2));
 	}
 }
 
@@ -196,6 +258,7 @@ write_invoices(struct invoicer *iv)
 	if (cli_today(iv->date, &date) == -1)
 		errx(OMS_EXIT_USAGE, "--date %s: not a date YYYY-MM-DD",
 		    iv->date);
+	check_gone(iv, date);
 	if (oms_mkdirs(iv->dir, &e) == -1)
 		exit(cli_report(&e));
 	/* only payers with something to pay get an invoice */
@@ -209,7 +272,7 @@ write_invoices(struct invoicer *iv)
 	if (oms_invoice_issue(iv->ledger, &iv->inv, prefix, date, iv->dry_run,
 	    &e) == -1)
 		exit(cli_report(&e));
-	set_orgs(iv);
+	set_orgs(iv, date);
 	oms_period_fmt(iv->inv.period, ps);
 	oms_buf_init(&name, 0);
 	for (i = 0; i < iv->inv.n; i++) {
@@ -333,8 +396,9 @@ help(void)
 	    "счетов\" report instead of TSV\n"
 	    "  --invoices dir    write an invoice per payer "
 	    "(numbers recorded, reused)\n"
-	    "  --date date       the date of new invoices "
-	    "(default today)\n"
+	    "  --date date       the date of new invoices and of "
+	    "the insurers' requisites\n"
+	    "                    in ref/F002.tsv (default today)\n"
 	    "  -n                record nothing\n"
 	    "See oms-invoice(1).\n");
 	exit(OMS_EXIT_OK);
@@ -431,8 +495,14 @@ main(int argc, char *argv[])
 	iv.doc.generated = oms_ledger_now(now, sizeof(now));
 	if (iv.dir != NULL)
 		write_invoices(&iv);
-	else
-		set_orgs(&iv);
+	else {
+		long day;
+
+		if (cli_today(iv.date, &day) == -1)
+			errx(OMS_EXIT_USAGE, "--date %s: not a date "
+			    "YYYY-MM-DD", iv.date);
+		set_orgs(&iv, day);
+	}
 	print_sums(&iv);
 	cli_close_stdout();
 

@@ -37,7 +37,7 @@ _oms()
 	_init_completion -s || return
 
 	case $prev in
-	-C | --directory | --invoices)
+	-C | --directory | --invoices | --output-dir)
 		_filedir -d
 		return ;;
 	-p | --period | --restore-test)
@@ -88,7 +88,8 @@ _oms()
 		    --date -n --dry-run -q --quiet -v --verbose -h --help -V
 		    --version" ;;
 	oms-nsi)
-		opts="-o --output -v --verbose -h --help -V --version" ;;
+		opts="-d --output-dir -l --list -o --output -v --verbose -h
+		    --help -V --version" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

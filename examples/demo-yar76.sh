@@ -45,6 +45,9 @@ step "oms-export --test: a test bill"
 oms-export -C "$ws" --test <"$ws/due.tsv" >"$ws/test-bill.tsv"
 bills "$ws/test-bill.tsv"
 say "one entry, bill.xml, in windows-1251: $(unzip -Z1 "$(outbox "$ws/test-bill.tsv")")"
+say "checked against xsd/yar76-6.15.xsd before it was written: one patient"
+say "element per account; the values the template requires come from oms.conf:"
+say "$(unzip -p "$(outbox "$ws/test-bill.tsv")" bill.xml | grep -m 1 -o '<bill [^>]*>')"
 
 step "The fund answers the test bill: its ФЛК (...0x.7z)"
 oms-fund -s 3 --flk 8 -o "$ws/inbox/test" $(outbox "$ws/test-bill.tsv") 2>/dev/null

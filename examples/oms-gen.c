@@ -3,8 +3,10 @@
  *
  * Plays the medical organisation's information system: for every month it
  * writes the main registry file (HM...) with its persons file (LM...) and a
- * dispensarisation file (DPM..., ДВ1) with its persons file (LPM...), in the
- * FFOMS XML format (shared/spec/ffoms-format.md), windows-1251 encoded.
+ * dispensarisation file (DPM..., ДВ1) with its persons file (LPM...), and
+ * with --kinds a cancer file (CM...) and a high-tech care file (TM...), in
+ * the FFOMS XML format of the version the period calls for
+ * (docs/ffoms-format.md), windows-1251 encoded.
  * With --profile yar76 it writes instead one Yaroslavl "bill.xml" per month
  * (package/body/bill v6.15, shared/spec/yar76-format.md §2).
  *
@@ -190,7 +192,7 @@ struct prof {
 };
 
 enum { P_THER, P_GP, P_CARD, P_NEUR, P_SURG, P_GYN, P_OPHT, P_ENT, P_ENDO,
-	P_PED, P_NEPH, P_REHAB, P_TRAUM, NPROF };
+	P_PED, P_NEPH, P_REHAB, P_TRAUM, P_ONC, P_CSURG, NPROF };
 
 static const struct prof profs[NPROF] = {
 	[P_THER] = { 97, 76, 30, "B01.047.001", "B01.047.002", "B01.047.009",
@@ -229,6 +231,26 @@ static const struct prof profs[NPROF] = {
 	    { NULL }, 0, 0 },
 	[P_TRAUM] = { 100, 90, 47, NULL, NULL, "B01.050.003", 0, 0,
 	    { NULL }, 0, 0 },
+	/* the C file: a known cancer followed up in the clinic */
+	[P_ONC] = { 60, 41, 0, "B01.027.001", "B01.027.002", NULL,
+	    79010, 62040, { "C18.7", "C34.1", "C44.3", "C67.9", "C16.2",
+	    "C43.5" }, 0, 0 },
+	/* the T file: high-tech cardiac surgery */
+	[P_CSURG] = { 81, 67, 9, NULL, NULL, "A16.12.004", 0, 0,
+	    { "I25.1", "I20.8", "I35.0", NULL, NULL, NULL }, 0, 0 },
+};
+
+/*
+ * High-tech care (T file): type (V018-shaped), method (V019-shaped) and
+ * the standard cost in kopecks; synthetic.
+ */
+static const struct {
+	const char	*vid;
+	int		 metod;
+	long		 cost;
+} vmps[] = {
+	{ "14.00.1.001", 451, 25134000 }, { "14.00.1.002", 452, 31287000 },
+	{ "14.00.2.001", 463, 42150000 },
 };
 
 /* outpatient profile for an adult, by weight */
@@ -373,6 +395,36 @@ static const char *const defect_names[] = { "sum", "snils", "usl-date",
 
 enum profile { PR_FFOMS, PR_YAR76 };
 
+/* the files of a month, in the order written (the H file last) */
+enum { F_H, F_DP, F_C, F_T };
+#define FK_H		(1 << F_H)
+#define FK_DP		(1 << F_DP)
+#define FK_C		(1 << F_C)
+#define FK_T		(1 << F_T)
+static const char *const fkind_names[] = { "H", "DP", "C", "T" };
+
+/*
+ * The format version of a file kind (F_* or 4 for L) in a period, as
+ * ref/versions.tsv of oms has it (keep the two in step): H 3.2 from
+ * 2022-01 and 4.0 from 2024-03; C 4.0 from 2024-03; every kind 5.0 from
+ * 2025-01 and 5.1 from 2025-07; before, 3.1; L 3.2 from 2019-11.
+ */
+static const char *
+kind_version(int fk, int ym)
+{
+	if (fk == 4)
+		return (ym >= 201911 ? "3.2" : "3.1");
+	if (ym >= 202507)
+		return ("5.1");
+	if (ym >= 202501)
+		return ("5.0");
+	if (ym >= 202403 && (fk == F_H || fk == F_C))
+		return ("4.0");
+	if (ym >= 202201 && fk == F_H)
+		return ("3.2");
+	return ("3.1");
+}
+
 struct defect {
 	enum defect_kind kind;
 	long		 n;
@@ -389,6 +441,8 @@ struct opts {
 	const char	*dir;
 	struct defect	 def[MAX_DEFECTS];
 	int		 ndef;
+	int		 kinds;			/* FK_* bits */
+	char		 version[4][6];		/* --version KIND=V, by F_* */
 };
 
 /* ------------------------------------------------------------- state */
@@ -421,8 +475,10 @@ struct gen {
 	/* the current file */
 	int		 year, month;
 	long		 first, last;	/* days of the month */
-	char		 version[4];
-	int		 v5;
+	char		 version[6];	/* of the cases file */
+	char		 pversion[6];	/* of the persons file */
+	int		 v5;		/* 5.0 or later */
+	int		 v31;		/* 3.1: NPOLIS, USL/PRVS and CODE_MD */
 };
 
 struct person {
@@ -643,7 +699,7 @@ pick_person(struct gen *g, int adult, long t)
 
 /* ------------------------------------------------------------- cases */
 
-enum { K_AMB, K_KS, K_DS, K_DISP };
+enum { K_AMB, K_KS, K_DS, K_DISP, K_ONK, K_VMP };
 
 struct usl {
 	long		 d_in, d_out;
@@ -667,6 +723,10 @@ struct sl {
 	int		 doc;		/* doctor number */
 	long		 tarif, sum_m;
 	char		 nhist[32];
+	/* high-tech care: vmps[vmp], the voucher */
+	int		 vmp;
+	long		 tal_d, tal_p;
+	char		 tal_num[24];
 	/* dispensarisation */
 	int		 pr_d_n, ds1_pr, naz;
 	int		 nusl;
@@ -822,8 +882,12 @@ make_case(struct gen *g, int disp, struct zcase *c)
 	c->npr_date = -1;
 	c->kd_z = -1;
 	prev = chance(r, 10);
-	if (disp)
+	if (disp == F_DP)
 		c->kind = K_DISP;
+	else if (disp == F_C)
+		c->kind = K_ONK;
+	else if (disp == F_T)
+		c->kind = K_VMP;
 	else {
 		i = (int)rnd(r, 100);
 		c->kind = i < 70 ? K_AMB : i < 85 ? K_KS : K_DS;
@@ -889,6 +953,54 @@ make_case(struct gen *g, int disp, struct zcase *c)
 			c->rslt = chance(r, 60) ? 314 : 304;
 			c->ishod = chance(r, 50) ? 303 : 304;
 		}
+	} else if (c->kind == K_ONK) {
+		/* a known cancer followed up in the clinic (C file) */
+		int multi = prev || chance(r, 30);
+
+		span = multi ? rnd_in(r, 2, 20) : 0;
+		case_dates(g, span, prev, &c->dz1, &c->dz2);
+		c->usl_ok = 3;
+		c->vidpom = 13;
+		c->for_pom = 3;
+		c->idsp = multi ? 30 : 29;
+		amb_sl(g, c, &c->sl[0], P_ONC, c->dz1, c->dz2, multi);
+		c->nsl = 1;
+		c->rslt = chance(r, 60) ? 314 : 304;
+		c->ishod = 304;
+	} else if (c->kind == K_VMP) {
+		/* planned high-tech surgery on a voucher (T file) */
+		struct sl *s = &c->sl[0];
+		int kd = (int)rnd_in(r, 5, 14), v = (int)rnd(r, NELEMS(vmps));
+
+		case_dates(g, kd, prev, &c->dz1, &c->dz2);
+		c->usl_ok = 1;
+		c->vidpom = 32;
+		c->for_pom = 3;
+		snprintf(c->npr_mo, sizeof(c->npr_mo), "%s%04d", g->o->tfoms,
+		    (int)rnd_in(r, 1, 40));
+		c->npr_date = c->dz1 - rnd_in(r, 14, 40);
+		c->kd_z = kd;
+		make_guid(g, s->id);
+		s->prof = P_CSURG;
+		s->vmp = v;
+		s->tal_d = c->npr_date + rnd_in(r, 1, 10);
+		s->tal_p = c->dz1;
+		snprintf(s->tal_num, sizeof(s->tal_num), "%s.0000.%05ld.%03d",
+		    g->o->tfoms, ++g->st.nhist % 100000, (int)rnd_in(r, 1, 999));
+		s->d1 = c->dz1;
+		s->d2 = c->dz2;
+		s->kd = -1;
+		s->ds1 = profs[P_CSURG].ds[rnd(r, 3)];
+		s->doc = pick_doc(g, P_CSURG);
+		snprintf(s->nhist, sizeof(s->nhist), "%ld/%02d",
+		    g->st.nhist, g->year % 100);
+		add_usl(g, s, c->dz1, c->dz2, profs[P_CSURG].hosp,
+		    vmps[v].cost, 100);
+		s->tarif = s->sum_m;
+		c->nsl = 1;
+		c->idsp = 33;
+		c->rslt = chance(r, 95) ? 101 : 102;
+		c->ishod = chance(r, 30) ? 101 : 102;
 	} else if (c->kind == K_KS || c->kind == K_DS) {
 		struct sl *s = &c->sl[0];
 		const struct ksg *k;
@@ -1222,6 +1334,8 @@ emit_usl(struct gen *g, struct out *o, const struct zcase *c,
 	el_t(o, 5, "IDSERV", u->id);
 	el_t(o, 5, "LPU", g->o->mo);
 	if (c->kind != K_DISP) {
+		/* the department of the episode (one region's schemas want it) */
+		el_i(o, 5, "PODR", 1000 + 10 * s->prof + (s->ksg != NULL));
 		el_i(o, 5, "PROFIL", p->profil);
 		el_i(o, 5, "DET", s->det);
 	}
@@ -1240,12 +1354,136 @@ emit_usl(struct gen *g, struct out *o, const struct zcase *c,
 	}
 	el_m(o, 5, "TARIF", u->tarif);
 	el_m(o, 5, "SUMV_USL", u->sum);
+	if (g->v31 && c->kind != K_DISP) {
+		/* 3.1: the one doctor of the service, without MR_USL_N */
+		el_i(o, 5, "PRVS", p->prvs);
+		el_t(o, 5, "CODE_MD", doc);
+	} else {
+		open_el(o, 5, "MR_USL_N");
+		el_i(o, 6, "MR_N", 1);
+		el_i(o, 6, "PRVS", p->prvs);
+		el_t(o, 6, "CODE_MD", doc);
+		close_el(o, 5, "MR_USL_N");
+	}
+	close_el(o, 4, "USL");
+}
+
+/*
+ * The D files (here DP, ДВ1) have a structure of their own: no USL_OK,
+ * FOR_POM, RSLT or ISHOD in Z_SL, no PROFIL, DET, PRVS or IDDOKT in SL,
+ * the kind of examination in SCHET/DISP, its result in RSLT_D, and every
+ * referral (NAZ) names the doctor who made it (NAZ_IDDOKT).  They were
+ * VERSION 3.1 until the period 2024-12 and share the H file's from 2025
+ * (docs/ffoms-format-D.md, xsd/D-*.xsd).
+ */
+static const char *
+d_version(const struct gen *g)
+{
+	return (g->year * 100 + g->month < 202501 ? "3.1" : g->version);
+}
+
+static void
+emit_d_usl(struct gen *g, struct out *o, const struct sl *s,
+    const struct usl *u, const char *doc)
+{
+	open_el(o, 4, "USL");
+	el_t(o, 5, "IDSERV", u->id);
+	el_t(o, 5, "LPU", g->o->mo);
+	el_d(o, 5, "DATE_IN", u->d_in);
+	el_d(o, 5, "DATE_OUT", u->d_out);
+	el_i(o, 5, "P_OTK", 0);
+	el_t(o, 5, "CODE_USL", u->code);
+	el_m(o, 5, "TARIF", u->tarif);
+	el_m(o, 5, "SUMV_USL", u->sum);
 	open_el(o, 5, "MR_USL_N");
 	el_i(o, 6, "MR_N", 1);
-	el_i(o, 6, "PRVS", p->prvs);
+	el_i(o, 6, "PRVS", profs[s->prof].prvs);
 	el_t(o, 6, "CODE_MD", doc);
 	close_el(o, 5, "MR_USL_N");
 	close_el(o, 4, "USL");
+}
+
+static void
+emit_d_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
+{
+	struct person p;
+	char doc[16], id[24];
+	int i, j;
+
+	person_get(g, c->person, &p);
+	open_el(o, 1, "ZAP");
+	el_i(o, 2, "N_ZAP", nzap);
+	el_i(o, 2, "PR_NOV", 0);
+	open_el(o, 2, "PACIENT");
+	snprintf(id, sizeof(id), "%010ld", c->person);
+	el_t(o, 3, "ID_PAC", id);
+	el_i(o, 3, "VPOLIS", 3);
+	el_t(o, 3, "ENP", p.enp);
+	if (p.region != -1)
+		el_t(o, 3, "ST_OKATO", regions[p.region].okato);
+	el_t(o, 3, "SMO", p.smo);
+	el_t(o, 3, "NOVOR", "0");
+	if (g->v5) {
+		int y, m, d;
+
+		el_t(o, 3, "SOC", p.soc ? "035" : "000");
+		/* the next examination a year on: the same month */
+		civil_from_days(c->dz2, &y, &m, &d);
+		el_i(o, 3, "NEXT_D", m);
+	}
+	close_el(o, 2, "PACIENT");
+
+	open_el(o, 2, "Z_SL");
+	el_i(o, 3, "IDCASE", nzap);
+	el_i(o, 3, "VIDPOM", c->vidpom);
+	el_t(o, 3, "LPU", g->o->mo);
+	el_i(o, 3, "VBR", 0);
+	el_d(o, 3, "DATE_Z_1", c->dz1);
+	el_d(o, 3, "DATE_Z_2", c->dz2);
+	el_i(o, 3, "P_OTK", 0);
+	el_i(o, 3, "RSLT_D", c->rslt_d);
+	/* a person without a patronymic is a special case (003F.00.0460) */
+	if (p.ot == NULL)
+		el_i(o, 3, "OS_SLUCH", 2);
+	for (i = 0; i < c->nsl; i++) {
+		const struct sl *s = &c->sl[i];
+
+		doc_snils(g, s->doc, doc);
+		open_el(o, 3, "SL");
+		el_t(o, 4, "SL_ID", s->id);
+		el_t(o, 4, "NHISTORY", s->nhist);
+		el_d(o, 4, "DATE_1", s->d1);
+		el_d(o, 4, "DATE_2", s->d2);
+		el_t(o, 4, "DS1", s->ds1);
+		if (s->ds1_pr)
+			el_i(o, 4, "DS1_PR", 1);
+		el_i(o, 4, "DS_ONK", 0);
+		if (s->pr_d_n)
+			el_i(o, 4, "PR_D_N", s->pr_d_n);
+		if (s->naz) {
+			/*
+			 * an examination elsewhere (NAZ_R 3): its kind; no
+			 * NAZ_USL, NAPR_DATE or NAPR_MO without a suspected
+			 * malignancy (Q015 003F.00.1310-1360)
+			 */
+			open_el(o, 4, "NAZ");
+			el_i(o, 5, "NAZ_N", 1);
+			el_i(o, 5, "NAZ_R", 3);
+			el_t(o, 5, "NAZ_IDDOKT", doc);
+			el_i(o, 5, "NAZ_V", 1);
+			close_el(o, 4, "NAZ");
+		}
+		el_t(o, 4, "ED_COL", "1.00");
+		el_m(o, 4, "TARIF", s->tarif);
+		el_m(o, 4, "SUM_M", s->sum_m);
+		for (j = 0; j < s->nusl; j++)
+			emit_d_usl(g, o, s, &s->usl[j], doc);
+		close_el(o, 3, "SL");
+	}
+	el_i(o, 3, "IDSP", c->idsp);
+	el_m(o, 3, "SUMV", c->sumv);
+	close_el(o, 2, "Z_SL");
+	close_el(o, 1, "ZAP");
 }
 
 static void
@@ -1255,6 +1493,10 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 	char doc[16];
 	int i, j;
 
+	if (c->kind == K_DISP) {
+		emit_d_case(g, o, c, nzap);
+		return;
+	}
 	person_get(g, c->person, &p);
 	open_el(o, 1, "ZAP");
 	el_i(o, 2, "N_ZAP", nzap);
@@ -1267,7 +1509,7 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 		el_t(o, 3, "ID_PAC", id);
 	}
 	el_i(o, 3, "VPOLIS", 3);
-	el_t(o, 3, "ENP", p.enp);
+	el_t(o, 3, g->v31 ? "NPOLIS" : "ENP", p.enp);
 	if (p.region != -1)
 		el_t(o, 3, "ST_OKATO", regions[p.region].okato);
 	el_t(o, 3, "SMO", p.smo);
@@ -1310,6 +1552,10 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 		doc_snils(g, s->doc, doc);
 		open_el(o, 3, "SL");
 		el_t(o, 4, "SL_ID", s->id);
+		if (c->kind == K_VMP) {
+			el_t(o, 4, "VID_HMP", vmps[s->vmp].vid);
+			el_i(o, 4, "METOD_HMP", vmps[s->vmp].metod);
+		}
 		if (c->kind == K_DISP) {
 			el_t(o, 4, "NHISTORY", s->nhist);
 			el_d(o, 4, "DATE_1", s->d1);
@@ -1334,9 +1580,14 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 			el_i(o, 4, "PODR", 1000 + 10 * s->prof +
 			    (s->ksg != NULL));
 			el_i(o, 4, "PROFIL", pr->profil);
-			if (s->ksg != NULL)
+			if (s->ksg != NULL || c->kind == K_VMP)
 				el_i(o, 4, "PROFIL_K", pr->profil_k);
 			el_i(o, 4, "DET", s->det);
+			if (c->kind == K_VMP) {
+				el_d(o, 4, "TAL_D", s->tal_d);
+				el_t(o, 4, "TAL_NUM", s->tal_num);
+				el_d(o, 4, "TAL_P", s->tal_p);
+			}
 			if (s->p_cel != NULL)
 				el_t(o, 4, "P_CEL", s->p_cel);
 			el_t(o, 4, "NHISTORY", s->nhist);
@@ -1349,7 +1600,18 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 			el_t(o, 4, "DS1", s->ds1);
 			if (s->c_zab)
 				el_i(o, 4, "C_ZAB", s->c_zab);
-			el_i(o, 4, "DS_ONK", 0);
+			/* the H file has no DS_ONK: a suspected cancer is a C case */
+			if (c->kind == K_ONK || c->kind == K_VMP)
+				el_i(o, 4, "DS_ONK", 0);
+			if (c->kind == K_ONK) {
+				/* no council needed; followed up (N018 3) */
+				open_el(o, 4, "CONS");
+				el_i(o, 5, "PR_CONS", 0);
+				close_el(o, 4, "CONS");
+				open_el(o, 4, "ONK_SL");
+				el_i(o, 5, "DS1_T", 3);
+				close_el(o, 4, "ONK_SL");
+			}
 			if (s->ksg != NULL) {
 				char bad[16];
 
@@ -1415,8 +1677,10 @@ emit_pers(struct gen *g, struct out *o, long id, int disp)
 	el_t(o, 2, "DOCTYPE", p.child_doc ? "3" : "14");
 	el_t(o, 2, "DOCSER", p.docser);
 	el_t(o, 2, "DOCNUM", p.docnum);
-	el_d(o, 2, "DOCDATE", p.docdate);
-	el_t(o, 2, "DOCORG", p.docorg);
+	if (strcmp(g->pversion, "3.1") != 0) {	/* since L 3.2 */
+		el_d(o, 2, "DOCDATE", p.docdate);
+		el_t(o, 2, "DOCORG", p.docorg);
+	}
 	el_t(o, 2, "SNILS", p.snils);
 	if (g->own_okato[0] != '\0') {
 		snprintf(b, sizeof(b), "%s401000000", g->own_okato);
@@ -1474,25 +1738,34 @@ mark_used(struct gen *g, long id)
 }
 
 /*
- * One pair: the cases file (H or DP) and its persons file.  The cases are
- * generated twice from the same state: first for SD_Z and SUMMAV, then to
- * be written.
+ * One pair: the cases file (H, DP, C or T: disp is its F_*) and its
+ * persons file.  The cases are generated twice from the same state: first
+ * for SD_Z and SUMMAV, then to be written.
  */
 static int
 write_pair(struct gen *g, int disp, long ncases, const char *base)
 {
 	const struct opts *op = g->o;
-	char name[64], lname[64], tmp[4096], d[11];
+	char name[64], lname[72], tmp[4096], d[11];
 	struct state save;
 	struct out o;
 	struct zcase c;
 	long i, sum = 0, data, nmax;
-	int yy = g->year % 100;
+	int yy = g->year % 100, ym = g->year * 100 + g->month;
 
+	/* the version of each file: --version, else the period's */
+	snprintf(g->version, sizeof(g->version), "%s",
+	    op->version[disp][0] != '\0' ? op->version[disp] :
+	    kind_version(disp, ym));
+	snprintf(g->pversion, sizeof(g->pversion), "%s", kind_version(4, ym));
+	g->v5 = atoi(g->version) >= 5;
+	g->v31 = strcmp(g->version, "3.1") == 0;
 	g->st.blkpos = 10;		/* a new block of payer classes */
 	save = g->st;
 	snprintf(name, sizeof(name), "%s", base);
-	snprintf(lname, sizeof(lname), "L%s", base + 1);
+	/* LM... for H, LPM... for DP, LCM... and LTM... for C and T */
+	snprintf(lname, sizeof(lname), "L%s", disp == F_C || disp == F_T ?
+	    base : base + 1);
 	for (i = 0; i < ncases; i++) {
 		make_case(g, disp, &c);
 		sum += c.sumv;
@@ -1514,26 +1787,26 @@ write_pair(struct gen *g, int disp, long ncases, const char *base)
 		    o.f);
 		open_el(&o, 0, "ZL_LIST");
 		open_el(&o, 1, "ZGLV");
-		el_t(&o, 2, "VERSION", g->version);
+		el_t(&o, 2, "VERSION", disp ? d_version(g) : g->version);
 		el_t(&o, 2, "DATA", d);
 		el_t(&o, 2, "FILENAME", name);
 		el_i(&o, 2, "SD_Z", ncases);
 		close_el(&o, 1, "ZGLV");
 		open_el(&o, 1, "SCHET");
-		el_i(&o, 2, "CODE", (yy * 100 + g->month) * 10 + (disp ? 2 : 1));
+		el_i(&o, 2, "CODE", (yy * 100 + g->month) * 10 + disp + 1);
 		el_t(&o, 2, "CODE_MO", op->mo);
 		el_i(&o, 2, "YEAR", g->year);
 		el_i(&o, 2, "MONTH", g->month);
 		{
-			char ns[16];
+			char ns[32];
 
 			snprintf(ns, sizeof(ns), "%02d%02d-%d", yy, g->month,
-			    disp ? 2 : 1);
+			    disp + 1);
 			el_t(&o, 2, "NSCHET", ns);
 		}
 		el_t(&o, 2, "DSCHET", d);
 		el_m(&o, 2, "SUMMAV", sum);
-		if (disp)
+		if (disp == F_DP)
 			el_t(&o, 2, "DISP", "ДВ1");
 		close_el(&o, 1, "SCHET");
 		memset(g->used, 0, (size_t)(g->pool + MAX_DEFECTS + 8) / 8 + 1);
@@ -1561,7 +1834,7 @@ write_pair(struct gen *g, int disp, long ncases, const char *base)
 		    o.f);
 		open_el(&o, 0, "PERS_LIST");
 		open_el(&o, 1, "ZGLV");
-		el_t(&o, 2, "VERSION", "3.2");
+		el_t(&o, 2, "VERSION", g->pversion);
 		el_t(&o, 2, "DATA", d);
 		el_t(&o, 2, "FILENAME", lname);
 		el_t(&o, 2, "FILENAME1", name);
@@ -1569,7 +1842,7 @@ write_pair(struct gen *g, int disp, long ncases, const char *base)
 		nmax = g->pool + g->st.nextra;
 		for (i = 1; i <= nmax; i++)
 			if (g->used[i >> 3] & (1u << (i & 7)))
-				emit_pers(g, &o, i, disp);
+				emit_pers(g, &o, i, disp == F_DP);
 		close_el(&o, 0, "PERS_LIST");
 		if (close_tmp(o.f, tmp, op->dir, fn) == -1)
 			return (-1);
@@ -2162,7 +2435,9 @@ usage(FILE *f)
 	    " [-m months]\n"
 	    "               [-p YYYY-MM] [--mo CODE] [--tfoms CODE]"
 	    " [--ogrn OGRN]\n"
-	    "               [--kpp KPP] [--defect NAME:N]... -o DIR\n", f);
+	    "               [--kpp KPP] [--kinds LIST] [--version KIND=V]..."
+	    "\n"
+	    "               [--defect NAME:N]... -o DIR\n", f);
 }
 
 static void
@@ -2190,11 +2465,21 @@ help(void)
 	    " 1027600000001)\n"
 	    "  --kpp KPP        yar76: the MO's 9-digit KPP (default"
 	    " 760401001)\n"
+	    "  --kinds LIST     ffoms: the files of a month, of H, C, T, DP"
+	    " (default H,DP);\n"
+	    "                   C (cancer follow-up, CM... + LCM...) and T"
+	    " (high-tech\n"
+	    "                   surgery, TM... + LTM...) get 5 % of -n each,"
+	    " written first\n"
+	    "  --version KIND=V ffoms: write KIND (H, C, T, DP) in format"
+	    " version V instead\n"
+	    "                   of the period's; repeatable\n"
 	    "  -o DIR           output directory (created if missing)\n"
 	    "  --defect NAME:N  corrupt the N-th case of the run (1-based, in"
 	    " the order\n"
-	    "                   written: per month the DP file, then the H"
-	    " file); repeatable:\n", stdout);
+	    "                   written: per month the C, T, DP files, then"
+	    " the H file);\n"
+	    "                   repeatable:\n", stdout);
 	fputs("                   sum       SUMV = sum of SUM_M + 1.00"
 	    " (SUMMAV still adds up)\n"
 	    "                   snils     the patient's SNILS gets a wrong"
@@ -2217,10 +2502,14 @@ help(void)
 	    " manipulations + 1.00)\n"
 	    "                   and smo are available.\n"
 	    "  -h, --help       this help\n\n"
-	    "VERSION follows the period: 5.1 from 2025-07, 5.0 from 2025-01,"
-	    " 4.0 from\n2024-03, else 3.2; the L files are 3.2.  One line per"
-	    " file on stderr.\nExit status: 0 done, 1 a defect could not be"
-	    " placed, 2 usage, 3 I/O.\n", stdout);
+	    "VERSION follows the period and the kind as oms's ref/versions.tsv"
+	    " does: every\nkind 5.1 from 2025-07 and 5.0 from 2025-01; H 4.0"
+	    " from 2024-03 and 3.2 from\n2022-01, C 4.0 from 2024-03; before"
+	    " that 3.1 (T and DP until 2024-12); the\nL files 3.2 from 2019-11,"
+	    " else 3.1.  One line per file on stderr.\nExit status: 0 done,"
+	    " 1 a defect could not be placed, 2 usage, 3 I/O.\n", stdout);
+	fputs("The DP files have no FOR_POM, and every referral (NAZ) names"
+	    " its doctor\n(NAZ_IDDOKT).\n", stdout);
 	fputs("\nyar76: the insurers are 1027600000011 (60 %), 1027600000022"
 	    " (30 %) and,\nfor patients of region 77, 1027700000033 (10 %);"
 	    " the bill's payer is the fund,\n" Y_FUND ".  Most patients get"
@@ -2265,6 +2554,41 @@ all_digits(const char *s, size_t n)
 	return (1);
 }
 
+/* --kinds H,C,T,DP: the bits of the kinds named, at least one */
+static int
+parse_kinds(const char *s, int *kinds)
+{
+	size_t n;
+	int k, fk;
+
+	*kinds = 0;
+	for (;;) {
+		n = strcspn(s, ",");
+		for (fk = 0, k = -1; fk < (int)NELEMS(fkind_names); fk++)
+			if (strlen(fkind_names[fk]) == n &&
+			    strncmp(s, fkind_names[fk], n) == 0)
+				k = fk;
+		if (k == -1)
+			return (-1);
+		*kinds |= 1 << k;
+		if (s[n] == '\0')
+			return (0);
+		s += n + 1;
+	}
+}
+
+/* a format version: one or two digits, a dot, one or two digits */
+static int
+version_ok(const char *v)
+{
+	size_t a = strspn(v, "0123456789"), b;
+
+	if (a < 1 || a > 2 || v[a] != '.')
+		return (0);
+	b = strspn(v + a + 1, "0123456789");
+	return (b >= 1 && b <= 2 && v[a + 1 + b] == '\0');
+}
+
 static int
 mkdirs(const char *dir)
 {
@@ -2296,6 +2620,8 @@ main(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'R' },
 		{ "ogrn", required_argument, NULL, 'G' },
 		{ "kpp", required_argument, NULL, 'K' },
+		{ "kinds", required_argument, NULL, 'k' },
+		{ "version", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -2304,6 +2630,7 @@ main(int argc, char **argv)
 	struct stat sb;
 	long v, total;
 	int ch, i, k, rc = EX_OK, y_opt = 0;
+	const char *f_opt = NULL;
 
 	memset(&o, 0, sizeof(o));
 	o.seed = 1;
@@ -2315,6 +2642,7 @@ main(int argc, char **argv)
 	strcpy(o.tfoms, "76");
 	strcpy(o.ogrn, "1027600000001");
 	strcpy(o.kpp, "760401001");
+	o.kinds = FK_H | FK_DP;
 	while ((ch = getopt_long(argc, argv, "hs:n:m:p:o:", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': {
@@ -2410,6 +2738,30 @@ main(int argc, char **argv)
 			o.ndef++;
 			break;
 		}
+		case 'k':
+			if (parse_kinds(optarg, &o.kinds) == -1)
+				return (bad_usage("--kinds: a comma-separated list"
+				    " of H, C, T, DP: %s", optarg));
+			f_opt = "kinds";
+			break;
+		case 'V': {
+			const char *eq = strchr(optarg, '=');
+			int fk;
+
+			for (fk = 0; fk < (int)NELEMS(fkind_names); fk++)
+				if (eq != NULL && strlen(fkind_names[fk]) ==
+				    (size_t)(eq - optarg) && strncmp(optarg,
+				    fkind_names[fk], (size_t)(eq - optarg)) == 0)
+					break;
+			if (fk == (int)NELEMS(fkind_names) || !version_ok(eq + 1))
+				return (bad_usage("--version: expected KIND=V, "
+				    "KIND one of H, C, T, DP and V like 3.1: %s",
+				    optarg));
+			snprintf(o.version[fk], sizeof(o.version[fk]), "%s",
+			    eq + 1);
+			f_opt = "version";
+			break;
+		}
 		case 'h':
 			help();
 			return (EX_OK);
@@ -2425,6 +2777,8 @@ main(int argc, char **argv)
 	if (o.y0 + (o.m0 - 1 + o.months - 1) / 12 > 2099)
 		return (bad_usage("the periods go past 2099"));
 	if (o.profile == PR_YAR76) {
+		if (f_opt != NULL)
+			return (bad_usage("--%s: --profile ffoms only", f_opt));
 		total = o.n * o.months;
 		for (i = 0; i < o.ndef; i++) {
 			if (o.def[i].kind != D_SUM && o.def[i].kind != D_SMO)
@@ -2439,11 +2793,15 @@ main(int argc, char **argv)
 	} else {
 		long nd = (o.n + 5) / 10 < 1 ? 1 : (o.n + 5) / 10;
 		long nh = o.n - nd < 1 ? 1 : o.n - nd;
+		long nct = (o.n + 10) / 20 < 1 ? 1 : (o.n + 10) / 20;
 
 		if (y_opt != 0)
 			return (bad_usage("--%s: --profile yar76 only",
 			    y_opt == 'G' ? "ogrn" : "kpp"));
-		total = (nd + nh) * o.months;	/* the last one is an H case */
+		/* the last one is an H case, when H is written */
+		total = ((o.kinds & FK_DP ? nd : 0) + (o.kinds & FK_H ? nh : 0) +
+		    (o.kinds & FK_C ? nct : 0) + (o.kinds & FK_T ? nct : 0)) *
+		    o.months;
 		for (i = 0; i < o.ndef; i++) {
 			if (o.def[i].kind == D_SMO)
 				return (bad_usage("--defect smo: --profile "
@@ -2491,29 +2849,33 @@ main(int argc, char **argv)
 	for (k = 0; o.profile == PR_FFOMS && k < o.months; k++) {
 		long nd = (o.n + 5) / 10 < 1 ? 1 : (o.n + 5) / 10;
 		long nh = o.n - nd < 1 ? 1 : o.n - nd;
-		int ym;
+		long nct = (o.n + 10) / 20 < 1 ? 1 : (o.n + 10) / 20;
 		char base[64];
 
 		g.year = o.y0 + (o.m0 - 1 + k) / 12;
 		g.month = (o.m0 - 1 + k) % 12 + 1;
 		g.first = days_from_civil(g.year, g.month, 1);
 		g.last = g.first + days_in_month(g.year, g.month) - 1;
-		ym = g.year * 100 + g.month;
-		strcpy(g.version, ym >= 202507 ? "5.1" : ym >= 202501 ? "5.0" :
-		    ym >= 202403 ? "4.0" : "3.2");
-		g.v5 = ym >= 202501;
-		snprintf(base, sizeof(base), "DPM%sT%s_%02d%02d1", o.mo, o.tfoms,
-		    g.year % 100, g.month);
-		if (write_pair(&g, 1, nd, base) == -1) {
-			rc = EX_IO;
-			break;
+		/* C, T, DP, then H: the run's last case is an H case */
+		static const int order[] = { F_C, F_T, F_DP, F_H };
+		size_t f;
+
+		for (f = 0; f < NELEMS(order); f++) {
+			int fk = order[f];
+
+			if (!(o.kinds & (1 << fk)))
+				continue;
+			snprintf(base, sizeof(base), "%sM%sT%s_%02d%02d1",
+			    fkind_names[fk], o.mo, o.tfoms, g.year % 100,
+			    g.month);
+			if (write_pair(&g, fk, fk == F_DP ? nd : fk == F_H ? nh :
+			    nct, base) == -1) {
+				rc = EX_IO;
+				break;
+			}
 		}
-		snprintf(base, sizeof(base), "HM%sT%s_%02d%02d1", o.mo, o.tfoms,
-		    g.year % 100, g.month);
-		if (write_pair(&g, 0, nh, base) == -1) {
-			rc = EX_IO;
+		if (rc != EX_OK)
 			break;
-		}
 	}
 	if (rc == EX_OK)
 		for (i = 0; i < o.ndef; i++)

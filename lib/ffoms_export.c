@@ -10,6 +10,7 @@
  * sums are known, and the ZIP packs header and body of both files.  This
  * file defines the profile's table of the export, omsi_ffoms_export.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,28 +21,113 @@
 #include <libxml/xmlwriter.h>
 
 #include "export_int.h"
+#include "reftab.h"
 
-#define PERS_VERSION_DEFAULT	"3.2"
+/*
+ * The table of format versions, ref/versions.tsv (oms.conf(5)): columns
+ * kind, from, version found by name, others (source) ignored.  A kind is
+ * H, C, T, L, D and a letter, or D* for every D kind; from is the first
+ * reporting period YYYY-MM of the row's version.
+ */
+static const char *const vcols[] = { "kind", "from", "version" };
 
-/* The version of the format for kind in period: oms.conf, else by date. */
+static int
+vkind_ok(const char *k)
+{
+	if (strcmp(k, "H") == 0 || strcmp(k, "C") == 0 ||
+	    strcmp(k, "T") == 0 || strcmp(k, "L") == 0 ||
+	    strcmp(k, "D*") == 0)
+		return (1);
+	return (k[0] == 'D' && k[1] >= 'A' && k[1] <= 'Z' && k[2] == '\0');
+}
+
+static int
+vversion_ok(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+
+	return (n >= 1 && n <= 2 && v[n] == '.' &&
+	    strspn(v + n + 1, "0123456789") >= 1 &&
+	    v[n + 1 + strspn(v + n + 1, "0123456789")] == '\0');
+}
+
+struct oms_ref *
+oms_versions_load(const char *path, struct oms_err *err)
+{
+	struct omsi_refspec sp;
+	struct oms_ref *t;
+	size_t i;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.cols = vcols;
+	sp.ncols = 3;
+	sp.nreq = 3;
+	sp.dup = OMSI_REF_ALL;
+	sp.open_what = "the table of format versions";
+	if ((t = omsi_ref_load(path, &sp, err)) == NULL)
+		return (NULL);
+	/* every row is kept in file order: row i is line i + 2 */
+	for (i = 0; i < omsi_ref_count(t); i++) {
+		const char *const *f = omsi_ref_fields(t, i);
+		int period;
+
+		if (!vkind_ok(f[0]))
+			oms_err_set(err, OMS_EDATA, path, i + 2, "kind \"%s\": "
+			    "expected H, C, T, L, D and a letter, or D*", f[0]);
+		else if (oms_period_parse(f[1], &period) == -1)
+			oms_err_set(err, OMS_EDATA, path, i + 2, "from \"%s\": "
+			    "expected a reporting period YYYY-MM", f[1]);
+		else if (!vversion_ok(f[2]))
+			oms_err_set(err, OMS_EDATA, path, i + 2, "version "
+			    "\"%s\": expected a format version like 5.1", f[2]);
+		else
+			continue;
+		oms_ref_free(t);
+		return (NULL);
+	}
+	return (t);
+}
+
+/*
+ * The version of kind in period: oms.conf version.KIND (version.D for a D
+ * kind), else the table's row of kind (a row of the kind itself before a
+ * D* row) with the latest from not after the period; NULL when none.
+ */
 const char *
-oms_version_for(const struct oms_conf *c, const char *kind, int period)
+oms_version_for(const struct oms_conf *c, const struct oms_ref *t,
+    const char *kind, int period)
 {
 	char key[32];
-	const char *v;
+	const char *v, *best;
+	int pass, bestp, p;
+	size_t i;
 
 	snprintf(key, sizeof(key), "version.%s", kind);
 	if ((v = oms_conf_get(c, key)) != NULL)
 		return (v);
 	if (kind[0] == 'D' && (v = oms_conf_get(c, "version.D")) != NULL)
 		return (v);
-	if (period >= 2025 * 12 + 6)
-		return ("5.1");
-	if (period >= 2025 * 12 + 0)
-		return ("5.0");
-	if (period >= 2024 * 12 + 2)
-		return ("4.0");
-	return ("3.2");
+	if (t == NULL)
+		return (NULL);
+	for (pass = 0; pass < 2; pass++) {
+		best = NULL;
+		bestp = -1;
+		for (i = 0; i < omsi_ref_count(t); i++) {
+			const char *const *f = omsi_ref_fields(t, i);
+
+			if (pass == 0 ? strcmp(f[0], kind) != 0 :
+			    kind[0] != 'D' || strcmp(f[0], "D*") != 0)
+				continue;
+			if (oms_period_parse(f[1], &p) == -1 || p > period ||
+			    p < bestp)
+				continue;
+			best = f[2];
+			bestp = p;
+		}
+		if (best != NULL)
+			return (best);
+	}
+	return (NULL);
 }
 
 /* Set the text of child name of n, creating it after `after` if absent. */
@@ -137,7 +223,26 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 	struct ffreg *f;
 	struct omsi_ffoms_name nm;
 	const struct oms_srcdoc *d;
+	struct oms_ref *vt = NULL;
+	const char *v;
+	char *vpath, pbuf[8];
+	int rc = -1;
 
+	if ((vpath = oms_ws_find(x->ws, "ref", "versions.tsv",
+	    x->o->refdir)) == NULL)
+		goto nomem;
+	if (access(vpath, R_OK) == -1 && errno == ENOENT) {
+		oms_err_set(err, OMS_EIO, vpath, 0, "no table of format versions:"
+		    " install oms's ref/versions.tsv, or put one in the "
+		    "workspace's ref/");
+		free(vpath);
+		return (-1);
+	}
+	vt = oms_versions_load(vpath, err);
+	free(vpath);
+	if (vt == NULL)
+		return (-1);
+	oms_period_fmt(x->o->period, pbuf);
 	pkg = oms_ledger_next_package(l, x->o->period);
 	for (i = 0; i < x->nsel; i++) {
 		struct sel *s = &x->sel[i];
@@ -167,8 +272,16 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 				snprintf(r->out.payer, sizeof(r->out.payer),
 				    "%s", s->c->payer);
 			f->kindclass = kindclass(s->c->kind);
+			if ((v = oms_version_for(c, vt, s->c->kind,
+			    x->o->period)) == NULL) {
+				oms_err_set(err, OMS_EDATA, NULL, 0, "no format "
+				    "version of kind %s for %s in ref/versions.tsv:"
+				    " add a row, or set version.%s in oms.conf",
+				    s->c->kind, pbuf, s->c->kind);
+				goto out;
+			}
 			snprintf(r->out.version, sizeof(r->out.version), "%s",
-			    oms_version_for(c, s->c->kind, x->o->period));
+			    v);
 			d = oms_src_doc(x->src, (size_t)s->c->doc);
 			snprintf(f->disp, sizeof(f->disp), "%s", d->disp);
 		}
@@ -228,22 +341,32 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 		nm.package = r->out.package;
 		nm.width = c->package_width;
 		if (omsi_ffoms_name_build(r->out.name, sizeof(r->out.name),
-		    &nm) == -1)
-			return (oms_err_set(err, OMS_EINTERNAL, NULL, 0,
-			    "registry name too long"));
+		    &nm) == -1) {
+			oms_err_set(err, OMS_EINTERNAL, NULL, 0,
+			    "registry name too long");
+			goto out;
+		}
 		snprintf(f->lname, sizeof(f->lname), "L%s%s",
 		    r->out.kind[0] == 'H' ? "" : r->out.kind[0] == 'D' ?
 		    r->out.kind + 1 : r->out.kind,
 		    r->out.name + strlen(r->out.kind));
 		snprintf(r->out.archive, sizeof(r->out.archive),
 		    "outbox/%s.%s", r->out.name, c->archive_ext);
-		snprintf(f->pers_version, sizeof(f->pers_version), "%s",
-		    oms_conf_get(c, "version.L") != NULL ?
-		    oms_conf_get(c, "version.L") : PERS_VERSION_DEFAULT);
+		if ((v = oms_version_for(c, vt, "L", x->o->period)) == NULL) {
+			oms_err_set(err, OMS_EDATA, NULL, 0, "no format version "
+			    "of kind L for %s in ref/versions.tsv: add a row, "
+			    "or set version.L in oms.conf", pbuf);
+			goto out;
+		}
+		snprintf(f->pers_version, sizeof(f->pers_version), "%s", v);
 	}
-	return (0);
+	rc = 0;
+	goto out;
 nomem:
-	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+out:
+	oms_ref_free(vt);
+	return (rc);
 }
 
 /* One case into its registry: N_ZAP, PR_NOV and IDCASE set, checked. */

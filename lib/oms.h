@@ -741,9 +741,22 @@ int	 oms_ws_recover(struct oms_ws *, const struct oms_ledger *,
 	    struct oms_diag *, struct oms_err *);
 int	 oms_ws_pending(struct oms_ws *, const struct oms_ledger *,
 	    struct oms_diag *, struct oms_err *);
-/* The format version of kind for a period (oms.conf version.KIND wins). */
-const char *oms_version_for(const struct oms_conf *, const char *kind,
-	    int period);
+/*
+ * The table of format versions by kind and period (ref/versions.tsv,
+ * oms.conf(5)) read from path and checked; NULL with err filled
+ * (file:line).  Free it with oms_ref_free.
+ */
+struct oms_ref;
+struct oms_ref	*oms_versions_load(const char *path, struct oms_err *);
+/*
+ * The format version of kind (H, C, T, DP ..., L) for a period: oms.conf
+ * version.KIND wins (version.D for every D kind), else the table's (NULL:
+ * none) row of kind with the latest from not after period, failing that,
+ * for a D kind, such a row of D*.  NULL when neither gives one.  Borrowed
+ * from c or the table.
+ */
+const char *oms_version_for(const struct oms_conf *, const struct oms_ref *,
+	    const char *kind, int period);
 
 /* -------------------------------------------------------------- import */
 
@@ -988,19 +1001,53 @@ void		 oms_ref_free(struct oms_ref *);	/* NULL is fine */
 /* ----------------------------------------------------------------- nsi */
 
 /*
- * Convert an NSI packet of the federal fund (root <packet>, a <zglv>
- * header, one <zap> per record; windows-1251 or UTF-8) into TSV appended
- * to out, header line first.  The first record decides the layout: Kod
- * with Osn or Naim is F014, written as "code osn name from to" (the
- * columns of ref/F014.tsv); ID_TEST is Q015 or Q016, written as "code
- * name" (ref/Q015.tsv).  Element names match in any case; dates
- * DD.MM.YYYY or YYYY-MM-DD become YYYY-MM-DD; texts are trimmed and each
- * run of white space becomes one space.  name is used in messages;
- * *nrows (may be NULL) gets the number of records written.  Returns 0,
- * or -1 with err filled (OMS_EDATA "file:line" for a bad packet, OMS_EIO
- * when it cannot be read) and out as it was before the call.
+ * Convert an NSI packet into TSV appended to out, header line first (the
+ * layouts and columns: oms-nsi(1), oms_nsi_list).  A <packet> of <zap>
+ * records (the catalogs of nsi.ffoms.ru: F014, Q015/Q016, the V-, F- and
+ * N-tables), of <insCompany> records (F002, the insurers' register, as
+ * nsi.ffoms.ru and since 2024 ЕРСМО give it), or a <book> of
+ * entries/entry (M001, ICD-10); windows-1251 or UTF-8, read one record
+ * at a time.  The first record decides the catalog: a record element or
+ * key oms-nsi does not know is refused, never guessed.  Element names
+ * match in any case; dates DD.MM.YYYY or YYYY-MM-DD become YYYY-MM-DD;
+ * texts are trimmed and each run of white space becomes one space.  name
+ * is used in messages; *info (may be NULL) gets the number of records
+ * written and the catalog ("V009", static).  Returns 0, or -1 with err
+ * filled (OMS_EDATA "file:line" for a bad packet, OMS_EIO when it cannot
+ * be read) and out as it was before the call.
  */
+struct oms_nsi_info {
+	size_t		 nrows;
+	const char	*catalog;
+};
+
 int	 oms_nsi_convert(const char *path, const char *name,
-	    struct oms_buf *out, size_t *nrows, struct oms_err *err);
+	    struct oms_buf *out, struct oms_nsi_info *info,
+	    struct oms_err *err);
+/* The catalogs known, as TSV: catalog, records, key, columns. */
+int	 oms_nsi_list(struct oms_buf *out, struct oms_err *err);
+
+/*
+ * The insurers' register ref/F002.tsv as oms-nsi writes it (code name
+ * short inn kpp ogrn address post_address okato from to), or an older
+ * one with only some of these: code and name are required, a missing
+ * column is "" (dates: open).  A code may have several rows, one per
+ * period of validity.  Read whole from fp (borrowed); NULL with err
+ * filled.  Free with oms_ref_free.
+ */
+struct oms_insurer {
+	const char	*code, *name, *inn, *kpp, *ogrn, *address;
+	long		 from, to;	/* days, -1 open */
+};
+
+struct oms_ref	*oms_insurers_read(FILE *, const char *name,
+		    struct oms_err *);
+/*
+ * The row of code valid on day: 1 and *ins filled; 2 when code has rows
+ * but none valid on day (*ins: the one valid last); 0 when code has no
+ * row.  The strings live as long as the table.
+ */
+int		 oms_insurer_find(const struct oms_ref *, const char *code,
+		    long day, struct oms_insurer *);
 
 #endif /* OMS_H */

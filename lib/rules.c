@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+
 #include "rules_int.h"
 
 struct nodes {
@@ -531,27 +533,40 @@ nomem:
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 }
 
-/* A copy of n with only the elements person rules name (and their text). */
-static xmlNodePtr
-prune(const struct oms_rules *rs, xmlNodePtr n, int top)
+/* Text with the XML specials escaped. */
+static int
+add_text(struct oms_buf *b, const char *t, struct oms_err *err)
 {
-	xmlNodePtr copy, c, cc;
+	for (; *t != '\0'; t++)
+		if ((*t == '&' ? oms_buf_adds(b, "&amp;", err) :
+		    *t == '<' ? oms_buf_adds(b, "&lt;", err) :
+		    *t == '>' ? oms_buf_adds(b, "&gt;", err) :
+		    oms_buf_addc(b, *t, err)) == -1)
+			return (-1);
+	return (0);
+}
+
+/* n as XML with only the elements person rules name (and their text). */
+static int
+prune(const struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
+    struct oms_err *err)
+{
+	xmlNodePtr c;
 	int elems = 0;
 
 	if (!top && !omsi_hash_get(&rs->names, (const char *)n->name, NULL))
-		return (NULL);
-	if ((copy = xmlNewNode(NULL, n->name)) == NULL)
-		return (NULL);
-	copy->line = n->line;
+		return (0);
+	if (oms_buf_printf(b, err, "<%s>", (const char *)n->name) == -1)
+		return (-1);
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE) {
 			elems = 1;
-			if ((cc = prune(rs, c, 0)) != NULL)
-				xmlAddChild(copy, cc);
+			if (prune(rs, c, 0, b, err) == -1)
+				return (-1);
 		}
-	if (!elems)
-		xmlNodeAddContent(copy, (const xmlChar *)omsi_text(n));
-	return (copy);
+	if (!elems && add_text(b, omsi_text(n), err) == -1)
+		return (-1);
+	return (oms_buf_printf(b, err, "</%s>", (const char *)n->name));
 }
 
 /* Keep the pruned case rec under rc->link for its person's check. */
@@ -576,9 +591,13 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 	k->next = prev;
 	snprintf(k->kind, sizeof(k->kind), "%s", rc->kind);
 	snprintf(k->version, sizeof(k->version), "%s", rc->version);
-	if ((k->link = omsi_arena_strdup(&rs->arena, rc->link)) == NULL ||
-	    (k->account = omsi_arena_strdup(&rs->arena, rc->account != NULL ?
-	    rc->account : "")) == NULL || (k->zap = prune(rs, rec, 1)) == NULL)
+	oms_buf_reset(&rs->buf);
+	if (prune(rs, rec, 1, &rs->buf, err) == -1)
+		return (-1);
+	if ((k->link = omsi_arena_strdup(&rs->kept_arena, rc->link)) == NULL ||
+	    (k->account = omsi_arena_strdup(&rs->kept_arena,
+	    rc->account != NULL ? rc->account : "")) == NULL ||
+	    (k->xml = omsi_arena_strdup(&rs->kept_arena, rs->buf.s)) == NULL)
 		goto nomem;
 	rs->nkept++;
 	if (omsi_hash_put(&rs->bylink, k->link, rs->nkept) == -1)
@@ -613,7 +632,8 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 	struct omsi_rulectx prc;
 	struct pctx p;
 	struct kept *k;
-	xmlNodePtr copy;
+	xmlDocPtr doc;
+	xmlNodePtr copy, zap;
 	size_t i, ki;
 	int nerr = 0, rv = 0;
 
@@ -621,10 +641,17 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		return (0);
 	for (; ki != 0 && rv == 0; ki = k->next) {
 		k = &rs->kept[ki - 1];
-		if ((copy = xmlCopyNode(pers, 1)) == NULL)
+		/* our own text: no entities, no DTD, no network */
+		if ((doc = xmlReadMemory(k->xml, (int)strlen(k->xml), "case",
+		    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
+		    XML_PARSE_NOWARNING)) == NULL ||
+		    (copy = xmlDocCopyNode(pers, doc, 1)) == NULL) {
+			xmlFreeDoc(doc);
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
-		xmlAddChild(k->zap, copy);
+		}
+		zap = xmlDocGetRootElement(doc);
+		xmlAddChild(zap, copy);
 		prc = *rc;
 		prc.kind = k->kind;
 		prc.version = k->version;
@@ -636,10 +663,9 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		for (i = 0; i < rs->n && rv == 0; i++)
 			if (rs->r[i].person && applies(&rs->r[i],
 			    OMSI_SCOPE_ZAP, &prc))
-				rv = check_rule(rs, &rs->r[i], k->zap, &prc,
+				rv = check_rule(rs, &rs->r[i], zap, &prc,
 				    &nerr, err);
-		xmlUnlinkNode(copy);
-		xmlFreeNode(copy);
+		xmlFreeDoc(doc);
 	}
 	return (rv);
 }
@@ -677,10 +703,10 @@ omsi_rules_reset(struct oms_rules *rs)
 		omsi_hash_release(&rs->r[i].seen);
 		omsi_arena_release(&rs->r[i].seen_arena);
 	}
-	for (i = 0; i < rs->nkept; i++)
-		xmlFreeNode(rs->kept[i].zap);
 	rs->nkept = 0;
 	omsi_hash_release(&rs->bylink);
+	omsi_arena_release(&rs->kept_arena);
+	omsi_arena_init(&rs->kept_arena);
 }
 
 int

@@ -76,12 +76,16 @@ struct rule {
 	struct omsi_arena seen_arena;
 };
 
-/* a case kept for the person rules of its person: only what they name */
+/*
+ * A case kept for the person rules of its person: only the elements they
+ * name, as XML text (a few hundred bytes; a tree would be ten times
+ * that), in kept_arena.
+ */
 struct kept {
 	char		*link;		/* the rulectx link */
 	char		*account;
 	char		 kind[8], version[8];
-	xmlNodePtr	 zap;		/* pruned copy */
+	char		*xml;		/* the pruned ZAP */
 	size_t		 next;		/* 1 + the next of the same link, or 0 */
 };
 
@@ -96,6 +100,8 @@ struct oms_rules {
 	struct omsi_arena arena;	/* names, kept links and accounts */
 	struct kept	*kept;
 	size_t		 nkept, keptcap;
+	struct omsi_arena kept_arena;	/* their strings; a build's */
+	struct oms_buf	 buf;
 	struct omsi_hash bylink;	/* link -> 1 + first kept */
 };
 

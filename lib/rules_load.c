@@ -497,6 +497,8 @@ oms_rules_load(const char *path, char *(*find)(void *, const char *),
 	omsi_hash_init(&rs->names);
 	omsi_hash_init(&rs->bylink);
 	omsi_arena_init(&rs->arena);
+	omsi_arena_init(&rs->kept_arena);
+	oms_buf_init(&rs->buf, 0);
 	if ((rs->md = pcre2_match_data_create(4, NULL)) == NULL) {
 		nomem(err);
 		goto fail;
@@ -553,6 +555,21 @@ fail:
 	return (NULL);
 }
 
+/*
+ * Ids the shipped table used before its rules took their Q015 ids: an
+ * oms.conf that names one still sets the rule ("" for a rule dropped).
+ */
+static const struct {
+	const char	*old, *now;
+} renamed[] = {
+	{ "003F.00.0210", "003F.00.0070" },
+	{ "OMS.DATE.PERIOD", "" },	/* oms-export checks it before any */
+	{ "OMS.KD_Z", "003F.00.0440" },
+	{ "OMS.KSG.HOSP", "003F.00.0800" },
+	{ "OMS.P_CEL", "003F.00.0670" },
+	{ "OMS.UNIQ.IDSERV", "003F.00.2850" },
+};
+
 int
 oms_rules_set(struct oms_rules *rs, const char *id, const char *sev,
     struct oms_err *err)
@@ -569,6 +586,13 @@ oms_rules_set(struct oms_rules *rs, const char *id, const char *sev,
 	else
 		return (oms_err_set(err, OMS_EDATA, NULL, 0, "rule.%s: \"%s\" "
 		    "is not off, warning or error", id, sev));
+	for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
+		if (strcmp(renamed[i].old, id) == 0) {
+			if (*renamed[i].now == '\0')
+				return (0);
+			id = renamed[i].now;
+			break;
+		}
 	for (i = 0; i < rs->n; i++)
 		if (strcmp(rs->r[i].id, id) == 0) {
 			rs->r[i].off = off;
@@ -668,6 +692,8 @@ oms_rules_free(struct oms_rules *rs)
 	omsi_hash_release(&rs->names);
 	omsi_hash_release(&rs->bylink);
 	omsi_arena_release(&rs->arena);
+	omsi_arena_release(&rs->kept_arena);
+	oms_buf_release(&rs->buf);
 	pcre2_match_data_free(rs->md);
 	free(rs);
 }

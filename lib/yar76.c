@@ -18,6 +18,7 @@
 
 static int	yar_any(const char *);
 static int	yar_char(const char *);
+static int	yar_day(const char *);
 static int	yar_digit(const char *);
 static int	yar_bool(const char *);
 static int	yar_word(const char *);
@@ -29,8 +30,11 @@ static int	yar_version(const char *);
 /*
  * The keys of the yar76 profile (oms.conf(5)): the parts of the registry
  * name, the fixed attributes of bill.xml and how replies are read.  The
- * format leaves these points open (shared/spec/yar76-format.md §6), so
- * they are settings with the defaults the regional guide suggests.
+ * format leaves these points open (docs/yar76-format.md), so they are
+ * settings with the defaults the regional guide suggests.  The template
+ * requires bill@date_2, @n_out, @date_in and body@telcreator but says
+ * nothing of what they mean: their keys have no default, and the writer
+ * refuses a bill while one is unset (yar76_export.c).
  */
 static const struct yar_key {
 	const char	*name;
@@ -39,10 +43,16 @@ static const struct yar_key {
 	int		(*ok)(const char *);
 } yar_keys[] = {
 	{ "creator", "oms", "a word", yar_word },
+	{ "date_2", "", "\"date\", \"period-start\", \"period-end\" or a "
+	    "date YYYY-MM-DD", yar_day },
+	{ "date_in", "", "\"date\", \"period-start\", \"period-end\" or a "
+	    "date YYYY-MM-DD", yar_day },
 	{ "demand", "2", "one letter or digit", yar_char },
 	{ "digit", "1", "one letter or digit, or \"package\"", yar_digit },
-	{ "group_patients", "yes", "yes or no", yar_bool },
+	{ "group_patients", "no", "yes or no", yar_bool },
 	{ "ind", "3", "one letter or digit", yar_char },
+	{ "n_out", "", "text (\"package\" and \"name\" are words of their "
+	    "own)", yar_any },
 	{ "pay_refused", "4", "codes separated by spaces", yar_words },
 	{ "payer", "x", "one letter or digit", yar_char },
 	{ "t_opl", "1", "digits", yar_number },
@@ -66,6 +76,17 @@ yar_char(const char *v)
 	return (v[0] != '\0' && v[1] == '\0' && strchr("0123456789"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", v[0]) !=
 	    NULL);
+}
+
+/* a date of bill.xml: one the export knows, by name, or a fixed one */
+static int
+yar_day(const char *v)
+{
+	long d;
+
+	return (*v == '\0' || strcmp(v, "date") == 0 ||
+	    strcmp(v, "period-start") == 0 || strcmp(v, "period-end") == 0 ||
+	    oms_date_parse(v, &d) == 0);
 }
 
 static int

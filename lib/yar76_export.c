@@ -5,17 +5,21 @@
  * are read from source/ in document order and their personal_account
  * subtrees copied as they came, with n_pp (and x_key2 for a repeated
  * account) set, into a spool file; each patient's own data (the patient
- * element without its register_accounts) goes there once per patient.
- * Patients with several selected accounts are grouped under one patient
- * (yar76.group_patients), so bill.xml is assembled from the spool only
- * when every account has been read: its totals (account_sum) come first
- * in the file and are known only then.  Memory holds a few words per
- * account, never the records.
+ * element without its register_accounts) goes there once per patient
+ * element: once per account, as the template has it, or with
+ * yar76.group_patients once for all of a patient's accounts.  bill.xml is
+ * assembled from the spool only when every account has been read: its
+ * totals (account_sum) come first in the file and are known only then.
+ * Memory holds a few words per account, never the records.
  *
  * The XML is serialised here rather than through xmlTextWriter because
  * the pieces are spliced in another order than they are made; every
  * attribute value and text is escaped, and characters windows-1251 lacks
  * become character references (Promed wrote values raw and unescaped).
+ * Before a record goes to the spool, and before the bill is assembled,
+ * they are checked against the template (yar76_check.c): the values of
+ * the head oms.conf must give, and xsd/yar76-VERSION.xsd.
+ *
  * This file defines the profile's table of the export, omsi_yar76_export.
  */
 #include <sys/types.h>
@@ -26,51 +30,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "export_int.h"
+#include "yar76_int.h"
 
 #define CRLF	"\r\n"
-#define MAX_TYPES	16
-
-/* one spooled account, by selection index */
-struct yacc {
-	off_t		 off;		/* its fragment in the spool */
-	size_t		 len;
-	size_t		 npp_at;	/* where the value of n_pp goes */
-	size_t		 next;		/* the patient's next account + 1 */
-	int		 spooled;
-};
-
-/* one patient of the bill */
-struct ypat {
-	off_t		 off;		/* the head: patient without accounts */
-	size_t		 len;
-	size_t		 first, last;	/* its accounts, selection index + 1 */
-};
-
-/* the totals of one type_acc */
-struct ytype {
-	char		 type[16];
-	int64_t		 suml, sum;
-};
-
-/* the writer's state for one build, x->w */
-struct omsi_yar {
-	FILE		*spool;
-	char		*spath;
-	FILE		*body;		/* bill.xml's patients, by pack */
-	char		*bpath;
-	off_t		 spos;
-	struct yacc	*acc;
-	struct ypat	*pat;
-	size_t		 npat, patcap;
-	struct omsi_hash bypat;		/* group key -> patient */
-	struct omsi_arena arena;
-	struct ytype	 types[MAX_TYPES];
-	size_t		 ntypes;
-	struct oms_buf	 b;		/* the fragment being made */
-	int		 group;
-};
-
 
 static int
 nomem(struct oms_err *err)
@@ -344,6 +306,8 @@ yar_plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			n++;
 	if (n == 0)
 		return (0);
+	if (omsi_yar76_configured(c, err) == -1)
+		return (-1);
 	if ((x->reg = calloc(1, sizeof(*x->reg))) == NULL)
 		return (nomem(err));
 	x->nreg = 1;
@@ -572,14 +536,19 @@ copy_account(struct exp *x, struct omsi_yar *y, struct sel *s,
 	size_t si = (size_t)(s - x->sel), pi;
 	struct yacc *ya = &y->acc[si];
 	struct ypat *p;
+	int rc = 0;
 
 	x->cur_doc = doc;
 	x->cur_account = s->c->account;
 	OMSI_PROGRESS(x->ws, "building the registry", si + 1, x->nsel);
-	if (check_account(x, s, pat, pa, doc) || add_types(x, y, pa, doc)) {
+	if (check_account(x, s, pat, pa, doc) ||
+	    (rc = omsi_yar76_check(x, y, s, pat, pa, err)) == 1 ||
+	    (rc == 0 && add_types(x, y, pa, doc))) {
 		s->bad = 1;
 		return (0);
 	}
+	if (rc == -1)
+		return (-1);
 	if (patient_of(y, pat, si, &pi, err) == -1)
 		return (-1);
 	oms_buf_reset(&y->b);
@@ -618,9 +587,17 @@ yar_copy(struct exp *x, struct oms_err *err)
 
 	if (x->nreg == 0)
 		return (0);
+	if (x->w == NULL && (x->w = calloc(1, sizeof(struct yar_exp))) ==
+	    NULL)
+		return (nomem(err));
+	if (YEXP(x)->schema == NULL &&
+	    omsi_yar76_load_schema(x, &x->reg[0], err) == -1)
+		return (-1);
 	if ((y = calloc(1, sizeof(*y))) == NULL)
 		return (nomem(err));
-	x->w = y;
+	YEXP(x)->y = y;
+	if ((y->cdoc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
+		return (nomem(err));
 	omsi_hash_init(&y->bypat);
 	omsi_arena_init(&y->arena);
 	oms_buf_init(&y->b, OMS_BUF_MAX_DEFAULT);
@@ -678,7 +655,7 @@ yar_copy(struct exp *x, struct oms_err *err)
 		if (omsi_exp_all_seen(x, i, k, d->name, err) == -1)
 			return (-1);
 	}
-	return (0);
+	return (omsi_yar76_check_head(x, y, err));
 }
 
 /* ----------------------------------------------------------- writing */
@@ -687,41 +664,23 @@ static int
 put_header(struct exp *x, struct omsi_yar *y, struct oms_buf *b,
     struct oms_err *err)
 {
-	const struct oms_conf *c = &x->ws->conf;
-	const struct oms_srcdoc *d;
-	const char *v, *smo;
-	char num[32], sl[32], s[32], date[16];
+	struct head h;
+	char sl[32], s[32];
 	size_t i;
 
-	oms_date_fmt(x->o->date, date);
 	if (oms_buf_adds(b, "<?xml version=\"1.0\" encoding=\"windows-1251\"?>"
-	    CRLF "<package>" CRLF "<body", err) == -1 ||
-	    put_attr(b, "version", oms_conf_own(c, "version"), err) == -1 ||
-	    put_attr(b, "protocol", "Reestr", err) == -1 ||
-	    put_attr(b, "creator", oms_conf_own(c, "creator"), err) == -1)
+	    CRLF "<package>" CRLF "<body", err) == -1)
 		return (-1);
-	v = oms_conf_own(c, "telcreator");
-	if (*v != '\0' && put_attr(b, "telcreator", v, err) == -1)
+	omsi_yar76_head(x, &x->reg[0], 0, &h);
+	for (i = 0; i < h.n; i++)
+		if (put_attr(b, h.name[i], h.value[i], err) == -1)
+			return (-1);
+	if (oms_buf_adds(b, ">" CRLF "<bill", err) == -1)
 		return (-1);
-	snprintf(num, sizeof(num), "%04d", x->o->period / 12);
-	snprintf(s, sizeof(s), "%02d", x->o->period % 12 + 1);
-	if (put_attr(b, "ogrn_mo", c->ogrn, err) == -1 ||
-	    put_attr(b, "kpp_mo", c->kpp, err) == -1 ||
-	    put_attr(b, "year", num, err) == -1 ||
-	    put_attr(b, "month", s, err) == -1 ||
-	    put_attr(b, "date_1", date, err) == -1 ||
-	    oms_buf_adds(b, ">" CRLF "<bill", err) == -1 ||
-	    put_attr(b, "t_opl", oms_conf_own(c, "t_opl"), err) == -1)
-		return (-1);
-	/* the addressee: oms.conf, else what the MIS's bill said */
-	smo = oms_conf_own(c, "tfoms_ogrn");
-	for (i = 0; *smo == '\0' && i < x->nsel; i++)
-		if (!x->sel[i].bad) {
-			d = oms_src_doc(x->src, (size_t)x->sel[i].c->doc);
-			smo = d->ogrn_smo;
-		}
-	if (*smo != '\0' && put_attr(b, "ogrn_smo", smo, err) == -1)
-		return (-1);
+	omsi_yar76_head(x, &x->reg[0], 1, &h);
+	for (i = 0; i < h.n; i++)
+		if (put_attr(b, h.name[i], h.value[i], err) == -1)
+			return (-1);
 	if (oms_buf_adds(b, ">" CRLF "<account_sum>" CRLF "<account_elem_t>"
 	    CRLF, err) == -1)
 		return (-1);
@@ -816,7 +775,7 @@ out:
 static int
 yar_pack(struct exp *x, struct reg *r, struct oms_err *err)
 {
-	struct omsi_yar *y = x->w;
+	struct omsi_yar *y = YAR(x);
 	struct oms_buf head;
 	struct archive *a = NULL;
 	char *path = NULL;
@@ -857,13 +816,18 @@ out:
 	return (rc);
 }
 
+/* What one build made; the schema stays (yar_done). */
 static void
 yar_release(struct exp *x)
 {
-	struct omsi_yar *y = x->w;
+	struct omsi_yar *y = YAR(x);
 
 	if (y == NULL)
 		return;
+	if (y->first != NULL)
+		xmlFreeNode(y->first);
+	if (y->cdoc != NULL)
+		xmlFreeDoc(y->cdoc);
 	if (y->spool != NULL)
 		fclose(y->spool);
 	if (y->spath != NULL)
@@ -880,6 +844,19 @@ yar_release(struct exp *x)
 	omsi_arena_release(&y->arena);
 	oms_buf_release(&y->b);
 	free(y);
+	YEXP(x)->y = NULL;
+}
+
+static void
+yar_done(struct exp *x)
+{
+	struct yar_exp *ye = x->w;
+
+	if (ye == NULL)
+		return;
+	yar_release(x);
+	omsi_yar76_schema_free(ye);
+	free(ye);
 	x->w = NULL;
 }
 
@@ -889,5 +866,5 @@ const struct omsi_export_ops omsi_yar76_export = {
 	.copy = yar_copy,
 	.pack = yar_pack,
 	.release = yar_release,
-	.done = NULL,
+	.done = yar_done,
 };

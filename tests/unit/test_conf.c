@@ -442,7 +442,19 @@ test_conf_yar76(void **state)
 	assert_string_equal(oms_conf_own(&c, "letter.76001"), "A");
 	assert_string_equal(oms_conf_own(&c, "letter.76002"), "");
 	assert_string_equal(oms_conf_own(&c, "telcreator"), "");
+	/* the template's shape; the bill's four values have no default */
+	assert_string_equal(oms_conf_own(&c, "group_patients"), "no");
+	assert_string_equal(oms_conf_own(&c, "date_2"), "");
+	assert_string_equal(oms_conf_own(&c, "n_out"), "");
+	assert_string_equal(oms_conf_own(&c, "date_in"), "");
 	oms_conf_release(&c);
+	assert_int_equal(CONF(&c, YAR "yar76.date_2 = period-end\n"
+	    "yar76.date_in = 2026-11-05\nyar76.n_out = 12/7\n", &e), 0);
+	assert_string_equal(oms_conf_own(&c, "date_2"), "period-end");
+	oms_conf_release(&c);
+	expect_err(YAR "yar76.date_in = 2026-11-31\n", "t.conf:6",
+	    "yar76.date_in: expected \"date\", \"period-start\", "
+	    "\"period-end\" or a date YYYY-MM-DD, got \"2026-11-31\"");
 	assert_int_equal(CONF(&c, YAR "archive_ext = zip\n", &e), 0);
 	assert_string_equal(c.archive_ext, "zip");
 	oms_conf_release(&c);

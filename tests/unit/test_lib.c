@@ -414,16 +414,65 @@ test_cp1251(void **state)
 static void
 test_version_for(void **state)
 {
+	char p[] = "/tmp/oms-test-versions-XXXXXX";
 	struct oms_conf c;
+	struct oms_err e = { 0 };
+	struct oms_ref *t;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
-	assert_string_equal(oms_version_for(&c, "H", 2025 * 12 + 6), "5.1");
-	assert_string_equal(oms_version_for(&c, "H", 2025 * 12 + 5), "5.0");
-	assert_string_equal(oms_version_for(&c, "H", 2025 * 12 + 0), "5.0");
-	assert_string_equal(oms_version_for(&c, "H", 2024 * 12 + 11), "4.0");
-	assert_string_equal(oms_version_for(&c, "H", 2024 * 12 + 2), "4.0");
-	assert_string_equal(oms_version_for(&c, "H", 2024 * 12 + 1), "3.2");
+	tmpfile_with(p, "source\tversion\tkind\tfrom\n"
+	    "x\t3.1\tH\t2019-01\n"
+	    "x\t5.0\tH\t2025-01\n"
+	    "x\t5.1\tH\t2025-07\n"
+	    "x\t4.0\tH\t2024-03\n"
+	    "x\t3.1\tD*\t2019-01\n"
+	    "x\t5.0\tD*\t2025-01\n"
+	    "x\t9.9\tDV\t2025-06\n"
+	    "x\t3.2\tL\t2019-11\n");
+	assert_non_null(t = oms_versions_load(p, &e));
+	unlink(p);
+	assert_string_equal(oms_version_for(&c, t, "H", 2025 * 12 + 6), "5.1");
+	assert_string_equal(oms_version_for(&c, t, "H", 2025 * 12 + 5), "5.0");
+	assert_string_equal(oms_version_for(&c, t, "H", 2025 * 12 + 0), "5.0");
+	assert_string_equal(oms_version_for(&c, t, "H", 2024 * 12 + 11), "4.0");
+	assert_string_equal(oms_version_for(&c, t, "H", 2024 * 12 + 2), "4.0");
+	assert_string_equal(oms_version_for(&c, t, "H", 2024 * 12 + 1), "3.1");
+	assert_null(oms_version_for(&c, t, "H", 2018 * 12 + 11));
+	assert_null(oms_version_for(&c, t, "C", 2025 * 12 + 6));
+	assert_string_equal(oms_version_for(&c, t, "DP", 2024 * 12 + 11), "3.1");
+	assert_string_equal(oms_version_for(&c, t, "DP", 2026 * 12), "5.0");
+	/* a kind's own rows before D*, while one applies */
+	assert_string_equal(oms_version_for(&c, t, "DV", 2025 * 12 + 6), "9.9");
+	assert_string_equal(oms_version_for(&c, t, "DV", 2025 * 12 + 4), "5.0");
+	assert_string_equal(oms_version_for(&c, t, "L", 2019 * 12 + 10), "3.2");
+	assert_null(oms_version_for(&c, t, "L", 2019 * 12 + 9));
+	assert_null(oms_version_for(&c, NULL, "H", 2025 * 12));
+	oms_ref_free(t);
+
+	strcpy(p, "/tmp/oms-test-versions-XXXXXX");
+	tmpfile_with(p, "kind\tfrom\tversion\nH\t2019-01\t3.1\n"
+	    "HX\t2019-01\t3.1\n");
+	assert_null(oms_versions_load(p, &e));
+	assert_non_null(strstr(e.where, ":3"));
+	assert_non_null(strstr(e.msg, "kind \"HX\""));
+	unlink(p);
+	strcpy(p, "/tmp/oms-test-versions-XXXXXX");
+	tmpfile_with(p, "kind\tfrom\tversion\nH\t2019-13\t3.1\n");
+	assert_null(oms_versions_load(p, &e));
+	assert_non_null(strstr(e.where, ":2"));
+	assert_non_null(strstr(e.msg, "from \"2019-13\""));
+	unlink(p);
+	strcpy(p, "/tmp/oms-test-versions-XXXXXX");
+	tmpfile_with(p, "kind\tfrom\tversion\nH\t2019-01\t3\n");
+	assert_null(oms_versions_load(p, &e));
+	assert_non_null(strstr(e.msg, "version \"3\""));
+	unlink(p);
+	strcpy(p, "/tmp/oms-test-versions-XXXXXX");
+	tmpfile_with(p, "kind\tversion\nH\t3.1\n");
+	assert_null(oms_versions_load(p, &e));
+	assert_non_null(strstr(e.msg, "from"));
+	unlink(p);
 }
 
 int

@@ -258,6 +258,27 @@ test_person_rules(void **state)
 }
 
 static void
+test_renamed(void **state)
+{
+	struct oms_rules *rs;
+	struct oms_err e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	rs = load("003F.00.0440\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t\tx\n");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", zap("1", "101",
+	    "2026-10-03"), NULL, NULL), "003F.00.0440 ");
+	/* an oms.conf of before the Q015 ids */
+	assert_int_equal(oms_rules_set(rs, "OMS.KD_Z", "off", &e), 0);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    zap("1", "101", "2026-10-03"), NULL, NULL), "");
+	assert_int_equal(oms_rules_set(rs, "OMS.DATE.PERIOD", "off", &e), 0);
+	assert_int_equal(oms_rules_set(rs, "OMS.NO.SUCH", "off", &e), -1);
+	assert_int_equal(e.code, OMS_EDATA);
+	oms_rules_free(rs);
+}
+
+static void
 test_bad_rows(void **state)
 {
 	struct oms_rules *rs;
@@ -315,6 +336,7 @@ main(void)
 		cmocka_unit_test(test_cond_table_years_fail),
 		cmocka_unit_test(test_missing_table),
 		cmocka_unit_test(test_person_rules),
+		cmocka_unit_test(test_renamed),
 		cmocka_unit_test(test_bad_rows),
 	};
 
