@@ -88,7 +88,8 @@ build(struct exp *x, const struct omsi_export_ops *ops, struct oms_ledger *l,
 		x->sel[i].seen = 0;
 		x->sel[i].reg = -1;
 	}
-	omsi_rules_reset(x->rules);
+	if (x->rules != NULL)
+		omsi_rules_reset(x->rules);
 	if (ops->plan(x, l, err) == -1 || ops->copy(x, err) == -1)
 		return (-1);
 	for (i = 0; i < x->nsel; i++)
@@ -293,6 +294,13 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 	x.src = src;
 	x.ledger = l;
 	x.diag = diag;
+	/*
+	 * The rule table is the federal format's (element paths of ZL_LIST
+	 * and PERS_LIST): a profile whose writer does not check by it does
+	 * not load it, nor warn about its missing reference tables.
+	 */
+	if (!omsi_profile_of(&ws->conf)->rules)
+		goto rules_done;
 	if ((rpath = oms_ws_find(ws, "ref", "rules.tsv", o->refdir)) == NULL) {
 		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 		goto out;
@@ -319,6 +327,7 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 				goto nomem_out;
 		res->ndead = oms_rules_dead(x.rules);
 	}
+rules_done:
 	/* go on after bad input: every problem is listed in one run */
 	if (select_input(&x, ops, l, acc, n, err) == -1)
 		goto out;

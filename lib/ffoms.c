@@ -48,6 +48,7 @@ const struct oms_profile omsi_profile_ffoms = {
 	.kind_bad = "is not a registry kind (H, C, T, or D and a letter: DP, "
 	    "DV ...; B with profile yar76)",
 	.fixes = 1,
+	.rules = 1,
 	.src_roots = "ZL_LIST or PERS_LIST",
 	.src_bid = ffoms_src_bid,
 	.src_scan = omsi_ffoms_src_scan,

@@ -44,6 +44,8 @@ struct oms_profile {
 	const char	*kind_bad;
 	/* oms-requeue --set: the export applies fixes to this format */
 	int		 fixes;
+	/* its writer checks records against ref/rules.tsv (oms-rules(5)) */
+	int		 rules;
 
 	/* ---- source/ */
 	/* the root elements of its source documents, for messages */

@@ -236,6 +236,7 @@ const struct oms_profile omsi_profile_yar76 = {
 	.kind_valid = yar_kind,
 	.kind_bad = "is not a registry kind of profile yar76 (B)",
 	.fixes = 0,
+	.rules = 0,
 	.src_roots = "package",
 	.src_bid = yar_src_bid,
 	.src_scan = omsi_yar76_src_scan,

@@ -3,7 +3,7 @@
 # requires (from oms.conf), one personal_account per register_accounts, and
 # xsd/yar76-6.15.xsd checked before a bill is written
 cd "${0%/*}" && . ./lib.sh
-plan 25
+plan 26
 
 bill() { unzip -p "$1" bill.xml; }
 xp() { xmllint --xpath "$1" - 2>/dev/null; }
@@ -30,6 +30,8 @@ w=$(copyws default)
 oms-export -C "$w" <"$TMP/due" >"$TMP/reg" 2>"$TMP/reg.err"; rc=$?
 bill "$w/outbox/$name.7z" >"$TMP/bill.xml"
 check 'a default yar76 export writes its bill' '[ $rc -eq 0 ] && [ -s "$TMP/bill.xml" ]'
+check '... and says nothing of the federal rule table or its reference tables' \
+    '! grep -q "not in force\|rules.tsv" "$TMP/reg.err"'
 check '... body@telcreator as yar76.telcreator says' \
     '[ "$(xp "string(/package/body/@telcreator)" <"$TMP/bill.xml")" = "(000) 000-00-00" ]'
 check '... bill@date_2 and bill@date_in: "date", the registry date, body@date_1' \
