@@ -53,6 +53,7 @@ struct exp {
 	/* the record being checked, for reports */
 	const char		*cur_doc;
 	const char		*cur_account;
+	unsigned long		 cur_line;	/* the record's, in cur_doc */
 	int			 cur_bad;
 	int			 nproblems;
 	int			 replay;	/* a rebuild: say nothing new */

@@ -22,6 +22,15 @@ void
 omsi_exp_vproblem(struct exp *x, const char *where, unsigned long line,
     int warning, const char *fmt, va_list ap)
 {
+	/*
+	 * libxml2 keeps an element's line in 16 bits: past line 65535 an
+	 * element without text of its own (a yar76 element holds only
+	 * attributes) says 65535.  Within a record that starts later, the
+	 * record's own line is the better pointer.
+	 */
+	if (line == 65535 && x->cur_line > line && where != NULL &&
+	    x->cur_doc != NULL && strcmp(where, x->cur_doc) == 0)
+		line = x->cur_line;
 	/* a rebuild says nothing new: the first build said it */
 	omsi_vdiagf(x->replay ? NULL : x->diag, warning, OMS_ESCHEMA, where,
 	    line, fmt, ap);

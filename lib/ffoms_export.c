@@ -383,6 +383,7 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 
 	x->cur_doc = d->name;
 	x->cur_account = s->c->account;
+	x->cur_line = s->c->line;
 	x->cur_bad = 0;
 	OMSI_PROGRESS(x->ws, "building the registries", s - x->sel + 1,
 	    x->nsel);

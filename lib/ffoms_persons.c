@@ -47,6 +47,7 @@ put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
 		return (0);
 	x->cur_doc = oms_src_doc(x->src, k)->name;
 	x->cur_account = s->c->account;
+	x->cur_line = 0;	/* the person's line is not the case's */
 	x->cur_bad = 0;
 	if (omsi_ffoms_fixes(x, s, OMSI_SCOPE_PERS, pers, err) == -1)
 		return (-1);

@@ -540,6 +540,7 @@ copy_account(struct exp *x, struct omsi_yar *y, struct sel *s,
 
 	x->cur_doc = doc;
 	x->cur_account = s->c->account;
+	x->cur_line = s->c->line;
 	OMSI_PROGRESS(x->ws, "building the registry", si + 1, x->nsel);
 	if (check_account(x, s, pat, pa, doc) ||
 	    (rc = omsi_yar76_check(x, y, s, pat, pa, err)) == 1 ||

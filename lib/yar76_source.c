@@ -129,15 +129,25 @@ omsi_bill_sum(xmlNodePtr n, int64_t *sum)
 	return (any ? 0 : -1);
 }
 
+/*
+ * pline is where the reader found the patient: libxml2 keeps an element's
+ * line in 16 bits, and a bill's elements hold no text that would carry a
+ * longer one, so past line 65535 the patient's line stands for its
+ * accounts'.
+ */
 static int
 add_account(struct oms_src *s, int doc, xmlNodePtr patient, xmlNodePtr pa,
-    unsigned long seq, struct oms_diag *diag, struct oms_err *err)
+    unsigned long pline, unsigned long seq, struct oms_diag *diag,
+    struct oms_err *err)
 {
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct omsi_case_in in;
 	unsigned long line = omsi_line(pa);
 	char pbuf[16], sbuf[32];
 	int64_t sum;
+
+	if (line == 65535 && pline > line)
+		line = pline;
 
 	in.acc = omsi_attr(pa, s->conf->account_key);
 	if (in.acc == NULL || *in.acc == '\0') {
@@ -175,7 +185,7 @@ omsi_yar76_src_scan(struct oms_src *s, int di, struct omsi_xin *x,
 	const char *name;
 	xmlChar *v;
 	struct oms_err e;
-	unsigned long seq = 0;
+	unsigned long seq = 0, pline;
 	size_t first = s->ncases;
 	int rc, depth, dated, body = 0;
 
@@ -226,6 +236,8 @@ omsi_yar76_src_scan(struct oms_src *s, int di, struct omsi_xin *x,
 		if (depth == 3 && strcmp(name, "patients") == 0)
 			continue;
 		if (depth == 4 && strcmp(name, "patient") == 0) {
+			pline = (unsigned long)
+			    xmlTextReaderGetParserLineNumber(r);
 			if ((pat = omsi_xin_expand(x, &e)) == NULL)
 				goto bad;
 			ra = omsi_child(pat, "register_accounts");
@@ -237,8 +249,8 @@ omsi_yar76_src_scan(struct oms_src *s, int di, struct omsi_xin *x,
 					continue;
 				OMSI_PROGRESS(s->ws, "reading source/", seq + 1,
 				    0);
-				if (add_account(s, di, pat, pa, seq++, diag,
-				    err) == -1)
+				if (add_account(s, di, pat, pa, pline, seq++,
+				    diag, err) == -1)
 					return (-1);
 			}
 		}
