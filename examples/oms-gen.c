@@ -1382,6 +1382,17 @@ d_version(const struct gen *g)
 	return (g->year * 100 + g->month < 202501 ? "3.1" : g->version);
 }
 
+/*
+ * 3.1 before the period 2021-08 (the editions D-3.1-2019-01 and
+ * D-3.1-2020-04 of ref/versions.tsv): NPOLIS without ENP, a referral
+ * without NAZ_IDDOKT, the doctor of a service as USL/PRVS and CODE_MD.
+ */
+static int
+d_early(const struct gen *g)
+{
+	return (g->year * 100 + g->month < 202108);
+}
+
 static void
 emit_d_usl(struct gen *g, struct out *o, const struct sl *s,
     const struct usl *u, const char *doc)
@@ -1395,6 +1406,12 @@ emit_d_usl(struct gen *g, struct out *o, const struct sl *s,
 	el_t(o, 5, "CODE_USL", u->code);
 	el_m(o, 5, "TARIF", u->tarif);
 	el_m(o, 5, "SUMV_USL", u->sum);
+	if (d_early(g)) {
+		el_i(o, 5, "PRVS", profs[s->prof].prvs);
+		el_t(o, 5, "CODE_MD", doc);
+		close_el(o, 4, "USL");
+		return;
+	}
 	open_el(o, 5, "MR_USL_N");
 	el_i(o, 6, "MR_N", 1);
 	el_i(o, 6, "PRVS", profs[s->prof].prvs);
@@ -1418,7 +1435,7 @@ emit_d_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 	snprintf(id, sizeof(id), "%010ld", c->person);
 	el_t(o, 3, "ID_PAC", id);
 	el_i(o, 3, "VPOLIS", 3);
-	el_t(o, 3, "ENP", p.enp);
+	el_t(o, 3, d_early(g) ? "NPOLIS" : "ENP", p.enp);
 	if (p.region != -1)
 		el_t(o, 3, "ST_OKATO", regions[p.region].okato);
 	el_t(o, 3, "SMO", p.smo);
@@ -1469,7 +1486,8 @@ emit_d_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 			open_el(o, 4, "NAZ");
 			el_i(o, 5, "NAZ_N", 1);
 			el_i(o, 5, "NAZ_R", 3);
-			el_t(o, 5, "NAZ_IDDOKT", doc);
+			if (!d_early(g))
+				el_t(o, 5, "NAZ_IDDOKT", doc);
 			el_i(o, 5, "NAZ_V", 1);
 			close_el(o, 4, "NAZ");
 		}

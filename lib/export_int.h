@@ -112,6 +112,8 @@ FILE	*omsi_exp_temp(struct exp *, const char *base, char **pathp,
 struct ffreg {
 	char			 lname[64];	/* the persons file */
 	char			 pers_version[8];
+	/* the schemas of the editions, xsd/SCHEMA.xsd (oms_edition_for) */
+	char			 schema[48], pers_schema[48];
 	char			 disp[8];
 	int			 kindclass;	/* 'H', 'C', 'T', 'D' */
 	FILE			*hbody, *lbody;

@@ -17,7 +17,7 @@
 
 #include "export_int.h"
 
-/* a schema by its key, "H-5.1"; s NULL when there is none */
+/* a schema by its key, "H-5.1", "D-3.1-2019-01"; s NULL when none */
 struct schema {
 	char			*key;
 	xmlSchemaPtr		 s;
@@ -112,7 +112,7 @@ on_schema_error(void *arg, omsi_xml_error e)
 	x->cur_bad = 1;
 }
 
-/* The schema for "H-5.1" etc., compiled once; NULL when there is none. */
+/* The schema for "H-5.1" etc., compiled once; NULL on an error. */
 static struct schema *
 get_schema(struct exp *x, const char *key, struct oms_err *err)
 {
@@ -260,13 +260,12 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 	struct ffreg *f = FFREG(r);
 	struct omsi_rulectx rc;
 	struct schema *s;
-	char key[32], link[160];
+	char link[160];
 	const char *idpac;
 
-	snprintf(key, sizeof(key), "%c-%s", scope == OMSI_SCOPE_PERS ? 'L' :
-	    f->kindclass, scope == OMSI_SCOPE_PERS ? f->pers_version :
-	    r->out.version);
-	if ((s = get_schema(x, key, err)) == NULL)
+	/* the schema of the registry's edition (ref/versions.tsv) */
+	if ((s = get_schema(x, scope == OMSI_SCOPE_PERS ? f->pers_schema :
+	    f->schema, err)) == NULL)
 		return (-1);
 	if (s->v != NULL && xmlSchemaValidateOneElement(s->v, rec) != 0)
 		x->cur_bad = 1;

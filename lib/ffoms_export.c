@@ -25,11 +25,14 @@
 
 /*
  * The table of format versions, ref/versions.tsv (oms.conf(5)): columns
- * kind, from, version found by name, others (source) ignored.  A kind is
- * H, C, T, L, D and a letter, or D* for every D kind; from is the first
- * reporting period YYYY-MM of the row's version.
+ * kind, from, version and, optionally, schema found by name, others
+ * (source) ignored.  A kind is H, C, T, L, D and a letter, or D* for every
+ * D kind; from is the first reporting period YYYY-MM of the row's
+ * edition; schema names the schema of the edition, xsd/SCHEMA.xsd, when
+ * one version had several contents over time (the D files' 3.1): K-V
+ * itself or K-V-EDITION, K the kind's letter.  Empty: K-V.
  */
-static const char *const vcols[] = { "kind", "from", "version" };
+static const char *const vcols[] = { "kind", "from", "version", "schema" };
 
 static int
 vkind_ok(const char *k)
@@ -51,6 +54,26 @@ vversion_ok(const char *v)
 	    v[n + 1 + strspn(v + n + 1, "0123456789")] == '\0');
 }
 
+/* "" or K-V, or K-V- and letters, digits, '.', '-', '_': a file name */
+static int
+vschema_ok(const char *s, const char *kind, const char *version)
+{
+	char kv[16];
+	size_t n;
+
+	if (*s == '\0')
+		return (1);
+	n = (size_t)snprintf(kv, sizeof(kv), "%c-%s", kind[0], version);
+	if (strlen(s) >= sizeof(((struct oms_edition *)0)->schema) ||
+	    strncmp(s, kv, n) != 0)
+		return (0);
+	if (s[n] == '\0')
+		return (1);
+	return (s[n] == '-' && s[n + 1] != '\0' &&
+	    strspn(s + n + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(s + n + 1));
+}
+
 struct oms_ref *
 oms_versions_load(const char *path, struct oms_err *err)
 {
@@ -60,7 +83,7 @@ oms_versions_load(const char *path, struct oms_err *err)
 
 	memset(&sp, 0, sizeof(sp));
 	sp.cols = vcols;
-	sp.ncols = 3;
+	sp.ncols = 4;
 	sp.nreq = 3;
 	sp.dup = OMSI_REF_ALL;
 	sp.open_what = "the table of format versions";
@@ -80,6 +103,12 @@ oms_versions_load(const char *path, struct oms_err *err)
 		else if (!vversion_ok(f[2]))
 			oms_err_set(err, OMS_EDATA, path, i + 2, "version "
 			    "\"%s\": expected a format version like 5.1", f[2]);
+		else if (!vschema_ok(f[3], f[0], f[2]))
+			oms_err_set(err, OMS_EDATA, path, i + 2, "schema "
+			    "\"%s\": expected %c-%s, or %c-%s- and an edition "
+			    "(letters, digits, '.', '-', '_'), at most %zu "
+			    "characters", f[3], f[0][0], f[2], f[0][0], f[2],
+			    sizeof(((struct oms_edition *)0)->schema) - 1);
 		else
 			continue;
 		oms_ref_free(t);
@@ -89,45 +118,87 @@ oms_versions_load(const char *path, struct oms_err *err)
 }
 
 /*
- * The version of kind in period: oms.conf version.KIND (version.D for a D
- * kind), else the table's row of kind (a row of the kind itself before a
- * D* row) with the latest from not after the period; NULL when none.
+ * The row of the table for kind in period: a row of the kind itself
+ * before a D* row.  Without want, the row with the latest from not after
+ * the period; with want (a version oms.conf forces), the row of that
+ * version with the latest from not after the period, failing that its
+ * row with the earliest from (a version forced before its time takes its
+ * first edition).  -1 when none.
  */
-const char *
-oms_version_for(const struct oms_conf *c, const struct oms_ref *t,
-    const char *kind, int period)
+static ssize_t
+vrow(const struct oms_ref *t, const char *kind, int period, const char *want)
 {
-	char key[32];
-	const char *v, *best;
-	int pass, bestp, p;
+	ssize_t best, early;
+	int pass, bestp, earlyp, p;
 	size_t i;
 
-	snprintf(key, sizeof(key), "version.%s", kind);
-	if ((v = oms_conf_get(c, key)) != NULL)
-		return (v);
-	if (kind[0] == 'D' && (v = oms_conf_get(c, "version.D")) != NULL)
-		return (v);
 	if (t == NULL)
-		return (NULL);
+		return (-1);
 	for (pass = 0; pass < 2; pass++) {
-		best = NULL;
+		best = early = -1;
 		bestp = -1;
+		earlyp = 0;
 		for (i = 0; i < omsi_ref_count(t); i++) {
 			const char *const *f = omsi_ref_fields(t, i);
 
 			if (pass == 0 ? strcmp(f[0], kind) != 0 :
 			    kind[0] != 'D' || strcmp(f[0], "D*") != 0)
 				continue;
-			if (oms_period_parse(f[1], &p) == -1 || p > period ||
-			    p < bestp)
+			if ((want != NULL && strcmp(f[2], want) != 0) ||
+			    oms_period_parse(f[1], &p) == -1)
 				continue;
-			best = f[2];
+			if (early == -1 || p < earlyp) {
+				early = (ssize_t)i;
+				earlyp = p;
+			}
+			if (p > period || p < bestp)
+				continue;
+			best = (ssize_t)i;
 			bestp = p;
 		}
-		if (best != NULL)
+		if (best != -1)
 			return (best);
+		if (want != NULL && early != -1)
+			return (early);
 	}
-	return (NULL);
+	return (-1);
+}
+
+int
+oms_edition_for(const struct oms_conf *c, const struct oms_ref *t,
+    const char *kind, int period, struct oms_edition *e)
+{
+	char key[32];
+	const char *v;
+	ssize_t row;
+
+	memset(e, 0, sizeof(*e));
+	snprintf(key, sizeof(key), "version.%s", kind);
+	if ((v = oms_conf_get(c, key)) == NULL && kind[0] == 'D')
+		v = oms_conf_get(c, "version.D");
+	row = vrow(t, kind, period, v);
+	if (v == NULL) {
+		if (row == -1)
+			return (-1);
+		v = omsi_ref_fields(t, (size_t)row)[2];
+	}
+	e->version = v;
+	if (row != -1 && *omsi_ref_fields(t, (size_t)row)[3] != '\0')
+		snprintf(e->schema, sizeof(e->schema), "%s",
+		    omsi_ref_fields(t, (size_t)row)[3]);
+	else
+		snprintf(e->schema, sizeof(e->schema), "%c-%s", kind[0], v);
+	return (0);
+}
+
+const char *
+oms_version_for(const struct oms_conf *c, const struct oms_ref *t,
+    const char *kind, int period)
+{
+	struct oms_edition e;
+
+	return (oms_edition_for(c, t, kind, period, &e) == -1 ? NULL :
+	    e.version);
 }
 
 /* Set the text of child name of n, creating it after `after` if absent. */
@@ -224,7 +295,7 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 	struct omsi_ffoms_name nm;
 	const struct oms_srcdoc *d;
 	struct oms_ref *vt = NULL;
-	const char *v;
+	struct oms_edition ed;
 	char *vpath, pbuf[8];
 	int rc = -1;
 
@@ -272,8 +343,8 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 				snprintf(r->out.payer, sizeof(r->out.payer),
 				    "%s", s->c->payer);
 			f->kindclass = kindclass(s->c->kind);
-			if ((v = oms_version_for(c, vt, s->c->kind,
-			    x->o->period)) == NULL) {
+			if (oms_edition_for(c, vt, s->c->kind, x->o->period,
+			    &ed) == -1) {
 				oms_err_set(err, OMS_EDATA, NULL, 0, "no format "
 				    "version of kind %s for %s in ref/versions.tsv:"
 				    " add a row, or set version.%s in oms.conf",
@@ -281,7 +352,9 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 				goto out;
 			}
 			snprintf(r->out.version, sizeof(r->out.version), "%s",
-			    v);
+			    ed.version);
+			snprintf(f->schema, sizeof(f->schema), "%s",
+			    ed.schema);
 			d = oms_src_doc(x->src, (size_t)s->c->doc);
 			snprintf(f->disp, sizeof(f->disp), "%s", d->disp);
 		}
@@ -352,13 +425,16 @@ plan(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 		    r->out.name + strlen(r->out.kind));
 		snprintf(r->out.archive, sizeof(r->out.archive),
 		    "outbox/%s.%s", r->out.name, c->archive_ext);
-		if ((v = oms_version_for(c, vt, "L", x->o->period)) == NULL) {
+		if (oms_edition_for(c, vt, "L", x->o->period, &ed) == -1) {
 			oms_err_set(err, OMS_EDATA, NULL, 0, "no format version "
 			    "of kind L for %s in ref/versions.tsv: add a row, "
 			    "or set version.L in oms.conf", pbuf);
 			goto out;
 		}
-		snprintf(f->pers_version, sizeof(f->pers_version), "%s", v);
+		snprintf(f->pers_version, sizeof(f->pers_version), "%s",
+		    ed.version);
+		snprintf(f->pers_schema, sizeof(f->pers_schema), "%s",
+		    ed.schema);
 	}
 	rc = 0;
 	goto out;

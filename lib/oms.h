@@ -749,12 +749,23 @@ int	 oms_ws_pending(struct oms_ws *, const struct oms_ledger *,
 struct oms_ref;
 struct oms_ref	*oms_versions_load(const char *path, struct oms_err *);
 /*
- * The format version of kind (H, C, T, DP ..., L) for a period: oms.conf
- * version.KIND wins (version.D for every D kind), else the table's (NULL:
- * none) row of kind with the latest from not after period, failing that,
- * for a D kind, such a row of D*.  NULL when neither gives one.  Borrowed
- * from c or the table.
+ * The edition of kind (H, C, T, DP ..., L) for a period: its version
+ * (ZGLV/VERSION) and the schema that checks it, xsd/SCHEMA.xsd.  The
+ * version is oms.conf version.KIND (version.D for every D kind), else the
+ * table's (NULL: none) row of kind with the latest from not after period,
+ * failing that, for a D kind, such a row of D*.  The schema is the
+ * schema column of that row, or with a version from oms.conf, of the
+ * row of that version the table gives for the period (else its first),
+ * and K-V (K the kind's letter) when the row has none or there is no
+ * row.  0, or -1 when no version is found.
  */
+struct oms_edition {
+	const char	*version;	/* borrowed from c or the table */
+	char		 schema[48];	/* "D-3.1-2019-01", "H-5.1" */
+};
+int	 oms_edition_for(const struct oms_conf *, const struct oms_ref *,
+	    const char *kind, int period, struct oms_edition *);
+/* The version alone (oms_edition_for); NULL when none. */
 const char *oms_version_for(const struct oms_conf *, const struct oms_ref *,
 	    const char *kind, int period);
 

@@ -43,10 +43,12 @@ date_after() {
 	printf '%04d-%02d-03' "$y" "$m"
 }
 
-# kind_checks NAME KIND VERSION LVERSION: the registry of KIND in run NAME
+# kind_checks NAME KIND VERSION LVERSION [SCHEMA]: the registry of KIND in
+# run NAME; SCHEMA the edition's (ref/versions.tsv), default K-VERSION
 kind_checks() {
 	name=$1 kind=$2 v=$3 lv=$4
 	k=${kind%P}		# DP -> D
+	sch=${5:-$k-$v}
 	reg=$(awk -F'\t' -v k="$kind" '$7 == k { print $1 }' "$TMP/$name.reg")
 	f=$TMP/$name.x/$reg.XML
 	case $kind in
@@ -59,12 +61,12 @@ kind_checks() {
 	check "$name: $kind: ZGLV/VERSION $v, L file $lv" \
 	    "[ \"\$(xmllint --xpath 'string(/ZL_LIST/ZGLV/VERSION)' '$f')\" = $v ] &&
 	     [ \"\$(xmllint --xpath 'string(/PERS_LIST/ZGLV/VERSION)' '$lf')\" = $lv ]"
-	if [ "$kind" = DP ] && [ ! -f "$XSD/D-$v.xsd" ]; then
+	if [ "$kind" = DP ] && [ ! -f "$XSD/$sch.xsd" ]; then
 		ntest=$((ntest + 1))
-		echo "ok $ntest - $name: DP valid against xsd/D-$v.xsd # SKIP no xsd/D-$v.xsd in this tree"
+		echo "ok $ntest - $name: DP valid against xsd/$sch.xsd # SKIP no xsd/$sch.xsd in this tree"
 	else
-		check "$name: $kind valid against xsd/$k-$v.xsd" \
-		    "xmllint --noout --schema '$XSD/$k-$v.xsd' '$f' 2>/dev/null"
+		check "$name: $kind valid against xsd/$sch.xsd" \
+		    "xmllint --noout --schema '$XSD/$sch.xsd' '$f' 2>/dev/null"
 	fi
 	check "$name: its L file valid against xsd/L-$lv.xsd" \
 	    "xmllint --noout --schema '$XSD/L-$lv.xsd' '$lf' 2>/dev/null"
@@ -86,11 +88,15 @@ run_checks() {
 # 2019-06: everything 3.1, the persons files too (3.2 from 2019-11)
 run r2019 2019-06
 run_checks r2019
-for k in H C T DP; do kind_checks r2019 $k 3.1 3.1; done
+for k in H C T; do kind_checks r2019 $k 3.1 3.1; done
+# the D files' 3.1 of order 285 (the edition of 2019-01)
+kind_checks r2019 DP 3.1 3.1 D-3.1-2019-01
 # 2021-04: the period of the public samples; still 3.1 but L
 run r2021 2021-04
 run_checks r2021
-for k in H C T DP; do kind_checks r2021 $k 3.1 3.2; done
+for k in H C T; do kind_checks r2021 $k 3.1 3.2; done
+# the D files' 3.1 as amended from 2020-04 (USL/PRVS, no NAZ_IDDOKT)
+kind_checks r2021 DP 3.1 3.2 D-3.1-2020-04
 # 2023-06: H 3.2 by the table; C and T 3.2 by oms.conf; DP 3.1 (the D
 # files had no 3.2 or 4.0)
 run r2023 2023-06 C=3.2 T=3.2

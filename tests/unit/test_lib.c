@@ -475,6 +475,98 @@ test_version_for(void **state)
 	unlink(p);
 }
 
+/* The editions of one version: the schema column and its default. */
+static void
+test_edition_for(void **state)
+{
+	char p[] = "/tmp/oms-test-versions-XXXXXX";
+	char kd[] = "version.D", kdv[] = "version.DV";
+	char v31[] = "3.1", v51[] = "5.1", v99[] = "9.9";
+	char *keys[2] = { kd, kdv };
+	char *vals[2] = { v31, v51 };
+	struct oms_conf c;
+	struct oms_err e = { 0 };
+	struct oms_edition ed;
+	struct oms_ref *t;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	tmpfile_with(p, "kind\tfrom\tversion\tschema\n"
+	    "H\t2019-01\t3.1\t\n"
+	    "D*\t2019-01\t3.1\tD-3.1-2019-01\n"
+	    "D*\t2020-04\t3.1\tD-3.1-2020-04\n"
+	    "D*\t2021-08\t3.1\tD-3.1\n"
+	    "D*\t2025-01\t5.0\t\n"
+	    "D*\t2025-07\t5.1\t\n"
+	    "L\t2019-11\t3.2\t\n");
+	assert_non_null(t = oms_versions_load(p, &e));
+	unlink(p);
+	assert_int_equal(oms_edition_for(&c, t, "DP", 2020 * 12 + 2, &ed), 0);
+	assert_string_equal(ed.version, "3.1");
+	assert_string_equal(ed.schema, "D-3.1-2019-01");
+	assert_int_equal(oms_edition_for(&c, t, "DO", 2020 * 12 + 3, &ed), 0);
+	assert_string_equal(ed.schema, "D-3.1-2020-04");
+	assert_int_equal(oms_edition_for(&c, t, "DO", 2021 * 12 + 6, &ed), 0);
+	assert_string_equal(ed.schema, "D-3.1-2020-04");
+	assert_int_equal(oms_edition_for(&c, t, "DO", 2021 * 12 + 7, &ed), 0);
+	assert_string_equal(ed.schema, "D-3.1");
+	assert_string_equal(oms_version_for(&c, t, "DO", 2021 * 12 + 7), "3.1");
+	/* an empty schema, or none: K-V */
+	assert_int_equal(oms_edition_for(&c, t, "DP", 2025 * 12 + 7, &ed), 0);
+	assert_string_equal(ed.version, "5.1");
+	assert_string_equal(ed.schema, "D-5.1");
+	assert_int_equal(oms_edition_for(&c, t, "H", 2021 * 12, &ed), 0);
+	assert_string_equal(ed.schema, "H-3.1");
+	assert_int_equal(oms_edition_for(&c, t, "L", 2021 * 12, &ed), 0);
+	assert_string_equal(ed.schema, "L-3.2");
+	assert_int_equal(oms_edition_for(&c, t, "C", 2021 * 12, &ed), -1);
+	/*
+	 * oms.conf forces the version: the table's edition of it for the
+	 * period, else its first; K-V when the table has no row of it
+	 */
+	c.nkv = 1;
+	c.keys = keys;
+	c.vals = vals;
+	assert_int_equal(oms_edition_for(&c, t, "DP", 2026 * 12, &ed), 0);
+	assert_string_equal(ed.version, "3.1");
+	assert_string_equal(ed.schema, "D-3.1");
+	assert_int_equal(oms_edition_for(&c, t, "DP", 2020 * 12 + 5, &ed), 0);
+	assert_string_equal(ed.schema, "D-3.1-2020-04");
+	assert_int_equal(oms_edition_for(&c, t, "DP", 2018 * 12, &ed), 0);
+	assert_string_equal(ed.schema, "D-3.1-2019-01");
+	c.nkv = 2;	/* version.DV = 5.1 before its time: its first row */
+	assert_int_equal(oms_edition_for(&c, t, "DV", 2021 * 12, &ed), 0);
+	assert_string_equal(ed.version, "5.1");
+	assert_string_equal(ed.schema, "D-5.1");
+	vals[0] = v99;		/* no row of 9.9 */
+	assert_int_equal(oms_edition_for(&c, t, "DP", 2021 * 12, &ed), 0);
+	assert_string_equal(ed.schema, "D-9.9");
+	assert_int_equal(oms_edition_for(&c, NULL, "DP", 2021 * 12, &ed), 0);
+	assert_string_equal(ed.schema, "D-9.9");
+	oms_ref_free(t);
+
+	/* a schema must be K-V or K-V-EDITION of its own row */
+	strcpy(p, "/tmp/oms-test-versions-XXXXXX");
+	tmpfile_with(p, "kind\tfrom\tversion\tschema\n"
+	    "D*\t2019-01\t3.1\tD-3.1-2019\n"
+	    "D*\t2020-01\t3.1\tH-3.1\n");
+	assert_null(oms_versions_load(p, &e));
+	assert_non_null(strstr(e.where, ":3"));
+	assert_non_null(strstr(e.msg, "schema \"H-3.1\""));
+	unlink(p);
+	strcpy(p, "/tmp/oms-test-versions-XXXXXX");
+	tmpfile_with(p, "kind\tfrom\tversion\tschema\n"
+	    "D*\t2019-01\t3.1\tD-3.1-../../x\n");
+	assert_null(oms_versions_load(p, &e));
+	assert_non_null(strstr(e.msg, "schema"));
+	unlink(p);
+	strcpy(p, "/tmp/oms-test-versions-XXXXXX");
+	tmpfile_with(p, "kind\tfrom\tversion\tschema\n"
+	    "H\t2019-01\t3.1\tH-3.10\n");
+	assert_null(oms_versions_load(p, &e));
+	unlink(p);
+}
+
 int
 main(void)
 {
@@ -485,6 +577,7 @@ main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rules_bad_table),
 		cmocka_unit_test(test_version_for),
+		cmocka_unit_test(test_edition_for),
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_cp1251),
 	};
