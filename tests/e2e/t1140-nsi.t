@@ -1,10 +1,11 @@
 #!/bin/sh
 # oms-nsi: every catalog layout of examples/nsi into its columns and
-# dates; unknown layouts and missing fields refused with file:line; a bad
-# packet leaves the old table; oms-invoice takes the insurers' requisites
-# from a converted F002 and minds when an insurer left the register
+# dates; the example packets hold every code oms-gen writes; unknown
+# layouts and missing fields refused with file:line; a bad packet leaves
+# the old table; oms-invoice takes the insurers' requisites from a
+# converted F002 and minds when an insurer left the register
 cd "${0%/*}" && . ./lib.sh
-plan 34
+plan 37
 
 ex=../../examples/nsi
 ref=$TMP/ref
@@ -115,6 +116,22 @@ check 'oms-nsi(1) has a row for every catalog -l lists' \
          grep -q "^\.It $c Ta " ../../man/oms-nsi.1 || grep -q "^\.It $c, " ../../man/oms-nsi.1 ||
              grep -q "^\.It [A-Z0-9 and]*$c" ../../man/oms-nsi.1 || { echo "$c" >&2; exit 1; }
      done'
+
+# --- the packets hold every code oms-gen writes: with the tables, every
+# kind of its files passes every catalog rule, none out of force
+gws=$(newws gen conf)
+oms-gen -s 5 -n 1000 -m 2 -p 2026-09 --kinds H,C,T,DP -o "$gws/source" 2>/dev/null
+cp -R "$ref" "$gws/ref"
+oms-select -C "$gws" -p 2026-10 >"$TMP/gen.due"
+expect_exit 'oms-gen'"'"'s H, C, T and DP files pass the rules with the example tables' 0 '' \
+    oms-export -n -C "$gws" "$TMP/gen.due"
+check '... no catalog rule (001F) names a case, none is out of force' \
+    '[ "$(tail -n +2 "$TMP/gen.due" | cut -f3 | sort -u | tr -d "\n")" = CDPHT ] &&
+     ! grep -q "001F\.\|not in force" "$TMP/err"'
+awk -F'\t' '$1 != "451"' "$ref/V019.tsv" >"$gws/ref/V019.tsv"
+expect_exit '... with method 451 taken out of V019, its T cases are refused by 001F.00.0260' 1 \
+    'account [-0-9a-f]+: 001F\.00\.0260: METOD_HMP .*"451"' \
+    oms-export -n -C "$gws" "$TMP/gen.due"
 
 # --- what is refused, with the file and line
 sed 's/IDRMP/IDXYZ/g' "$ex/V009.xml" >"$TMP/V0XX.xml"
