@@ -177,8 +177,8 @@ expect_exit '-o and -d together are a usage error' 2 '^usage:' \
 # --- oms-invoice with the converted F002
 ws=$(newws ws conf)
 oms-gen -s 12 -n 60 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
+cp -R "$ref" "$ws/ref"		# every catalog rule in force
 oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >/dev/null
-mkdir -p "$ws/ref"
 # the fund is no insurer: F002 lacks it, its row is kept by hand
 { oms-nsi "$ex/F002.xml"; grep '^76000	' ../../ref/F002.tsv; } >"$ws/ref/F002.tsv"
 
