@@ -1,9 +1,10 @@
 #!/bin/sh
 # demo.sh -- a month of an МО's billing cycle, on a generated workspace
 #
-# Makes examples/demo-ws (a fake МО: three months of cases from its MIS, two
-# regional insurers and people insured elsewhere) and runs October 2026 the
-# way the guide describes it: a test registry, the fund's answers to it,
+# Makes examples/demo-ws (a fake МО: the fund's catalogs converted into its
+# ref/, three months of cases from its MIS, two regional insurers and people
+# insured elsewhere) and runs October 2026 the way the guide describes it:
+# the catalogs, a test registry, the fund's answers to it,
 # the refusals, a restore; the main registry, its answers, the invoice
 # sums with withholdings; the answers to the payment demands; the refusals
 # queued again; November's registry with the repeated accounts.  The fund
@@ -33,6 +34,17 @@ rm -rf "$ws"
 umask 077
 mkdir -p "$ws/inbox"
 cp "$here/oms.conf" "$ws/oms.conf"
+
+step "oms-nsi: the fund's NSI packets into ref/"
+# the catalogs the checks of ref/rules.tsv look codes up in; without them
+# those checks are not in force (examples/nsi: small synthetic packets)
+oms-nsi -v -d "$ws/ref" "$here"/nsi/*.xml 2>"$ws/nsi.log"
+# F002 lists the insurers only: the fund's own row is kept from ref/F002.tsv
+grep "^76000	" "$top/ref/F002.tsv" >>"$ws/ref/F002.tsv"
+sed -n 's/^oms-nsi: .*: \([A-Z][0-9]*\), \([0-9]*\) record.*/\1 \2/p' "$ws/nsi.log" |
+    awk '{ c = c " " $1; r += $2 } END { print NR " tables, " r " rows:" c }' |
+    fold -s -w 66 | sed 's/ *$//; s/^/   /'
+say "F002: $(($(count "$ws/ref/F002.tsv") - 1)) insurers, and the fund's own row (76000), which the register lacks"
 
 step "The MIS exports three months of cases into source/"
 oms-gen -s 1 -n 3000 -m 3 -p 2026-08 -o "$ws/source" 2>/dev/null
@@ -92,6 +104,7 @@ oms-import -C "$ws" $(dem "$ws/inbox/main") >"$ws/demand-decisions.tsv"
 say "$(awk -F'\t' '$1 != "account" && $5 != "accepted"' "$ws/demand-decisions.tsv" | wc -l) accounts refused in the answers"
 
 step "oms-analyze -p $period: the refusals of the month"
+month_step=$n
 oms-analyze -C "$ws" -p $period >"$ws/otkazy-$period.tsv"
 awk -F'\t' '$1 == "total" && $2 == "all" { printf "   %d accounts claim %.2f rub.;", $4, $5 }
         $1 == "total" && $2 == "refused" { printf " %d were refused %.2f rub.\n", $4, $6 }
@@ -125,7 +138,7 @@ oms-analyze -C "$ws" -p $period >"$ws/otkazy-$period-later.tsv"
 if cmp -s "$ws/otkazy-$period.tsv" "$ws/otkazy-$period-later.tsv"; then
 	say "the same report as before the requeue and November's registry"
 else
-	say "CHANGED since step 11: compare otkazy-$period.tsv and otkazy-$period-later.tsv"
+	say "CHANGED since step $month_step: compare otkazy-$period.tsv and otkazy-$period-later.tsv"
 	exit 1
 fi
 oms-invoice -C "$ws" -p $period >"$ws/invoice-later.tsv"

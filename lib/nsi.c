@@ -187,8 +187,7 @@ static int
 unknown_layout(struct nsi *t, xmlNodePtr rec, struct oms_err *err)
 {
 	const char *el = (const char *)rec->name;
-	const char *expect = NULL;
-	char have[160];
+	char have[160], expect[160];
 	size_t n = 0, k, i;
 	int named = 0;
 	xmlNodePtr c;
@@ -205,12 +204,15 @@ unknown_layout(struct nsi *t, xmlNodePtr rec, struct oms_err *err)
 		n += (size_t)snprintf(have + n, sizeof(have) - n, "%s%s",
 		    n > 0 ? ", " : "", (const char *)c->name);
 	}
+	/* every layout of this record element: "A (M001) or B (M002)" */
+	expect[0] = '\0';
 	for (i = 0; i < nsi_nlayouts; i++)
 		if (nsi_layouts[i].root == t->root &&
 		    strcasecmp(nsi_layouts[i].record, el) == 0) {
+			k = strlen(expect);
+			snprintf(expect + k, sizeof(expect) - k, "%s%s",
+			    named ? " or " : "", nsi_layouts[i].desc);
 			named = 1;
-			if (expect == NULL)
-				expect = nsi_layouts[i].desc;
 		}
 	if (t->root == NSI_PACKET && strcasecmp(el, "zap") == 0)
 		return (oms_err_set(err, OMS_EDATA, t->name, omsi_line(rec),

@@ -66,6 +66,26 @@ static const struct nsi_col m001_cols[] = {
 };
 
 /*
+ * M002, the topography of ICD-O by ICD-10 code, as the Ministry of
+ * Health's NSI publishes it (the fund refers to it): book/entries/entry
+ * with ICD10, ICDOTopography and TNM_7, TNM_8 ("true" where the edition
+ * of TNM covers the site); medflk reads these four.  The checks ask
+ * whether a diagnosis has a topography, by the icd10 column
+ * (DS1@M002.tsv:icd10).  The entry's ID, which the Ministry's books
+ * carry, is the code when it is there; no name, no dates.
+ */
+static const struct nsi_col m002_cols[] = {
+	{ "code",  { "ID", "ICD10" },		NSI_CODE, 1, 0 },
+	{ "name",  { NULL },			NSI_TEXT, 0, 0 },
+	{ "from",  { NULL },			NSI_DATE, 0, 0 },
+	{ "to",    { NULL },			NSI_DATE, 0, 0 },
+	{ "icd10", { "ICD10" },			NSI_TEXT, 1, 0 },
+	{ "icdo",  { "ICDOTopography" },	NSI_TEXT, 0, 0 },
+	{ "tnm7",  { "TNM_7" },			NSI_TEXT, 0, 0 },
+	{ "tnm8",  { "TNM_8" },			NSI_TEXT, 0, 0 },
+};
+
+/*
  * O002, the OKATO classifier: the 11-digit code the registries write
  * (OKATOG, OKATOP) is the territory and the three levels glued, 2 + 3 +
  * 3 + 3 digits; NAME1 its name.
@@ -108,6 +128,8 @@ const struct nsi_layout nsi_layouts[] = {
 	    { "ID_ZAP", "CODE_SH" }, NULL, COLS(n021_cols) },
 	{ "M001", "MKB_CODE (M001)", NSI_BOOK, "entry",
 	    { "MKB_CODE", NULL }, NULL, COLS(m001_cols) },
+	{ "M002", "ICD10 with ICDOTopography (M002)", NSI_BOOK, "entry",
+	    { "ICD10", "ICDOTopography" }, NULL, COLS(m002_cols) },
 };
 const size_t nsi_nlayouts = sizeof(nsi_layouts) / sizeof(nsi_layouts[0]);
 

@@ -7,7 +7,8 @@
  * TSV column takes which element of a record.  Most catalogs of the fund
  * share one layout (a code, a name, DATEBEG and DATEEND, sometimes a
  * second key): they are rows of nsi_cats[], one line each; the few that
- * differ (F002, F014, Q015/Q016, M001) have their columns spelled out.
+ * differ (F002, F014, Q015/Q016, O002, N021, M001, M002) have their
+ * columns spelled out.
  */
 #ifndef NSI_INT_H
 #define NSI_INT_H

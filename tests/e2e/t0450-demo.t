@@ -1,8 +1,9 @@
 #!/bin/sh
 # The demo's month: October's refusal report is the same after the requeue
-# and November's registry as before them, and agrees with oms-invoice
+# and November's registry as before them, and agrees with oms-invoice; the
+# catalogs it converts with oms-nsi put every catalog rule in force
 cd "${0%/*}" && . ./lib.sh
-plan 5
+plan 11
 
 OMS_DEMO_WS=$TMP/demo sh ../../examples/demo.sh >"$TMP/out" 2>"$TMP/err"; rc=$?
 check 'the demo runs to its end' '[ $rc -eq 0 ] && grep -q "^Everything is in" "$TMP/out"'
@@ -17,4 +18,26 @@ oms-invoice -C "$TMP/demo" -p 2026-10 | awk -F'\t' 'NR > 1 { print $1, $6, $2, $
 awk -F'\t' '$1 == "payer_total" { print $2, $4, $5, $6 }' "$TMP/demo/otkazy-2026-10.tsv" | sort >"$TMP/an"
 check '... and its claimed and refused per payer are oms-invoice -p 2026-10s' \
     '[ -s "$TMP/inv" ] && diff -u "$TMP/inv" "$TMP/an" >&2'
+
+# --- the catalogs: examples/nsi converted into the demo's ref/
+check 'the demo converted a table for every catalog ref/rules.tsv names' \
+    'for t in $(cut -f8,10 ../../ref/rules.tsv | grep -o "[A-Z][0-9][0-9][0-9]\.tsv" | sort -u); do
+         [ -s "$TMP/demo/ref/$t" ] || { echo "no $t" >&2; exit 1; }
+     done'
+check '... and F002 the fund'"'"'s row besides the insurers' \
+    'grep -q "^76000	" "$TMP/demo/ref/F002.tsv" && grep -q "^77011	" "$TMP/demo/ref/F002.tsv"'
+check 'no export of the demo says a rule is not in force' \
+    '[ -s "$TMP/demo/ref/V002.tsv" ] && ! grep -q "not in force" "$TMP/err"'
+# the demo's cases with its tables, again: then with a code taken out
+ws=$TMP/again
+mkdir -p "$ws"
+cp -R "$TMP/demo/oms.conf" "$TMP/demo/ref" "$TMP/demo/source" "$ws/"
+oms-select -C "$ws" -p 2026-10 >"$TMP/due"
+expect_exit 'October'"'"'s cases pass every rule with the demo'"'"'s tables' 0 '' \
+    oms-export -n -C "$ws" "$TMP/due"
+check '... no rule named, none out of force' '! grep -q "F\.00\.\|not in force" "$TMP/err"'
+awk -F'\t' '$1 != "97"' "$TMP/demo/ref/V002.tsv" >"$ws/ref/V002.tsv"
+expect_exit 'with profile 97 taken out of ref/V002.tsv, its cases are refused by 001F.00.0270' 1 \
+    'account [-0-9a-f]+: 001F\.00\.0270: PROFIL must be a code of V002 .*PROFIL "97" is not in V002\.tsv' \
+    oms-export -n -C "$ws" "$TMP/due"
 done_testing

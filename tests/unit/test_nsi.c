@@ -1,8 +1,8 @@
 /*
  * test_nsi.c -- NSI packets of the federal fund into TSV: the F014 and
  * Q015 layouts, F002 in both generations, the common layout of the V-,
- * F- and N-tables, M001's book, encodings, dates, the errors; the
- * insurers' register read back by day
+ * F- and N-tables, the books M001 and M002, encodings, dates, the
+ * errors; the insurers' register read back by day
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -449,6 +449,59 @@ test_nsi_m001(void **state)
 	oms_buf_release(&out);
 }
 
+/*
+ * M002, the topography of ICD-O by ICD-10 code: book/entries/entry told
+ * from M001 by ICD10 and ICDOTopography; the ID is the code, else ICD10
+ */
+static void
+test_nsi_m002(void **state)
+{
+	struct oms_buf out;
+	struct oms_err e = { 0 };
+	size_t n = 0;
+
+	(void)state;
+	oms_buf_init(&out, 0);
+	assert_string_equal(catalog("<book><entries>\n"
+	    "<entry><ID>7</ID><ICD10>C43.5</ICD10>"
+	    "<ICDOTopography>C44.5</ICDOTopography><TNM_7>true</TNM_7>"
+	    "<TNM_8>false</TNM_8></entry>\n</entries></book>\n", &out, &e),
+	    "M002");
+	oms_buf_reset(&out);
+	assert_int_equal(convert("<book><entries>\n"
+	    "<entry><ID>7</ID><ICD10>C43.5</ICD10>"
+	    "<ICDOTopography>C44.5</ICDOTopography><TNM_7>true</TNM_7>"
+	    "<TNM_8>false</TNM_8></entry>\n"
+	    "<entry><ICDOTopography>C50.4</ICDOTopography>"
+	    "<ICD10> C50.4 </ICD10></entry>\n"
+	    "</entries></book>\n", "M002.xml", &out, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(out.s,
+	    "code\tname\tfrom\tto\ticd10\ticdo\ttnm7\ttnm8\n"
+	    "7\t\t\t\tC43.5\tC44.5\ttrue\tfalse\n"
+	    "C50.4\t\t\t\tC50.4\tC50.4\t\t\n");
+
+	/* a later entry without its diagnosis */
+	oms_buf_reset(&out);
+	assert_int_equal(convert("<book><entries>\n"
+	    "<entry><ID>1</ID><ICD10>C16.0</ICD10>"
+	    "<ICDOTopography>C16.0</ICDOTopography></entry>\n"
+	    "<entry><ID>2</ID><ICDOTopography>C16.2</ICDOTopography></entry>\n"
+	    "</entries></book>\n", "m2.xml", &out, NULL, &e), -1);
+	assert_string_equal(e.where, "m2.xml:3");
+	assert_string_equal(e.msg, "<entry> without ICD10 (column icd10 of "
+	    "M002)");
+
+	/* an entry of neither book */
+	assert_int_equal(convert("<book><entries>\n<entry><ID>1</ID>"
+	    "<ICD10>C16.0</ICD10></entry>\n</entries></book>\n", "m3.xml",
+	    &out, NULL, &e), -1);
+	assert_string_equal(e.msg, "unknown NSI layout: <entry> has ID, "
+	    "ICD10; expected MKB_CODE (M001) or ICD10 with ICDOTopography "
+	    "(M002)");
+	oms_buf_release(&out);
+}
+
 /* ref/F002.tsv read back: the row valid on a day */
 static void
 test_nsi_insurers(void **state)
@@ -592,6 +645,7 @@ main(void)
 		cmocka_unit_test(test_nsi_f002),
 		cmocka_unit_test(test_nsi_common),
 		cmocka_unit_test(test_nsi_m001),
+		cmocka_unit_test(test_nsi_m002),
 		cmocka_unit_test(test_nsi_insurers),
 		cmocka_unit_test(test_nsi_errors),
 	};
