@@ -290,7 +290,7 @@ parse_conds(struct oms_rules *rs, struct rule *r, char *when,
 	return (0);
 }
 
-/* arg of ref and ref_days: "TABLE [on PATH] [where COL=PATH]..." */
+/* arg of ref and ref_days: "TABLE [on PATH] [where COL=PATH | COL==PATH]..." */
 static int
 parse_ref(struct oms_rules *rs, struct rule *r, const char *file,
     unsigned long line, struct oms_err *err)
@@ -321,11 +321,13 @@ parse_ref(struct oms_rules *rs, struct rule *r, const char *file,
 		}
 		if (strcmp(words[i], "where") != 0 ||
 		    (eq = strchr(words[i + 1], '=')) == NULL ||
-		    eq == words[i + 1] || eq[1] == '\0')
+		    eq == words[i + 1] || eq[1] == '\0' ||
+		    (eq[1] == '=' && eq[2] == '\0'))
 			return (oms_err_set(err, OMS_EDATA, file, line,
-			    "arg: expected TABLE [on PATH] [where COL=PATH]..., "
-			    "not \"%s %s\"", words[i], words[i + 1]));
-		*eq = '\0';
+			    "arg: expected TABLE [on PATH] [where COL=PATH]... "
+			    "(or COL==PATH), not \"%s %s\"", words[i],
+			    words[i + 1]));
+		*eq++ = '\0';
 		if ((w = reallocarray(r->where, r->nwhere + 1,
 		    sizeof(*w))) == NULL)
 			return (nomem(err));
@@ -333,8 +335,10 @@ parse_ref(struct oms_rules *rs, struct rule *r, const char *file,
 		w = &r->where[r->nwhere];
 		memset(w, 0, sizeof(*w));
 		r->nwhere++;
+		if ((w->num = *eq == '=') != 0)
+			eq++;
 		if ((w->col = strdup(words[i + 1])) == NULL ||
-		    (w->path = strdup(eq + 1)) == NULL)
+		    (w->path = strdup(eq)) == NULL)
 			return (nomem(err));
 		if (column(r->ref, w->col, &w->ci, err) == -1)
 			return (-1);
@@ -465,6 +469,13 @@ parse_row(struct oms_rules *rs, struct rule *r, const struct oms_rec *rec,
 		return (oms_err_set(err, OMS_EDATA, path, rec->lineno,
 		    "unknown check \"%s\" (see oms-rules(5))", v));
 	r->check = checks[i].c;
+	if (r->check >= C_LE && r->check <= C_NE && r->arg[0] == '@' &&
+	    strcmp(r->arg, "@period_start") != 0 &&
+	    strcmp(r->arg, "@period_end") != 0 &&
+	    strcmp(r->arg, "@period_year") != 0)
+		return (oms_err_set(err, OMS_EDATA, path, rec->lineno,
+		    "arg \"%s\": expected @period_start, @period_end or "
+		    "@period_year (see oms-rules(5))", r->arg));
 	if (r->check == C_MATCH &&
 	    (r->re = compile(r->arg, path, rec->lineno, err)) == NULL)
 		return (-1);
