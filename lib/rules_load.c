@@ -567,8 +567,11 @@ fail:
 }
 
 /*
- * Ids the shipped table used before its rules took their Q015 ids: an
- * oms.conf that names one still sets the rule ("" for a rule dropped).
+ * Ids the shipped table used before its rules took their Q015 ids, or
+ * before a rule of its own gave way to the Q015 one that checks the same
+ * (OMS.NOVOR, OMS.PERS.W): an oms.conf that names one still sets the rule
+ * ("" for a rule dropped).  A table that still has rows of the old id (a
+ * workspace's copy) has them set instead.
  */
 static const struct {
 	const char	*old, *now;
@@ -577,9 +580,22 @@ static const struct {
 	{ "OMS.DATE.PERIOD", "" },	/* oms-export checks it before any */
 	{ "OMS.KD_Z", "003F.00.0440" },
 	{ "OMS.KSG.HOSP", "003F.00.0800" },
+	{ "OMS.NOVOR", "002F.00.0130" },
+	{ "OMS.PERS.W", "001F.00.0700" },
 	{ "OMS.P_CEL", "003F.00.0670" },
 	{ "OMS.UNIQ.IDSERV", "003F.00.2850" },
 };
+
+static int
+has_id(const struct oms_rules *rs, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->r[i].id, id) == 0)
+			return (1);
+	return (0);
+}
 
 int
 oms_rules_set(struct oms_rules *rs, const char *id, const char *sev,
@@ -598,7 +614,7 @@ oms_rules_set(struct oms_rules *rs, const char *id, const char *sev,
 		return (oms_err_set(err, OMS_EDATA, NULL, 0, "rule.%s: \"%s\" "
 		    "is not off, warning or error", id, sev));
 	for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
-		if (strcmp(renamed[i].old, id) == 0) {
+		if (strcmp(renamed[i].old, id) == 0 && !has_id(rs, id)) {
 			if (*renamed[i].now == '\0')
 				return (0);
 			id = renamed[i].now;

@@ -373,6 +373,24 @@ test_renamed(void **state)
 	assert_int_equal(oms_rules_set(rs, "OMS.NO.SUCH", "off", &e), -1);
 	assert_int_equal(e.code, OMS_EDATA);
 	oms_rules_free(rs);
+
+	/* own rules that gave way to the Q015 ones checking the same */
+	rs = load("002F.00.0130\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t\tx\n"
+	    "001F.00.0700\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t\tx\n");
+	assert_int_equal(oms_rules_set(rs, "OMS.NOVOR", "off", &e), 0);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    zap("1", "101", "2026-10-03"), NULL, NULL), "001F.00.0700 ");
+	assert_int_equal(oms_rules_set(rs, "OMS.PERS.W", "warning", &e), 0);
+	assert_int_equal(omsi_rules_warning(rs, "001F.00.0700"), 1);
+	oms_rules_free(rs);
+
+	/* a table that still has the old id: its rows are set */
+	rs = load("OMS.NOVOR\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t\tx\n"
+	    "002F.00.0130\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t\tx\n");
+	assert_int_equal(oms_rules_set(rs, "OMS.NOVOR", "off", &e), 0);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    zap("1", "101", "2026-10-03"), NULL, NULL), "002F.00.0130 ");
+	oms_rules_free(rs);
 }
 
 static void
