@@ -155,6 +155,77 @@ cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
 	return (1);
 }
 
+/*
+ * The parts of a decimal, -?DIGITS[.DIGITS], without the zeros that do
+ * not count: 0 when s is one.
+ */
+static int
+dec_split(const char *s, int *neg, const char **ip, size_t *il,
+    const char **fp, size_t *fl)
+{
+	const char *p = s;
+
+	*neg = *p == '-';
+	if (*neg)
+		p++;
+	*ip = p;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == *ip)
+		return (-1);
+	*il = (size_t)(p - *ip);
+	*fp = p;
+	*fl = 0;
+	if (*p == '.') {
+		*fp = ++p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p == *fp)
+			return (-1);
+		*fl = (size_t)(p - *fp);
+	}
+	if (*p != '\0')
+		return (-1);
+	while (*il > 1 && **ip == '0')
+		(*ip)++, (*il)--;
+	while (*fl > 0 && (*fp)[*fl - 1] == '0')
+		(*fl)--;
+	if (*il == 1 && **ip == '0' && *fl == 0)
+		*neg = 0;	/* -0 is 0 */
+	return (0);
+}
+
+/*
+ * Compare two decimals of any length and number of digits after the
+ * point (1.28 and 1.28000 are equal): -1, 0, 1, or -2 when either is no
+ * decimal.
+ */
+static int
+deccmp(const char *a, const char *b)
+{
+	const char *ai, *af, *bi, *bf;
+	size_t ail, afl, bil, bfl, k;
+	int an, bn, c = 0;
+	char da, db;
+
+	if (dec_split(a, &an, &ai, &ail, &af, &afl) == -1 ||
+	    dec_split(b, &bn, &bi, &bil, &bf, &bfl) == -1)
+		return (-2);
+	if (an != bn)
+		return (an ? -1 : 1);
+	if (ail != bil)
+		c = ail < bil ? -1 : 1;
+	else if ((c = memcmp(ai, bi, ail)) != 0)
+		c = c < 0 ? -1 : 1;
+	for (k = 0; c == 0 && (k < afl || k < bfl); k++) {
+		da = k < afl ? af[k] : '0';
+		db = k < bfl ? bf[k] : '0';
+		if (da != db)
+			c = da < db ? -1 : 1;
+	}
+	return (an ? -c : c);
+}
+
 /* Compare a and b as dates, else as decimals: -2 when not comparable. */
 static int
 compare(const char *a, const char *b)
@@ -179,6 +250,11 @@ arg_value(const struct rule *r, xmlNodePtr ctx, const struct omsi_rulectx *rc,
 		return (oms_date_fmt(rc->period_last, buf));
 	if (strcmp(r->arg, "@period_start") == 0)
 		return (oms_date_fmt(rc->period_first, buf));
+	if (strcmp(r->arg, "@period_year") == 0) {
+		oms_date_fmt(rc->period_first, buf);
+		buf[4] = '\0';		/* YYYY of YYYY-MM-DD */
+		return (buf);
+	}
 	return (omsi_path_text(ctx, r->arg));
 }
 
@@ -313,7 +389,9 @@ ref_lookup(const struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 		for (k = 0; k < r->nwhere && match; k++) {
 			w = omsi_path_text(ctx, r->where[k].path);
 			if (w != NULL && *rf[r->where[k].ci] != '\0' &&
-			    strcmp(w, rf[r->where[k].ci]) != 0) {
+			    (r->where[k].num ?
+			    deccmp(w, rf[r->where[k].ci]) != 0 :
+			    strcmp(w, rf[r->where[k].ci]) != 0)) {
 				match = 0;
 				*what = r->where[k].path;
 			}

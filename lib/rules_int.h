@@ -43,11 +43,12 @@ struct cond {
 	long		 years;
 };
 
-/* where COL=PATH of a ref rule */
+/* where COL=PATH (or COL==PATH, compared as decimals) of a ref rule */
 struct where {
 	char		*col;
 	size_t		 ci;		/* index in the table's fields */
 	char		*path;
+	int		 num;		/* ==: 1.28 matches 1.28000 */
 };
 
 struct rule {

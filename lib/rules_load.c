@@ -290,7 +290,7 @@ parse_conds(struct oms_rules *rs, struct rule *r, char *when,
 	return (0);
 }
 
-/* arg of ref and ref_days: "TABLE [on PATH] [where COL=PATH]..." */
+/* arg of ref and ref_days: "TABLE [on PATH] [where COL=PATH | COL==PATH]..." */
 static int
 parse_ref(struct oms_rules *rs, struct rule *r, const char *file,
     unsigned long line, struct oms_err *err)
@@ -321,11 +321,13 @@ parse_ref(struct oms_rules *rs, struct rule *r, const char *file,
 		}
 		if (strcmp(words[i], "where") != 0 ||
 		    (eq = strchr(words[i + 1], '=')) == NULL ||
-		    eq == words[i + 1] || eq[1] == '\0')
+		    eq == words[i + 1] || eq[1] == '\0' ||
+		    (eq[1] == '=' && eq[2] == '\0'))
 			return (oms_err_set(err, OMS_EDATA, file, line,
-			    "arg: expected TABLE [on PATH] [where COL=PATH]..., "
-			    "not \"%s %s\"", words[i], words[i + 1]));
-		*eq = '\0';
+			    "arg: expected TABLE [on PATH] [where COL=PATH]... "
+			    "(or COL==PATH), not \"%s %s\"", words[i],
+			    words[i + 1]));
+		*eq++ = '\0';
 		if ((w = reallocarray(r->where, r->nwhere + 1,
 		    sizeof(*w))) == NULL)
 			return (nomem(err));
@@ -333,8 +335,10 @@ parse_ref(struct oms_rules *rs, struct rule *r, const char *file,
 		w = &r->where[r->nwhere];
 		memset(w, 0, sizeof(*w));
 		r->nwhere++;
+		if ((w->num = *eq == '=') != 0)
+			eq++;
 		if ((w->col = strdup(words[i + 1])) == NULL ||
-		    (w->path = strdup(eq + 1)) == NULL)
+		    (w->path = strdup(eq)) == NULL)
 			return (nomem(err));
 		if (column(r->ref, w->col, &w->ci, err) == -1)
 			return (-1);
@@ -465,6 +469,13 @@ parse_row(struct oms_rules *rs, struct rule *r, const struct oms_rec *rec,
 		return (oms_err_set(err, OMS_EDATA, path, rec->lineno,
 		    "unknown check \"%s\" (see oms-rules(5))", v));
 	r->check = checks[i].c;
+	if (r->check >= C_LE && r->check <= C_NE && r->arg[0] == '@' &&
+	    strcmp(r->arg, "@period_start") != 0 &&
+	    strcmp(r->arg, "@period_end") != 0 &&
+	    strcmp(r->arg, "@period_year") != 0)
+		return (oms_err_set(err, OMS_EDATA, path, rec->lineno,
+		    "arg \"%s\": expected @period_start, @period_end or "
+		    "@period_year (see oms-rules(5))", r->arg));
 	if (r->check == C_MATCH &&
 	    (r->re = compile(r->arg, path, rec->lineno, err)) == NULL)
 		return (-1);
@@ -556,8 +567,11 @@ fail:
 }
 
 /*
- * Ids the shipped table used before its rules took their Q015 ids: an
- * oms.conf that names one still sets the rule ("" for a rule dropped).
+ * Ids the shipped table used before its rules took their Q015 ids, or
+ * before a rule of its own gave way to the Q015 one that checks the same
+ * (OMS.NOVOR, OMS.PERS.W): an oms.conf that names one still sets the rule
+ * ("" for a rule dropped).  A table that still has rows of the old id (a
+ * workspace's copy) has them set instead.
  */
 static const struct {
 	const char	*old, *now;
@@ -566,9 +580,22 @@ static const struct {
 	{ "OMS.DATE.PERIOD", "" },	/* oms-export checks it before any */
 	{ "OMS.KD_Z", "003F.00.0440" },
 	{ "OMS.KSG.HOSP", "003F.00.0800" },
+	{ "OMS.NOVOR", "002F.00.0130" },
+	{ "OMS.PERS.W", "001F.00.0700" },
 	{ "OMS.P_CEL", "003F.00.0670" },
 	{ "OMS.UNIQ.IDSERV", "003F.00.2850" },
 };
+
+static int
+has_id(const struct oms_rules *rs, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->r[i].id, id) == 0)
+			return (1);
+	return (0);
+}
 
 int
 oms_rules_set(struct oms_rules *rs, const char *id, const char *sev,
@@ -587,7 +614,7 @@ oms_rules_set(struct oms_rules *rs, const char *id, const char *sev,
 		return (oms_err_set(err, OMS_EDATA, NULL, 0, "rule.%s: \"%s\" "
 		    "is not off, warning or error", id, sev));
 	for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
-		if (strcmp(renamed[i].old, id) == 0) {
+		if (strcmp(renamed[i].old, id) == 0 && !has_id(rs, id)) {
 			if (*renamed[i].now == '\0')
 				return (0);
 			id = renamed[i].now;

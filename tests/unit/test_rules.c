@@ -2,8 +2,9 @@
  * test_rules.c -- the rule engine's extensions for the Q015 checks: a
  * ref look-up by a second column and a given day, conditions on a
  * reference table and on years, the check fail, a missing table that
- * puts its rules out of force, person rules (a case with its PERS), and
- * PERS rules by kind
+ * puts its rules out of force, person rules (a case with its PERS), PERS
+ * rules by kind, the reporting year as a value, and a where that compares
+ * decimals
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,10 @@
 #include "oms_int.h"
 
 static char dir[64];
+
+/* the reporting period run() checks in, as oms_period_parse() gives it */
+#define YM(y, m)	((y) * 12 + (m) - 1)
+static int period = YM(2026, 10);
 
 /* What the rules reported, "ID@account " each. */
 static char got[2048];
@@ -114,6 +119,8 @@ run(struct oms_rules *rs, int scope, const char *kind, const char *xml,
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = kind;
 	rc.version = "5.1";
+	rc.period_first = oms_period_first(period);
+	rc.period_last = oms_period_last(period);
 	rc.report = on_rule;
 	rc.report_case = on_case;
 	rc.link = link;
@@ -257,6 +264,96 @@ test_person_rules(void **state)
 	oms_rules_free(rs);
 }
 
+/* a KSG_KPG of a case, its N_KSG, VER_KSG, KOEF_Z */
+static char *
+ksg(const char *nksg, const char *ver, const char *koef)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf), "<ZAP><Z_SL><DATE_Z_1>2026-10-03</DATE_Z_1>"
+	    "<DATE_Z_2>2026-10-17</DATE_Z_2><SL><KSG_KPG><N_KSG>%s</N_KSG>"
+	    "<VER_KSG>%s</VER_KSG><KSG_PG>0</KSG_PG><KOEF_Z>%s</KOEF_Z>"
+	    "</KSG_KPG></SL></Z_SL></ZAP>", nksg, ver, koef);
+	return (buf);
+}
+
+static void
+test_period_year(void **state)
+{
+	struct oms_rules *rs;
+
+	(void)state;
+	rs = load("Y1\tZAP\t*\t*\terror\tZ_SL/SL/KSG_KPG\teq\tVER_KSG\t"
+	    "@period_year\t\tnot the year\n");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st23.004",
+	    "2026", "1.28"), NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st23.004",
+	    "2025", "1.28"), NULL, NULL), "Y1 ");
+	/* the year of the registry's period, not of the case */
+	period = YM(2026, 1);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st23.004",
+	    "2026", "1.28"), NULL, NULL), "");
+	period = YM(2025, 12);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st23.004",
+	    "2026", "1.28"), NULL, NULL), "Y1 ");
+	period = YM(2026, 10);
+	oms_rules_free(rs);
+}
+
+static void
+test_where_decimal(void **state)
+{
+	struct oms_rules *rs;
+
+	(void)state;
+	put("V023.tsv", "code\tname\tfrom\tto\tkoef_z\n"
+	    "st23.004\tA old\t2020-01-01\t2025-12-31\t1.10000\n"
+	    "st23.004\tA\t2026-01-01\t\t1.28000\n"
+	    "st02.001\tB\t2020-01-01\t\t0.50\n"
+	    "st04.002\tC (any)\t2020-01-01\t\t\n"
+	    "st05.001\tD\t2020-01-01\t\t-0.0\n"
+	    "st06.001\tE\t2020-01-01\t\t12\n");
+	rs = load("D1\tZAP\t*\t*\terror\tZ_SL/SL/KSG_KPG\tref\tN_KSG\t"
+	    "V023.tsv where koef_z==KOEF_Z\t\tnot its KOEF_Z\n"
+	    "D2\tZAP\t*\t*\terror\tZ_SL/SL/KSG_KPG\tref\tN_KSG\t"
+	    "V023.tsv where koef_z=KOEF_Z\t\tnot its text\n");
+	/* as decimals equal, as text not */
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st23.004",
+	    "2026", "1.28"), NULL, NULL), "D2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st23.004",
+	    "2026", "01.2800"), NULL, NULL), "D2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st23.004",
+	    "2026", "1.28000"), NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st02.001",
+	    "2026", "0.5"), NULL, NULL), "D2 ");
+	/* another value, or the value of another period */
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st23.004",
+	    "2026", "1.2801"), NULL, NULL), "D1 D2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st23.004",
+	    "2026", "1.1"), NULL, NULL), "D1 D2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st02.001",
+	    "2026", "-0.5"), NULL, NULL), "D1 D2 ");
+	/* no decimal: no match */
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st02.001",
+	    "2026", ".5"), NULL, NULL), "D1 D2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st02.001",
+	    "2026", "0,5"), NULL, NULL), "D1 D2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st02.001",
+	    "2026", "0.5."), NULL, NULL), "D1 D2 ");
+	/* an empty column matches anything; -0 is 0; integers */
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st04.002",
+	    "2026", "7.7"), NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st05.001",
+	    "2026", "0"), NULL, NULL), "D2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st06.001",
+	    "2026", "12.00"), NULL, NULL), "D2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st06.001",
+	    "2026", "2.00"), NULL, NULL), "D1 D2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", ksg("st06.001",
+	    "2026", "120"), NULL, NULL), "D1 D2 ");
+	oms_rules_free(rs);
+}
+
 static void
 test_renamed(void **state)
 {
@@ -276,6 +373,24 @@ test_renamed(void **state)
 	assert_int_equal(oms_rules_set(rs, "OMS.NO.SUCH", "off", &e), -1);
 	assert_int_equal(e.code, OMS_EDATA);
 	oms_rules_free(rs);
+
+	/* own rules that gave way to the Q015 ones checking the same */
+	rs = load("002F.00.0130\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t\tx\n"
+	    "001F.00.0700\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t\tx\n");
+	assert_int_equal(oms_rules_set(rs, "OMS.NOVOR", "off", &e), 0);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    zap("1", "101", "2026-10-03"), NULL, NULL), "001F.00.0700 ");
+	assert_int_equal(oms_rules_set(rs, "OMS.PERS.W", "warning", &e), 0);
+	assert_int_equal(omsi_rules_warning(rs, "001F.00.0700"), 1);
+	oms_rules_free(rs);
+
+	/* a table that still has the old id: its rows are set */
+	rs = load("OMS.NOVOR\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t\tx\n"
+	    "002F.00.0130\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t\tx\n");
+	assert_int_equal(oms_rules_set(rs, "OMS.NOVOR", "off", &e), 0);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    zap("1", "101", "2026-10-03"), NULL, NULL), "002F.00.0130 ");
+	oms_rules_free(rs);
 }
 
 static void
@@ -291,6 +406,8 @@ test_bad_rows(void **state)
 		"B\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\tA@X.tsv:a && "
 		    "B@X.tsv:b\tm\n",
 		"B\tZAP\t*\t*\terror\tZ_SL\tfail\t.\t\t!A@X.tsv\tm\n",
+		"B\tZAP\t*\t*\terror\tZ_SL\tref\tRSLT\tV.tsv where x==\t\tm\n",
+		"B\tZAP\t*\t*\terror\tZ_SL\teq\tRSLT\t@period_month\t\tm\n",
 	};
 	size_t i;
 	char *text;
@@ -336,6 +453,8 @@ main(void)
 		cmocka_unit_test(test_cond_table_years_fail),
 		cmocka_unit_test(test_missing_table),
 		cmocka_unit_test(test_person_rules),
+		cmocka_unit_test(test_period_year),
+		cmocka_unit_test(test_where_decimal),
 		cmocka_unit_test(test_renamed),
 		cmocka_unit_test(test_bad_rows),
 	};
