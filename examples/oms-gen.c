@@ -1325,36 +1325,28 @@ doc_snils(const struct gen *g, int doc, char *buf)
 }
 
 static void
-emit_usl(struct gen *g, struct out *o, const struct zcase *c,
-    const struct sl *s, const struct usl *u, char *doc)
+emit_usl(struct gen *g, struct out *o, const struct sl *s,
+    const struct usl *u, char *doc)
 {
 	const struct prof *p = &profs[s->prof];
+	char b[32];
 
 	open_el(o, 4, "USL");
 	el_t(o, 5, "IDSERV", u->id);
 	el_t(o, 5, "LPU", g->o->mo);
-	if (c->kind != K_DISP) {
-		/* the department of the episode (one region's schemas want it) */
-		el_i(o, 5, "PODR", 1000 + 10 * s->prof + (s->ksg != NULL));
-		el_i(o, 5, "PROFIL", p->profil);
-		el_i(o, 5, "DET", s->det);
-	}
+	/* the department of the episode (one region's schemas want it) */
+	el_i(o, 5, "PODR", 1000 + 10 * s->prof + (s->ksg != NULL));
+	el_i(o, 5, "PROFIL", p->profil);
+	el_i(o, 5, "DET", s->det);
 	el_d(o, 5, "DATE_IN", u->d_in);
 	el_d(o, 5, "DATE_OUT", u->d_out);
-	if (c->kind == K_DISP)
-		el_i(o, 5, "P_OTK", 0);
-	else
-		el_t(o, 5, "DS", s->ds1);
+	el_t(o, 5, "DS", s->ds1);
 	el_t(o, 5, "CODE_USL", u->code);
-	if (c->kind != K_DISP) {
-		char b[32];
-
-		snprintf(b, sizeof(b), "%ld.%02ld", u->kol / 100, u->kol % 100);
-		el_t(o, 5, "KOL_USL", b);
-	}
+	snprintf(b, sizeof(b), "%ld.%02ld", u->kol / 100, u->kol % 100);
+	el_t(o, 5, "KOL_USL", b);
 	el_m(o, 5, "TARIF", u->tarif);
 	el_m(o, 5, "SUMV_USL", u->sum);
-	if (g->v31 && c->kind != K_DISP) {
+	if (g->v31) {
 		/* 3.1: the one doctor of the service, without MR_USL_N */
 		el_i(o, 5, "PRVS", p->prvs);
 		el_t(o, 5, "CODE_MD", doc);
@@ -1538,8 +1530,7 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 
 	open_el(o, 2, "Z_SL");
 	el_i(o, 3, "IDCASE", nzap);
-	if (c->kind != K_DISP)
-		el_i(o, 3, "USL_OK", c->usl_ok);
+	el_i(o, 3, "USL_OK", c->usl_ok);
 	el_i(o, 3, "VIDPOM", c->vidpom);
 	el_i(o, 3, "FOR_POM", c->for_pom);
 	if (c->npr_date != -1) {
@@ -1547,19 +1538,12 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 		el_d(o, 3, "NPR_DATE", c->npr_date);
 	}
 	el_t(o, 3, "LPU", g->o->mo);
-	if (c->kind == K_DISP)
-		el_i(o, 3, "VBR", 0);
 	el_d(o, 3, "DATE_Z_1", c->dz1);
 	el_d(o, 3, "DATE_Z_2", c->dz2);
-	if (c->kind == K_DISP) {
-		el_i(o, 3, "P_OTK", 0);
-		el_i(o, 3, "RSLT_D", c->rslt_d);
-	} else {
-		if (c->kd_z != -1)
-			el_i(o, 3, "KD_Z", c->kd_z);
-		el_i(o, 3, "RSLT", c->rslt);
-		el_i(o, 3, "ISHOD", c->ishod);
-	}
+	if (c->kd_z != -1)
+		el_i(o, 3, "KD_Z", c->kd_z);
+	el_i(o, 3, "RSLT", c->rslt);
+	el_i(o, 3, "ISHOD", c->ishod);
 	/* a person without a patronymic is a special case (Q015 003F.00.0460) */
 	if (p.ot == NULL)
 		el_i(o, 3, "OS_SLUCH", 2);
@@ -1574,89 +1558,68 @@ emit_case(struct gen *g, struct out *o, const struct zcase *c, long nzap)
 			el_t(o, 4, "VID_HMP", vmps[s->vmp].vid);
 			el_i(o, 4, "METOD_HMP", vmps[s->vmp].metod);
 		}
-		if (c->kind == K_DISP) {
-			el_t(o, 4, "NHISTORY", s->nhist);
-			el_d(o, 4, "DATE_1", s->d1);
-			el_d(o, 4, "DATE_2", s->d2);
-			el_t(o, 4, "DS1", s->ds1);
-			if (s->ds1_pr)
-				el_i(o, 4, "DS1_PR", 1);
-			el_i(o, 4, "DS_ONK", 0);
-			if (s->pr_d_n)
-				el_i(o, 4, "PR_D_N", s->pr_d_n);
-			if (s->naz) {
-				open_el(o, 4, "NAZ");
-				el_i(o, 5, "NAZ_N", 1);
-				el_i(o, 5, "NAZ_R", 3);
-				el_i(o, 5, "NAZ_V", 1);
-				/* NAZ_USL, NAPR_DATE and NAPR_MO only on a
-				   suspected malignancy (003F.00.1320-1360) */
-				close_el(o, 4, "NAZ");
-			}
-		} else {
-			/* a department per profile, wards apart from clinics */
-			el_i(o, 4, "PODR", 1000 + 10 * s->prof +
-			    (s->ksg != NULL));
-			el_i(o, 4, "PROFIL", pr->profil);
-			if (s->ksg != NULL || c->kind == K_VMP)
-				el_i(o, 4, "PROFIL_K", pr->profil_k);
-			el_i(o, 4, "DET", s->det);
-			if (c->kind == K_VMP) {
-				el_d(o, 4, "TAL_D", s->tal_d);
-				el_t(o, 4, "TAL_NUM", s->tal_num);
-				el_d(o, 4, "TAL_P", s->tal_p);
-			}
-			if (s->p_cel != NULL)
-				el_t(o, 4, "P_CEL", s->p_cel);
-			el_t(o, 4, "NHISTORY", s->nhist);
-			if (s->p_per)
-				el_i(o, 4, "P_PER", s->p_per);
-			el_d(o, 4, "DATE_1", s->d1);
-			el_d(o, 4, "DATE_2", s->d2);
-			if (s->kd != -1)
-				el_i(o, 4, "KD", s->kd);
-			el_t(o, 4, "DS1", s->ds1);
-			if (s->c_zab)
-				el_i(o, 4, "C_ZAB", s->c_zab);
-			/* the H file has no DS_ONK: a suspected cancer is a C case */
-			if (c->kind == K_ONK || c->kind == K_VMP)
-				el_i(o, 4, "DS_ONK", 0);
-			if (c->kind == K_ONK) {
-				/* no council needed; followed up (N018 3) */
-				open_el(o, 4, "CONS");
-				el_i(o, 5, "PR_CONS", 0);
-				close_el(o, 4, "CONS");
-				open_el(o, 4, "ONK_SL");
-				el_i(o, 5, "DS1_T", 3);
-				close_el(o, 4, "ONK_SL");
-			}
-			if (s->ksg != NULL) {
-				char bad[16];
-
-				open_el(o, 4, "KSG_KPG");
-				snprintf(bad, sizeof(bad), "%.2s99.901",
-				    s->ksg->code);
-				el_t(o, 5, "N_KSG", s->ksg_bad ? bad : s->ksg->code);
-				el_i(o, 5, "VER_KSG", g->year);
-				el_i(o, 5, "KSG_PG", 0);
-				el_k(o, 5, "KOEF_Z", s->ksg->koef);
-				el_k(o, 5, "KOEF_UP", 100000);
-				el_m(o, 5, "BZTSZ", c->kind == K_KS ? BZTSZ_KS :
-				    BZTSZ_DS);
-				el_k(o, 5, "KOEF_D", 100000);
-				el_k(o, 5, "KOEF_U", 100000);
-				el_i(o, 5, "SL_K", 0);
-				close_el(o, 4, "KSG_KPG");
-			}
-			el_i(o, 4, "PRVS", pr->prvs);
-			el_t(o, 4, "VERS_SPEC", "V021");
-			el_t(o, 4, "IDDOKT", doc);
+		/* a department per profile, wards apart from clinics */
+		el_i(o, 4, "PODR", 1000 + 10 * s->prof +
+		    (s->ksg != NULL));
+		el_i(o, 4, "PROFIL", pr->profil);
+		if (s->ksg != NULL || c->kind == K_VMP)
+			el_i(o, 4, "PROFIL_K", pr->profil_k);
+		el_i(o, 4, "DET", s->det);
+		if (c->kind == K_VMP) {
+			el_d(o, 4, "TAL_D", s->tal_d);
+			el_t(o, 4, "TAL_NUM", s->tal_num);
+			el_d(o, 4, "TAL_P", s->tal_p);
 		}
+		if (s->p_cel != NULL)
+			el_t(o, 4, "P_CEL", s->p_cel);
+		el_t(o, 4, "NHISTORY", s->nhist);
+		if (s->p_per)
+			el_i(o, 4, "P_PER", s->p_per);
+		el_d(o, 4, "DATE_1", s->d1);
+		el_d(o, 4, "DATE_2", s->d2);
+		if (s->kd != -1)
+			el_i(o, 4, "KD", s->kd);
+		el_t(o, 4, "DS1", s->ds1);
+		if (s->c_zab)
+			el_i(o, 4, "C_ZAB", s->c_zab);
+		/* the H file has no DS_ONK: a suspected cancer is a C case */
+		if (c->kind == K_ONK || c->kind == K_VMP)
+			el_i(o, 4, "DS_ONK", 0);
+		if (c->kind == K_ONK) {
+			/* no council needed; followed up (N018 3) */
+			open_el(o, 4, "CONS");
+			el_i(o, 5, "PR_CONS", 0);
+			close_el(o, 4, "CONS");
+			open_el(o, 4, "ONK_SL");
+			el_i(o, 5, "DS1_T", 3);
+			close_el(o, 4, "ONK_SL");
+		}
+		if (s->ksg != NULL) {
+			char bad[16];
+
+			open_el(o, 4, "KSG_KPG");
+			snprintf(bad, sizeof(bad), "%.2s99.901",
+			    s->ksg->code);
+			el_t(o, 5, "N_KSG", s->ksg_bad ? bad : s->ksg->code);
+			el_i(o, 5, "VER_KSG", g->year);
+			el_i(o, 5, "KSG_PG", 0);
+			el_k(o, 5, "KOEF_Z", s->ksg->koef);
+			el_k(o, 5, "KOEF_UP", 100000);
+			el_m(o, 5, "BZTSZ", c->kind == K_KS ? BZTSZ_KS :
+			    BZTSZ_DS);
+			el_k(o, 5, "KOEF_D", 100000);
+			el_k(o, 5, "KOEF_U", 100000);
+			el_i(o, 5, "SL_K", 0);
+			close_el(o, 4, "KSG_KPG");
+		}
+		el_i(o, 4, "PRVS", pr->prvs);
+		el_t(o, 4, "VERS_SPEC", "V021");
+		el_t(o, 4, "IDDOKT", doc);
 		el_t(o, 4, "ED_COL", "1.00");
 		el_m(o, 4, "TARIF", s->tarif);
 		el_m(o, 4, "SUM_M", s->sum_m);
 		for (j = 0; j < s->nusl; j++)
-			emit_usl(g, o, c, s, &s->usl[j], doc);
+			emit_usl(g, o, s, &s->usl[j], doc);
 		close_el(o, 3, "SL");
 	}
 	el_i(o, 3, "IDSP", c->idsp);
