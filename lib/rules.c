@@ -18,15 +18,10 @@
 
 #include "rules_int.h"
 
-struct nodes {
-	xmlNodePtr	*v;
-	size_t		 n, cap;
-};
-
 /* ---------------------------------------------------------- evaluation */
 
 static int
-nodes_add(struct nodes *ns, xmlNodePtr n)
+nodes_add(struct rnodes *ns, xmlNodePtr n)
 {
 	if (ns->n == ns->cap) {
 		size_t cap = ns->cap ? ns->cap * 2 : 16;
@@ -41,33 +36,34 @@ nodes_add(struct nodes *ns, xmlNodePtr n)
 	return (0);
 }
 
-/* All elements reached from n along path ("A/B", "..", "."). */
+/* All elements reached from n along the steps s[0..ns). */
 static int
-collect(xmlNodePtr n, const char *path, struct nodes *out)
+collect_steps(xmlNodePtr n, const char *const *s, size_t ns,
+    struct rnodes *out)
 {
-	const char *e;
-	size_t len;
 	xmlNodePtr c;
 
+	for (; n != NULL && ns > 0 && s[0] == NULL; s++, ns--)
+		n = n->parent;
 	if (n == NULL)
 		return (0);
-	while (*path == '/')
-		path++;
-	if (*path == '\0')
+	if (ns == 0)
 		return (nodes_add(out, n));
-	e = path + strcspn(path, "/");
-	len = (size_t)(e - path);
-	if (len == 1 && path[0] == '.')
-		return (collect(n, e, out));
-	if (len == 2 && path[0] == '.' && path[1] == '.')
-		return (collect(n->parent, e, out));
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&
-		    strlen((const char *)c->name) == len &&
-		    memcmp(c->name, path, len) == 0 &&
-		    collect(c, e, out) == -1)
+		    c->name[0] == (xmlChar)s[0][0] &&
+		    strcmp((const char *)c->name, s[0]) == 0 &&
+		    collect_steps(c, s + 1, ns - 1, out) == -1)
 			return (-1);
 	return (0);
+}
+
+/* All elements reached from n along the compiled path p, into out. */
+static int
+collect(xmlNodePtr n, const struct cpath *p, struct rnodes *out)
+{
+	out->n = 0;
+	return (collect_steps(n, p->s, p->n, out));
 }
 
 static int
@@ -108,7 +104,7 @@ static int
 cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
     const struct omsi_rulectx *rc)
 {
-	struct nodes ns = { 0 };
+	struct rnodes *ns = &rs->cn;
 	size_t i, j;
 	int hit;
 
@@ -117,41 +113,31 @@ cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
 
 		if (c->plat) {
 			hit = rc->plat != NULL && *rc->plat != '\0';
-			if (hit == c->neg) {
-				free(ns.v);
+			if (hit == c->neg)
 				return (0);
-			}
 			continue;
 		}
 		if (c->path2 != NULL) {
 			long y = years_between(ctx, c->path, c->path2);
 
 			if (y < 0 || (c->years_ge ? y < c->years :
-			    y >= c->years)) {
-				free(ns.v);
+			    y >= c->years))
 				return (0);
-			}
 			continue;
 		}
-		ns.n = 0;
-		if (collect(ctx, c->path, &ns) == -1) {
-			free(ns.v);
+		if (collect(ctx, &c->cp, ns) == -1)
 			return (-1);
-		}
 		hit = 0;
-		for (j = 0; j < ns.n && !hit; j++)
+		for (j = 0; j < ns->n && !hit; j++)
 			if (c->in != NULL)
 				hit = in_table(c->in, c->in_alt,
-				    omsi_text(ns.v[j]));
+				    omsi_text(ns->v[j]));
 			else
 				hit = c->re == NULL || re_match(rs, c->re,
-				    omsi_text(ns.v[j]));
-		if (hit == c->neg) {
-			free(ns.v);
+				    omsi_text(ns->v[j]));
+		if (hit == c->neg)
 			return (0);
-		}
 	}
-	free(ns.v);
 	return (1);
 }
 
@@ -417,7 +403,7 @@ static int
 check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
     const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
 {
-	struct nodes tn = { 0 }, an = { 0 };
+	struct rnodes *tnp = &rs->tn, *anp = &rs->an;
 	const char *v, *sv, *a;
 	char buf[16], sbuf[24];
 	size_t i, j;
@@ -426,16 +412,16 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 	long days, min, max;
 	const char *const *rf;
 
-	if (collect(ctx, r->target, &tn) == -1)
+	if (collect(ctx, &r->tp, tnp) == -1)
 		goto nomem;
 	switch (r->check) {
 	case C_REQUIRED:
-		if (tn.n == 0)
+		if (tnp->n == 0)
 			fail(r, rc, ctx, nerr, "%s missing", r->target);
 		break;
 	case C_ABSENT:
-		if (tn.n > 0)
-			fail(r, rc, tn.v[0], nerr, "%s must not be present",
+		if (tnp->n > 0)
+			fail(r, rc, tnp->v[0], nerr, "%s must not be present",
 			    r->target);
 		break;
 	case C_IN_PERSONS:
@@ -444,15 +430,15 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 		fail(r, rc, ctx, nerr, "%s", "");
 		break;
 	default:
-		for (i = 0; i < tn.n; i++) {
-			v = omsi_text(tn.v[i]);
+		for (i = 0; i < tnp->n; i++) {
+			v = omsi_text(tnp->v[i]);
 			/* personal data never goes into a message */
-			sv = omsi_personal((const char *)tn.v[i]->name) ?
+			sv = omsi_personal((const char *)tnp->v[i]->name) ?
 			    "(hidden)" : v;
 			switch (r->check) {
 			case C_MATCH:
 				if (!re_match(rs, r->re, v))
-					fail(r, rc, tn.v[i], nerr, "%s is "
+					fail(r, rc, tnp->v[i], nerr, "%s is "
 					    "\"%s\"", r->target, sv);
 				break;
 			case C_LE: case C_LT: case C_GE: case C_GT:
@@ -468,49 +454,48 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				    (r->check == C_GT && c <= 0) ||
 				    (r->check == C_EQ && c != 0) ||
 				    (r->check == C_NE && c == 0))
-					fail(r, rc, tn.v[i], nerr, "%s %s, %s "
+					fail(r, rc, tnp->v[i], nerr, "%s %s, %s "
 					    "%s", r->target, sv, shown(r->arg),
 					    omsi_personal(shown(r->arg)) ?
 					    "(hidden)" : a);
 				break;
 			case C_SUM:
-				an.n = 0;
-				if (collect(ctx, r->arg, &an) == -1)
+				if (collect(ctx, &r->ap, anp) == -1)
 					goto nomem;
 				total = 0;
-				for (j = 0; j < an.n; j++) {
-					if (oms_money_parse(omsi_text(an.v[j]),
+				for (j = 0; j < anp->n; j++) {
+					if (oms_money_parse(omsi_text(anp->v[j]),
 					    &x) == -1)
 						break;
 					total += x;
 				}
-				if (j < an.n || oms_money_parse(v, &sum) ==
+				if (j < anp->n || oms_money_parse(v, &sum) ==
 				    -1 || sum != total)
-					fail(r, rc, tn.v[i], nerr, "%s is %s, "
+					fail(r, rc, tnp->v[i], nerr, "%s is %s, "
 					    "the sum of %s is %s", r->target, sv,
 					    r->arg, oms_money_fmt(total, sbuf));
 				break;
 			case C_SNILS:
 				if (!oms_snils_valid(v))
-					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
+					fail(r, rc, tnp->v[i], nerr, "%s \"%s\" "
 					    "has a wrong check sum", r->target,
 					    sv);
 				break;
 			case C_ENP:
 				if (!oms_enp_form(v))
-					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
+					fail(r, rc, tnp->v[i], nerr, "%s \"%s\" "
 					    "is not 16 digits", r->target, sv);
 				break;
 			case C_ENP_CHECK:
 				if (oms_enp_form(v) && !oms_enp_check(v))
-					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
+					fail(r, rc, tnp->v[i], nerr, "%s \"%s\" "
 					    "has an unexpected check digit",
 					    r->target, sv);
 				break;
 			case C_UNIQUE:
 				if (strcmp(r->arg, "registry") == 0) {
 					if (omsi_hash_get(&r->seen, v, NULL)) {
-						fail(r, rc, tn.v[i], nerr,
+						fail(r, rc, tnp->v[i], nerr,
 						    "%s \"%s\" is not unique "
 						    "in the registry",
 						    r->target, sv);
@@ -523,10 +508,10 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 					break;
 				}
 				for (j = 0; j < i; j++)
-					if (strcmp(omsi_text(tn.v[j]), v) == 0)
+					if (strcmp(omsi_text(tnp->v[j]), v) == 0)
 						break;
 				if (j < i)
-					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
+					fail(r, rc, tnp->v[i], nerr, "%s \"%s\" "
 					    "repeats", r->target, sv);
 				break;
 			case C_REF:
@@ -534,14 +519,14 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				switch (ref_lookup(r, ctx, rec, v, &j, &a)) {
 				case REF_UNKNOWN:
 					if (r->check == C_REF)
-						fail(r, rc, tn.v[i], nerr,
+						fail(r, rc, tnp->v[i], nerr,
 						    "%s \"%s\" is not in %s",
 						    r->target, sv,
 						    r->ref->name);
 					continue;
 				case REF_NOT_FOR:
 					if (r->check == C_REF)
-						fail(r, rc, tn.v[i], nerr,
+						fail(r, rc, tnp->v[i], nerr,
 						    "%s \"%s\" is not valid "
 						    "with %s %s (%s)", r->target,
 						    sv, shown(a), omsi_path_text(
@@ -549,7 +534,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 					continue;
 				case REF_NOT_ON:
 					if (r->check == C_REF)
-						fail(r, rc, tn.v[i], nerr,
+						fail(r, rc, tnp->v[i], nerr,
 						    "%s \"%s\" is not valid "
 						    "on %s (%s)", r->target, sv,
 						    a, r->ref->name);
@@ -566,7 +551,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				max = bound(rf[R_MAX]);
 				if ((min != -1 && days < min) ||
 				    (max != -1 && days > max))
-					fail(r, rc, tn.v[i], nerr, "%s \"%s\" "
+					fail(r, rc, tnp->v[i], nerr, "%s \"%s\" "
 					    "(%s) takes %ld to %ld days, the "
 					    "stay is %ld", r->target, sv,
 					    rf[R_NAME], min, max, days);
@@ -580,35 +565,217 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 nomem:
 	rv = oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 out:
-	free(tn.v);
-	free(an.v);
 	return (rv);
 }
 
-/* Check rule r on rec; -1 on error, else nerr grows. */
+/*
+ * Check rule r on rec; -1 on error, else nerr grows.  The nodes of its
+ * context are collected once per record (rs->gen) for all the rules that
+ * share it: the rules only read the tree.
+ */
 static int
 check_rule(struct oms_rules *rs, struct rule *r, xmlNodePtr rec,
     const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
 {
-	struct nodes cn = { 0 };
+	struct ctxpath *cx = &rs->ctx[r->ci];
 	size_t j;
 	int h;
 
-	if (collect(rec, r->context, &cn) == -1)
-		goto nomem;
-	for (j = 0; j < cn.n; j++) {
-		if ((h = cond_holds(rs, r, cn.v[j], rc)) == -1)
+	if (cx->gen != rs->gen) {
+		if (collect(rec, &cx->cp, &cx->ns) == -1) {
+			cx->gen = 0;
 			goto nomem;
-		if (h && check_one(rs, r, cn.v[j], rec, rc, nerr, err) == -1) {
-			free(cn.v);
-			return (-1);
 		}
+		cx->gen = rs->gen;
 	}
-	free(cn.v);
+	for (j = 0; j < cx->ns.n; j++) {
+		if ((h = cond_holds(rs, r, cx->ns.v[j], rc)) == -1)
+			goto nomem;
+		if (h && check_one(rs, r, cx->ns.v[j], rec, rc, nerr,
+		    err) == -1)
+			return (-1);
+	}
 	return (0);
 nomem:
-	free(cn.v);
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+}
+
+/* ------------------------------------------------ compiled, and cached */
+
+/* Compile path into p, its names in the rules' arena. */
+static int
+compile_path(struct oms_rules *rs, const char *path, struct cpath *p)
+{
+	const char *e;
+	size_t len, n = 0;
+
+	p->s = NULL;
+	p->n = 0;
+	if (path == NULL)
+		return (0);
+	/* at most one step per '/' and one more */
+	for (e = path; *e != '\0'; e++)
+		n += *e == '/';
+	if ((p->s = calloc(n + 1, sizeof(*p->s))) == NULL)
+		return (-1);
+	for (;;) {
+		while (*path == '/')
+			path++;
+		if (*path == '\0')
+			break;
+		e = path + strcspn(path, "/");
+		len = (size_t)(e - path);
+		if (len == 2 && path[0] == '.' && path[1] == '.')
+			p->s[p->n++] = NULL;
+		else if (!(len == 1 && path[0] == '.') &&
+		    (p->s[p->n++] = omsi_arena_strndup(&rs->arena, path,
+		    len)) == NULL)
+			return (-1);
+		path = e;
+	}
+	return (0);
+}
+
+int
+omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
+{
+	struct ctxpath *v;
+	struct rule *r;
+	size_t i, j, k;
+
+	for (i = 0; i < rs->n; i++) {
+		r = &rs->r[i];
+		for (k = 0; k < rs->nctx; k++)
+			if (strcmp(rs->ctx[k].path, r->context) == 0)
+				break;
+		if (k == rs->nctx) {
+			if ((v = reallocarray(rs->ctx, rs->nctx + 1,
+			    sizeof(*v))) == NULL)
+				goto nomem;
+			rs->ctx = v;
+			memset(&v[k], 0, sizeof(v[k]));
+			v[k].path = r->context;
+			rs->nctx++;
+			if (compile_path(rs, r->context, &v[k].cp) == -1)
+				goto nomem;
+		}
+		r->ci = k;
+		if (compile_path(rs, r->target, &r->tp) == -1 ||
+		    (r->check == C_SUM && compile_path(rs, r->arg,
+		    &r->ap) == -1))
+			goto nomem;
+		for (j = 0; j < r->nconds; j++)
+			if (compile_path(rs, r->conds[j].path,
+			    &r->conds[j].cp) == -1)
+				goto nomem;
+	}
+	return (0);
+nomem:
+	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+}
+
+void
+omsi_rules_uncache(struct oms_rules *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->ninf; i++) {
+		free(rs->inf[i].kind);
+		free(rs->inf[i].version);
+		free(rs->inf[i].idx);
+	}
+	free(rs->inf);
+	rs->inf = NULL;
+	rs->ninf = 0;
+}
+
+void
+omsi_rules_free_compiled(struct oms_rules *rs)
+{
+	size_t i, j;
+
+	omsi_rules_uncache(rs);
+	for (i = 0; i < rs->nctx; i++) {
+		free(rs->ctx[i].cp.s);
+		free(rs->ctx[i].ns.v);
+	}
+	free(rs->ctx);
+	rs->ctx = NULL;
+	rs->nctx = 0;
+	for (i = 0; i < rs->n; i++) {
+		free(rs->r[i].tp.s);
+		free(rs->r[i].ap.s);
+		for (j = 0; j < rs->r[i].nconds; j++)
+			free(rs->r[i].conds[j].cp.s);
+	}
+	free(rs->cn.v);
+	free(rs->tn.v);
+	free(rs->an.v);
+}
+
+/*
+ * The rules in force for the scope, kind and version of rc (applies()),
+ * worked out once for each of them; NULL on no memory, or when rc lacks
+ * a kind or a version (the caller asks every rule then).
+ */
+static const struct inforce *
+in_force(struct oms_rules *rs, int scope, const struct omsi_rulectx *rc)
+{
+	struct inforce *f;
+	size_t i;
+
+	if (rc->kind == NULL || rc->version == NULL)
+		return (NULL);
+	for (i = 0; i < rs->ninf; i++) {
+		f = &rs->inf[i];
+		if (f->scope == scope && strcmp(f->kind, rc->kind) == 0 &&
+		    strcmp(f->version, rc->version) == 0)
+			return (f);
+	}
+	if ((f = reallocarray(rs->inf, rs->ninf + 1, sizeof(*f))) == NULL)
+		return (NULL);
+	rs->inf = f;
+	f = &rs->inf[rs->ninf];
+	memset(f, 0, sizeof(*f));
+	f->scope = scope;
+	if ((f->kind = strdup(rc->kind)) == NULL ||
+	    (f->version = strdup(rc->version)) == NULL ||
+	    (f->idx = calloc(rs->n + 1, sizeof(*f->idx))) == NULL) {
+		free(f->kind);
+		free(f->version);
+		free(f->idx);
+		return (NULL);
+	}
+	for (i = 0; i < rs->n; i++)
+		if (applies(&rs->r[i], scope, rc))
+			f->idx[f->n++] = i;
+	rs->ninf++;
+	return (f);
+}
+
+/*
+ * Check every rule in force for rc (person rules when person, else the
+ * others) on rec.
+ */
+static int
+check_rules(struct oms_rules *rs, int scope, int person, xmlNodePtr rec,
+    const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
+{
+	const struct inforce *f = in_force(rs, scope, rc);
+	struct rule *r;
+	size_t i, n = f != NULL ? f->n : rs->n;
+
+	if (++rs->gen == 0)	/* a new record: no context collected */
+		rs->gen = 1;
+	for (i = 0; i < n; i++) {
+		r = &rs->r[f != NULL ? f->idx[i] : i];
+		if (r->person != person || (f == NULL &&
+		    !applies(r, scope, rc)))
+			continue;
+		if (check_rule(rs, r, rec, rc, nerr, err) == -1)
+			return (-1);
+	}
+	return (0);
 }
 
 /* Text with the XML specials escaped. */
@@ -712,7 +879,7 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 	struct kept *k;
 	xmlDocPtr doc;
 	xmlNodePtr copy, zap;
-	size_t i, ki;
+	size_t ki;
 	int nerr = 0, rv = 0;
 
 	if (!omsi_hash_get(&rs->bylink, rc->link, &ki))
@@ -738,11 +905,7 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		p.account = k->account;
 		p.line = omsi_line(pers);
 		prc.arg = &p;
-		for (i = 0; i < rs->n && rv == 0; i++)
-			if (rs->r[i].person && applies(&rs->r[i],
-			    OMSI_SCOPE_ZAP, &prc))
-				rv = check_rule(rs, &rs->r[i], zap, &prc,
-				    &nerr, err);
+		rv = check_rules(rs, OMSI_SCOPE_ZAP, 1, zap, &prc, &nerr, err);
 		xmlFreeDoc(doc);
 	}
 	return (rv);
@@ -752,17 +915,10 @@ int
 omsi_rules_check(struct oms_rules *rs, int scope, xmlNodePtr rec,
     const struct omsi_rulectx *rc, struct oms_err *err)
 {
-	size_t i;
 	int nerr = 0;
 
-	for (i = 0; i < rs->n; i++) {
-		struct rule *r = &rs->r[i];
-
-		if (r->person || !applies(r, scope, rc))
-			continue;
-		if (check_rule(rs, r, rec, rc, &nerr, err) == -1)
-			return (-1);
-	}
+	if (check_rules(rs, scope, 0, rec, rc, &nerr, err) == -1)
+		return (-1);
 	if (rs->nperson == 0 || rc->link == NULL || rc->report_case == NULL)
 		return (nerr);
 	if (scope == OMSI_SCOPE_ZAP && keep(rs, rec, rc, err) == -1)

@@ -31,8 +31,25 @@ struct reftab {
 /* the fixed columns of every table, then reftab.extra */
 enum { R_CODE, R_NAME, R_MIN, R_MAX, R_NFIXED };
 
+/*
+ * A path ("A/B", "../DATE_Z_1", ".") compiled once at load: its steps,
+ * "." and empty segments dropped; a step's name NULL goes up to the
+ * parent.
+ */
+struct cpath {
+	const char	**s;
+	size_t		 n;
+};
+
+/* nodes reached by a path (scratch buffers, reused) */
+struct rnodes {
+	xmlNodePtr	*v;
+	size_t		 n, cap;
+};
+
 struct cond {
 	char		*path;
+	struct cpath	 cp;		/* path compiled */
 	int		 neg;		/* !PATH, PATH!~RE, PATH!@TABLE */
 	pcre2_code	*re;		/* PATH~RE; NULL: existence, or in */
 	struct reftab	*in;		/* PATH@TABLE: a code of the table */
@@ -62,9 +79,12 @@ struct rule {
 	char		 vmin[8], vmax[8];
 	int		 warning;
 	char		*context;
+	size_t		 ci;		/* its index in oms_rules.ctx */
 	enum check	 check;
 	char		*target;
+	struct cpath	 tp;		/* target compiled */
 	char		*arg;		/* of ref: the table's name only */
+	struct cpath	 ap;		/* arg compiled (sum) */
 	struct cond	*conds;
 	size_t		 nconds;
 	char		*message;
@@ -90,9 +110,34 @@ struct kept {
 	size_t		 next;		/* 1 + the next of the same link, or 0 */
 };
 
+/*
+ * A distinct context path of the rules, and the nodes it reached from the
+ * record being checked (gen == oms_rules.gen: collected for this record).
+ */
+struct ctxpath {
+	const char	*path;
+	struct cpath	 cp;
+	struct rnodes	 ns;
+	unsigned long	 gen;
+};
+
+/* the rules in force for a scope, kind and version, in table order */
+struct inforce {
+	int		 scope;
+	char		*kind, *version;
+	size_t		*idx;
+	size_t		 n;
+};
+
 struct oms_rules {
 	struct rule	*r;
 	size_t		 n;
+	struct ctxpath	*ctx;		/* compiled by omsi_rules_compile */
+	size_t		 nctx;
+	unsigned long	 gen;		/* of the record being checked */
+	struct inforce	*inf;		/* built as records ask */
+	size_t		 ninf;
+	struct rnodes	 cn, tn, an;	/* scratch: conditions, targets, sums */
 	struct reftab	**refs;
 	size_t		 nrefs;
 	pcre2_match_data *md;
@@ -105,5 +150,11 @@ struct oms_rules {
 	struct oms_buf	 buf;
 	struct omsi_hash bylink;	/* link -> 1 + first kept */
 };
+
+/* rules.c: compile the paths once loaded; forget what oms_rules_set
+   changes */
+int	 omsi_rules_compile(struct oms_rules *, struct oms_err *);
+void	 omsi_rules_uncache(struct oms_rules *);
+void	 omsi_rules_free_compiled(struct oms_rules *);
 
 #endif /* RULES_INT_H */

@@ -546,7 +546,7 @@ oms_rules_load(const char *path, char *(*find)(void *, const char *),
 	fclose(fp);
 	fp = NULL;
 	if (load_tables(rs, find, farg, err) == -1 ||
-	    person_rules(rs, err) == -1)
+	    person_rules(rs, err) == -1 || omsi_rules_compile(rs, err) == -1)
 		goto fail;
 	/* a rule whose table is missing is not in force */
 	for (i = 0; i < rs->n; i++) {
@@ -620,6 +620,7 @@ oms_rules_set(struct oms_rules *rs, const char *id, const char *sev,
 			id = renamed[i].now;
 			break;
 		}
+	omsi_rules_uncache(rs);		/* the rules in force may change */
 	for (i = 0; i < rs->n; i++)
 		if (strcmp(rs->r[i].id, id) == 0) {
 			rs->r[i].off = off;
@@ -677,6 +678,7 @@ oms_rules_free(struct oms_rules *rs)
 	if (rs == NULL)
 		return;
 	omsi_rules_reset(rs);
+	omsi_rules_free_compiled(rs);
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = &rs->r[i];
 
