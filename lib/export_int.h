@@ -141,6 +141,6 @@ int	 omsi_ffoms_check(struct exp *, struct reg *, int scope,
 /* Free the compiled schemas (x->w). */
 void	 omsi_ffoms_schemas_free(struct exp *);
 /* An element subtree through the text writer; -1 on error. */
-int	 omsi_ffoms_write_node(xmlTextWriterPtr, xmlNodePtr);
+int	 omsi_ffoms_write_node(struct exp *, xmlTextWriterPtr, xmlNodePtr);
 
 #endif /* EXPORT_INT_H */

@@ -8,6 +8,8 @@
  * the cases (ffoms_export.c) and the persons (ffoms_persons.c) go through
  * here.
  */
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,11 +26,27 @@ struct schema {
 	xmlSchemaValidCtxtPtr	 v;
 };
 
-/* the schemas of one export (x->w) */
+/* the schemas of one export (x->w), and the text of the record written */
 struct schemas {
 	struct schema		*v;
 	size_t			 n;
+	struct oms_buf		 out;
 };
+
+/* x->w, made on first use; NULL on no memory */
+static struct schemas *
+state(struct exp *x)
+{
+	struct schemas *ss;
+
+	if (x->w == NULL) {
+		if ((ss = calloc(1, sizeof(*ss))) == NULL)
+			return (NULL);
+		oms_buf_init(&ss->out, SIZE_MAX);
+		x->w = ss;
+	}
+	return (x->w);
+}
 
 static void
 on_rule(void *arg, const char *id, int warning, unsigned long line,
@@ -121,9 +139,8 @@ get_schema(struct exp *x, const char *key, struct oms_err *err)
 	char file[64], *path;
 	size_t i;
 
-	if (x->w == NULL && (x->w = calloc(1, sizeof(*ss))) == NULL)
+	if ((ss = state(x)) == NULL)
 		goto nomem;
-	ss = x->w;
 	for (i = 0; i < ss->n; i++)
 		if (strcmp(ss->v[i].key, key) == 0)
 			return (&ss->v[i]);
@@ -175,6 +192,7 @@ omsi_ffoms_schemas_free(struct exp *x)
 		free(ss->v[i].key);
 	}
 	free(ss->v);
+	oms_buf_release(&ss->out);
 	free(ss);
 	x->w = NULL;
 }
@@ -293,9 +311,105 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 	return (0);
 }
 
+/*
+ * Has the subtree of n only what put_node() writes as the text writer
+ * would: elements without attributes, their text and CDATA, and nodes
+ * the writer skips (comments, PIs, entity references)?
+ */
+static int
+plain(xmlNodePtr n)
+{
+	xmlNodePtr c;
+
+	if (n->properties != NULL || n->nsDef != NULL)
+		return (0);
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !plain(c))
+			return (0);
+	return (1);
+}
+
+/* s with the specials escaped as xmlTextWriterWriteString does */
+static int
+put_text(struct oms_buf *b, const char *s, struct oms_err *err)
+{
+	const char *p, *rep;
+
+	for (p = s; ; p++) {
+		switch (*p) {
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\r':
+			rep = "&#13;";
+			break;
+		case '\0':
+			return (oms_buf_add(b, s, (size_t)(p - s), err));
+		default:
+			continue;
+		}
+		if (oms_buf_add(b, s, (size_t)(p - s), err) == -1 ||
+		    oms_buf_adds(b, rep, err) == -1)
+			return (-1);
+		s = p + 1;
+	}
+}
+
+/*
+ * n at depth d as the text writer writes it with an indent of one space
+ * (a record is at depth 0): "<N>" and, with elements inside, a newline,
+ * each of them indented by its depth, and "</N>" indented by d; else its
+ * text and "</N>"; a newline after every end tag.
+ */
+static int
+put_node(struct oms_buf *b, xmlNodePtr n, size_t d, struct oms_err *err)
+{
+	xmlNodePtr c;
+	size_t i;
+	int elems = 0;
+
+	for (c = n->children; c != NULL && !elems; c = c->next)
+		elems = c->type == XML_ELEMENT_NODE;
+	for (i = 0; i < d; i++)
+		if (oms_buf_addc(b, ' ', err) == -1)
+			return (-1);
+	if (oms_buf_addc(b, '<', err) == -1 ||
+	    oms_buf_adds(b, (const char *)n->name, err) == -1 ||
+	    oms_buf_adds(b, elems ? ">\n" : ">", err) == -1)
+		return (-1);
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			if (put_node(b, c, d + 1, err) == -1)
+				return (-1);
+		} else if (!elems && (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL) {
+			if (put_text(b, (const char *)c->content, err) == -1)
+				return (-1);
+		}
+	}
+	if (elems)
+		for (i = 0; i < d; i++)
+			if (oms_buf_addc(b, ' ', err) == -1)
+				return (-1);
+	if (oms_buf_add(b, "</", 2, err) == -1 ||
+	    oms_buf_adds(b, (const char *)n->name, err) == -1 ||
+	    oms_buf_add(b, ">\n", 2, err) == -1)
+		return (-1);
+	return (0);
+}
+
 /* Write an element subtree through the text writer. */
-int
-omsi_ffoms_write_node(xmlTextWriterPtr w, xmlNodePtr n)
+static int
+write_node(xmlTextWriterPtr w, xmlNodePtr n)
 {
 	xmlNodePtr c;
 	xmlAttrPtr a;
@@ -317,7 +431,7 @@ omsi_ffoms_write_node(xmlTextWriterPtr w, xmlNodePtr n)
 			elems = 1;
 	for (c = n->children; c != NULL; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE) {
-			if (omsi_ffoms_write_node(w, c) == -1)
+			if (write_node(w, c) == -1)
 				return (-1);
 		} else if (!elems && (c->type == XML_TEXT_NODE ||
 		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL) {
@@ -326,6 +440,31 @@ omsi_ffoms_write_node(xmlTextWriterPtr w, xmlNodePtr n)
 		}
 	}
 	if (xmlTextWriterFullEndElement(w) < 0)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Write a record (between records, the writer has no element open): as
+ * one piece of text made here when it has no attribute, the bytes the
+ * text writer would write element by element; else by the text writer.
+ */
+int
+omsi_ffoms_write_node(struct exp *x, xmlTextWriterPtr w, xmlNodePtr n)
+{
+	struct schemas *ss;
+	struct oms_err e;
+
+	if (!plain(n) || (ss = state(x)) == NULL)
+		return (write_node(w, n));
+	memset(&e, 0, sizeof(e));
+	oms_buf_reset(&ss->out);
+	if (put_node(&ss->out, n, 0, &e) == -1)
+		return (-1);
+	if (ss->out.len > INT_MAX)	/* too big for one piece */
+		return (write_node(w, n));
+	if (xmlTextWriterWriteRawLen(w, (const xmlChar *)ss->out.s,
+	    (int)ss->out.len) < 0)
 		return (-1);
 	return (0);
 }

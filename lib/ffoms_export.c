@@ -512,7 +512,7 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 			    "out of memory"));
 		pf[f->npfix++].si = (size_t)(s - x->sel);
 	}
-	if (omsi_ffoms_write_node(f->hw, zap) == -1)
+	if (omsi_ffoms_write_node(x, f->hw, zap) == -1)
 		return (oms_err_set(err, OMS_EIO, f->hpath, 0,
 		    "cannot write the registry body"));
 	return (0);

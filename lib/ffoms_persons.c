@@ -59,7 +59,7 @@ put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
 		return (-1);
 	if (x->cur_bad)
 		bad_person(x, r, idpac);
-	if (omsi_ffoms_write_node(f->lw, pers) == -1)
+	if (omsi_ffoms_write_node(x, f->lw, pers) == -1)
 		return (oms_err_set(err, OMS_EIO, f->lpath, 0, "cannot write "
 		    "the persons body"));
 	/* mark written (the key is there already) */
