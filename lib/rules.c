@@ -66,11 +66,22 @@ collect(xmlNodePtr n, const struct cpath *p, struct rnodes *out)
 	return (collect_steps(n, p->s, p->n, out));
 }
 
+/*
+ * Does s match re?  Compiled by JIT where it can be; a JIT match that
+ * fails otherwise than by no match (its stack, a limit) is run again
+ * interpreted, so the answer is always the interpreter's.
+ */
 static int
 re_match(struct oms_rules *rs, pcre2_code *re, const char *s)
 {
-	return (pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0,
-	    rs->md, NULL) >= 0);
+	int rc;
+
+	rc = pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0,
+	    rs->md, NULL);
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		rc = pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0,
+		    PCRE2_NO_JIT, rs->md, NULL);
+	return (rc >= 0);
 }
 
 /* Is s a code of t (of its alt column when alt)? */

@@ -51,7 +51,8 @@ compile(const char *pat, const char *file, unsigned long line,
 		oms_err_set(err, OMS_EDATA, file, line,
 		    "pattern \"%s\" at offset %zu: %s", pat, (size_t)off,
 		    (char *)buf);
-	}
+	} else	/* without JIT (not built in, no memory): interpreted */
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return (re);
 }
 
