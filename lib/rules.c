@@ -863,6 +863,94 @@ nomem:
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 }
 
+/*
+ * The element at *sp, text prune() wrote, as a tree: into parent, else
+ * as the root of doc; *sp moves past it.  Its text reads as a parser
+ * reads it: the three escapes undone, CR LF and a lone CR as LF.  NULL
+ * on no memory or text prune() did not write.
+ */
+static xmlNodePtr
+unprune_at(struct oms_rules *rs, xmlDocPtr doc, xmlNodePtr parent,
+    const char **sp, struct oms_err *err)
+{
+	const char *s = *sp, *e;
+	xmlNodePtr n, c;
+	char name[128];
+	size_t len;
+
+	if (*s != '<' || (e = strchr(s, '>')) == NULL ||
+	    (len = (size_t)(e - s - 1)) == 0 || len >= sizeof(name))
+		return (NULL);
+	memcpy(name, s + 1, len);
+	name[len] = '\0';
+	if ((n = xmlNewDocNode(doc, NULL, (const xmlChar *)name,
+	    NULL)) == NULL)
+		return (NULL);
+	if (parent != NULL)
+		xmlAddChild(parent, n);
+	else
+		xmlDocSetRootElement(doc, n);
+	s = e + 1;
+	if (s[0] == '<' && s[1] != '/') {
+		while (s[0] == '<' && s[1] != '/')
+			if (unprune_at(rs, doc, n, &s, err) == NULL)
+				return (NULL);
+	} else {
+		oms_buf_reset(&rs->tbuf);
+		for (; *s != '<' && *s != '\0'; s++) {
+			int ch = *s;
+
+			if (*s == '&') {
+				e = strchr(s, ';');
+				if (e == NULL)
+					return (NULL);
+				ch = strncmp(s, "&amp;", 5) == 0 ? '&' :
+				    strncmp(s, "&lt;", 4) == 0 ? '<' :
+				    strncmp(s, "&gt;", 4) == 0 ? '>' : -1;
+				if (ch == -1)
+					return (NULL);
+				s = e;
+			} else if (*s == '\r') {
+				ch = '\n';
+				if (s[1] == '\n')
+					s++;
+			}
+			if (oms_buf_addc(&rs->tbuf, ch, err) == -1)
+				return (NULL);
+		}
+		if (rs->tbuf.len > 0 && ((c = xmlNewDocTextLen(doc,
+		    (const xmlChar *)rs->tbuf.s, (int)rs->tbuf.len)) == NULL ||
+		    xmlAddChild(n, c) == NULL))
+			return (NULL);
+	}
+	if (s[0] != '<' || s[1] != '/' || strncmp(s + 2, name, len) != 0 ||
+	    s[2 + len] != '>')
+		return (NULL);
+	*sp = s + 3 + len;
+	return (n);
+}
+
+/*
+ * The kept case xml as a document, built directly; should that fail, as
+ * the parser reads it (our own text: no entities, no DTD, no network).
+ * NULL on no memory.
+ */
+xmlDocPtr
+omsi_rules_unprune(struct oms_rules *rs, const char *xml)
+{
+	struct oms_err e;
+	const char *s = xml;
+	xmlDocPtr doc;
+
+	memset(&e, 0, sizeof(e));
+	if ((doc = xmlNewDoc((const xmlChar *)"1.0")) != NULL &&
+	    unprune_at(rs, doc, NULL, &s, &e) != NULL && *s == '\0')
+		return (doc);
+	xmlFreeDoc(doc);
+	return (xmlReadMemory(xml, (int)strlen(xml), "case", "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+}
+
 /* person rules report for the account of the case kept */
 struct pctx {
 	const struct omsi_rulectx *rc;
@@ -897,10 +985,7 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		return (0);
 	for (; ki != 0 && rv == 0; ki = k->next) {
 		k = &rs->kept[ki - 1];
-		/* our own text: no entities, no DTD, no network */
-		if ((doc = xmlReadMemory(k->xml, (int)strlen(k->xml), "case",
-		    "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
-		    XML_PARSE_NOWARNING)) == NULL ||
+		if ((doc = omsi_rules_unprune(rs, k->xml)) == NULL ||
 		    (copy = xmlDocCopyNode(pers, doc, 1)) == NULL) {
 			xmlFreeDoc(doc);
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,

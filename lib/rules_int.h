@@ -148,6 +148,7 @@ struct oms_rules {
 	size_t		 nkept, keptcap;
 	struct omsi_arena kept_arena;	/* their strings; a build's */
 	struct oms_buf	 buf;
+	struct oms_buf	 tbuf;		/* a kept text being read back */
 	struct omsi_hash bylink;	/* link -> 1 + first kept */
 };
 
@@ -156,5 +157,7 @@ struct oms_rules {
 int	 omsi_rules_compile(struct oms_rules *, struct oms_err *);
 void	 omsi_rules_uncache(struct oms_rules *);
 void	 omsi_rules_free_compiled(struct oms_rules *);
+/* rules.c: a kept case (pruned XML text) back as a tree */
+xmlDocPtr omsi_rules_unprune(struct oms_rules *, const char *xml);
 
 #endif /* RULES_INT_H */

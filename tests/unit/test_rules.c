@@ -20,6 +20,7 @@
 
 #include "oms.h"
 #include "oms_int.h"
+#include "rules_int.h"
 
 static char dir[64];
 
@@ -445,6 +446,55 @@ teardown(void **state)
 	return (system(cmd) == 0 ? 0 : -1);
 }
 
+/* The tree of d's root as text, escapes and all, into buf. */
+static void
+dump(xmlDocPtr d, char *out, size_t len)
+{
+	xmlBufferPtr b;
+
+	assert_non_null(b = xmlBufferCreate());
+	assert_true(xmlNodeDump(b, d, xmlDocGetRootElement(d), 0, 0) > 0);
+	snprintf(out, len, "%s", (const char *)xmlBufferContent(b));
+	xmlBufferFree(b);
+}
+
+/*
+ * A kept case read back (omsi_rules_unprune) is the tree the parser
+ * makes of the same text: escapes undone, CR LF and CR as LF, empty
+ * elements without text; what prune() never writes goes to the parser.
+ */
+static void
+test_unprune(void **state)
+{
+	static const char *const xml[] = {
+		"<ZAP><Z_SL><DATE_Z_2>2026-10-05</DATE_Z_2></Z_SL></ZAP>",
+		"<ZAP><A>x &amp; y &lt;z&gt; \"q\" 'a'</A><B></B><C> </C></ZAP>",
+		"<ZAP><A>one\r\ntwo\rthree\n</A><A>\xd0\x98\xd0\xb2</A></ZAP>",
+		"<ZAP><P><Q><R>1</R></Q><Q><R>2</R></Q></P></ZAP>",
+		"<ZAP/>",
+		"<ZAP><A>&#65;</A></ZAP>",
+	};
+	struct oms_rules *rs;
+	xmlDocPtr a, b;
+	char da[512], db[512];
+	size_t i;
+
+	(void)state;
+	rs = load("");
+	for (i = 0; i < sizeof(xml) / sizeof(xml[0]); i++) {
+		assert_non_null(a = omsi_rules_unprune(rs, xml[i]));
+		assert_non_null(b = xmlReadMemory(xml[i], (int)strlen(xml[i]),
+		    "case", "UTF-8", XML_PARSE_NONET));
+		dump(a, da, sizeof(da));
+		dump(b, db, sizeof(db));
+		assert_string_equal(da, db);
+		xmlFreeDoc(a);
+		xmlFreeDoc(b);
+	}
+	assert_null(omsi_rules_unprune(rs, "<ZAP><A>x</ZAP>"));
+	oms_rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -457,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_where_decimal),
 		cmocka_unit_test(test_renamed),
 		cmocka_unit_test(test_bad_rows),
+		cmocka_unit_test(test_unprune),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
