@@ -373,18 +373,21 @@ put_text(struct oms_buf *b, const char *s, struct oms_err *err)
 static int
 put_node(struct oms_buf *b, xmlNodePtr n, size_t d, struct oms_err *err)
 {
+	static const char sp[] = "                                ";
+	const char *name = (const char *)n->name;
+	size_t namelen = strlen(name), i;
 	xmlNodePtr c;
-	size_t i;
 	int elems = 0;
 
 	for (c = n->children; c != NULL && !elems; c = c->next)
 		elems = c->type == XML_ELEMENT_NODE;
-	for (i = 0; i < d; i++)
-		if (oms_buf_addc(b, ' ', err) == -1)
+	for (i = d; i > sizeof(sp) - 1; i -= sizeof(sp) - 1)
+		if (oms_buf_add(b, sp, sizeof(sp) - 1, err) == -1)
 			return (-1);
-	if (oms_buf_addc(b, '<', err) == -1 ||
-	    oms_buf_adds(b, (const char *)n->name, err) == -1 ||
-	    oms_buf_adds(b, elems ? ">\n" : ">", err) == -1)
+	if (oms_buf_add(b, sp, i, err) == -1 ||
+	    oms_buf_add(b, "<", 1, err) == -1 ||
+	    oms_buf_add(b, name, namelen, err) == -1 ||
+	    oms_buf_add(b, ">\n", elems ? 2 : 1, err) == -1)
 		return (-1);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE) {
@@ -396,12 +399,15 @@ put_node(struct oms_buf *b, xmlNodePtr n, size_t d, struct oms_err *err)
 				return (-1);
 		}
 	}
-	if (elems)
-		for (i = 0; i < d; i++)
-			if (oms_buf_addc(b, ' ', err) == -1)
+	if (elems) {
+		for (i = d; i > sizeof(sp) - 1; i -= sizeof(sp) - 1)
+			if (oms_buf_add(b, sp, sizeof(sp) - 1, err) == -1)
 				return (-1);
+		if (oms_buf_add(b, sp, i, err) == -1)
+			return (-1);
+	}
 	if (oms_buf_add(b, "</", 2, err) == -1 ||
-	    oms_buf_adds(b, (const char *)n->name, err) == -1 ||
+	    oms_buf_add(b, name, namelen, err) == -1 ||
 	    oms_buf_add(b, ">\n", 2, err) == -1)
 		return (-1);
 	return (0);

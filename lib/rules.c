@@ -793,13 +793,29 @@ check_rules(struct oms_rules *rs, int scope, int person, xmlNodePtr rec,
 static int
 add_text(struct oms_buf *b, const char *t, struct oms_err *err)
 {
-	for (; *t != '\0'; t++)
-		if ((*t == '&' ? oms_buf_adds(b, "&amp;", err) :
-		    *t == '<' ? oms_buf_adds(b, "&lt;", err) :
-		    *t == '>' ? oms_buf_adds(b, "&gt;", err) :
-		    oms_buf_addc(b, *t, err)) == -1)
+	const char *p, *rep;
+
+	for (p = t; ; p++) {
+		switch (*p) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '\0':
+			return (oms_buf_add(b, t, (size_t)(p - t), err));
+		default:
+			continue;
+		}
+		if (oms_buf_add(b, t, (size_t)(p - t), err) == -1 ||
+		    oms_buf_adds(b, rep, err) == -1)
 			return (-1);
-	return (0);
+		t = p + 1;
+	}
 }
 
 /* n as XML with only the elements person rules name (and their text). */
@@ -812,7 +828,9 @@ prune(const struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
 
 	if (!top && !omsi_hash_get(&rs->names, (const char *)n->name, NULL))
 		return (0);
-	if (oms_buf_printf(b, err, "<%s>", (const char *)n->name) == -1)
+	if (oms_buf_addc(b, '<', err) == -1 ||
+	    oms_buf_adds(b, (const char *)n->name, err) == -1 ||
+	    oms_buf_addc(b, '>', err) == -1)
 		return (-1);
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE) {
@@ -822,7 +840,10 @@ prune(const struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
 		}
 	if (!elems && add_text(b, omsi_text(n), err) == -1)
 		return (-1);
-	return (oms_buf_printf(b, err, "</%s>", (const char *)n->name));
+	if (oms_buf_add(b, "</", 2, err) == -1 ||
+	    oms_buf_adds(b, (const char *)n->name, err) == -1)
+		return (-1);
+	return (oms_buf_addc(b, '>', err));
 }
 
 /* Keep the pruned case rec under rc->link for its person's check. */
