@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 
 #include "fixture.h"
+#include "oms_int.h"
 
 /* every test starts from the standard month exported as FX_REG */
 static int
@@ -452,6 +453,73 @@ test_stage_order(void **state)
 	assert_int_equal(oms_ledger_acct(x->l, FX_A)->stage, OMS_STAGE_CONTROL);
 }
 
+/* The digest of n bytes at p, fed in pieces of 1, 2, ... 97 bytes. */
+static void
+sha_pieces(const unsigned char *p, size_t n, int portable, char hex[65])
+{
+	struct omsi_sha256 c;
+	size_t k, step = 1;
+
+	omsi_sha256_init(&c);
+	if (portable)
+		omsi_sha256_portable(&c);
+	for (; n > 0; n -= k, p += k, step = step % 97 + 1) {
+		k = step < n ? step : n;
+		omsi_sha256_add(&c, p, k);
+	}
+	omsi_sha256_hex(&c, hex);
+}
+
+/*
+ * SHA-256 recognises a reply imported before: FIPS 180-4's examples, and
+ * the processor's SHA instructions (when it has them) agree with the
+ * portable rounds on every length around a block and on pieces of any
+ * size.
+ */
+static void
+test_sha256(void **state)
+{
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b"
+		    "7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff"
+		    "61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd4"
+		    "19db06c1" },
+	};
+	unsigned char *buf;
+	char a[65], b[65];
+	size_t i, n = 70000;
+	uint32_t r = 7;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sha_pieces((const unsigned char *)v[i].in, strlen(v[i].in), 0,
+		    a);
+		assert_string_equal(a, v[i].hex);
+		sha_pieces((const unsigned char *)v[i].in, strlen(v[i].in), 1,
+		    b);
+		assert_string_equal(b, v[i].hex);
+	}
+	assert_non_null(buf = malloc(n));
+	for (i = 0; i < n; i++) {
+		r = r * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(r >> 16);
+	}
+	for (i = 0; i <= 200; i++) {
+		sha_pieces(buf, i, 0, a);
+		sha_pieces(buf, i, 1, b);
+		assert_string_equal(a, b);
+	}
+	sha_pieces(buf, n, 0, a);
+	sha_pieces(buf, n, 1, b);
+	assert_string_equal(a, b);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -472,6 +540,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stage_order, setup,
 		    teardown),
+		cmocka_unit_test(test_sha256),
 	};
 
 	LIBXML_TEST_VERSION
