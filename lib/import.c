@@ -14,6 +14,7 @@
 #include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,72 +141,176 @@ omsi_imp_zip(struct imp *m, struct oms_err *err)
 }
 
 /*
- * Copy the file as received into DIR/archive; rel gets "archive/NAME",
- * *made the path of a copy made now (free it), or NULL when the same
- * bytes were there already.
+ * The copy of the reply kept in archive/ is made while the reply is
+ * read (a second thread: copying and syncing a large reply is mostly
+ * waiting for the disk), under a temporary name; it takes its name only
+ * once the whole reply was read and understood, just before the ledger
+ * commit, as before.  A reply refused, or a run killed meanwhile, leaves
+ * no copy: the temporary file is removed (by oms_ws_recover after a
+ * kill), and an archive/ this run made is removed again.
+ */
+struct keeper {
+	struct imp		*m;		/* its ws, path, fd: read only */
+	const char		*sha;
+	char			 rel[320];	/* "archive/NAME" */
+	struct oms_afile	 af;		/* the copy, synced, unnamed */
+	int			 copy;		/* af holds one */
+	char			*dir;		/* the workspace's archive/ */
+	int			 newdir;	/* ... which this run made */
+	int			 rc;
+	struct oms_err		 err;
+	pthread_t		 th;
+	int			 started;
+	int			 stop;		/* the copy is not wanted */
+};
+
+/*
+ * Copy the file as received into DIR/archive under a temporary name, or
+ * find the same bytes there already (k->copy 0); k->rel gets
+ * "archive/NAME", NAME the one it is to take.
  */
 static int
-keep(struct imp *m, const char *sha, char *rel, size_t rlen, char **made,
-    struct oms_err *err)
+keep_copy(struct keeper *k, struct oms_err *err)
 {
+	struct imp *m = k->m;
 	const char *b = strrchr(m->path, '/') ? strrchr(m->path, '/') + 1 :
 	    m->path;
-	char *dir = NULL, *dst = NULL, name[300], other[65], buf[65536];
-	struct oms_afile af;
+	char *dst = NULL, name[300], other[65], buf[65536];
 	const char *dot;
 	ssize_t n;
 	off_t off = 0;
 	int rc = -1;
 
-	if (oms_ws_mkdir(m->ws, "archive", err) == -1)
-		goto out;
-	if ((dir = oms_ws_path(m->ws, "archive")) == NULL)
+	if ((k->dir = oms_ws_path(m->ws, "archive")) == NULL)
 		goto nomem;
+	k->newdir = access(k->dir, F_OK) == -1 && errno == ENOENT;
+	if (oms_ws_mkdir(m->ws, "archive", err) == -1) {
+		k->newdir = 0;
+		goto out;
+	}
 	snprintf(name, sizeof(name), "%s", b);
 	for (;;) {
 		free(dst);
-		if ((dst = oms_path_join(dir, name)) == NULL)
+		if ((dst = oms_path_join(k->dir, name)) == NULL)
 			goto nomem;
 		if (access(dst, F_OK) == -1)
 			break;
 		if (hash_file(dst, other, err) == -1)
 			goto out;
-		if (strcmp(other, sha) == 0) {	/* the same bytes: kept */
-			snprintf(rel, rlen, "archive/%s", name);
+		if (strcmp(other, k->sha) == 0) {	/* the same bytes: kept */
+			snprintf(k->rel, sizeof(k->rel), "archive/%s", name);
 			rc = 0;
 			goto out;
 		}
 		/* another file of that name: keep both */
 		dot = strrchr(b, '.');
 		snprintf(name, sizeof(name), "%.*s-%.8s%s",
-		    (int)(dot ? dot - b : (long)strlen(b)), b, sha,
+		    (int)(dot ? dot - b : (long)strlen(b)), b, k->sha,
 		    dot ? dot : "");
 	}
-	if (oms_afile_open(&af, dst, err) == -1)
+	if (oms_afile_open(&k->af, dst, err) == -1)
 		goto out;
 	while ((n = pread(m->fd, buf, sizeof(buf), off)) > 0) {
-		if (fwrite(buf, 1, (size_t)n, af.fp) != (size_t)n)
+		if (__atomic_load_n(&k->stop, __ATOMIC_RELAXED)) {
+			oms_afile_abort(&k->af);	/* refused meanwhile */
+			goto out;
+		}
+		if (fwrite(buf, 1, (size_t)n, k->af.fp) != (size_t)n)
 			break;
 		off += n;
 	}
 	if (n != 0) {
 		oms_err_sys(err, errno, m->path, "copy into archive/");
-		oms_afile_abort(&af);
+		oms_afile_abort(&k->af);
 		goto out;
 	}
-	if (oms_afile_commit(&af, err) == -1)
+	if (oms_afile_sync(&k->af, err) == -1)
 		goto out;
-	snprintf(rel, rlen, "archive/%s", name);
-	*made = dst;
-	dst = NULL;
+	k->copy = 1;
+	snprintf(k->rel, sizeof(k->rel), "archive/%s", name);
 	rc = 0;
 	goto out;
 nomem:
 	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 out:
-	free(dir);
 	free(dst);
 	return (rc);
+}
+
+static void *
+keep_main(void *arg)
+{
+	struct keeper *k = arg;
+
+	k->rc = keep_copy(k, &k->err);
+	return (NULL);
+}
+
+/* Start the copy; when no thread can be started it is made by keep_end. */
+static void
+keep_start(struct keeper *k, struct imp *m, const char *sha)
+{
+	memset(k, 0, sizeof(*k));
+	k->m = m;
+	k->sha = sha;
+	k->rc = -1;
+	if (pthread_create(&k->th, NULL, keep_main, k) == 0)
+		k->started = 1;
+}
+
+/*
+ * The reply was read and understood: the copy takes its name.  rel gets
+ * "archive/NAME", *made the path of a copy made now (free it), or NULL
+ * when the same bytes were there already.
+ */
+static int
+keep_end(struct keeper *k, char *rel, size_t rlen, char **made,
+    struct oms_err *err)
+{
+	if (k->started) {
+		pthread_join(k->th, NULL);
+		k->started = 0;
+	} else if (k->m != NULL)
+		k->rc = keep_copy(k, &k->err);
+	k->m = NULL;
+	if (k->rc == -1) {
+		*err = k->err;
+		return (-1);
+	}
+	if (k->copy) {
+		k->copy = 0;
+		if ((*made = strdup(k->af.path)) == NULL) {
+			oms_afile_abort(&k->af);
+			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+			    "out of memory"));
+		}
+		if (oms_afile_publish(&k->af, err) == -1) {
+			free(*made);
+			*made = NULL;
+			return (-1);
+		}
+	}
+	snprintf(rel, rlen, "%s", k->rel);
+	return (0);
+}
+
+/* Whatever happened: no copy left unnamed, no archive/ this run made
+   left empty. */
+static void
+keep_release(struct keeper *k, int kept)
+{
+	if (k->started) {
+		__atomic_store_n(&k->stop, 1, __ATOMIC_RELAXED);
+		pthread_join(k->th, NULL);
+		k->started = 0;
+	}
+	if (k->copy)
+		oms_afile_abort(&k->af);
+	k->copy = 0;
+	if (!kept && k->newdir && k->dir != NULL)
+		(void)rmdir(k->dir);
+	free(k->dir);
+	k->dir = NULL;
 }
 
 /* "dir/HT76M760001_26101.ZIP" -> "HT76M760001_26101" */
@@ -731,13 +836,15 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 {
 	const struct omsi_reply_ops *ops = omsi_profile_of(&ws->conf)->reply;
 	struct imp m;
+	struct keeper k;
 	const char *when;
 	char sha[65], base[256], *made = NULL;
 	size_t i;
-	int rc = -1;
+	int rc = -1, kept = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&m, 0, sizeof(m));
+	memset(&k, 0, sizeof(k));
 	m.ws = ws;
 	m.l = l;
 	m.path = path;
@@ -762,6 +869,8 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	if (ops->open(&m, base, err) == -1 || ops->registry(&m, err) == -1)
 		goto out;
 	res->stage = m.id.stage;
+	/* the copy for archive/ is made while the reply is read */
+	keep_start(&k, &m, sha);
 	if (ops->read(&m, err) == -1 || ops->finish(&m, err) == -1)
 		goto out;
 	res->stage = m.id.stage;
@@ -769,8 +878,9 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	snprintf(res->registry, sizeof(res->registry), "%s", m.reg->name);
 	/* all read and understood: keep the file, then commit */
 	res->contra0 = oms_ledger_ncontra(l);
-	if (keep(&m, sha, res->reply, sizeof(res->reply), &made, err) == -1)
+	if (keep_end(&k, res->reply, sizeof(res->reply), &made, err) == -1)
 		goto out;
+	kept = 1;
 	if (record_ledger(&m, sha, res, err) == -1) {
 		/* nothing recorded: the copy goes too, and the message says
 		   which reply it was */
@@ -792,6 +902,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 out:
 	free(made);
 	close_doc(&m);
+	keep_release(&k, kept);
 	for (i = 0; m.dec != NULL && i < m.nacc; i++)
 		oms_buf_release(&m.dec[i].reasons);
 	free(m.dec);
