@@ -580,30 +580,6 @@ plain(const char *s, size_t n, int data)
 	return (1);
 }
 
-/* oms_money_fmt's text of v at out (room for 24); its length */
-static size_t
-money(int64_t v, char *out)
-{
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	char t[24];
-	size_t n = 0, k = 0;
-
-	t[n++] = (char)('0' + u % 10);
-	u /= 10;
-	t[n++] = (char)('0' + u % 10);
-	u /= 10;
-	t[n++] = '.';
-	do {
-		t[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		t[n++] = '-';
-	while (n > 0)
-		out[k++] = t[--n];
-	return (k);
-}
-
 static int
 declines_init(struct declines *dl, const struct imp *m, const char *now,
     const char *period, const char *file, struct oms_err *err)
@@ -681,13 +657,13 @@ decline_fast(const struct declines *dl, const struct imp *m, size_t i,
 	line[n++] = '\t';
 	PUT(zap, nz);
 	line[n++] = '\t';
-	n += money(d->claimed, line + n);
+	n += strlen(oms_money_fmt(d->claimed, line + n));
 	PUT(dl->tail.s, dl->tail.len);
 	PUT(st, ns);
 	PUT(";accepted=", 10);
-	n += money(d->accepted, line + n);
+	n += strlen(oms_money_fmt(d->accepted, line + n));
 	PUT(";refused=", 9);
-	n += money(d->refused, line + n);
+	n += strlen(oms_money_fmt(d->refused, line + n));
 	PUT(";reasons=", 9);
 	PUT(rs, nr);
 	PUT(dl->date, dl->datelen);
