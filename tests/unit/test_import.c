@@ -453,6 +453,80 @@ test_stage_order(void **state)
 	assert_int_equal(oms_ledger_acct(x->l, FX_A)->stage, OMS_STAGE_CONTROL);
 }
 
+/*
+ * The decision lines are put together from parts escaped once (import.c,
+ * decline_fast): each is what oms_ledger_line and oms_ledger_data write
+ * for its fields, byte for byte.
+ */
+static void
+test_decision_lines(void **state)
+{
+	struct fx *x = *state;
+	struct oms_import_res res;
+	struct oms_buf line, data;
+	struct oms_err e = { 0 };
+	const char *f[OMS_L_NCOL], *keys[] = { "stage", "decision",
+	    "accepted", "refused", "reasons", "date" };
+	char path[128], *buf = NULL, *p, *t, *kv, *eq;
+	size_t cap = 0, i, n = 0;
+	ssize_t len;
+	FILE *fp;
+	char *doc;
+
+	doc = fx_answer_doc("HT76M760001_26101", "2026-11-10", "760001",
+	    fx_control, 3);
+	assert_int_equal(fx_import(x, "HT76M760001_26101.xml", doc, &res), 0);
+	free(doc);
+	oms_import_res_release(&res);
+	snprintf(path, sizeof(path), "%s/ledger.tsv", x->dir);
+	assert_non_null(fp = fopen(path, "r"));
+	oms_buf_init(&line, 0);
+	oms_buf_init(&data, 0);
+	while ((len = getline(&buf, &cap, fp)) > 0) {
+		if (strstr(buf, "\tdecision\t") == NULL)
+			continue;
+		/* the fields as written (none of them needs escaping) */
+		memset(f, 0, sizeof(f));
+		for (i = 0, p = buf; i < OMS_L_NCOL && p != NULL; i++) {
+			f[i] = p;
+			if ((t = strpbrk(p, "\t\n")) != NULL)
+				*t = '\0';
+			p = t != NULL && t < buf + len - 1 ? t + 1 : NULL;
+		}
+		assert_int_equal(i, OMS_L_NCOL);
+		/* the data field again, key by key, in the driver's order */
+		oms_buf_reset(&data);
+		kv = strdup(f[OMS_L_DATA]);
+		assert_non_null(kv);
+		for (i = 0, p = kv; p != NULL; i++) {
+			if ((t = strchr(p, ';')) != NULL)
+				*t++ = '\0';
+			assert_non_null(eq = strchr(p, '='));
+			*eq = '\0';
+			assert_string_equal(p, keys[i]);
+			assert_int_equal(oms_ledger_data(&data, p, eq + 1, &e), 0);
+			p = t;
+		}
+		free(kv);
+		assert_int_equal(i, 6);
+		assert_string_equal(data.s, f[OMS_L_DATA]);
+		oms_buf_reset(&line);
+		assert_int_equal(oms_ledger_line(&line, f, &e), 0);
+		/* the line as read, its tabs and LF put back */
+		for (i = 0; i + 1 < (size_t)len; i++)
+			if (buf[i] == '\0')
+				buf[i] = '\t';
+		buf[len - 1] = '\n';
+		assert_string_equal(line.s, buf);
+		n++;
+	}
+	fclose(fp);
+	free(buf);
+	oms_buf_release(&line);
+	oms_buf_release(&data);
+	assert_int_equal(n, 3);
+}
+
 /* The digest of n bytes at p, fed in pieces of 1, 2, ... 97 bytes. */
 static void
 sha_pieces(const unsigned char *p, size_t n, int portable, char hex[65])
@@ -539,6 +613,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refused_answers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stage_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_decision_lines, setup,
 		    teardown),
 		cmocka_unit_test(test_sha256),
 	};
