@@ -14,6 +14,7 @@
 #include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,72 +141,176 @@ omsi_imp_zip(struct imp *m, struct oms_err *err)
 }
 
 /*
- * Copy the file as received into DIR/archive; rel gets "archive/NAME",
- * *made the path of a copy made now (free it), or NULL when the same
- * bytes were there already.
+ * The copy of the reply kept in archive/ is made while the reply is
+ * read (a second thread: copying and syncing a large reply is mostly
+ * waiting for the disk), under a temporary name; it takes its name only
+ * once the whole reply was read and understood, just before the ledger
+ * commit, as before.  A reply refused, or a run killed meanwhile, leaves
+ * no copy: the temporary file is removed (by oms_ws_recover after a
+ * kill), and an archive/ this run made is removed again.
+ */
+struct keeper {
+	struct imp		*m;		/* its ws, path, fd: read only */
+	const char		*sha;
+	char			 rel[320];	/* "archive/NAME" */
+	struct oms_afile	 af;		/* the copy, synced, unnamed */
+	int			 copy;		/* af holds one */
+	char			*dir;		/* the workspace's archive/ */
+	int			 newdir;	/* ... which this run made */
+	int			 rc;
+	struct oms_err		 err;
+	pthread_t		 th;
+	int			 started;
+	int			 stop;		/* the copy is not wanted */
+};
+
+/*
+ * Copy the file as received into DIR/archive under a temporary name, or
+ * find the same bytes there already (k->copy 0); k->rel gets
+ * "archive/NAME", NAME the one it is to take.
  */
 static int
-keep(struct imp *m, const char *sha, char *rel, size_t rlen, char **made,
-    struct oms_err *err)
+keep_copy(struct keeper *k, struct oms_err *err)
 {
+	struct imp *m = k->m;
 	const char *b = strrchr(m->path, '/') ? strrchr(m->path, '/') + 1 :
 	    m->path;
-	char *dir = NULL, *dst = NULL, name[300], other[65], buf[65536];
-	struct oms_afile af;
+	char *dst = NULL, name[300], other[65], buf[65536];
 	const char *dot;
 	ssize_t n;
 	off_t off = 0;
 	int rc = -1;
 
-	if (oms_ws_mkdir(m->ws, "archive", err) == -1)
-		goto out;
-	if ((dir = oms_ws_path(m->ws, "archive")) == NULL)
+	if ((k->dir = oms_ws_path(m->ws, "archive")) == NULL)
 		goto nomem;
+	k->newdir = access(k->dir, F_OK) == -1 && errno == ENOENT;
+	if (oms_ws_mkdir(m->ws, "archive", err) == -1) {
+		k->newdir = 0;
+		goto out;
+	}
 	snprintf(name, sizeof(name), "%s", b);
 	for (;;) {
 		free(dst);
-		if ((dst = oms_path_join(dir, name)) == NULL)
+		if ((dst = oms_path_join(k->dir, name)) == NULL)
 			goto nomem;
 		if (access(dst, F_OK) == -1)
 			break;
 		if (hash_file(dst, other, err) == -1)
 			goto out;
-		if (strcmp(other, sha) == 0) {	/* the same bytes: kept */
-			snprintf(rel, rlen, "archive/%s", name);
+		if (strcmp(other, k->sha) == 0) {	/* the same bytes: kept */
+			snprintf(k->rel, sizeof(k->rel), "archive/%s", name);
 			rc = 0;
 			goto out;
 		}
 		/* another file of that name: keep both */
 		dot = strrchr(b, '.');
 		snprintf(name, sizeof(name), "%.*s-%.8s%s",
-		    (int)(dot ? dot - b : (long)strlen(b)), b, sha,
+		    (int)(dot ? dot - b : (long)strlen(b)), b, k->sha,
 		    dot ? dot : "");
 	}
-	if (oms_afile_open(&af, dst, err) == -1)
+	if (oms_afile_open(&k->af, dst, err) == -1)
 		goto out;
 	while ((n = pread(m->fd, buf, sizeof(buf), off)) > 0) {
-		if (fwrite(buf, 1, (size_t)n, af.fp) != (size_t)n)
+		if (__atomic_load_n(&k->stop, __ATOMIC_RELAXED)) {
+			oms_afile_abort(&k->af);	/* refused meanwhile */
+			goto out;
+		}
+		if (fwrite(buf, 1, (size_t)n, k->af.fp) != (size_t)n)
 			break;
 		off += n;
 	}
 	if (n != 0) {
 		oms_err_sys(err, errno, m->path, "copy into archive/");
-		oms_afile_abort(&af);
+		oms_afile_abort(&k->af);
 		goto out;
 	}
-	if (oms_afile_commit(&af, err) == -1)
+	if (oms_afile_sync(&k->af, err) == -1)
 		goto out;
-	snprintf(rel, rlen, "archive/%s", name);
-	*made = dst;
-	dst = NULL;
+	k->copy = 1;
+	snprintf(k->rel, sizeof(k->rel), "archive/%s", name);
 	rc = 0;
 	goto out;
 nomem:
 	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 out:
-	free(dir);
 	free(dst);
 	return (rc);
+}
+
+static void *
+keep_main(void *arg)
+{
+	struct keeper *k = arg;
+
+	k->rc = keep_copy(k, &k->err);
+	return (NULL);
+}
+
+/* Start the copy; when no thread can be started it is made by keep_end. */
+static void
+keep_start(struct keeper *k, struct imp *m, const char *sha)
+{
+	memset(k, 0, sizeof(*k));
+	k->m = m;
+	k->sha = sha;
+	k->rc = -1;
+	if (pthread_create(&k->th, NULL, keep_main, k) == 0)
+		k->started = 1;
+}
+
+/*
+ * The reply was read and understood: the copy takes its name.  rel gets
+ * "archive/NAME", *made the path of a copy made now (free it), or NULL
+ * when the same bytes were there already.
+ */
+static int
+keep_end(struct keeper *k, char *rel, size_t rlen, char **made,
+    struct oms_err *err)
+{
+	if (k->started) {
+		pthread_join(k->th, NULL);
+		k->started = 0;
+	} else if (k->m != NULL)
+		k->rc = keep_copy(k, &k->err);
+	k->m = NULL;
+	if (k->rc == -1) {
+		*err = k->err;
+		return (-1);
+	}
+	if (k->copy) {
+		k->copy = 0;
+		if ((*made = strdup(k->af.path)) == NULL) {
+			oms_afile_abort(&k->af);
+			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+			    "out of memory"));
+		}
+		if (oms_afile_publish(&k->af, err) == -1) {
+			free(*made);
+			*made = NULL;
+			return (-1);
+		}
+	}
+	snprintf(rel, rlen, "%s", k->rel);
+	return (0);
+}
+
+/* Whatever happened: no copy left unnamed, no archive/ this run made
+   left empty. */
+static void
+keep_release(struct keeper *k, int kept)
+{
+	if (k->started) {
+		__atomic_store_n(&k->stop, 1, __ATOMIC_RELAXED);
+		pthread_join(k->th, NULL);
+		k->started = 0;
+	}
+	if (k->copy)
+		oms_afile_abort(&k->af);
+	k->copy = 0;
+	if (!kept && k->newdir && k->dir != NULL)
+		(void)rmdir(k->dir);
+	free(k->dir);
+	k->dir = NULL;
 }
 
 /* "dir/HT76M760001_26101.ZIP" -> "HT76M760001_26101" */
@@ -443,22 +548,150 @@ omsi_imp_root(struct imp *m, const char **root, struct oms_err *err)
 
 /* ---------------------------------------------------------- the import */
 
+/*
+ * The decision lines of a reply of a million records are most of what an
+ * import writes.  Their fields are nearly all the same from line to line
+ * (time, registry, period, kind, file, stage, date): those parts are
+ * escaped once, and a line whose own fields (account, N_ZAP, reasons)
+ * need no escaping is put together from them as oms_ledger_line would
+ * write it, byte for byte.  Any other line goes through oms_ledger_line.
+ */
+struct declines {
+	struct oms_buf	 head;	/* "TIME\tdecision\t" */
+	struct oms_buf	 mid;	/* "\tREG\tPERIOD\tKIND\t\t\t" */
+	struct oms_buf	 tail;	/* "\tFILE\tstage=STAGE;decision=" */
+	char		 date[24];	/* ";date=YYYY-MM-DD" or "" */
+	size_t		 datelen;
+};
+
+/* s[0..n) is written into a ledger field as it is: printable ASCII, no
+   backslash (TSV), and in the data field no % ; = (oms_ledger_data) */
+static int
+plain(const char *s, size_t n, int data)
+{
+	unsigned char c;
+
+	for (; n > 0; s++, n--) {
+		c = (unsigned char)*s;
+		if (c < 0x20 || c > 0x7e || c == '\\' || (data && (c == '%' ||
+		    c == ';' || c == '=')))
+			return (0);
+	}
+	return (1);
+}
+
+static int
+declines_init(struct declines *dl, const struct imp *m, const char *now,
+    const char *period, const char *file, struct oms_err *err)
+{
+	struct oms_buf data;
+	char rd[16];
+	int rc = -1;
+
+	oms_buf_init(&dl->head, 0);
+	oms_buf_init(&dl->mid, 0);
+	oms_buf_init(&dl->tail, 0);
+	oms_buf_init(&data, 0);
+	dl->date[0] = '\0';
+	dl->datelen = 0;
+	if (m->rdate >= 0)
+		dl->datelen = (size_t)snprintf(dl->date, sizeof(dl->date),
+		    ";date=%s", oms_date_fmt(m->rdate, rd));
+	if (oms_tsv_escape(&dl->head, now, strlen(now), err) == -1 ||
+	    oms_buf_addc(&dl->head, '\t', err) == -1 ||
+	    oms_buf_adds(&dl->head, oms_event_name(OMS_EV_DECISION), err) ==
+	    -1 || oms_buf_addc(&dl->head, '\t', err) == -1 ||
+	    oms_buf_addc(&dl->mid, '\t', err) == -1 ||
+	    oms_tsv_escape(&dl->mid, m->reg->name, strlen(m->reg->name),
+	    err) == -1 || oms_buf_addc(&dl->mid, '\t', err) == -1 ||
+	    oms_tsv_escape(&dl->mid, period, strlen(period), err) == -1 ||
+	    oms_buf_addc(&dl->mid, '\t', err) == -1 ||
+	    oms_tsv_escape(&dl->mid, m->reg->kind, strlen(m->reg->kind),
+	    err) == -1 || oms_buf_adds(&dl->mid, "\t\t\t", err) == -1 ||
+	    oms_buf_addc(&dl->tail, '\t', err) == -1 ||
+	    oms_tsv_escape(&dl->tail, file, strlen(file), err) == -1 ||
+	    oms_buf_addc(&dl->tail, '\t', err) == -1 ||
+	    oms_ledger_data(&data, "stage", oms_stage_name(m->id.stage),
+	    err) == -1 || oms_tsv_escape(&dl->tail, data.s, data.len,
+	    err) == -1 || oms_buf_adds(&dl->tail, ";decision=", err) == -1)
+		goto out;
+	rc = 0;
+out:
+	oms_buf_release(&data);
+	return (rc);
+}
+
+static void
+declines_release(struct declines *dl)
+{
+	oms_buf_release(&dl->head);
+	oms_buf_release(&dl->mid);
+	oms_buf_release(&dl->tail);
+}
+
+/* Decision i's line into b when it needs no escaping; 0 when it does. */
+static int
+decline_fast(const struct declines *dl, const struct imp *m, size_t i,
+    struct oms_buf *b, int *done, struct oms_err *err)
+{
+	const struct dec *d = &m->dec[i];
+	const char *acc = m->acc[i], *zap = m->zap[i], *st, *rs;
+	size_t na = strlen(acc), nz = strlen(zap), ns, nr, n = 0;
+	char line[1024];
+
+	*done = 0;
+	st = oms_state_name(d->decision);
+	rs = d->reasons.s != NULL ? d->reasons.s : "";
+	ns = strlen(st);
+	nr = d->reasons.len;
+	/* the parts, three sums of 24 and the keys between them */
+	if (dl->head.len + na + dl->mid.len + 2 * nz + dl->tail.len + ns +
+	    nr + dl->datelen + 3 * 24 + 64 > sizeof(line) || !plain(acc, na,
+	    0) || !plain(zap, nz, 0) || !plain(st, ns, 1) || !plain(rs, nr, 1))
+		return (0);
+#define PUT(p, len)	(memcpy(line + n, (p), (len)), n += (len))
+	PUT(dl->head.s, dl->head.len);
+	PUT(acc, na);
+	PUT(dl->mid.s, dl->mid.len);
+	PUT(zap, nz);
+	line[n++] = '\t';
+	PUT(zap, nz);
+	line[n++] = '\t';
+	n += strlen(oms_money_fmt(d->claimed, line + n));
+	PUT(dl->tail.s, dl->tail.len);
+	PUT(st, ns);
+	PUT(";accepted=", 10);
+	n += strlen(oms_money_fmt(d->accepted, line + n));
+	PUT(";refused=", 9);
+	n += strlen(oms_money_fmt(d->refused, line + n));
+	PUT(";reasons=", 9);
+	PUT(rs, nr);
+	PUT(dl->date, dl->datelen);
+	line[n++] = '\n';
+#undef PUT
+	*done = 1;
+	return (oms_buf_add(b, line, n, err));
+}
+
 static int
 record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
     struct oms_err *err)
 {
 	struct oms_buf b, data;
+	struct declines dl;
 	const char *f[OMS_L_NCOL];
 	char now[32], period[8], sum[32], a[32], rf[32], rd[16], n[32];
 	size_t i, nrec = 0;
 	struct oms_ledger_tx tx = { .fd = -1 };
-	int rc = -1;
+	int rc = -1, done;
 
 	oms_buf_init(&b, (size_t)1 << 30);
 	/* a decision's reasons are at most 64 KiB (omsi_imp_registry) */
 	oms_buf_init(&data, (size_t)1 << 20);
 	oms_ledger_now(now, sizeof(now));
 	oms_period_fmt(m->reg->period, period);
+	if (declines_init(&dl, m, now, period, res->reply, err) == -1)
+		goto out;
 	/* a reply of a million records: its lines go out in pieces */
 	if (oms_ledger_begin(m->l, &tx, err) == -1)
 		goto out;
@@ -467,6 +700,10 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 
 		if (!d->set)
 			continue;
+		if (decline_fast(&dl, m, i, &b, &done, err) == -1)
+			goto out;
+		if (done)
+			goto next;
 		memset(f, 0, sizeof(f));
 		/* escaped as the ledger reads it: a code may hold ; = % */
 		oms_buf_reset(&data);
@@ -494,6 +731,7 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 		f[OMS_L_DATA] = data.s;
 		if (oms_ledger_line(&b, f, err) == -1)
 			goto out;
+next:
 		nrec++;
 		if (b.len > LEDGER_PIECE && oms_ledger_flush(&tx, &b, err) == -1)
 			goto out;
@@ -518,6 +756,7 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 out:
 	if (rc == -1)
 		oms_ledger_abort(&tx);
+	declines_release(&dl);
 	oms_buf_release(&b);
 	oms_buf_release(&data);
 	return (rc);
@@ -573,13 +812,15 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 {
 	const struct omsi_reply_ops *ops = omsi_profile_of(&ws->conf)->reply;
 	struct imp m;
+	struct keeper k;
 	const char *when;
 	char sha[65], base[256], *made = NULL;
 	size_t i;
-	int rc = -1;
+	int rc = -1, kept = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&m, 0, sizeof(m));
+	memset(&k, 0, sizeof(k));
 	m.ws = ws;
 	m.l = l;
 	m.path = path;
@@ -604,6 +845,8 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	if (ops->open(&m, base, err) == -1 || ops->registry(&m, err) == -1)
 		goto out;
 	res->stage = m.id.stage;
+	/* the copy for archive/ is made while the reply is read */
+	keep_start(&k, &m, sha);
 	if (ops->read(&m, err) == -1 || ops->finish(&m, err) == -1)
 		goto out;
 	res->stage = m.id.stage;
@@ -611,8 +854,9 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	snprintf(res->registry, sizeof(res->registry), "%s", m.reg->name);
 	/* all read and understood: keep the file, then commit */
 	res->contra0 = oms_ledger_ncontra(l);
-	if (keep(&m, sha, res->reply, sizeof(res->reply), &made, err) == -1)
+	if (keep_end(&k, res->reply, sizeof(res->reply), &made, err) == -1)
 		goto out;
+	kept = 1;
 	if (record_ledger(&m, sha, res, err) == -1) {
 		/* nothing recorded: the copy goes too, and the message says
 		   which reply it was */
@@ -634,6 +878,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 out:
 	free(made);
 	close_doc(&m);
+	keep_release(&k, kept);
 	for (i = 0; m.dec != NULL && i < m.nacc; i++)
 		oms_buf_release(&m.dec[i].reasons);
 	free(m.dec);

@@ -229,8 +229,11 @@ struct omsi_sha256 {
 	uint64_t	 len;
 	unsigned char	 buf[64];
 	size_t		 n;
+	int		 ni;		/* by the processor's SHA instructions */
 };
 void	 omsi_sha256_init(struct omsi_sha256 *);
+/* After init: the portable rounds, whatever the processor has (tests). */
+void	 omsi_sha256_portable(struct omsi_sha256 *);
 void	 omsi_sha256_add(struct omsi_sha256 *, const void *, size_t);
 void	 omsi_sha256_hex(struct omsi_sha256 *, char out[65]);
 

@@ -103,14 +103,29 @@ oms_money_parse(const char *s, int64_t *out)
 	return (0);
 }
 
+/* "-1234.50": the digits from the right, no printf (a million of them
+   go into a reply's ledger lines and its TSV) */
 char *
 oms_money_fmt(int64_t v, char *buf)
 {
-	uint64_t u;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char t[24];
+	size_t n = 0, k = 0;
 
-	u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	snprintf(buf, 24, "%s%" PRIu64 ".%02u", v < 0 ? "-" : "", u / 100,
-	    (unsigned)(u % 100));
+	t[n++] = (char)('0' + u % 10);
+	u /= 10;
+	t[n++] = (char)('0' + u % 10);
+	u /= 10;
+	t[n++] = '.';
+	do {
+		t[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		t[n++] = '-';
+	while (n > 0)
+		buf[k++] = t[--n];
+	buf[k] = '\0';
 	return (buf);
 }
 

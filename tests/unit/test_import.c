@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 
 #include "fixture.h"
+#include "oms_int.h"
 
 /* every test starts from the standard month exported as FX_REG */
 static int
@@ -452,6 +453,147 @@ test_stage_order(void **state)
 	assert_int_equal(oms_ledger_acct(x->l, FX_A)->stage, OMS_STAGE_CONTROL);
 }
 
+/*
+ * The decision lines are put together from parts escaped once (import.c,
+ * decline_fast): each is what oms_ledger_line and oms_ledger_data write
+ * for its fields, byte for byte.
+ */
+static void
+test_decision_lines(void **state)
+{
+	struct fx *x = *state;
+	struct oms_import_res res;
+	struct oms_buf line, data;
+	struct oms_err e = { 0 };
+	const char *f[OMS_L_NCOL], *keys[] = { "stage", "decision",
+	    "accepted", "refused", "reasons", "date" };
+	char path[128], *buf = NULL, *p, *t, *kv, *eq;
+	size_t cap = 0, i, n = 0;
+	ssize_t len;
+	FILE *fp;
+	char *doc;
+
+	doc = fx_answer_doc("HT76M760001_26101", "2026-11-10", "760001",
+	    fx_control, 3);
+	assert_int_equal(fx_import(x, "HT76M760001_26101.xml", doc, &res), 0);
+	free(doc);
+	oms_import_res_release(&res);
+	snprintf(path, sizeof(path), "%s/ledger.tsv", x->dir);
+	assert_non_null(fp = fopen(path, "r"));
+	oms_buf_init(&line, 0);
+	oms_buf_init(&data, 0);
+	while ((len = getline(&buf, &cap, fp)) > 0) {
+		if (strstr(buf, "\tdecision\t") == NULL)
+			continue;
+		/* the fields as written (none of them needs escaping) */
+		memset(f, 0, sizeof(f));
+		for (i = 0, p = buf; i < OMS_L_NCOL && p != NULL; i++) {
+			f[i] = p;
+			if ((t = strpbrk(p, "\t\n")) != NULL)
+				*t = '\0';
+			p = t != NULL && t < buf + len - 1 ? t + 1 : NULL;
+		}
+		assert_int_equal(i, OMS_L_NCOL);
+		/* the data field again, key by key, in the driver's order */
+		oms_buf_reset(&data);
+		kv = strdup(f[OMS_L_DATA]);
+		assert_non_null(kv);
+		for (i = 0, p = kv; p != NULL; i++) {
+			if ((t = strchr(p, ';')) != NULL)
+				*t++ = '\0';
+			assert_non_null(eq = strchr(p, '='));
+			*eq = '\0';
+			assert_string_equal(p, keys[i]);
+			assert_int_equal(oms_ledger_data(&data, p, eq + 1, &e), 0);
+			p = t;
+		}
+		free(kv);
+		assert_int_equal(i, 6);
+		assert_string_equal(data.s, f[OMS_L_DATA]);
+		oms_buf_reset(&line);
+		assert_int_equal(oms_ledger_line(&line, f, &e), 0);
+		/* the line as read, its tabs and LF put back */
+		for (i = 0; i + 1 < (size_t)len; i++)
+			if (buf[i] == '\0')
+				buf[i] = '\t';
+		buf[len - 1] = '\n';
+		assert_string_equal(line.s, buf);
+		n++;
+	}
+	fclose(fp);
+	free(buf);
+	oms_buf_release(&line);
+	oms_buf_release(&data);
+	assert_int_equal(n, 3);
+}
+
+/* The digest of n bytes at p, fed in pieces of 1, 2, ... 97 bytes. */
+static void
+sha_pieces(const unsigned char *p, size_t n, int portable, char hex[65])
+{
+	struct omsi_sha256 c;
+	size_t k, step = 1;
+
+	omsi_sha256_init(&c);
+	if (portable)
+		omsi_sha256_portable(&c);
+	for (; n > 0; n -= k, p += k, step = step % 97 + 1) {
+		k = step < n ? step : n;
+		omsi_sha256_add(&c, p, k);
+	}
+	omsi_sha256_hex(&c, hex);
+}
+
+/*
+ * SHA-256 recognises a reply imported before: FIPS 180-4's examples, and
+ * the processor's SHA instructions (when it has them) agree with the
+ * portable rounds on every length around a block and on pieces of any
+ * size.
+ */
+static void
+test_sha256(void **state)
+{
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b"
+		    "7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff"
+		    "61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd4"
+		    "19db06c1" },
+	};
+	unsigned char *buf;
+	char a[65], b[65];
+	size_t i, n = 70000;
+	uint32_t r = 7;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sha_pieces((const unsigned char *)v[i].in, strlen(v[i].in), 0,
+		    a);
+		assert_string_equal(a, v[i].hex);
+		sha_pieces((const unsigned char *)v[i].in, strlen(v[i].in), 1,
+		    b);
+		assert_string_equal(b, v[i].hex);
+	}
+	assert_non_null(buf = malloc(n));
+	for (i = 0; i < n; i++) {
+		r = r * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(r >> 16);
+	}
+	for (i = 0; i <= 200; i++) {
+		sha_pieces(buf, i, 0, a);
+		sha_pieces(buf, i, 1, b);
+		assert_string_equal(a, b);
+	}
+	sha_pieces(buf, n, 0, a);
+	sha_pieces(buf, n, 1, b);
+	assert_string_equal(a, b);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -472,6 +614,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stage_order, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_decision_lines, setup,
+		    teardown),
+		cmocka_unit_test(test_sha256),
 	};
 
 	LIBXML_TEST_VERSION
