@@ -112,7 +112,8 @@ for d in demo demo-yar76; do
 	rm -f "examples/.rec-$d.sh"
 	( cd "$ws" && find . -type f ! -name .oms.lock | sort |
 	    while read -r f; do
-		printf '%s  %s\n' "$(sed -e "$times" -e "s|$top|TOP|g" "$f" | sha256sum |
+		printf '%s  %s\n' "$(sed -e "$times" -e "s|$ws|WS|g" \
+		    -e "s|$top|TOP|g" "$f" | sha256sum |
 		    cut -c1-64)" "$f"
 	    done ) >"$out/$d.files"
 done
