@@ -25,13 +25,17 @@
  *
  * The file: a header (magic, version, byte order), the body, a trailer
  * (body length and a 64-bit checksum).  Anything that does not check is
- * a warning and the index is made again.  It is written to a temporary
- * file and renamed (oms_afile), mode 0600, without the workspace lock:
- * two runs at once each write a whole index, the last one stays.
+ * a warning and the index is made again.  It is written whole, fsynced
+ * and renamed into place (write_index), mode 0600, without the
+ * workspace lock: two runs at once each write a whole index, the last
+ * one stays.
  * Strings in it end in NUL, so a loaded case points into the buffer.
  */
+#define _GNU_SOURCE		/* O_TMPFILE */
+
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -928,16 +932,138 @@ put_file(const struct oms_src *s, const struct ixfile *f, struct wr *w)
 	put_events(s, f, w);
 }
 
+/*
+ * Leftovers of a run killed between naming its new index and renaming
+ * it (or, where the file system has no O_TMPFILE, while writing it):
+ * .oms.srcindex.XXXXXX older than ten minutes.
+ */
+static void
+sweep(const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+	char *p;
+
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (strncmp(de->d_name, INDEX_NAME ".", sizeof(INDEX_NAME)) !=
+		    0 || strlen(de->d_name) != sizeof(INDEX_NAME) + 6 ||
+		    (p = oms_path_join(dir, de->d_name)) == NULL)
+			continue;
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime < time(NULL) - 600)
+			(void)unlink(p);
+		free(p);
+	}
+	closedir(dp);
+}
+
+/*
+ * A new index, written whole and fsynced, then renamed over the old one.
+ * Not an oms_afile: its ".tmp-" files are what a writer's recovery
+ * removes and a reader reports, and this file is written by readers
+ * too, while a writer may run.  The data go to an unnamed file
+ * (O_TMPFILE) that is named .oms.srcindex.XXXXXX only for the rename;
+ * where the file system cannot, to that name from the start.  0, or -1
+ * with errno set.
+ */
+static int
+write_index(struct oms_src *s, const char *dir, struct wr *w)
+{
+	struct omsi_srcix *ix = s->ix;
+	char tmp[64], proc[64], *tpath = NULL;
+	FILE *fp = NULL;
+	uint64_t nf;
+	uint32_t v;
+	size_t i;
+	int fd, named = 0, en, k;
+
+	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) == -1) {
+		if ((tpath = malloc(strlen(dir) + sizeof(tmp) + 2)) == NULL)
+			return (-1);
+		sprintf(tpath, "%s/%s.XXXXXX", dir, INDEX_NAME);
+		if ((fd = mkstemp(tpath)) == -1)
+			goto fail;
+		named = 1;
+	}
+	(void)fchmod(fd, 0600);
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		goto fail;
+	}
+	fwrite(INDEX_MAGIC, 1, 8, fp);
+	v = INDEX_VERSION;
+	fwrite(&v, 4, 1, fp);
+	v = INDEX_BOM;
+	fwrite(&v, 4, 1, fp);
+	w->fp = fp;
+	wr_bytes(w, ix->ckey, 64);
+	for (i = 0, nf = 0; i < ix->ncur; i++)
+		if (ix->cur[i].raw != NULL || !ix->cur[i].bad)
+			nf++;
+	wr_u64(w, nf);
+	for (i = 0; i < ix->ncur; i++)
+		if (ix->cur[i].raw != NULL || !ix->cur[i].bad)
+			put_file(s, &ix->cur[i], w);
+	wr_flush(w);
+	w->h ^= w->len;
+	errno = 0;
+	if (w->err || fwrite(&w->len, 8, 1, fp) != 1 ||
+	    fwrite(&w->h, 8, 1, fp) != 1 || fflush(fp) == EOF ||
+	    fsync(fd) == -1) {
+		if (errno == 0)
+			errno = ENOSPC;
+		goto fail;
+	}
+	if (!named) {
+		if ((tpath = malloc(strlen(dir) + sizeof(tmp) + 2)) == NULL)
+			goto fail;
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		for (k = 0; ; k++) {
+			snprintf(tmp, sizeof(tmp), "%s.%06ld", INDEX_NAME,
+			    ((long)getpid() * 7919 + k * 104729L +
+			    (long)ix->t0.tv_nsec) % 1000000);
+			sprintf(tpath, "%s/%s", dir, tmp);
+			if (linkat(AT_FDCWD, proc, AT_FDCWD, tpath,
+			    AT_SYMLINK_FOLLOW) == 0)
+				break;
+			if (errno != EEXIST || k == 100)
+				goto fail;
+		}
+		named = 1;
+	}
+	if (rename(tpath, ix->path) == -1)
+		goto fail;
+	named = 0;
+	fclose(fp);
+	fp = NULL;
+	free(tpath);
+	/* the directory durable: the rename survives a crash */
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	return (0);
+fail:
+	en = errno;
+	if (fp != NULL)
+		fclose(fp);
+	if (named)
+		(void)unlink(tpath);
+	free(tpath);
+	errno = en;
+	return (-1);
+}
+
 void
 omsi_srcix_save(struct oms_src *s, struct oms_diag *diag)
 {
 	struct omsi_srcix *ix = s->ix;
-	struct oms_afile af;
-	struct oms_err e;
 	struct wr *w;
-	uint32_t v;
 	size_t i, keep = 0, fresh = 0;
-	int en = 0;
+	int en;
 
 	for (i = 0; i < ix->ncur; i++)
 		if (ix->cur[i].raw != NULL)
@@ -953,49 +1079,19 @@ omsi_srcix_save(struct oms_src *s, struct oms_diag *diag)
 		return;
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return;
-	memset(&e, 0, sizeof(e));
-	if (oms_afile_open(&af, ix->path, &e) == -1) {
-		en = errno;
-		goto fail;
-	}
-	fwrite(INDEX_MAGIC, 1, 8, af.fp);
-	v = INDEX_VERSION;
-	fwrite(&v, 4, 1, af.fp);
-	v = INDEX_BOM;
-	fwrite(&v, 4, 1, af.fp);
-	w->fp = af.fp;
-	wr_bytes(w, ix->ckey, 64);
-	wr_u64(w, keep + fresh);
-	for (i = 0; i < ix->ncur; i++)
-		if (ix->cur[i].raw != NULL || !ix->cur[i].bad)
-			put_file(s, &ix->cur[i], w);
-	wr_flush(w);
-	w->h ^= w->len;
-	if (w->err || fwrite(&w->len, 8, 1, af.fp) != 1 ||
-	    fwrite(&w->h, 8, 1, af.fp) != 1) {
-		oms_err_sys(&e, errno != 0 ? errno : ENOSPC, ix->path, "write");
-		oms_afile_abort(&af);
-		goto fail;
-	}
-	if (oms_afile_commit(&af, &e) == -1) {
-		en = errno;
-		goto fail;
-	}
-	ix->st.saved = 1;
-	free(w);
-	return;
-fail:
-	free(w);
-	/*
-	 * No right to write here, or a temporary file a writer's recovery
-	 * took away (it runs under the lock, a reader does not): the index
-	 * is not saved, and nothing else changes.
-	 */
-	if (en == EACCES || en == EPERM || en == EROFS || en == ENOENT ||
-	    e.code == OMS_ENOMEM)
+	sweep(s->ws->dir);
+	if (write_index(s, s->ws->dir, w) == 0) {
+		ix->st.saved = 1;
+		free(w);
 		return;
-	omsi_diagf(diag, 1, INDEX_NAME, 0, "not saved (%s: %s); the next run "
-	    "reads source/ again", e.where, e.msg);
+	}
+	en = errno;
+	free(w);
+	/* no right to write here: not saved, and nothing else changes */
+	if (en == EACCES || en == EPERM || en == EROFS || en == ENOMEM)
+		return;
+	omsi_diagf(diag, 1, INDEX_NAME, 0, "not saved (%s); the next run "
+	    "reads source/ again", strerror(en));
 }
 
 void
