@@ -31,8 +31,6 @@
  * one stays.
  * Strings in it end in NUL, so a loaded case points into the buffer.
  */
-#define _GNU_SOURCE		/* O_TMPFILE */
-
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -933,9 +931,9 @@ put_file(const struct oms_src *s, const struct ixfile *f, struct wr *w)
 }
 
 /*
- * Leftovers of a run killed between naming its new index and renaming
- * it (or, where the file system has no O_TMPFILE, while writing it):
- * .oms.srcindex.XXXXXX older than ten minutes.
+ * Leftovers of a run killed while it wrote a new index: the
+ * .oms.srcindex-XXXXXX older than ten minutes (no run takes that long to
+ * write one).
  */
 static void
 sweep(const char *dir)
@@ -948,7 +946,7 @@ sweep(const char *dir)
 	if ((dp = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(dp)) != NULL) {
-		if (strncmp(de->d_name, INDEX_NAME ".", sizeof(INDEX_NAME)) !=
+		if (strncmp(de->d_name, INDEX_NAME "-", sizeof(INDEX_NAME)) !=
 		    0 || strlen(de->d_name) != sizeof(INDEX_NAME) + 6 ||
 		    (p = oms_path_join(dir, de->d_name)) == NULL)
 			continue;
@@ -961,32 +959,31 @@ sweep(const char *dir)
 }
 
 /*
- * A new index, written whole and fsynced, then renamed over the old one.
- * Not an oms_afile: its ".tmp-" files are what a writer's recovery
- * removes and a reader reports, and this file is written by readers
- * too, while a writer may run.  The data go to an unnamed file
- * (O_TMPFILE) that is named .oms.srcindex.XXXXXX only for the rename;
- * where the file system cannot, to that name from the start.  0, or -1
- * with errno set.
+ * A new index, written whole and fsynced as .oms.srcindex-XXXXXX, then
+ * renamed over the old one.  Not an oms_afile: its ".tmp-" files are
+ * what a writer's recovery removes and a reader reports, and this file
+ * is written by readers too, while a writer may run.  0, or -1 with
+ * errno set.
  */
 static int
 write_index(struct oms_src *s, const char *dir, struct wr *w)
 {
 	struct omsi_srcix *ix = s->ix;
-	char tmp[64], proc[64], *tpath = NULL;
+	char *tpath;
 	FILE *fp = NULL;
 	uint64_t nf;
 	uint32_t v;
 	size_t i;
-	int fd, named = 0, en, k;
+	int fd, en;
 
-	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) == -1) {
-		if ((tpath = malloc(strlen(dir) + sizeof(tmp) + 2)) == NULL)
-			return (-1);
-		sprintf(tpath, "%s/%s.XXXXXX", dir, INDEX_NAME);
-		if ((fd = mkstemp(tpath)) == -1)
-			goto fail;
-		named = 1;
+	if ((tpath = malloc(strlen(dir) + sizeof(INDEX_NAME) + 9)) == NULL)
+		return (-1);
+	sprintf(tpath, "%s/%s-XXXXXX", dir, INDEX_NAME);
+	if ((fd = mkstemp(tpath)) == -1) {
+		en = errno;
+		free(tpath);
+		errno = en;
+		return (-1);
 	}
 	(void)fchmod(fd, 0600);
 	if ((fp = fdopen(fd, "w")) == NULL) {
@@ -1017,28 +1014,13 @@ write_index(struct oms_src *s, const char *dir, struct wr *w)
 			errno = ENOSPC;
 		goto fail;
 	}
-	if (!named) {
-		if ((tpath = malloc(strlen(dir) + sizeof(tmp) + 2)) == NULL)
-			goto fail;
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		for (k = 0; ; k++) {
-			snprintf(tmp, sizeof(tmp), "%s.%06ld", INDEX_NAME,
-			    ((long)getpid() * 7919 + k * 104729L +
-			    (long)ix->t0.tv_nsec) % 1000000);
-			sprintf(tpath, "%s/%s", dir, tmp);
-			if (linkat(AT_FDCWD, proc, AT_FDCWD, tpath,
-			    AT_SYMLINK_FOLLOW) == 0)
-				break;
-			if (errno != EEXIST || k == 100)
-				goto fail;
-		}
-		named = 1;
+	if (fclose(fp) == EOF) {
+		fp = NULL;
+		goto fail;
 	}
+	fp = NULL;
 	if (rename(tpath, ix->path) == -1)
 		goto fail;
-	named = 0;
-	fclose(fp);
-	fp = NULL;
 	free(tpath);
 	/* the directory durable: the rename survives a crash */
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
@@ -1050,8 +1032,7 @@ fail:
 	en = errno;
 	if (fp != NULL)
 		fclose(fp);
-	if (named)
-		(void)unlink(tpath);
+	(void)unlink(tpath);
 	free(tpath);
 	errno = en;
 	return (-1);

@@ -75,7 +75,7 @@ newws() {
 # the source index, a cache that readers write too: oms(7))
 snapshot() {
 	(cd "$1" && find . -path ./source -prune -o -name .oms.lock -prune -o \
-	    -name .oms.srcindex -prune -o -type f -print |
+	    -name ".oms.srcindex*" -prune -o -type f -print |
 	    LC_ALL=C sort | while read -r f; do
 		printf '%s %s\n' "$f" "$(cksum <"$f")"
 	done)
