@@ -179,7 +179,7 @@ omsi_src_once(struct oms_src *s, const char *key, struct oms_diag *diag,
 	va_end(ap);
 	/* recorded whether said now or not: the file may be first later */
 	if (s->rdiag != NULL) {
-		omsi_srcix_ev_once(s, key, &e);
+		s->hooks->ev_once(s, key, &e);
 		diag = s->rdiag;
 	}
 	if (omsi_hash_get(&s->warned, key, NULL))
@@ -214,7 +214,7 @@ omsi_src_insurers(struct oms_src *s, struct oms_diag *diag,
 	if (s->ins_loaded)
 		return (0);
 	if (s->rdiag != NULL) {
-		omsi_srcix_ev_insurers(s);
+		s->hooks->ev_insurers(s);
 		diag = s->rdiag;
 	}
 	s->ins_loaded = 1;
@@ -373,7 +373,7 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 
 	/* what the doc holds is recorded; what it meets here is not */
 	if (s->rdiag != NULL) {
-		omsi_srcix_ev_doc(s, doc, first);
+		s->hooks->ev_doc(s, doc, first);
 		diag = s->rdiag;
 	}
 	for (i = first; i < s->ncases; i++) {
@@ -594,7 +594,7 @@ struct oms_src *
 oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
     struct oms_err *err)
 {
-	return (oms_src_scan_index(ws, 0, diag, err));
+	return (omsi_src_scan(ws, NULL, 0, diag, err));
 }
 
 /* One source file: loaded from the index, or read (and recorded). */
@@ -606,22 +606,22 @@ scan_file(struct oms_src *s, const char *path, const char *rel,
 	int r;
 
 	if (s->ix != NULL) {
-		if ((r = omsi_srcix_load(s, rel, path, st, diag, err)) != 0)
+		if ((r = s->hooks->load(s, rel, path, st, diag, err)) != 0)
 			return (r == 1 ? 0 : -1);
-		rd = omsi_srcix_begin(s, rel, st, diag);
+		rd = s->hooks->begin(s, rel, st, diag);
 	}
 	if (is_zip(path))
 		r = scan_zip(s, path, rel, st->st_mtime, rd, err);
 	else
 		r = scan_one(s, path, NULL, rel, st->st_mtime, NULL, rd, err);
 	if (s->ix != NULL)
-		omsi_srcix_end(s, path);
+		s->hooks->end(s, path);
 	return (r);
 }
 
 struct oms_src *
-oms_src_scan_index(const struct oms_ws *ws, int flags, struct oms_diag *diag,
-    struct oms_err *err)
+omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
+    int flags, struct oms_diag *diag, struct oms_err *err)
 {
 	struct oms_src *s;
 	char *dir = NULL, *path = NULL, **names = NULL, rel[1024];
@@ -636,6 +636,7 @@ oms_src_scan_index(const struct oms_ws *ws, int flags, struct oms_diag *diag,
 	}
 	s->conf = &ws->conf;
 	s->ws = ws;
+	s->hooks = hooks;
 	omsi_hash_init(&s->idx);
 	omsi_hash_init(&s->warned);
 	omsi_arena_init(&s->arena);
@@ -666,8 +667,8 @@ oms_src_scan_index(const struct oms_ws *ws, int flags, struct oms_diag *diag,
 	}
 	closedir(dp);
 	dp = NULL;
-	if ((flags & OMS_SRC_INDEX) && omsi_srcix_open(s, flags, diag,
-	    err) == -1)
+	if (hooks != NULL && (flags & OMS_SRC_INDEX) &&
+	    hooks->open(s, flags, diag, err) == -1)
 		goto fail;
 	if (nnames > 0)
 		qsort(names, nnames, sizeof(*names), cmp_str);
@@ -686,7 +687,7 @@ oms_src_scan_index(const struct oms_ws *ws, int flags, struct oms_diag *diag,
 			goto fail;
 	}
 	if (s->ix != NULL)
-		omsi_srcix_save(s, diag);
+		s->hooks->save(s, diag);
 	pair_docs(s, diag);
 	/* the winners, in document order */
 	if (s->idx.n > 0 &&
@@ -737,7 +738,8 @@ oms_src_free(struct oms_src *s)
 	omsi_hash_release(&s->warned);
 	oms_ref_free(s->ins);
 	omsi_arena_release(&s->arena);
-	omsi_srcix_free(s->ix);
+	if (s->ix != NULL)
+		s->hooks->free(s->ix);
 	free(s);
 }
 

@@ -39,6 +39,7 @@ struct oms_src {
 	const struct oms_conf *conf;
 	const struct oms_ws *ws;	/* for progress */
 	struct omsi_srcix *ix;		/* the source index, or NULL */
+	const struct omsi_src_hooks *hooks;	/* its functions */
 	struct oms_diag	  *rdiag;	/* while a file is recorded: where
 					   its diagnostics go */
 };
@@ -99,32 +100,37 @@ int	 omsi_src_reserve(struct oms_src *, size_t n);
 
 /* ---- the source index (srcindex.c) */
 struct stat;
-/* Read the index when flags (OMS_SRC_INDEX ...) ask; -1 only on ENOMEM. */
-int	 omsi_srcix_open(struct oms_src *, int flags, struct oms_diag *,
+/*
+ * What the scan asks of the source index, as addresses (srcindex.c fills
+ * them and calls the scan, which never names it: no circle of calls).
+ * open reads the index; load gives a file from it (1 loaded, with its
+ * diagnostics given again to diag; 0 not there or changed; -1 on error);
+ * begin records the reading of a file and returns the diag to read it
+ * with (it passes everything on to diag), and end keeps the record unless
+ * the file had errors, changed while it was read, or changed too
+ * recently for its times to tell a later change; ev_* are what a
+ * recorded file gives besides diagnostics; save writes the index again
+ * when something changed.
+ */
+struct omsi_src_hooks {
+	int	 (*open)(struct oms_src *, int flags, struct oms_diag *,
+		    struct oms_err *);
+	int	 (*load)(struct oms_src *, const char *rel, const char *path,
+		    const struct stat *, struct oms_diag *, struct oms_err *);
+	struct oms_diag *(*begin)(struct oms_src *, const char *rel,
+		    const struct stat *, struct oms_diag *);
+	void	 (*end)(struct oms_src *, const char *path);
+	void	 (*ev_once)(struct oms_src *, const char *key,
+		    const struct oms_err *);
+	void	 (*ev_insurers)(struct oms_src *);
+	void	 (*ev_doc)(struct oms_src *, int doc, size_t first);
+	void	 (*save)(struct oms_src *, struct oms_diag *);
+	void	 (*free)(struct omsi_srcix *);
+};
+/* The scan, with the index when hooks is not NULL (oms_src_scan_index). */
+struct oms_src *omsi_src_scan(const struct oms_ws *,
+	    const struct omsi_src_hooks *, int flags, struct oms_diag *,
 	    struct oms_err *);
-/*
- * Source file rel (at path, stat st) from the index: 1 loaded, with its
- * diagnostics given again to diag; 0 not there or changed; -1 on error.
- */
-int	 omsi_srcix_load(struct oms_src *, const char *rel, const char *path,
-	    const struct stat *, struct oms_diag *, struct oms_err *);
-/*
- * Record the reading of rel: returns the diag to read it with (it passes
- * everything on to diag); omsi_srcix_end keeps the record unless the
- * file had errors, changed while it was read, or changed too recently
- * for its times to tell a later change.
- */
-struct oms_diag *omsi_srcix_begin(struct oms_src *, const char *rel,
-	    const struct stat *, struct oms_diag *);
-void	 omsi_srcix_end(struct oms_src *, const char *path);
-/* What a recorded file gives (source.c). */
-void	 omsi_srcix_ev_once(struct oms_src *, const char *key,
-	    const struct oms_err *);
-void	 omsi_srcix_ev_insurers(struct oms_src *);
-void	 omsi_srcix_ev_doc(struct oms_src *, int doc, size_t first);
-/* Write the index again when something changed (and flags allow). */
-void	 omsi_srcix_save(struct oms_src *, struct oms_diag *);
-void	 omsi_srcix_free(struct omsi_srcix *);
 
 /* the profiles' scans (profile.h src_scan, src_names) */
 int	 omsi_ffoms_src_scan(struct oms_src *, int, struct omsi_xin *,

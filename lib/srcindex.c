@@ -565,8 +565,8 @@ rec_diag(void *arg, int warning, const struct oms_err *e)
 	omsi_diag(s->rdiag, warning, e);
 }
 
-void
-omsi_srcix_ev_once(struct oms_src *s, const char *key, const struct oms_err *e)
+static void
+ix_ev_once(struct oms_src *s, const char *key, const struct oms_err *e)
 {
 	struct ixfile *f = s->ix != NULL ? s->ix->rec : NULL;
 	char *k;
@@ -585,14 +585,14 @@ omsi_srcix_ev_once(struct oms_src *s, const char *key, const struct oms_err *e)
 		free(k);	/* f->once is not looked at again */
 }
 
-void
-omsi_srcix_ev_insurers(struct oms_src *s)
+static void
+ix_ev_insurers(struct oms_src *s)
 {
 	(void)new_ev(s, 'I');
 }
 
-void
-omsi_srcix_ev_doc(struct oms_src *s, int doc, size_t first)
+static void
+ix_ev_doc(struct oms_src *s, int doc, size_t first)
 {
 	struct ixev *ev;
 
@@ -719,8 +719,8 @@ check_body(struct omsi_srcix *ix)
 	return (NULL);
 }
 
-int
-omsi_srcix_open(struct oms_src *s, int flags, struct oms_diag *diag,
+static int
+ix_open(struct oms_src *s, int flags, struct oms_diag *diag,
     struct oms_err *err)
 {
 	struct omsi_srcix *ix;
@@ -841,8 +841,8 @@ new_file(struct omsi_srcix *ix, const char *rel, const struct stat *st)
 	return (f);
 }
 
-int
-omsi_srcix_load(struct oms_src *s, const char *rel, const char *path,
+static int
+ix_load(struct oms_src *s, const char *rel, const char *path,
     const struct stat *st, struct oms_diag *diag, struct oms_err *err)
 {
 	struct omsi_srcix *ix = s->ix;
@@ -873,8 +873,8 @@ omsi_srcix_load(struct oms_src *s, const char *rel, const char *path,
 	return (1);
 }
 
-struct oms_diag *
-omsi_srcix_begin(struct oms_src *s, const char *rel, const struct stat *st,
+static struct oms_diag *
+ix_begin(struct oms_src *s, const char *rel, const struct stat *st,
     struct oms_diag *diag)
 {
 	struct omsi_srcix *ix = s->ix;
@@ -889,8 +889,8 @@ omsi_srcix_begin(struct oms_src *s, const char *rel, const struct stat *st,
 	return (&ix->rdiag);
 }
 
-void
-omsi_srcix_end(struct oms_src *s, const char *path)
+static void
+ix_end(struct oms_src *s, const char *path)
 {
 	struct omsi_srcix *ix = s->ix;
 	struct ixfile *f = ix->rec;
@@ -1038,8 +1038,8 @@ fail:
 	return (-1);
 }
 
-void
-omsi_srcix_save(struct oms_src *s, struct oms_diag *diag)
+static void
+ix_save(struct oms_src *s, struct oms_diag *diag)
 {
 	struct omsi_srcix *ix = s->ix;
 	struct wr *w;
@@ -1075,8 +1075,8 @@ omsi_srcix_save(struct oms_src *s, struct oms_diag *diag)
 	    "reads source/ again", strerror(en));
 }
 
-void
-omsi_srcix_free(struct omsi_srcix *ix)
+static void
+ix_free(struct omsi_srcix *ix)
 {
 	size_t i, j;
 
@@ -1099,6 +1099,26 @@ omsi_srcix_free(struct omsi_srcix *ix)
 	free(ix->buf);
 	free(ix->path);
 	free(ix);
+}
+
+static const struct omsi_src_hooks hooks = {
+	.open = ix_open,
+	.load = ix_load,
+	.begin = ix_begin,
+	.end = ix_end,
+	.ev_once = ix_ev_once,
+	.ev_insurers = ix_ev_insurers,
+	.ev_doc = ix_ev_doc,
+	.save = ix_save,
+	.free = ix_free,
+};
+
+struct oms_src *
+oms_src_scan_index(const struct oms_ws *ws, int flags, struct oms_diag *diag,
+    struct oms_err *err)
+{
+	return (omsi_src_scan(ws, (flags & OMS_SRC_INDEX) ? &hooks : NULL,
+	    flags, diag, err));
 }
 
 void
