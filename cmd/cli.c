@@ -262,6 +262,27 @@ cli_recover(struct oms_ws *ws, struct oms_ledger *l)
 		exit(cli_report(&e));
 }
 
+struct oms_src *
+cli_src_scan(const struct oms_ws *ws, int save, struct oms_diag *diag,
+    struct oms_err *e)
+{
+	const char *v = getenv("OMS_SRCINDEX");
+	struct oms_src_ixstat st;
+	struct oms_src *src;
+	int flags = OMS_SRC_INDEX | (save ? OMS_SRC_SAVE : 0);
+
+	if (v != NULL && strcmp(v, "0") == 0)
+		flags = 0;
+	src = oms_src_scan_index(ws, flags, diag, e);
+	if (src != NULL && v != NULL && strcmp(v, "stat") == 0) {
+		oms_src_ixstat(src, &st);
+		cli_progress_clear();
+		warnx("source index: %zu file(s) loaded, %zu read%s",
+		    st.loaded, st.read, st.saved ? "; saved" : "");
+	}
+	return (src);
+}
+
 /*
  * A program run from the tree it was built in (the directory of
  * /proc/self/exe holds lib/oms.h) takes that tree's sub/ (xsd, ref), so

@@ -50,6 +50,13 @@ struct oms_ledger *cli_open_with(struct oms_ws *, const char *dir, int lock,
  * program that writes calls it once it holds the lock.
  */
 void	 cli_recover(struct oms_ws *, struct oms_ledger *);
+/*
+ * Scan source/ through the source index (.oms.srcindex, written again
+ * when save and anything changed); OMS_SRCINDEX=0 bypasses it,
+ * OMS_SRCINDEX=stat says on stderr what it did.  NULL with e filled.
+ */
+struct oms_src *cli_src_scan(const struct oms_ws *, int save,
+	    struct oms_diag *, struct oms_err *e);
 /* where schemas and reference tables are: $OMS_XSDDIR (OMS_REFDIR), else
    the build tree the program runs from, else where make install put them */
 const char *cli_xsddir(void);

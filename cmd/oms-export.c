@@ -205,7 +205,8 @@ open_workspace(struct export *x, const char *dir, struct oms_diag *diag)
 		cli_report(&e);
 		exit(cli.rval);
 	}
-	if ((x->src = oms_src_scan(&x->ws, diag, &e)) == NULL) {
+	if ((x->src = cli_src_scan(&x->ws, !x->o.check_only, diag,
+	    &e)) == NULL) {
 		cli_report(&e);
 		exit(cli.rval);
 	}

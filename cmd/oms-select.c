@@ -591,7 +591,7 @@ prepare(struct select *s, long pf, long rf)
 	if (s->payers != NULL)
 		know_payers(s);
 	cli_diag_init(&diag);
-	if ((s->src = oms_src_scan(&s->ws, &diag, &e)) == NULL) {
+	if ((s->src = cli_src_scan(&s->ws, 1, &diag, &e)) == NULL) {
 		cli_report(&e);
 		return (0);
 	}

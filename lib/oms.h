@@ -627,6 +627,29 @@ struct oms_src;
 /* Scan DIR/source; problems with single files go to diag. */
 struct oms_src	*oms_src_scan(const struct oms_ws *, struct oms_diag *,
 		    struct oms_err *);
+/*
+ * The same with the source index DIR/.oms.srcindex (oms(7)): with
+ * OMS_SRC_INDEX, a source file whose key (name, size, modification and
+ * change times to the nanosecond, inode and device, under the same
+ * oms.conf, ref/F002.tsv and version of oms) is the one the index holds
+ * is loaded from it instead of being read, and gives the same cases and
+ * the same diagnostics; with OMS_SRC_SAVE as well, the index is written
+ * again (atomically, mode 0600, without the workspace lock) when
+ * anything in it changed.  A damaged or foreign index is a warning and
+ * is made again.  The result never depends on the index.
+ */
+#define OMS_SRC_INDEX	0x1
+#define OMS_SRC_SAVE	0x2
+struct oms_src	*oms_src_scan_index(const struct oms_ws *, int flags,
+		    struct oms_diag *, struct oms_err *);
+/* What the index did in the scan of s. */
+struct oms_src_ixstat {
+	size_t	 loaded;	/* source files loaded from the index */
+	size_t	 read;		/* source files read */
+	int	 saved;		/* the index was written */
+};
+void		 oms_src_ixstat(const struct oms_src *,
+		    struct oms_src_ixstat *);
 void		 oms_src_free(struct oms_src *);
 size_t		 oms_src_ndocs(const struct oms_src *);
 const struct oms_srcdoc *oms_src_doc(const struct oms_src *, size_t);

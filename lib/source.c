@@ -5,7 +5,9 @@
  * document to the workspace's profile (profile.h: src_bid, src_scan; the
  * readers are ffoms_source.c and yar76_source.c), pairs case documents
  * with their persons, and keeps the newest version of every account.  The
- * helpers the profiles' readers share are declared in src_int.h.
+ * helpers the profiles' readers share are declared in src_int.h.  With
+ * the source index (srcindex.c), a file that did not change is loaded
+ * from it instead.
  */
 #include <sys/stat.h>
 
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "profile.h"
+#include "reftab.h"
 #include "src_int.h"
 
 #define MAX_ENTRIES	10000
@@ -140,7 +143,6 @@ omsi_src_payer(struct oms_src *s, const char *smo, char *buf,
 {
 	const struct oms_conf *c = s->conf;
 	size_t i;
-	char *k;
 
 	if (smo != NULL && strlen(smo) == 5) {
 		if (c->payers != NULL) {
@@ -149,20 +151,95 @@ omsi_src_payer(struct oms_src *s, const char *smo, char *buf,
 					return (smo);
 			/* a regional insurer oms.conf does not list */
 			if (strncmp(smo, c->tfoms, 2) == 0 &&
-			    strcmp(smo + 2, "000") != 0 &&
-			    !omsi_hash_get(&s->warned, smo, NULL) &&
-			    (k = omsi_arena_strdup(&s->arena, smo)) != NULL &&
-			    omsi_hash_put(&s->warned, k, 0) == 0)
-				omsi_diagf(diag, 1, d->name, line, "insurer %s "
-				    "is not in \"payers\" in oms.conf; its "
-				    "patients are billed to %s000", smo,
-				    c->tfoms);
+			    strcmp(smo + 2, "000") != 0)
+				(void)omsi_src_once(s, smo, diag, d->name, line,
+				    "insurer %s is not in \"payers\" in "
+				    "oms.conf; its patients are billed to %s000",
+				    smo, c->tfoms);
 		} else if (strncmp(smo, c->tfoms, 2) == 0 &&
 		    strcmp(smo + 2, "000") != 0)
 			return (smo);
 	}
 	snprintf(buf, 8, "%s000", c->tfoms);
 	return (buf);
+}
+
+int
+omsi_src_once(struct oms_src *s, const char *key, struct oms_diag *diag,
+    const char *file, unsigned long line, const char *fmt, ...)
+{
+	struct oms_err e;
+	va_list ap;
+	char *k;
+
+	memset(&e, 0, sizeof(e));
+	oms_err_set(&e, OMS_EDATA, file, line, "%s", "");
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	/* recorded whether said now or not: the file may be first later */
+	if (s->rdiag != NULL) {
+		s->hooks->ev_once(s, key, &e);
+		diag = s->rdiag;
+	}
+	if (omsi_hash_get(&s->warned, key, NULL))
+		return (0);
+	if ((k = omsi_arena_strdup(&s->arena, key)) == NULL ||
+	    omsi_hash_put(&s->warned, k, 0) == -1)
+		return (-1);
+	omsi_diag(diag, 1, &e);
+	return (0);
+}
+
+/*
+ * The insurers' register (ref/F002.tsv, columns code and ogrn, read by
+ * reftab.c; an OGRN given again is its last row's): a bill names a
+ * patient's insurer by OGRN, the ledger and the invoices by code.  A
+ * missing or broken table is a warning: every insurer then shows as its
+ * OGRN.
+ */
+int
+omsi_src_insurers(struct oms_src *s, struct oms_diag *diag,
+    struct oms_err *err)
+{
+	static const char *const cols[] = { "ogrn", "code" };
+	static const struct omsi_refspec spec = {
+		.cols = cols, .ncols = 2, .nreq = 2, .dup = OMSI_REF_LAST,
+		.open_what = "open", .nocol = "no columns code and ogrn",
+	};
+	struct oms_err e;
+	char *path;
+	FILE *fp;
+
+	if (s->ins_loaded)
+		return (0);
+	if (s->rdiag != NULL) {
+		s->hooks->ev_insurers(s);
+		diag = s->rdiag;
+	}
+	s->ins_loaded = 1;
+	if ((path = oms_ws_find(s->ws, "ref", "F002.tsv", s->ws->refdir)) ==
+	    NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	memset(&e, 0, sizeof(e));
+	if ((fp = fopen(path, "r")) == NULL) {
+		omsi_diagf(diag, 1, path, 0, "cannot open the insurers' "
+		    "register (%s): payers show as the OGRN of the policy",
+		    strerror(errno));
+		free(path);
+		return (0);
+	}
+	s->ins = omsi_ref_read(fp, path, &spec, &e);
+	fclose(fp);
+	free(path);
+	if (s->ins == NULL) {
+		if (e.code == OMS_ENOMEM || e.code == OMS_EIO) {
+			*err = e;
+			return (-1);
+		}
+		omsi_diag(diag, 1, &e);	/* a broken table: as if missing */
+	}
+	return (0);
 }
 
 const char *
@@ -216,15 +293,8 @@ omsi_src_store(struct oms_src *s, int doc, unsigned long line, unsigned long seq
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct oms_case *c;
 
-	if (s->ncases == s->cases_cap) {
-		size_t cap = s->cases_cap ? s->cases_cap * 2 : 4096;
-
-		c = reallocarray(s->cases, cap, sizeof(*c));
-		if (c == NULL)
-			goto nomem;
-		s->cases = c;
-		s->cases_cap = cap;
-	}
+	if (omsi_src_reserve(s, 1) == -1)
+		goto nomem;
 	c = &s->cases[s->ncases];
 	memset(c, 0, sizeof(*c));
 	c->doc = doc;
@@ -251,6 +321,24 @@ omsi_src_store(struct oms_src *s, int doc, unsigned long line, unsigned long seq
 	return (0);
 nomem:
 	return (oms_err_set(err, OMS_ENOMEM, d->name, 0, "out of memory"));
+}
+
+int
+omsi_src_reserve(struct oms_src *s, size_t n)
+{
+	struct oms_case *c;
+	size_t cap;
+
+	if (s->cases_cap - s->ncases >= n)
+		return (0);
+	cap = s->cases_cap ? s->cases_cap : 4096;
+	while (cap - s->ncases < n)
+		cap *= 2;
+	if ((c = reallocarray(s->cases, cap, sizeof(*c))) == NULL)
+		return (-1);
+	s->cases = c;
+	s->cases_cap = cap;
+	return (0);
 }
 
 /*
@@ -283,6 +371,11 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 	struct oms_case *c, *old;
 	size_t i, prev;
 
+	/* what the doc holds is recorded; what it meets here is not */
+	if (s->rdiag != NULL) {
+		s->hooks->ev_doc(s, doc, first);
+		diag = s->rdiag;
+	}
 	for (i = first; i < s->ncases; i++) {
 		c = &s->cases[i];
 		d->ncases++;
@@ -337,8 +430,8 @@ scan_doc(struct oms_src *s, int di, struct omsi_xin *x, struct oms_diag *diag,
 	return (1);
 }
 
-static struct oms_srcdoc *
-new_doc(struct oms_src *s, const char *path, const char *entry,
+struct oms_srcdoc *
+omsi_src_newdoc(struct oms_src *s, const char *path, const char *entry,
     const char *name, time_t mtime)
 {
 	struct oms_srcdoc *d;
@@ -388,7 +481,7 @@ scan_one(struct oms_src *s, const char *path, const char *entry,
 	int r;
 
 	memset(&e, 0, sizeof(e));
-	if (new_doc(s, path, entry, name, mtime) == NULL)
+	if (omsi_src_newdoc(s, path, entry, name, mtime) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, name, 0,
 		    "out of memory"));
 	x = ar != NULL ? omsi_xin_archive(ar, name, &e) :
@@ -501,6 +594,35 @@ struct oms_src *
 oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
     struct oms_err *err)
 {
+	return (omsi_src_scan(ws, NULL, 0, diag, err));
+}
+
+/* One source file: loaded from the index, or read (and recorded). */
+static int
+scan_file(struct oms_src *s, const char *path, const char *rel,
+    const struct stat *st, struct oms_diag *diag, struct oms_err *err)
+{
+	struct oms_diag *rd = diag;
+	int r;
+
+	if (s->ix != NULL) {
+		if ((r = s->hooks->load(s, rel, path, st, diag, err)) != 0)
+			return (r == 1 ? 0 : -1);
+		rd = s->hooks->begin(s, rel, st, diag);
+	}
+	if (is_zip(path))
+		r = scan_zip(s, path, rel, st->st_mtime, rd, err);
+	else
+		r = scan_one(s, path, NULL, rel, st->st_mtime, NULL, rd, err);
+	if (s->ix != NULL)
+		s->hooks->end(s, path);
+	return (r);
+}
+
+struct oms_src *
+omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
+    int flags, struct oms_diag *diag, struct oms_err *err)
+{
 	struct oms_src *s;
 	char *dir = NULL, *path = NULL, **names = NULL, rel[1024];
 	size_t nnames = 0, cap = 0, i, j;
@@ -514,6 +636,7 @@ oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
 	}
 	s->conf = &ws->conf;
 	s->ws = ws;
+	s->hooks = hooks;
 	omsi_hash_init(&s->idx);
 	omsi_hash_init(&s->warned);
 	omsi_arena_init(&s->arena);
@@ -544,6 +667,9 @@ oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
 	}
 	closedir(dp);
 	dp = NULL;
+	if (hooks != NULL && (flags & OMS_SRC_INDEX) &&
+	    hooks->open(s, flags, diag, err) == -1)
+		goto fail;
 	if (nnames > 0)
 		qsort(names, nnames, sizeof(*names), cmp_str);
 	for (i = 0; i < nnames; i++) {
@@ -557,13 +683,11 @@ oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
 		}
 		if (!S_ISREG(st.st_mode))
 			continue;
-		if (is_zip(path)) {
-			if (scan_zip(s, path, rel, st.st_mtime, diag, err) == -1)
-				goto fail;
-		} else if (scan_one(s, path, NULL, rel, st.st_mtime, NULL, diag,
-		    err) == -1)
+		if (scan_file(s, path, rel, &st, diag, err) == -1)
 			goto fail;
 	}
+	if (s->ix != NULL)
+		s->hooks->save(s, diag);
 	pair_docs(s, diag);
 	/* the winners, in document order */
 	if (s->idx.n > 0 &&
@@ -614,6 +738,8 @@ oms_src_free(struct oms_src *s)
 	omsi_hash_release(&s->warned);
 	oms_ref_free(s->ins);
 	omsi_arena_release(&s->arena);
+	if (s->ix != NULL)
+		s->hooks->free(s->ix);
 	free(s);
 }
 

@@ -8,6 +8,15 @@
  * and picks the newest version of every account.  A profile's scan reads
  * its document's header into the struct oms_srcdoc and each account's
  * case through omsi_src_store, then indexes them with omsi_src_commit.
+ *
+ * The source index (srcindex.c, the workspace's .oms.srcindex) keeps what
+ * the scan of each source file produced, so that a file whose key did not
+ * change is loaded instead of read.  While a file is read, everything it
+ * gives is recorded: its diagnostics, the warnings given once a run
+ * (omsi_src_once), the loading of the insurers' register
+ * (omsi_src_insurers) and its documents with their cases (recorded by
+ * omsi_src_commit).  A profile's reader therefore reaches state shared
+ * between files only through these helpers.
  */
 #ifndef SRC_INT_H
 #define SRC_INT_H
@@ -29,6 +38,10 @@ struct oms_src {
 	struct omsi_arena  arena;
 	const struct oms_conf *conf;
 	const struct oms_ws *ws;	/* for progress */
+	struct omsi_srcix *ix;		/* the source index, or NULL */
+	const struct omsi_src_hooks *hooks;	/* its functions */
+	struct oms_diag	  *rdiag;	/* while a file is recorded: where
+					   its diagnostics go */
 };
 
 /* What a case says of itself, as strings of its document. */
@@ -64,6 +77,60 @@ int	 omsi_src_commit(struct oms_src *, int doc, size_t first,
    machine failed); its cases are forgotten.  1 go on, -1 stop. */
 int	 omsi_src_failed(struct oms_src *, int di, size_t first,
 	    const struct oms_err *, struct oms_diag *, struct oms_err *);
+
+/*
+ * A warning given once a run, the first time key (an insurer's code or
+ * OGRN) is met; the same key again says nothing.  -1 only on ENOMEM.
+ */
+int	 omsi_src_once(struct oms_src *, const char *key, struct oms_diag *,
+	    const char *file, unsigned long line, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 6, 7)));
+/*
+ * The insurers' register ref/F002.tsv (codes and OGRNs) into s->ins, the
+ * first time a reader needs it: a missing or broken table is a warning
+ * and leaves s->ins NULL.  -1 only on ENOMEM or a read error.
+ */
+int	 omsi_src_insurers(struct oms_src *, struct oms_diag *,
+	    struct oms_err *);
+
+/* For srcindex.c: a new document (NULL on ENOMEM), room for n cases. */
+struct oms_srcdoc *omsi_src_newdoc(struct oms_src *, const char *path,
+	    const char *entry, const char *name, time_t mtime);
+int	 omsi_src_reserve(struct oms_src *, size_t n);
+
+/* ---- the source index (srcindex.c) */
+struct stat;
+/*
+ * What the scan asks of the source index, as addresses (srcindex.c fills
+ * them and calls the scan, which never names it: no circle of calls).
+ * open reads the index; load gives a file from it (1 loaded, with its
+ * diagnostics given again to diag; 0 not there or changed; -1 on error);
+ * begin records the reading of a file and returns the diag to read it
+ * with (it passes everything on to diag), and end keeps the record unless
+ * the file had errors, changed while it was read, or changed too
+ * recently for its times to tell a later change; ev_* are what a
+ * recorded file gives besides diagnostics; save writes the index again
+ * when something changed.
+ */
+struct omsi_src_hooks {
+	int	 (*open)(struct oms_src *, int flags, struct oms_diag *,
+		    struct oms_err *);
+	int	 (*load)(struct oms_src *, const char *rel, const char *path,
+		    const struct stat *, struct oms_diag *, struct oms_err *);
+	struct oms_diag *(*begin)(struct oms_src *, const char *rel,
+		    const struct stat *, struct oms_diag *);
+	void	 (*end)(struct oms_src *, const char *path);
+	void	 (*ev_once)(struct oms_src *, const char *key,
+		    const struct oms_err *);
+	void	 (*ev_insurers)(struct oms_src *);
+	void	 (*ev_doc)(struct oms_src *, int doc, size_t first);
+	void	 (*save)(struct oms_src *, struct oms_diag *);
+	void	 (*free)(struct omsi_srcix *);
+};
+/* The scan, with the index when hooks is not NULL (oms_src_scan_index). */
+struct oms_src *omsi_src_scan(const struct oms_ws *,
+	    const struct omsi_src_hooks *, int flags, struct oms_diag *,
+	    struct oms_err *);
 
 /* the profiles' scans (profile.h src_scan, src_names) */
 int	 omsi_ffoms_src_scan(struct oms_src *, int, struct omsi_xin *,

@@ -7,7 +7,6 @@
  * (xkey).  A patient's insurer is named by OGRN and turned into its code
  * through the insurers' register ref/F002.tsv.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,50 +14,6 @@
 
 #include "reftab.h"
 #include "src_int.h"
-
-/*
- * The insurers' register (ref/F002.tsv, columns code and ogrn, read by
- * reftab.c; an OGRN given again is its last row's): a bill names a
- * patient's insurer by OGRN, the ledger and the invoices by code.  A
- * missing or broken table is a warning: every insurer then shows as its
- * OGRN.
- */
-static int
-load_insurers(struct oms_src *s, struct oms_diag *diag, struct oms_err *err)
-{
-	static const char *const cols[] = { "ogrn", "code" };
-	static const struct omsi_refspec spec = {
-		.cols = cols, .ncols = 2, .nreq = 2, .dup = OMSI_REF_LAST,
-		.open_what = "open", .nocol = "no columns code and ogrn",
-	};
-	struct oms_err e;
-	char *path;
-	FILE *fp;
-
-	s->ins_loaded = 1;
-	if ((path = oms_ws_find(s->ws, "ref", "F002.tsv", s->ws->refdir)) ==
-	    NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	memset(&e, 0, sizeof(e));
-	if ((fp = fopen(path, "r")) == NULL) {
-		omsi_diagf(diag, 1, path, 0, "cannot open the insurers' "
-		    "register (%s): payers show as the OGRN of the policy",
-		    strerror(errno));
-		free(path);
-		return (0);
-	}
-	s->ins = omsi_ref_read(fp, path, &spec, &e);
-	fclose(fp);
-	free(path);
-	if (s->ins == NULL) {
-		if (e.code == OMS_ENOMEM || e.code == OMS_EIO) {
-			*err = e;
-			return (-1);
-		}
-		omsi_diag(diag, 1, &e);	/* a broken table: as if missing */
-	}
-	return (0);
-}
 
 /*
  * The payer of a patient: the insurer of the first polis, when the policy
@@ -75,7 +30,6 @@ bill_payer(struct oms_src *s, xmlNodePtr patient, char *buf,
 	xmlNodePtr polis = omsi_path(patient, "polises/polis");
 	const char *region, *ogrn;
 	size_t i;
-	char *k;
 
 	region = omsi_attr(polis, "region_oms");
 	ogrn = omsi_attr(polis, "ogrn_smo");
@@ -84,21 +38,17 @@ bill_payer(struct oms_src *s, xmlNodePtr patient, char *buf,
 		snprintf(buf, 16, "%s000", c->tfoms);
 		return (buf);
 	}
-	if (!s->ins_loaded && load_insurers(s, diag, err) == -1)
+	if (omsi_src_insurers(s, diag, err) == -1)
 		return (NULL);
 	if (s->ins != NULL && omsi_ref_get(s->ins, ogrn, &i))
 		return (omsi_src_payer(s, omsi_ref_fields(s->ins, i)[1], buf, d,
 		    line, diag));
-	if (!omsi_hash_get(&s->warned, ogrn, NULL)) {
-		if ((k = omsi_arena_strdup(&s->arena, ogrn)) == NULL ||
-		    omsi_hash_put(&s->warned, k, 0) == -1) {
-			oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
-			return (NULL);
-		}
-		omsi_diagf(diag, 1, d->name, line, "the insurer with OGRN %s "
-		    "(polis/ogrn_smo) is not in ref/F002.tsv; its accounts "
-		    "show the OGRN as their payer until the register has it",
-		    ogrn);
+	if (omsi_src_once(s, ogrn, diag, d->name, line, "the insurer with "
+	    "OGRN %s (polis/ogrn_smo) is not in ref/F002.tsv; its accounts "
+	    "show the OGRN as their payer until the register has it",
+	    ogrn) == -1) {
+		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+		return (NULL);
 	}
 	snprintf(buf, 16, "%s", ogrn);
 	return (buf);

@@ -71,9 +71,11 @@ newws() {
 	echo "$TMP/$1"
 }
 
-# snapshot DIR: what a workspace holds, to compare before and after
+# snapshot DIR: what a workspace holds, to compare before and after (not
+# the source index, a cache that readers write too: oms(7))
 snapshot() {
-	(cd "$1" && find . -path ./source -prune -o -name .oms.lock -prune -o -type f -print |
+	(cd "$1" && find . -path ./source -prune -o -name .oms.lock -prune -o \
+	    -name ".oms.srcindex*" -prune -o -type f -print |
 	    LC_ALL=C sort | while read -r f; do
 		printf '%s %s\n' "$f" "$(cksum <"$f")"
 	done)

@@ -191,7 +191,9 @@ snap() {
 		echo "(no ledger.tsv)" >"$2/ledger"
 		echo "(no ledger.tsv)" >"$2/ledger.order"
 	fi
+	# (not the source index: a cache, of the inodes and times of source/)
 	(cd "$1" && find . -path ./source -prune -o -name .oms.lock -prune -o \
+	    -name '.oms.srcindex*' -prune -o \
 	    -type f -print | LC_ALL=C sort | while read -r f; do
 		case $f in
 		./outbox/*.zip)

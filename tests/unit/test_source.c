@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <archive.h>
@@ -515,6 +516,147 @@ test_yar76_foreign(void **state)
 	assert_int_equal(oms_src_ncases(x->src), 0);
 }
 
+/* ------------------------------------------------------ the source index */
+
+/* Everything a scan gave, as text: documents, winning cases, diagnostics. */
+static char *
+dump(struct fx *x)
+{
+	const struct oms_srcdoc *d;
+	const struct oms_case *c;
+	struct oms_buf b;
+	size_t i;
+
+	oms_buf_init(&b, 0);
+	for (i = 0; i < oms_src_ndocs(x->src); i++) {
+		d = oms_src_doc(x->src, i);
+		(void)oms_buf_printf(&b, NULL, "doc %s %s %d %s %s %s %s %s %s "
+		    "%ld %ld %d %zu\n", d->name, d->entry ? d->entry : "-",
+		    d->type, d->filename, d->filename1, d->version, d->kind,
+		    d->disp, d->ogrn_smo, d->data, (long)d->mtime, d->pair,
+		    d->ncases);
+	}
+	for (i = 0; i < oms_src_ncases(x->src); i++) {
+		c = oms_src_case(x->src, i);
+		(void)oms_buf_printf(&b, NULL, "case %s %s %s %s %s %s %lld %ld "
+		    "%ld %d %lu %lu %d\n", c->account, c->id_pac, c->payer,
+		    c->dept, c->doctor, c->kind, (long long)c->sum,
+		    c->date_begin, c->date_end, c->doc, c->line, c->seq,
+		    c->dup);
+	}
+	(void)oms_buf_printf(&b, NULL, "%s", fx_diag_text(&x->diag));
+	return (b.s);
+}
+
+static struct oms_src_ixstat
+scan_ix(struct fx *x)
+{
+	struct oms_src_ixstat st;
+
+	oms_src_free(x->src);
+	fx_diag_reset(&x->diag);
+	x->src = oms_src_scan_index(&x->ws, OMS_SRC_INDEX | OMS_SRC_SAVE,
+	    &x->diag.d, &x->e);
+	assert_non_null(x->src);
+	oms_src_ixstat(x->src, &st);
+	return (st);
+}
+
+/* older than the clock's tick, so that the index may keep the files */
+static void
+settle(void)
+{
+	struct timespec ts = { 0, 250000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A second scan loads every file from the index and gives the same
+ * documents, cases and diagnostics as a scan without it: the newest
+ * version across files, an insurer warned about once, a duplicate found
+ * by the commit (not kept in the index, found again).
+ */
+static void
+test_index_same(void **state)
+{
+	struct fx *x = *state;
+	struct fx_case two[2];
+	struct oms_src_ixstat st;
+	char *want, *got, *doc;
+
+	two[0] = fx_cases[0];
+	two[1] = fx_cases[0];
+	two[1].sum = "2.00";
+	assert_int_equal(fx_month(x, NULL, 0), 0);
+	doc = fx_cases_doc(FX_REG, "2026-11-05", two, 2);
+	assert_int_equal(fx_write(x->dir, "source/a.xml", doc), 0);
+	free(doc);
+	settle();
+	assert_non_null(fx_scan(x));
+	want = dump(x);
+	assert_non_null(strstr(want, "appears twice in this file"));
+
+	st = scan_ix(x);
+	assert_int_equal(st.loaded, 0);
+	assert_int_equal(st.read, 3);
+	assert_int_equal(st.saved, 1);
+	got = dump(x);
+	assert_string_equal(got, want);
+	free(got);
+	assert_int_equal(fx_exists(x->dir, ".oms.srcindex"), 1);
+
+	st = scan_ix(x);
+	assert_int_equal(st.loaded, 3);
+	assert_int_equal(st.read, 0);
+	assert_int_equal(st.saved, 0);
+	got = dump(x);
+	assert_string_equal(got, want);
+	free(got);
+	assert_int_equal(oms_src_find(x->src, FX_A)->dup, 1);
+	free(want);
+}
+
+/* A damaged index: one warning, the same result, written again. */
+static void
+test_index_damaged(void **state)
+{
+	struct fx *x = *state;
+	struct oms_src_ixstat st;
+	char *want, *got, *p;
+	const char *w = "W .oms.srcindex: damaged (checksum); ignored, and "
+	    "made again from source/ when it is saved\n";
+	char path[128];
+	FILE *fp;
+
+	assert_int_equal(fx_month(x, NULL, 0), 0);
+	settle();
+	assert_non_null(fx_scan(x));
+	want = dump(x);
+	(void)scan_ix(x);
+	snprintf(path, sizeof(path), "%s/.oms.srcindex", x->dir);
+	assert_non_null(fp = fopen(path, "r+"));
+	assert_int_equal(fseek(fp, 200, SEEK_SET), 0);
+	assert_int_equal(fputc('#', fp), '#');
+	assert_int_equal(fclose(fp), 0);
+	st = scan_ix(x);
+	assert_int_equal(st.loaded, 0);
+	assert_int_equal(st.saved, 1);
+	got = dump(x);
+	/* the warning first, then what the scan gave without the index */
+	assert_int_equal(strncmp(fx_diag_text(&x->diag), w, strlen(w)), 0);
+	assert_non_null(p = strstr(got, w));
+	memmove(p, p + strlen(w), strlen(p + strlen(w)) + 1);
+	assert_string_equal(got, want);
+	free(got);
+	st = scan_ix(x);
+	assert_int_equal(st.loaded, 2);
+	got = dump(x);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+}
+
 int
 main(void)
 {
@@ -535,6 +677,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_names_cp1251, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_zip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_same, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_index_damaged, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_yar76_bill, setup_yar,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_yar76_foreign, setup_yar,
