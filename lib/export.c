@@ -97,6 +97,12 @@ build(struct exp *x, const struct omsi_export_ops *ops, struct oms_ledger *l,
 	return (nbad > nbad0);
 }
 
+/*
+ * The ledger block goes out in pieces of this much: a registry's lines are
+ * never held whole (the commit reads them back in pieces to fold them).
+ */
+#define RECORD_PIECE	((size_t)1 << 20)
+
 /* The registries and their accounts into the ledger: the commit point. */
 static int
 record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
@@ -166,7 +172,7 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			f[OMS_L_DATA] = db.s;
 			if (oms_ledger_line(&b, f, err) == -1)
 				goto out;
-			if (b.len > LEDGER_PIECE &&
+			if (b.len > RECORD_PIECE &&
 			    oms_ledger_flush(&tx, &b, err) == -1)
 				goto out;
 		}
@@ -339,6 +345,10 @@ rules_done:
 		release_regs(&x, ops);	/* again without the bad ones */
 		x.replay = 1;
 	}
+	/* the rules' state of the build (the cases kept for the person
+	   rules, the values seen) is not needed past it */
+	if (x.rules != NULL)
+		omsi_rules_reset(x.rules);
 	nbad = x.ninbad;
 	for (i = 0; i < x.nsel; i++)
 		nbad += x.sel[i].bad;

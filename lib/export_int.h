@@ -20,13 +20,14 @@
 
 #include "oms_int.h"
 
-/* one selected account */
+/* one selected account: 32 bytes, one per account given (not per case
+   of source/) */
 struct sel {
 	const struct oms_case *c;
 	int		 reg;		/* its registry, -1 before plan */
-	int		 pr_nov;
-	int		 bad;
-	int		 seen;		/* copied in this build */
+	unsigned char	 pr_nov;
+	unsigned char	 bad;
+	unsigned char	 seen;		/* copied in this build */
 	unsigned long	 n_zap;
 	int64_t		 sum;
 };

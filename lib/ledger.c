@@ -287,13 +287,15 @@ oms_ledger_open_with(const char *path, int (*fn)(void *,
 	int fd, bad;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
-	    (l->path = strdup(path)) == NULL) {
+	    (l->path = strdup(path)) == NULL ||
+	    (l->views = calloc(1, sizeof(*l->views))) == NULL) {
+		if (l != NULL)
+			free(l->path);
 		free(l);
 		oms_err_set(err, OMS_ENOMEM, path, 0, "out of memory");
 		return (NULL);
 	}
 	omsi_arena_init(&l->arena);
-	omsi_hash_init(&l->acct_idx);
 	omsi_hash_init(&l->reg_idx);
 	omsi_hash_init(&l->imported);
 	omsi_hash_init(&l->strings);
@@ -454,23 +456,17 @@ one_line(struct oms_ledger *l, char *line, size_t len, unsigned long lineno,
 void
 oms_ledger_free(struct oms_ledger *l)
 {
-	size_t i;
-
 	if (l == NULL)
 		return;
-	omsi_hash_release(&l->acct_idx);
 	omsi_hash_release(&l->reg_idx);
 	omsi_hash_release(&l->imported);
 	omsi_hash_release(&l->strings);
 	free(l->str);
 	free(l->fix);
 	free(l->itime);
-	free(l->pastc);
 	free(l->contra);
 	omsi_arena_release(&l->arena);
-	for (i = 0; i < l->nablk; i++)
-		free(l->ablk[i]);
-	free(l->ablk);
+	omsi_ledger_fold_free(l);
 	free(l->reg);
 	free(l->path);
 	free(l);

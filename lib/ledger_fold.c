@@ -12,6 +12,12 @@
 
 #include "ledger_int.h"
 
+/* the account record stays at 64 bytes (and a block at 2 MiB) */
+_Static_assert(sizeof(struct acct) == 64, "struct acct is 64 bytes");
+
+/* The empty string of every field the fold interns, one address. */
+static const char nil[] = "";
+
 /* One copy of a string that many accounts share (payer, kind, file). */
 static const char *
 intern(struct oms_ledger *l, const char *s)
@@ -20,7 +26,7 @@ intern(struct oms_ledger *l, const char *s)
 	const char **v, *d;
 
 	if (*s == '\0')
-		return ("");
+		return (nil);
 	if (omsi_hash_get(&l->strings, s, &i))
 		return (l->str[i]);
 	if (l->nstr == l->str_cap) {
@@ -57,20 +63,213 @@ intern_at(struct oms_ledger *l, int site, const char *s)
 	return (r);
 }
 
-static struct oms_acct *
+/* FNV-1a over a record's bytes (its padding zeroed). */
+static uint32_t
+rec_hash(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint32_t h = 2166136261U;
+
+	while (n-- > 0) {
+		h ^= *s++;
+		h *= 16777619U;
+	}
+	return (h);
+}
+
+static int
+ltab_grow(struct ltab *t)
+{
+	size_t cap = t->scap ? t->scap * 2 : 64, i, j;
+	uint32_t *sl;
+
+	if ((sl = calloc(cap, sizeof(*sl))) == NULL)
+		return (-1);
+	for (i = 0; i < t->n; i++) {
+		for (j = rec_hash(t->v + i * t->size, t->size) & (cap - 1);
+		    sl[j] != 0; j = (j + 1) & (cap - 1))
+			;
+		sl[j] = (uint32_t)i + 1;
+	}
+	free(t->slot);
+	t->slot = sl;
+	t->scap = cap;
+	return (0);
+}
+
+/*
+ * The index of record e (t->size bytes, padding zeroed) in t, added when
+ * it is new; UINT32_MAX when out of memory.  The last one asked for is
+ * tried first: the lines of a registry or a reply say the same.
+ */
+static uint32_t
+ltab_put(struct ltab *t, const void *e)
+{
+	size_t i, mask;
+	uint32_t k;
+
+	if (t->n > 0 && memcmp(t->v + (size_t)t->last * t->size, e,
+	    t->size) == 0)
+		return (t->last);
+	if ((t->n + 1) * 4 >= t->scap * 3 && ltab_grow(t) == -1)
+		return (UINT32_MAX);
+	mask = t->scap - 1;
+	for (i = rec_hash(e, t->size) & mask; (k = t->slot[i]) != 0;
+	    i = (i + 1) & mask)
+		if (memcmp(t->v + (size_t)(k - 1) * t->size, e, t->size) == 0)
+			return (t->last = k - 1);
+	if (t->n >= UINT32_MAX - 1)
+		return (UINT32_MAX);
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		unsigned char *v = reallocarray(t->v, cap, t->size);
+
+		if (v == NULL)
+			return (UINT32_MAX);
+		t->v = v;
+		t->cap = cap;
+	}
+	memcpy(t->v + t->n * t->size, e, t->size);
+	t->slot[i] = (uint32_t)++t->n;
+	return (t->last = (uint32_t)(t->n - 1));
+}
+
+static void
+ltab_free(struct ltab *t)
+{
+	free(t->v);
+	free(t->slot);
+}
+
+/* What the first account needs: the empty attributes and decision (both
+   index 0), and no state before a test registry (prev 0). */
+static int
+fold_init(struct oms_ledger *l)
+{
+	struct lattr at;
+	struct ldec d;
+
+	memset(&at, 0, sizeof(at));
+	at.kind = at.payer = at.source = at.dept = at.doctor = nil;
+	memset(&d, 0, sizeof(d));
+	d.reasons = d.reply = d.dtime = nil;
+	d.rdate = -1;
+	l->attr.size = sizeof(at);
+	l->dec.size = sizeof(d);
+	if ((l->prev = calloc(16, sizeof(*l->prev))) == NULL)
+		return (-1);
+	l->prev_cap = 16;
+	l->prev[0].reg = -1;
+	l->nprev = 1;
+	if (ltab_put(&l->attr, &at) != 0 || ltab_put(&l->dec, &d) != 0)
+		return (-1);
+	return (0);
+}
+
+/* The tag of an id in the account table: its hash, never 0 (empty). */
+static uint32_t
+id_tag(const char *id)
+{
+	uint32_t t = (uint32_t)omsi_hash_str(id);
+
+	return (t != 0 ? t : 1);
+}
+
+struct acct *
+omsi_ledger_find(const struct oms_ledger *l, const char *id)
+{
+	size_t i, mask;
+	uint32_t t;
+	struct acct *a;
+
+	if (l->ascap == 0)
+		return (NULL);
+	mask = l->ascap - 1;
+	t = id_tag(id);
+	for (i = t & mask; l->aslot[i].tag != 0; i = (i + 1) & mask) {
+		if (l->aslot[i].tag != t)
+			continue;
+		a = ACCT(l, l->aslot[i].i);
+		if (strcmp(ACCT_ID(l, a), id) == 0)
+			return (a);
+	}
+	return (NULL);
+}
+
+static int
+aslot_grow(struct oms_ledger *l)
+{
+	size_t cap = l->ascap ? l->ascap * 2 : 1024, i, j;
+	__typeof__(l->aslot) n;
+
+	if ((n = calloc(cap, sizeof(*n))) == NULL)
+		return (-1);
+	omsi_thp(n, cap * sizeof(*n));
+	for (i = 0; i < l->ascap; i++) {
+		if (l->aslot[i].tag == 0)
+			continue;
+		for (j = l->aslot[i].tag & (cap - 1); n[j].tag != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		n[j] = l->aslot[i];
+	}
+	free(l->aslot);
+	l->aslot = n;
+	l->ascap = cap;
+	return (0);
+}
+
+/* A copy of id in the id pool: its offset, or UINT32_MAX. */
+static uint32_t
+id_add(struct oms_ledger *l, const char *id)
+{
+	size_t n = strlen(id) + 1, blk = (size_t)1 << IDPOOL_SHIFT;
+	uint32_t off;
+	char **v;
+
+	if (n > blk)
+		return (UINT32_MAX);
+	if (l->nidblk == 0 || l->idused + n > blk) {
+		if (l->nidblk == (size_t)1 << (32 - IDPOOL_SHIFT) ||
+		    (v = reallocarray(l->idblk, l->nidblk + 1,
+		    sizeof(*v))) == NULL)
+			return (UINT32_MAX);
+		l->idblk = v;
+		if ((v[l->nidblk] = malloc(blk)) == NULL)
+			return (UINT32_MAX);
+		l->nidblk++;
+		l->idused = 0;
+	}
+	memcpy(l->idblk[l->nidblk - 1] + l->idused, id, n);
+	off = (uint32_t)((l->nidblk - 1) << IDPOOL_SHIFT) | l->idused;
+	l->idused += (uint32_t)n;
+	return (off);
+}
+
+static struct acct *
 acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 {
-	size_t i, slot;
-	uint32_t tag;
-	struct oms_acct *a;
-	int r;
+	size_t i, mask;
+	uint32_t t;
+	struct acct *a;
 
-	if ((r = omsi_hash_reserve(&l->acct_idx, id, &i, &slot, &tag)) == -1)
+	if (l->attr.size == 0 && fold_init(l) == -1)
 		goto nomem;
-	if (r == 1)
-		return (ACCT(l, i));
+	if ((l->nacct + 1) * 4 >= l->ascap * 3 && aslot_grow(l) == -1)
+		goto nomem;
+	mask = l->ascap - 1;
+	t = id_tag(id);
+	for (i = t & mask; l->aslot[i].tag != 0; i = (i + 1) & mask) {
+		if (l->aslot[i].tag != t)
+			continue;
+		a = ACCT(l, l->aslot[i].i);
+		if (strcmp(ACCT_ID(l, a), id) == 0)
+			return (a);
+	}
+	if (l->nacct >= UINT32_MAX)
+		goto nomem;
 	if (l->nacct == l->nablk * ACCT_BLOCK) {
-		struct oms_acct **b;
+		struct acct **b;
 
 		if ((b = reallocarray(l->ablk, l->nablk + 1, sizeof(*b))) ==
 		    NULL)
@@ -83,21 +282,78 @@ acct_get(struct oms_ledger *l, const char *id, struct oms_err *err)
 	}
 	a = ACCT(l, l->nacct);
 	memset(a, 0, sizeof(*a));
-	a->reg = a->prev_reg = -1;
+	a->reg = -1;
 	a->past = -1;
-	a->rdate = -1;
 	a->decision = OMS_ST_INFLIGHT;
-	a->reasons = a->reply = a->dtime = "";
-	a->kind = a->payer = a->source = a->dept = a->doctor = "";
 	a->case_end = -1;
-	if ((a->id = omsi_arena_strdup(&l->arena, id)) == NULL)
+	if ((a->id = id_add(l, id)) == UINT32_MAX)
 		goto nomem;
-	omsi_hash_fill(&l->acct_idx, slot, tag, a->id, l->nacct);
+	l->aslot[i].tag = t;
+	l->aslot[i].i = (uint32_t)l->nacct;
 	l->nacct++;
 	return (a);
 nomem:
 	oms_err_set(err, OMS_ENOMEM, l->path, 0, "out of memory");
 	return (NULL);
+}
+
+void
+omsi_ledger_view(const struct oms_ledger *l, const struct acct *a,
+    struct oms_acct *v)
+{
+	const struct lattr *at = LTAB(&l->attr, struct lattr, a->attr);
+	const struct ldec *d = LTAB(&l->dec, struct ldec, a->dec);
+	const struct lprev *p = &l->prev[a->prev];
+
+	memset(v, 0, sizeof(*v));
+	v->id = ACCT_ID(l, a);
+	v->state = a->state;
+	v->reg = a->reg;
+	v->pr_nov = a->pr_nov;
+	v->nexports = a->nexports;
+	v->sum = a->sum;
+	v->period = at->period;
+	v->stage = a->stage;
+	v->kind = at->kind;
+	v->payer = at->payer;
+	v->source = at->source;
+	v->dept = at->dept;
+	v->doctor = at->doctor;
+	v->case_end = a->case_end;
+	v->accepted = a->accepted;
+	v->refused = a->refused;
+	v->reasons = d->reasons;
+	v->reply = d->reply;
+	v->dtime = d->dtime;
+	v->prev_state = p->state;
+	v->prev_reg = p->reg;
+	v->prev_pr_nov = p->pr_nov;
+	v->nfixes = a->nfixes;
+	v->n_zap = a->n_zap;
+	v->prev_n_zap = p->n_zap;
+	v->past = a->past;
+	v->rdate = d->rdate;
+	v->decision = (unsigned char)a->decision;
+	v->flags = (unsigned char)a->flags;
+}
+
+void
+omsi_ledger_fold_free(struct oms_ledger *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nablk; i++)
+		free(l->ablk[i]);
+	free(l->ablk);
+	free(l->aslot);
+	for (i = 0; i < l->nidblk; i++)
+		free(l->idblk[i]);
+	free(l->idblk);
+	ltab_free(&l->attr);
+	ltab_free(&l->dec);
+	free(l->prev);
+	free(l->views);
+	free(l->pastc);
 }
 
 static int
@@ -162,15 +418,18 @@ fold_registry(struct oms_ledger *l, const struct oms_event *ev,
  * earlier stage imported late is kept in the ledger and changes nothing.
  */
 static int
-supersedes(int stage, long rdate, const struct oms_acct *c)
+supersedes(const struct oms_ledger *l, int stage, long rdate,
+    const struct acct *c)
 {
-	if (stage != c->stage)
-		return (stage > c->stage);
-	return (rdate < 0 || c->rdate < 0 || rdate >= c->rdate);
+	long crdate = LTAB(&l->dec, struct ldec, c->dec)->rdate;
+
+	if (stage != (int)c->stage)
+		return (stage > (int)c->stage);
+	return (rdate < 0 || crdate < 0 || rdate >= crdate);
 }
 
-struct oms_acct *
-omsi_ledger_claim_in(const struct oms_ledger *l, struct oms_acct *a, int ri)
+struct acct *
+omsi_ledger_claim_in(const struct oms_ledger *l, struct acct *a, int ri)
 {
 	int32_t p;
 
@@ -183,7 +442,7 @@ omsi_ledger_claim_in(const struct oms_ledger *l, struct oms_acct *a, int ri)
 }
 
 static int
-contra_add(struct oms_ledger *l, int kind, const struct oms_acct *c,
+contra_add(struct oms_ledger *l, int kind, const struct acct *c,
     const char *const *f, int stage, const char *other, int64_t said,
     struct oms_err *err)
 {
@@ -200,7 +459,7 @@ contra_add(struct oms_ledger *l, int kind, const struct oms_acct *c,
 	x = &l->contra[l->ncontra];
 	memset(x, 0, sizeof(*x));
 	x->kind = kind;
-	x->account = c->id;
+	x->account = ACCT_ID(l, c);
 	x->reg = c->reg;
 	x->stage = stage;
 	x->other = other != NULL ? other : "";
@@ -227,18 +486,18 @@ fold_decision(struct oms_ledger *l, const struct oms_event *ev,
     struct oms_err *err)
 {
 	const char *const *f = ev->f;
-	struct oms_acct *a, *c;
+	struct acct *a, *c;
 	struct omsi_kvs kv;
+	struct ldec d;
 	char v[32], rbuf[512], *heap;
 	const char *reasons;
-	size_t ri, ai;
+	size_t ri;
 	int64_t said;
 	long rdate;
 	int stage, st;
 
-	if (!omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai))
+	if ((a = omsi_ledger_find(l, f[OMS_L_ACCOUNT])) == NULL)
 		return (0);	/* never exported: nothing to decide */
-	a = ACCT(l, ai);
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
 	    (c = omsi_ledger_claim_in(l, a, (int)ri)) == NULL)
 		return (0);
@@ -271,30 +530,32 @@ fold_decision(struct oms_ledger *l, const struct oms_event *ev,
 	if ((c->flags & (CF_FLK_REFUSED | CF_ACCEPTED | CF_FLK_SAID)) ==
 	    (CF_FLK_REFUSED | CF_ACCEPTED)) {
 		c->flags |= CF_FLK_SAID;
-		if (contra_add(l, OMS_CT_FLK, c, f, stage, c->reply, 0,
-		    err) == -1)
+		if (contra_add(l, OMS_CT_FLK, c, f, stage, LTAB(&l->dec,
+		    struct ldec, c->dec)->reply, 0, err) == -1)
 			return (-1);
 		l->contra[l->ncontra - 1].other_stage = c->stage;
 	}
 
-	if (!supersedes(stage, rdate, c))
+	if (!supersedes(l, stage, rdate, c))
 		return (0);	/* kept for the record, changes nothing */
-	c->decision = (unsigned char)st;
+	c->decision = (unsigned)st;
 	if (c != a || a->state != OMS_ST_QUEUED || st == OMS_ST_ACCEPTED)
-		c->state = st;	/* a refusal again leaves it queued */
-	c->stage = stage;
-	c->rdate = (int32_t)rdate;
+		c->state = (unsigned)st; /* a refusal again leaves it queued */
+	c->stage = (unsigned)stage;
 	c->accepted = c->refused = 0;
 	if (OMSI_KV_GET(&kv, "accepted", v))
 		(void)oms_money_parse(v, &c->accepted);
 	if (OMSI_KV_GET(&kv, "refused", v))
 		(void)oms_money_parse(v, &c->refused);
 	/* a reply's decisions share its name, time and the usual codes */
+	memset(&d, 0, sizeof(d));
+	d.rdate = (int32_t)rdate;
 	if ((reasons = omsi_kv_get_any(&kv, "reasons", rbuf, sizeof(rbuf),
-	    &heap)) == NULL || (c->reasons = intern_at(l, IS_REASONS,
+	    &heap)) == NULL || (d.reasons = intern_at(l, IS_REASONS,
 	    reasons)) == NULL ||
-	    (c->reply = intern_at(l, IS_REPLY, f[OMS_L_FILE])) == NULL ||
-	    (c->dtime = intern_at(l, IS_DTIME, f[OMS_L_TIME])) == NULL) {
+	    (d.reply = intern_at(l, IS_REPLY, f[OMS_L_FILE])) == NULL ||
+	    (d.dtime = intern_at(l, IS_DTIME, f[OMS_L_TIME])) == NULL ||
+	    (c->dec = ltab_put(&l->dec, &d)) == UINT32_MAX) {
 		free(heap);
 		return (oms_err_set(err, OMS_ENOMEM, l->path, 0,
 		    "out of memory"));
@@ -307,12 +568,11 @@ fold_decision(struct oms_ledger *l, const struct oms_event *ev,
 static int
 fold_queue(struct oms_ledger *l, const char *const *f)
 {
-	struct oms_acct *a;
-	size_t ai, ri;
+	struct acct *a;
+	size_t ri;
 
-	if (!omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai))
+	if ((a = omsi_ledger_find(l, f[OMS_L_ACCOUNT])) == NULL)
 		return (0);
-	a = ACCT(l, ai);
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
 	    (int)ri != a->reg || (a->state != OMS_ST_REJECTED &&
 	    a->state != OMS_ST_PARTIAL))
@@ -323,9 +583,9 @@ fold_queue(struct oms_ledger *l, const char *const *f)
 
 /* Keep the claim a stands in before it goes into another registry. */
 static int
-past_push(struct oms_ledger *l, struct oms_acct *a)
+past_push(struct oms_ledger *l, struct acct *a)
 {
-	struct oms_acct *v;
+	struct acct *v;
 
 	if (l->npast == l->past_cap) {
 		size_t cap = l->past_cap ? l->past_cap * 2 : 1024;
@@ -349,7 +609,8 @@ past_push(struct oms_ledger *l, struct oms_acct *a)
 static int
 fold_restore(struct oms_ledger *l, const char *const *f)
 {
-	struct oms_acct *a;
+	struct acct *a;
+	const struct lprev *pv;
 	size_t ri, i;
 
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri) ||
@@ -360,12 +621,13 @@ fold_restore(struct oms_ledger *l, const char *const *f)
 		a = ACCT(l, i);
 		if (a->reg != (int)ri)
 			continue;
-		if (a->prev_reg >= 0 && a->past >= 0 &&
-		    l->pastc[a->past].reg == a->prev_reg) {
+		pv = &l->prev[a->prev];
+		if (pv->reg >= 0 && a->past >= 0 &&
+		    l->pastc[a->past].reg == pv->reg) {
 			/* back into the claim it left, as it stood */
-			struct oms_acct *p = &l->pastc[a->past];
-			unsigned nexports = a->nexports, nfixes = a->nfixes;
-			int state = a->prev_state;
+			struct acct *p = &l->pastc[a->past];
+			uint32_t nexports = a->nexports;
+			unsigned nfixes = a->nfixes, state = pv->state;
 
 			*a = *p;
 			a->state = state;
@@ -374,16 +636,15 @@ fold_restore(struct oms_ledger *l, const char *const *f)
 			p->reg = -1;	/* no longer a claim */
 			continue;
 		}
-		a->state = a->prev_state;
-		a->reg = a->prev_reg;
-		a->pr_nov = a->prev_pr_nov;
-		a->n_zap = a->prev_n_zap;
+		a->state = pv->state;
+		a->reg = pv->reg;
+		a->pr_nov = pv->pr_nov;
+		a->n_zap = pv->n_zap;
 		a->stage = OMS_STAGE_NONE;
 		a->decision = OMS_ST_INFLIGHT;
-		a->rdate = -1;
 		a->flags = 0;
 		a->accepted = a->refused = 0;
-		a->reasons = a->reply = a->dtime = "";
+		a->dec = 0;
 	}
 	return (0);
 }
@@ -399,9 +660,9 @@ fold_fix(struct oms_ledger *l, const struct oms_event *ev,
 	char *ph = NULL, *vh = NULL;
 	const char *path, *value;
 	struct oms_fix *x;
-	struct oms_acct *a;
+	struct acct *a;
 	struct omsi_kvs kv;
-	size_t i, ai;
+	size_t i;
 	int set = ev->type == OMS_EV_FIX, rc = 0;
 
 	/* any length: what oms-requeue refuses may be in an older ledger */
@@ -419,13 +680,13 @@ fold_fix(struct oms_ledger *l, const struct oms_event *ev,
 		if (strcmp(l->fix[i].account, f[OMS_L_ACCOUNT]) == 0 &&
 		    strcmp(l->fix[i].path, path) == 0)
 			break;
-	a = omsi_hash_get(&l->acct_idx, f[OMS_L_ACCOUNT], &ai) ?
-	    ACCT(l, ai) : NULL;
+	a = omsi_ledger_find(l, f[OMS_L_ACCOUNT]);
 	if (i < l->nfix) {
 		memmove(&l->fix[i], &l->fix[i + 1],
 		    (l->nfix - i - 1) * sizeof(*l->fix));
 		l->nfix--;
-		if (a != NULL && a->nfixes > 0)	/* 0: recorded before it */
+		/* 0: recorded before it; at the top it sticks */
+		if (a != NULL && a->nfixes > 0 && a->nfixes < ACCT_NFIX_MAX)
 			a->nfixes--;
 	}
 	if (!set)
@@ -445,7 +706,7 @@ fold_fix(struct oms_ledger *l, const struct oms_event *ev,
 	    &l->arena, f[OMS_L_TIME])) == NULL)
 		goto nomem;
 	l->nfix++;
-	if (a != NULL)
+	if (a != NULL && a->nfixes < ACCT_NFIX_MAX)
 		a->nfixes++;
 	goto out;
 nomem:
@@ -499,9 +760,12 @@ fold_export(struct oms_ledger *l, const struct oms_event *ev,
     struct oms_err *err)
 {
 	const char *const *f = ev->f;
-	struct oms_acct *a;
+	struct acct *a;
 	struct omsi_kvs kv;
+	struct lattr at;
 	size_t ri;
+	long end;
+	int period;
 	char v[256];
 
 	if (!omsi_hash_get(&l->reg_idx, f[OMS_L_REGISTRY], &ri))
@@ -512,13 +776,27 @@ fold_export(struct oms_ledger *l, const struct oms_event *ev,
 	if (a->reg >= 0 && a->reg != (int)ri && past_push(l, a) == -1)
 		goto nomem;
 	if (l->reg[ri].test) {
-		a->prev_state = a->state;
-		a->prev_reg = a->reg;
-		a->prev_pr_nov = a->pr_nov;
-		a->prev_n_zap = a->n_zap;
+		/* as it was before: a record of its own, never changed */
+		if (l->nprev == l->prev_cap) {
+			size_t cap = l->prev_cap * 2;
+			struct lprev *p;
+
+			if (cap > UINT32_MAX ||
+			    (p = reallocarray(l->prev, cap, sizeof(*p))) ==
+			    NULL)
+				goto nomem;
+			l->prev = p;
+			l->prev_cap = cap;
+		}
+		memset(&l->prev[l->nprev], 0, sizeof(*l->prev));
+		l->prev[l->nprev].state = (uint8_t)a->state;
+		l->prev[l->nprev].reg = a->reg;
+		l->prev[l->nprev].pr_nov = (uint8_t)a->pr_nov;
+		l->prev[l->nprev].n_zap = a->n_zap;
+		a->prev = (uint32_t)l->nprev++;
 	}
 	a->state = OMS_ST_INFLIGHT;
-	a->reg = (int)ri;
+	a->reg = (int32_t)ri;
 	a->n_zap = zap_of(f);
 	a->pr_nov = strcmp(f[OMS_L_PR_NOV], "1") == 0;
 	a->nexports++;
@@ -526,27 +804,29 @@ fold_export(struct oms_ledger *l, const struct oms_event *ev,
 		a->sum = 0;
 	a->stage = OMS_STAGE_NONE;
 	a->decision = OMS_ST_INFLIGHT;
-	a->rdate = -1;
 	a->flags = 0;
 	a->accepted = a->refused = 0;
-	a->reasons = a->reply = a->dtime = "";
-	if (oms_period_parse(f[OMS_L_PERIOD], &a->period) == -1)
-		a->period = 0;
+	a->dec = 0;
+	memset(&at, 0, sizeof(at));
+	if (oms_period_parse(f[OMS_L_PERIOD], &period) == -1)
+		period = 0;
+	at.period = period;
 	omsi_kv_parse(f[OMS_L_DATA], &kv);
-	if (!OMSI_KV_GET(&kv, "end", v) ||
-	    oms_date_parse(v, &a->case_end) == -1)
-		a->case_end = -1;
-	if ((a->kind = intern_at(l, IS_KIND, f[OMS_L_KIND])) == NULL ||
-	    (a->payer = intern_at(l, IS_PAYER, f[OMS_L_PAYER])) == NULL ||
-	    (a->source = intern_at(l, IS_SOURCE, f[OMS_L_FILE])) == NULL)
+	if (!OMSI_KV_GET(&kv, "end", v) || oms_date_parse(v, &end) == -1)
+		end = -1;
+	a->case_end = (int32_t)end;
+	if ((at.kind = intern_at(l, IS_KIND, f[OMS_L_KIND])) == NULL ||
+	    (at.payer = intern_at(l, IS_PAYER, f[OMS_L_PAYER])) == NULL ||
+	    (at.source = intern_at(l, IS_SOURCE, f[OMS_L_FILE])) == NULL)
 		goto nomem;
 	if (!OMSI_KV_GET(&kv, "dept", v))
 		v[0] = '\0';
-	if ((a->dept = intern_at(l, IS_DEPT, v)) == NULL)
+	if ((at.dept = intern_at(l, IS_DEPT, v)) == NULL)
 		goto nomem;
 	if (!OMSI_KV_GET(&kv, "doctor", v))
 		v[0] = '\0';
-	if ((a->doctor = intern_at(l, IS_DOCTOR, v)) == NULL)
+	if ((at.doctor = intern_at(l, IS_DOCTOR, v)) == NULL ||
+	    (a->attr = ltab_put(&l->attr, &at)) == UINT32_MAX)
 		goto nomem;
 	return (0);
 nomem:

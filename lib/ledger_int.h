@@ -12,18 +12,97 @@
 
 #include "oms_int.h"
 
-#define ACCT_SHIFT	15		/* 32768 accounts, 5.5 MiB a block */
+/*
+ * One account as the fold keeps it, or one of the claims it has left:
+ * 64 bytes.  Its id is in the id pool (an offset, ACCT_ID), what every
+ * export line of a registry says alike (kind, payer, source, dept,
+ * doctor, period) one interned struct lattr, what a reply says alike
+ * (reasons, reply, import time, date) one struct ldec, and the state it
+ * had before a test registry a struct lprev (made only by a test
+ * export).  The public struct oms_acct is a view made from it
+ * (omsi_ledger_view).
+ */
+struct acct {
+	int64_t		 sum;		/* claimed in the last export */
+	int64_t		 accepted, refused;
+	uint32_t	 id;		/* offset in the id pool */
+	int32_t		 reg;		/* last registry carrying it, or -1 */
+	int32_t		 past;		/* its claim before reg (pastc), -1 */
+	uint32_t	 n_zap;		/* 0: IDCASE was another number */
+	int32_t		 case_end;	/* days, or -1 */
+	uint32_t	 attr;		/* l->attr.v[] */
+	uint32_t	 dec;		/* l->dec.v[]; 0: no decision */
+	uint32_t	 prev;		/* l->prev[]; 0: none */
+	uint32_t	 nexports;
+	unsigned	 state:4;	/* enum oms_state */
+	unsigned	 decision:4;	/* of the standing decision */
+	unsigned	 stage:2;	/* enum oms_stage */
+	unsigned	 pr_nov:1;
+	unsigned	 flags:3;	/* OMS_CF_* and CF_FLK_SAID */
+	unsigned	 nfixes:18;	/* fixes in force (sticks at the top) */
+};
+#define ACCT_NFIX_MAX	((1U << 18) - 1)
+
+/* what an export line says alike for many accounts */
+struct lattr {
+	const char	*kind, *payer, *source, *dept, *doctor;
+	int32_t		 period;
+};
+/* what a decision says alike for the records of one reply */
+struct ldec {
+	const char	*reasons, *reply, *dtime;
+	int32_t		 rdate;		/* the reply's date (days), or -1 */
+};
+/* an account before it went into a test registry; never changed */
+struct lprev {
+	int32_t		 reg;
+	uint32_t	 n_zap;
+	uint8_t		 state, pr_nov;
+};
+
+/* a table of fixed-size records, each stored once (index by value) */
+struct ltab {
+	unsigned char	*v;		/* n records of size bytes */
+	size_t		  size, n, cap;
+	uint32_t	 *slot;		/* 1 + index, 0 empty; scap of them */
+	size_t		  scap;
+	uint32_t	  last;		/* the last one asked for */
+};
+#define LTAB(t, type, i)	((const type *)(void *)((t)->v + \
+				    (size_t)(i) * (t)->size))
+
+#define ACCT_SHIFT	15		/* 32768 accounts, 2 MiB a block */
 #define ACCT_BLOCK	((size_t)1 << ACCT_SHIFT)
 #define ACCT(l, i)	(&(l)->ablk[(i) >> ACCT_SHIFT][(i) & (ACCT_BLOCK - 1)])
+#define IDPOOL_SHIFT	20		/* 1 MiB of ids a block */
+#define ACCT_ID(l, a)	((l)->idblk[(a)->id >> IDPOOL_SHIFT] + \
+			    ((a)->id & (((uint32_t)1 << IDPOOL_SHIFT) - 1)))
+
+/* the views oms_ledger_acct and oms_ledger_claim hand out, in turn */
+#define LEDGER_NVIEW	32
+struct lviews {
+	unsigned	 next;
+	struct oms_acct	 v[LEDGER_NVIEW];
+};
 
 struct oms_ledger {
 	char		*path;
 	struct omsi_arena arena;
-	struct omsi_hash  acct_idx;
-	/* in blocks: an account stays where it is, no table is copied as it
-	   grows, and each block gets huge pages (omsi_thp) before use */
-	struct oms_acct	**ablk;
+	/* the accounts: in blocks, so that one stays where it is, no table
+	   is copied as it grows, and each block gets huge pages (omsi_thp)
+	   before use; found by their ids through a table of 8-byte slots
+	   (a tag and 1 + the index) */
+	struct acct	**ablk;
 	size_t		  nacct, nablk;
+	struct { uint32_t tag, i; } *aslot;
+	size_t		  ascap;
+	char		**idblk;	/* the id pool */
+	size_t		  nidblk;
+	uint32_t	  idused;	/* in the last block */
+	struct ltab	  attr, dec;
+	struct lprev	 *prev;
+	size_t		  nprev, prev_cap;
+	struct lviews	 *views;
 	struct omsi_hash  reg_idx;
 	struct omsi_hash  imported;	/* sha256 -> index into itime */
 	const char	**itime;
@@ -38,7 +117,7 @@ struct oms_ledger {
 	const char	 *last[8];	/* the fold's last interned, by site */
 	/* the claims of registries the accounts have left, each a copy of
 	   the account as it stood there, chained by ->past (newest first) */
-	struct oms_acct	 *pastc;
+	struct acct	 *pastc;
 	size_t		  npast, past_cap;
 	struct oms_contra *contra;	/* what did not add up, in order */
 	size_t		  ncontra, contra_cap;
@@ -54,8 +133,15 @@ int	 omsi_ledger_fold(struct oms_ledger *, const struct oms_event *,
 	    struct oms_err *);
 /* The claim of account a in registry ri: a itself, one it has left, or
    NULL when it never went there. */
-struct oms_acct *omsi_ledger_claim_in(const struct oms_ledger *,
-	    struct oms_acct *a, int ri);
+struct acct *omsi_ledger_claim_in(const struct oms_ledger *,
+	    struct acct *a, int ri);
+/* The account of id, or NULL. */
+struct acct *omsi_ledger_find(const struct oms_ledger *, const char *id);
+/* The public view of a (an account or a claim) into v. */
+void	 omsi_ledger_view(const struct oms_ledger *, const struct acct *a,
+	    struct oms_acct *v);
+/* Free what the fold made (not l itself). */
+void	 omsi_ledger_fold_free(struct oms_ledger *);
 
 /* ---- the file (ledger.c) */
 /*

@@ -8,14 +8,28 @@
 
 #include "ledger_int.h"
 
+/*
+ * A view of a for the caller: the next of the ledger's LEDGER_NVIEW, so
+ * that the last ones handed out stay valid while more are asked for
+ * (and callers on other threads get other ones).
+ */
+static const struct oms_acct *
+view(const struct oms_ledger *l, const struct acct *a)
+{
+	struct oms_acct *v;
+
+	if (a == NULL)
+		return (NULL);
+	v = &l->views->v[__atomic_fetch_add(&l->views->next, 1,
+	    __ATOMIC_RELAXED) % LEDGER_NVIEW];
+	omsi_ledger_view(l, a, v);
+	return (v);
+}
+
 const struct oms_acct *
 oms_ledger_acct(const struct oms_ledger *l, const char *id)
 {
-	size_t i;
-
-	if (!omsi_hash_get(&l->acct_idx, id, &i))
-		return (NULL);
-	return (ACCT(l, i));
+	return (view(l, omsi_ledger_find(l, id)));
 }
 
 size_t
@@ -54,31 +68,35 @@ int
 oms_ledger_foreach(const struct oms_ledger *l,
     int (*fn)(void *, const struct oms_acct *), void *arg)
 {
+	struct oms_acct v;
 	size_t i;
 	int r;
 
-	for (i = 0; i < l->nacct; i++)
-		if ((r = fn(arg, ACCT(l, i))) != 0)
+	for (i = 0; i < l->nacct; i++) {
+		omsi_ledger_view(l, ACCT(l, i), &v);
+		if ((r = fn(arg, &v)) != 0)
 			return (r);
+	}
 	return (0);
 }
 
 const struct oms_acct *
 oms_ledger_claim(const struct oms_ledger *l, const char *id, int ri)
 {
-	size_t i;
+	struct acct *a;
 
-	if (!omsi_hash_get(&l->acct_idx, id, &i))
+	if ((a = omsi_ledger_find(l, id)) == NULL)
 		return (NULL);
-	return (omsi_ledger_claim_in(l, ACCT(l, i), ri));
+	return (view(l, omsi_ledger_claim_in(l, a, ri)));
 }
 
 int
 oms_ledger_foreach_claim(const struct oms_ledger *l, int period,
     int (*fn)(void *, const struct oms_acct *, int), void *arg)
 {
-	const struct oms_acct *a, *c;
+	const struct acct *a, *c;
 	const struct oms_reg *r;
+	struct oms_acct v;
 	size_t i;
 	int32_t p;
 	int rv;
@@ -93,7 +111,8 @@ oms_ledger_foreach_claim(const struct oms_ledger *l, int period,
 			if ((period != -1 && r->period != period) ||
 			    (r->test && r->restored))
 				continue;
-			if ((rv = fn(arg, c, c == a)) != 0)
+			omsi_ledger_view(l, c, &v);
+			if ((rv = fn(arg, &v, c == a)) != 0)
 				return (rv);
 		}
 	}
@@ -225,7 +244,7 @@ oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
     struct oms_err *err)
 {
 	struct filter h = { registry, NULL, fn, arg };
-	const struct oms_acct *a;
+	const struct acct *a;
 	size_t ri, i, n = 0;
 	char num[24];
 	int r;
@@ -251,7 +270,8 @@ oms_ledger_registry_map(const struct oms_ledger *l, const char *registry,
 					continue;
 				snprintf(num, sizeof(num), "%lu",
 				    (unsigned long)a->n_zap);
-				if ((r = fn(arg, a->id, num, num)) != 0)
+				if ((r = fn(arg, ACCT_ID(l, a), num, num)) !=
+				    0)
 					return (r);
 			}
 			return (0);

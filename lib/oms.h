@@ -340,6 +340,14 @@ enum oms_state {
 enum oms_stage { OMS_STAGE_NONE, OMS_STAGE_FLK, OMS_STAGE_CONTROL,
 	OMS_STAGE_DEMAND };
 
+/*
+ * An account, or one of its claims, as the fold has it: a view made on
+ * demand from the fold's compact record (64 bytes an account).  Its
+ * strings live as long as the ledger; the struct itself is borrowed, and
+ * says what the fold held when it was made: from oms_ledger_acct and
+ * oms_ledger_claim, valid until 31 more calls of either (the ledger
+ * hands out 32 in turn); in a foreach callback, during the call.
+ */
 struct oms_acct {
 	const char	*id;
 	int		 state;		/* enum oms_state */

@@ -250,6 +250,98 @@ test_claims(void **state)
 	oms_ledger_free(l);
 }
 
+/*
+ * A test registry restored puts an account back into the claim it left,
+ * with the decision that stood there: queued in October's registry,
+ * refused by the control.  The same from the fold as it appends and from
+ * the file; the view of an account handed out stays what it was while 31
+ * more are asked for.
+ */
+static void
+check_restored(const struct oms_ledger *l, int r1)
+{
+	const struct oms_acct *a, *b;
+	long rdate;
+	int i;
+
+	a = oms_ledger_acct(l, "A");
+	assert_non_null(a);
+	assert_int_equal(a->state, OMS_ST_QUEUED);
+	assert_int_equal(a->reg, r1);
+	assert_int_equal(a->decision, OMS_ST_REJECTED);
+	assert_int_equal(a->stage, OMS_STAGE_CONTROL);
+	assert_int_equal(a->refused, 1000);
+	assert_string_equal(a->reasons, "C2");
+	assert_string_equal(a->reply, "archive/C2.zip");
+	assert_int_equal(oms_date_parse("2026-11-20", &rdate), 0);
+	assert_int_equal(a->rdate, rdate);
+	assert_int_equal(a->pr_nov, 0);
+	assert_int_equal(a->nexports, 2);
+	for (i = 0; i < 31; i++) {
+		b = oms_ledger_acct(l, "B");
+		assert_int_equal(b->state, OMS_ST_INFLIGHT);
+		assert_int_equal(b->reg, r1);
+	}
+	assert_string_equal(a->id, "A");
+	assert_int_equal(a->state, OMS_ST_QUEUED);
+	assert_null(oms_ledger_claim(l, "B", oms_ledger_find_reg(l,
+	    "HM1T76_26111")));
+}
+
+static void
+test_restore(void **state)
+{
+	const char *f[OMS_L_NCOL] = { 0 };
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_buf b;
+	const struct oms_acct *a;
+	int r1, t2;
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	oms_buf_init(&b, 0);
+	add_registry(&b, "HM1T76_26101", "2026-10", 1, 0);
+	add_export(&b, "A", "HM1T76_26101", 0);
+	add_export(&b, "B", "HM1T76_26101", 0);
+	add_decision(&b, "A", "HM1T76_26101", "archive/C2.zip",
+	    replies[2].data);
+	f[OMS_L_TIME] = "T";
+	f[OMS_L_EVENT] = "queue";
+	f[OMS_L_ACCOUNT] = "A";
+	f[OMS_L_REGISTRY] = "HM1T76_26101";
+	assert_int_equal(oms_ledger_line(&b, f, &e), 0);
+	add_registry(&b, "HM1T76_26111", "2026-11", 1, 1);
+	add_export(&b, "A", "HM1T76_26111", 1);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	r1 = oms_ledger_find_reg(l, "HM1T76_26101");
+	t2 = oms_ledger_find_reg(l, "HM1T76_26111");
+	a = oms_ledger_acct(l, "A");
+	assert_int_equal(a->state, OMS_ST_INFLIGHT);
+	assert_int_equal(a->reg, t2);
+	assert_int_equal(a->pr_nov, 1);
+	assert_int_equal(a->prev_state, OMS_ST_QUEUED);
+	assert_int_equal(a->prev_reg, r1);
+	assert_int_equal(a->stage, OMS_STAGE_NONE);
+	assert_string_equal(a->reasons, "");
+	assert_int_equal(a->rdate, -1);
+	oms_buf_reset(&b);
+	f[OMS_L_EVENT] = "restore";
+	f[OMS_L_ACCOUNT] = "";
+	f[OMS_L_REGISTRY] = "HM1T76_26111";
+	assert_int_equal(oms_ledger_line(&b, f, &e), 0);
+	assert_int_equal(oms_ledger_append(l, &b, "restore-test", "T", &e),
+	    0);
+	check_restored(l, r1);
+	oms_ledger_free(l);
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	check_restored(l, r1);
+	oms_ledger_free(l);
+	oms_buf_release(&b);
+}
+
 /* What the export said of a case comes back from the data field. */
 static void
 test_case_details(void **state)
@@ -679,6 +771,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_decision_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
