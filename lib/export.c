@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export_int.h"
 #include "profile.h"
@@ -322,6 +323,17 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 			    ws->conf.lines[i]);
 			goto out;
 		}
+	/*
+	 * The cases kept for their persons' rules go to a private file of
+	 * the workspace, as the bodies do, not into memory: a few hundred
+	 * bytes each are tens of MB at 100,000 accounts.
+	 */
+	if (omsi_rules_person(x.rules)) {
+		if ((x.spool = omsi_exp_temp(&x, "cases", &x.spath,
+		    err)) == NULL)
+			goto out;
+		omsi_rules_spool(x.rules, x.spool, x.spath);
+	}
 	/* the program says once which tables are missing (oms-nsi(1)) */
 	if ((res->nmissing = oms_rules_nmissing(x.rules)) > 0) {
 		if ((res->missing = calloc(res->nmissing,
@@ -425,6 +437,11 @@ out:
 	if (ops->done != NULL)
 		ops->done(&x);
 	oms_rules_free(x.rules);
+	if (x.spool != NULL) {
+		(void)fclose(x.spool);
+		(void)unlink(x.spath);
+		free(x.spath);
+	}
 	free(x.sel);
 	for (i = 0; i < x.ninbad; i++)
 		free(x.inbad[i]);

@@ -47,6 +47,8 @@ struct exp {
 	const struct oms_src	*src;
 	struct oms_diag		*diag;
 	struct oms_rules	*rules;
+	FILE			*spool;		/* the rules' kept cases */
+	char			*spath;
 	struct sel		*sel;
 	size_t			 nsel;
 	struct reg		*reg;

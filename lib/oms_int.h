@@ -268,6 +268,13 @@ int	 omsi_rules_check(struct oms_rules *, int scope, xmlNodePtr rec,
 /* Forget the registry-wide uniqueness sets and the cases kept for their
    persons (a new build begins). */
 void	 omsi_rules_reset(struct oms_rules *);
+/*
+ * 1 when some rule reads a case's person (its cases are kept until the
+ * persons are copied); omsi_rules_spool then keeps them in fp, a private
+ * temporary file the caller owns (name for messages), instead of memory.
+ */
+int	 omsi_rules_person(const struct oms_rules *);
+void	 omsi_rules_spool(struct oms_rules *, FILE *fp, const char *name);
 /* The severity of rule id (1 warning, 0 error), 0 if unknown. */
 int	 omsi_rules_warning(const struct oms_rules *, const char *id);
 /* 1 when rule id was switched off in oms.conf */

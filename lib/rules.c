@@ -9,10 +9,12 @@
  * ID_PAC), and checked when that person is, with a copy of the PERS as
  * its child.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -873,8 +875,18 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 		return (-1);
 	if ((k->link = omsi_arena_strdup(&rs->kept_arena, rc->link)) == NULL ||
 	    (k->account = omsi_arena_strdup(&rs->kept_arena,
-	    rc->account != NULL ? rc->account : "")) == NULL ||
-	    (k->xml = omsi_arena_strdup(&rs->kept_arena, rs->buf.s)) == NULL)
+	    rc->account != NULL ? rc->account : "")) == NULL)
+		goto nomem;
+	if (rs->spool != NULL) {
+		/* appended: the stream stays at the end, reads are pread */
+		if ((k->off = ftello(rs->spool)) == -1 ||
+		    fwrite(rs->buf.s, 1, rs->buf.len, rs->spool) !=
+		    rs->buf.len)
+			return (oms_err_sys(err, errno, rs->spool_name,
+			    "write"));
+		k->len = rs->buf.len;
+	} else if ((k->xml = omsi_arena_strdup(&rs->kept_arena,
+	    rs->buf.s)) == NULL)
 		goto nomem;
 	rs->nkept++;
 	if (omsi_hash_put(&rs->bylink, k->link, rs->nkept) == -1)
@@ -989,6 +1001,44 @@ report_person(void *arg, const char *id, int warning, unsigned long line,
 	p->rc->report_case(p->rc->arg, p->account, id, warning, p->line, msg);
 }
 
+/* The text of a spooled case into rs->kbuf, NUL-terminated. */
+static int
+spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
+{
+	char chunk[4096];
+	size_t got = 0, want;
+	ssize_t n;
+
+	oms_buf_reset(&rs->kbuf);
+	while (got < k->len) {
+		want = k->len - got < sizeof(chunk) ? k->len - got :
+		    sizeof(chunk);
+		n = pread(fileno(rs->spool), chunk, want, k->off + (off_t)got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return (oms_err_sys(err, n == 0 ? EIO : errno,
+			    rs->spool_name, "read"));
+		if (oms_buf_add(&rs->kbuf, chunk, (size_t)n, err) == -1)
+			return (-1);
+		got += (size_t)n;
+	}
+	return (0);
+}
+
+int
+omsi_rules_person(const struct oms_rules *rs)
+{
+	return (rs->nperson > 0);
+}
+
+void
+omsi_rules_spool(struct oms_rules *rs, FILE *fp, const char *name)
+{
+	rs->spool = fp;
+	rs->spool_name = name;
+}
+
 /* The person rules of every case kept under rc->link, with pers. */
 static int
 check_persons(struct oms_rules *rs, xmlNodePtr pers,
@@ -1004,9 +1054,14 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 
 	if (!omsi_hash_get(&rs->bylink, rc->link, &ki))
 		return (0);
+	if (rs->spool != NULL && fflush(rs->spool) == EOF)
+		return (oms_err_sys(err, errno, rs->spool_name, "write"));
 	for (; ki != 0 && rv == 0; ki = k->next) {
 		k = &rs->kept[ki - 1];
-		if ((doc = omsi_rules_unprune(rs, k->xml)) == NULL ||
+		if (k->xml == NULL && spooled(rs, k, err) == -1)
+			return (-1);
+		if ((doc = omsi_rules_unprune(rs, k->xml != NULL ? k->xml :
+		    rs->kbuf.s)) == NULL ||
 		    (copy = xmlDocCopyNode(pers, doc, 1)) == NULL) {
 			xmlFreeDoc(doc);
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,

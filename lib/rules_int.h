@@ -100,13 +100,16 @@ struct rule {
 /*
  * A case kept for the person rules of its person: only the elements they
  * name, as XML text (a few hundred bytes; a tree would be ten times
- * that), in kept_arena.
+ * that), in kept_arena, or at off in the spool file when there is one
+ * (omsi_rules_spool: some 540 bytes a case are 54 MB at 100,000).
  */
 struct kept {
 	char		*link;		/* the rulectx link */
 	char		*account;
 	char		 kind[8], version[8];
-	char		*xml;		/* the pruned ZAP */
+	char		*xml;		/* the pruned ZAP, or NULL: spooled */
+	off_t		 off;		/* in the spool */
+	size_t		 len;
 	size_t		 next;		/* 1 + the next of the same link, or 0 */
 };
 
@@ -149,6 +152,9 @@ struct oms_rules {
 	struct omsi_arena kept_arena;	/* their strings; a build's */
 	struct oms_buf	 buf;
 	struct oms_buf	 tbuf;		/* a kept text being read back */
+	struct oms_buf	 kbuf;		/* a spooled case read back */
+	FILE		*spool;		/* omsi_rules_spool, or NULL */
+	const char	*spool_name;	/* for messages */
 	struct omsi_hash bylink;	/* link -> 1 + first kept */
 };
 
