@@ -454,6 +454,24 @@ le64(unsigned char *p, uint64_t v)
 	le32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* The extra fields of every entry at p: its mtime, owner 0; the bytes. */
+static size_t
+zextra(unsigned char *p, uint32_t mtime)
+{
+	le16(p, 0x5455);		/* extended timestamp */
+	le16(p + 2, 5);
+	p[4] = 1;
+	le32(p + 5, mtime);
+	le16(p + 9, 0x7875);		/* Unix owner: uid 0, gid 0 */
+	le16(p + 11, 11);
+	p[13] = 1;
+	p[14] = 4;
+	le32(p + 15, 0);
+	p[19] = 4;
+	le32(p + 20, 0);
+	return (24);
+}
+
 static int
 zwrite(struct omsi_zip *z, const void *p, size_t n, struct oms_err *err)
 {
@@ -551,7 +569,7 @@ omsi_zip_entry(struct omsi_zip *z, const char *name, time_t mtime,
     const char *head, size_t headlen, struct omsi_zbody *zb,
     const char *tail, struct oms_err *err)
 {
-	unsigned char *hz = NULL, *tz = NULL, lh[30], x[32], buf[65536];
+	unsigned char *hz = NULL, *tz = NULL, lh[30], x[48], buf[65536];
 	size_t hzlen, tzlen, taillen = strlen(tail), nlen = strlen(name), n,
 	    xl = 0;
 	struct zcd *e;
@@ -594,11 +612,7 @@ omsi_zip_entry(struct omsi_zip *z, const char *name, time_t mtime,
 		le64(x + 12, e->csize);
 		xl = 20;
 	}
-	le16(x + xl, 0x5455);		/* extended timestamp: the mtime */
-	le16(x + xl + 2, 5);
-	x[xl + 4] = 1;
-	le32(x + xl + 5, e->mtime);
-	xl += 9;
+	xl += zextra(x + xl, e->mtime);
 	le32(lh, 0x04034b50);
 	le16(lh + 4, big ? 45 : 20);
 	le16(lh + 6, 0);
@@ -647,7 +661,7 @@ out:
 int
 omsi_zip_close(struct omsi_zip *z, struct oms_err *err)
 {
-	unsigned char h[46], x[40], eo[56], lo[20], ec[22];
+	unsigned char h[46], x[56], eo[56], lo[20], ec[22];
 	uint64_t cd0 = z->off, cdlen;
 	size_t i, xl, nlen;
 	int z64;
@@ -669,11 +683,7 @@ omsi_zip_close(struct omsi_zip *z, struct oms_err *err)
 				le64(x + xl, e->off), xl += 8;
 			le16(x + 2, (unsigned)(xl - 4));
 		}
-		le16(x + xl, 0x5455);
-		le16(x + xl + 2, 5);
-		x[xl + 4] = 1;
-		le32(x + xl + 5, e->mtime);
-		xl += 9;
+		xl += zextra(x + xl, e->mtime);
 		nlen = strlen(e->name);
 		le32(h, 0x02014b50);
 		le16(h + 4, (3 << 8) | (bu || bc || bo ? 45 : 20));
