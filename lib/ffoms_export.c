@@ -588,8 +588,10 @@ open_bodies(struct exp *x, struct oms_err *err)
 		    err)) == NULL || (f->lbody = omsi_exp_temp(x, f->lname,
 		    &f->lpath, err)) == NULL)
 			return (-1);
-		/* deflated on the pool's thread while they are written */
-		if ((x->zpool == NULL && (x->zpool = omsi_zpool_new(
+		/* deflated on the pool's thread while they are written;
+		   only checked (-n), dropped */
+		if ((!x->o->check_only && x->zpool == NULL &&
+		    (x->zpool = omsi_zpool_new(
 		    omsi_zip_level(&x->ws->conf), err)) == NULL) ||
 		    (f->hz = omsi_zbody_new(x->zpool, f->hbody, f->hpath,
 		    err)) == NULL || (f->lz = omsi_zbody_new(x->zpool,

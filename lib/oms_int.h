@@ -219,7 +219,8 @@ struct omsi_zpool *omsi_zpool_new(int level, struct oms_err *);
 void	 omsi_zpool_free(struct omsi_zpool *);		/* NULL is fine */
 /* A body deflated into spool (an empty temporary file, spath in messages,
    both the caller's); write it through omsi_zbody_fp (a write failure
-   there is said by omsi_zip_entry); free before its pool. */
+   there is said by omsi_zip_entry); free before its pool.  Without a
+   pool (NULL) the bytes written are dropped: a body only checked. */
 struct omsi_zbody *omsi_zbody_new(struct omsi_zpool *, FILE *spool,
 	    const char *spath, struct oms_err *);
 FILE	*omsi_zbody_fp(const struct omsi_zbody *);

@@ -306,7 +306,7 @@ zb_write(void *cookie, const char *p, size_t n)
 	struct omsi_zbody *zb = cookie;
 	size_t left = n, k;
 
-	if (zb->closing)
+	if (zb->closing || zb->zp == NULL)	/* closing; or a sink */
 		return ((ssize_t)n);
 	if (zb->finished) {
 		errno = EINVAL;
@@ -367,8 +367,9 @@ zb_finish(struct omsi_zbody *zb, struct oms_err *err)
 	struct omsi_zpool *zp = zb->zp;
 	int e = 0;
 
-	if (zb->finished)
+	if (zb->finished || zp == NULL)
 		return (oms_err_set(err, OMS_EINTERNAL, zb->name, 0,
+		    zp == NULL ? "a body not kept packed" :
 		    "body packed twice"));
 	if (fflush(zb->fp) == EOF)
 		e = errno != 0 ? errno : EIO;
@@ -400,6 +401,11 @@ omsi_zbody_free(struct omsi_zbody *zb)
 	if (zb->fp != NULL) {
 		zb->closing = 1;
 		fclose(zb->fp);
+	}
+	if (zp == NULL) {
+		free(zb->name);
+		free(zb);
+		return;
 	}
 	/* its jobs not deflated yet go; the one being deflated ends */
 	pthread_mutex_lock(&zp->mu);

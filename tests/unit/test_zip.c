@@ -276,7 +276,8 @@ test_write_failure(void **state)
 	free(s);
 }
 
-/* A body freed unfinished, its buffers still queued: nothing hangs. */
+/* A body freed unfinished, its buffers still queued: nothing hangs;
+   a body without a pool drops what it is given. */
 static void
 test_abandon(void **state)
 {
@@ -297,6 +298,13 @@ test_abandon(void **state)
 	omsi_zbody_free(b);
 	omsi_zpool_free(zp);
 	assert_int_equal(nthreads(), th0);
+	/* a body without a pool (only checked): written, dropped */
+	assert_non_null(b = omsi_zbody_new(NULL, f, p, &e));
+	put(omsi_zbody_fp(b), s, BIG);
+	assert_int_equal(fflush(omsi_zbody_fp(b)), 0);
+	assert_int_equal(nthreads(), th0);
+	omsi_zbody_free(b);
+	assert_int_equal(ftello(f), 0);
 	fclose(f);
 	unlink(p);
 	assert_int_equal(rmdir(dir), 0);
