@@ -13,8 +13,9 @@
  * CRC is combined from the three parts' (crc32_combine).  The sizes are
  * known before each local header is written, so there is no data
  * descriptor; Zip64 records are written only past 4 GiB or 65535
- * entries.  Entries have a fixed mode and mtime and no owner: the same
- * input gives the same bytes.
+ * entries.  Entries have a fixed mode (0644), mtime and owner (0, 0): the
+ * same input gives the same bytes.  A body without a pool (oms-export -n)
+ * drops what it is given.
  */
 #define _GNU_SOURCE		/* fopencookie */
 #include <errno.h>
