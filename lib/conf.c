@@ -74,6 +74,8 @@ static int	conf_package_width(struct oms_conf *, const struct conf_key *,
 		    const char *, struct conf_ctx *);
 static int	conf_payers(struct oms_conf *, const struct conf_key *,
 		    const char *, struct conf_ctx *);
+static int	conf_zip_level(struct oms_conf *, const struct conf_key *,
+		    const char *, struct conf_ctx *);
 static int	conf_from(struct oms_conf *, const struct conf_key *,
 		    const char *, struct conf_ctx *);
 static int	conf_profile(struct oms_conf *, const struct conf_key *,
@@ -126,6 +128,7 @@ static const struct conf_key conf_keys[] = {
 	{ "tfoms", conf_digits, offsetof(struct oms_conf, tfoms), 2,
 	    CONF_REQUIRED },
 	{ "version.", conf_version, 0, 0, CONF_PREFIX },
+	{ "zip_level", conf_zip_level, 0, 0, 0 },
 };
 /* NAME.KEY of a profile NAME: its own keys (conf_profile_keys) */
 static const struct conf_key profile_key = { "", NULL, 0, 0, CONF_PREFIX };
@@ -242,6 +245,18 @@ conf_package_width(struct oms_conf *c, const struct conf_key *k,
 		return (conf_bad(ctx, "%s: expected a number from 1 to 6, "
 		    "got \"%s\"", k->name, v));
 	c->package_width = v[0] - '0';
+	return (0);
+}
+
+/* The deflate level of the archives, read by the writers (zip.c). */
+static int
+conf_zip_level(struct oms_conf *c, const struct conf_key *k, const char *v,
+    struct conf_ctx *ctx)
+{
+	(void)c;
+	if (v[0] < '1' || v[0] > '9' || v[1] != '\0')
+		return (conf_bad(ctx, "%s: expected a number from 1 to 9, "
+		    "got \"%s\"", k->name, v));
 	return (0);
 }
 

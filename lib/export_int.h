@@ -64,6 +64,7 @@ struct exp {
 	size_t			 ninbad;
 	const struct oms_ledger	*ledger;	/* its fixes */
 	void			*w;		/* the writer's own state */
+	struct omsi_zpool	*zpool;		/* deflates the bodies (zip.c) */
 };
 
 /*
@@ -119,8 +120,9 @@ struct ffreg {
 	char			 schema[48], pers_schema[48];
 	char			 disp[8];
 	int			 kindclass;	/* 'H', 'C', 'T', 'D' */
-	FILE			*hbody, *lbody;
+	FILE			*hbody, *lbody;	/* spools, deflated */
 	char			*hpath, *lpath;
+	struct omsi_zbody	*hz, *lz;	/* the bodies (zip.c) */
 	xmlTextWriterPtr	 hw, lw;
 	struct omsi_hash	 need;		/* ID_PAC -> sel index */
 	/* the other accounts of a person in need with PERS/ fixes */

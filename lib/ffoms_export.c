@@ -588,8 +588,17 @@ open_bodies(struct exp *x, struct oms_err *err)
 		    err)) == NULL || (f->lbody = omsi_exp_temp(x, f->lname,
 		    &f->lpath, err)) == NULL)
 			return (-1);
-		if ((f->hw = body_writer(f->hbody)) == NULL ||
-		    (f->lw = body_writer(f->lbody)) == NULL)
+		/* deflated on the pool's thread while they are written;
+		   only checked (-n), dropped */
+		if ((!x->o->check_only && x->zpool == NULL &&
+		    (x->zpool = omsi_zpool_new(
+		    omsi_zip_level(&x->ws->conf), err)) == NULL) ||
+		    (f->hz = omsi_zbody_new(x->zpool, f->hbody, f->hpath,
+		    err)) == NULL || (f->lz = omsi_zbody_new(x->zpool,
+		    f->lbody, f->lpath, err)) == NULL)
+			return (-1);
+		if ((f->hw = body_writer(omsi_zbody_fp(f->hz))) == NULL ||
+		    (f->lw = body_writer(omsi_zbody_fp(f->lz))) == NULL)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "cannot start the XML writer"));
 	}
@@ -672,7 +681,7 @@ pack(struct exp *x, struct reg *r, struct oms_err *err)
 {
 	struct ffreg *f = FFREG(r);
 	xmlBufferPtr hh = NULL, lh = NULL;
-	struct archive *a = NULL;
+	struct omsi_zip *a = NULL;
 	char *path = NULL, ename[96];
 	time_t mtime;
 	int rc = -1;
@@ -694,23 +703,23 @@ pack(struct exp *x, struct reg *r, struct oms_err *err)
 	if (oms_afile_open(&r->af, path, err) == -1)
 		goto out;
 	mtime = OMSI_EXP_MTIME(x);
-	if ((a = omsi_zip_open(r->af.fp, path, err)) == NULL)
+	if ((a = omsi_zip_open(r->af.fp, path, omsi_zip_level(&x->ws->conf),
+	    err)) == NULL)
 		goto out;
 	snprintf(ename, sizeof(ename), "%s.XML", r->out.name);
 	if (omsi_zip_entry(a, ename, mtime, (const char *)xmlBufferContent(hh),
-	    (size_t)xmlBufferLength(hh), f->hbody, "</ZL_LIST>\n", err) == -1)
+	    (size_t)xmlBufferLength(hh), f->hz, "</ZL_LIST>\n", err) == -1)
 		goto out;
 	snprintf(ename, sizeof(ename), "%s.XML", f->lname);
 	if (omsi_zip_entry(a, ename, mtime, (const char *)xmlBufferContent(lh),
-	    (size_t)xmlBufferLength(lh), f->lbody, "</PERS_LIST>\n",
+	    (size_t)xmlBufferLength(lh), f->lz, "</PERS_LIST>\n",
 	    err) == -1)
 		goto out;
-	if (omsi_zip_close(a, path, err) == -1)
+	if (omsi_zip_close(a, err) == -1)
 		goto out;
 	rc = 0;
 out:
-	if (a != NULL)
-		archive_write_free(a);
+	omsi_zip_free(a);
 	if (hh != NULL)
 		xmlBufferFree(hh);
 	if (lh != NULL)
@@ -733,6 +742,8 @@ ffoms_release(struct exp *x)
 			xmlFreeTextWriter(f->hw);
 		if (f->lw != NULL)
 			xmlFreeTextWriter(f->lw);
+		omsi_zbody_free(f->hz);
+		omsi_zbody_free(f->lz);
 		if (f->hbody != NULL)
 			fclose(f->hbody);
 		if (f->lbody != NULL)
@@ -749,6 +760,8 @@ ffoms_release(struct exp *x)
 		free(f);
 		x->reg[i].w = NULL;
 	}
+	omsi_zpool_free(x->zpool);	/* after its bodies */
+	x->zpool = NULL;
 }
 
 /* A case whose file has no PERS_LIST cannot be written. */

@@ -202,16 +202,39 @@ struct omsi_export_ops;
 extern const struct omsi_export_ops omsi_ffoms_export, omsi_yar76_export;
 
 /* ---- ZIP writing (zip.c) */
-struct archive;
-/* A ZIP written to fp (deflate); NULL with err filled.  Finish with
-   omsi_zip_close (which names the cause of a failure); free with
-   archive_write_free. */
-struct archive *omsi_zip_open(FILE *, const char *path, struct oms_err *);
-int	 omsi_zip_close(struct archive *, const char *path, struct oms_err *);
-/* Add an entry of head + the whole of body + tail to a ZIP being written. */
-int	 omsi_zip_entry(struct archive *, const char *name, time_t mtime,
-	    const char *head, size_t headlen, FILE *body, const char *tail,
+/*
+ * A registry file is head + body + tail, the head known only at the end.
+ * The body is deflated while it is written, by the one thread of a pool
+ * (shared by the bodies of an export), into a spool file; the entry is
+ * assembled from the three when the head is known.
+ */
+#define OMSI_ZIP_LEVEL	6	/* oms.conf zip_level's default */
+struct omsi_zpool;
+struct omsi_zbody;
+struct omsi_zip;
+/* oms.conf's zip_level (1 to 9), or OMSI_ZIP_LEVEL */
+int	 omsi_zip_level(const struct oms_conf *);
+/* Start the deflating thread; free (joining it) after its bodies. */
+struct omsi_zpool *omsi_zpool_new(int level, struct oms_err *);
+void	 omsi_zpool_free(struct omsi_zpool *);		/* NULL is fine */
+/* A body deflated into spool (an empty temporary file, spath in messages,
+   both the caller's); write it through omsi_zbody_fp (a write failure
+   there is said by omsi_zip_entry); free before its pool.  Without a
+   pool (NULL) the bytes written are dropped: a body only checked. */
+struct omsi_zbody *omsi_zbody_new(struct omsi_zpool *, FILE *spool,
+	    const char *spath, struct oms_err *);
+FILE	*omsi_zbody_fp(const struct omsi_zbody *);
+void	 omsi_zbody_free(struct omsi_zbody *);		/* NULL is fine */
+/* A ZIP written to fp (path in messages): entries, then close, which
+   flushes fp (the caller commits it); free in any case. */
+struct omsi_zip *omsi_zip_open(FILE *, const char *path, int level,
 	    struct oms_err *);
+/* Add an entry of head + the whole of body (finished here; once) + tail. */
+int	 omsi_zip_entry(struct omsi_zip *, const char *name, time_t mtime,
+	    const char *head, size_t headlen, struct omsi_zbody *,
+	    const char *tail, struct oms_err *);
+int	 omsi_zip_close(struct omsi_zip *, struct oms_err *);
+void	 omsi_zip_free(struct omsi_zip *);		/* NULL is fine */
 
 /* ---- replies (ffoms_reply.c, yar76_reply.c; the rest in import_int.h) */
 /* The stage a reply's name says (without extension): 1, 0 not a reply

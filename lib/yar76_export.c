@@ -772,16 +772,21 @@ out:
 	return (rc);
 }
 
-/* Write bill.xml from the spool and pack it under a temporary name. */
+/*
+ * Write bill.xml from the spool and pack it under a temporary name: the
+ * patients are deflated by a second thread while they are written.
+ */
 static int
 yar_pack(struct exp *x, struct reg *r, struct oms_err *err)
 {
 	struct omsi_yar *y = YAR(x);
 	struct oms_buf head;
-	struct archive *a = NULL;
+	struct omsi_zpool *zp = NULL;
+	struct omsi_zbody *zb = NULL;
+	struct omsi_zip *a = NULL;
 	char *path = NULL;
 	time_t mtime;
-	int rc = -1;
+	int level = omsi_zip_level(&x->ws->conf), rc = -1;
 
 	oms_buf_init(&head, OMS_BUF_MAX_DEFAULT);
 	if (y == NULL)
@@ -790,8 +795,11 @@ yar_pack(struct exp *x, struct reg *r, struct oms_err *err)
 	if ((y->body = omsi_exp_temp(x, r->out.name, &y->bpath, err)) ==
 	    NULL)
 		goto out;
+	if ((zp = omsi_zpool_new(level, err)) == NULL ||
+	    (zb = omsi_zbody_new(zp, y->body, y->bpath, err)) == NULL)
+		goto out;
 	if (put_header(x, y, &head, err) == -1 ||
-	    put_patients(x, y, y->body, y->bpath, err) == -1)
+	    put_patients(x, y, omsi_zbody_fp(zb), y->bpath, err) == -1)
 		goto out;
 	if ((path = oms_ws_path(x->ws, r->out.archive)) == NULL) {
 		nomem(err);
@@ -800,18 +808,19 @@ yar_pack(struct exp *x, struct reg *r, struct oms_err *err)
 	if (oms_afile_open(&r->af, path, err) == -1)
 		goto out;
 	mtime = OMSI_EXP_MTIME(x);
-	if ((a = omsi_zip_open(r->af.fp, path, err)) == NULL)
+	if ((a = omsi_zip_open(r->af.fp, path, level, err)) == NULL)
 		goto out;
-	if (omsi_zip_entry(a, "bill.xml", mtime, head.s, head.len, y->body,
+	if (omsi_zip_entry(a, "bill.xml", mtime, head.s, head.len, zb,
 	    "</patients>" CRLF "</bill>" CRLF "</body>" CRLF "</package>" CRLF,
 	    err) == -1)
 		goto out;
-	if (omsi_zip_close(a, path, err) == -1)
+	if (omsi_zip_close(a, err) == -1)
 		goto out;
 	rc = 0;
 out:
-	if (a != NULL)
-		archive_write_free(a);
+	omsi_zip_free(a);
+	omsi_zbody_free(zb);
+	omsi_zpool_free(zp);
 	oms_buf_release(&head);
 	free(path);
 	return (rc);
