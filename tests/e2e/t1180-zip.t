@@ -3,7 +3,7 @@
 # hand, the same entries whatever oms.conf's zip_level, within 5% of
 # zip -6, and nothing left behind when a write fails in the middle
 cd "${0%/*}" && . ./lib.sh
-plan 16
+plan 17
 
 have() { command -v "$1" >/dev/null 2>&1; }
 # a workspace of the conf fixture with 3000 accounts (an H file of some
@@ -82,6 +82,8 @@ check '... and leaves no archive, no temporary file, the ledger as it was' \
 hf=$(export_h "$wsf")
 check '... the same export without the limit writes the same files' \
     'mkdir "$TMP/uf" && (cd "$TMP/uf" && unzip -q "$hf") && diff -r "$TMP/u6" "$TMP/uf"'
+check '... and leaves no temporary file: bodies, the cases kept for the person rules' \
+    '[ -z "$(ls -A "$wsf" | grep "^\.tmp-")" ]'
 
 # the yar76 bill
 wsy=$(newws wy yar76)
