@@ -27,64 +27,6 @@ static const char *const cols[] = {
 };
 #define NCOLS	(sizeof(cols) / sizeof(cols[0]))
 
-/* s goes into a TSV field as it is (printable ASCII, no backslash);
-   *len its length then */
-static int
-plain(const char *s, size_t *len)
-{
-	const char *p;
-
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e ||
-		    *p == '\\')
-			return (0);
-	*len = (size_t)(p - s);
-	return (1);
-}
-
-/*
- * Row d of a reply, as oms_tsv_row writes it, put together with mid
- * ("\tREGISTRY\tREPLY\t", escaped once) when its own fields need no
- * escaping; 0 when they do.
- */
-static int
-fast_row(struct oms_buf *out, const struct oms_buf *mid,
-    const struct oms_decision *d)
-{
-	struct oms_err e = { 0 };
-	const char *st = oms_stage_name(d->stage);
-	const char *dc = oms_state_name(d->decision);
-	char line[2048];
-	size_t na, nr, n = 0;
-
-	if (!plain(d->account, &na) || !plain(d->reasons, &nr) ||
-	    na + mid->len + strlen(st) + strlen(dc) + 3 * 24 + nr + 8 >
-	    sizeof(line))
-		return (0);
-	memcpy(line, d->account, na);
-	n = na;
-	memcpy(line + n, mid->s, mid->len);
-	n += mid->len;
-	memcpy(line + n, st, strlen(st));
-	n += strlen(st);
-	line[n++] = '\t';
-	memcpy(line + n, dc, strlen(dc));
-	n += strlen(dc);
-	line[n++] = '\t';
-	n += strlen(oms_money_fmt(d->claimed, line + n));
-	line[n++] = '\t';
-	n += strlen(oms_money_fmt(d->accepted, line + n));
-	line[n++] = '\t';
-	n += strlen(oms_money_fmt(d->refused, line + n));
-	line[n++] = '\t';
-	memcpy(line + n, d->reasons, nr);
-	n += nr;
-	line[n++] = '\n';
-	if (oms_buf_add(out, line, n, &e) == -1)
-		errx(OMS_EXIT_INTERNAL, "%s", e.msg);
-	return (1);
-}
-
 static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
@@ -95,9 +37,7 @@ import_file(struct import *im, const char *path)
 	struct oms_err e = { 0 };
 	const char *f[NCOLS];
 	char c[32], a[32], r[32];
-	struct oms_buf mid;
 	size_t i, nref = 0;
-	int fast;
 
 	if (oms_import(&im->ws, im->ledger, path, &res, &e) == -1) {
 		cli_report(&e);
@@ -110,21 +50,9 @@ import_file(struct import *im, const char *path)
 		oms_import_res_release(&res);
 		return;
 	}
-	/* the columns that are the same on every row, escaped once; when
-	   they cannot be, every row goes through oms_tsv_row and says why */
-	oms_buf_init(&mid, 0);
-	fast = oms_buf_addc(&mid, '\t', &e) == 0 && oms_tsv_escape(&mid,
-	    res.registry, strlen(res.registry), &e) == 0 &&
-	    oms_buf_addc(&mid, '\t', &e) == 0 && oms_tsv_escape(&mid,
-	    res.reply, strlen(res.reply), &e) == 0 &&
-	    oms_buf_addc(&mid, '\t', &e) == 0;
 	for (i = 0; i < res.n; i++) {
 		const struct oms_decision *d = &res.d[i];
 
-		if (d->decision != OMS_ST_ACCEPTED)
-			nref++;
-		if (fast && fast_row(&im->out, &mid, d))
-			goto next;
 		f[0] = d->account;
 		f[1] = res.registry;
 		f[2] = res.reply;
@@ -136,13 +64,13 @@ import_file(struct import *im, const char *path)
 		f[8] = d->reasons;
 		if (oms_tsv_row(&im->out, f, NCOLS, &e) == -1)
 			errx(OMS_EXIT_INTERNAL, "%s", e.msg);
-next:
+		if (d->decision != OMS_ST_ACCEPTED)
+			nref++;
 		/* a reply of a million records streams out */
 		if (im->out.len > (1 << 16))
 			cli_out(&im->out);
 	}
 	cli_out(&im->out);
-	oms_buf_release(&mid);
 	im->nrefused += nref;
 	if (cli.verbose && res.unknown != NULL) {
 		char *p, *nl;
