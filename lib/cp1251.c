@@ -8,6 +8,7 @@
  * (tests/unit/test_lib.c), and an unmappable character is reported the way
  * libxml2 expects (-2), so the bytes written are the same as with iconv.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <libxml/encoding.h>
@@ -51,38 +52,83 @@ omsi_cp1251_encode(unsigned cp)
 	return (-1);
 }
 
-/* windows-1251 in, UTF-8 out (xmlCharEncodingInputFunc) */
+/* 8 bytes at p, all ASCII? */
+static int
+ascii8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return ((v & UINT64_C(0x8080808080808080)) == 0);
+}
+
+/*
+ * The UTF-8 of 0x80..0xFF: u8[b - 0x80] is its length (0: not a
+ * character) and its bytes, made once from hi[].
+ */
+static unsigned char u8[128][4];
+
+static void
+u8_init(void)
+{
+	unsigned cp;
+	int b;
+
+	for (b = 0x80; b <= 0xFF; b++) {
+		unsigned char *e = u8[b - 0x80];
+
+		if ((cp = omsi_cp1251_decode((unsigned char)b)) == 0)
+			e[0] = 0;
+		else if (cp < 0x800) {
+			e[0] = 2;
+			e[1] = (unsigned char)(0xC0 | cp >> 6);
+			e[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		} else {
+			e[0] = 3;
+			e[1] = (unsigned char)(0xE0 | cp >> 12);
+			e[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+			e[3] = (unsigned char)(0x80 | (cp & 0x3F));
+		}
+	}
+}
+
+/*
+ * windows-1251 in, UTF-8 out (xmlCharEncodingInputFunc): runs of ASCII
+ * 8 bytes at a time, the rest by the table above.
+ */
 static int
 to_utf8(unsigned char *out, int *outlen, const unsigned char *in, int *inlen)
 {
 	const unsigned char *ip = in, *iend = in + *inlen;
 	unsigned char *op = out, *oend = out + *outlen;
-	unsigned cp;
+	const unsigned char *e;
 
 	while (ip < iend) {
+		if (iend - ip >= 8 && oend - op >= 8 && ascii8(ip)) {
+			memcpy(op, ip, 8);
+			ip += 8;
+			op += 8;
+			continue;
+		}
 		if (*ip < 0x80) {
 			if (op >= oend)
 				break;
 			*op++ = *ip++;
 			continue;
 		}
-		if ((cp = omsi_cp1251_decode(*ip)) == 0) {
+		e = u8[*ip - 0x80];
+		if (e[0] == 0) {
 			*inlen = (int)(ip - in);
 			*outlen = (int)(op - out);
 			return (-2);
 		}
-		if (cp < 0x800) {
-			if (oend - op < 2)
-				break;
-			*op++ = (unsigned char)(0xC0 | cp >> 6);
-			*op++ = (unsigned char)(0x80 | (cp & 0x3F));
-		} else {
-			if (oend - op < 3)
-				break;
-			*op++ = (unsigned char)(0xE0 | cp >> 12);
-			*op++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-			*op++ = (unsigned char)(0x80 | (cp & 0x3F));
-		}
+		if (oend - op < e[0])
+			break;
+		op[0] = e[1];
+		op[1] = e[2];
+		if (e[0] == 3)
+			op[2] = e[3];
+		op += e[0];
 		ip++;
 	}
 	*inlen = (int)(ip - in);
@@ -90,7 +136,11 @@ to_utf8(unsigned char *out, int *outlen, const unsigned char *in, int *inlen)
 	return (*outlen);
 }
 
-/* UTF-8 in, windows-1251 out (xmlCharEncodingOutputFunc) */
+/*
+ * UTF-8 in, windows-1251 out (xmlCharEncodingOutputFunc): runs of ASCII
+ * 8 bytes at a time, А..я (two bytes, D0 90..D1 8F) straight, the rest
+ * by omsi_cp1251_encode().
+ */
 static int
 from_utf8(unsigned char *out, int *outlen, const unsigned char *in,
     int *inlen)
@@ -106,8 +156,23 @@ from_utf8(unsigned char *out, int *outlen, const unsigned char *in,
 		return (0);
 	}
 	while (ip < iend && op < oend) {
+		if (iend - ip >= 8 && oend - op >= 8 && ascii8(ip)) {
+			memcpy(op, ip, 8);
+			ip += 8;
+			op += 8;
+			continue;
+		}
 		if (*ip < 0x80) {
 			*op++ = *ip++;
+			continue;
+		}
+		if (iend - ip >= 2 && (ip[1] & 0xC0) == 0x80 &&
+		    ((ip[0] == 0xD0 && ip[1] >= 0x90) ||
+		    (ip[0] == 0xD1 && ip[1] <= 0x8F))) {
+			/* U+0410..U+044F: 0xC0..0xFF */
+			*op++ = (unsigned char)(0xC0 +
+			    (((ip[0] & 0x1F) << 6 | (ip[1] & 0x3F)) - 0x410));
+			ip += 2;
 			continue;
 		}
 		if ((*ip & 0xE0) == 0xC0) {
@@ -156,6 +221,7 @@ oms_xml_init(void)
 		return (0);	/* registered before */
 	if (h != NULL)
 		xmlCharEncCloseFunc(h);
+	u8_init();
 	if (xmlNewCharEncodingHandler(OMSI_CP1251, to_utf8, from_utf8) == NULL)
 		return (-1);
 	return (0);

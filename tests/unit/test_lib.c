@@ -411,6 +411,113 @@ test_cp1251(void **state)
 	assert_int_equal(oms_xml_init(), 0);	/* twice is once */
 }
 
+/* a deterministic generator for the codec test */
+static uint32_t
+cp_rand(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 8);
+}
+
+/*
+ * The handler libxml2 calls, fed in pieces of every size (an ASCII run of
+ * 8 and more, Cyrillic, every other character, output space of one byte
+ * and up, a UTF-8 sequence split between calls): its bytes are iconv's
+ * both ways, and a byte or character windows-1251 lacks stops it (-2) at
+ * that very place.
+ */
+static void
+test_cp1251_handler(void **state)
+{
+	xmlCharEncodingHandlerPtr h;
+	unsigned char src[700], u[2400], ref[2400], back[700], *o;
+	char *ip, *op;
+	size_t il, ol, n, i, done, got, ulen;
+	uint32_t seed = 17;
+	iconv_t cd;
+	int iter, in, out, lim, r;
+
+	(void)state;
+	assert_int_equal(oms_xml_init(), 0);
+	h = xmlFindCharEncodingHandler(OMSI_CP1251);
+	assert_non_null(h);
+	assert_non_null(h->input);
+	assert_non_null(h->output);
+	cd = iconv_open("UTF-8", "WINDOWS-1251");
+	assert_true(cd != (iconv_t)-1);
+	for (iter = 0; iter < 3000; iter++) {
+		n = 1 + cp_rand(&seed) % sizeof(src);
+		for (i = 0; i < n; i++) {
+			unsigned k = cp_rand(&seed) % 10;
+			unsigned char b;
+
+			if (k < 5)		/* long ASCII runs */
+				b = (unsigned char)(' ' + cp_rand(&seed) % 95);
+			else if (k < 8)		/* А..я */
+				b = (unsigned char)(0xC0 + cp_rand(&seed) % 64);
+			else
+				b = (unsigned char)(0x80 + cp_rand(&seed) % 64);
+			if (b == 0x98)
+				b = 0x99;	/* not a character */
+			src[i] = b;
+		}
+		ip = (char *)src;
+		il = n;
+		op = (char *)ref;
+		ol = sizeof(ref);
+		assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+		ulen = sizeof(ref) - ol;
+		/* windows-1251 to UTF-8, in pieces */
+		for (done = 0, got = 0; done < n; ) {
+			in = (int)(1 + cp_rand(&seed) % 40);
+			out = (int)(1 + cp_rand(&seed) % 40);
+			if ((size_t)in > n - done)
+				in = (int)(n - done);
+			lim = out;
+			r = h->input(u + got, &out, src + done, &in);
+			assert_true(r >= 0);
+			assert_true(out <= lim);
+			done += (size_t)in;
+			got += (size_t)out;
+		}
+		assert_int_equal(got, ulen);
+		assert_memory_equal(u, ref, ulen);
+		/* and back, a sequence split between calls at random */
+		for (done = 0, got = 0, o = back; done < ulen; ) {
+			in = (int)(1 + cp_rand(&seed) % 40);
+			out = (int)(1 + cp_rand(&seed) % 40);
+			if ((size_t)in > ulen - done)
+				in = (int)(ulen - done);
+			lim = out;
+			r = h->output(o + got, &out, u + done, &in);
+			assert_true(r >= 0);
+			assert_true(out <= lim);
+			done += (size_t)in;
+			got += (size_t)out;
+		}
+		assert_int_equal(got, n);
+		assert_memory_equal(back, src, n);
+	}
+	iconv_close(cd);
+	/* 0x98 is not a character: stopped there, what came before kept */
+	memcpy(src, "abcdefghijk\xC0\x98z", 14);
+	in = 14;
+	out = (int)sizeof(u);
+	assert_int_equal(h->input(u, &out, src, &in), -2);
+	assert_int_equal(in, 12);
+	assert_int_equal(out, 13);
+	assert_memory_equal(u, "abcdefghijk\xD0\x90", 13);
+	/* a Han has no byte: stopped at it */
+	memcpy(u, "abcdefghij\xD0\x90\xE4\xB8\xADz", 16);
+	in = 16;
+	out = (int)sizeof(back);
+	assert_int_equal(h->output(back, &out, u, &in), -2);
+	assert_int_equal(in, 12);
+	assert_int_equal(out, 11);
+	assert_memory_equal(back, "abcdefghij\xC0", 11);
+	xmlCharEncCloseFunc(h);
+}
+
 static void
 test_version_for(void **state)
 {
@@ -580,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_edition_for),
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_cp1251),
+		cmocka_unit_test(test_cp1251_handler),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
