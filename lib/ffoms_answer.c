@@ -22,6 +22,7 @@
 
 #include "feed_int.h"
 #include "import_int.h"
+#include "xscan_int.h"
 
 /* a field's text: libxml2 refuses longer text nodes (XML_MAX_TEXT_LENGTH) */
 #define FIELD_MAX	((size_t)10000000 + 1)
@@ -88,6 +89,7 @@ struct sx {
 	struct omsi_feed	*f;
 	const char		*fname;		/* for messages */
 	xmlParserCtxtPtr	 ctxt;
+	struct omsi_xscan	*xs;		/* the fast reader, or NULL */
 	struct oms_err		*err;
 	int			 failed;
 	int			 root;		/* the root was seen */
@@ -268,12 +270,17 @@ static void
 sx_fail(struct sx *s)
 {
 	s->failed = 1;
-	xmlStopParser(s->ctxt);
+	if (s->xs != NULL)
+		omsi_xscan_stop(s->xs);
+	else
+		xmlStopParser(s->ctxt);
 }
 
 static unsigned long
 sx_line(const struct sx *s)
 {
+	if (s->xs != NULL)
+		return (omsi_xscan_line(s->xs));
 	return ((unsigned long)xmlSAX2GetLineNumber(s->ctxt));
 }
 
@@ -756,6 +763,7 @@ sx_release(struct sx *s)
 
 	for (i = 0; i < T_N; i++)
 		track_release(&s->t[i]);
+	omsi_xscan_free(s->xs);
 	free(s->sanks);
 	oms_buf_release(&s->osn);
 	if (s->ctxt != NULL)
@@ -805,12 +813,48 @@ sx_chunk(struct sx *s, const unsigned char *p, size_t n, int terminate)
 	return (0);
 }
 
+/*
+ * The fast reader (xscan.c) reads the document from the feed; it is
+ * tried only where the feed gives UTF-8 that libxml2 would not decode
+ * (windows-1251 turned by the feed).  0 when it was read whole and the
+ * handlers took all of it; OMSI_IMP_AGAIN when the scanner doubted, a
+ * handler refused something or the input failed: then nothing it did
+ * may stand, and the caller reads the file again with libxml2, which
+ * says what is wrong as it always did.
+ */
+static int
+sx_fast(struct sx *s, const xmlSAXHandler *sax)
+{
+	struct omsi_feed *f = s->f;
+	const unsigned char *b, *head;
+	size_t n, headlen;
+	int r, more;
+
+	if ((s->xs = omsi_xscan_new(s->ctxt->dict, sax, s)) == NULL)
+		return (OMSI_IMP_AGAIN);
+	head = omsi_feed_head(f, &headlen);
+	more = omsi_feed_run(f);
+	r = omsi_xscan_feed(s->xs, head, headlen, !more);
+	while (r == 0 && more && !s->failed) {
+		if ((b = omsi_feed_get(f, &n)) == NULL)
+			return (OMSI_IMP_AGAIN);
+		r = omsi_xscan_feed(s->xs, b, n, n == 0);
+		omsi_feed_put(f);
+		if (n == 0)
+			break;
+	}
+	if (r != 0 || s->failed || omsi_feed_bad(f) || !s->root)
+		return (OMSI_IMP_AGAIN);
+	return (0);
+}
+
 int
 omsi_ffoms_answer(struct imp *m, struct omsi_feed *f, struct oms_err *err)
 {
 	xmlSAXHandler sax;
 	xmlCharEncodingHandlerPtr h;
 	struct sx *s;
+	struct oms_err saved;
 	const unsigned char *b, *head;
 	const char *dec;
 	size_t n, first, headlen;
@@ -849,6 +893,13 @@ omsi_ffoms_answer(struct imp *m, struct omsi_feed *f, struct oms_err *err)
 	if (sx_init(s, m, err) == -1)
 		goto out;
 	xmlCtxtUseOptions(s->ctxt, OMSI_XML_OPTIONS | XML_PARSE_IGNORE_ENC);
+	if (m->xscan && omsi_feed_decoder(f) == NULL) {
+		/* what it may have said goes with it */
+		saved = *err;
+		if ((rc = sx_fast(s, &sax)) == OMSI_IMP_AGAIN)
+			*err = saved;
+		goto out;
+	}
 	/* turned into UTF-8 here, it is parsed without a decoder */
 	if ((dec = omsi_feed_decoder(f)) != NULL &&
 	    (h = xmlFindCharEncodingHandler(dec)) != NULL)

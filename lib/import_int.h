@@ -78,7 +78,12 @@ struct imp {
 
 	/* the profile's reader's own state (its release frees it) */
 	void			*own;
+	/* an answer may be read by the fast scanner first (xscan.c) */
+	int			 xscan;
 };
+
+/* read: the fast scanner could not read the file; read it again */
+#define OMSI_IMP_AGAIN	(-2)
 
 /*
  * The reply side of a profile (profile.h): oms_import calls these in
@@ -99,7 +104,11 @@ struct omsi_reply_ops {
 	 * (a ФЛК protocol's FNAME_I): then read does.
 	 */
 	int	(*registry)(struct imp *, struct oms_err *);
-	/* Read the document: a decision per account into m->dec. */
+	/*
+	 * Read the document: a decision per account into m->dec.
+	 * OMSI_IMP_AGAIN (err untouched): read the file again from open,
+	 * with m->xscan 0.
+	 */
 	int	(*read)(struct imp *, struct oms_err *);
 	/*
 	 * After the document: check what else its ZIP holds and settle the
@@ -158,7 +167,12 @@ void	 omsi_imp_base(const char *path, char *out, size_t len);
 /* the headers' elements, where no refusal stands (ffoms_answer.c) */
 extern const char *const omsi_ffoms_zglv[];
 extern const char *const omsi_ffoms_schet[];
-/* Read a control answer or an answer to the payment demand from f. */
+/*
+ * Read a control answer or an answer to the payment demand from f: 0, or
+ * -1 with err.  With m->xscan it may give OMSI_IMP_AGAIN (err untouched):
+ * the fast scanner doubted, and what was read must be thrown away and
+ * the file read again with m->xscan 0.
+ */
 int	 omsi_ffoms_answer(struct imp *, struct omsi_feed *,
 	    struct oms_err *);
 

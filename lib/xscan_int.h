@@ -1,0 +1,48 @@
+/*
+ * xscan_int.h -- a strict streaming scanner for the XML of the answers
+ *
+ * libxml2's push parser costs most of an import of a large answer.  The
+ * answers use a small part of XML 1.0: an XML declaration, elements
+ * without attributes or namespaces, text with the five predefined
+ * entities and character references, comments and processing
+ * instructions.  This scanner reads that part, already in UTF-8, and
+ * calls the SAX2 handlers given as libxml2's push parser (with
+ * OMSI_XML_OPTIONS | XML_PARSE_IGNORE_ENC, no decoder, no tree) calls
+ * them: element names from the parser's dictionary, the same line at
+ * each start and end tag, the same text (split elsewhere).  Whatever it
+ * is not sure libxml2 would read to the same events without an error it
+ * does not read: it "doubts", and the caller reads the document again
+ * with libxml2.
+ */
+#ifndef XSCAN_INT_H
+#define XSCAN_INT_H
+
+#include <stddef.h>
+
+#include <libxml/parser.h>
+
+struct omsi_xscan;
+
+/*
+ * A scanner calling sax's startElementNs, endElementNs, characters,
+ * comment and processingInstruction (any may be NULL) with ctx; names
+ * are interned in dict, which must outlive it.  NULL when out of
+ * memory.  Free with omsi_xscan_free (NULL is fine).
+ */
+struct omsi_xscan *omsi_xscan_new(xmlDictPtr dict, const xmlSAXHandler *sax,
+		    void *ctx);
+void		 omsi_xscan_free(struct omsi_xscan *);
+/*
+ * The next n bytes of the document (UTF-8), last when the document ends
+ * there (n may be 0).  0 while all is well: after the last piece, the
+ * document was read whole and well-formed; -1 once the scanner doubts
+ * (it stays so, and calls no handler again).
+ */
+int		 omsi_xscan_feed(struct omsi_xscan *, const unsigned char *,
+		    size_t n, int last);
+/* The line libxml2 would report (xmlSAX2GetLineNumber) in a handler. */
+unsigned long	 omsi_xscan_line(const struct omsi_xscan *);
+/* From a handler: stop here; the scan doubts (as xmlStopParser). */
+void		 omsi_xscan_stop(struct omsi_xscan *);
+
+#endif /* XSCAN_INT_H */

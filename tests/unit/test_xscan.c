@@ -1,0 +1,576 @@
+/*
+ * test_xscan.c -- xscan.c against libxml2: the same events or a doubt
+ *
+ * Each document is read by libxml2's push parser set up as
+ * ffoms_answer.c sets it up, and by the scanner, with the same recording
+ * handlers (element names and their lines, the text between events
+ * joined, comments, PIs), each fed in pieces of a size drawn from a
+ * fixed seed.  The scanner must doubt, or libxml2 must have read the
+ * document without an error to the same record.  The documents: answers
+ * made here as oms-fund writes them, small hand-made ones, thousands of
+ * their mutants; XSCAN_DOCS may name more files (UTF-8) to read.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+
+#include "oms_int.h"
+#include "xscan_int.h"
+
+struct rec {
+	xmlParserCtxtPtr	 ctxt;		/* libxml2's, for its lines */
+	struct omsi_xscan	*xs;		/* or the scanner's */
+	char			*s;
+	size_t			 len, cap;
+	int			 intext;	/* the last event was text */
+	unsigned long		 tline;		/* ... at this line */
+	int			 error;		/* libxml2 reported one */
+};
+
+static uint64_t seed = 20261203;
+
+static unsigned
+rnd(unsigned n)
+{
+	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	return ((unsigned)(seed >> 33) % n);
+}
+
+static void
+add(struct rec *r, const char *p, size_t n)
+{
+	if (r->len + n + 1 > r->cap) {
+		r->cap = (r->len + n + 1) * 2;
+		r->s = realloc(r->s, r->cap);
+		assert_non_null(r->s);
+	}
+	memcpy(r->s + r->len, p, n);
+	r->len += n;
+	r->s[r->len] = '\0';
+}
+
+static void
+addf(struct rec *r, const char *fmt, ...)
+{
+	char b[2048];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b, sizeof(b), fmt, ap);
+	va_end(ap);
+	add(r, b, (size_t)n < sizeof(b) ? (size_t)n : sizeof(b) - 1);
+}
+
+static unsigned long
+line(const struct rec *r)
+{
+	return (r->xs != NULL ? omsi_xscan_line(r->xs) :
+	    (unsigned long)xmlSAX2GetLineNumber(r->ctxt));
+}
+
+/* Text ends with the next event: its line is that of its last piece. */
+static void
+event(struct rec *r)
+{
+	if (r->intext)
+		addf(r, "]@%lu\n", r->tline);
+	r->intext = 0;
+}
+
+static void
+on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **ns, int natt, int ndef,
+    const xmlChar **att)
+{
+	struct rec *r = ctx;
+
+	event(r);
+	addf(r, "<%s %p %s %s %d %d %d %d@%lu\n", (const char *)local,
+	    (const void *)local, prefix ? (const char *)prefix : "-",
+	    uri ? (const char *)uri : "-", nns, natt, ndef, att != NULL,
+	    line(r));
+	(void)ns;
+}
+
+static void
+on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct rec *r = ctx;
+
+	event(r);
+	addf(r, "</%s %p %s %s@%lu\n", (const char *)local,
+	    (const void *)local, prefix ? (const char *)prefix : "-",
+	    uri ? (const char *)uri : "-", line(r));
+}
+
+static void
+on_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct rec *r = ctx;
+
+	if (!r->intext)
+		add(r, "[", 1);
+	r->intext = 1;
+	add(r, (const char *)ch, (size_t)len);
+	r->tline = line(r);
+}
+
+static void
+on_comment(void *ctx, const xmlChar *v)
+{
+	struct rec *r = ctx;
+
+	event(r);
+	addf(r, "!%s\n", (const char *)v);
+}
+
+static void
+on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	struct rec *r = ctx;
+
+	event(r);
+	addf(r, "?%s %s\n", (const char *)target, data ? (const char *)data :
+	    "(null)");
+}
+
+static void
+on_other(void *ctx, const xmlChar *a, const xmlChar *b, const xmlChar *c)
+{
+	struct rec *r = ctx;
+
+	(void)a;
+	(void)b;
+	(void)c;
+	event(r);
+	add(r, "DTD\n", 4);
+}
+
+static void
+on_ref(void *ctx, const xmlChar *name)
+{
+	on_other(ctx, name, NULL, NULL);
+}
+
+static void
+on_error(void *ctx, omsi_xml_error e)
+{
+	struct rec *r = ctx;
+
+	if (e != NULL && e->level >= XML_ERR_ERROR)
+		r->error = 1;
+}
+
+static void
+sax_init(xmlSAXHandler *sax)
+{
+	memset(sax, 0, sizeof(*sax));
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->startElementNs = on_start;
+	sax->endElementNs = on_end;
+	sax->characters = on_text;
+	sax->ignorableWhitespace = on_text;
+	sax->cdataBlock = on_text;
+	sax->comment = on_comment;
+	sax->processingInstruction = on_pi;
+	sax->internalSubset = on_other;
+	sax->reference = on_ref;
+	sax->serror = on_error;
+}
+
+/* A parser context as ffoms_answer.c makes it (no decoder: UTF-8). */
+static xmlParserCtxtPtr
+context(xmlSAXHandler *sax, struct rec *r, const char *doc, size_t n)
+{
+	xmlParserCtxtPtr c;
+
+	c = xmlCreatePushParserCtxt(sax, r, n >= 4 ? doc : NULL, n >= 4 ? 4 :
+	    0, "t.xml");
+	assert_non_null(c);
+	xmlCtxtUseOptions(c, OMSI_XML_OPTIONS | XML_PARSE_IGNORE_ENC);
+	return (c);
+}
+
+/* libxml2's record of doc; 0 when it read it without an error. */
+static int
+by_libxml2(const char *doc, size_t n, struct rec *r, unsigned piece)
+{
+	xmlSAXHandler sax;
+	size_t off, k;
+	int bad = 0;
+
+	sax_init(&sax);
+	memset(r, 0, sizeof(*r));
+	r->ctxt = context(&sax, r, doc, n);
+	off = n >= 4 ? 4 : 0;
+	while (off < n && !bad) {
+		k = 1 + rnd(piece);
+		if (k > n - off)
+			k = n - off;
+		bad = xmlParseChunk(r->ctxt, doc + off, (int)k, 0) != 0;
+		off += k;
+	}
+	if (!bad)
+		bad = xmlParseChunk(r->ctxt, NULL, 0, 1) != 0;
+	event(r);
+	if (!r->ctxt->wellFormed || r->error)
+		bad = 1;
+	return (bad);
+}
+
+/* The scanner's record, with names from dict's parser; 0 when read. */
+static int
+by_xscan(const char *doc, size_t n, struct rec *r, unsigned piece,
+    xmlParserCtxtPtr dictof)
+{
+	xmlSAXHandler sax;
+	size_t off = 0, k;
+	int rc = 0;
+
+	sax_init(&sax);
+	memset(r, 0, sizeof(*r));
+	r->xs = omsi_xscan_new(dictof->dict, &sax, r);
+	assert_non_null(r->xs);
+	while (rc == 0) {
+		k = 1 + rnd(piece);
+		if (k > n - off)
+			k = n - off;
+		rc = omsi_xscan_feed(r->xs, (const unsigned char *)doc + off,
+		    k, off + k == n);
+		off += k;
+		if (off == n)
+			break;
+	}
+	event(r);
+	omsi_xscan_free(r->xs);
+	r->xs = NULL;
+	return (rc);
+}
+
+struct counts {
+	unsigned long	 docs, mutants, fast, doubts, bad;
+};
+
+/* The scanner doubts, or reads doc as libxml2 does. */
+static int
+compare(const char *doc, size_t n, struct counts *c, int mutant)
+{
+	struct rec a, b;
+	unsigned piece = rnd(4) == 0 ? 3 : rnd(2) ? 300 : 70000;
+	int bad, doubt;
+
+	bad = by_libxml2(doc, n, &a, piece);
+	doubt = by_xscan(doc, n, &b, piece, a.ctxt) != 0;
+	if (mutant)
+		c->mutants++;
+	else
+		c->docs++;
+	if (doubt)
+		c->doubts++;
+	else {
+		c->fast++;
+		if (bad || strcmp(a.s ? a.s : "", b.s ? b.s : "") != 0) {
+			c->bad++;
+			if (c->bad <= 3)
+				print_message("differs (libxml2 %s):\n%.*s\n"
+				    "--- libxml2:\n%.2000s\n--- xscan:\n"
+				    "%.2000s\n", bad ? "failed" : "read it",
+				    (int)(n < 600 ? n : 600), doc,
+				    a.s ? a.s : "", b.s ? b.s : "");
+		}
+	}
+	xmlFreeParserCtxt(a.ctxt);
+	free(a.s);
+	free(b.s);
+	return (doubt);
+}
+
+/* ------------------------------------------------------- documents */
+
+struct doc {
+	char	*s;
+	size_t	 len, cap;
+};
+
+static void
+dput(struct doc *d, const char *p, size_t n)
+{
+	if (d->len + n + 1 > d->cap) {
+		d->cap = (d->len + n + 1) * 2;
+		d->s = realloc(d->s, d->cap);
+		assert_non_null(d->s);
+	}
+	memcpy(d->s + d->len, p, n);
+	d->len += n;
+	d->s[d->len] = '\0';
+}
+
+static void
+dputs(struct doc *d, const char *s)
+{
+	dput(d, s, strlen(s));
+}
+
+static void
+field(struct doc *d, int ind, const char *name, const char *v)
+{
+	int i;
+
+	for (i = 0; i < ind; i++)
+		dputs(d, " ");
+	dputs(d, "<");
+	dputs(d, name);
+	dputs(d, ">");
+	dputs(d, v);
+	dputs(d, "</");
+	dputs(d, name);
+	dputs(d, ">\n");
+}
+
+static void
+open_el(struct doc *d, int ind, const char *name, int close)
+{
+	int i;
+
+	for (i = 0; i < ind; i++)
+		dputs(d, " ");
+	dputs(d, close ? "</" : "<");
+	dputs(d, name);
+	dputs(d, ">\n");
+}
+
+/* An answer of nzap records, as examples/oms-fund writes one (in UTF-8,
+   as the feed gives it). */
+static void
+answer(struct doc *d, unsigned nzap)
+{
+	static const char *const osn[] = { "5.1.4", "5.3.2", "4.6.1" };
+	char b[64];
+	unsigned i, k;
+
+	dputs(d, "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n"
+	    "<ZL_LIST>\n");
+	open_el(d, 1, "ZGLV", 0);
+	field(d, 2, "VERSION", "5.1");
+	field(d, 2, "DATA", "2026-11-10");
+	field(d, 2, "FILENAME", "HT76M760001_26101");
+	open_el(d, 1, "ZGLV", 1);
+	open_el(d, 1, "SCHET", 0);
+	field(d, 2, "CODE_MO", "760001");
+	field(d, 2, "DSCHET", "2026-11-10");
+	field(d, 2, "COMENTS", "Счёт &amp; «реестр» &#1025;&#x451; ok");
+	open_el(d, 1, "SCHET", 1);
+	for (i = 1; i <= nzap; i++) {
+		open_el(d, 1, "ZAP", 0);
+		snprintf(b, sizeof(b), "%u", i);
+		field(d, 2, "N_ZAP", b);
+		field(d, 2, "PR_NOV", "0");
+		open_el(d, 2, "PACIENT", 0);
+		field(d, 3, "ID_PAC", "0000005355");
+		field(d, 3, "FAM", rnd(2) ? "Иванова" : "Петров-Водкин");
+		open_el(d, 2, "PACIENT", 1);
+		open_el(d, 2, "Z_SL", 0);
+		field(d, 3, "IDCASE", b);
+		field(d, 3, "OPLATA", rnd(2) ? "1" : "2");
+		field(d, 3, "SUMV", "960.80");
+		open_el(d, 3, "SL", 0);
+		field(d, 4, "SL_ID", "14f66a8a-b565-4ebc-9138-c1a3b0cd5178");
+		field(d, 4, "DS1", "I69.3");
+		field(d, 4, "COMENTSL", "");
+		open_el(d, 3, "SL", 1);
+		for (k = rnd(3); k > 0; k--) {
+			open_el(d, 3, "SANK", 0);
+			field(d, 4, "S_CODE", "a1b2");
+			field(d, 4, "S_SUM", "960.80");
+			field(d, 4, "S_OSN", osn[rnd(3)]);
+			field(d, 4, "S_COM", "Отказ: \"нет\" &lt;данных&gt;");
+			open_el(d, 3, "SANK", 1);
+		}
+		open_el(d, 2, "Z_SL", 1);
+		open_el(d, 1, "ZAP", 1);
+	}
+	dputs(d, "</ZL_LIST>\n");
+}
+
+static const char *const hand[] = {
+	"<?xml version=\"1.0\"?><a/>",
+	"<?xml version='1.0' encoding='UTF-8'?>\n<a>x</a>\n",
+	"<?xml version=\"1.0\" encoding=\"windows-1251\" ?>\n\n<a\n>\n<b\n/>"
+	    "t\n</a\n>\n\n",
+	"<?xml version=\"1.0\"?>\n<!-- c -->\n<?pi data?>\n<a><?p?><?q  ?>"
+	    "<!---->x<!-- - -->y</a>\n<!--e-->\n",
+	"<?xml version=\"1.0\"?><a>&lt;&gt;&amp;&apos;&quot;&#65;&#x42;"
+	    "&#x10FFFF;&#9;&#xD;</a>",
+	"<?xml version=\"1.0\"?><a>]]</a>",
+	"<?xml version=\"1.0\"?><a>]]&gt;</a>",
+	"<?xml version=\"1.0\"?><a>x]]>y</a>",
+	"<?xml version=\"1.0\"?><a>\r\n</a>",
+	"<?xml version=\"1.0\"?><a b=\"c\"/>",
+	"<?xml version=\"1.0\"?><x:a xmlns:x=\"u\"/>",
+	"<?xml version=\"1.0\"?><!DOCTYPE a><a/>",
+	"<?xml version=\"1.0\"?><a><![CDATA[x]]></a>",
+	"<?xml version=\"1.0\"?><a>&e;</a>",
+	"<?xml version=\"1.0\"?><a>&#0;</a>",
+	"<?xml version=\"1.0\"?><a>&#xFFFE;</a>",
+	"<?xml version=\"1.0\"?><a>\x01</a>",
+	"<?xml version=\"1.0\"?><a>\xC0\x80</a>",
+	"<?xml version=\"1.0\"?><a>\xED\xA0\x80</a>",
+	"<?xml version=\"1.0\"?><a>\xEF\xBF\xBE</a>",
+	"<?xml version=\"1.0\"?><a><!-- a--b --></a>",
+	"<?xml version=\"1.0\"?><a><!-- a---></a>",
+	"<?xml version=\"1.0\"?><a><?xml x?></a>",
+	"<?xml version=\"1.0\"?><a><?XmL x?></a>",
+	"<?xml version=\"1.0\"?><a><?xml-x x?></a>",
+	"<?xml version=\"1.0\"?><a></b>",
+	"<?xml version=\"1.0\"?><a><b></a></b>",
+	"<?xml version=\"1.0\"?><a>",
+	"<?xml version=\"1.0\"?><a/>x",
+	"<?xml version=\"1.0\"?><a/><b/>",
+	"<?xml version=\"1.1\"?><a/>",
+	"<?xml version=\"1.0\" standalone=\"yes\"?><a/>",
+	"\xEF\xBB\xBF<?xml version=\"1.0\"?><a/>",
+	"<a/>",
+	" <?xml version=\"1.0\"?><a/>",
+	"<?xml version=\"1.0\"?><a>\xD0\xA0\xD1\x8B\xE2\x80\x94\xF0\x9F\x98\x80"
+	    "</a>",
+	"<?xml version=\"1.0\"?><a.b-c_d><_e/></a.b-c_d>",
+	"<?xml version=\"1.0\"?><a>\t \n</a>",
+	"<?xml version=\"1.0\"?><a><b/>  \n <c>  </c>\n</a>",
+};
+
+/* A mutant of d into m. */
+static void
+mutate(const struct doc *d, struct doc *m)
+{
+	static const char *const ins[] = {
+		"<!-- c -->", "<?pi x?>", "<![CDATA[x]]>", "&amp;", "&lt;",
+		"&#1025;", "&#x1F600;", "&#0;", "&#xD800;", "&bogus;",
+		"<!DOCTYPE ZL_LIST>", " a=\"1\"", " xmlns=\"u\"", "\xEF\xBB\xBF",
+		"\r\n", "\r", "\t", "   \n  ", "\n", "]]>", "]]", "--", "<x/>",
+		"</x>", "<", ">", "&", "\xD0", "\x98", "\x01", "\xC2\x98",
+		"<?xml version=\"1.0\"?>", " encoding=\"UTF-16\"", "x:", "\xFF",
+		"<a:b/>", "&#9;", "&#x20;", "<!---->", "<?p?>",
+	};
+	size_t at, k, n;
+	const char *s;
+
+	m->len = 0;
+	at = d->len > 0 ? rnd((unsigned)d->len) : 0;
+	switch (rnd(6)) {
+	case 0:		/* flip a byte */
+		dput(m, d->s, d->len);
+		m->s[at] = (char)rnd(256);
+		break;
+	case 1:		/* delete some */
+		k = 1 + rnd(4);
+		if (at + k > d->len)
+			k = d->len - at;
+		dput(m, d->s, at);
+		dput(m, d->s + at + k, d->len - at - k);
+		break;
+	case 2:		/* truncate */
+		dput(m, d->s, at);
+		break;
+	case 3:		/* text after the root, or a second one */
+		dput(m, d->s, d->len);
+		dputs(m, rnd(2) ? "x" : "<ZL_LIST/>");
+		break;
+	default:	/* insert */
+		s = ins[rnd(sizeof(ins) / sizeof(ins[0]))];
+		n = strlen(s);
+		/* most often just after a tag or a line end */
+		if (rnd(2))
+			while (at < d->len && d->s[at] != '>' &&
+			    d->s[at] != '\n')
+				at++;
+		if (at < d->len && rnd(2))
+			at++;
+		dput(m, d->s, at);
+		dput(m, s, n);
+		dput(m, d->s + at, d->len - at);
+		break;
+	}
+}
+
+static void
+test_differential(void **state)
+{
+	struct counts c = { 0 };
+	struct doc d = { 0 }, m = { 0 }, small[3] = { { 0 } };
+	const char *env = getenv("XSCAN_DOCS");
+	size_t i;
+	int j;
+
+	(void)state;
+	/* answers: the fast path must take every one */
+	for (i = 0; i < 3; i++) {
+		answer(&small[i], i == 0 ? 1 : i == 1 ? 7 : 400);
+		assert_int_equal(compare(small[i].s, small[i].len, &c, 0), 0);
+	}
+	for (i = 0; i < sizeof(hand) / sizeof(hand[0]); i++)
+		compare(hand[i], strlen(hand[i]), &c, 0);
+	/* the first five hand-made ones are plain: taken too */
+	for (i = 0; i < 5; i++)
+		assert_int_equal(compare(hand[i], strlen(hand[i]), &c, 0), 0);
+	for (j = 0; j < 6000; j++) {
+		if (j % 3 == 0) {
+			d.len = 0;
+			dputs(&d, hand[rnd(sizeof(hand) / sizeof(hand[0]))]);
+		} else {
+			d.len = 0;
+			dput(&d, small[j % 3 == 1 ? 0 : 1].s,
+			    small[j % 3 == 1 ? 0 : 1].len);
+		}
+		/* one edit, or a few */
+		mutate(&d, &m);
+		for (i = rnd(4) == 0 ? rnd(3) : 0; i > 0; i--) {
+			d.len = 0;
+			dput(&d, m.s, m.len);
+			mutate(&d, &m);
+		}
+		compare(m.s, m.len, &c, 1);
+	}
+	if (env != NULL && *env != '\0') {
+		FILE *fp = fopen(env, "rb");
+		char buf[65536];
+		size_t n;
+
+		assert_non_null(fp);
+		d.len = 0;
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			dput(&d, buf, n);
+		fclose(fp);
+		assert_int_equal(compare(d.s, d.len, &c, 0), 0);
+	}
+	print_message("xscan: %lu documents, %lu mutants; the fast path "
+	    "read %lu, doubted %lu; %lu read otherwise than libxml2\n",
+	    c.docs, c.mutants, c.fast, c.doubts, c.bad);
+	assert_int_equal(c.bad, 0);
+	/* the mutants are not all doubted */
+	assert_true(c.fast > c.mutants / 10);
+	free(d.s);
+	free(m.s);
+	for (i = 0; i < 3; i++)
+		free(small[i].s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_differential),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
