@@ -78,19 +78,19 @@ static const unsigned char stops[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
-static int
-name_start(unsigned c)
-{
-	return ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    c == '_');
-}
+/* 1: a name's first byte; 2: a name's other bytes */
+static const unsigned char namech[256] = {
+	['-'] = 2, ['.'] = 2,
+	['0'] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	['A'] = 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3,
+	['_'] = 3,
+	['a'] = 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3,
+};
 
-static int
-name_char(unsigned c)
-{
-	return (name_start(c) || (c >= '0' && c <= '9') || c == '.' ||
-	    c == '-');
-}
+#define name_start(c)	(namech[(unsigned char)(c)] & 1)
+#define name_char(c)	(namech[(unsigned char)(c)] != 0)
 
 static int
 blank(unsigned c)
@@ -137,16 +137,15 @@ u8len(const unsigned char *q, const unsigned char *end)
 	return (n);
 }
 
-/* The dictionary's copy of the name s[0..n), cached. */
-static const xmlChar *
-intern(struct omsi_xscan *x, const unsigned char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	struct xs_name *e;
-	size_t i;
+#define HASH0		2166136261u
+#define HASH(h, c)	(((h) ^ (c)) * 16777619u)
 
-	for (i = 0; i < n; i++)
-		h = (h ^ s[i]) * 16777619u;
+/* The dictionary's copy of the name s[0..n) of hash h, cached. */
+static const xmlChar *
+intern(struct omsi_xscan *x, const unsigned char *s, size_t n, uint32_t h)
+{
+	struct xs_name *e;
+
 	e = &x->cache[h % XS_CACHE];
 	if (e->s != NULL && e->len == n && memcmp(e->s, s, n) == 0)
 		return (e->s);
@@ -364,6 +363,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 	const xmlChar *name, *data;
 	unsigned long line = x->line;
 	struct xs_name *top;
+	uint32_t h;
 	size_t nl;
 	int bad, empty = 0;
 
@@ -385,15 +385,15 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		return (x->stop ? DOUBT : (long)(e + 3 - p));
 	}
 	if (p[1] == '?') {
-		for (q = n0 = p + 2; q < end && name_char(*q); q++)
-			;
+		for (h = HASH0, q = n0 = p + 2; q < end && name_char(*q); q++)
+			h = HASH(h, *q);
 		if (q == end)
 			return (MORE);
 		if (!name_start(*n0) || q - n0 > XS_NAME ||
 		    ((n0[0] | 0x20) == 'x' && q - n0 >= 3 &&
 		    (n0[1] | 0x20) == 'm' && (n0[2] | 0x20) == 'l'))
 			return (DOUBT);
-		if ((name = intern(x, n0, (size_t)(q - n0))) == NULL)
+		if ((name = intern(x, n0, (size_t)(q - n0), h)) == NULL)
 			return (DOUBT);
 		if (*q == '?') {
 			if (q + 1 == end)
@@ -442,8 +442,8 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 	}
 	if (!name_start(p[1]))
 		return (DOUBT);
-	for (q = n0 = p + 1; q < end && name_char(*q); q++)
-		;
+	for (h = HASH0, q = n0 = p + 1; q < end && name_char(*q); q++)
+		h = HASH(h, *q);
 	if (q == end)
 		return (MORE);
 	nl = (size_t)(q - n0);
@@ -462,7 +462,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		return (DOUBT);		/* an attribute */
 	if (x->phase == P_EPILOG || x->depth == XS_DEPTH)
 		return (DOUBT);
-	if ((name = intern(x, n0, nl)) == NULL)
+	if ((name = intern(x, n0, nl, h)) == NULL)
 		return (DOUBT);
 	x->phase = P_CONTENT;
 	x->line = line;
