@@ -815,8 +815,9 @@ sx_chunk(struct sx *s, const unsigned char *p, size_t n, int terminate)
 
 /*
  * The fast reader (xscan.c) reads the document from the feed; it is
- * tried only where the feed gives UTF-8 that libxml2 would not decode
- * (windows-1251 turned by the feed).  0 when it was read whole and the
+ * tried where the feed gives UTF-8: windows-1251 it turned, or UTF-8
+ * (libxml2's UTF-8 decoder changes nothing in what the scanner takes:
+ * test_xscan.c reads with and without it).  0 when it was read whole and the
  * handlers took all of it; OMSI_IMP_AGAIN when the scanner doubted, a
  * handler refused something or the input failed: then nothing it did
  * may stand, and the caller reads the file again with libxml2, which
@@ -893,7 +894,8 @@ omsi_ffoms_answer(struct imp *m, struct omsi_feed *f, struct oms_err *err)
 	if (sx_init(s, m, err) == -1)
 		goto out;
 	xmlCtxtUseOptions(s->ctxt, OMSI_XML_OPTIONS | XML_PARSE_IGNORE_ENC);
-	if (m->xscan && omsi_feed_decoder(f) == NULL) {
+	if (m->xscan && ((dec = omsi_feed_decoder(f)) == NULL ||
+	    strcmp(dec, "UTF-8") == 0)) {
 		/* what it may have said goes with it */
 		saved = *err;
 		if ((rc = sx_fast(s, &sax)) == OMSI_IMP_AGAIN)

@@ -45,6 +45,15 @@ variant after '$a<ZAP/>'
 variant entity 's|<PR_NOV>0<|<PR_NOV>\&nbsp;<|'
 variant badzap 's|<N_ZAP>1</N_ZAP>|<N_ZAP>99999</N_ZAP>|'
 variant truncated '$d'
+# the same answer in UTF-8, and with a byte order mark
+utf8() {	# utf8 NAME PREFIX
+	mkdir -p "$TMP/v/$1"
+	{ printf "$2"; sed '1s/windows-1251/UTF-8/' "$TMP/x/$xml" |
+	    iconv -f windows-1251 -t UTF-8; } >"$TMP/v/$1/$xml"
+	(cd "$TMP/v/$1" && zip -qX "$base.zip" "$xml")
+}
+utf8 utf8 ''
+utf8 utf8bom '\357\273\277'
 
 n=0
 for v in $(cd "$TMP/v" && ls); do
@@ -81,7 +90,7 @@ for v in $(cd "$TMP/v" && ls); do
 done
 
 check 'the plain answer, and those with comments, blanks, CRLF, CDATA, an attribute, an unknown element, references, are imported' \
-    'for v in plain comments blanks crlf cdata attr unknown refs; do [ "$(cat "$TMP/r/$v/$base.zip/fast/rc")" = 0 ] && [ -s "$TMP/r/$v/$base.zip/fast/archive" ] || exit 1; done'
+    'for v in plain comments blanks crlf cdata attr unknown refs utf8 utf8bom; do [ "$(cat "$TMP/r/$v/$base.zip/fast/rc")" = 0 ] && [ -s "$TMP/r/$v/$base.zip/fast/archive" ] || exit 1; done'
 check 'refusals and malformed answers are refused, with a message naming the line' \
     'for v in sums split tag badzap truncated doctype b98 entity after; do [ "$(cat "$TMP/r/$v/$base.zip/fast/rc")" = 1 ] || exit 1; grep -q ":[0-9]*:" "$TMP/r/$v/$base.zip/fast/err" || exit 1; done'
 check 'an unknown element in SCHET is named with its line under -v' \

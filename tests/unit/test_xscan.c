@@ -21,6 +21,7 @@
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 
 #include "oms_int.h"
 #include "xscan_int.h"
@@ -188,22 +189,33 @@ sax_init(xmlSAXHandler *sax)
 	sax->serror = on_error;
 }
 
-/* A parser context as ffoms_answer.c makes it (no decoder: UTF-8). */
+/*
+ * A parser context as ffoms_answer.c makes it: without a decoder (the
+ * feed turned windows-1251 into UTF-8), or with libxml2's UTF-8 one (a
+ * UTF-8 answer).
+ */
 static xmlParserCtxtPtr
-context(xmlSAXHandler *sax, struct rec *r, const char *doc, size_t n)
+context(xmlSAXHandler *sax, struct rec *r, const char *doc, size_t n,
+    int utf8)
 {
+	xmlCharEncodingHandlerPtr h;
 	xmlParserCtxtPtr c;
 
 	c = xmlCreatePushParserCtxt(sax, r, n >= 4 ? doc : NULL, n >= 4 ? 4 :
 	    0, "t.xml");
 	assert_non_null(c);
 	xmlCtxtUseOptions(c, OMSI_XML_OPTIONS | XML_PARSE_IGNORE_ENC);
+	if (utf8) {
+		assert_non_null(h = xmlFindCharEncodingHandler("UTF-8"));
+		xmlSwitchToEncoding(c, h);
+	}
 	return (c);
 }
 
 /* libxml2's record of doc; 0 when it read it without an error. */
 static int
-by_libxml2(const char *doc, size_t n, struct rec *r, unsigned piece)
+by_libxml2(const char *doc, size_t n, struct rec *r, unsigned piece,
+    int utf8)
 {
 	xmlSAXHandler sax;
 	size_t off, k;
@@ -211,7 +223,7 @@ by_libxml2(const char *doc, size_t n, struct rec *r, unsigned piece)
 
 	sax_init(&sax);
 	memset(r, 0, sizeof(*r));
-	r->ctxt = context(&sax, r, doc, n);
+	r->ctxt = context(&sax, r, doc, n, utf8);
 	off = n >= 4 ? 4 : 0;
 	while (off < n && !bad) {
 		k = 1 + rnd(piece);
@@ -261,37 +273,53 @@ struct counts {
 	unsigned long	 docs, mutants, fast, doubts, bad;
 };
 
-/* The scanner doubts, or reads doc as libxml2 does. */
+/*
+ * The scanner doubts, or reads doc as libxml2 does, both without a
+ * decoder and with the UTF-8 one; and it doubts or not whatever the
+ * pieces it is given.
+ */
 static int
 compare(const char *doc, size_t n, struct counts *c, int mutant)
 {
 	struct rec a, b;
-	unsigned piece = rnd(4) == 0 ? 3 : rnd(2) ? 300 : 70000;
-	int bad, doubt;
+	unsigned piece;
+	int utf8, bad, doubt = 0, d;
 
-	bad = by_libxml2(doc, n, &a, piece);
-	doubt = by_xscan(doc, n, &b, piece, a.ctxt) != 0;
+	for (utf8 = 0; utf8 < 2; utf8++) {
+		piece = rnd(4) == 0 ? 3 : rnd(2) ? 300 : 70000;
+		bad = by_libxml2(doc, n, &a, piece, utf8);
+		d = by_xscan(doc, n, &b, rnd(2) ? piece : 1 + rnd(9), a.ctxt) !=
+		    0;
+		if (utf8 == 0)
+			doubt = d;
+		else if (d != doubt) {
+			c->bad++;
+			print_message("doubted with one split, not another:\n"
+			    "%.*s\n", (int)(n < 600 ? n : 600), doc);
+		}
+		if (!d && (bad || strcmp(a.s ? a.s : "", b.s ? b.s : "") !=
+		    0)) {
+			c->bad++;
+			if (c->bad <= 3)
+				print_message("differs (libxml2 %s%s):\n%.*s\n"
+				    "--- libxml2:\n%.2000s\n--- xscan:\n"
+				    "%.2000s\n", bad ? "failed" : "read it",
+				    utf8 ? ", UTF-8 decoder" : "",
+				    (int)(n < 600 ? n : 600), doc,
+				    a.s ? a.s : "", b.s ? b.s : "");
+		}
+		xmlFreeParserCtxt(a.ctxt);
+		free(a.s);
+		free(b.s);
+	}
 	if (mutant)
 		c->mutants++;
 	else
 		c->docs++;
 	if (doubt)
 		c->doubts++;
-	else {
+	else
 		c->fast++;
-		if (bad || strcmp(a.s ? a.s : "", b.s ? b.s : "") != 0) {
-			c->bad++;
-			if (c->bad <= 3)
-				print_message("differs (libxml2 %s):\n%.*s\n"
-				    "--- libxml2:\n%.2000s\n--- xscan:\n"
-				    "%.2000s\n", bad ? "failed" : "read it",
-				    (int)(n < 600 ? n : 600), doc,
-				    a.s ? a.s : "", b.s ? b.s : "");
-		}
-	}
-	xmlFreeParserCtxt(a.ctxt);
-	free(a.s);
-	free(b.s);
 	return (doubt);
 }
 
