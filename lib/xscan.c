@@ -137,6 +137,18 @@ u8len(const unsigned char *q, const unsigned char *end)
 	return (n);
 }
 
+/* 1 when a[0..n) and b[0..n) are the same bytes: names are short */
+static int
+same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (0);
+	return (1);
+}
+
 #define HASH0		2166136261u
 #define HASH(h, c)	(((h) ^ (c)) * 16777619u)
 
@@ -147,7 +159,7 @@ intern(struct omsi_xscan *x, const unsigned char *s, size_t n, uint32_t h)
 	struct xs_name *e;
 
 	e = &x->cache[h % XS_CACHE];
-	if (e->s != NULL && e->len == n && memcmp(e->s, s, n) == 0)
+	if (e->s != NULL && e->len == n && same_bytes(e->s, s, n))
 		return (e->s);
 	if ((e->s = xmlDictLookup(x->dict, s, (int)n)) == NULL)
 		return (NULL);
@@ -421,14 +433,17 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 	if (p[1] == '/') {
 		if (x->depth == 0)
 			return (DOUBT);
-		for (q = n0 = p + 2; q < end && name_char(*q); q++)
-			;
-		if (q == end)
-			return (MORE);
 		top = &x->open[x->depth - 1];
-		nl = (size_t)(q - n0);
-		if (nl != top->len || memcmp(n0, top->s, nl) != 0)
-			return (DOUBT);
+		n0 = p + 2;
+		if ((size_t)(end - n0) > top->len && !name_char(n0[top->len]) &&
+		    same_bytes(n0, top->s, top->len))
+			q = n0 + top->len;
+		else {
+			/* another name, or cut short */
+			for (q = n0; q < end && name_char(*q); q++)
+				;
+			return (q == end ? MORE : DOUBT);
+		}
 		if ((q = blanks(q, end, &line)) == NULL)
 			return (MORE);
 		if (*q != '>')
