@@ -216,6 +216,15 @@ cli_open(struct oms_ws *ws, const char *dir, int lock)
 	return (cli_open_with(ws, dir, lock, NULL, NULL));
 }
 
+/* Is the environment variable name set to "0"? */
+static int
+env_is_0(const char *name)
+{
+	const char *v = getenv(name);
+
+	return (v != NULL && strcmp(v, "0") == 0);
+}
+
 struct oms_ledger *
 cli_open_with(struct oms_ws *ws, const char *dir, int lock,
     int (*fn)(void *, const struct oms_ledger *, const struct oms_event *,
@@ -235,6 +244,8 @@ cli_open_with(struct oms_ws *ws, const char *dir, int lock,
 		    "than its owner, who could swap its files; run: chmod "
 		    "go-w %s", ws->dir, ws->dir);
 	ws->refdir = cli_refdir();
+	ws->plain_xml = env_is_0("OMS_XSCAN");
+	ws->plain_xsd = env_is_0("OMS_XSDFAST");
 	cli_progress_init(ws);
 	if ((path = oms_ws_path(ws, "ledger.tsv")) == NULL)
 		err(OMS_EXIT_IO, NULL);

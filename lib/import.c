@@ -847,19 +847,6 @@ imp_clear(struct imp *m, const struct omsi_reply_ops *ops)
 	oms_buf_init(&m->unknown, 1 << 16);
 }
 
-/*
- * OMS_XSCAN=0 reads every answer with libxml2 alone, to compare the two
- * readers: a switch for its tests and for doubt, not a setting.  (The
- * one getenv of the library; oms.h has no import options to carry it.)
- */
-static int
-xscan_wanted(void)
-{
-	const char *v = getenv("OMS_XSCAN");
-
-	return (v == NULL || strcmp(v, "0") != 0);
-}
-
 int
 oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
     struct oms_import_res *res, struct oms_err *err)
@@ -880,7 +867,7 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 	m.name = path;
 	m.fd = -1;
 	m.rdate = -1;
-	m.xscan = xscan_wanted();
+	m.xscan = !ws->plain_xml;
 	omsi_hash_init(&m.bykey);
 	omsi_arena_init(&m.arena);
 	oms_buf_init(&m.filecodes, 1 << 20);

@@ -259,6 +259,16 @@ struct oms_ws {
 	const char	*refdir;
 	/* the directory may be written by group or others (not sticky) */
 	int		 open_to_others;
+	/*
+	 * The plain ways, to compare with and for doubt (the programs set
+	 * them from OMS_XSCAN=0 and OMS_XSDFAST=0, oms(7)): plain_xml reads
+	 * every answer and source with libxml2 alone, not the fast scanner
+	 * first; plain_xsd has libxml2 validate every record, not only those
+	 * the compiled acceptor does not vouch for.  The results are the
+	 * same either way.
+	 */
+	int		 plain_xml;
+	int		 plain_xsd;
 };
 
 /* Load DIR/oms.conf.  Does not lock. */
