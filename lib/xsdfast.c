@@ -227,6 +227,32 @@ blank(int c)
 	return (c == 0x20 || c == 0x9 || c == 0xa || c == 0xd);
 }
 
+/* only blanks (the indentation between elements: one look-up a byte) */
+static int
+blank_text(const xmlChar *s)
+{
+	static const unsigned char bl[256] = {
+		[0x9] = 1, [0xa] = 1, [0xd] = 1, [0x20] = 1
+	};
+
+	if (s == NULL)
+		return (1);
+	while (bl[*s])
+		s++;
+	return (*s == '\0');
+}
+
+/* strcmp(a, b) == 0 for the short names of elements, without a call */
+static int
+same(const char *a, const xmlChar *b)
+{
+	while (*a != '\0' && *a == (char)*b) {
+		a++;
+		b++;
+	}
+	return (*a == (char)*b);
+}
+
 /*
  * [+]DIGITS[.DIGITS] (the point only when point), s[0..n), into d: 1, or
  * 0 when not that form or longer than XF_DIGITS digits.  A minus sign is
@@ -446,16 +472,6 @@ fail(struct xf_cc *cc, xmlNodePtr at, const char *why)
 	return (-1);
 }
 
-static int
-blank_text(const xmlChar *s)
-{
-	if (s == NULL)
-		return (1);
-	for (; *s != '\0'; s++)
-		if (!blank(*s))
-			return (0);
-	return (1);
-}
 
 /* an element of XSD's namespace, named name (any name when NULL) */
 static int
@@ -1193,7 +1209,7 @@ next_elem(xmlNodePtr c, int *bad)
 static int
 match(const struct xf_part *p, xmlNodePtr *cur, int depth)
 {
-	const char *name;
+	const xmlChar *name;
 	unsigned k;
 	size_t i;
 	int bad = 0;
@@ -1206,9 +1222,9 @@ match(const struct xf_part *p, xmlNodePtr *cur, int depth)
 		return (1);
 	case P_CHOICE:
 		if (*cur != NULL) {
-			name = (const char *)(*cur)->name;
+			name = (*cur)->name;
 			for (i = 0; i < p->nkids; i++)
-				if (strcmp(p->kids[i].el->name, name) == 0)
+				if (same(p->kids[i].el->name, name))
 					return (match(&p->kids[i], cur, depth));
 		}
 		/* none of them: the choice is empty, if it may be */
@@ -1220,7 +1236,7 @@ match(const struct xf_part *p, xmlNodePtr *cur, int depth)
 		return (0);
 	default:
 		for (k = 0; *cur != NULL && k < p->max &&
-		    strcmp(p->el->name, (const char *)(*cur)->name) == 0; k++) {
+		    same(p->el->name, (*cur)->name); k++) {
 			if (!accept_elem(p->el, *cur, depth + 1))
 				return (0);
 			*cur = next_elem((*cur)->next, &bad);
