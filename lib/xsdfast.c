@@ -364,9 +364,9 @@ good_date(const char *s)
 			return (0);
 		y = y * 10 + (s[i] - '0');
 	}
-	if (y == 0 || s[4] != '-' || s[7] != '-' ||
-	    (mo = digits2(s + 5)) < 1 || mo > 12 ||
-	    (d = digits2(s + 8)) < 1 || d > mdays[mo - 1])
+	/* in order: no byte is read after the end */
+	if (y == 0 || s[4] != '-' || (mo = digits2(s + 5)) < 1 || mo > 12 ||
+	    s[7] != '-' || (d = digits2(s + 8)) < 1 || d > mdays[mo - 1])
 		return (0);
 	if (mo == 2 && d == 29 &&
 	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
