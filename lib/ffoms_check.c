@@ -44,18 +44,13 @@ static struct schemas *
 state(struct exp *x)
 {
 	struct schemas *ss;
-	const char *fast;
 
 	if (x->w == NULL) {
 		if ((ss = calloc(1, sizeof(*ss))) == NULL)
 			return (NULL);
 		oms_buf_init(&ss->out, SIZE_MAX);
-		/*
-		 * A switch for the acceptor, oms-export(1) ENVIRONMENT: read
-		 * here, as no option of oms_export_opts carries it yet.
-		 */
-		fast = getenv("OMS_XSDFAST");
-		ss->nofast = fast != NULL && strcmp(fast, "0") == 0;
+		/* OMS_XSDFAST=0, oms-export(1) ENVIRONMENT */
+		ss->nofast = x->ws->plain_xsd;
 		x->w = ss;
 	}
 	return (x->w);
