@@ -495,6 +495,201 @@ test_unprune(void **state)
 	oms_rules_free(rs);
 }
 
+/* Every element from n along steps s[k..] by a walk of the tree. */
+static void
+naive(xmlNodePtr n, const struct cpath *p, size_t k, xmlNodePtr *out,
+    size_t *nout)
+{
+	xmlNodePtr c;
+
+	for (; n != NULL && k < p->n && p->s[k] == NULL; k++)
+		n = n->parent;
+	if (n == NULL)
+		return;
+	if (k == p->n) {
+		assert_true(*nout < 64);
+		out[(*nout)++] = n;
+		return;
+	}
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, p->s[k]) == 0)
+			naive(c, p, k + 1, out, nout);
+}
+
+static const char tree[] =
+    "<LIST><HDR><V>5.1</V></HDR><ZAP><N>1</N><Z_SL><SL><DS>A</DS>"
+    "<X><DS>in X</DS></X><USL><C>1</C></USL><DS>B</DS><USL><C>2</C>"
+    "<C>3</C></USL><Q/><UNK><DS>no</DS></UNK><USL><C>4</C></USL></SL><SL><DS>C</DS><USL>"
+    "<C>5</C></USL></SL><DATE>2026-10-05</DATE></Z_SL><PERS><DR>x</DR>"
+    "</PERS></ZAP></LIST>";
+
+/* paths over tree[], from its ZAP and from the first SL */
+static const char *const paths[] = {
+	".", "", "N", "Z_SL", "Z_SL/SL", "Z_SL/SL/DS", "Z_SL/SL/USL/C",
+	"./Z_SL//SL/./USL", "Z_SL/SL/X/DS", "Z_SL/SL/Q", "Z_SL/NONE",
+	"..", "../HDR/V", "../ZAP/Z_SL/SL/DS", "../..", "../../..",
+	"../../../..", "DS", "USL/C", "../DATE", "../../PERS/DR",
+	"../SL/USL/C", "/DS", "DS/", "USL//C", "X/DS",
+	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+};
+
+/*
+ * The record's index (omsi_rules_index) has the elements of the names
+ * paths use (not UNK, nor what is in it), and reaches from the record
+ * and from a node in it the nodes a walk of the tree reaches, in its
+ * order, the tree above the record included; and the first of them by
+ * omsi_path_text() steps.
+ */
+static void
+test_index(void **state)
+{
+	struct oms_rules *rs;
+	struct rnodes out;
+	struct cpath p[sizeof(paths) / sizeof(paths[0])], q;
+	xmlNodePtr want[64], rec, sl;
+	xmlDocPtr d;
+	const char *a, *b;
+	size_t i, j, k, n;
+	int from;
+
+	(void)state;
+	memset(&out, 0, sizeof(out));
+	/* rules that name some of the elements, not X, Q, HDR, V, LIST */
+	rs = load("R1\tZAP\t*\t*\terror\tZ_SL/SL\trequired\tDS\t\t"
+	    "USL/C~1\tm\n"
+	    "R2\tZAP\t*\t*\terror\t.\tle\tZ_SL/DATE\tN\t\tm\n"
+	    "R3\tZAP\t*\t*\terror\t.\trequired\tPERS/DR\t\t\tm\n");
+	assert_non_null(d = xmlReadMemory(tree, (int)strlen(tree), "t.xml",
+	    NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS));
+	rec = xmlDocGetRootElement(d)->children->next;
+	sl = rec->children->next->children;
+	assert_string_equal((const char *)sl->name, "SL");
+	/* every name of the paths is known before a record is indexed */
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		assert_int_equal(omsi_rules_cpath(rs, paths[i], &p[i]), 0);
+	assert_int_equal(omsi_rules_cpath(rs, "Z_SL/SL", &q), 0);
+	assert_int_equal(omsi_rules_id(rs, "UNK"), 0);
+	assert_int_equal(omsi_rules_index(rs, rec), 0);
+	assert_ptr_equal(rs->ix.v[0].n, rec);
+	assert_int_equal(rs->ix.v[0].parent, -1);
+	assert_int_equal(rs->ix.n, 23);		/* all but UNK and its DS */
+	for (i = 0; i < rs->ix.n; i++) {
+		assert_string_not_equal((const char *)rs->ix.v[i].n->name,
+		    "UNK");
+		for (j = 0; j < rs->ix.v[i].nkid; j++) {
+			k = rs->ix.v[i].kid0 + j;
+			assert_ptr_equal(rs->ix.v[k].n->parent,
+			    rs->ix.v[i].n);
+			assert_int_equal(rs->ix.v[k].parent, (int)i);
+			assert_int_equal(rs->ix.v[k].id, omsi_rules_id(rs,
+			    (const char *)rs->ix.v[k].n->name));
+			if (j > 0)
+				assert_true(rs->ix.v[k - 1].id <=
+				    rs->ix.v[k].id);
+		}
+	}
+	for (from = 0; from < 2; from++)
+		for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			/* the SL: found as the first node of the path */
+			if (from == 1) {
+				assert_int_equal(omsi_rules_collect(rs, 0, rec,
+				    &q, &out), 0);
+				assert_ptr_equal(out.v[0], sl);
+				k = (size_t)out.x[0];
+			} else
+				k = 0;
+			n = 0;
+			naive(from ? sl : rec, &p[i], 0, want, &n);
+			assert_int_equal(omsi_rules_collect(rs, (int)k,
+			    rs->ix.v[k].n, &p[i], &out), 0);
+			assert_int_equal(out.n, n);
+			for (j = 0; j < n; j++) {
+				assert_ptr_equal(out.v[j], want[j]);
+				if (out.x[j] >= 0)
+					assert_ptr_equal(rs->ix.v[out.x[j]].n,
+					    want[j]);
+			}
+			/* omsi_path_text() of the same path */
+			a = omsi_path_text(from ? sl : rec, paths[i]);
+			b = omsi_rules_text(rs, (int)k, rs->ix.v[k].n, &p[i]);
+			if (a == NULL)
+				assert_null(b);
+			else {
+				assert_non_null(b);
+				assert_string_equal(a, b);
+			}
+		}
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		free(p[i].s);
+		free(p[i].id);
+	}
+	free(q.s);
+	free(q.id);
+	free(out.v);
+	free(out.x);
+	xmlFreeDoc(d);
+	oms_rules_free(rs);
+}
+
+/*
+ * A name's id by its address in the parser's dictionary, and by its
+ * text when it is not in one: a name of the same address and other text
+ * is another name.
+ */
+static void
+test_name_ids(void **state)
+{
+	static const char xml[] = "<ZAP><DS>1</DS><ZZ>2</ZZ></ZAP>";
+	struct oms_rules *rs;
+	xmlDocPtr d[3], own;
+	xmlNodePtr ds, zz, n;
+	const xmlChar *was;
+	char name[8];
+	unsigned id;
+	size_t i;
+
+	(void)state;
+	rs = load("R1\tZAP\t*\t*\terror\t.\trequired\tDS\t\t\tm\n");
+	assert_true((id = omsi_rules_id(rs, "DS")) != 0);
+	assert_int_equal(omsi_rules_id(rs, "ZZ"), 0);
+	/* three documents, three dictionaries: two cached at a time */
+	for (i = 0; i < 3; i++) {
+		assert_non_null(d[i] = xmlReadMemory(xml, (int)strlen(xml),
+		    "t.xml", NULL, XML_PARSE_NONET));
+		assert_non_null(d[i]->dict);
+	}
+	for (i = 0; i < 9; i++) {
+		ds = xmlDocGetRootElement(d[i % 3])->children;
+		zz = ds->next;
+		assert_int_equal(omsi_rules_node_id(rs, ds), id);
+		assert_int_equal(omsi_rules_node_id(rs, zz), 0);
+		assert_int_equal(omsi_rules_node_id(rs, ds), id);
+	}
+	/* a name in memory of its own, then other text there */
+	ds = xmlDocGetRootElement(d[0])->children;
+	was = ds->name;
+	snprintf(name, sizeof(name), "DS");
+	ds->name = (const xmlChar *)name;
+	assert_int_equal(omsi_rules_node_id(rs, ds), id);
+	snprintf(name, sizeof(name), "ZZ");
+	assert_int_equal(omsi_rules_node_id(rs, ds), 0);
+	snprintf(name, sizeof(name), "DS");
+	assert_int_equal(omsi_rules_node_id(rs, ds), id);
+	ds->name = was;
+	/* a document without a dictionary */
+	assert_non_null(own = xmlNewDoc((const xmlChar *)"1.0"));
+	assert_null(own->dict);
+	assert_non_null(n = xmlNewDocNode(own, NULL, (const xmlChar *)"DS",
+	    NULL));
+	xmlDocSetRootElement(own, n);
+	assert_int_equal(omsi_rules_node_id(rs, n), id);
+	xmlFreeDoc(own);
+	for (i = 0; i < 3; i++)
+		xmlFreeDoc(d[i]);
+	oms_rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -508,6 +703,8 @@ main(void)
 		cmocka_unit_test(test_renamed),
 		cmocka_unit_test(test_bad_rows),
 		cmocka_unit_test(test_unprune),
+		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_name_ids),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
