@@ -6,8 +6,9 @@
  * patient's PERS together (H<->L).  The cases are streamed before the
  * persons, so such a rule is not checked on the case: the case is kept,
  * pruned to the elements those rules name, under its link (registry and
- * ID_PAC), and checked when that person is, with a copy of the PERS as
- * its child.
+ * ID_PAC), and checked when that person is, with the PERS as its last
+ * child (in the record's index: the tree is not changed, nor the PERS
+ * copied).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -112,7 +113,7 @@ ix_add(struct rindex *ix, xmlNodePtr n, int parent, unsigned id)
 }
 
 int
-omsi_rules_index(struct oms_rules *rs, xmlNodePtr rec)
+omsi_rules_index(struct oms_rules *rs, xmlNodePtr rec, xmlNodePtr graft)
 {
 	struct rindex *ix = &rs->ix;
 	struct rixnode t;
@@ -130,6 +131,10 @@ omsi_rules_index(struct oms_rules *rs, xmlNodePtr rec)
 			    (id = omsi_rules_node_id(rs, c)) != 0 &&
 			    ix_add(ix, c, (int)i, id) == -1)
 				return (-1);
+		if (i == 0 && graft != NULL &&
+		    (id = omsi_rules_node_id(rs, graft)) != 0 &&
+		    ix_add(ix, graft, 0, id) == -1)
+			return (-1);
 		ix->v[i].kid0 = (unsigned)k0;
 		ix->v[i].nkid = (unsigned)(ix->n - k0);
 		/* by id, stable: document order among the same names */
@@ -143,10 +148,16 @@ omsi_rules_index(struct oms_rules *rs, xmlNodePtr rec)
 	return (0);
 }
 
-/* The steps s[k..] of p from n, in the tree (strcmp): above the record. */
+static int collect_steps(const struct rindex *, int, xmlNodePtr,
+    const struct cpath *, size_t, struct rnodes *);
+
+/*
+ * The steps s[k..] of p from n, in the tree (strcmp): above the record,
+ * back in the index at the record.
+ */
 static int
-collect_tree(xmlNodePtr n, const struct cpath *p, size_t k,
-    struct rnodes *out)
+collect_tree(const struct rindex *ix, xmlNodePtr n, const struct cpath *p,
+    size_t k, struct rnodes *out)
 {
 	xmlNodePtr c;
 
@@ -154,12 +165,14 @@ collect_tree(xmlNodePtr n, const struct cpath *p, size_t k,
 		n = n->parent;
 	if (n == NULL)
 		return (0);
+	if (n == ix->v[0].n)
+		return (collect_steps(ix, 0, n, p, k, out));
 	if (k == p->n)
 		return (nodes_add(out, n, -1));
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)c->name, p->s[k]) == 0 &&
-		    collect_tree(c, p, k + 1, out) == -1)
+		    collect_tree(ix, c, p, k + 1, out) == -1)
 			return (-1);
 	return (0);
 }
@@ -177,10 +190,10 @@ collect_steps(const struct rindex *ix, int x, xmlNodePtr n,
 	unsigned id;
 
 	if (x < 0)
-		return (collect_tree(n, p, k, out));
+		return (collect_tree(ix, n, p, k, out));
 	for (; k < p->n && p->id[k] == 0; k++)
 		if ((x = ix->v[x].parent) < 0)
-			return (collect_tree(ix->v[0].n->parent, p, k + 1,
+			return (collect_tree(ix, ix->v[0].n->parent, p, k + 1,
 			    out));
 	if (k == p->n)
 		return (nodes_add(out, ix->v[x].n, x));
@@ -236,6 +249,8 @@ path_text(const struct rindex *ix, int x, xmlNodePtr n, const struct cpath *p)
 		}
 		if (x < 0 && n == NULL)
 			return (NULL);
+		if (x < 0 && n == ix->v[0].n)
+			x = 0;		/* back at the record */
 	}
 	return (omsi_text(x < 0 ? n : ix->v[x].n));
 }
@@ -277,9 +292,11 @@ in_table(const struct reftab *t, int alt, const char *s)
 
 /* Full years from the date at path a to the date at path b, or -1. */
 static long
-years_between(xmlNodePtr ctx, const char *a, const char *b)
+years_between(const struct oms_rules *rs, xmlNodePtr ctx, int cx,
+    const struct cond *c)
 {
-	const char *da = omsi_path_text(ctx, a), *db = omsi_path_text(ctx, b);
+	const char *da = path_text(&rs->ix, cx, ctx, &c->cp);
+	const char *db = path_text(&rs->ix, cx, ctx, &c->cp2);
 	int ya, ma, dda, yb, mb, ddb;
 	long y;
 
@@ -311,7 +328,7 @@ cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx, int cx,
 			continue;
 		}
 		if (c->path2 != NULL) {
-			long y = years_between(ctx, c->path, c->path2);
+			long y = years_between(rs, ctx, cx, c);
 
 			if (y < 0 || (c->years_ge ? y < c->years :
 			    y >= c->years))
@@ -509,11 +526,11 @@ shown(const char *path)
 }
 
 static int
-days_between(xmlNodePtr ctx, long *days)
+days_between(const struct oms_rules *rs, xmlNodePtr ctx, int cx, long *days)
 {
-	const char *kd = omsi_path_text(ctx, "KD");
-	const char *d1 = omsi_path_text(ctx, "DATE_1");
-	const char *d2 = omsi_path_text(ctx, "DATE_2");
+	const char *kd = path_text(&rs->ix, cx, ctx, &rs->p_kd);
+	const char *d1 = path_text(&rs->ix, cx, ctx, &rs->p_d1);
+	const char *d2 = path_text(&rs->ix, cx, ctx, &rs->p_d2);
 	long a, b;
 	char *end;
 
@@ -541,11 +558,12 @@ enum { REF_OK, REF_UNKNOWN, REF_NOT_FOR, REF_NOT_ON };
  * Look code v up in r's table: REF_OK and *row a row of it that the
  * where columns match, valid on the day (of r->refdate from ctx, else the
  * case's Z_SL/DATE_Z_2; no day, no date check).  Otherwise why not, with
- * *what the where path that matched no row, or the day.
+ * *what the where path that matched no row (*wp its where), or the day.
  */
 static int
-ref_lookup(const struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
-    const char *v, size_t *row, const char **what)
+ref_lookup(const struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
+    int cx, xmlNodePtr rec, const char *v, size_t *row, const char **what,
+    const struct where **wp)
 {
 	const struct omsi_refrow *rw;
 	const char *const *rf;
@@ -556,8 +574,8 @@ ref_lookup(const struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 
 	if (!omsi_ref_get(r->ref->t, v, &first))
 		return (REF_UNKNOWN);
-	day = r->refdate != NULL ? omsi_path_text(ctx, r->refdate) :
-	    omsi_path_text(rec, "Z_SL/DATE_Z_2");
+	day = r->refdate != NULL ? path_text(&rs->ix, cx, ctx, &r->dp) :
+	    path_text(&rs->ix, 0, rec, &rs->p_dz2);
 	if (day != NULL && oms_date_parse(day, &d) == -1)
 		d = -1;
 	*what = NULL;
@@ -566,13 +584,14 @@ ref_lookup(const struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 		rf = omsi_ref_fields(r->ref->t, i);
 		match = 1;
 		for (k = 0; k < r->nwhere && match; k++) {
-			w = omsi_path_text(ctx, r->where[k].path);
+			w = path_text(&rs->ix, cx, ctx, &r->where[k].cp);
 			if (w != NULL && *rf[r->where[k].ci] != '\0' &&
 			    (r->where[k].num ?
 			    deccmp(w, rf[r->where[k].ci]) != 0 :
 			    strcmp(w, rf[r->where[k].ci]) != 0)) {
 				match = 0;
 				*what = r->where[k].path;
+				*wp = &r->where[k];
 			}
 		}
 		if (match) {
@@ -605,6 +624,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 	int64_t sum, x, total;
 	long days, min, max;
 	const char *const *rf;
+	const struct where *wp = NULL;
 
 	if (omsi_rules_collect(rs, cx, ctx, &r->tp, tnp) == -1)
 		goto nomem;
@@ -713,7 +733,8 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 				break;
 			case C_REF:
 			case C_REF_DAYS:
-				switch (ref_lookup(r, ctx, rec, v, &j, &a)) {
+				switch (ref_lookup(rs, r, ctx, cx, rec, v, &j,
+				    &a, &wp)) {
 				case REF_UNKNOWN:
 					if (r->check == C_REF)
 						fail(r, rc, tnp->v[i], nerr,
@@ -726,8 +747,9 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 						fail(r, rc, tnp->v[i], nerr,
 						    "%s \"%s\" is not valid "
 						    "with %s %s (%s)", r->target,
-						    sv, shown(a), omsi_path_text(
-						    ctx, a), r->ref->name);
+						    sv, shown(a), path_text(
+						    &rs->ix, cx, ctx, &wp->cp),
+						    r->ref->name);
 					continue;
 				case REF_NOT_ON:
 					if (r->check == C_REF)
@@ -742,7 +764,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 				if (r->check == C_REF)
 					break;
 				rf = omsi_ref_fields(r->ref->t, j);
-				if (days_between(ctx, &days) == -1)
+				if (days_between(rs, ctx, cx, &days) == -1)
 					break;
 				min = bound(rf[R_MIN]);
 				max = bound(rf[R_MAX]);
@@ -926,9 +948,22 @@ omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
 			goto nomem;
 		for (j = 0; j < r->nconds; j++)
 			if (compile_path(rs, r->conds[j].path,
-			    &r->conds[j].cp) == -1)
+			    &r->conds[j].cp) == -1 ||
+			    compile_path(rs, r->conds[j].path2,
+			    &r->conds[j].cp2) == -1)
 				goto nomem;
+		for (j = 0; j < r->nwhere; j++)
+			if (compile_path(rs, r->where[j].path,
+			    &r->where[j].cp) == -1)
+				goto nomem;
+		if (compile_path(rs, r->refdate, &r->dp) == -1)
+			goto nomem;
 	}
+	if (compile_path(rs, "KD", &rs->p_kd) == -1 ||
+	    compile_path(rs, "DATE_1", &rs->p_d1) == -1 ||
+	    compile_path(rs, "DATE_2", &rs->p_d2) == -1 ||
+	    compile_path(rs, "Z_SL/DATE_Z_2", &rs->p_dz2) == -1)
+		goto nomem;
 	if ((rs->pname = calloc(rs->nids + 1, 1)) == NULL)
 		goto nomem;
 	for (i = 0; i < rs->names.cap; i++)
@@ -980,7 +1015,15 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 		for (j = 0; j < rs->r[i].nconds; j++) {
 			free(rs->r[i].conds[j].cp.s);
 			free(rs->r[i].conds[j].cp.id);
+			free(rs->r[i].conds[j].cp2.s);
+			free(rs->r[i].conds[j].cp2.id);
 		}
+		for (j = 0; j < rs->r[i].nwhere; j++) {
+			free(rs->r[i].where[j].cp.s);
+			free(rs->r[i].where[j].cp.id);
+		}
+		free(rs->r[i].dp.s);
+		free(rs->r[i].dp.id);
 	}
 	free(rs->cn.v);
 	free(rs->cn.x);
@@ -989,6 +1032,14 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 	free(rs->an.v);
 	free(rs->an.x);
 	free(rs->ix.v);
+	free(rs->p_kd.s);
+	free(rs->p_kd.id);
+	free(rs->p_d1.s);
+	free(rs->p_d1.id);
+	free(rs->p_d2.s);
+	free(rs->p_d2.id);
+	free(rs->p_dz2.s);
+	free(rs->p_dz2.id);
 	free(rs->personal);
 	free(rs->pname);
 	for (i = 0; i < 2; i++)
@@ -1052,7 +1103,8 @@ in_force(struct oms_rules *rs, int scope, const struct omsi_rulectx *rc)
  */
 static int
 check_rules(struct oms_rules *rs, int scope, int person, xmlNodePtr rec,
-    const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
+    xmlNodePtr pers, const struct omsi_rulectx *rc, int *nerr,
+    struct oms_err *err)
 {
 	const struct inforce *f = in_force(rs, scope, rc);
 	struct rule *r;
@@ -1062,7 +1114,7 @@ check_rules(struct oms_rules *rs, int scope, int person, xmlNodePtr rec,
 		return (0);
 	if (++rs->gen == 0)	/* a new record: no context collected */
 		rs->gen = 1;
-	if (omsi_rules_index(rs, rec) == -1)
+	if (omsi_rules_index(rs, rec, pers) == -1)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 		    "out of memory"));
 	for (i = 0; i < n; i++) {
@@ -1343,7 +1395,7 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 	struct pctx p;
 	struct kept *k;
 	xmlDocPtr doc;
-	xmlNodePtr copy, zap;
+	xmlNodePtr zap;
 	size_t ki;
 	int nerr = 0, rv = 0;
 
@@ -1356,14 +1408,10 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		if (k->xml == NULL && spooled(rs, k, err) == -1)
 			return (-1);
 		if ((doc = omsi_rules_unprune(rs, k->xml != NULL ? k->xml :
-		    rs->kbuf.s)) == NULL ||
-		    (copy = xmlDocCopyNode(pers, doc, 1)) == NULL) {
-			xmlFreeDoc(doc);
+		    rs->kbuf.s)) == NULL)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
-		}
 		zap = xmlDocGetRootElement(doc);
-		xmlAddChild(zap, copy);
 		prc = *rc;
 		prc.kind = k->kind;
 		prc.version = k->version;
@@ -1372,7 +1420,9 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		p.account = k->account;
 		p.line = omsi_line(pers);
 		prc.arg = &p;
-		rv = check_rules(rs, OMSI_SCOPE_ZAP, 1, zap, &prc, &nerr, err);
+		/* the PERS is the case's last child in the index only */
+		rv = check_rules(rs, OMSI_SCOPE_ZAP, 1, zap, pers, &prc, &nerr,
+		    err);
 		xmlFreeDoc(doc);
 	}
 	return (rv);
@@ -1384,7 +1434,7 @@ omsi_rules_check(struct oms_rules *rs, int scope, xmlNodePtr rec,
 {
 	int nerr = 0;
 
-	if (check_rules(rs, scope, 0, rec, rc, &nerr, err) == -1)
+	if (check_rules(rs, scope, 0, rec, NULL, rc, &nerr, err) == -1)
 		return (-1);
 	if (rs->nperson == 0 || rc->link == NULL || rc->report_case == NULL)
 		return (nerr);

@@ -51,6 +51,8 @@ struct cpath {
  * elements, breadth first.  The children of v[i] are v[kid0..kid0+nkid),
  * in order of name id, in document order within one id; v[0] is the
  * record, its parent -1.  The paths step through this, not the tree.
+ * A person's PERS is grafted there as the last child of the case, as if
+ * it were in the case's tree.
  */
 struct rixnode {
 	xmlNodePtr	 n;
@@ -97,6 +99,7 @@ struct cond {
 	int		 in_alt;	/* ... of its alt column (TABLE:COL) */
 	int		 plat;		/* @PLAT: the registry has a payer */
 	char		*path2;		/* years(PATH,PATH2)>=N or <N */
+	struct cpath	 cp2;		/* path2 compiled */
 	int		 years_ge;	/* >= (else <) */
 	long		 years;
 };
@@ -106,6 +109,7 @@ struct where {
 	char		*col;
 	size_t		 ci;		/* index in the table's fields */
 	char		*path;
+	struct cpath	 cp;		/* path compiled */
 	int		 num;		/* ==: 1.28 matches 1.28000 */
 };
 
@@ -133,6 +137,7 @@ struct rule {
 	pcre2_code	*re;		/* match */
 	struct reftab	*ref;		/* ref, ref_days */
 	char		*refdate;	/* ref: path of the day, or NULL */
+	struct cpath	 dp;		/* refdate compiled */
 	struct where	*where;
 	size_t		 nwhere;
 	struct omsi_hash seen;		/* unique within the registry */
@@ -187,6 +192,8 @@ struct oms_rules {
 	size_t		 ninf;
 	struct rnodes	 cn, tn, an;	/* scratch: conditions, targets, sums */
 	struct omsi_hash ids;		/* element name -> id, 1.. */
+	struct cpath	 p_kd, p_d1, p_d2;	/* KD, DATE_1, DATE_2 */
+	struct cpath	 p_dz2;		/* Z_SL/DATE_Z_2 */
 	unsigned	 nids;
 	char		*personal;	/* by id: omsi_personal() of the name */
 	char		*pname;		/* by id: in names */
@@ -221,8 +228,9 @@ void	 omsi_rules_free_compiled(struct oms_rules *);
 unsigned omsi_rules_id(const struct oms_rules *, const char *name);
 /* rules.c: the id of the name of element n, by its address when it can */
 unsigned omsi_rules_node_id(struct oms_rules *, xmlNodePtr n);
-/* rules.c: walk rec into rs->ix; -1 on no memory */
-int	 omsi_rules_index(struct oms_rules *, xmlNodePtr rec);
+/* rules.c: walk rec into rs->ix, graft (or NULL) its last child; -1 on no
+   memory */
+int	 omsi_rules_index(struct oms_rules *, xmlNodePtr rec, xmlNodePtr graft);
 /* rules.c: the nodes path p reaches from rec->ix.v[x] (n when x is -1) */
 int	 omsi_rules_collect(struct oms_rules *, int x, xmlNodePtr n,
 	    const struct cpath *p, struct rnodes *out);

@@ -231,8 +231,12 @@ test_missing_table(void **state)
 	oms_rules_free(rs);
 }
 
+/*
+ * Person rules: the cases kept (in memory, or in spool), checked with
+ * their person's PERS.
+ */
 static void
-test_person_rules(void **state)
+person_rules(FILE *spool)
 {
 	static const char pers[] = "<PERS><ID_PAC>P1</ID_PAC>"
 	    "<FAM>X</FAM><DR>2000-01-01</DR></PERS>";
@@ -240,29 +244,52 @@ test_person_rules(void **state)
 	    "<DR>2020-01-01</DR></PERS>";
 	struct oms_rules *rs;
 
-	(void)state;
 	rs = load("P1\tZAP\t*\t*\terror\t.\trequired\tPERS/IM\t\t"
 	    "PACIENT/NOVOR~0\tno first name\n"
 	    "P2\tZAP\tC\t*\terror\tZ_SL/SL\tfail\t.\t\t"
 	    "years(../../PERS/DR,../DATE_Z_1)>=18\tadult\n"
 	    "P3\tPERS\tH\t*\terror\t.\trequired\tOT\t\t\tno OT in H\n");
+	if (spool != NULL)
+		omsi_rules_spool(rs, spool, "spool");
 	/* the cases are kept, not checked, under their links */
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", zap("1", "101",
+	    "2010-10-03"), "0\037P1", "acc-0"), "");
 	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", zap("1", "101",
 	    "2026-10-03"), "0\037P1", "acc-1"), "");
 	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", zap("1", "101",
 	    "2026-10-03"), "0\037P1", "acc-2"), "");
 	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", zap("1", "101",
 	    "2026-10-03"), "1\037P1", "acc-3"), "");
-	/* the person of registry 0: both its cases, by kind; P3 by kind */
+	/* the person of registry 0: its cases, by kind (a child in
+	   2010); P3 by kind */
 	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "H", pers, "0\037P1",
-	    NULL), "P3 P1@acc-2 P1@acc-1 P2@acc-1 ");
+	    NULL), "P3 P1@acc-2 P1@acc-1 P2@acc-1 P1@acc-0 ");
 	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "C", kid, "1\037P1",
 	    NULL), "P1@acc-3 ");
 	/* a new build forgets them */
 	omsi_rules_reset(rs);
 	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "C", pers, "0\037P1",
 	    NULL), "");
+	/* and keeps the cases of the next (a spool grows past its map) */
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", zap("1", "101",
+	    "2026-10-03"), "0\037P1", "acc-4"), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "H", pers, "0\037P1",
+	    NULL), "P3 P1@acc-4 ");
 	oms_rules_free(rs);
+}
+
+/* the same with the cases kept in a spool file */
+static void
+test_person_rules(void **state)
+{
+	FILE *fp;
+
+	(void)state;
+	person_rules(NULL);
+	assert_non_null(fp = tmpfile());
+	assert_true(fputs("what was there before\n", fp) >= 0);
+	person_rules(fp);
+	fclose(fp);
 }
 
 /* a KSG_KPG of a case, its N_KSG, VER_KSG, KOEF_Z */
@@ -570,7 +597,7 @@ test_index(void **state)
 		assert_int_equal(omsi_rules_cpath(rs, paths[i], &p[i]), 0);
 	assert_int_equal(omsi_rules_cpath(rs, "Z_SL/SL", &q), 0);
 	assert_int_equal(omsi_rules_id(rs, "UNK"), 0);
-	assert_int_equal(omsi_rules_index(rs, rec), 0);
+	assert_int_equal(omsi_rules_index(rs, rec, NULL), 0);
 	assert_ptr_equal(rs->ix.v[0].n, rec);
 	assert_int_equal(rs->ix.v[0].parent, -1);
 	assert_int_equal(rs->ix.n, 23);		/* all but UNK and its DS */
@@ -629,6 +656,117 @@ test_index(void **state)
 	free(out.v);
 	free(out.x);
 	xmlFreeDoc(d);
+	oms_rules_free(rs);
+}
+
+static const char *const gpaths[] = {
+	"PERS/DR", "PERS", "PERS/FAM", "../../PERS/DR", "../../PERS/W",
+	"../../../ZAP/PERS/DR", "PERS/..", "PERS/../Z_SL/SL/DS",
+	"../PERS_LIST/PERS/DR",
+};
+
+/* The paths from the case caze and its SL, pers grafted and copied. */
+static void
+graft_case(struct oms_rules *rs, const char *caze, const char *pers)
+{
+	struct rnodes out;
+	struct cpath p, sl;
+	xmlDocPtr dc, dp, dx;
+	xmlNodePtr want[64], rec, prs, xrec, from, xfrom;
+	const char *a, *b;
+	size_t i, j, n;
+	int f, x;
+
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(omsi_rules_cpath(rs, "Z_SL/SL", &sl), 0);
+	assert_non_null(dc = xmlReadMemory(caze, (int)strlen(caze), "c.xml",
+	    NULL, XML_PARSE_NONET));
+	assert_non_null(dp = xmlReadMemory(pers, (int)strlen(pers), "p.xml",
+	    NULL, XML_PARSE_NONET));
+	assert_non_null(dx = xmlReadMemory(caze, (int)strlen(caze), "x.xml",
+	    NULL, XML_PARSE_NONET));
+	rec = xmlDocGetRootElement(dc);
+	prs = xmlDocGetRootElement(dp)->children;
+	xrec = xmlDocGetRootElement(dx);
+	xmlAddChild(xrec, xmlDocCopyNode(prs, dx, 1));
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < sizeof(gpaths) / sizeof(gpaths[0]); i++) {
+			assert_int_equal(omsi_rules_cpath(rs, gpaths[i], &p),
+			    0);
+			assert_int_equal(omsi_rules_index(rs, rec, prs), 0);
+			from = rec;
+			xfrom = xrec;
+			x = 0;
+			if (f == 1) {	/* from the SL */
+				assert_int_equal(omsi_rules_collect(rs, 0, rec,
+				    &sl, &out), 0);
+				from = out.v[0];
+				x = out.x[0];
+				xfrom = xrec->children->next->next->children;
+				assert_string_equal((const char *)xfrom->name,
+				    "SL");
+			}
+			n = 0;
+			naive(xfrom, &p, 0, want, &n);
+			assert_int_equal(omsi_rules_collect(rs, x, from, &p,
+			    &out), 0);
+			assert_int_equal(out.n, n);
+			for (j = 0; j < n; j++) {
+				assert_string_equal((const char *)
+				    out.v[j]->name, (const char *)want[j]->name);
+				assert_string_equal(omsi_text(out.v[j]),
+				    omsi_text(want[j]));
+			}
+			a = omsi_path_text(xfrom, gpaths[i]);
+			b = omsi_rules_text(rs, x, from, &p);
+			if (a == NULL)
+				assert_null(b);
+			else {
+				assert_non_null(b);
+				assert_string_equal(a, b);
+			}
+			free(p.s);
+			free(p.id);
+		}
+	free(sl.s);
+	free(sl.id);
+	free(out.v);
+	free(out.x);
+	xmlFreeDoc(dc);
+	xmlFreeDoc(dp);
+	xmlFreeDoc(dx);
+}
+
+/*
+ * A PERS grafted as the last child of a case in the index reaches what a
+ * copy of it added to the case's tree does, from the case and from
+ * inside it (omsi_rules_collect, omsi_rules_text), with another PERS of
+ * the case's own before it, and without.
+ */
+static void
+test_graft(void **state)
+{
+	static const char pers[] =
+	    "<PERS_LIST><PERS><FAM>F</FAM><DR>2000-01-01</DR><DR>2</DR>"
+	    "<W>1</W></PERS></PERS_LIST>";
+	struct oms_rules *rs;
+	struct cpath p;
+	size_t i;
+
+	(void)state;
+	rs = load("R1\tZAP\t*\t*\terror\t.\trequired\tPERS/DR\t\t\tm\n"
+	    "R2\tZAP\t*\t*\terror\tZ_SL/SL\trequired\t../../PERS/W\t\t"
+	    "PACIENT/NOVOR~0\tm\n");
+	/* every name known before a record is indexed */
+	for (i = 0; i < sizeof(gpaths) / sizeof(gpaths[0]); i++) {
+		assert_int_equal(omsi_rules_cpath(rs, gpaths[i], &p), 0);
+		free(p.s);
+		free(p.id);
+	}
+	graft_case(rs, "<ZAP><PACIENT><NOVOR>0</NOVOR></PACIENT><PERS>"
+	    "<DR>case</DR></PERS><Z_SL><SL><DS>A</DS></SL></Z_SL></ZAP>", pers);
+	graft_case(rs, "<ZAP><PACIENT><NOVOR>0</NOVOR></PACIENT><NONE/>"
+	    "<Z_SL><SL><DS>A</DS></SL></Z_SL></ZAP>", pers);
 	oms_rules_free(rs);
 }
 
@@ -704,6 +842,7 @@ main(void)
 		cmocka_unit_test(test_bad_rows),
 		cmocka_unit_test(test_unprune),
 		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_graft),
 		cmocka_unit_test(test_name_ids),
 	};
 
