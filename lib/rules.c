@@ -283,10 +283,23 @@ omsi_rules_collect(struct oms_rules *rs, int x, xmlNodePtr n,
 static int
 re_match(struct oms_rules *rs, pcre2_code *re, const char *s)
 {
-	int rc;
+	const unsigned char *p;
+	int rc = PCRE2_ERROR_JIT_BADOPTION;
 
-	rc = pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0,
-	    rs->md, NULL);
+	/*
+	 * ASCII is UTF-8 as pcre2_match would check it is: straight to the
+	 * JIT code (pcre2_jit_match, what pcre2_match calls after its
+	 * checks), when the pattern has it.
+	 */
+	for (p = (const unsigned char *)s; *p != '\0' && *p < 0x80; p++)
+		continue;
+	if (*p == '\0')
+		rc = pcre2_jit_match(re, (PCRE2_SPTR)s,
+		    (PCRE2_SIZE)(p - (const unsigned char *)s), 0, 0, rs->md,
+		    NULL);
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0,
+		    0, rs->md, NULL);
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
 		rc = pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0,
 		    PCRE2_NO_JIT, rs->md, NULL);

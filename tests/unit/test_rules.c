@@ -770,6 +770,62 @@ test_graft(void **state)
 	oms_rules_free(rs);
 }
 
+/* rs on <ZAP><A>text</A></ZAP> made by hand (text need not be UTF-8) */
+static const char *
+run_text(struct oms_rules *rs, const char *text)
+{
+	struct omsi_rulectx rc;
+	struct oms_err e;
+	xmlDocPtr d;
+	xmlNodePtr zap, a;
+
+	memset(&e, 0, sizeof(e));
+	memset(&rc, 0, sizeof(rc));
+	rc.kind = "H";
+	rc.version = "5.1";
+	rc.period_first = oms_period_first(period);
+	rc.period_last = oms_period_last(period);
+	rc.report = on_rule;
+	got[0] = '\0';
+	assert_non_null(d = xmlNewDoc((const xmlChar *)"1.0"));
+	assert_non_null(zap = xmlNewDocNode(d, NULL, (const xmlChar *)"ZAP",
+	    NULL));
+	xmlDocSetRootElement(d, zap);
+	assert_non_null(a = xmlNewTextChild(zap, NULL, (const xmlChar *)"A",
+	    NULL));
+	assert_non_null(xmlAddChild(a, xmlNewDocText(d,
+	    (const xmlChar *)text)));
+	assert_true(omsi_rules_check(rs, OMSI_SCOPE_ZAP, zap, &rc, &e) >= 0);
+	xmlFreeDoc(d);
+	return (got);
+}
+
+/*
+ * match: an ASCII value goes to the JIT code directly, any other through
+ * pcre2_match and its UTF-8 check: a value that is not UTF-8 matches
+ * nothing, not even .*
+ */
+static void
+test_match_subjects(void **state)
+{
+	struct oms_rules *rs;
+
+	(void)state;
+	rs = load("M1\tZAP\t*\t*\terror\t.\tmatch\tA\t.*\t\tm\n"
+	    "M2\tZAP\t*\t*\terror\t.\tmatch\tA\t[0-9]{3}\t\tm\n"
+	    "M3\tZAP\t*\t*\terror\t.\tmatch\tA\t\\\\p{Cyrillic}+\t\tm\n");
+	assert_string_equal(run_text(rs, "123"), "M3 ");
+	assert_string_equal(run_text(rs, "12a"), "M2 M3 ");
+	assert_string_equal(run_text(rs, ""), "M2 M3 ");
+	assert_string_equal(run_text(rs, "\xd0\x98\xd0\xb2"), "M2 ");
+	assert_string_equal(run_text(rs, "1\xff"), "M1 M2 M3 ");
+	assert_string_equal(run_text(rs, "\xd0"), "M1 M2 M3 ");
+	assert_string_equal(run_text(rs, "1\xc0\x80"), "M1 M2 M3 ");
+	assert_string_equal(run_text(rs, "1\xed\xa0\x80"), "M1 M2 M3 ");
+	assert_string_equal(run_text(rs, "\xff\xfe\xfd"), "M1 M2 M3 ");
+	oms_rules_free(rs);
+}
+
 /*
  * A name's id by its address in the parser's dictionary, and by its
  * text when it is not in one: a name of the same address and other text
@@ -843,6 +899,7 @@ main(void)
 		cmocka_unit_test(test_unprune),
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_graft),
+		cmocka_unit_test(test_match_subjects),
 		cmocka_unit_test(test_name_ids),
 	};
 
