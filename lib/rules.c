@@ -16,22 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #include <libxml/parser.h>
 
 #include "rules_int.h"
-
-/* Forget the spool's mapping. */
-static void
-unmap(struct oms_rules *rs)
-{
-	if (rs->map != NULL)
-		(void)munmap((void *)rs->map, rs->maplen);
-	rs->map = NULL;
-	rs->maplen = 0;
-}
 
 /* ---------------------------------------------------------- evaluation */
 
@@ -1067,7 +1055,6 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 	free(rs->p_dz2.id);
 	free(rs->personal);
 	free(rs->pname);
-	unmap(rs);
 	for (i = 0; i < 2; i++)
 		if (rs->nc[i].dict != NULL)
 			xmlDictFree(rs->nc[i].dict);
@@ -1373,33 +1360,15 @@ report_person(void *arg, const char *id, int warning, unsigned long line,
 	p->rc->report_case(p->rc->arg, p->account, id, warning, p->line, msg);
 }
 
-/*
- * The text of a spooled case into rs->kbuf, NUL-terminated: from the
- * spool mapped as far as it is written (a pread a case was a tenth of
- * the person rules' time), read when it cannot be mapped.
- */
+/* The text of a spooled case into rs->kbuf, NUL-terminated. */
 static int
 spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 {
 	char chunk[4096];
 	size_t got = 0, want;
 	ssize_t n;
-	struct stat st;
-	void *m;
 
 	oms_buf_reset(&rs->kbuf);
-	if ((uintmax_t)k->off + k->len > rs->maplen) {
-		unmap(rs);
-		if (fstat(fileno(rs->spool), &st) == 0 && st.st_size > 0 &&
-		    (uintmax_t)st.st_size <= SIZE_MAX &&
-		    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED,
-		    fileno(rs->spool), 0)) != MAP_FAILED) {
-			rs->map = m;
-			rs->maplen = (size_t)st.st_size;
-		}
-	}
-	if ((uintmax_t)k->off + k->len <= rs->maplen)
-		return (oms_buf_add(&rs->kbuf, rs->map + k->off, k->len, err));
 	while (got < k->len) {
 		want = k->len - got < sizeof(chunk) ? k->len - got :
 		    sizeof(chunk);
@@ -1425,7 +1394,6 @@ omsi_rules_person(const struct oms_rules *rs)
 void
 omsi_rules_spool(struct oms_rules *rs, FILE *fp, const char *name)
 {
-	unmap(rs);
 	rs->spool = fp;
 	rs->spool_name = name;
 	rs->spool_end = -1;	/* ftello once: the stream is only ours */

@@ -216,8 +216,6 @@ struct oms_rules {
 	FILE		*spool;		/* omsi_rules_spool, or NULL */
 	const char	*spool_name;	/* for messages */
 	off_t		 spool_end;	/* where the next case goes, or -1 */
-	const char	*map;		/* the spool mapped, or NULL */
-	size_t		 maplen;
 	struct omsi_hash bylink;	/* link -> 1 + first kept */
 };
 

@@ -278,7 +278,7 @@ person_rules(FILE *spool)
 	oms_rules_free(rs);
 }
 
-/* the same with the cases kept in a spool file, read back mapped */
+/* the same with the cases kept in a spool file */
 static void
 test_person_rules(void **state)
 {
