@@ -6,8 +6,9 @@
  * patient's PERS together (H<->L).  The cases are streamed before the
  * persons, so such a rule is not checked on the case: the case is kept,
  * pruned to the elements those rules name, under its link (registry and
- * ID_PAC), and checked when that person is, with a copy of the PERS as
- * its child.
+ * ID_PAC), and checked when that person is, with the PERS as its last
+ * child (in the record's index: the tree is not changed, nor the PERS
+ * copied).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -23,49 +24,243 @@
 /* ---------------------------------------------------------- evaluation */
 
 static int
-nodes_add(struct rnodes *ns, xmlNodePtr n)
+nodes_add(struct rnodes *ns, xmlNodePtr n, int x)
 {
 	if (ns->n == ns->cap) {
 		size_t cap = ns->cap ? ns->cap * 2 : 16;
 		xmlNodePtr *v = reallocarray(ns->v, cap, sizeof(*v));
+		int *xv;
 
 		if (v == NULL)
 			return (-1);
 		ns->v = v;
+		if ((xv = reallocarray(ns->x, cap, sizeof(*xv))) == NULL)
+			return (-1);
+		ns->x = xv;
 		ns->cap = cap;
 	}
-	ns->v[ns->n++] = n;
+	ns->v[ns->n] = n;
+	ns->x[ns->n++] = x;
 	return (0);
 }
 
-/* All elements reached from n along the steps s[0..ns). */
+unsigned
+omsi_rules_id(const struct oms_rules *rs, const char *name)
+{
+	size_t id;
+
+	return (omsi_hash_get(&rs->ids, name, &id) ? (unsigned)id : 0);
+}
+
+unsigned
+omsi_rules_node_id(struct oms_rules *rs, xmlNodePtr n)
+{
+	struct namecache *c;
+	xmlDictPtr dict;
+	size_t h, k;
+	unsigned id;
+
+	if (n->doc == NULL || (dict = n->doc->dict) == NULL)
+		return (omsi_rules_id(rs, (const char *)n->name));
+	if (rs->nc[0].dict == dict)
+		c = &rs->nc[0];
+	else if (rs->nc[1].dict == dict)
+		c = &rs->nc[1];
+	else {
+		c = &rs->nc[rs->ncnext];
+		rs->ncnext ^= 1;
+		if (c->dict != NULL)
+			xmlDictFree(c->dict);	/* our reference */
+		memset(c, 0, sizeof(*c));
+		if (xmlDictReference(dict) == -1)
+			return (omsi_rules_id(rs, (const char *)n->name));
+		c->dict = dict;
+	}
+	h = (size_t)(((uintptr_t)n->name >> 3) * 0x9E3779B97F4A7C15ULL >> 32);
+	for (k = h & (NC_SLOTS - 1); c->key[k] != NULL;
+	    k = (k + 1) & (NC_SLOTS - 1))
+		if (c->key[k] == n->name)
+			return (c->id[k]);
+	id = omsi_rules_id(rs, (const char *)n->name);
+	if (c->n < NC_SLOTS / 2 && xmlDictOwns(dict, n->name) == 1) {
+		c->key[k] = n->name;
+		c->id[k] = id;
+		c->n++;
+	}
+	return (id);
+}
+
+/* Add n, a child of v[parent] with name id, to ix; -1 on no memory. */
 static int
-collect_steps(xmlNodePtr n, const char *const *s, size_t ns,
-    struct rnodes *out)
+ix_add(struct rindex *ix, xmlNodePtr n, int parent, unsigned id)
+{
+	struct rixnode *v;
+
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 256;
+
+		if ((v = reallocarray(ix->v, cap, sizeof(*v))) == NULL)
+			return (-1);
+		ix->v = v;
+		ix->cap = cap;
+	}
+	v = &ix->v[ix->n++];
+	v->n = n;
+	v->parent = parent;
+	v->id = id;
+	v->kid0 = v->nkid = 0;
+	return (0);
+}
+
+int
+omsi_rules_index(struct oms_rules *rs, xmlNodePtr rec, xmlNodePtr graft)
+{
+	struct rindex *ix = &rs->ix;
+	struct rixnode t;
+	xmlNodePtr c;
+	size_t i, j, k, k0;
+	unsigned id;
+
+	ix->n = 0;
+	if (ix_add(ix, rec, -1, 0) == -1)
+		return (-1);
+	for (i = 0; i < ix->n; i++) {
+		k0 = ix->n;
+		for (c = ix->v[i].n->children; c != NULL; c = c->next)
+			if (c->type == XML_ELEMENT_NODE &&
+			    (id = omsi_rules_node_id(rs, c)) != 0 &&
+			    ix_add(ix, c, (int)i, id) == -1)
+				return (-1);
+		if (i == 0 && graft != NULL &&
+		    (id = omsi_rules_node_id(rs, graft)) != 0 &&
+		    ix_add(ix, graft, 0, id) == -1)
+			return (-1);
+		ix->v[i].kid0 = (unsigned)k0;
+		ix->v[i].nkid = (unsigned)(ix->n - k0);
+		/* by id, stable: document order among the same names */
+		for (j = k0 + 1; j < ix->n; j++) {
+			t = ix->v[j];
+			for (k = j; k > k0 && ix->v[k - 1].id > t.id; k--)
+				ix->v[k] = ix->v[k - 1];
+			ix->v[k] = t;
+		}
+	}
+	return (0);
+}
+
+static int collect_steps(const struct rindex *, int, xmlNodePtr,
+    const struct cpath *, size_t, struct rnodes *);
+
+/*
+ * The steps s[k..] of p from n, in the tree (strcmp): above the record,
+ * back in the index at the record.
+ */
+static int
+collect_tree(const struct rindex *ix, xmlNodePtr n, const struct cpath *p,
+    size_t k, struct rnodes *out)
 {
 	xmlNodePtr c;
 
-	for (; n != NULL && ns > 0 && s[0] == NULL; s++, ns--)
+	for (; n != NULL && k < p->n && p->s[k] == NULL; k++)
 		n = n->parent;
 	if (n == NULL)
 		return (0);
-	if (ns == 0)
-		return (nodes_add(out, n));
+	if (n == ix->v[0].n)
+		return (collect_steps(ix, 0, n, p, k, out));
+	if (k == p->n)
+		return (nodes_add(out, n, -1));
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&
-		    c->name[0] == (xmlChar)s[0][0] &&
-		    strcmp((const char *)c->name, s[0]) == 0 &&
-		    collect_steps(c, s + 1, ns - 1, out) == -1)
+		    strcmp((const char *)c->name, p->s[k]) == 0 &&
+		    collect_tree(ix, c, p, k + 1, out) == -1)
 			return (-1);
 	return (0);
 }
 
-/* All elements reached from n along the compiled path p, into out. */
+/*
+ * The steps p[k..] from v[x] of the index, or from n in the tree when x
+ * is -1: the nodes in the order a walk of the tree finds them.
+ */
 static int
-collect(xmlNodePtr n, const struct cpath *p, struct rnodes *out)
+collect_steps(const struct rindex *ix, int x, xmlNodePtr n,
+    const struct cpath *p, size_t k, struct rnodes *out)
+{
+	const struct rixnode *v;
+	size_t lo, hi, mid;
+	unsigned id;
+
+	if (x < 0)
+		return (collect_tree(ix, n, p, k, out));
+	for (; k < p->n && p->id[k] == 0; k++)
+		if ((x = ix->v[x].parent) < 0)
+			return (collect_tree(ix, ix->v[0].n->parent, p, k + 1,
+			    out));
+	if (k == p->n)
+		return (nodes_add(out, ix->v[x].n, x));
+	id = p->id[k];
+	lo = ix->v[x].kid0;
+	hi = lo + ix->v[x].nkid;
+	while (lo < hi) {		/* the first of id */
+		mid = lo + (hi - lo) / 2;
+		if (ix->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (v = &ix->v[lo]; lo < ix->v[x].kid0 + ix->v[x].nkid &&
+	    v->id == id; lo++, v++)
+		if (collect_steps(ix, (int)lo, v->n, p, k + 1, out) == -1)
+			return (-1);
+	return (0);
+}
+
+/*
+ * What omsi_path_text(n, path) gives, path compiled as p, from v[x] of
+ * the index (n in the tree when x is -1): the first child of the name at
+ * every step.
+ */
+static const char *
+path_text(const struct rindex *ix, int x, xmlNodePtr n, const struct cpath *p)
+{
+	size_t k, lo, hi, mid, end;
+
+	if (p->nul)
+		return (NULL);
+	for (k = 0; k < p->n; k++) {
+		if (x < 0)
+			n = p->s[k] == NULL ? n->parent : omsi_child(n,
+			    p->s[k]);
+		else if (p->id[k] == 0) {
+			if ((x = ix->v[x].parent) < 0)
+				n = ix->v[0].n->parent;
+		} else {
+			lo = ix->v[x].kid0;
+			hi = end = lo + ix->v[x].nkid;
+			while (lo < hi) {
+				mid = lo + (hi - lo) / 2;
+				if (ix->v[mid].id < p->id[k])
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == end || ix->v[lo].id != p->id[k])
+				return (NULL);
+			x = (int)lo;
+		}
+		if (x < 0 && n == NULL)
+			return (NULL);
+		if (x < 0 && n == ix->v[0].n)
+			x = 0;		/* back at the record */
+	}
+	return (omsi_text(x < 0 ? n : ix->v[x].n));
+}
+
+int
+omsi_rules_collect(struct oms_rules *rs, int x, xmlNodePtr n,
+    const struct cpath *p, struct rnodes *out)
 {
 	out->n = 0;
-	return (collect_steps(n, p->s, p->n, out));
+	return (collect_steps(&rs->ix, x, n, p, 0, out));
 }
 
 /*
@@ -76,10 +271,23 @@ collect(xmlNodePtr n, const struct cpath *p, struct rnodes *out)
 static int
 re_match(struct oms_rules *rs, pcre2_code *re, const char *s)
 {
-	int rc;
+	const unsigned char *p;
+	int rc = PCRE2_ERROR_JIT_BADOPTION;
 
-	rc = pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0,
-	    rs->md, NULL);
+	/*
+	 * ASCII is UTF-8 as pcre2_match would check it is: straight to the
+	 * JIT code (pcre2_jit_match, what pcre2_match calls after its
+	 * checks), when the pattern has it.
+	 */
+	for (p = (const unsigned char *)s; *p != '\0' && *p < 0x80; p++)
+		continue;
+	if (*p == '\0')
+		rc = pcre2_jit_match(re, (PCRE2_SPTR)s,
+		    (PCRE2_SIZE)(p - (const unsigned char *)s), 0, 0, rs->md,
+		    NULL);
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0,
+		    0, rs->md, NULL);
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
 		rc = pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0,
 		    PCRE2_NO_JIT, rs->md, NULL);
@@ -97,9 +305,11 @@ in_table(const struct reftab *t, int alt, const char *s)
 
 /* Full years from the date at path a to the date at path b, or -1. */
 static long
-years_between(xmlNodePtr ctx, const char *a, const char *b)
+years_between(const struct oms_rules *rs, xmlNodePtr ctx, int cx,
+    const struct cond *c)
 {
-	const char *da = omsi_path_text(ctx, a), *db = omsi_path_text(ctx, b);
+	const char *da = path_text(&rs->ix, cx, ctx, &c->cp);
+	const char *db = path_text(&rs->ix, cx, ctx, &c->cp2);
 	int ya, ma, dda, yb, mb, ddb;
 	long y;
 
@@ -114,7 +324,7 @@ years_between(xmlNodePtr ctx, const char *a, const char *b)
 }
 
 static int
-cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
+cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx, int cx,
     const struct omsi_rulectx *rc)
 {
 	struct rnodes *ns = &rs->cn;
@@ -131,14 +341,14 @@ cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
 			continue;
 		}
 		if (c->path2 != NULL) {
-			long y = years_between(ctx, c->path, c->path2);
+			long y = years_between(rs, ctx, cx, c);
 
 			if (y < 0 || (c->years_ge ? y < c->years :
 			    y >= c->years))
 				return (0);
 			continue;
 		}
-		if (collect(ctx, &c->cp, ns) == -1)
+		if (omsi_rules_collect(rs, cx, ctx, &c->cp, ns) == -1)
 			return (-1);
 		hit = 0;
 		for (j = 0; j < ns->n && !hit; j++)
@@ -240,8 +450,8 @@ compare(const char *a, const char *b)
 }
 
 static const char *
-arg_value(const struct rule *r, xmlNodePtr ctx, const struct omsi_rulectx *rc,
-    char *buf)
+arg_value(const struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
+    int cx, const struct omsi_rulectx *rc, char *buf)
 {
 	if (r->arg[0] == '=')
 		return (r->arg + 1);
@@ -254,7 +464,7 @@ arg_value(const struct rule *r, xmlNodePtr ctx, const struct omsi_rulectx *rc,
 		buf[4] = '\0';		/* YYYY of YYYY-MM-DD */
 		return (buf);
 	}
-	return (omsi_path_text(ctx, r->arg));
+	return (path_text(&rs->ix, cx, ctx, &r->vp));
 }
 
 /* "5.1" -> 5001; versions compare as numbers, not strings */
@@ -329,11 +539,11 @@ shown(const char *path)
 }
 
 static int
-days_between(xmlNodePtr ctx, long *days)
+days_between(const struct oms_rules *rs, xmlNodePtr ctx, int cx, long *days)
 {
-	const char *kd = omsi_path_text(ctx, "KD");
-	const char *d1 = omsi_path_text(ctx, "DATE_1");
-	const char *d2 = omsi_path_text(ctx, "DATE_2");
+	const char *kd = path_text(&rs->ix, cx, ctx, &rs->p_kd);
+	const char *d1 = path_text(&rs->ix, cx, ctx, &rs->p_d1);
+	const char *d2 = path_text(&rs->ix, cx, ctx, &rs->p_d2);
 	long a, b;
 	char *end;
 
@@ -361,11 +571,12 @@ enum { REF_OK, REF_UNKNOWN, REF_NOT_FOR, REF_NOT_ON };
  * Look code v up in r's table: REF_OK and *row a row of it that the
  * where columns match, valid on the day (of r->refdate from ctx, else the
  * case's Z_SL/DATE_Z_2; no day, no date check).  Otherwise why not, with
- * *what the where path that matched no row, or the day.
+ * *what the where path that matched no row (*wp its where), or the day.
  */
 static int
-ref_lookup(const struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
-    const char *v, size_t *row, const char **what)
+ref_lookup(const struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
+    int cx, xmlNodePtr rec, const char *v, size_t *row, const char **what,
+    const struct where **wp)
 {
 	const struct omsi_refrow *rw;
 	const char *const *rf;
@@ -376,8 +587,8 @@ ref_lookup(const struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 
 	if (!omsi_ref_get(r->ref->t, v, &first))
 		return (REF_UNKNOWN);
-	day = r->refdate != NULL ? omsi_path_text(ctx, r->refdate) :
-	    omsi_path_text(rec, "Z_SL/DATE_Z_2");
+	day = r->refdate != NULL ? path_text(&rs->ix, cx, ctx, &r->dp) :
+	    path_text(&rs->ix, 0, rec, &rs->p_dz2);
 	if (day != NULL && oms_date_parse(day, &d) == -1)
 		d = -1;
 	*what = NULL;
@@ -386,13 +597,14 @@ ref_lookup(const struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 		rf = omsi_ref_fields(r->ref->t, i);
 		match = 1;
 		for (k = 0; k < r->nwhere && match; k++) {
-			w = omsi_path_text(ctx, r->where[k].path);
+			w = path_text(&rs->ix, cx, ctx, &r->where[k].cp);
 			if (w != NULL && *rf[r->where[k].ci] != '\0' &&
 			    (r->where[k].num ?
 			    deccmp(w, rf[r->where[k].ci]) != 0 :
 			    strcmp(w, rf[r->where[k].ci]) != 0)) {
 				match = 0;
 				*what = r->where[k].path;
+				*wp = &r->where[k];
 			}
 		}
 		if (match) {
@@ -413,8 +625,9 @@ ref_lookup(const struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 }
 
 static int
-check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
-    const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
+check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
+    xmlNodePtr rec, const struct omsi_rulectx *rc, int *nerr,
+    struct oms_err *err)
 {
 	struct rnodes *tnp = &rs->tn, *anp = &rs->an;
 	const char *v, *sv, *a;
@@ -424,8 +637,9 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 	int64_t sum, x, total;
 	long days, min, max;
 	const char *const *rf;
+	const struct where *wp = NULL;
 
-	if (collect(ctx, &r->tp, tnp) == -1)
+	if (omsi_rules_collect(rs, cx, ctx, &r->tp, tnp) == -1)
 		goto nomem;
 	switch (r->check) {
 	case C_REQUIRED:
@@ -446,7 +660,9 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 		for (i = 0; i < tnp->n; i++) {
 			v = omsi_text(tnp->v[i]);
 			/* personal data never goes into a message */
-			sv = omsi_personal((const char *)tnp->v[i]->name) ?
+			sv = (tnp->x[i] > 0 ?
+			    rs->personal[rs->ix.v[tnp->x[i]].id] :
+			    omsi_personal((const char *)tnp->v[i]->name)) ?
 			    "(hidden)" : v;
 			switch (r->check) {
 			case C_MATCH:
@@ -456,8 +672,8 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				break;
 			case C_LE: case C_LT: case C_GE: case C_GT:
 			case C_EQ: case C_NE:
-				if ((a = arg_value(r, ctx, rc, buf)) ==
-				    NULL)
+				if ((a = arg_value(rs, r, ctx, cx, rc,
+				    buf)) == NULL)
 					break;	/* nothing to compare with */
 				c = compare(v, a);
 				if (c == -2 ||
@@ -473,7 +689,8 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 					    "(hidden)" : a);
 				break;
 			case C_SUM:
-				if (collect(ctx, &r->ap, anp) == -1)
+				if (omsi_rules_collect(rs, cx, ctx, &r->ap,
+				    anp) == -1)
 					goto nomem;
 				total = 0;
 				for (j = 0; j < anp->n; j++) {
@@ -529,7 +746,8 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				break;
 			case C_REF:
 			case C_REF_DAYS:
-				switch (ref_lookup(r, ctx, rec, v, &j, &a)) {
+				switch (ref_lookup(rs, r, ctx, cx, rec, v, &j,
+				    &a, &wp)) {
 				case REF_UNKNOWN:
 					if (r->check == C_REF)
 						fail(r, rc, tnp->v[i], nerr,
@@ -542,8 +760,9 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 						fail(r, rc, tnp->v[i], nerr,
 						    "%s \"%s\" is not valid "
 						    "with %s %s (%s)", r->target,
-						    sv, shown(a), omsi_path_text(
-						    ctx, a), r->ref->name);
+						    sv, shown(a), path_text(
+						    &rs->ix, cx, ctx, &wp->cp),
+						    r->ref->name);
 					continue;
 				case REF_NOT_ON:
 					if (r->check == C_REF)
@@ -558,7 +777,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, xmlNodePtr rec,
 				if (r->check == C_REF)
 					break;
 				rf = omsi_ref_fields(r->ref->t, j);
-				if (days_between(ctx, &days) == -1)
+				if (days_between(rs, ctx, cx, &days) == -1)
 					break;
 				min = bound(rf[R_MIN]);
 				max = bound(rf[R_MAX]);
@@ -595,17 +814,18 @@ check_rule(struct oms_rules *rs, struct rule *r, xmlNodePtr rec,
 	int h;
 
 	if (cx->gen != rs->gen) {
-		if (collect(rec, &cx->cp, &cx->ns) == -1) {
+		if (omsi_rules_collect(rs, 0, rec, &cx->cp, &cx->ns) == -1) {
 			cx->gen = 0;
 			goto nomem;
 		}
 		cx->gen = rs->gen;
 	}
 	for (j = 0; j < cx->ns.n; j++) {
-		if ((h = cond_holds(rs, r, cx->ns.v[j], rc)) == -1)
+		if ((h = cond_holds(rs, r, cx->ns.v[j], cx->ns.x[j], rc)) ==
+		    -1)
 			goto nomem;
-		if (h && check_one(rs, r, cx->ns.v[j], rec, rc, nerr,
-		    err) == -1)
+		if (h && check_one(rs, r, cx->ns.v[j], cx->ns.x[j], rec, rc,
+		    nerr, err) == -1)
 			return (-1);
 	}
 	return (0);
@@ -615,7 +835,36 @@ nomem:
 
 /* ------------------------------------------------ compiled, and cached */
 
-/* Compile path into p, its names in the rules' arena. */
+/*
+ * The id of name (the rules' arena keeps it), a new one when it has
+ * none; 0 on no memory.
+ */
+static unsigned
+intern(struct oms_rules *rs, const char *s)
+{
+	char *v;
+	size_t id;
+
+	if (omsi_hash_get(&rs->ids, s, &id))
+		return ((unsigned)id);
+	if ((v = realloc(rs->personal, rs->nids + 2)) == NULL)
+		return (0);
+	rs->personal = v;
+	if (rs->pname != NULL) {	/* a path compiled later (tests) */
+		if ((v = realloc(rs->pname, rs->nids + 2)) == NULL)
+			return (0);
+		rs->pname = v;
+		v[rs->nids + 1] = 0;
+	}
+	if (omsi_hash_put(&rs->ids, s, rs->nids + 1) == -1)
+		return (0);
+	rs->nids++;
+	rs->personal[0] = 0;
+	rs->personal[rs->nids] = (char)omsi_personal(s);
+	return (rs->nids);
+}
+
+/* Compile path into p, its names interned. */
 static int
 compile_path(struct oms_rules *rs, const char *path, struct cpath *p)
 {
@@ -623,13 +872,22 @@ compile_path(struct oms_rules *rs, const char *path, struct cpath *p)
 	size_t len, n = 0;
 
 	p->s = NULL;
+	p->id = NULL;
 	p->n = 0;
+	p->nul = 0;
 	if (path == NULL)
 		return (0);
+	for (e = path; *e != '\0'; e = *e == '/' ? e + 1 : e) {
+		len = strcspn(e, "/");
+		if (len == 0 || len >= 64)
+			p->nul = 1;
+		e += len;
+	}
 	/* at most one step per '/' and one more */
 	for (e = path; *e != '\0'; e++)
 		n += *e == '/';
-	if ((p->s = calloc(n + 1, sizeof(*p->s))) == NULL)
+	if ((p->s = calloc(n + 1, sizeof(*p->s))) == NULL ||
+	    (p->id = calloc(n + 1, sizeof(*p->id))) == NULL)
 		return (-1);
 	for (;;) {
 		while (*path == '/')
@@ -640,13 +898,29 @@ compile_path(struct oms_rules *rs, const char *path, struct cpath *p)
 		len = (size_t)(e - path);
 		if (len == 2 && path[0] == '.' && path[1] == '.')
 			p->s[p->n++] = NULL;
-		else if (!(len == 1 && path[0] == '.') &&
-		    (p->s[p->n++] = omsi_arena_strndup(&rs->arena, path,
-		    len)) == NULL)
-			return (-1);
+		else if (!(len == 1 && path[0] == '.')) {
+			if ((p->s[p->n] = omsi_arena_strndup(&rs->arena, path,
+			    len)) == NULL ||
+			    (p->id[p->n] = intern(rs, p->s[p->n])) == 0)
+				return (-1);
+			p->n++;
+		}
 		path = e;
 	}
 	return (0);
+}
+
+int
+omsi_rules_cpath(struct oms_rules *rs, const char *path, struct cpath *p)
+{
+	return (compile_path(rs, path, p));
+}
+
+const char *
+omsi_rules_text(const struct oms_rules *rs, int x, xmlNodePtr n,
+    const struct cpath *p)
+{
+	return (path_text(&rs->ix, x, n, p));
 }
 
 int
@@ -656,6 +930,11 @@ omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
 	struct rule *r;
 	size_t i, j, k;
 
+	/* the names person rules use have ids too, for prune() */
+	for (i = 0; i < rs->names.cap; i++)
+		if (rs->names.tags[i] != 0 &&
+		    intern(rs, rs->names.keys[i]) == 0)
+			goto nomem;
 	for (i = 0; i < rs->n; i++) {
 		r = &rs->r[i];
 		for (k = 0; k < rs->nctx; k++)
@@ -675,13 +954,34 @@ omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
 		r->ci = k;
 		if (compile_path(rs, r->target, &r->tp) == -1 ||
 		    (r->check == C_SUM && compile_path(rs, r->arg,
-		    &r->ap) == -1))
+		    &r->ap) == -1) ||
+		    (r->check >= C_LE && r->check <= C_NE &&
+		    r->arg[0] != '=' && r->arg[0] != '@' &&
+		    compile_path(rs, r->arg, &r->vp) == -1))
 			goto nomem;
 		for (j = 0; j < r->nconds; j++)
 			if (compile_path(rs, r->conds[j].path,
-			    &r->conds[j].cp) == -1)
+			    &r->conds[j].cp) == -1 ||
+			    compile_path(rs, r->conds[j].path2,
+			    &r->conds[j].cp2) == -1)
 				goto nomem;
+		for (j = 0; j < r->nwhere; j++)
+			if (compile_path(rs, r->where[j].path,
+			    &r->where[j].cp) == -1)
+				goto nomem;
+		if (compile_path(rs, r->refdate, &r->dp) == -1)
+			goto nomem;
 	}
+	if (compile_path(rs, "KD", &rs->p_kd) == -1 ||
+	    compile_path(rs, "DATE_1", &rs->p_d1) == -1 ||
+	    compile_path(rs, "DATE_2", &rs->p_d2) == -1 ||
+	    compile_path(rs, "Z_SL/DATE_Z_2", &rs->p_dz2) == -1)
+		goto nomem;
+	if ((rs->pname = calloc(rs->nids + 1, 1)) == NULL)
+		goto nomem;
+	for (i = 0; i < rs->names.cap; i++)
+		if (rs->names.tags[i] != 0)
+			rs->pname[omsi_rules_id(rs, rs->names.keys[i])] = 1;
 	return (0);
 nomem:
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
@@ -695,7 +995,8 @@ omsi_rules_uncache(struct oms_rules *rs)
 	for (i = 0; i < rs->ninf; i++) {
 		free(rs->inf[i].kind);
 		free(rs->inf[i].version);
-		free(rs->inf[i].idx);
+		free(rs->inf[i].idx[0]);
+		free(rs->inf[i].idx[1]);
 	}
 	free(rs->inf);
 	rs->inf = NULL;
@@ -710,20 +1011,58 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 	omsi_rules_uncache(rs);
 	for (i = 0; i < rs->nctx; i++) {
 		free(rs->ctx[i].cp.s);
+		free(rs->ctx[i].cp.id);
 		free(rs->ctx[i].ns.v);
+		free(rs->ctx[i].ns.x);
 	}
 	free(rs->ctx);
 	rs->ctx = NULL;
 	rs->nctx = 0;
 	for (i = 0; i < rs->n; i++) {
 		free(rs->r[i].tp.s);
+		free(rs->r[i].tp.id);
 		free(rs->r[i].ap.s);
-		for (j = 0; j < rs->r[i].nconds; j++)
+		free(rs->r[i].ap.id);
+		free(rs->r[i].vp.s);
+		free(rs->r[i].vp.id);
+		for (j = 0; j < rs->r[i].nconds; j++) {
 			free(rs->r[i].conds[j].cp.s);
+			free(rs->r[i].conds[j].cp.id);
+			free(rs->r[i].conds[j].cp2.s);
+			free(rs->r[i].conds[j].cp2.id);
+		}
+		for (j = 0; j < rs->r[i].nwhere; j++) {
+			free(rs->r[i].where[j].cp.s);
+			free(rs->r[i].where[j].cp.id);
+		}
+		free(rs->r[i].dp.s);
+		free(rs->r[i].dp.id);
 	}
 	free(rs->cn.v);
+	free(rs->cn.x);
 	free(rs->tn.v);
+	free(rs->tn.x);
 	free(rs->an.v);
+	free(rs->an.x);
+	free(rs->ix.v);
+	free(rs->p_kd.s);
+	free(rs->p_kd.id);
+	free(rs->p_d1.s);
+	free(rs->p_d1.id);
+	free(rs->p_d2.s);
+	free(rs->p_d2.id);
+	free(rs->p_dz2.s);
+	free(rs->p_dz2.id);
+	free(rs->personal);
+	free(rs->pname);
+	for (i = 0; i < 2; i++)
+		if (rs->nc[i].dict != NULL)
+			xmlDictFree(rs->nc[i].dict);
+	memset(rs->nc, 0, sizeof(rs->nc));
+	if (rs->dict != NULL)
+		xmlDictFree(rs->dict);
+	rs->dict = NULL;
+	omsi_hash_release(&rs->ids);
 }
 
 /*
@@ -736,6 +1075,7 @@ in_force(struct oms_rules *rs, int scope, const struct omsi_rulectx *rc)
 {
 	struct inforce *f;
 	size_t i;
+	int p;
 
 	if (rc->kind == NULL || rc->version == NULL)
 		return (NULL);
@@ -753,15 +1093,19 @@ in_force(struct oms_rules *rs, int scope, const struct omsi_rulectx *rc)
 	f->scope = scope;
 	if ((f->kind = strdup(rc->kind)) == NULL ||
 	    (f->version = strdup(rc->version)) == NULL ||
-	    (f->idx = calloc(rs->n + 1, sizeof(*f->idx))) == NULL) {
+	    (f->idx[0] = calloc(rs->n + 1, sizeof(*f->idx[0]))) == NULL ||
+	    (f->idx[1] = calloc(rs->n + 1, sizeof(*f->idx[1]))) == NULL) {
 		free(f->kind);
 		free(f->version);
-		free(f->idx);
+		free(f->idx[0]);
+		free(f->idx[1]);
 		return (NULL);
 	}
 	for (i = 0; i < rs->n; i++)
-		if (applies(&rs->r[i], scope, rc))
-			f->idx[f->n++] = i;
+		if (applies(&rs->r[i], scope, rc)) {
+			p = rs->r[i].person != 0;
+			f->idx[p][f->n[p]++] = i;
+		}
 	rs->ninf++;
 	return (f);
 }
@@ -772,17 +1116,23 @@ in_force(struct oms_rules *rs, int scope, const struct omsi_rulectx *rc)
  */
 static int
 check_rules(struct oms_rules *rs, int scope, int person, xmlNodePtr rec,
-    const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
+    xmlNodePtr pers, const struct omsi_rulectx *rc, int *nerr,
+    struct oms_err *err)
 {
 	const struct inforce *f = in_force(rs, scope, rc);
 	struct rule *r;
-	size_t i, n = f != NULL ? f->n : rs->n;
+	size_t i, n = f != NULL ? f->n[person] : rs->n;
 
+	if (n == 0)
+		return (0);
 	if (++rs->gen == 0)	/* a new record: no context collected */
 		rs->gen = 1;
+	if (omsi_rules_index(rs, rec, pers) == -1)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+		    "out of memory"));
 	for (i = 0; i < n; i++) {
-		r = &rs->r[f != NULL ? f->idx[i] : i];
-		if (r->person != person || (f == NULL &&
+		r = &rs->r[f != NULL ? f->idx[person][i] : i];
+		if (f == NULL && (r->person != person ||
 		    !applies(r, scope, rc)))
 			continue;
 		if (check_rule(rs, r, rec, rc, nerr, err) == -1)
@@ -822,13 +1172,13 @@ add_text(struct oms_buf *b, const char *t, struct oms_err *err)
 
 /* n as XML with only the elements person rules name (and their text). */
 static int
-prune(const struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
+prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
     struct oms_err *err)
 {
 	xmlNodePtr c;
 	int elems = 0;
 
-	if (!top && !omsi_hash_get(&rs->names, (const char *)n->name, NULL))
+	if (!top && !rs->pname[omsi_rules_node_id(rs, n)])
 		return (0);
 	if (oms_buf_addc(b, '<', err) == -1 ||
 	    oms_buf_adds(b, (const char *)n->name, err) == -1 ||
@@ -879,12 +1229,15 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 		goto nomem;
 	if (rs->spool != NULL) {
 		/* appended: the stream stays at the end, reads are pread */
-		if ((k->off = ftello(rs->spool)) == -1 ||
+		if (rs->spool_end == -1)
+			rs->spool_end = ftello(rs->spool);
+		if ((k->off = rs->spool_end) == -1 ||
 		    fwrite(rs->buf.s, 1, rs->buf.len, rs->spool) !=
 		    rs->buf.len)
 			return (oms_err_sys(err, errno, rs->spool_name,
 			    "write"));
 		k->len = rs->buf.len;
+		rs->spool_end += (off_t)k->len;
 	} else if ((k->xml = omsi_arena_strdup(&rs->kept_arena,
 	    rs->buf.s)) == NULL)
 		goto nomem;
@@ -976,8 +1329,14 @@ omsi_rules_unprune(struct oms_rules *rs, const char *xml)
 	xmlDocPtr doc;
 
 	memset(&e, 0, sizeof(e));
+	/* names from a dictionary of ours: not copied for every case */
+	if (rs->dict == NULL)
+		rs->dict = xmlDictCreate();
 	if ((doc = xmlNewDoc((const xmlChar *)"1.0")) != NULL &&
-	    unprune_at(rs, doc, NULL, &s, &e) != NULL && *s == '\0')
+	    rs->dict != NULL && xmlDictReference(rs->dict) == 0)
+		doc->dict = rs->dict;
+	if (doc != NULL && unprune_at(rs, doc, NULL, &s, &e) != NULL &&
+	    *s == '\0')
 		return (doc);
 	xmlFreeDoc(doc);
 	return (xmlReadMemory(xml, (int)strlen(xml), "case", "UTF-8",
@@ -1037,6 +1396,7 @@ omsi_rules_spool(struct oms_rules *rs, FILE *fp, const char *name)
 {
 	rs->spool = fp;
 	rs->spool_name = name;
+	rs->spool_end = -1;	/* ftello once: the stream is only ours */
 }
 
 /* The person rules of every case kept under rc->link, with pers. */
@@ -1048,7 +1408,7 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 	struct pctx p;
 	struct kept *k;
 	xmlDocPtr doc;
-	xmlNodePtr copy, zap;
+	xmlNodePtr zap;
 	size_t ki;
 	int nerr = 0, rv = 0;
 
@@ -1061,14 +1421,10 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		if (k->xml == NULL && spooled(rs, k, err) == -1)
 			return (-1);
 		if ((doc = omsi_rules_unprune(rs, k->xml != NULL ? k->xml :
-		    rs->kbuf.s)) == NULL ||
-		    (copy = xmlDocCopyNode(pers, doc, 1)) == NULL) {
-			xmlFreeDoc(doc);
+		    rs->kbuf.s)) == NULL)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
-		}
 		zap = xmlDocGetRootElement(doc);
-		xmlAddChild(zap, copy);
 		prc = *rc;
 		prc.kind = k->kind;
 		prc.version = k->version;
@@ -1077,7 +1433,9 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		p.account = k->account;
 		p.line = omsi_line(pers);
 		prc.arg = &p;
-		rv = check_rules(rs, OMSI_SCOPE_ZAP, 1, zap, &prc, &nerr, err);
+		/* the PERS is the case's last child in the index only */
+		rv = check_rules(rs, OMSI_SCOPE_ZAP, 1, zap, pers, &prc, &nerr,
+		    err);
 		xmlFreeDoc(doc);
 	}
 	return (rv);
@@ -1089,7 +1447,7 @@ omsi_rules_check(struct oms_rules *rs, int scope, xmlNodePtr rec,
 {
 	int nerr = 0;
 
-	if (check_rules(rs, scope, 0, rec, rc, &nerr, err) == -1)
+	if (check_rules(rs, scope, 0, rec, NULL, rc, &nerr, err) == -1)
 		return (-1);
 	if (rs->nperson == 0 || rc->link == NULL || rc->report_case == NULL)
 		return (nerr);

@@ -34,16 +34,59 @@ enum { R_CODE, R_NAME, R_MIN, R_MAX, R_NFIXED };
 /*
  * A path ("A/B", "../DATE_Z_1", ".") compiled once at load: its steps,
  * "." and empty segments dropped; a step's name NULL goes up to the
- * parent.
+ * parent.  id[k] is the name's id (oms_rules.ids), 0 for up.  nul: it
+ * has an empty step or one of 64 bytes or more, where omsi_path() finds
+ * nothing.
  */
 struct cpath {
 	const char	**s;
+	unsigned	*id;
+	size_t		 n;
+	int		 nul;
+};
+
+/*
+ * The record being checked, walked once (omsi_rules_index): its elements
+ * whose names some path names, reached from the record through such
+ * elements, breadth first.  The children of v[i] are v[kid0..kid0+nkid),
+ * in order of name id, in document order within one id; v[0] is the
+ * record, its parent -1.  The paths step through this, not the tree.
+ * A person's PERS is grafted there as the last child of the case, as if
+ * it were in the case's tree.
+ */
+struct rixnode {
+	xmlNodePtr	 n;
+	int		 parent;
+	unsigned	 id;
+	unsigned	 kid0, nkid;
+};
+
+struct rindex {
+	struct rixnode	*v;
+	size_t		 n, cap;
+};
+
+/*
+ * Name ids by the address of a name in a parser's dictionary: one
+ * dictionary's strings are distinct and stay where they are while it
+ * lives, and the cache holds a reference to it.  A name not from the
+ * dictionary is looked up by its text, and not cached.
+ */
+#define NC_SLOTS	512	/* a power of two; half of it filled at most */
+struct namecache {
+	xmlDictPtr	 dict;
+	const xmlChar	*key[NC_SLOTS];
+	unsigned	 id[NC_SLOTS];
 	size_t		 n;
 };
 
-/* nodes reached by a path (scratch buffers, reused) */
+/*
+ * nodes reached by a path (scratch buffers, reused); x[i] the index of
+ * v[i] in oms_rules.ix, -1 when it is not there (above the record)
+ */
 struct rnodes {
 	xmlNodePtr	*v;
+	int		*x;
 	size_t		 n, cap;
 };
 
@@ -56,6 +99,7 @@ struct cond {
 	int		 in_alt;	/* ... of its alt column (TABLE:COL) */
 	int		 plat;		/* @PLAT: the registry has a payer */
 	char		*path2;		/* years(PATH,PATH2)>=N or <N */
+	struct cpath	 cp2;		/* path2 compiled */
 	int		 years_ge;	/* >= (else <) */
 	long		 years;
 };
@@ -65,6 +109,7 @@ struct where {
 	char		*col;
 	size_t		 ci;		/* index in the table's fields */
 	char		*path;
+	struct cpath	 cp;		/* path compiled */
 	int		 num;		/* ==: 1.28 matches 1.28000 */
 };
 
@@ -85,12 +130,14 @@ struct rule {
 	struct cpath	 tp;		/* target compiled */
 	char		*arg;		/* of ref: the table's name only */
 	struct cpath	 ap;		/* arg compiled (sum) */
+	struct cpath	 vp;		/* arg compiled (le ... ne: a path) */
 	struct cond	*conds;
 	size_t		 nconds;
 	char		*message;
 	pcre2_code	*re;		/* match */
 	struct reftab	*ref;		/* ref, ref_days */
 	char		*refdate;	/* ref: path of the day, or NULL */
+	struct cpath	 dp;		/* refdate compiled */
 	struct where	*where;
 	size_t		 nwhere;
 	struct omsi_hash seen;		/* unique within the registry */
@@ -124,12 +171,15 @@ struct ctxpath {
 	unsigned long	 gen;
 };
 
-/* the rules in force for a scope, kind and version, in table order */
+/*
+ * the rules in force for a scope, kind and version, in table order:
+ * idx[0] the others, idx[1] the person rules
+ */
 struct inforce {
 	int		 scope;
 	char		*kind, *version;
-	size_t		*idx;
-	size_t		 n;
+	size_t		*idx[2];
+	size_t		 n[2];
 };
 
 struct oms_rules {
@@ -141,6 +191,16 @@ struct oms_rules {
 	struct inforce	*inf;		/* built as records ask */
 	size_t		 ninf;
 	struct rnodes	 cn, tn, an;	/* scratch: conditions, targets, sums */
+	struct omsi_hash ids;		/* element name -> id, 1.. */
+	struct cpath	 p_kd, p_d1, p_d2;	/* KD, DATE_1, DATE_2 */
+	struct cpath	 p_dz2;		/* Z_SL/DATE_Z_2 */
+	unsigned	 nids;
+	char		*personal;	/* by id: omsi_personal() of the name */
+	char		*pname;		/* by id: in names */
+	struct rindex	 ix;		/* the record of gen */
+	struct namecache nc[2];		/* the last two dictionaries seen */
+	unsigned	 ncnext;	/* which of them goes next */
+	xmlDictPtr	 dict;		/* of the kept cases read back */
 	struct reftab	**refs;
 	size_t		 nrefs;
 	pcre2_match_data *md;
@@ -155,6 +215,7 @@ struct oms_rules {
 	struct oms_buf	 kbuf;		/* a spooled case read back */
 	FILE		*spool;		/* omsi_rules_spool, or NULL */
 	const char	*spool_name;	/* for messages */
+	off_t		 spool_end;	/* where the next case goes, or -1 */
 	struct omsi_hash bylink;	/* link -> 1 + first kept */
 };
 
@@ -163,6 +224,23 @@ struct oms_rules {
 int	 omsi_rules_compile(struct oms_rules *, struct oms_err *);
 void	 omsi_rules_uncache(struct oms_rules *);
 void	 omsi_rules_free_compiled(struct oms_rules *);
+/* rules.c: the id of an element name, 0 when no path names it */
+unsigned omsi_rules_id(const struct oms_rules *, const char *name);
+/* rules.c: the id of the name of element n, by its address when it can */
+unsigned omsi_rules_node_id(struct oms_rules *, xmlNodePtr n);
+/* rules.c: walk rec into rs->ix, graft (or NULL) its last child; -1 on no
+   memory */
+int	 omsi_rules_index(struct oms_rules *, xmlNodePtr rec, xmlNodePtr graft);
+/* rules.c: the nodes path p reaches from rec->ix.v[x] (n when x is -1) */
+int	 omsi_rules_collect(struct oms_rules *, int x, xmlNodePtr n,
+	    const struct cpath *p, struct rnodes *out);
+/* rules.c: what omsi_path_text(n, path) gives, p compiled from path, from
+   ix.v[x] (n when x is -1) */
+const char *omsi_rules_text(const struct oms_rules *, int x, xmlNodePtr n,
+	    const struct cpath *p);
+/* rules.c: path compiled into p (free p->s and p->id); -1 on no memory */
+int	 omsi_rules_cpath(struct oms_rules *, const char *path,
+	    struct cpath *p);
 /* rules.c: a kept case (pruned XML text) back as a tree */
 xmlDocPtr omsi_rules_unprune(struct oms_rules *, const char *xml);
 

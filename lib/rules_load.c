@@ -507,6 +507,7 @@ oms_rules_load(const char *path, char *(*find)(void *, const char *),
 		return (NULL);
 	}
 	omsi_hash_init(&rs->names);
+	omsi_hash_init(&rs->ids);
 	omsi_hash_init(&rs->bylink);
 	omsi_arena_init(&rs->arena);
 	omsi_arena_init(&rs->kept_arena);

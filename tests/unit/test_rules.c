@@ -231,8 +231,12 @@ test_missing_table(void **state)
 	oms_rules_free(rs);
 }
 
+/*
+ * Person rules: the cases kept (in memory, or in spool), checked with
+ * their person's PERS.
+ */
 static void
-test_person_rules(void **state)
+person_rules(FILE *spool)
 {
 	static const char pers[] = "<PERS><ID_PAC>P1</ID_PAC>"
 	    "<FAM>X</FAM><DR>2000-01-01</DR></PERS>";
@@ -240,29 +244,52 @@ test_person_rules(void **state)
 	    "<DR>2020-01-01</DR></PERS>";
 	struct oms_rules *rs;
 
-	(void)state;
 	rs = load("P1\tZAP\t*\t*\terror\t.\trequired\tPERS/IM\t\t"
 	    "PACIENT/NOVOR~0\tno first name\n"
 	    "P2\tZAP\tC\t*\terror\tZ_SL/SL\tfail\t.\t\t"
 	    "years(../../PERS/DR,../DATE_Z_1)>=18\tadult\n"
 	    "P3\tPERS\tH\t*\terror\t.\trequired\tOT\t\t\tno OT in H\n");
+	if (spool != NULL)
+		omsi_rules_spool(rs, spool, "spool");
 	/* the cases are kept, not checked, under their links */
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", zap("1", "101",
+	    "2010-10-03"), "0\037P1", "acc-0"), "");
 	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", zap("1", "101",
 	    "2026-10-03"), "0\037P1", "acc-1"), "");
 	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", zap("1", "101",
 	    "2026-10-03"), "0\037P1", "acc-2"), "");
 	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", zap("1", "101",
 	    "2026-10-03"), "1\037P1", "acc-3"), "");
-	/* the person of registry 0: both its cases, by kind; P3 by kind */
+	/* the person of registry 0: its cases, by kind (a child in
+	   2010); P3 by kind */
 	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "H", pers, "0\037P1",
-	    NULL), "P3 P1@acc-2 P1@acc-1 P2@acc-1 ");
+	    NULL), "P3 P1@acc-2 P1@acc-1 P2@acc-1 P1@acc-0 ");
 	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "C", kid, "1\037P1",
 	    NULL), "P1@acc-3 ");
 	/* a new build forgets them */
 	omsi_rules_reset(rs);
 	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "C", pers, "0\037P1",
 	    NULL), "");
+	/* and keeps the cases of the next (a spool grows past its map) */
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", zap("1", "101",
+	    "2026-10-03"), "0\037P1", "acc-4"), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "H", pers, "0\037P1",
+	    NULL), "P3 P1@acc-4 ");
 	oms_rules_free(rs);
+}
+
+/* the same with the cases kept in a spool file */
+static void
+test_person_rules(void **state)
+{
+	FILE *fp;
+
+	(void)state;
+	person_rules(NULL);
+	assert_non_null(fp = tmpfile());
+	assert_true(fputs("what was there before\n", fp) >= 0);
+	person_rules(fp);
+	fclose(fp);
 }
 
 /* a KSG_KPG of a case, its N_KSG, VER_KSG, KOEF_Z */
@@ -495,6 +522,368 @@ test_unprune(void **state)
 	oms_rules_free(rs);
 }
 
+/* Every element from n along steps s[k..] by a walk of the tree. */
+static void
+naive(xmlNodePtr n, const struct cpath *p, size_t k, xmlNodePtr *out,
+    size_t *nout)
+{
+	xmlNodePtr c;
+
+	for (; n != NULL && k < p->n && p->s[k] == NULL; k++)
+		n = n->parent;
+	if (n == NULL)
+		return;
+	if (k == p->n) {
+		assert_true(*nout < 64);
+		out[(*nout)++] = n;
+		return;
+	}
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, p->s[k]) == 0)
+			naive(c, p, k + 1, out, nout);
+}
+
+static const char tree[] =
+    "<LIST><HDR><V>5.1</V></HDR><ZAP><N>1</N><Z_SL><SL><DS>A</DS>"
+    "<X><DS>in X</DS></X><USL><C>1</C></USL><DS>B</DS><USL><C>2</C>"
+    "<C>3</C></USL><Q/><UNK><DS>no</DS></UNK><USL><C>4</C></USL></SL><SL><DS>C</DS><USL>"
+    "<C>5</C></USL></SL><DATE>2026-10-05</DATE></Z_SL><PERS><DR>x</DR>"
+    "</PERS></ZAP></LIST>";
+
+/* paths over tree[], from its ZAP and from the first SL */
+static const char *const paths[] = {
+	".", "", "N", "Z_SL", "Z_SL/SL", "Z_SL/SL/DS", "Z_SL/SL/USL/C",
+	"./Z_SL//SL/./USL", "Z_SL/SL/X/DS", "Z_SL/SL/Q", "Z_SL/NONE",
+	"..", "../HDR/V", "../ZAP/Z_SL/SL/DS", "../..", "../../..",
+	"../../../..", "DS", "USL/C", "../DATE", "../../PERS/DR",
+	"../SL/USL/C", "/DS", "DS/", "USL//C", "X/DS",
+	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+};
+
+/*
+ * The record's index (omsi_rules_index) has the elements of the names
+ * paths use (not UNK, nor what is in it), and reaches from the record
+ * and from a node in it the nodes a walk of the tree reaches, in its
+ * order, the tree above the record included; and the first of them by
+ * omsi_path_text() steps.
+ */
+static void
+test_index(void **state)
+{
+	struct oms_rules *rs;
+	struct rnodes out;
+	struct cpath p[sizeof(paths) / sizeof(paths[0])], q;
+	xmlNodePtr want[64], rec, sl;
+	xmlDocPtr d;
+	const char *a, *b;
+	size_t i, j, k, n;
+	int from;
+
+	(void)state;
+	memset(&out, 0, sizeof(out));
+	/* rules that name some of the elements, not X, Q, HDR, V, LIST */
+	rs = load("R1\tZAP\t*\t*\terror\tZ_SL/SL\trequired\tDS\t\t"
+	    "USL/C~1\tm\n"
+	    "R2\tZAP\t*\t*\terror\t.\tle\tZ_SL/DATE\tN\t\tm\n"
+	    "R3\tZAP\t*\t*\terror\t.\trequired\tPERS/DR\t\t\tm\n");
+	assert_non_null(d = xmlReadMemory(tree, (int)strlen(tree), "t.xml",
+	    NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS));
+	rec = xmlDocGetRootElement(d)->children->next;
+	sl = rec->children->next->children;
+	assert_string_equal((const char *)sl->name, "SL");
+	/* every name of the paths is known before a record is indexed */
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		assert_int_equal(omsi_rules_cpath(rs, paths[i], &p[i]), 0);
+	assert_int_equal(omsi_rules_cpath(rs, "Z_SL/SL", &q), 0);
+	assert_int_equal(omsi_rules_id(rs, "UNK"), 0);
+	assert_int_equal(omsi_rules_index(rs, rec, NULL), 0);
+	assert_ptr_equal(rs->ix.v[0].n, rec);
+	assert_int_equal(rs->ix.v[0].parent, -1);
+	assert_int_equal(rs->ix.n, 23);		/* all but UNK and its DS */
+	for (i = 0; i < rs->ix.n; i++) {
+		assert_string_not_equal((const char *)rs->ix.v[i].n->name,
+		    "UNK");
+		for (j = 0; j < rs->ix.v[i].nkid; j++) {
+			k = rs->ix.v[i].kid0 + j;
+			assert_ptr_equal(rs->ix.v[k].n->parent,
+			    rs->ix.v[i].n);
+			assert_int_equal(rs->ix.v[k].parent, (int)i);
+			assert_int_equal(rs->ix.v[k].id, omsi_rules_id(rs,
+			    (const char *)rs->ix.v[k].n->name));
+			if (j > 0)
+				assert_true(rs->ix.v[k - 1].id <=
+				    rs->ix.v[k].id);
+		}
+	}
+	for (from = 0; from < 2; from++)
+		for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			/* the SL: found as the first node of the path */
+			if (from == 1) {
+				assert_int_equal(omsi_rules_collect(rs, 0, rec,
+				    &q, &out), 0);
+				assert_ptr_equal(out.v[0], sl);
+				k = (size_t)out.x[0];
+			} else
+				k = 0;
+			n = 0;
+			naive(from ? sl : rec, &p[i], 0, want, &n);
+			assert_int_equal(omsi_rules_collect(rs, (int)k,
+			    rs->ix.v[k].n, &p[i], &out), 0);
+			assert_int_equal(out.n, n);
+			for (j = 0; j < n; j++) {
+				assert_ptr_equal(out.v[j], want[j]);
+				if (out.x[j] >= 0)
+					assert_ptr_equal(rs->ix.v[out.x[j]].n,
+					    want[j]);
+			}
+			/* omsi_path_text() of the same path */
+			a = omsi_path_text(from ? sl : rec, paths[i]);
+			b = omsi_rules_text(rs, (int)k, rs->ix.v[k].n, &p[i]);
+			if (a == NULL)
+				assert_null(b);
+			else {
+				assert_non_null(b);
+				assert_string_equal(a, b);
+			}
+		}
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		free(p[i].s);
+		free(p[i].id);
+	}
+	free(q.s);
+	free(q.id);
+	free(out.v);
+	free(out.x);
+	xmlFreeDoc(d);
+	oms_rules_free(rs);
+}
+
+static const char *const gpaths[] = {
+	"PERS/DR", "PERS", "PERS/FAM", "../../PERS/DR", "../../PERS/W",
+	"../../../ZAP/PERS/DR", "PERS/..", "PERS/../Z_SL/SL/DS",
+	"../PERS_LIST/PERS/DR",
+};
+
+/* The paths from the case caze and its SL, pers grafted and copied. */
+static void
+graft_case(struct oms_rules *rs, const char *caze, const char *pers)
+{
+	struct rnodes out;
+	struct cpath p, sl;
+	xmlDocPtr dc, dp, dx;
+	xmlNodePtr want[64], rec, prs, xrec, from, xfrom;
+	const char *a, *b;
+	size_t i, j, n;
+	int f, x;
+
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(omsi_rules_cpath(rs, "Z_SL/SL", &sl), 0);
+	assert_non_null(dc = xmlReadMemory(caze, (int)strlen(caze), "c.xml",
+	    NULL, XML_PARSE_NONET));
+	assert_non_null(dp = xmlReadMemory(pers, (int)strlen(pers), "p.xml",
+	    NULL, XML_PARSE_NONET));
+	assert_non_null(dx = xmlReadMemory(caze, (int)strlen(caze), "x.xml",
+	    NULL, XML_PARSE_NONET));
+	rec = xmlDocGetRootElement(dc);
+	prs = xmlDocGetRootElement(dp)->children;
+	xrec = xmlDocGetRootElement(dx);
+	xmlAddChild(xrec, xmlDocCopyNode(prs, dx, 1));
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < sizeof(gpaths) / sizeof(gpaths[0]); i++) {
+			assert_int_equal(omsi_rules_cpath(rs, gpaths[i], &p),
+			    0);
+			assert_int_equal(omsi_rules_index(rs, rec, prs), 0);
+			from = rec;
+			xfrom = xrec;
+			x = 0;
+			if (f == 1) {	/* from the SL */
+				assert_int_equal(omsi_rules_collect(rs, 0, rec,
+				    &sl, &out), 0);
+				from = out.v[0];
+				x = out.x[0];
+				xfrom = xrec->children->next->next->children;
+				assert_string_equal((const char *)xfrom->name,
+				    "SL");
+			}
+			n = 0;
+			naive(xfrom, &p, 0, want, &n);
+			assert_int_equal(omsi_rules_collect(rs, x, from, &p,
+			    &out), 0);
+			assert_int_equal(out.n, n);
+			for (j = 0; j < n; j++) {
+				assert_string_equal((const char *)
+				    out.v[j]->name, (const char *)want[j]->name);
+				assert_string_equal(omsi_text(out.v[j]),
+				    omsi_text(want[j]));
+			}
+			a = omsi_path_text(xfrom, gpaths[i]);
+			b = omsi_rules_text(rs, x, from, &p);
+			if (a == NULL)
+				assert_null(b);
+			else {
+				assert_non_null(b);
+				assert_string_equal(a, b);
+			}
+			free(p.s);
+			free(p.id);
+		}
+	free(sl.s);
+	free(sl.id);
+	free(out.v);
+	free(out.x);
+	xmlFreeDoc(dc);
+	xmlFreeDoc(dp);
+	xmlFreeDoc(dx);
+}
+
+/*
+ * A PERS grafted as the last child of a case in the index reaches what a
+ * copy of it added to the case's tree does, from the case and from
+ * inside it (omsi_rules_collect, omsi_rules_text), with another PERS of
+ * the case's own before it, and without.
+ */
+static void
+test_graft(void **state)
+{
+	static const char pers[] =
+	    "<PERS_LIST><PERS><FAM>F</FAM><DR>2000-01-01</DR><DR>2</DR>"
+	    "<W>1</W></PERS></PERS_LIST>";
+	struct oms_rules *rs;
+	struct cpath p;
+	size_t i;
+
+	(void)state;
+	rs = load("R1\tZAP\t*\t*\terror\t.\trequired\tPERS/DR\t\t\tm\n"
+	    "R2\tZAP\t*\t*\terror\tZ_SL/SL\trequired\t../../PERS/W\t\t"
+	    "PACIENT/NOVOR~0\tm\n");
+	/* every name known before a record is indexed */
+	for (i = 0; i < sizeof(gpaths) / sizeof(gpaths[0]); i++) {
+		assert_int_equal(omsi_rules_cpath(rs, gpaths[i], &p), 0);
+		free(p.s);
+		free(p.id);
+	}
+	graft_case(rs, "<ZAP><PACIENT><NOVOR>0</NOVOR></PACIENT><PERS>"
+	    "<DR>case</DR></PERS><Z_SL><SL><DS>A</DS></SL></Z_SL></ZAP>", pers);
+	graft_case(rs, "<ZAP><PACIENT><NOVOR>0</NOVOR></PACIENT><NONE/>"
+	    "<Z_SL><SL><DS>A</DS></SL></Z_SL></ZAP>", pers);
+	oms_rules_free(rs);
+}
+
+/* rs on <ZAP><A>text</A></ZAP> made by hand (text need not be UTF-8) */
+static const char *
+run_text(struct oms_rules *rs, const char *text)
+{
+	struct omsi_rulectx rc;
+	struct oms_err e;
+	xmlDocPtr d;
+	xmlNodePtr zap, a;
+
+	memset(&e, 0, sizeof(e));
+	memset(&rc, 0, sizeof(rc));
+	rc.kind = "H";
+	rc.version = "5.1";
+	rc.period_first = oms_period_first(period);
+	rc.period_last = oms_period_last(period);
+	rc.report = on_rule;
+	got[0] = '\0';
+	assert_non_null(d = xmlNewDoc((const xmlChar *)"1.0"));
+	assert_non_null(zap = xmlNewDocNode(d, NULL, (const xmlChar *)"ZAP",
+	    NULL));
+	xmlDocSetRootElement(d, zap);
+	assert_non_null(a = xmlNewTextChild(zap, NULL, (const xmlChar *)"A",
+	    NULL));
+	assert_non_null(xmlAddChild(a, xmlNewDocText(d,
+	    (const xmlChar *)text)));
+	assert_true(omsi_rules_check(rs, OMSI_SCOPE_ZAP, zap, &rc, &e) >= 0);
+	xmlFreeDoc(d);
+	return (got);
+}
+
+/*
+ * match: an ASCII value goes to the JIT code directly, any other through
+ * pcre2_match and its UTF-8 check: a value that is not UTF-8 matches
+ * nothing, not even .*
+ */
+static void
+test_match_subjects(void **state)
+{
+	struct oms_rules *rs;
+
+	(void)state;
+	rs = load("M1\tZAP\t*\t*\terror\t.\tmatch\tA\t.*\t\tm\n"
+	    "M2\tZAP\t*\t*\terror\t.\tmatch\tA\t[0-9]{3}\t\tm\n"
+	    "M3\tZAP\t*\t*\terror\t.\tmatch\tA\t\\\\p{Cyrillic}+\t\tm\n");
+	assert_string_equal(run_text(rs, "123"), "M3 ");
+	assert_string_equal(run_text(rs, "12a"), "M2 M3 ");
+	assert_string_equal(run_text(rs, ""), "M2 M3 ");
+	assert_string_equal(run_text(rs, "\xd0\x98\xd0\xb2"), "M2 ");
+	assert_string_equal(run_text(rs, "1\xff"), "M1 M2 M3 ");
+	assert_string_equal(run_text(rs, "\xd0"), "M1 M2 M3 ");
+	assert_string_equal(run_text(rs, "1\xc0\x80"), "M1 M2 M3 ");
+	assert_string_equal(run_text(rs, "1\xed\xa0\x80"), "M1 M2 M3 ");
+	assert_string_equal(run_text(rs, "\xff\xfe\xfd"), "M1 M2 M3 ");
+	oms_rules_free(rs);
+}
+
+/*
+ * A name's id by its address in the parser's dictionary, and by its
+ * text when it is not in one: a name of the same address and other text
+ * is another name.
+ */
+static void
+test_name_ids(void **state)
+{
+	static const char xml[] = "<ZAP><DS>1</DS><ZZ>2</ZZ></ZAP>";
+	struct oms_rules *rs;
+	xmlDocPtr d[3], own;
+	xmlNodePtr ds, zz, n;
+	const xmlChar *was;
+	char name[8];
+	unsigned id;
+	size_t i;
+
+	(void)state;
+	rs = load("R1\tZAP\t*\t*\terror\t.\trequired\tDS\t\t\tm\n");
+	assert_true((id = omsi_rules_id(rs, "DS")) != 0);
+	assert_int_equal(omsi_rules_id(rs, "ZZ"), 0);
+	/* three documents, three dictionaries: two cached at a time */
+	for (i = 0; i < 3; i++) {
+		assert_non_null(d[i] = xmlReadMemory(xml, (int)strlen(xml),
+		    "t.xml", NULL, XML_PARSE_NONET));
+		assert_non_null(d[i]->dict);
+	}
+	for (i = 0; i < 9; i++) {
+		ds = xmlDocGetRootElement(d[i % 3])->children;
+		zz = ds->next;
+		assert_int_equal(omsi_rules_node_id(rs, ds), id);
+		assert_int_equal(omsi_rules_node_id(rs, zz), 0);
+		assert_int_equal(omsi_rules_node_id(rs, ds), id);
+	}
+	/* a name in memory of its own, then other text there */
+	ds = xmlDocGetRootElement(d[0])->children;
+	was = ds->name;
+	snprintf(name, sizeof(name), "DS");
+	ds->name = (const xmlChar *)name;
+	assert_int_equal(omsi_rules_node_id(rs, ds), id);
+	snprintf(name, sizeof(name), "ZZ");
+	assert_int_equal(omsi_rules_node_id(rs, ds), 0);
+	snprintf(name, sizeof(name), "DS");
+	assert_int_equal(omsi_rules_node_id(rs, ds), id);
+	ds->name = was;
+	/* a document without a dictionary */
+	assert_non_null(own = xmlNewDoc((const xmlChar *)"1.0"));
+	assert_null(own->dict);
+	assert_non_null(n = xmlNewDocNode(own, NULL, (const xmlChar *)"DS",
+	    NULL));
+	xmlDocSetRootElement(own, n);
+	assert_int_equal(omsi_rules_node_id(rs, n), id);
+	xmlFreeDoc(own);
+	for (i = 0; i < 3; i++)
+		xmlFreeDoc(d[i]);
+	oms_rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -508,6 +897,10 @@ main(void)
 		cmocka_unit_test(test_renamed),
 		cmocka_unit_test(test_bad_rows),
 		cmocka_unit_test(test_unprune),
+		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_graft),
+		cmocka_unit_test(test_match_subjects),
+		cmocka_unit_test(test_name_ids),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
