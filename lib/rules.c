@@ -1198,13 +1198,35 @@ prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
 	return (oms_buf_addc(b, '>', err));
 }
 
+/* The index in rs->kv of kind and version, added when new; -1 on none. */
+static int
+keep_kv(struct oms_rules *rs, const char *kind, const char *version)
+{
+	struct keptkv *kv;
+	size_t i;
+
+	for (i = 0; i < rs->nkv; i++)
+		if (strcmp(rs->kv[i].kind, kind) == 0 &&
+		    strcmp(rs->kv[i].version, version) == 0)
+			return ((int)i);
+	if (rs->nkv == UINT16_MAX || (kv = reallocarray(rs->kv, rs->nkv + 1,
+	    sizeof(*kv))) == NULL)
+		return (-1);
+	rs->kv = kv;
+	snprintf(kv[rs->nkv].kind, sizeof(kv->kind), "%s", kind);
+	snprintf(kv[rs->nkv].version, sizeof(kv->version), "%s", version);
+	return ((int)rs->nkv++);
+}
+
 /* Keep the pruned case rec under rc->link for its person's check. */
 static int
 keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
     struct oms_err *err)
 {
+	const char *acc = rc->account != NULL ? rc->account : "";
 	struct kept *k;
-	size_t prev = 0;
+	size_t prev = 0, alen = strlen(acc) + 1;
+	int kv;
 
 	if (rs->nkept == rs->keptcap) {
 		size_t cap = rs->keptcap ? rs->keptcap * 2 : 64;
@@ -1214,19 +1236,24 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 		rs->kept = k;
 		rs->keptcap = cap;
 	}
+	if (rs->nkept >= UINT32_MAX - 1 ||
+	    (kv = keep_kv(rs, rc->kind, rc->version)) == -1)
+		goto nomem;
 	k = &rs->kept[rs->nkept];
 	memset(k, 0, sizeof(*k));
 	(void)omsi_hash_get(&rs->bylink, rc->link, &prev);
-	k->next = prev;
-	snprintf(k->kind, sizeof(k->kind), "%s", rc->kind);
-	snprintf(k->version, sizeof(k->version), "%s", rc->version);
+	k->next = (uint32_t)prev;
+	k->kv = (uint16_t)kv;
+	/* the account, its NUL, then the case */
 	oms_buf_reset(&rs->buf);
-	if (prune(rs, rec, 1, &rs->buf, err) == -1)
+	if (oms_buf_add(&rs->buf, acc, alen, err) == -1 ||
+	    prune(rs, rec, 1, &rs->buf, err) == -1)
 		return (-1);
-	if ((k->link = omsi_arena_strdup(&rs->kept_arena, rc->link)) == NULL ||
-	    (k->account = omsi_arena_strdup(&rs->kept_arena,
-	    rc->account != NULL ? rc->account : "")) == NULL)
+	if (rs->buf.len >= UINT32_MAX)
 		goto nomem;
+	if ((k->link = omsi_arena_strdup(&rs->kept_arena, rc->link)) == NULL)
+		goto nomem;
+	k->len = (uint32_t)rs->buf.len;
 	if (rs->spool != NULL) {
 		/* appended: the stream stays at the end, reads are pread */
 		if (rs->spool_end == -1)
@@ -1236,10 +1263,9 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 		    rs->buf.len)
 			return (oms_err_sys(err, errno, rs->spool_name,
 			    "write"));
-		k->len = rs->buf.len;
 		rs->spool_end += (off_t)k->len;
-	} else if ((k->xml = omsi_arena_strdup(&rs->kept_arena,
-	    rs->buf.s)) == NULL)
+	} else if ((k->text = omsi_arena_strndup(&rs->kept_arena, rs->buf.s,
+	    rs->buf.len)) == NULL)	/* a copy of len bytes, NULs and all */
 		goto nomem;
 	rs->nkept++;
 	if (omsi_hash_put(&rs->bylink, k->link, rs->nkept) == -1)
@@ -1407,6 +1433,7 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 	struct omsi_rulectx prc;
 	struct pctx p;
 	struct kept *k;
+	const char *text;
 	xmlDocPtr doc;
 	xmlNodePtr zap;
 	size_t ki;
@@ -1418,19 +1445,21 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		return (oms_err_sys(err, errno, rs->spool_name, "write"));
 	for (; ki != 0 && rv == 0; ki = k->next) {
 		k = &rs->kept[ki - 1];
-		if (k->xml == NULL && spooled(rs, k, err) == -1)
+		if (k->text == NULL && spooled(rs, k, err) == -1)
 			return (-1);
-		if ((doc = omsi_rules_unprune(rs, k->xml != NULL ? k->xml :
-		    rs->kbuf.s)) == NULL)
+		/* the account, its NUL, the case */
+		text = k->text != NULL ? k->text : rs->kbuf.s;
+		if ((doc = omsi_rules_unprune(rs, text + strlen(text) +
+		    1)) == NULL)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
 		zap = xmlDocGetRootElement(doc);
 		prc = *rc;
-		prc.kind = k->kind;
-		prc.version = k->version;
+		prc.kind = rs->kv[k->kv].kind;
+		prc.version = rs->kv[k->kv].version;
 		prc.report = report_person;
 		p.rc = rc;
-		p.account = k->account;
+		p.account = text;
 		p.line = omsi_line(pers);
 		prc.arg = &p;
 		/* the PERS is the case's last child in the index only */

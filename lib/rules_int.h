@@ -145,19 +145,24 @@ struct rule {
 };
 
 /*
- * A case kept for the person rules of its person: only the elements they
- * name, as XML text (a few hundred bytes; a tree would be ten times
- * that), in kept_arena, or at off in the spool file when there is one
- * (omsi_rules_spool: some 540 bytes a case are 54 MB at 100,000).
+ * A case kept for the person rules of its person: its account, a NUL,
+ * and only the elements they name, as XML text (a few hundred bytes; a
+ * tree would be ten times that), in kept_arena, or at off in the spool
+ * file when there is one (omsi_rules_spool: some 540 bytes a case are
+ * 54 MB at 100,000).  What stays in memory is 40 bytes and the link.
  */
 struct kept {
 	char		*link;		/* the rulectx link */
-	char		*account;
-	char		 kind[8], version[8];
-	char		*xml;		/* the pruned ZAP, or NULL: spooled */
+	char		*text;		/* account NUL xml, or NULL: spooled */
 	off_t		 off;		/* in the spool */
-	size_t		 len;
-	size_t		 next;		/* 1 + the next of the same link, or 0 */
+	uint32_t	 len;		/* of the text with its NUL */
+	uint32_t	 next;		/* 1 + the next of the same link, or 0 */
+	uint16_t	 kv;		/* its kind and version: kv[] */
+};
+
+/* A kind and version of kept cases (a few in a run). */
+struct keptkv {
+	char		 kind[8], version[8];
 };
 
 /*
@@ -209,6 +214,8 @@ struct oms_rules {
 	struct omsi_arena arena;	/* names, kept links and accounts */
 	struct kept	*kept;
 	size_t		 nkept, keptcap;
+	struct keptkv	*kv;
+	size_t		 nkv;
 	struct omsi_arena kept_arena;	/* their strings; a build's */
 	struct oms_buf	 buf;
 	struct oms_buf	 tbuf;		/* a kept text being read back */

@@ -722,6 +722,7 @@ oms_rules_free(struct oms_rules *rs)
 	}
 	free(rs->refs);
 	free(rs->kept);
+	free(rs->kv);
 	omsi_hash_release(&rs->names);
 	omsi_hash_release(&rs->bylink);
 	omsi_arena_release(&rs->arena);
