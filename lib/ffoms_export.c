@@ -597,7 +597,7 @@ copy_cases(struct exp *x, struct oms_err *err)
 	xmlTextReaderPtr rd;
 	xmlNodePtr zap;
 	unsigned long seq;
-	int rc, fast = omsi_xtree_wanted();
+	int rc, fast = !x->ws->plain_xml;
 
 	for (k = 0; k < ndoc; k++) {
 		while (i < x->nsel && x->sel[i].bad)

@@ -143,7 +143,7 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 	struct archive *ar;
 	struct omsi_xin *xin;
 	xmlNodePtr pers;
-	int rc, wanted, warn, fast = omsi_xtree_wanted();
+	int rc, wanted, warn, fast = !x->ws->plain_xml;
 	struct reg *r;
 	struct ffreg *f;
 

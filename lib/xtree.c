@@ -26,13 +26,8 @@
  * that ends on the '<' makes the parser drop the blank): where they could
  * change the tree, the reader doubts.
  *
- * The scanner gives a reference's characters like text; they are told
- * apart by where they are: text is in the bytes given or in the scanner's
- * carry (heap), a reference's characters in a small array on the
- * scanner's stack, between the caller's frame and the handler's.  (A
- * stack that is no one range, as AddressSanitizer's fake stacks for
- * detect_stack_use_after_return, would defeat it: test_xtree would say
- * so.  A flag from the scanner would be better; xscan.c is not ours.)
+ * The scanner gives a reference's characters to the same handler as
+ * text, and says which they are (omsi_xscan_inref).
  */
 #include <sys/stat.h>
 
@@ -99,8 +94,6 @@ struct omsi_xtree {
 	int		 doubt;
 	int		 failed;	/* err is set */
 	struct oms_err	*err;
-	/* the bytes being given and the caller's frame (references) */
-	uintptr_t	 buf, bufend, top;
 };
 
 /* bytes of text: 1 blank, 2 newline, 4 not ASCII, 8 any other */
@@ -452,22 +445,10 @@ static void
 on_text(void *ctx, const xmlChar *p, int len)
 {
 	struct omsi_xtree *t = ctx;
-	volatile char here;
-	uintptr_t a = (uintptr_t)p, lo = (uintptr_t)&here, hi = t->top;
-	int ref;
 
 	if (t->doubt || t->failed || !t->inrec)
 		return;
-	if (lo > hi) {
-		uintptr_t tmp = lo;
-
-		lo = hi;
-		hi = tmp;
-	}
-	/* text holds no '<' or '&' raw: those are references anyway */
-	ref = (!(a >= t->buf && a < t->bufend) && a > lo && a < hi) ||
-	    (len == 1 && (*p == '<' || *p == '&'));
-	(void)run_add(t, p, (size_t)len, ref);
+	(void)run_add(t, p, (size_t)len, omsi_xscan_inref(t->xs));
 }
 
 static void
@@ -561,7 +542,6 @@ int
 omsi_xtree_feed(struct omsi_xtree *t, const unsigned char *p, size_t n,
     int last, struct oms_err *err)
 {
-	volatile char top;
 	int r;
 
 	if (t->failed)
@@ -569,9 +549,6 @@ omsi_xtree_feed(struct omsi_xtree *t, const unsigned char *p, size_t n,
 	if (t->doubt)
 		return (1);
 	t->err = err;
-	t->buf = (uintptr_t)p;
-	t->bufend = (uintptr_t)p + n;
-	t->top = (uintptr_t)&top;
 	r = omsi_xscan_feed(t->xs, p, n, last);
 	if (t->failed)
 		return (-1);
@@ -651,16 +628,4 @@ out:
 	if (fd != -1)
 		close(fd);
 	return (rc);
-}
-
-/*
- * OMS_XSCAN=0 reads every document with libxml2 alone: a switch to
- * compare the two readers, as for oms-import (import.c).
- */
-int
-omsi_xtree_wanted(void)
-{
-	const char *v = getenv("OMS_XSCAN");
-
-	return (v == NULL || strcmp(v, "0") != 0);
 }

@@ -61,10 +61,5 @@ int		 omsi_xtree_feed(struct omsi_xtree *, const unsigned char *,
  */
 int		 omsi_xtree_read(struct omsi_xtree *, const char *path,
 		    const char *entry, const char *name, struct oms_err *);
-/*
- * Whether the scanner is to be tried: OMS_XSCAN=0 in the environment
- * says no (as for oms-import, import.c).
- */
-int		 omsi_xtree_wanted(void);
 
 #endif /* XTREE_INT_H */
