@@ -22,6 +22,7 @@
 
 #include "export_int.h"
 #include "reftab.h"
+#include "xtree_int.h"
 
 /*
  * The table of format versions, ref/versions.tsv (oms.conf(5)): columns
@@ -518,6 +519,73 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 	return (0);
 }
 
+/* the cases of one document read by the fast scanner (xtree.c) */
+struct fastcases {
+	struct exp		*x;
+	size_t			 k, i;
+	const struct oms_srcdoc	*d;
+	unsigned long		 seq;
+};
+
+static int
+fast_want(void *arg, const xmlChar *name)
+{
+	struct fastcases *c = arg;
+	struct exp *x = c->x;
+	int want;
+
+	if (strcmp((const char *)name, "ZAP") != 0)
+		return (0);
+	while (c->i < x->nsel && x->sel[c->i].bad)
+		c->i++;
+	want = c->i < x->nsel && (size_t)x->sel[c->i].c->doc == c->k &&
+	    x->sel[c->i].c->seq == c->seq;
+	c->seq++;
+	return (want);
+}
+
+static int
+fast_take(void *arg, xmlNodePtr zap, struct oms_err *err)
+{
+	struct fastcases *c = arg;
+
+	if (copy_case(c->x, &c->x->sel[c->i], zap, c->d, err) == -1)
+		return (-1);
+	c->x->sel[c->i].seen = 1;
+	c->i++;
+	return (0);
+}
+
+/*
+ * Document k through the fast scanner, as copy_cases reads it with
+ * libxml2: 0 done, 1 when libxml2 is to read it (the checking pass
+ * doubted: nothing was copied), -1 on error.
+ */
+static int
+fast_cases(struct exp *x, size_t k, const struct oms_srcdoc *d, size_t *ip,
+    struct oms_err *err)
+{
+	struct fastcases c = { x, k, *ip, d, 0 };
+	struct omsi_xtree *t;
+	int r;
+
+	if ((t = omsi_xtree_new(0, NULL, NULL, NULL)) == NULL)
+		return (1);
+	r = omsi_xtree_read(t, d->path, d->entry, d->name, err);
+	omsi_xtree_free(t);
+	if (r != 0)
+		return (1);
+	if ((t = omsi_xtree_new(1, fast_want, fast_take, &c)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	r = omsi_xtree_read(t, d->path, d->entry, d->name, err);
+	omsi_xtree_free(t);
+	*ip = c.i;
+	if (r == 1)
+		return (oms_err_set(err, OMS_EDATA, d->name, 0, "changed "
+		    "while it was read; run oms-export again"));
+	return (r);
+}
+
 /* Stream the cases documents and copy the selected cases. */
 static int
 copy_cases(struct exp *x, struct oms_err *err)
@@ -529,7 +597,7 @@ copy_cases(struct exp *x, struct oms_err *err)
 	xmlTextReaderPtr rd;
 	xmlNodePtr zap;
 	unsigned long seq;
-	int rc;
+	int rc, fast = !x->ws->plain_xml;
 
 	for (k = 0; k < ndoc; k++) {
 		while (i < x->nsel && x->sel[i].bad)
@@ -539,6 +607,12 @@ copy_cases(struct exp *x, struct oms_err *err)
 		if ((size_t)x->sel[i].c->doc != k)
 			continue;
 		d = oms_src_doc(x->src, k);
+		if (fast && (rc = fast_cases(x, k, d, &i, err)) != 1) {
+			if (rc == -1 ||
+			    omsi_exp_all_seen(x, i, k, d->name, err) == -1)
+				return (-1);
+			continue;
+		}
 		if (omsi_src_open(d, &ar, &xin, err) == -1)
 			return (-1);
 		rd = omsi_xin_reader(xin);

@@ -13,6 +13,7 @@
 #include <libxml/xmlreader.h>
 
 #include "export_int.h"
+#include "xtree_int.h"
 
 /* Mark every account of registry r that uses idpac as bad. */
 static void
@@ -69,6 +70,70 @@ put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
 	return (0);
 }
 
+/* A person of persons document k into every registry that needs it. */
+static int
+take_person(struct exp *x, size_t k, xmlNodePtr pers, struct oms_err *err)
+{
+	const char *idpac;
+	size_t ri;
+
+	if ((idpac = omsi_path_text(pers, "ID_PAC")) == NULL)
+		return (0);
+	for (ri = 0; ri < x->nreg; ri++)
+		if (put_person(x, &x->reg[ri], k, pers, idpac, err) == -1)
+			return (-1);
+	return (0);
+}
+
+/* the persons of one document read by the fast scanner (xtree.c) */
+struct fastpers {
+	struct exp	*x;
+	size_t		 k;
+};
+
+static int
+fast_want(void *arg, const xmlChar *name)
+{
+	(void)arg;
+	return (strcmp((const char *)name, "PERS") == 0);
+}
+
+static int
+fast_take(void *arg, xmlNodePtr pers, struct oms_err *err)
+{
+	struct fastpers *c = arg;
+
+	return (take_person(c->x, c->k, pers, err));
+}
+
+/*
+ * Document k through the fast scanner: 0 done, 1 when libxml2 is to read
+ * it (the checking pass doubted: nothing was copied), -1 on error.
+ */
+static int
+fast_persons(struct exp *x, size_t k, const struct oms_srcdoc *d,
+    struct oms_err *err)
+{
+	struct fastpers c = { x, k };
+	struct omsi_xtree *t;
+	int r;
+
+	if ((t = omsi_xtree_new(0, NULL, NULL, NULL)) == NULL)
+		return (1);
+	r = omsi_xtree_read(t, d->path, d->entry, d->name, err);
+	omsi_xtree_free(t);
+	if (r != 0)
+		return (1);
+	if ((t = omsi_xtree_new(1, fast_want, fast_take, &c)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	r = omsi_xtree_read(t, d->path, d->entry, d->name, err);
+	omsi_xtree_free(t);
+	if (r == 1)
+		return (oms_err_set(err, OMS_EDATA, d->name, 0, "changed "
+		    "while it was read; run oms-export again"));
+	return (r);
+}
+
 /* Stream the persons documents and copy the persons needed. */
 int
 omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
@@ -78,8 +143,7 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 	struct archive *ar;
 	struct omsi_xin *xin;
 	xmlNodePtr pers;
-	const char *idpac;
-	int rc, wanted, warn;
+	int rc, wanted, warn, fast = !x->ws->plain_xml;
 	struct reg *r;
 	struct ffreg *f;
 
@@ -94,6 +158,11 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 			    (size_t)x->sel[i].c->doc)->pair == (int)k;
 		if (!wanted)
 			continue;
+		if (fast && (rc = fast_persons(x, k, d, err)) != 1) {
+			if (rc == -1)
+				return (-1);
+			continue;
+		}
 		if (omsi_src_open(d, &ar, &xin, err) == -1)
 			return (-1);
 		while ((rc = omsi_xin_next_element(xin, err)) == 1) {
@@ -105,15 +174,10 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 				rc = -1;
 				break;
 			}
-			idpac = omsi_path_text(pers, "ID_PAC");
-			if (idpac == NULL)
-				continue;
-			for (ri = 0; ri < x->nreg && rc == 1; ri++)
-				if (put_person(x, &x->reg[ri], k, pers, idpac,
-				    err) == -1)
-					rc = -1;
-			if (rc == -1)
+			if (take_person(x, k, pers, err) == -1) {
+				rc = -1;
 				break;
+			}
 		}
 		omsi_src_close(ar, xin);
 		if (rc == -1)

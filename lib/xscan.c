@@ -53,6 +53,7 @@ struct omsi_xscan {
 	int		 phase;
 	int		 doubt;
 	int		 stop;		/* a handler asked */
+	int		 inref;		/* text given is a reference's */
 	unsigned long	 line;
 	struct xs_name	 open[XS_DEPTH];
 	int		 depth;
@@ -307,8 +308,11 @@ reference(struct omsi_xscan *x, const unsigned char *p,
 			n = 4;
 		}
 	}
-	if (x->text != NULL)
+	if (x->text != NULL) {
+		x->inref = 1;
 		x->text(x->ctx, out, (int)n);
+		x->inref = 0;
+	}
 	return (x->stop ? DOUBT : (long)(semi + 1 - p));
 }
 
@@ -678,6 +682,12 @@ void
 omsi_xscan_stop(struct omsi_xscan *x)
 {
 	x->stop = 1;
+}
+
+int
+omsi_xscan_inref(const struct omsi_xscan *x)
+{
+	return (x->inref);
 }
 
 struct omsi_xscan *

@@ -44,5 +44,10 @@ int		 omsi_xscan_feed(struct omsi_xscan *, const unsigned char *,
 unsigned long	 omsi_xscan_line(const struct omsi_xscan *);
 /* From a handler: stop here; the scan doubts (as xmlStopParser). */
 void		 omsi_xscan_stop(struct omsi_xscan *);
+/*
+ * From the characters handler: 1 when the text given is what a
+ * reference (&lt;, &#1040; ...) stands for, 0 when it is text as written.
+ */
+int		 omsi_xscan_inref(const struct omsi_xscan *);
 
 #endif /* XSCAN_INT_H */

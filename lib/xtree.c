@@ -1,0 +1,631 @@
+/*
+ * xtree.c -- the records of a source document as trees, through the fast
+ * scanner (xtree_int.h)
+ *
+ * The tree libxml2 2.9 builds (SAX2.c) for a record, as xmlTextReader
+ * with OMSI_XML_OPTIONS gives it:
+ *
+ *   an element per start tag, named from the dictionary, its line that of
+ *	its '>' (65535 past 65535: xmlGetLineNo asks its first child);
+ *   a text node per run of text between two pieces of markup (start or
+ *	end tag, comment, PI), references included; its line that of the
+ *	end of the first piece the parser gives (below), past 65535 kept in
+ *	psvi; up to 15 bytes in the node itself (COMPACT);
+ *   a comment or PI node per comment or PI, at the line of its end.
+ *
+ * NOBLANKS drops a run (areBlanks() in parser.c) only when it is made of
+ * blanks alone, no reference, and in one piece the parser saw followed by
+ * '<'; then it is dropped unless the element's first child is text, or
+ * the element has no child and an end tag follows ("<A> </A>" keeps it),
+ * or an earlier piece of text of the element began with a blank or went
+ * through the parser's slow path (non-ASCII bytes): ctxt->space -2.  How
+ * the parser cuts text into pieces: at references; an ASCII first part
+ * apart from what follows a non-ASCII byte; and, for a part of 300 bytes
+ * or more, wherever its buffers end.  This last cut is not known here,
+ * nor is where the reader's 512-byte chunks end for "<A> </A>" (a chunk
+ * that ends on the '<' makes the parser drop the blank): where they could
+ * change the tree, the reader doubts.
+ *
+ * The scanner gives a reference's characters to the same handler as
+ * text, and says which they are (omsi_xscan_inref).
+ */
+#include <sys/stat.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+
+#include "feed_int.h"
+#include "xscan_int.h"
+#include "xtree_int.h"
+
+#define XT_PIECE	300		/* XML_PARSER_BIG_BUFFER_SIZE */
+#define XT_TEXT		((size_t)1 << 20)	/* longest text node */
+#define XT_COMPACT	(2 * sizeof(void *))	/* kept in the node */
+
+/* an element open in the record being read */
+struct el {
+	xmlNodePtr	 node;		/* when building */
+	unsigned char	 kids;		/* it has a child */
+	unsigned char	 first_text;	/* its first child is text */
+	unsigned char	 sp2;		/* ctxt->space -2 */
+	unsigned char	 sp2_maybe;	/* ... perhaps */
+};
+
+/* the run of text being read */
+struct run {
+	unsigned char	*s;		/* when building */
+	size_t		 len, cap;
+	int		 started;
+	int		 blank;		/* blanks alone, no reference */
+	int		 nref;
+	unsigned long	 line0;		/* where it begins */
+	int		 in_s0;		/* before its first reference */
+	int		 in_a;		/* ... and its first non-ASCII byte */
+	int		 a_first;	/* it begins with an ASCII byte */
+	unsigned long	 a_nl, s0_nl;	/* newlines in those */
+	size_t		 seg;		/* bytes of the current piece */
+	int		 seg_inner;	/* a blank past its first byte */
+	int		 sp2, sp2_maybe;
+	int		 unsure;	/* its line cannot be known */
+};
+
+struct omsi_xtree {
+	int		 build;
+	omsi_xtree_want	 want;
+	omsi_xtree_take	 take;
+	void		*arg;
+	xmlDictPtr	 dict;
+	xmlDocPtr	 doc;
+	xmlNodePtr	 root;
+	struct omsi_xscan *xs;
+	int		 depth;		/* elements open */
+	int		 inrec;		/* reading a record */
+	struct el	*el;
+	int		 nel, capel;
+	struct run	 run;
+	int		 doubt;
+	int		 failed;	/* err is set */
+	struct oms_err	*err;
+};
+
+/* bytes of text: 1 blank, 2 newline, 4 not ASCII, 8 any other */
+#define C_BLANK		1
+#define C_NL		2
+#define C_HIGH		4
+#define C_OTHER		8
+static const unsigned char cls[256] = {
+	8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 3, 8, 8, 8, 8, 8,
+	8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+	1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+	8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+	8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+	8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+	8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+	8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
+static void
+doubt(struct omsi_xtree *t)
+{
+	t->doubt = 1;
+	omsi_xscan_stop(t->xs);
+}
+
+static void
+nomem(struct omsi_xtree *t)
+{
+	if (!t->failed)
+		oms_err_set(t->err, OMS_ENOMEM, NULL, 0, "out of memory");
+	t->failed = 1;
+	omsi_xscan_stop(t->xs);
+}
+
+static void
+set_line(xmlNodePtr n, unsigned long line, int big)
+{
+	if (line < 65535)
+		n->line = (unsigned short)line;
+	else {
+		n->line = 65535;
+		if (big)
+			n->psvi = (void *)(uintptr_t)line;
+	}
+}
+
+static void
+run_reset(struct run *r)
+{
+	r->len = 0;
+	r->started = 0;
+	r->nref = 0;
+	r->a_nl = r->s0_nl = 0;
+	r->seg = 0;
+	r->seg_inner = 0;
+	r->sp2 = r->sp2_maybe = 0;
+	r->unsure = 0;
+}
+
+/* The end of a piece the parser gives at once (a reference ends one). */
+static void
+seg_end(struct run *r)
+{
+	if (r->seg >= XT_PIECE) {
+		/* cut where its buffers end: a piece may begin with a blank */
+		if (r->seg_inner)
+			r->sp2_maybe = 1;
+		/* the first piece's end, and so the line, is not known */
+		if (r->in_s0 && r->s0_nl > 0)
+			r->unsure = 1;
+	}
+	r->seg = 0;
+	r->seg_inner = 0;
+}
+
+static int
+run_add(struct omsi_xtree *t, const unsigned char *p, size_t n, int ref)
+{
+	struct run *r = &t->run;
+	unsigned long nl = 0;
+	size_t i;
+	unsigned acc, rest = 0, c;
+	unsigned char *s;
+	int first = 0;
+
+	if (ref) {
+		if (!r->started) {
+			r->started = 1;
+			r->line0 = omsi_xscan_line(t->xs);
+			r->blank = 0;
+			r->in_s0 = r->in_a = r->a_first = 0;
+		}
+		seg_end(r);
+		r->in_s0 = 0;
+		r->in_a = 0;
+		r->nref++;
+		r->blank = 0;
+	} else if (n > 0) {
+		c = cls[p[0]];
+		if (!r->started) {
+			r->started = 1;
+			r->blank = 1;
+			r->in_s0 = 1;
+			r->a_first = r->in_a = !(c & C_HIGH);
+			first = 1;
+		}
+		for (i = 1; i < n; i++) {
+			rest |= cls[p[i]];
+			nl += p[i] == '\n';
+		}
+		acc = rest | c;
+		nl += p[0] == '\n';
+		if (r->seg == 0)
+			r->sp2 |= c & C_BLANK;	/* a piece begins with it */
+		r->seg_inner |= (r->seg > 0 ? acc : rest) & C_BLANK;
+		if (acc & C_HIGH)
+			r->sp2 = 1;		/* the parser's slow path */
+		if (acc & (C_HIGH | C_OTHER))
+			r->blank = 0;
+		if (r->in_s0) {
+			r->s0_nl += nl;
+			if (r->in_a && (acc & C_HIGH)) {
+				for (i = 0; !(cls[p[i]] & C_HIGH); i++)
+					r->a_nl += p[i] == '\n';
+				r->in_a = 0;
+			} else if (r->in_a)
+				r->a_nl += nl;
+		}
+		if (first)
+			r->line0 = omsi_xscan_line(t->xs) - nl;
+		r->seg += n;
+	}
+	if (r->len + n > XT_TEXT) {
+		doubt(t);		/* libxml2 refuses at 10 MB */
+		return (-1);
+	}
+	if (t->build) {
+		if (r->len + n + 1 > r->cap) {
+			size_t cap = (r->len + n + 1) * 2;
+
+			if ((s = realloc(r->s, cap)) == NULL) {
+				nomem(t);
+				return (-1);
+			}
+			r->s = s;
+			r->cap = cap;
+		}
+		memcpy(r->s + r->len, p, n);
+	}
+	r->len += n;
+	return (0);
+}
+
+/*
+ * The run of text ends at markup (endtag: an end tag): a text node of the
+ * open element, or dropped.  -1 on a doubt or out of memory.
+ */
+static int
+run_flush(struct omsi_xtree *t, int endtag)
+{
+	struct run *r = &t->run;
+	struct el *e = &t->el[t->nel - 1];
+	xmlNodePtr n;
+	unsigned long line;
+
+	if (!r->started)
+		return (0);
+	seg_end(r);
+	if (r->blank) {
+		/* areBlanks(): the run is the parser's piece, '<' next */
+		if (r->len >= XT_PIECE)
+			goto doubt;
+		if (e->sp2 || e->first_text)
+			;
+		else if (!e->kids && endtag)
+			goto doubt;	/* kept unless a chunk ends on the '<' */
+		else if (e->sp2_maybe)
+			goto doubt;
+		else {
+			run_reset(r);
+			return (0);	/* dropped */
+		}
+	}
+	if (r->unsure)
+		goto doubt;
+	line = r->line0 + (r->a_first ? r->a_nl : r->s0_nl);
+	if (t->build) {
+		if ((n = xmlMalloc(sizeof(*n))) == NULL) {
+			nomem(t);
+			return (-1);
+		}
+		memset(n, 0, sizeof(*n));
+		n->type = XML_TEXT_NODE;
+		n->name = xmlStringText;
+		n->doc = t->doc;
+		if (r->len < XT_COMPACT) {
+			memcpy(&n->properties, r->s, r->len);
+			((xmlChar *)&n->properties)[r->len] = '\0';
+			n->content = (xmlChar *)&n->properties;
+		} else if ((n->content = xmlStrndup(r->s, (int)r->len)) ==
+		    NULL) {
+			xmlFree(n);
+			nomem(t);
+			return (-1);
+		}
+		set_line(n, line, 1);
+		n->parent = e->node;
+		if (e->node->children == NULL)
+			e->node->children = n;
+		else {
+			n->prev = e->node->last;
+			e->node->last->next = n;
+		}
+		e->node->last = n;
+	}
+	if (!e->kids)
+		e->first_text = 1;
+	e->kids = 1;
+	e->sp2 |= r->sp2;
+	e->sp2_maybe |= r->sp2_maybe;
+	run_reset(r);
+	return (0);
+doubt:
+	run_reset(r);
+	doubt(t);
+	return (-1);
+}
+
+static void
+link_child(struct omsi_xtree *t, xmlNodePtr n)
+{
+	struct el *e = &t->el[t->nel - 1];
+
+	e->kids = 1;
+	if (n == NULL)
+		return;
+	n->parent = e->node;
+	n->doc = t->doc;
+	if (e->node->children == NULL)
+		e->node->children = n;
+	else {
+		n->prev = e->node->last;
+		e->node->last->next = n;
+	}
+	e->node->last = n;
+}
+
+static void
+on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **ns, int nattrs,
+    int ndefaulted, const xmlChar **attrs)
+{
+	struct omsi_xtree *t = ctx;
+	struct el *e;
+	xmlNodePtr n = NULL;
+	int depth = t->depth++;
+
+	(void)prefix, (void)uri, (void)nns, (void)ns, (void)nattrs;
+	(void)ndefaulted, (void)attrs;
+	if (t->doubt || t->failed)
+		return;
+	if (depth == 0) {
+		if (t->build) {
+			if ((t->root = xmlNewDocNodeEatName(t->doc, NULL,
+			    (xmlChar *)name, NULL)) == NULL) {
+				nomem(t);
+				return;
+			}
+			set_line(t->root, omsi_xscan_line(t->xs), 0);
+			xmlAddChild((xmlNodePtr)t->doc, t->root);
+		}
+		return;
+	}
+	if (depth == 1) {
+		if (t->build && !t->want(t->arg, name))
+			return;
+		t->inrec = 1;
+		t->nel = 0;
+		run_reset(&t->run);
+	} else if (!t->inrec)
+		return;
+	else if (t->run.started && run_flush(t, 0) == -1)
+		return;
+	if (t->nel == t->capel) {
+		int cap = t->capel ? t->capel * 2 : 16;
+
+		if ((e = reallocarray(t->el, (size_t)cap, sizeof(*e))) ==
+		    NULL) {
+			nomem(t);
+			return;
+		}
+		t->el = e;
+		t->capel = cap;
+	}
+	if (t->build) {
+		if ((n = xmlNewDocNodeEatName(t->doc, NULL, (xmlChar *)name,
+		    NULL)) == NULL) {
+			nomem(t);
+			return;
+		}
+		set_line(n, omsi_xscan_line(t->xs), 0);
+		if (depth == 1)
+			xmlAddChild(t->root, n);
+		else
+			link_child(t, n);
+	} else if (depth > 1)
+		link_child(t, NULL);
+	e = &t->el[t->nel++];
+	memset(e, 0, sizeof(*e));
+	e->node = n;
+}
+
+static void
+on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct omsi_xtree *t = ctx;
+	xmlNodePtr rec;
+
+	(void)name, (void)prefix, (void)uri;
+	t->depth--;
+	if (t->doubt || t->failed || !t->inrec)
+		return;
+	if (t->run.started && run_flush(t, 1) == -1)
+		return;
+	if (--t->nel > 0)
+		return;
+	t->inrec = 0;
+	if (!t->build)
+		return;
+	rec = t->root->last;
+	if (t->take(t->arg, rec, t->err) == -1) {
+		t->failed = 1;
+		omsi_xscan_stop(t->xs);
+	}
+	xmlUnlinkNode(rec);
+	xmlFreeNode(rec);
+}
+
+static void
+on_text(void *ctx, const xmlChar *p, int len)
+{
+	struct omsi_xtree *t = ctx;
+
+	if (t->doubt || t->failed || !t->inrec)
+		return;
+	(void)run_add(t, p, (size_t)len, omsi_xscan_inref(t->xs));
+}
+
+static void
+on_comment(void *ctx, const xmlChar *value)
+{
+	struct omsi_xtree *t = ctx;
+	xmlNodePtr n = NULL;
+
+	if (t->doubt || t->failed || !t->inrec || run_flush(t, 0) == -1)
+		return;
+	if (t->build) {
+		if ((n = xmlNewDocComment(t->doc, value)) == NULL) {
+			nomem(t);
+			return;
+		}
+		set_line(n, omsi_xscan_line(t->xs), 0);
+	}
+	link_child(t, n);
+}
+
+static void
+on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	struct omsi_xtree *t = ctx;
+	xmlNodePtr n = NULL;
+
+	if (t->doubt || t->failed || !t->inrec || run_flush(t, 0) == -1)
+		return;
+	if (t->build) {
+		if ((n = xmlNewDocPI(t->doc, target, data)) == NULL) {
+			nomem(t);
+			return;
+		}
+		set_line(n, omsi_xscan_line(t->xs), 0);
+	}
+	link_child(t, n);
+}
+
+struct omsi_xtree *
+omsi_xtree_new(int build, omsi_xtree_want want, omsi_xtree_take take,
+    void *arg)
+{
+	struct omsi_xtree *t;
+	xmlSAXHandler sax;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return (NULL);
+	t->build = build;
+	t->want = want;
+	t->take = take;
+	t->arg = arg;
+	if ((t->dict = xmlDictCreate()) == NULL)
+		goto fail;
+	if (build) {
+		if ((t->doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
+			goto fail;
+		t->doc->dict = t->dict;
+		xmlDictReference(t->dict);
+	}
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = on_start;
+	sax.endElementNs = on_end;
+	sax.characters = on_text;
+	sax.comment = on_comment;
+	sax.processingInstruction = on_pi;
+	if ((t->xs = omsi_xscan_new(t->dict, &sax, t)) == NULL)
+		goto fail;
+	return (t);
+fail:
+	omsi_xtree_free(t);
+	return (NULL);
+}
+
+void
+omsi_xtree_free(struct omsi_xtree *t)
+{
+	if (t == NULL)
+		return;
+	omsi_xscan_free(t->xs);
+	if (t->doc != NULL)
+		xmlFreeDoc(t->doc);	/* the root; the dictionary's hold */
+	if (t->dict != NULL)
+		xmlDictFree(t->dict);
+	free(t->el);
+	free(t->run.s);
+	free(t);
+}
+
+int
+omsi_xtree_feed(struct omsi_xtree *t, const unsigned char *p, size_t n,
+    int last, struct oms_err *err)
+{
+	int r;
+
+	if (t->failed)
+		return (-1);
+	if (t->doubt)
+		return (1);
+	t->err = err;
+	r = omsi_xscan_feed(t->xs, p, n, last);
+	if (t->failed)
+		return (-1);
+	if (r != 0 || t->doubt) {
+		t->doubt = 1;
+		return (1);
+	}
+	return (0);
+}
+
+static struct archive *
+open_entry(const char *path, const char *entry)
+{
+	struct archive *ar;
+	struct archive_entry *ae;
+
+	if ((ar = archive_read_new()) == NULL)
+		return (NULL);
+	archive_read_support_format_zip(ar);
+	if (archive_read_open_filename(ar, path, 65536) == ARCHIVE_OK)
+		while (archive_read_next_header(ar, &ae) == ARCHIVE_OK)
+			if (strcmp(archive_entry_pathname(ae), entry) == 0)
+				return (ar);
+	archive_read_free(ar);
+	return (NULL);
+}
+
+int
+omsi_xtree_read(struct omsi_xtree *t, const char *path, const char *entry,
+    const char *name, struct oms_err *err)
+{
+	struct omsi_feed *f = NULL;
+	struct archive *ar = NULL;
+	struct oms_err ferr;
+	const unsigned char *b;
+	const char *dec;
+	size_t n;
+	int fd = -1, rc = 1, r, more;
+
+	if (entry == NULL) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return (1);
+		f = omsi_feed_file(fd, name, &ferr);
+	} else if ((ar = open_entry(path, entry)) != NULL)
+		f = omsi_feed_archive(ar, name, &ferr);
+	if (f == NULL)
+		goto out;
+	if ((dec = omsi_feed_decoder(f)) != NULL && strcmp(dec, "UTF-8") != 0)
+		goto out;
+	b = omsi_feed_head(f, &n);
+	more = omsi_feed_run(f);
+	r = omsi_xtree_feed(t, b, n, !more, err);
+	while (r == 0 && more) {
+		if ((b = omsi_feed_get(f, &n)) == NULL) {
+			if (t->build) {
+				*err = *omsi_feed_err(f);
+				r = -1;
+			} else
+				r = 1;
+			break;
+		}
+		r = omsi_xtree_feed(t, b, n, n == 0, err);
+		omsi_feed_put(f);
+		if (n == 0)
+			break;
+	}
+	if (r == 0 && omsi_feed_bad(f))
+		r = 1;
+	rc = r;
+out:
+	if (f != NULL) {
+		omsi_feed_stop(f);
+		omsi_feed_free(f);
+	}
+	if (ar != NULL)
+		archive_read_free(ar);
+	if (fd != -1)
+		close(fd);
+	return (rc);
+}

@@ -1,0 +1,578 @@
+/*
+ * test_xtree.c -- xtree.c against xmlTextReaderExpand: the same records
+ *
+ * Each document is written to a file and read as oms-export reads it
+ * with libxml2 (omsi_xin_file, each depth-1 element expanded), and by
+ * xtree.c: the checking pass (build 0) over the file, the building pass
+ * over the file through the feed (feed.c), and the building pass fed the
+ * document in UTF-8 in pieces of sizes drawn from a fixed seed.  Unless
+ * the checking pass doubts, libxml2 must read the document without an
+ * error, the building passes must not doubt, and every record must dump
+ * the same: node types, names, content byte for byte, line, xmlGetLineNo,
+ * the line kept in psvi, children in order; names the dictionary's; the
+ * links between the nodes sound.  The documents: oms-gen's (H, C, T, DP
+ * and the L files, one past 65535 lines), small hand-made ones with
+ * blanks, references, comments and PIs everywhere, and their mutants.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <dirent.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <libxml/xmlreader.h>
+
+#include "oms_int.h"
+#include "xtree_int.h"
+
+static uint64_t seed = 20261203;
+
+static unsigned
+rnd(unsigned n)
+{
+	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	return ((unsigned)(seed >> 33) % n);
+}
+
+struct str {
+	char	*s;
+	size_t	 len, cap;
+};
+
+static void
+add(struct str *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		assert_non_null(b->s);
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+addf(struct str *b, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	add(b, tmp, (size_t)n);
+}
+
+/* A subtree, all of it that matters. */
+static void
+dump(struct str *b, xmlNodePtr n, int depth)
+{
+	xmlNodePtr c, prev = NULL;
+	size_t nk = 0;
+	const xmlChar *s;
+
+	addf(b, "%*s%d ", depth, "", (int)n->type);
+	if (n->name != NULL) {
+		add(b, n->name, strlen((const char *)n->name));
+		if (n->type == XML_ELEMENT_NODE || n->type == XML_PI_NODE)
+			assert_true(xmlDictOwns(n->doc->dict, n->name));
+	}
+	addf(b, " line %u/%ld", n->line, xmlGetLineNo(n));
+	if (n->type == XML_TEXT_NODE)
+		addf(b, " psvi %lu", (unsigned long)(uintptr_t)n->psvi);
+	assert_non_null(n->doc);
+	assert_null(n->ns);
+	if (n->type == XML_ELEMENT_NODE) {
+		assert_null(n->properties);
+		assert_null(n->content);
+	} else {
+		/* a PI without data has none */
+		s = n->content;
+		if (s == NULL)
+			add(b, " none", 5);
+		else {
+			addf(b, " [%zu]", strlen((const char *)s));
+			add(b, s, strlen((const char *)s));
+		}
+	}
+	for (c = n->children; c != NULL; c = c->next) {
+		assert_ptr_equal(c->parent, n);
+		assert_ptr_equal(c->prev, prev);
+		prev = c;
+		nk++;
+	}
+	assert_ptr_equal(n->last, prev);
+	addf(b, " kids %zu\n", nk);
+	for (c = n->children; c != NULL; c = c->next)
+		dump(b, c, depth + 1);
+}
+
+/* ------------------------------------------------------------ libxml2 */
+
+/* The records as the export's reader gives them: 0, or -1 (an error). */
+static int
+by_reader(const char *path, struct str *out)
+{
+	struct omsi_xin *x;
+	struct oms_err err;
+	xmlNodePtr n;
+	int r;
+
+	if ((x = omsi_xin_file(path, "doc", &err)) == NULL)
+		return (-1);
+	while ((r = omsi_xin_next_element(x, &err)) == 1) {
+		if (xmlTextReaderDepth(omsi_xin_reader(x)) != 1)
+			continue;
+		if ((n = omsi_xin_expand(x, &err)) == NULL) {
+			r = -1;
+			break;
+		}
+		add(out, "REC\n", 4);
+		dump(out, n, 0);
+		if (omsi_xin_skip(x, &err) == -1) {
+			r = -1;
+			break;
+		}
+	}
+	omsi_xin_free(x);
+	return (r == 0 ? 0 : -1);
+}
+
+/* ------------------------------------------------------------ xtree */
+
+static int
+want_all(void *arg, const xmlChar *name)
+{
+	(void)arg, (void)name;
+	return (1);
+}
+
+static int
+take_dump(void *arg, xmlNodePtr rec, struct oms_err *err)
+{
+	struct str *out = arg;
+
+	(void)err;
+	assert_non_null(rec->parent);
+	assert_int_equal(rec->parent->type, XML_ELEMENT_NODE);
+	assert_ptr_equal(rec->doc, rec->parent->doc);
+	add(out, "REC\n", 4);
+	dump(out, rec, 0);
+	return (0);
+}
+
+/* The checking pass over the file: 0 read, 1 doubted. */
+static int
+check_file(const char *path)
+{
+	struct omsi_xtree *t;
+	struct oms_err err;
+	int r;
+
+	assert_non_null(t = omsi_xtree_new(0, NULL, NULL, NULL));
+	r = omsi_xtree_read(t, path, NULL, "doc", &err);
+	omsi_xtree_free(t);
+	assert_true(r == 0 || r == 1);
+	return (r);
+}
+
+static int
+build_file(const char *path, struct str *out)
+{
+	struct omsi_xtree *t;
+	struct oms_err err;
+	int r;
+
+	assert_non_null(t = omsi_xtree_new(1, want_all, take_dump, out));
+	r = omsi_xtree_read(t, path, NULL, "doc", &err);
+	omsi_xtree_free(t);
+	assert_true(r == 0 || r == 1);
+	return (r);
+}
+
+/* u (UTF-8) in pieces of random sizes (some of 1 to 3 bytes) */
+static int
+build_pieces(const unsigned char *u, size_t n, struct str *out)
+{
+	struct omsi_xtree *t;
+	struct oms_err err;
+	unsigned char *copy;
+	size_t off = 0, k;
+	int r = 0, big = rnd(2);
+
+	assert_non_null(t = omsi_xtree_new(1, want_all, take_dump, out));
+	while (r == 0) {
+		k = rnd(4) == 0 ? 1 + rnd(3) : 1 + rnd(big ? 70000 : 700);
+		if (k > n - off)
+			k = n - off;
+		/* a copy of its own, as the feed's buffers */
+		assert_non_null(copy = malloc(k + 1));
+		memcpy(copy, u + off, k);
+		r = omsi_xtree_feed(t, copy, k, off + k == n, &err);
+		free(copy);
+		off += k;
+		if (off == n)
+			break;
+	}
+	omsi_xtree_free(t);
+	assert_true(r == 0 || r == 1);
+	return (r);
+}
+
+static struct {
+	unsigned long	docs, doubted, records, bytes;
+} count;
+
+static char dir[] = "/tmp/oms-test-xtree-XXXXXX";
+
+/*
+ * One document (enc: its encoding as written; u: its UTF-8, for the
+ * pieces): the checking pass doubts, or all agree.
+ */
+static void
+compare(const char *path, const unsigned char *u, size_t ulen, int strict)
+{
+	struct str a = { 0 }, b = { 0 }, c = { 0 };
+	int rc, rb, rp;
+
+	count.docs++;
+	rc = check_file(path);
+	rb = build_file(path, &b);
+	rp = u != NULL ? build_pieces(u, ulen, &c) : rc;
+	/* the building passes doubt where the checking pass does */
+	assert_int_equal(rb, rc);
+	assert_int_equal(rp, rc);
+	if (rc == 1) {
+		count.doubted++;
+		if (strict)
+			fail_msg("%s: doubted", path);
+		goto out;
+	}
+	if (by_reader(path, &a) != 0)
+		fail_msg("%s: libxml2 failed, the scanner did not", path);
+	if (a.len != b.len || memcmp(a.s, b.s, a.len) != 0) {
+		FILE *f = fopen("/tmp/xtree-a.txt", "w"), *g =
+		    fopen("/tmp/xtree-b.txt", "w");
+
+		fwrite(a.s, 1, a.len, f);
+		fwrite(b.s, 1, b.len, g);
+		fclose(f);
+		fclose(g);
+		fail_msg("%s: the trees differ (/tmp/xtree-a.txt, -b.txt)",
+		    path);
+	}
+	if (u != NULL && (c.len != b.len || memcmp(c.s, b.s, b.len) != 0)) {
+		FILE *f = fopen("/tmp/xtree-b.txt", "w"), *g =
+		    fopen("/tmp/xtree-c.txt", "w"), *h =
+		    fopen("/tmp/xtree-u.xml", "w");
+
+		fwrite(b.s, 1, b.len, f);
+		fwrite(c.s, 1, c.len, g);
+		fwrite(u, 1, ulen, h);
+		fclose(f);
+		fclose(g);
+		fclose(h);
+		fail_msg("%s: in pieces, the trees differ (/tmp/xtree-b.txt, "
+		    "-c.txt, -u.xml)", path);
+	}
+	for (size_t i = 0; i + 4 <= a.len; i++)
+		if (memcmp(a.s + i, "REC\n", 4) == 0)
+			count.records++;
+	count.bytes += a.len;
+out:
+	free(a.s);
+	free(b.s);
+	free(c.s);
+}
+
+static void
+compare_utf8(const char *name, const char *doc, size_t len, int strict)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fwrite(doc, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	compare(path, (const unsigned char *)doc, len, strict);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f;
+	char *s;
+	long n;
+
+	assert_non_null(f = fopen(path, "rb"));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	assert_non_null(s = malloc((size_t)n + 1));
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return (s);
+}
+
+static char *
+to_utf8(const char *s, size_t n, size_t *outlen)
+{
+	iconv_t cd;
+	char *out, *in = (char *)(uintptr_t)s, *o;
+	size_t il = n, ol = n * 3 + 16;
+
+	assert_true((cd = iconv_open("UTF-8", "WINDOWS-1251")) !=
+	    (iconv_t)-1);
+	assert_non_null(out = malloc(ol + 1));
+	o = out;
+	assert_true(iconv(cd, &in, &il, &o, &ol) != (size_t)-1);
+	iconv_close(cd);
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return (out);
+}
+
+/* ------------------------------------------------------------ documents */
+
+#define DECL	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+
+static const char *const hand[] = {
+	/* blanks between elements, indented, tabs */
+	DECL "<L>\n <R>\n  <A>1</A>\n\t<B>2</B>\n </R>\n <R><A>x</A></R>\n</L>\n",
+	/* blank-only elements and empty ones */
+	DECL "<L><R><A> </A><B/><C></C></R></L>",
+	DECL "<L><R>\n  <A>\n\n</A>\n</R></L>",
+	DECL "<L><R>  </R><R>\t</R></L>",
+	/* mixed text and elements */
+	DECL "<L><R>text <A>1</A> more <B/> </R></L>",
+	DECL "<L><R><A>1</A> mid <B/> <C/> </R></L>",
+	DECL "<L><R><A>1</A> <B/>x<C/> </R></L>",
+	DECL "<L><R><A>1</A><B/>\xd0\x96<C/> </R></L>",
+	DECL "<L><R> <A>1</A><B/> </R></L>",
+	/* entities and character references */
+	DECL "<L><R><A>&lt;&gt;&amp;&apos;&quot;</A><B>a&amp;b</B></R></L>",
+	DECL "<L><R><A>&#32;</A> &#10; <B>&#x416;&#1046;</B>&#9;</R></L>",
+	DECL "<L><R>\n <A>x</A>&#32;\n <B>y</B>\n</R></L>",
+	DECL "<L><R><A>a\nb&#10;c\nd</A><B>&amp;\n x</B></R></L>",
+	/* CRLF, a CR */
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<L>\r\n <R>\r\n  "
+	    "<A>1</A>\r\n </R>\r\n</L>\r\n",
+	/* comments and PIs between elements and inside text */
+	DECL "<L><R>\n <!-- c -->\n <A>1</A>\n <?pi data?>\n <B>2</B>\n</R></L>",
+	DECL "<L><R><A>a<!--c-->b<?p q?>c</A>\n<!--x-->\n</R></L>",
+	DECL "<L><R><!--first--> <A/> </R><!-- between --><R><?p?></R></L>",
+	DECL "<L><R><A><!--c-->  </A><B>  <!--c--></B></R></L>",
+	/* Cyrillic and lines */
+	DECL "<L>\n<R>\n<FAM>\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd\xd0\xbe\xd0\xb2"
+	    "</FAM>\n<IM>\n\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd\n</IM>\n<X>ab\ncd"
+	    "\xd0\x96\nef</X>\n</R>\n</L>\n",
+	/* text directly in a record, and long text */
+	DECL "<L><R>just text</R><R>\n\n</R></L>",
+	/* a DTD, attributes, a namespace: doubted */
+	"<?xml version=\"1.0\"?>\n<!DOCTYPE L>\n<L><R/></L>",
+	DECL "<L><R a=\"1\"/></L>",
+	DECL "<L xmlns=\"urn:x\"><R/></L>",
+	NULL
+};
+
+/* long texts, blank runs past 300 bytes, split across pieces */
+static void
+long_docs(void)
+{
+	struct str d = { 0 };
+	int i, k;
+
+	for (k = 0; k < 8; k++) {
+		d.len = 0;
+		add(&d, DECL "<L>", strlen(DECL "<L>"));
+		for (i = 0; i < 20; i++) {
+			add(&d, "<R><A>", 6);
+			switch (k) {
+			case 0:		/* long ASCII text */
+				for (int j = 0; j < 200 + i * 50; j++)
+					add(&d, j % 7 ? "x" : " ", 1);
+				break;
+			case 1:		/* long Cyrillic text, no newline */
+				for (int j = 0; j < 100 + i * 30; j++)
+					add(&d, j % 5 ? "\xd0\x96" : " ", j % 5 ?
+					    2 : 1);
+				break;
+			case 2:		/* long text with newlines */
+				for (int j = 0; j < 100 + i * 30; j++)
+					add(&d, j % 9 ? "y" : "\n", 1);
+				break;
+			case 3:		/* a long blank run between elements */
+				add(&d, "1</A>", 5);
+				for (int j = 0; j < 100 + i * 30; j++)
+					add(&d, j % 3 ? " " : "\n", 1);
+				add(&d, "<A>", 3);
+				break;
+			case 4:		/* references in a long text */
+				for (int j = 0; j < 100 + i * 30; j++)
+					add(&d, j % 11 ? "z" : "&amp;", j % 11 ?
+					    1 : 5);
+				break;
+			default:	/* short, many */
+				addf(&d, "%d", i * k);
+				break;
+			}
+			add(&d, "</A>\n  <B>2</B>\n</R>\n", 20);
+		}
+		add(&d, "</L>\n", 5);
+		compare_utf8("long.xml", d.s, d.len, 0);
+	}
+	free(d.s);
+}
+
+static const char *const inserts[] = {
+	" ", "\n", "\t", "  \n  ", "&#32;", "&amp;", "<!--c-->", "<?pi x?>",
+	"x", "\n<!-- -->\n", "&#10;", "\xd0\x96", "<E/>", "<E> </E>",
+	"<E></E>", " y ", "\r\n", "&lt;", "]]>", "<", "&", "&#xD;"
+};
+
+/* Mutants of doc with a fixed seed: insertions after a '>' or deletions
+   of a byte next to one. */
+static void
+mutants(const char *doc, size_t len, int n)
+{
+	struct str m = { 0 };
+	int i, j, k;
+	size_t pos, p;
+
+	for (i = 0; i < n; i++) {
+		m.len = 0;
+		add(&m, doc, len);
+		k = 1 + rnd(3);
+		for (j = 0; j < k; j++) {
+			pos = rnd((unsigned)m.len);
+			/* after the next '>' */
+			while (pos < m.len && m.s[pos] != '>')
+				pos++;
+			if (pos >= m.len - 1)
+				continue;
+			pos++;
+			if (rnd(6) == 0 && (m.s[pos] == ' ' || m.s[pos] ==
+			    '\n')) {
+				memmove(m.s + pos, m.s + pos + 1, m.len - pos);
+				m.len--;
+				continue;
+			}
+			p = rnd(sizeof(inserts) / sizeof(inserts[0]));
+			{
+				size_t il = strlen(inserts[p]);
+
+				add(&m, "", 0);
+				if (m.len + il + 1 > m.cap) {
+					m.cap = (m.len + il + 1) * 2;
+					assert_non_null(m.s = realloc(m.s,
+					    m.cap));
+				}
+				memmove(m.s + pos + il, m.s + pos, m.len - pos
+				    + 1);
+				memcpy(m.s + pos, inserts[p], il);
+				m.len += il;
+			}
+		}
+		compare_utf8("mutant.xml", m.s, m.len, 0);
+	}
+	free(m.s);
+}
+
+static void
+test_hand(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; hand[i] != NULL; i++) {
+		compare_utf8("hand.xml", hand[i], strlen(hand[i]), 0);
+		mutants(hand[i], strlen(hand[i]), 60);
+	}
+	long_docs();
+	print_message("# hand-made and mutants: %lu documents, %lu doubted, "
+	    "%lu records the same\n", count.docs, count.doubted,
+	    count.records);
+	/* most doubts are by design: "<A> </A>" (a mutant inserts
+	   blanks before end tags), CR, "<", "&" and "]]>" in text */
+	assert_true(count.docs - count.doubted >= 300);
+}
+
+/* oms-gen's documents (windows-1251), as files and in pieces */
+static void
+test_generated(void **state)
+{
+	char cmd[512], path[512];
+	DIR *dp;
+	struct dirent *de;
+	char *s, *u;
+	size_t n, un;
+	unsigned long before = count.records, docs = 0;
+	int big;
+
+	(void)state;
+	for (big = 0; big < 2; big++) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s/gen && examples/oms-gen "
+		    "-s %d -n %d -m 1 --kinds H,C,T,DP -o %s/gen >/dev/null 2>&1",
+		    dir, 7 + big, big ? 2500 : 60, dir);
+		assert_int_equal(system(cmd), 0);
+		snprintf(path, sizeof(path), "%s/gen", dir);
+		assert_non_null(dp = opendir(path));
+		while ((de = readdir(dp)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/gen/%s", dir,
+			    de->d_name);
+			s = slurp(path, &n);
+			u = to_utf8(s, n, &un);
+			compare(path, (unsigned char *)u, un, 1);
+			docs++;
+			if (!big && de->d_name[0] == 'H') {
+				/* the mutants are written in UTF-8 */
+				char *e = strstr(u, "windows-1251\"?>");
+
+				assert_non_null(e);
+				memcpy(e, "UTF-8\"?>       ", 15);
+				mutants(u, un, 40);
+			}
+			free(s);
+			free(u);
+		}
+		closedir(dp);
+	}
+	print_message("# oms-gen: %lu documents read alike, %lu records; "
+	    "all: %lu documents, %lu doubted, %lu records, %lu bytes of "
+	    "dump\n", docs, count.records - before, count.docs, count.doubted,
+	    count.records, count.bytes);
+	assert_true(docs >= 10);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hand),
+		cmocka_unit_test(test_generated),
+	};
+	char cmd[64];
+	int r;
+
+	if (mkdtemp(dir) == NULL)
+		return (1);
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	r = cmocka_run_group_tests(tests, NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return (1);
+	return (r);
+}
