@@ -115,23 +115,9 @@ fast_persons(struct exp *x, size_t k, const struct oms_srcdoc *d,
     struct oms_err *err)
 {
 	struct fastpers c = { x, k };
-	struct omsi_xtree *t;
-	int r;
 
-	if ((t = omsi_xtree_new(0, NULL, NULL, NULL)) == NULL)
-		return (1);
-	r = omsi_xtree_read(t, d->path, d->entry, d->name, err);
-	omsi_xtree_free(t);
-	if (r != 0)
-		return (1);
-	if ((t = omsi_xtree_new(1, fast_want, fast_take, &c)) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	r = omsi_xtree_read(t, d->path, d->entry, d->name, err);
-	omsi_xtree_free(t);
-	if (r == 1)
-		return (oms_err_set(err, OMS_EDATA, d->name, 0, "changed "
-		    "while it was read; run oms-export again"));
-	return (r);
+	return (omsi_xtree_copy(d->path, d->entry, d->name, fast_want,
+	    fast_take, &c, err));
 }
 
 /* Stream the persons documents and copy the persons needed. */

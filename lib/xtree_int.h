@@ -61,5 +61,13 @@ int		 omsi_xtree_feed(struct omsi_xtree *, const unsigned char *,
  */
 int		 omsi_xtree_read(struct omsi_xtree *, const char *path,
 		    const char *entry, const char *name, struct oms_err *);
+/*
+ * The two passes of a source document's copy: 0 done, 1 when libxml2 is
+ * to read it (nothing taken), -1 on an error (err; also "changed while it
+ * was read" when the second pass doubts).
+ */
+int		 omsi_xtree_copy(const char *path, const char *entry,
+		    const char *name, omsi_xtree_want, omsi_xtree_take,
+		    void *arg, struct oms_err *);
 
 #endif /* XTREE_INT_H */
