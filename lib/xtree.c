@@ -255,6 +255,20 @@ run_add(struct omsi_xtree *t, const unsigned char *p, size_t n, int ref)
 	return (0);
 }
 
+/* n as the last child of the open element e */
+static void
+append(struct el *e, xmlNodePtr n)
+{
+	n->parent = e->node;
+	if (e->node->children == NULL)
+		e->node->children = n;
+	else {
+		n->prev = e->node->last;
+		e->node->last->next = n;
+	}
+	e->node->last = n;
+}
+
 /*
  * The run of text ends at markup (endtag: an end tag): a text node of the
  * open element, or dropped.  -1 on a doubt or out of memory.
@@ -308,14 +322,7 @@ run_flush(struct omsi_xtree *t, int endtag)
 			return (-1);
 		}
 		set_line(n, line, 1);
-		n->parent = e->node;
-		if (e->node->children == NULL)
-			e->node->children = n;
-		else {
-			n->prev = e->node->last;
-			e->node->last->next = n;
-		}
-		e->node->last = n;
+		append(e, n);
 	}
 	if (!e->kids)
 		e->first_text = 1;
@@ -338,15 +345,8 @@ link_child(struct omsi_xtree *t, xmlNodePtr n)
 	e->kids = 1;
 	if (n == NULL)
 		return;
-	n->parent = e->node;
 	n->doc = t->doc;
-	if (e->node->children == NULL)
-		e->node->children = n;
-	else {
-		n->prev = e->node->last;
-		e->node->last->next = n;
-	}
-	e->node->last = n;
+	append(e, n);
 }
 
 static void
