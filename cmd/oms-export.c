@@ -311,6 +311,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_DFL);
 	memset(&x, 0, sizeof(x));
 	x.period = -1;
+	x.o.last_use = 1;	/* nothing reads the ledger after the export */
 
 	while ((ch = getopt_long(argc, argv, "+C:hnp:qtvV", longopts,
 	    NULL)) != -1)

@@ -124,6 +124,7 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 	/* a million accounts make 200 MB of lines: they go out in pieces */
 	if (oms_ledger_begin(l, &tx, err) == -1)
 		goto out;
+	tx.nofold = x->o->last_use;
 	for (i = 0; i < x->nreg; i++) {
 		r = &x->reg[i];
 		memset(f, 0, sizeof(f));

@@ -558,6 +558,9 @@ oms_ledger_begin(struct oms_ledger *l, struct oms_ledger_tx *tx,
 	memset(tx, 0, sizeof(*tx));
 	tx->l = l;
 	tx->fd = -1;
+	if (l->unfolded)
+		return (oms_err_set(err, OMS_EINTERNAL, l->path, 0, "holds "
+		    "a commit it did not fold: open it again to write"));
 	if (l->fresh && create(l, err) == -1)
 		return (-1);
 	fd = open(l->path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK |
@@ -713,6 +716,10 @@ oms_ledger_commit(struct oms_ledger_tx *tx, struct oms_buf *block,
 	tx->fd = -1;
 	l->committed += (off_t)(tx->flushed + block->len);
 	l->size = l->committed;
+	if (tx->nofold) {
+		l->unfolded = 1;
+		return (0);
+	}
 	if (tx->flushed == 0)
 		return (fold_block(l, block->s, block->len, err));
 	return (fold_back(l, from, l->committed, err));

@@ -124,6 +124,7 @@ struct oms_ledger {
 	off_t		  committed;	/* bytes up to the last commit */
 	off_t		  size;		/* file size when read */
 	int		  fresh;	/* empty or a torn header: made anew */
+	int		  unfolded;	/* a commit was not folded (nofold) */
 	unsigned long	  lines;	/* lines up to committed */
 };
 

@@ -568,11 +568,18 @@ int	 oms_ledger_append(struct oms_ledger *, struct oms_buf *block,
  * (nothing counts until the commit line), commit writes the rest and the
  * commit line, fsyncs and folds it all; on failure, or abort, the file is
  * cut back to where it was.
+ *
+ * A caller that will not look at the ledger again (a program's last
+ * write) may set nofold after begin: commit then leaves the ledger in
+ * memory as it was before the transaction, which saves holding what it
+ * wrote (some 150 bytes an account).  A ledger so committed refuses a
+ * later begin (OMS_EINTERNAL): open it again.
  */
 struct oms_ledger_tx {
 	struct oms_ledger *l;
 	int		 fd;
 	int		 created;
+	int		 nofold;
 	size_t		 flushed;
 };
 int	 oms_ledger_begin(struct oms_ledger *, struct oms_ledger_tx *,
@@ -731,6 +738,9 @@ struct oms_export_opts {
 	long		 date;		/* DSCHET and ZGLV/DATA (days) */
 	const char	*xsddir;	/* where schemas are, after DIR/xsd */
 	const char	*refdir;	/* where ref tables are, after DIR/ref */
+	/* the caller does not look at the ledger after the export: what it
+	   records is not folded into it (struct oms_ledger_tx, nofold) */
+	int		 last_use;
 };
 
 struct oms_export_reg {

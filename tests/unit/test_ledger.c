@@ -406,6 +406,57 @@ test_case_details(void **state)
 	oms_buf_release(&d);
 }
 
+/*
+ * A commit with nofold is written like any other, but leaves the ledger in
+ * memory as it was: a later reading sees it, a later begin is refused.
+ */
+static void
+test_nofold(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_ledger *l;
+	struct oms_ledger_tx tx;
+	struct oms_buf b;
+
+	(void)state;
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	oms_buf_init(&b, 0);
+	add_registry(&b, "HM1T76_26101", "2026-10", 1, 0);
+	add_export(&b, "A", "HM1T76_26101", 0);
+	assert_int_equal(oms_ledger_append(l, &b, "export", "T", &e), 0);
+	assert_non_null(oms_ledger_acct(l, "A"));
+
+	oms_buf_reset(&b);
+	assert_int_equal(oms_ledger_begin(l, &tx, &e), 0);
+	tx.nofold = 1;
+	add_export(&b, "B", "HM1T76_26101", 1);
+	assert_int_equal(oms_ledger_flush(&tx, &b, &e), 0);
+	add_export(&b, "C", "HM1T76_26101", 0);
+	assert_int_equal(oms_ledger_commit(&tx, &b, "export", "T", &e), 0);
+	assert_null(oms_ledger_acct(l, "B"));
+	assert_null(oms_ledger_acct(l, "C"));
+	assert_non_null(oms_ledger_acct(l, "A"));
+	/* its state is not the file's: no writing on it */
+	assert_int_equal(oms_ledger_begin(l, &tx, &e), -1);
+	assert_int_equal(e.code, OMS_EINTERNAL);
+	assert_non_null(strstr(e.msg, "did not fold"));
+	oms_ledger_free(l);
+
+	l = oms_ledger_open(path, &e);
+	assert_non_null(l);
+	assert_int_equal(oms_ledger_torn(l), 0);
+	assert_non_null(oms_ledger_acct(l, "A"));
+	assert_non_null(oms_ledger_acct(l, "B"));
+	assert_int_equal(oms_ledger_acct(l, "B")->pr_nov, 1);
+	assert_non_null(oms_ledger_acct(l, "C"));
+	oms_buf_reset(&b);
+	assert_int_equal(oms_ledger_begin(l, &tx, &e), 0);
+	oms_ledger_abort(&tx);
+	oms_ledger_free(l);
+	oms_buf_release(&b);
+}
+
 /* A block written in pieces counts only once committed, and whole. */
 static void
 test_pieces(void **state)
@@ -767,6 +818,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_case_details, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_nofold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decision_order, setup,
 		    teardown),
