@@ -724,17 +724,14 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 				break;
 			case C_UNIQUE:
 				if (strcmp(r->arg, "registry") == 0) {
-					if (omsi_hash_get(&r->seen, v, NULL)) {
+					if ((c = omsi_rset_add(&r->seen, v,
+					    strlen(v))) == -1)
+						goto nomem;
+					if (c == 1)
 						fail(r, rc, tnp->v[i], nerr,
 						    "%s \"%s\" is not unique "
 						    "in the registry",
 						    r->target, sv);
-						break;
-					}
-					if ((a = omsi_arena_strdup(
-					    &r->seen_arena, v)) == NULL ||
-					    omsi_hash_put(&r->seen, a, 0) == -1)
-						goto nomem;
 					break;
 				}
 				for (j = 0; j < i; j++)
@@ -1225,15 +1222,21 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 {
 	const char *acc = rc->account != NULL ? rc->account : "";
 	struct kept *k;
-	size_t prev = 0, alen = strlen(acc) + 1;
+	uint16_t *kk;
+	size_t alen = strlen(acc) + 1;
+	uint32_t prev;
 	int kv;
 
 	if (rs->nkept == rs->keptcap) {
-		size_t cap = rs->keptcap ? rs->keptcap * 2 : 64;
+		/* by half again: the last growth of a million wastes less */
+		size_t cap = rs->keptcap ? rs->keptcap + rs->keptcap / 2 : 64;
 
 		if ((k = reallocarray(rs->kept, cap, sizeof(*k))) == NULL)
 			goto nomem;
 		rs->kept = k;
+		if ((kk = reallocarray(rs->kkv, cap, sizeof(*kk))) == NULL)
+			goto nomem;
+		rs->kkv = kk;
 		rs->keptcap = cap;
 	}
 	if (rs->nkept >= UINT32_MAX - 1 ||
@@ -1241,35 +1244,35 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 		goto nomem;
 	k = &rs->kept[rs->nkept];
 	memset(k, 0, sizeof(*k));
-	(void)omsi_hash_get(&rs->bylink, rc->link, &prev);
-	k->next = (uint32_t)prev;
-	k->kv = (uint16_t)kv;
+	rs->kkv[rs->nkept] = (uint16_t)kv;
 	/* the account, its NUL, then the case */
 	oms_buf_reset(&rs->buf);
 	if (oms_buf_add(&rs->buf, acc, alen, err) == -1 ||
 	    prune(rs, rec, 1, &rs->buf, err) == -1)
 		return (-1);
-	if (rs->buf.len >= UINT32_MAX)
-		goto nomem;
-	if ((k->link = omsi_arena_strdup(&rs->kept_arena, rc->link)) == NULL)
+	if (rs->buf.len >= KEPT_SPOOLED)
 		goto nomem;
 	k->len = (uint32_t)rs->buf.len;
 	if (rs->spool != NULL) {
 		/* appended: the stream stays at the end, reads are pread */
 		if (rs->spool_end == -1)
 			rs->spool_end = ftello(rs->spool);
-		if ((k->off = rs->spool_end) == -1 ||
+		if ((k->at.off = rs->spool_end) == -1 ||
 		    fwrite(rs->buf.s, 1, rs->buf.len, rs->spool) !=
 		    rs->buf.len)
 			return (oms_err_sys(err, errno, rs->spool_name,
 			    "write"));
 		rs->spool_end += (off_t)k->len;
-	} else if ((k->text = omsi_arena_strndup(&rs->kept_arena, rs->buf.s,
-	    rs->buf.len)) == NULL)	/* a copy of len bytes, NULs and all */
+		k->len |= KEPT_SPOOLED;
+	} else if ((k->at.text = omsi_arena_strndup(&rs->kept_arena,
+	    rs->buf.s, rs->buf.len)) == NULL)	/* len bytes, NULs and all */
 		goto nomem;
+	/* the newest case of the link first, the one before it next */
+	if (omsi_rset_put(&rs->bylink, rc->link, strlen(rc->link),
+	    (uint32_t)rs->nkept + 1, &prev) == -1)
+		goto nomem;
+	k->next = prev;
 	rs->nkept++;
-	if (omsi_hash_put(&rs->bylink, k->link, rs->nkept) == -1)
-		goto nomem;
 	return (0);
 nomem:
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
@@ -1391,14 +1394,14 @@ static int
 spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 {
 	char chunk[4096];
-	size_t got = 0, want;
+	size_t got = 0, want, len = k->len & ~KEPT_SPOOLED;
 	ssize_t n;
 
 	oms_buf_reset(&rs->kbuf);
-	while (got < k->len) {
-		want = k->len - got < sizeof(chunk) ? k->len - got :
-		    sizeof(chunk);
-		n = pread(fileno(rs->spool), chunk, want, k->off + (off_t)got);
+	while (got < len) {
+		want = len - got < sizeof(chunk) ? len - got : sizeof(chunk);
+		n = pread(fileno(rs->spool), chunk, want, k->at.off +
+		    (off_t)got);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -1436,27 +1439,27 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 	const char *text;
 	xmlDocPtr doc;
 	xmlNodePtr zap;
-	size_t ki;
+	uint32_t ki;
 	int nerr = 0, rv = 0;
 
-	if (!omsi_hash_get(&rs->bylink, rc->link, &ki))
+	if (!omsi_rset_get(&rs->bylink, rc->link, strlen(rc->link), &ki))
 		return (0);
 	if (rs->spool != NULL && fflush(rs->spool) == EOF)
 		return (oms_err_sys(err, errno, rs->spool_name, "write"));
 	for (; ki != 0 && rv == 0; ki = k->next) {
 		k = &rs->kept[ki - 1];
-		if (k->text == NULL && spooled(rs, k, err) == -1)
+		if ((k->len & KEPT_SPOOLED) && spooled(rs, k, err) == -1)
 			return (-1);
 		/* the account, its NUL, the case */
-		text = k->text != NULL ? k->text : rs->kbuf.s;
+		text = (k->len & KEPT_SPOOLED) ? rs->kbuf.s : k->at.text;
 		if ((doc = omsi_rules_unprune(rs, text + strlen(text) +
 		    1)) == NULL)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
 		zap = xmlDocGetRootElement(doc);
 		prc = *rc;
-		prc.kind = rs->kv[k->kv].kind;
-		prc.version = rs->kv[k->kv].version;
+		prc.kind = rs->kv[rs->kkv[ki - 1]].kind;
+		prc.version = rs->kv[rs->kkv[ki - 1]].version;
 		prc.report = report_person;
 		p.rc = rc;
 		p.account = text;
@@ -1492,12 +1495,10 @@ omsi_rules_reset(struct oms_rules *rs)
 {
 	size_t i;
 
-	for (i = 0; i < rs->n; i++) {
-		omsi_hash_release(&rs->r[i].seen);
-		omsi_arena_release(&rs->r[i].seen_arena);
-	}
+	for (i = 0; i < rs->n; i++)
+		omsi_rset_release(&rs->r[i].seen);
 	rs->nkept = 0;
-	omsi_hash_release(&rs->bylink);
+	omsi_rset_release(&rs->bylink);
 	omsi_arena_release(&rs->kept_arena);
 	omsi_arena_init(&rs->kept_arena);
 }

@@ -292,6 +292,38 @@ test_person_rules(void **state)
 	fclose(fp);
 }
 
+/*
+ * unique in the registry: a value of an earlier record repeats, its
+ * uppercase twin does not, and a new build forgets them
+ */
+static void
+test_unique_registry(void **state)
+{
+	static const char a[] = "<ZAP><Z_SL><SL><SL_ID>"
+	    "14f66a8a-b565-4ebc-9138-c1a3b0cd5178</SL_ID></SL><SL><SL_ID>"
+	    "x-1</SL_ID></SL></Z_SL></ZAP>";
+	static const char b[] = "<ZAP><Z_SL><SL><SL_ID>"
+	    "14F66A8A-B565-4EBC-9138-C1A3B0CD5178</SL_ID></SL><SL><SL_ID>"
+	    "x-2</SL_ID></SL></Z_SL></ZAP>";
+	static const char c[] = "<ZAP><Z_SL><SL><SL_ID>x-2</SL_ID></SL><SL>"
+	    "<SL_ID>14f66a8a-b565-4ebc-9138-c1a3b0cd5178</SL_ID></SL>"
+	    "</Z_SL></ZAP>";
+	struct oms_rules *rs;
+
+	(void)state;
+	rs = load("U\tZAP\t*\t*\terror\t.\tunique\tZ_SL/SL/SL_ID\t"
+	    "registry\t\tnot unique\n");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", a, NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", b, NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", c, NULL, NULL),
+	    "U U ");
+	omsi_rules_reset(rs);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", c, NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", a, NULL, NULL),
+	    "U ");
+	oms_rules_free(rs);
+}
+
 /* a KSG_KPG of a case, its N_KSG, VER_KSG, KOEF_Z */
 static char *
 ksg(const char *nksg, const char *ver, const char *koef)
@@ -892,6 +924,7 @@ main(void)
 		cmocka_unit_test(test_cond_table_years_fail),
 		cmocka_unit_test(test_missing_table),
 		cmocka_unit_test(test_person_rules),
+		cmocka_unit_test(test_unique_registry),
 		cmocka_unit_test(test_period_year),
 		cmocka_unit_test(test_where_decimal),
 		cmocka_unit_test(test_renamed),
