@@ -264,16 +264,38 @@ omsi_rules_collect(struct oms_rules *rs, int x, xmlNodePtr n,
 }
 
 /*
- * Does s match re?  Compiled by JIT where it can be; a JIT match that
- * fails otherwise than by no match (its stack, a limit) is run again
- * interpreted, so the answer is always the interpreter's.
+ * Is s one of the strings plain pattern p matches?  A one-byte subject
+ * by its bit, another among the literals.
  */
 static int
-re_match(struct oms_rules *rs, pcre2_code *re, const char *s)
+plain_match(const struct plain *p, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const char *l;
+
+	if (u[0] != '\0' && u[1] == '\0')
+		return ((p->one[u[0] >> 3] >> (u[0] & 7)) & 1);
+	for (l = p->lit; *l != '\0'; l += strlen(l) + 1)
+		if (strcmp(l, s) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * Does s match re (pl, when the pattern is plain)?  Compiled by JIT
+ * where it can be; a JIT match that fails otherwise than by no match
+ * (its stack, a limit) is run again interpreted, so the answer is always
+ * the interpreter's.
+ */
+static int
+re_match(struct oms_rules *rs, pcre2_code *re, const struct plain *pl,
+    const char *s)
 {
 	const unsigned char *p;
 	int rc = PCRE2_ERROR_JIT_BADOPTION;
 
+	if (pl != NULL)
+		return (plain_match(pl, s));
 	/*
 	 * ASCII is UTF-8 as pcre2_match would check it is: straight to the
 	 * JIT code (pcre2_jit_match, what pcre2_match calls after its
@@ -323,12 +345,41 @@ years_between(const struct oms_rules *rs, xmlNodePtr ctx, int cx,
 	return (y);
 }
 
+/*
+ * Does cond c hold on v[j] of context cx, before its !: the nodes of its
+ * path, any of them in its table or matching its pattern (or there).
+ */
 static int
-cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx, int cx,
-    const struct omsi_rulectx *rc)
+cond_hit(struct oms_rules *rs, const struct cond *c, struct ctxpath *cx,
+    size_t j)
 {
 	struct rnodes *ns = &rs->cn;
-	size_t i, j;
+	size_t k;
+	int hit = 0;
+
+	if (omsi_rules_collect(rs, cx->ns.x[j], cx->ns.v[j], &c->cp, ns) ==
+	    -1)
+		return (-1);
+	for (k = 0; k < ns->n && !hit; k++)
+		if (c->in != NULL)
+			hit = in_table(c->in, c->in_alt, omsi_text(ns->v[k]));
+		else
+			hit = c->re == NULL || re_match(rs, c->re, c->pl,
+			    omsi_text(ns->v[k]));
+	return (hit);
+}
+
+/*
+ * Do r's conditions hold on v[j] of its context cx?  A condition that
+ * other rules of the context share is worked out once a node and record
+ * (cx->hit).
+ */
+static int
+cond_holds(struct oms_rules *rs, const struct rule *r, struct ctxpath *cx,
+    size_t j, const struct omsi_rulectx *rc)
+{
+	unsigned char *h;
+	size_t i;
 	int hit;
 
 	for (i = 0; i < r->nconds; i++) {
@@ -341,23 +392,22 @@ cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx, int cx,
 			continue;
 		}
 		if (c->path2 != NULL) {
-			long y = years_between(rs, ctx, cx, c);
+			long y = years_between(rs, cx->ns.v[j], cx->ns.x[j],
+			    c);
 
 			if (y < 0 || (c->years_ge ? y < c->years :
 			    y >= c->years))
 				return (0);
 			continue;
 		}
-		if (omsi_rules_collect(rs, cx, ctx, &c->cp, ns) == -1)
+		if (c->cid < 0)
+			hit = cond_hit(rs, c, cx, j);
+		else if (*(h = &cx->hit[j * cx->ncid + (size_t)c->cid]) != 0)
+			hit = *h - 1;
+		else if ((hit = cond_hit(rs, c, cx, j)) >= 0)
+			*h = (unsigned char)(1 + hit);
+		if (hit == -1)
 			return (-1);
-		hit = 0;
-		for (j = 0; j < ns->n && !hit; j++)
-			if (c->in != NULL)
-				hit = in_table(c->in, c->in_alt,
-				    omsi_text(ns->v[j]));
-			else
-				hit = c->re == NULL || re_match(rs, c->re,
-				    omsi_text(ns->v[j]));
 		if (hit == c->neg)
 			return (0);
 	}
@@ -666,7 +716,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 			    "(hidden)" : v;
 			switch (r->check) {
 			case C_MATCH:
-				if (!re_match(rs, r->re, v))
+				if (!re_match(rs, r->re, r->pl, v))
 					fail(r, rc, tnp->v[i], nerr, "%s is "
 					    "\"%s\"", r->target, sv);
 				break;
@@ -807,7 +857,7 @@ check_rule(struct oms_rules *rs, struct rule *r, xmlNodePtr rec,
     const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
 {
 	struct ctxpath *cx = &rs->ctx[r->ci];
-	size_t j;
+	size_t j, need;
 	int h;
 
 	if (cx->gen != rs->gen) {
@@ -815,11 +865,23 @@ check_rule(struct oms_rules *rs, struct rule *r, xmlNodePtr rec,
 			cx->gen = 0;
 			goto nomem;
 		}
+		/* no answer of the conditions known on these nodes */
+		if ((need = cx->ns.n * cx->ncid) > cx->hitcap) {
+			unsigned char *v = realloc(cx->hit, need);
+
+			if (v == NULL) {
+				cx->gen = 0;
+				goto nomem;
+			}
+			cx->hit = v;
+			cx->hitcap = need;
+		}
+		if (need > 0)
+			memset(cx->hit, 0, need);
 		cx->gen = rs->gen;
 	}
 	for (j = 0; j < cx->ns.n; j++) {
-		if ((h = cond_holds(rs, r, cx->ns.v[j], cx->ns.x[j], rc)) ==
-		    -1)
+		if ((h = cond_holds(rs, r, cx, j, rc)) == -1)
 			goto nomem;
 		if (h && check_one(rs, r, cx->ns.v[j], cx->ns.x[j], rec, rc,
 		    nerr, err) == -1)
@@ -859,6 +921,90 @@ intern(struct oms_rules *rs, const char *s)
 	rs->personal[0] = 0;
 	rs->personal[rs->nids] = (char)omsi_personal(s);
 	return (rs->nids);
+}
+
+/* a letter or digit of ASCII, whatever the locale */
+static int
+ascii_alnum(int c)
+{
+	return ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z'));
+}
+
+/*
+ * The plain form of pattern pat (struct plain) into *out, NULL when it is
+ * not plain: top-level alternatives, each a literal (letters, digits,
+ * '-', '_', ' ' and UTF-8 beyond ASCII: what PCRE2 matches only as
+ * itself) or one class of ASCII letters, digits and their ranges
+ * ("[1246]", "[0-4]").  -1 on no memory.
+ */
+static int
+plain_of(const char *pat, struct plain **out)
+{
+	struct plain *p;
+	const unsigned char *a, *e, *q;
+	unsigned char lo, hi;
+	char *l;
+
+	*out = NULL;
+	for (a = (const unsigned char *)pat; ; a = e + 1) {
+		e = a + strcspn((const char *)a, "|");
+		if (e == a)
+			return (0);	/* an empty alternative */
+		if (*a == '[') {
+			if (e - a < 3 || e[-1] != ']')
+				return (0);
+			for (q = a + 1; q < e - 1; q++)
+				if (!ascii_alnum(*q) && !(*q == '-' && q > a + 1 &&
+				    q + 1 < e - 1))
+					return (0);
+		} else
+			for (q = a; q < e; q++)
+				if (!ascii_alnum(*q) && *q < 0x80 && *q != '-' &&
+				    *q != '_' && *q != ' ')
+					return (0);
+		if (*e == '\0')
+			break;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->lit = malloc(strlen(pat) + 2)) == NULL) {
+		free(p);
+		return (-1);
+	}
+	l = p->lit;
+	for (a = (const unsigned char *)pat; ; a = e + 1) {
+		e = a + strcspn((const char *)a, "|");
+		if (*a == '[') {
+			for (q = a + 1; q < e - 1; q++) {
+				lo = hi = *q;
+				if (q + 2 < e - 1 && q[1] == '-') {
+					hi = q[2];
+					q += 2;
+				}
+				for (; lo <= hi && lo != 0; lo++)
+					p->one[lo >> 3] |= (uint8_t)(1 << (lo & 7));
+			}
+		} else if (e - a == 1 && *a < 0x80)
+			p->one[*a >> 3] |= (uint8_t)(1 << (*a & 7));
+		else {
+			memcpy(l, a, (size_t)(e - a));
+			l += e - a;
+			*l++ = '\0';
+		}
+		if (*e == '\0')
+			break;
+	}
+	*l = '\0';
+	*out = p;
+	return (0);
+}
+
+static void
+plain_free(struct plain *p)
+{
+	if (p != NULL)
+		free(p->lit);
+	free(p);
 }
 
 /* Compile path into p, its names interned. */
@@ -920,6 +1066,39 @@ omsi_rules_text(const struct oms_rules *rs, int x, xmlNodePtr n,
 	return (path_text(&rs->ix, x, n, p));
 }
 
+/*
+ * The slot of c among the conditions of context cx (a new one unless
+ * another rule of cx has the same path and pattern or table: its ! does
+ * not count), its pattern in plain form; -1 on no memory.
+ */
+static int
+cond_compile(struct ctxpath *cx, struct cond *c)
+{
+	const struct cond **v, *o;
+	size_t i;
+
+	c->cid = -1;
+	if (c->plat || c->path2 != NULL)
+		return (0);
+	if (c->re != NULL && plain_of(c->pat, &c->pl) == -1)
+		return (-1);
+	for (i = 0; i < cx->ncid; i++) {
+		o = cx->cids[i];
+		if (strcmp(o->path, c->path) == 0 && o->in == c->in &&
+		    o->in_alt == c->in_alt && (o->re == NULL) == (c->re ==
+		    NULL) && (c->re == NULL || strcmp(o->pat, c->pat) == 0)) {
+			c->cid = (int)i;
+			return (0);
+		}
+	}
+	if ((v = reallocarray(cx->cids, cx->ncid + 1, sizeof(*v))) == NULL)
+		return (-1);
+	cx->cids = v;
+	v[cx->ncid] = c;
+	c->cid = (int)cx->ncid++;
+	return (0);
+}
+
 int
 omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
 {
@@ -949,6 +1128,11 @@ omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
 				goto nomem;
 		}
 		r->ci = k;
+		if (r->check == C_MATCH && plain_of(r->arg, &r->pl) == -1)
+			goto nomem;
+		for (j = 0; j < r->nconds; j++)
+			if (cond_compile(&rs->ctx[k], &r->conds[j]) == -1)
+				goto nomem;
 		if (compile_path(rs, r->target, &r->tp) == -1 ||
 		    (r->check == C_SUM && compile_path(rs, r->arg,
 		    &r->ap) == -1) ||
@@ -1011,6 +1195,8 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 		free(rs->ctx[i].cp.id);
 		free(rs->ctx[i].ns.v);
 		free(rs->ctx[i].ns.x);
+		free(rs->ctx[i].cids);
+		free(rs->ctx[i].hit);
 	}
 	free(rs->ctx);
 	rs->ctx = NULL;
@@ -1022,7 +1208,11 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 		free(rs->r[i].ap.id);
 		free(rs->r[i].vp.s);
 		free(rs->r[i].vp.id);
+		plain_free(rs->r[i].pl);
+		rs->r[i].pl = NULL;
 		for (j = 0; j < rs->r[i].nconds; j++) {
+			plain_free(rs->r[i].conds[j].pl);
+			rs->r[i].conds[j].pl = NULL;
 			free(rs->r[i].conds[j].cp.s);
 			free(rs->r[i].conds[j].cp.id);
 			free(rs->r[i].conds[j].cp2.s);

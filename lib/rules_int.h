@@ -122,11 +122,27 @@ struct rnodes {
 	size_t		 n, cap;
 };
 
+/*
+ * A pattern that is only alternatives of literals and one-character
+ * classes ("1", "000|035|065", "[1-6]", "2|3"): which strings it matches,
+ * for a look-up instead of a PCRE2 match, the same answer (it is
+ * anchored at both ends).  one: the bytes that match alone; lit: the
+ * other alternatives, each with its NUL, then an empty one.
+ */
+struct plain {
+	uint8_t		 one[32];
+	char		*lit;
+};
+
 struct cond {
 	char		*path;
 	struct cpath	 cp;		/* path compiled */
 	int		 neg;		/* !PATH, PATH!~RE, PATH!@TABLE */
 	pcre2_code	*re;		/* PATH~RE; NULL: existence, or in */
+	char		*pat;		/* RE */
+	struct plain	*pl;		/* RE, plain (compiled), or NULL */
+	int		 cid;		/* its answer's slot in the context's
+					   cache (compiled), -1 none */
 	struct reftab	*in;		/* PATH@TABLE: a code of the table */
 	int		 in_alt;	/* ... of its alt column (TABLE:COL) */
 	int		 plat;		/* @PLAT: the registry has a payer */
@@ -167,6 +183,7 @@ struct rule {
 	size_t		 nconds;
 	char		*message;
 	pcre2_code	*re;		/* match */
+	struct plain	*pl;		/* match, plain (compiled), or NULL */
 	struct reftab	*ref;		/* ref, ref_days */
 	char		*refdate;	/* ref: path of the day, or NULL */
 	struct cpath	 dp;		/* refdate compiled */
@@ -209,6 +226,15 @@ struct ctxpath {
 	struct cpath	 cp;
 	struct rnodes	 ns;
 	unsigned long	 gen;
+	/*
+	 * The conditions of its rules, each once (cond.cid), and their
+	 * answers on ns.v[j] for this record: hit[j * ncid + cid], 0 not
+	 * asked yet, else 1 + the answer without the condition's !
+	 */
+	const struct cond **cids;
+	size_t		 ncid;
+	unsigned char	*hit;
+	size_t		 hitcap;
 };
 
 /*

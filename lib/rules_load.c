@@ -280,6 +280,8 @@ parse_conds(struct oms_rules *rs, struct rule *r, char *when,
 			} else if ((c->re = compile(op + 1, file, line,
 			    err)) == NULL)
 				return (-1);
+			else if ((c->pat = strdup(op + 1)) == NULL)
+				return (nomem(err));
 		}
 		if ((c->path = strdup(p)) == NULL)
 			return (nomem(err));
@@ -696,6 +698,7 @@ oms_rules_free(struct oms_rules *rs)
 		for (j = 0; j < r->nconds; j++) {
 			free(r->conds[j].path);
 			free(r->conds[j].path2);
+			free(r->conds[j].pat);
 			pcre2_code_free(r->conds[j].re);
 		}
 		free(r->conds);

@@ -859,6 +859,111 @@ test_match_subjects(void **state)
 }
 
 /*
+ * A pattern of literals and one-character classes is matched without
+ * PCRE2: the same answers as PCRE2 (anchored at both ends, UTF-8) gives,
+ * as a match rule and as a condition, for plain patterns and others.
+ */
+static void
+test_plain_patterns(void **state)
+{
+	static const char *const pat[] = {
+		"1", "[01]", "[1-6]", "2|3", "000|035|065", "\xd0\xbd\xd0\xb5"
+		"\xd1\x82", "0|1", "27", "[1246]", "[0-4]", "V021", "A-B",
+		"a_b", "x y", "[a-c]|zz", "[0-z]", "[1-2-3]", "[-1]", "1|",
+		"(1)", "1.", "\\d", "[^1]", "D4[5-7]", "3|4", "1|12",
+		"\xd0\xb4|\xd0\xb4\xd0\xb0", "(?i)v021",
+	};
+	static const char *const subj[] = {
+		"", "1", "0", "2", "3", "4", "6", "7", "12", "000", "035",
+		"0350", "065", "\xd0\xbd\xd0\xb5\xd1\x82", "\xd0\x9d\xd0\x95"
+		"\xd0\xa2", "\xd0\xbd\xd0\xb5", "27", "V021", "v021", "A-B",
+		"a_b", "x y", "b", "zz", "z", ":", "-", "\xd0", "1\xff", "\xff",
+		" 1", "1 ", "D45", "\xd0\xb4", "\xd0\xb4\xd0\xb0", "1\n",
+	};
+	struct oms_rules *rs;
+	pcre2_code *re;
+	pcre2_match_data *md;
+	char row[256], want[16];
+	const char *q;
+	size_t i, j, k;
+	int ec, hit;
+	PCRE2_SIZE off;
+
+	(void)state;
+	assert_non_null(md = pcre2_match_data_create(4, NULL));
+	for (i = 0; i < sizeof(pat) / sizeof(pat[0]); i++) {
+		assert_non_null(re = pcre2_compile((PCRE2_SPTR)pat[i],
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_ANCHORED |
+		    PCRE2_ENDANCHORED, &ec, &off, NULL));
+		/* the pattern in TSV: its backslashes doubled */
+		k = (size_t)snprintf(row, sizeof(row),
+		    "M\tZAP\t*\t*\terror\t.\tmatch\tA\t");
+		for (q = pat[i]; *q != '\0'; q++) {
+			if (*q == '\\')
+				row[k++] = '\\';
+			row[k++] = *q;
+		}
+		k += (size_t)snprintf(row + k, sizeof(row) - k,
+		    "\t\tm\nC\tZAP\t*\t*\terror\t.\tfail\t.\t\tA~");
+		for (q = pat[i]; *q != '\0'; q++) {
+			if (*q == '\\')
+				row[k++] = '\\';
+			row[k++] = *q;
+		}
+		snprintf(row + k, sizeof(row) - k, "\tc\n");
+		rs = load(row);
+		for (j = 0; j < sizeof(subj) / sizeof(subj[0]); j++) {
+			hit = pcre2_match(re, (PCRE2_SPTR)subj[j],
+			    PCRE2_ZERO_TERMINATED, 0, PCRE2_NO_JIT, md,
+			    NULL) >= 0;
+			snprintf(want, sizeof(want), "%s", hit ? "C " : "M ");
+			if (strcmp(run_text(rs, subj[j]), want) != 0)
+				fail_msg("pattern \"%s\", subject \"%s\": got "
+				    "\"%s\", want \"%s\"", pat[i], subj[j], got,
+				    want);
+		}
+		oms_rules_free(rs);
+		pcre2_code_free(re);
+	}
+	pcre2_match_data_free(md);
+}
+
+/*
+ * The answer of a condition that rules share is kept for one record and
+ * one node of their context: not the next record's, nor the next node's.
+ */
+static void
+test_cond_cache(void **state)
+{
+	struct oms_rules *rs;
+
+	(void)state;
+	rs = load("R1\tZAP\t*\t*\terror\t.\trequired\tB\t\tA~1\tr1\n"
+	    "R2\tZAP\t*\t*\terror\t.\trequired\tC\t\tA!~1\tr2\n"
+	    "R3\tZAP\t*\t*\terror\t.\tfail\t.\t\tA~1 && !B\tr3\n"
+	    "R4\tZAP\t*\t*\terror\t.\tfail\t.\t\tA~2\tr4\n"
+	    "R5\tZAP\t*\t*\terror\t.\tfail\t.\t\tA~[12] && A\tr5\n"
+	    "S1\tZAP\t*\t*\terror\tS\tfail\t.\t\tA~1\ts1\n"
+	    "S2\tZAP\t*\t*\terror\tS\tfail\t.\t\tA!~1\ts2\n"
+	    "S3\tZAP\t*\t*\terror\tS\tfail\t.\t\tA~1\ts3\n");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>1</A></ZAP>", NULL, NULL), "R1 R3 R5 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>2</A></ZAP>", NULL, NULL), "R2 R4 R5 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>1</A><B/></ZAP>", NULL, NULL), "R5 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>3</A></ZAP>", NULL, NULL), "R2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>2</A><S><A>1</A></S><S><A>2</A></S><S/></ZAP>", NULL,
+	    NULL), "R2 R4 R5 S1 S2 S2 S3 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>2</A><S><A>2</A></S><S><A>1</A></S></ZAP>", NULL,
+	    NULL), "R2 R4 R5 S1 S2 S3 ");
+	oms_rules_free(rs);
+}
+
+/*
  * A name's id by its address in the parser's dictionary, and by its
  * text when it is not in one: a name of the same address and other text
  * is another name.
@@ -934,6 +1039,8 @@ main(void)
 		cmocka_unit_test(test_graft),
 		cmocka_unit_test(test_match_subjects),
 		cmocka_unit_test(test_name_ids),
+		cmocka_unit_test(test_plain_patterns),
+		cmocka_unit_test(test_cond_cache),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
