@@ -177,41 +177,62 @@ collect_tree(const struct rindex *ix, xmlNodePtr n, const struct cpath *p,
 	return (0);
 }
 
-/*
- * The steps p[k..] from v[x] of the index, or from n in the tree when x
- * is -1: the nodes in the order a walk of the tree finds them.
- */
-static int
-collect_steps(const struct rindex *ix, int x, xmlNodePtr n,
-    const struct cpath *p, size_t k, struct rnodes *out)
+/* The first of the children of v[x] with name id or after it. */
+static size_t
+first_kid(const struct rindex *ix, int x, unsigned id)
 {
-	const struct rixnode *v;
-	size_t lo, hi, mid;
-	unsigned id;
+	size_t lo = ix->v[x].kid0, hi = lo + ix->v[x].nkid, mid;
 
-	if (x < 0)
-		return (collect_tree(ix, n, p, k, out));
-	for (; k < p->n && p->id[k] == 0; k++)
-		if ((x = ix->v[x].parent) < 0)
-			return (collect_tree(ix, ix->v[0].n->parent, p, k + 1,
-			    out));
-	if (k == p->n)
-		return (nodes_add(out, ix->v[x].n, x));
-	id = p->id[k];
-	lo = ix->v[x].kid0;
-	hi = lo + ix->v[x].nkid;
-	while (lo < hi) {		/* the first of id */
+	if (hi - lo <= 8) {		/* a few: one after the other */
+		while (lo < hi && ix->v[lo].id < id)
+			lo++;
+		return (lo);
+	}
+	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (ix->v[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (v = &ix->v[lo]; lo < ix->v[x].kid0 + ix->v[x].nkid &&
-	    v->id == id; lo++, v++)
-		if (collect_steps(ix, (int)lo, v->n, p, k + 1, out) == -1)
-			return (-1);
-	return (0);
+	return (lo);
+}
+
+/*
+ * The steps p[k..] from v[x] of the index, or from n in the tree when x
+ * is -1: the nodes in the order a walk of the tree finds them.  A step
+ * goes on in the loop with the last child it matches, the others before
+ * it by a call each: most steps match one child.
+ */
+static int
+collect_steps(const struct rindex *ix, int x, xmlNodePtr n,
+    const struct cpath *p, size_t k, struct rnodes *out)
+{
+	size_t lo, end;
+	unsigned id;
+
+	for (;;) {
+		if (x < 0)
+			return (collect_tree(ix, n, p, k, out));
+		for (; k < p->n && p->id[k] == 0; k++)
+			if ((x = ix->v[x].parent) < 0)
+				return (collect_tree(ix, ix->v[0].n->parent, p,
+				    k + 1, out));
+		if (k == p->n)
+			return (nodes_add(out, ix->v[x].n, x));
+		id = p->id[k];
+		lo = first_kid(ix, x, id);
+		end = ix->v[x].kid0 + ix->v[x].nkid;
+		if (lo == end || ix->v[lo].id != id)
+			return (0);
+		for (; lo + 1 < end && ix->v[lo + 1].id == id; lo++)
+			if (collect_steps(ix, (int)lo, ix->v[lo].n, p, k + 1,
+			    out) == -1)
+				return (-1);
+		x = (int)lo;
+		n = ix->v[lo].n;
+		k++;
+	}
 }
 
 /*
@@ -1357,6 +1378,26 @@ add_text(struct oms_buf *b, const char *t, struct oms_err *err)
 	}
 }
 
+/* "<name>", or "</name>" when close, in one piece where it fits */
+static int
+add_tag(struct oms_buf *b, int close, const xmlChar *name, struct oms_err *err)
+{
+	char t[96];
+	size_t len = strlen((const char *)name), k = 0;
+
+	if (len + 3 > sizeof(t))
+		return (oms_buf_add(b, "</", close ? 2 : 1, err) == -1 ||
+		    oms_buf_adds(b, (const char *)name, err) == -1 ? -1 :
+		    oms_buf_addc(b, '>', err));
+	t[k++] = '<';
+	if (close)
+		t[k++] = '/';
+	memcpy(t + k, name, len);
+	k += len;
+	t[k++] = '>';
+	return (oms_buf_add(b, t, k, err));
+}
+
 /* n as XML with only the elements person rules name (and their text). */
 static int
 prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
@@ -1367,9 +1408,7 @@ prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
 
 	if (!top && !rs->pname[omsi_rules_node_id(rs, n)])
 		return (0);
-	if (oms_buf_addc(b, '<', err) == -1 ||
-	    oms_buf_adds(b, (const char *)n->name, err) == -1 ||
-	    oms_buf_addc(b, '>', err) == -1)
+	if (add_tag(b, 0, n->name, err) == -1)
 		return (-1);
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE) {
@@ -1379,10 +1418,7 @@ prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
 		}
 	if (!elems && add_text(b, omsi_text(n), err) == -1)
 		return (-1);
-	if (oms_buf_add(b, "</", 2, err) == -1 ||
-	    oms_buf_adds(b, (const char *)n->name, err) == -1)
-		return (-1);
-	return (oms_buf_addc(b, '>', err));
+	return (add_tag(b, 1, n->name, err));
 }
 
 /* The index in rs->kv of kind and version, added when new; -1 on none. */

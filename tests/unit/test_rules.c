@@ -324,6 +324,69 @@ test_unique_registry(void **state)
 	oms_rules_free(rs);
 }
 
+/*
+ * A kept case with names of every length goes through the text and back:
+ * a tag written in one piece (up to 93 bytes of name) or in three
+ */
+static void
+test_kept_long_names(void **state)
+{
+	static const size_t len[] = { 1, 92, 93, 94, 120 };
+	char name[5][128], rows[2048], xml[2048];
+	struct oms_rules *rs;
+	size_t i, k = 0, x = 0;
+
+	(void)state;
+	x += (size_t)snprintf(xml, sizeof(xml), "<ZAP>");
+	for (i = 0; i < 5; i++) {
+		memset(name[i], 'N', len[i]);
+		name[i][len[i]] = '\0';
+		k += (size_t)snprintf(rows + k, sizeof(rows) - k,
+		    "L%zu\tZAP\t*\t*\terror\t%s\tfail\t.\t\t"
+		    "../PERS/DR~2000-01-01 && V~%zu\tlong\n", i, name[i], i % 2);
+		x += (size_t)snprintf(xml + x, sizeof(xml) - x,
+		    "<%s><V>1</V></%s>", name[i], name[i]);
+	}
+	snprintf(xml + x, sizeof(xml) - x, "</ZAP>");
+	rs = load(rows);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", xml, "0\037P1",
+	    "acc"), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "H", "<PERS><ID_PAC>P1"
+	    "</ID_PAC><DR>2000-01-01</DR></PERS>", "0\037P1", NULL),
+	    "L1@acc L3@acc ");
+	oms_rules_free(rs);
+}
+
+/*
+ * A node with many named children (more than a look one after the other
+ * takes): every one of them found, the first, the last and repeated
+ */
+static void
+test_many_children(void **state)
+{
+	char rows[4096], xml[2048];
+	struct oms_rules *rs;
+	size_t i, k = 0, x = 0;
+
+	(void)state;
+	x += (size_t)snprintf(xml, sizeof(xml), "<ZAP>");
+	for (i = 0; i < 20; i++) {
+		k += (size_t)snprintf(rows + k, sizeof(rows) - k,
+		    "R%zu\tZAP\t*\t*\terror\t.\tmatch\tC%02zu\t%zu\t\tm\n",
+		    i, i, i);
+		x += (size_t)snprintf(xml + x, sizeof(xml) - x,
+		    "<C%02zu>%zu</C%02zu>", 19 - i, 19 - i, 19 - i);
+	}
+	k += (size_t)snprintf(rows + k, sizeof(rows) - k,
+	    "A\tZAP\t*\t*\terror\t.\tabsent\tC07\t\t\ta\n"
+	    "Q\tZAP\t*\t*\terror\t.\trequired\tC20\t\t\tq\n");
+	snprintf(xml + x, sizeof(xml) - x, "<C00>x</C00><C19>y</C19></ZAP>");
+	rs = load(rows);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", xml, NULL, NULL),
+	    "R0 R19 A Q ");
+	oms_rules_free(rs);
+}
+
 /* a KSG_KPG of a case, its N_KSG, VER_KSG, KOEF_Z */
 static char *
 ksg(const char *nksg, const char *ver, const char *koef)
@@ -1030,6 +1093,8 @@ main(void)
 		cmocka_unit_test(test_missing_table),
 		cmocka_unit_test(test_person_rules),
 		cmocka_unit_test(test_unique_registry),
+		cmocka_unit_test(test_kept_long_names),
+		cmocka_unit_test(test_many_children),
 		cmocka_unit_test(test_period_year),
 		cmocka_unit_test(test_where_decimal),
 		cmocka_unit_test(test_renamed),
