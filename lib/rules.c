@@ -90,20 +90,28 @@ omsi_rules_node_id(struct oms_rules *rs, xmlNodePtr n)
 	return (id);
 }
 
-/* Add n, a child of v[parent] with name id, to ix; -1 on no memory. */
+/* Room for one more node in ix; -1 on no memory. */
 static int
+ix_grow(struct rindex *ix)
+{
+	struct rixnode *v;
+	size_t cap = ix->cap ? ix->cap * 2 : 256;
+
+	if ((v = reallocarray(ix->v, cap, sizeof(*v))) == NULL)
+		return (-1);
+	ix->v = v;
+	ix->cap = cap;
+	return (0);
+}
+
+/* Add n, a child of v[parent] with name id, to ix; -1 on no memory. */
+static inline int
 ix_add(struct rindex *ix, xmlNodePtr n, int parent, unsigned id)
 {
 	struct rixnode *v;
 
-	if (ix->n == ix->cap) {
-		size_t cap = ix->cap ? ix->cap * 2 : 256;
-
-		if ((v = reallocarray(ix->v, cap, sizeof(*v))) == NULL)
-			return (-1);
-		ix->v = v;
-		ix->cap = cap;
-	}
+	if (ix->n == ix->cap && ix_grow(ix) == -1)
+		return (-1);
 	v = &ix->v[ix->n++];
 	v->n = n;
 	v->parent = parent;
@@ -794,7 +802,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 					    r->target, sv);
 				break;
 			case C_UNIQUE:
-				if (strcmp(r->arg, "registry") == 0) {
+				if (r->registry) {
 					if ((c = omsi_rset_add(&r->seen, v,
 					    strlen(v))) == -1)
 						goto nomem;
@@ -1149,6 +1157,8 @@ omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
 				goto nomem;
 		}
 		r->ci = k;
+		r->registry = r->check == C_UNIQUE &&
+		    strcmp(r->arg, "registry") == 0;
 		if (r->check == C_MATCH && plain_of(r->arg, &r->pl) == -1)
 			goto nomem;
 		for (j = 0; j < r->nconds; j++)

@@ -189,6 +189,7 @@ struct rule {
 	struct cpath	 dp;		/* refdate compiled */
 	struct where	*where;
 	size_t		 nwhere;
+	int		 registry;	/* unique in the registry (compiled) */
 	struct omsi_rset seen;		/* unique within the registry */
 };
 
