@@ -24,7 +24,7 @@
 #define RS_OFFBITS	20
 #define RS_MAXCHUNK	((size_t)1 << (32 - RS_OFFBITS))
 #define RS_CHUNK0	((size_t)16 << 10)
-#define RS_OWN		((size_t)4 << 10)
+#define RS_OWN		((size_t)1 << (RS_OFFBITS - 1))
 
 /* the first byte of an entry: a length up to RS_LONG, else a kind */
 #define RS_LONG		0xfc	/* then four bytes of length */
@@ -198,8 +198,9 @@ grow(struct omsi_rset *st)
 
 /*
  * Room for need bytes: a reference to them, or -1.  A value of more
- * than RS_OWN bytes has a chunk of its own (a reference's offset is 0);
- * the others fill the chunk of cur.
+ * than RS_OWN bytes (half the most an offset reaches) has a chunk of its
+ * own, its reference's offset 0; the others fill the chunk of cur, a
+ * new one at least as big as they are.
  */
 static int
 room(struct omsi_rset *st, size_t need, uint32_t *ref)
@@ -209,7 +210,9 @@ room(struct omsi_rset *st, size_t need, uint32_t *ref)
 	int own = need > RS_OWN;
 
 	if (own || st->nchunk == 0 || st->cursize - st->used < need) {
-		size = own ? need : chunk_size(st->nchunk);
+		size = chunk_size(st->nchunk);
+		if (own || size < need)
+			size = need;
 		if (st->nchunk == RS_MAXCHUNK || (v = reallocarray(st->chunk,
 		    st->nchunk + 1, sizeof(*v))) == NULL)
 			return (-1);
@@ -243,7 +246,8 @@ lookup(struct omsi_rset *st, const char *s, size_t len, int add,
 	uint8_t t;
 	int rv = 0;
 
-	if (len + 5 > sizeof(kbuf) && (key = malloc(len + 5)) == NULL)
+	if (len > UINT32_MAX - 5 ||
+	    (len + 5 > sizeof(kbuf) && (key = malloc(len + 5)) == NULL))
 		return (-1);
 	klen = encode(s, len, key);
 	h = hash_of(st, key, klen);
