@@ -984,13 +984,13 @@ plain_of(const char *pat, struct plain **out)
 			if (e - a < 3 || e[-1] != ']')
 				return (0);
 			for (q = a + 1; q < e - 1; q++)
-				if (!ascii_alnum(*q) && !(*q == '-' && q > a + 1 &&
-				    q + 1 < e - 1))
+				if (!ascii_alnum(*q) && !(*q == '-' &&
+				    q > a + 1 && q + 1 < e - 1))
 					return (0);
 		} else
 			for (q = a; q < e; q++)
-				if (!ascii_alnum(*q) && *q < 0x80 && *q != '-' &&
-				    *q != '_' && *q != ' ')
+				if (!ascii_alnum(*q) && *q < 0x80 &&
+				    *q != '-' && *q != '_' && *q != ' ')
 					return (0);
 		if (*e == '\0')
 			break;
@@ -1011,7 +1011,8 @@ plain_of(const char *pat, struct plain **out)
 					q += 2;
 				}
 				for (; lo <= hi && lo != 0; lo++)
-					p->one[lo >> 3] |= (uint8_t)(1 << (lo & 7));
+					p->one[lo >> 3] |=
+					    (uint8_t)(1 << (lo & 7));
 			}
 		} else if (e - a == 1 && *a < 0x80)
 			p->one[*a >> 3] |= (uint8_t)(1 << (*a & 7));

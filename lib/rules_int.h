@@ -209,7 +209,7 @@ struct kept {
 	} at;
 	uint32_t	 len;		/* of the text with its NUL; the top
 					   bit: spooled */
-	uint32_t	 next;		/* 1 + the next of the same link, or 0 */
+	uint32_t	 next;		/* 1 + the next of its link, or 0 */
 };
 #define KEPT_SPOOLED	0x80000000u
 

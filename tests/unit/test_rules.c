@@ -343,7 +343,8 @@ test_kept_long_names(void **state)
 		name[i][len[i]] = '\0';
 		k += (size_t)snprintf(rows + k, sizeof(rows) - k,
 		    "L%zu\tZAP\t*\t*\terror\t%s\tfail\t.\t\t"
-		    "../PERS/DR~2000-01-01 && V~%zu\tlong\n", i, name[i], i % 2);
+		    "../PERS/DR~2000-01-01 && V~%zu\tlong\n", i, name[i],
+		    i % 2);
 		x += (size_t)snprintf(xml + x, sizeof(xml) - x,
 		    "<%s><V>1</V></%s>", name[i], name[i]);
 	}
