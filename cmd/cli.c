@@ -277,6 +277,14 @@ struct oms_src *
 cli_src_scan(const struct oms_ws *ws, int save, struct oms_diag *diag,
     struct oms_err *e)
 {
+	return (cli_src_scan_some(ws, save, NULL, 0, diag, e));
+}
+
+struct oms_src *
+cli_src_scan_some(const struct oms_ws *ws, int save,
+    const char *const *accounts, size_t n, struct oms_diag *diag,
+    struct oms_err *e)
+{
 	const char *v = getenv("OMS_SRCINDEX");
 	struct oms_src_ixstat st;
 	struct oms_src *src;
@@ -284,7 +292,8 @@ cli_src_scan(const struct oms_ws *ws, int save, struct oms_diag *diag,
 
 	if (v != NULL && strcmp(v, "0") == 0)
 		flags = 0;
-	src = oms_src_scan_index(ws, flags, diag, e);
+	src = accounts != NULL ? oms_src_scan_some(ws, flags, accounts, n,
+	    diag, e) : oms_src_scan_index(ws, flags, diag, e);
 	if (src != NULL && v != NULL && strcmp(v, "stat") == 0) {
 		oms_src_ixstat(src, &st);
 		cli_progress_clear();

@@ -54,9 +54,13 @@ void	 cli_recover(struct oms_ws *, struct oms_ledger *);
  * Scan source/ through the source index (.oms.srcindex, written again
  * when save and anything changed); OMS_SRCINDEX=0 bypasses it,
  * OMS_SRCINDEX=stat says on stderr what it did.  NULL with e filled.
+ * The _some form keeps the n accounts' cases only (oms_src_scan_some).
  */
 struct oms_src *cli_src_scan(const struct oms_ws *, int save,
 	    struct oms_diag *, struct oms_err *e);
+struct oms_src *cli_src_scan_some(const struct oms_ws *, int save,
+	    const char *const *accounts, size_t n, struct oms_diag *,
+	    struct oms_err *e);
 /* where schemas and reference tables are: $OMS_XSDDIR (OMS_REFDIR), else
    the build tree the program runs from, else where make install put them */
 const char *cli_xsddir(void);

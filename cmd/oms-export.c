@@ -19,8 +19,13 @@ struct export {
 	struct oms_ledger	*ledger;
 	struct oms_src		*src;
 	struct oms_export_opts	 o;
-	char			**acc;
+	char			**acc;		/* into ids, once read */
 	size_t			 nacc;
+	char			*ids;		/* the input's accounts, each
+					   NUL-terminated, at off[] */
+	size_t			 idslen, idscap;
+	size_t			*off;
+	size_t			 offcap;
 	int			 period;	/* from the input, or -1 */
 	int			 period_opt;	/* -p given */
 	struct oms_buf		 out;
@@ -34,6 +39,40 @@ static const char *const cols[] = {
 
 static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
+
+/* One account of the input, into x->ids. */
+static void
+add_id(struct export *x, const char *id, size_t len)
+{
+	size_t cap;
+
+	if (x->nacc == x->offcap) {
+		x->offcap = x->offcap ? x->offcap * 2 : 1024;
+		x->off = xreallocarray(x->off, x->offcap, sizeof(*x->off));
+	}
+	if (x->idscap - x->idslen <= len) {
+		for (cap = x->idscap ? x->idscap : 65536; cap - x->idslen <= len;)
+			cap *= 2;
+		x->ids = xreallocarray(x->ids, cap, 1);
+		x->idscap = cap;
+	}
+	memcpy(x->ids + x->idslen, id, len + 1);
+	x->off[x->nacc++] = x->idslen;
+	x->idslen += len + 1;
+}
+
+/* Once all is read: the accounts as strings, x->acc. */
+static void
+list_ids(struct export *x)
+{
+	size_t i;
+
+	x->acc = xreallocarray(NULL, x->nacc, sizeof(*x->acc));
+	for (i = 0; i < x->nacc; i++)
+		x->acc[i] = x->ids + x->off[i];
+	free(x->off);
+	x->off = NULL;
+}
 
 /* Read the account column (and period, if any) of one TSV input. */
 static int
@@ -87,8 +126,7 @@ read_input(struct export *x, const char *file)
 				goto out;
 			}
 		}
-		x->acc = xreallocarray(x->acc, x->nacc + 1, sizeof(*x->acc));
-		x->acc[x->nacc++] = xstrdup(rec.f[cacc]);
+		add_id(x, rec.f[cacc], strlen(rec.f[cacc]));
 	}
 	r = r == -1 ? cli_report(&e) : OMS_EXIT_OK;
 out:
@@ -205,8 +243,8 @@ open_workspace(struct export *x, const char *dir, struct oms_diag *diag)
 		cli_report(&e);
 		exit(cli.rval);
 	}
-	if ((x->src = cli_src_scan(&x->ws, !x->o.check_only, diag,
-	    &e)) == NULL) {
+	if ((x->src = cli_src_scan_some(&x->ws, !x->o.check_only,
+	    (const char *const *)x->acc, x->nacc, diag, &e)) == NULL) {
 		cli_report(&e);
 		exit(cli.rval);
 	}
@@ -272,15 +310,12 @@ export_accounts(struct export *x, struct oms_diag *diag,
 static void
 teardown(struct export *x, struct oms_export_res *res)
 {
-	size_t i;
-
 	oms_export_res_release(res);
 	oms_src_free(x->src);
 	oms_ledger_free(x->ledger);
 	oms_ws_close(&x->ws);
-	for (i = 0; i < x->nacc; i++)
-		free(x->acc[i]);
 	free(x->acc);
+	free(x->ids);
 	oms_buf_release(&x->out);
 	xmlCleanupParser();
 }
@@ -369,6 +404,7 @@ main(int argc, char *argv[])
 			r = read_input(&x, *argv);
 	if (r != OMS_EXIT_OK)
 		exit(r);
+	list_ids(&x);
 	oms_buf_init(&x.out, 0);
 	if (x.nacc == 0)
 		nothing_to_export(&x, dir);

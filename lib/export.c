@@ -199,6 +199,7 @@ select_input(struct exp *x, const struct omsi_export_ops *ops,
 	const struct oms_case *c;
 	const struct oms_acct *a;
 	const struct oms_srcdoc *d;
+	const char **inbad;
 	size_t i;
 	char ps[8];
 
@@ -216,12 +217,11 @@ select_input(struct exp *x, const struct omsi_export_ops *ops,
 		if ((c = oms_src_find(x->src, acc[i])) == NULL) {
 			omsi_exp_problem(x, "input", 0, 0, "account %s is not "
 			    "in source/ (see oms-select(1))", acc[i]);
-			x->inbad = reallocarray(x->inbad, x->ninbad + 1,
-			    sizeof(*x->inbad));
-			if (x->inbad == NULL ||
-			    (x->inbad[x->ninbad] = strdup(acc[i])) == NULL)
+			if ((inbad = reallocarray(x->inbad, x->ninbad + 1,
+			    sizeof(*x->inbad))) == NULL)
 				goto nomem;
-			x->ninbad++;
+			x->inbad = inbad;
+			x->inbad[x->ninbad++] = acc[i];
 			continue;
 		}
 		d = oms_src_doc(x->src, (size_t)c->doc);
@@ -444,8 +444,6 @@ out:
 		free(x.spath);
 	}
 	free(x.sel);
-	for (i = 0; i < x.ninbad; i++)
-		free(x.inbad[i]);
 	free(x.inbad);
 	free(rpath);
 	return (rc);

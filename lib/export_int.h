@@ -60,7 +60,8 @@ struct exp {
 	int			 cur_bad;
 	int			 nproblems;
 	int			 replay;	/* a rebuild: say nothing new */
-	char			**inbad;	/* input accounts refused outright */
+	const char		**inbad;	/* input accounts refused outright
+						   (the caller's strings) */
 	size_t			 ninbad;
 	const struct oms_ledger	*ledger;	/* its fixes */
 	void			*w;		/* the writer's own state */

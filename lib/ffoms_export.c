@@ -209,7 +209,7 @@ set_child(xmlNodePtr n, const char *name, const char *value, const char *after)
 	xmlNodePtr c, a, nc;
 
 	if ((c = omsi_child(n, name)) != NULL) {
-		xmlNodeSetContent(c, (const xmlChar *)value);
+		omsi_xtree_set_text(c, value);	/* the tree may be xtree's */
 		return (0);
 	}
 	nc = xmlNewDocNode(n->doc, NULL, (const xmlChar *)name,
@@ -541,6 +541,9 @@ fast_want(void *arg, const xmlChar *name)
 	want = c->i < x->nsel && (size_t)x->sel[c->i].c->doc == c->k &&
 	    x->sel[c->i].c->seq == c->seq;
 	c->seq++;
+	/* a fix (omsi_ffoms_fixes) frees nodes: not in the arena */
+	if (want && x->ledger != NULL && oms_ledger_nfix(x->ledger) > 0)
+		return (OMSI_XTREE_SOLID);
 	return (want);
 }
 

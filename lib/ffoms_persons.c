@@ -94,8 +94,14 @@ struct fastpers {
 static int
 fast_want(void *arg, const xmlChar *name)
 {
-	(void)arg;
-	return (strcmp((const char *)name, "PERS") == 0);
+	struct fastpers *c = arg;
+
+	if (strcmp((const char *)name, "PERS") != 0)
+		return (0);
+	/* a fix (omsi_ffoms_fixes) frees nodes: not in the arena */
+	if (c->x->ledger != NULL && oms_ledger_nfix(c->x->ledger) > 0)
+		return (OMSI_XTREE_SOLID);
+	return (1);
 }
 
 static int

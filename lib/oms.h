@@ -638,10 +638,10 @@ struct oms_case {
 	const char	*dept;		/* first SL/PODR, or "" */
 	const char	*doctor;	/* first SL/IDDOKT, or "" */
 	char		 kind[4];
+	int		 doc;
 	int64_t		 sum;		/* Z_SL/SUMV */
 	long		 date_begin;	/* Z_SL/DATE_Z_1 */
 	long		 date_end;	/* Z_SL/DATE_Z_2 */
-	int		 doc;
 	unsigned long	 line;
 	unsigned long	 seq;		/* 0-based position in its document */
 	int		 dup;		/* twice in one document: refused */
@@ -667,6 +667,17 @@ struct oms_src	*oms_src_scan(const struct oms_ws *, struct oms_diag *,
 #define OMS_SRC_SAVE	0x2
 struct oms_src	*oms_src_scan_index(const struct oms_ws *, int flags,
 		    struct oms_diag *, struct oms_err *);
+/*
+ * The same, keeping only the cases of the n accounts given (borrowed: they
+ * must outlive the result, whose cases point to them): every source file
+ * is read or loaded, checked and reported as by oms_src_scan_index, and
+ * the index is saved whole, but oms_src_find and oms_src_case know the
+ * newest version of these accounts only, so the memory the result takes
+ * grows with n, not with source/.
+ */
+struct oms_src	*oms_src_scan_some(const struct oms_ws *, int flags,
+		    const char *const *accounts, size_t n, struct oms_diag *,
+		    struct oms_err *);
 /* What the index did in the scan of s. */
 struct oms_src_ixstat {
 	size_t	 loaded;	/* source files loaded from the index */

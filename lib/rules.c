@@ -90,20 +90,28 @@ omsi_rules_node_id(struct oms_rules *rs, xmlNodePtr n)
 	return (id);
 }
 
-/* Add n, a child of v[parent] with name id, to ix; -1 on no memory. */
+/* Room for one more node in ix; -1 on no memory. */
 static int
+ix_grow(struct rindex *ix)
+{
+	struct rixnode *v;
+	size_t cap = ix->cap ? ix->cap * 2 : 256;
+
+	if ((v = reallocarray(ix->v, cap, sizeof(*v))) == NULL)
+		return (-1);
+	ix->v = v;
+	ix->cap = cap;
+	return (0);
+}
+
+/* Add n, a child of v[parent] with name id, to ix; -1 on no memory. */
+static inline int
 ix_add(struct rindex *ix, xmlNodePtr n, int parent, unsigned id)
 {
 	struct rixnode *v;
 
-	if (ix->n == ix->cap) {
-		size_t cap = ix->cap ? ix->cap * 2 : 256;
-
-		if ((v = reallocarray(ix->v, cap, sizeof(*v))) == NULL)
-			return (-1);
-		ix->v = v;
-		ix->cap = cap;
-	}
+	if (ix->n == ix->cap && ix_grow(ix) == -1)
+		return (-1);
 	v = &ix->v[ix->n++];
 	v->n = n;
 	v->parent = parent;
@@ -177,41 +185,62 @@ collect_tree(const struct rindex *ix, xmlNodePtr n, const struct cpath *p,
 	return (0);
 }
 
-/*
- * The steps p[k..] from v[x] of the index, or from n in the tree when x
- * is -1: the nodes in the order a walk of the tree finds them.
- */
-static int
-collect_steps(const struct rindex *ix, int x, xmlNodePtr n,
-    const struct cpath *p, size_t k, struct rnodes *out)
+/* The first of the children of v[x] with name id or after it. */
+static size_t
+first_kid(const struct rindex *ix, int x, unsigned id)
 {
-	const struct rixnode *v;
-	size_t lo, hi, mid;
-	unsigned id;
+	size_t lo = ix->v[x].kid0, hi = lo + ix->v[x].nkid, mid;
 
-	if (x < 0)
-		return (collect_tree(ix, n, p, k, out));
-	for (; k < p->n && p->id[k] == 0; k++)
-		if ((x = ix->v[x].parent) < 0)
-			return (collect_tree(ix, ix->v[0].n->parent, p, k + 1,
-			    out));
-	if (k == p->n)
-		return (nodes_add(out, ix->v[x].n, x));
-	id = p->id[k];
-	lo = ix->v[x].kid0;
-	hi = lo + ix->v[x].nkid;
-	while (lo < hi) {		/* the first of id */
+	if (hi - lo <= 8) {		/* a few: one after the other */
+		while (lo < hi && ix->v[lo].id < id)
+			lo++;
+		return (lo);
+	}
+	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (ix->v[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (v = &ix->v[lo]; lo < ix->v[x].kid0 + ix->v[x].nkid &&
-	    v->id == id; lo++, v++)
-		if (collect_steps(ix, (int)lo, v->n, p, k + 1, out) == -1)
-			return (-1);
-	return (0);
+	return (lo);
+}
+
+/*
+ * The steps p[k..] from v[x] of the index, or from n in the tree when x
+ * is -1: the nodes in the order a walk of the tree finds them.  A step
+ * goes on in the loop with the last child it matches, the others before
+ * it by a call each: most steps match one child.
+ */
+static int
+collect_steps(const struct rindex *ix, int x, xmlNodePtr n,
+    const struct cpath *p, size_t k, struct rnodes *out)
+{
+	size_t lo, end;
+	unsigned id;
+
+	for (;;) {
+		if (x < 0)
+			return (collect_tree(ix, n, p, k, out));
+		for (; k < p->n && p->id[k] == 0; k++)
+			if ((x = ix->v[x].parent) < 0)
+				return (collect_tree(ix, ix->v[0].n->parent, p,
+				    k + 1, out));
+		if (k == p->n)
+			return (nodes_add(out, ix->v[x].n, x));
+		id = p->id[k];
+		lo = first_kid(ix, x, id);
+		end = ix->v[x].kid0 + ix->v[x].nkid;
+		if (lo == end || ix->v[lo].id != id)
+			return (0);
+		for (; lo + 1 < end && ix->v[lo + 1].id == id; lo++)
+			if (collect_steps(ix, (int)lo, ix->v[lo].n, p, k + 1,
+			    out) == -1)
+				return (-1);
+		x = (int)lo;
+		n = ix->v[lo].n;
+		k++;
+	}
 }
 
 /*
@@ -264,16 +293,38 @@ omsi_rules_collect(struct oms_rules *rs, int x, xmlNodePtr n,
 }
 
 /*
- * Does s match re?  Compiled by JIT where it can be; a JIT match that
- * fails otherwise than by no match (its stack, a limit) is run again
- * interpreted, so the answer is always the interpreter's.
+ * Is s one of the strings plain pattern p matches?  A one-byte subject
+ * by its bit, another among the literals.
  */
 static int
-re_match(struct oms_rules *rs, pcre2_code *re, const char *s)
+plain_match(const struct plain *p, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const char *l;
+
+	if (u[0] != '\0' && u[1] == '\0')
+		return ((p->one[u[0] >> 3] >> (u[0] & 7)) & 1);
+	for (l = p->lit; *l != '\0'; l += strlen(l) + 1)
+		if (strcmp(l, s) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * Does s match re (pl, when the pattern is plain)?  Compiled by JIT
+ * where it can be; a JIT match that fails otherwise than by no match
+ * (its stack, a limit) is run again interpreted, so the answer is always
+ * the interpreter's.
+ */
+static int
+re_match(struct oms_rules *rs, pcre2_code *re, const struct plain *pl,
+    const char *s)
 {
 	const unsigned char *p;
 	int rc = PCRE2_ERROR_JIT_BADOPTION;
 
+	if (pl != NULL)
+		return (plain_match(pl, s));
 	/*
 	 * ASCII is UTF-8 as pcre2_match would check it is: straight to the
 	 * JIT code (pcre2_jit_match, what pcre2_match calls after its
@@ -323,12 +374,41 @@ years_between(const struct oms_rules *rs, xmlNodePtr ctx, int cx,
 	return (y);
 }
 
+/*
+ * Does cond c hold on v[j] of context cx, before its !: the nodes of its
+ * path, any of them in its table or matching its pattern (or there).
+ */
 static int
-cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx, int cx,
-    const struct omsi_rulectx *rc)
+cond_hit(struct oms_rules *rs, const struct cond *c, struct ctxpath *cx,
+    size_t j)
 {
 	struct rnodes *ns = &rs->cn;
-	size_t i, j;
+	size_t k;
+	int hit = 0;
+
+	if (omsi_rules_collect(rs, cx->ns.x[j], cx->ns.v[j], &c->cp, ns) ==
+	    -1)
+		return (-1);
+	for (k = 0; k < ns->n && !hit; k++)
+		if (c->in != NULL)
+			hit = in_table(c->in, c->in_alt, omsi_text(ns->v[k]));
+		else
+			hit = c->re == NULL || re_match(rs, c->re, c->pl,
+			    omsi_text(ns->v[k]));
+	return (hit);
+}
+
+/*
+ * Do r's conditions hold on v[j] of its context cx?  A condition that
+ * other rules of the context share is worked out once a node and record
+ * (cx->hit).
+ */
+static int
+cond_holds(struct oms_rules *rs, const struct rule *r, struct ctxpath *cx,
+    size_t j, const struct omsi_rulectx *rc)
+{
+	unsigned char *h;
+	size_t i;
 	int hit;
 
 	for (i = 0; i < r->nconds; i++) {
@@ -341,23 +421,22 @@ cond_holds(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx, int cx,
 			continue;
 		}
 		if (c->path2 != NULL) {
-			long y = years_between(rs, ctx, cx, c);
+			long y = years_between(rs, cx->ns.v[j], cx->ns.x[j],
+			    c);
 
 			if (y < 0 || (c->years_ge ? y < c->years :
 			    y >= c->years))
 				return (0);
 			continue;
 		}
-		if (omsi_rules_collect(rs, cx, ctx, &c->cp, ns) == -1)
+		if (c->cid < 0)
+			hit = cond_hit(rs, c, cx, j);
+		else if (*(h = &cx->hit[j * cx->ncid + (size_t)c->cid]) != 0)
+			hit = *h - 1;
+		else if ((hit = cond_hit(rs, c, cx, j)) >= 0)
+			*h = (unsigned char)(1 + hit);
+		if (hit == -1)
 			return (-1);
-		hit = 0;
-		for (j = 0; j < ns->n && !hit; j++)
-			if (c->in != NULL)
-				hit = in_table(c->in, c->in_alt,
-				    omsi_text(ns->v[j]));
-			else
-				hit = c->re == NULL || re_match(rs, c->re,
-				    omsi_text(ns->v[j]));
 		if (hit == c->neg)
 			return (0);
 	}
@@ -666,7 +745,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 			    "(hidden)" : v;
 			switch (r->check) {
 			case C_MATCH:
-				if (!re_match(rs, r->re, v))
+				if (!re_match(rs, r->re, r->pl, v))
 					fail(r, rc, tnp->v[i], nerr, "%s is "
 					    "\"%s\"", r->target, sv);
 				break;
@@ -723,18 +802,15 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 					    r->target, sv);
 				break;
 			case C_UNIQUE:
-				if (strcmp(r->arg, "registry") == 0) {
-					if (omsi_hash_get(&r->seen, v, NULL)) {
+				if (r->registry) {
+					if ((c = omsi_rset_add(&r->seen, v,
+					    strlen(v))) == -1)
+						goto nomem;
+					if (c == 1)
 						fail(r, rc, tnp->v[i], nerr,
 						    "%s \"%s\" is not unique "
 						    "in the registry",
 						    r->target, sv);
-						break;
-					}
-					if ((a = omsi_arena_strdup(
-					    &r->seen_arena, v)) == NULL ||
-					    omsi_hash_put(&r->seen, a, 0) == -1)
-						goto nomem;
 					break;
 				}
 				for (j = 0; j < i; j++)
@@ -810,7 +886,7 @@ check_rule(struct oms_rules *rs, struct rule *r, xmlNodePtr rec,
     const struct omsi_rulectx *rc, int *nerr, struct oms_err *err)
 {
 	struct ctxpath *cx = &rs->ctx[r->ci];
-	size_t j;
+	size_t j, need;
 	int h;
 
 	if (cx->gen != rs->gen) {
@@ -818,11 +894,23 @@ check_rule(struct oms_rules *rs, struct rule *r, xmlNodePtr rec,
 			cx->gen = 0;
 			goto nomem;
 		}
+		/* no answer of the conditions known on these nodes */
+		if ((need = cx->ns.n * cx->ncid) > cx->hitcap) {
+			unsigned char *v = realloc(cx->hit, need);
+
+			if (v == NULL) {
+				cx->gen = 0;
+				goto nomem;
+			}
+			cx->hit = v;
+			cx->hitcap = need;
+		}
+		if (need > 0)
+			memset(cx->hit, 0, need);
 		cx->gen = rs->gen;
 	}
 	for (j = 0; j < cx->ns.n; j++) {
-		if ((h = cond_holds(rs, r, cx->ns.v[j], cx->ns.x[j], rc)) ==
-		    -1)
+		if ((h = cond_holds(rs, r, cx, j, rc)) == -1)
 			goto nomem;
 		if (h && check_one(rs, r, cx->ns.v[j], cx->ns.x[j], rec, rc,
 		    nerr, err) == -1)
@@ -862,6 +950,91 @@ intern(struct oms_rules *rs, const char *s)
 	rs->personal[0] = 0;
 	rs->personal[rs->nids] = (char)omsi_personal(s);
 	return (rs->nids);
+}
+
+/* a letter or digit of ASCII, whatever the locale */
+static int
+ascii_alnum(int c)
+{
+	return ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z'));
+}
+
+/*
+ * The plain form of pattern pat (struct plain) into *out, NULL when it is
+ * not plain: top-level alternatives, each a literal (letters, digits,
+ * '-', '_', ' ' and UTF-8 beyond ASCII: what PCRE2 matches only as
+ * itself) or one class of ASCII letters, digits and their ranges
+ * ("[1246]", "[0-4]").  -1 on no memory.
+ */
+static int
+plain_of(const char *pat, struct plain **out)
+{
+	struct plain *p;
+	const unsigned char *a, *e, *q;
+	unsigned char lo, hi;
+	char *l;
+
+	*out = NULL;
+	for (a = (const unsigned char *)pat; ; a = e + 1) {
+		e = a + strcspn((const char *)a, "|");
+		if (e == a)
+			return (0);	/* an empty alternative */
+		if (*a == '[') {
+			if (e - a < 3 || e[-1] != ']')
+				return (0);
+			for (q = a + 1; q < e - 1; q++)
+				if (!ascii_alnum(*q) && !(*q == '-' &&
+				    q > a + 1 && q + 1 < e - 1))
+					return (0);
+		} else
+			for (q = a; q < e; q++)
+				if (!ascii_alnum(*q) && *q < 0x80 &&
+				    *q != '-' && *q != '_' && *q != ' ')
+					return (0);
+		if (*e == '\0')
+			break;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->lit = malloc(strlen(pat) + 2)) == NULL) {
+		free(p);
+		return (-1);
+	}
+	l = p->lit;
+	for (a = (const unsigned char *)pat; ; a = e + 1) {
+		e = a + strcspn((const char *)a, "|");
+		if (*a == '[') {
+			for (q = a + 1; q < e - 1; q++) {
+				lo = hi = *q;
+				if (q + 2 < e - 1 && q[1] == '-') {
+					hi = q[2];
+					q += 2;
+				}
+				for (; lo <= hi && lo != 0; lo++)
+					p->one[lo >> 3] |=
+					    (uint8_t)(1 << (lo & 7));
+			}
+		} else if (e - a == 1 && *a < 0x80)
+			p->one[*a >> 3] |= (uint8_t)(1 << (*a & 7));
+		else {
+			memcpy(l, a, (size_t)(e - a));
+			l += e - a;
+			*l++ = '\0';
+		}
+		if (*e == '\0')
+			break;
+	}
+	*l = '\0';
+	*out = p;
+	return (0);
+}
+
+static void
+plain_free(struct plain *p)
+{
+	if (p != NULL)
+		free(p->lit);
+	free(p);
 }
 
 /* Compile path into p, its names interned. */
@@ -923,6 +1096,39 @@ omsi_rules_text(const struct oms_rules *rs, int x, xmlNodePtr n,
 	return (path_text(&rs->ix, x, n, p));
 }
 
+/*
+ * The slot of c among the conditions of context cx (a new one unless
+ * another rule of cx has the same path and pattern or table: its ! does
+ * not count), its pattern in plain form; -1 on no memory.
+ */
+static int
+cond_compile(struct ctxpath *cx, struct cond *c)
+{
+	const struct cond **v, *o;
+	size_t i;
+
+	c->cid = -1;
+	if (c->plat || c->path2 != NULL)
+		return (0);
+	if (c->re != NULL && plain_of(c->pat, &c->pl) == -1)
+		return (-1);
+	for (i = 0; i < cx->ncid; i++) {
+		o = cx->cids[i];
+		if (strcmp(o->path, c->path) == 0 && o->in == c->in &&
+		    o->in_alt == c->in_alt && (o->re == NULL) == (c->re ==
+		    NULL) && (c->re == NULL || strcmp(o->pat, c->pat) == 0)) {
+			c->cid = (int)i;
+			return (0);
+		}
+	}
+	if ((v = reallocarray(cx->cids, cx->ncid + 1, sizeof(*v))) == NULL)
+		return (-1);
+	cx->cids = v;
+	v[cx->ncid] = c;
+	c->cid = (int)cx->ncid++;
+	return (0);
+}
+
 int
 omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
 {
@@ -952,6 +1158,13 @@ omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
 				goto nomem;
 		}
 		r->ci = k;
+		r->registry = r->check == C_UNIQUE &&
+		    strcmp(r->arg, "registry") == 0;
+		if (r->check == C_MATCH && plain_of(r->arg, &r->pl) == -1)
+			goto nomem;
+		for (j = 0; j < r->nconds; j++)
+			if (cond_compile(&rs->ctx[k], &r->conds[j]) == -1)
+				goto nomem;
 		if (compile_path(rs, r->target, &r->tp) == -1 ||
 		    (r->check == C_SUM && compile_path(rs, r->arg,
 		    &r->ap) == -1) ||
@@ -1014,6 +1227,8 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 		free(rs->ctx[i].cp.id);
 		free(rs->ctx[i].ns.v);
 		free(rs->ctx[i].ns.x);
+		free(rs->ctx[i].cids);
+		free(rs->ctx[i].hit);
 	}
 	free(rs->ctx);
 	rs->ctx = NULL;
@@ -1025,7 +1240,11 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 		free(rs->r[i].ap.id);
 		free(rs->r[i].vp.s);
 		free(rs->r[i].vp.id);
+		plain_free(rs->r[i].pl);
+		rs->r[i].pl = NULL;
 		for (j = 0; j < rs->r[i].nconds; j++) {
+			plain_free(rs->r[i].conds[j].pl);
+			rs->r[i].conds[j].pl = NULL;
 			free(rs->r[i].conds[j].cp.s);
 			free(rs->r[i].conds[j].cp.id);
 			free(rs->r[i].conds[j].cp2.s);
@@ -1170,6 +1389,26 @@ add_text(struct oms_buf *b, const char *t, struct oms_err *err)
 	}
 }
 
+/* "<name>", or "</name>" when close, in one piece where it fits */
+static int
+add_tag(struct oms_buf *b, int close, const xmlChar *name, struct oms_err *err)
+{
+	char t[96];
+	size_t len = strlen((const char *)name), k = 0;
+
+	if (len + 3 > sizeof(t))
+		return (oms_buf_add(b, "</", close ? 2 : 1, err) == -1 ||
+		    oms_buf_adds(b, (const char *)name, err) == -1 ? -1 :
+		    oms_buf_addc(b, '>', err));
+	t[k++] = '<';
+	if (close)
+		t[k++] = '/';
+	memcpy(t + k, name, len);
+	k += len;
+	t[k++] = '>';
+	return (oms_buf_add(b, t, k, err));
+}
+
 /* n as XML with only the elements person rules name (and their text). */
 static int
 prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
@@ -1180,9 +1419,7 @@ prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
 
 	if (!top && !rs->pname[omsi_rules_node_id(rs, n)])
 		return (0);
-	if (oms_buf_addc(b, '<', err) == -1 ||
-	    oms_buf_adds(b, (const char *)n->name, err) == -1 ||
-	    oms_buf_addc(b, '>', err) == -1)
+	if (add_tag(b, 0, n->name, err) == -1)
 		return (-1);
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE) {
@@ -1192,10 +1429,7 @@ prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
 		}
 	if (!elems && add_text(b, omsi_text(n), err) == -1)
 		return (-1);
-	if (oms_buf_add(b, "</", 2, err) == -1 ||
-	    oms_buf_adds(b, (const char *)n->name, err) == -1)
-		return (-1);
-	return (oms_buf_addc(b, '>', err));
+	return (add_tag(b, 1, n->name, err));
 }
 
 /* The index in rs->kv of kind and version, added when new; -1 on none. */
@@ -1225,15 +1459,21 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 {
 	const char *acc = rc->account != NULL ? rc->account : "";
 	struct kept *k;
-	size_t prev = 0, alen = strlen(acc) + 1;
+	uint16_t *kk;
+	size_t alen = strlen(acc) + 1;
+	uint32_t prev;
 	int kv;
 
 	if (rs->nkept == rs->keptcap) {
-		size_t cap = rs->keptcap ? rs->keptcap * 2 : 64;
+		/* by half again: the last growth of a million wastes less */
+		size_t cap = rs->keptcap ? rs->keptcap + rs->keptcap / 2 : 64;
 
 		if ((k = reallocarray(rs->kept, cap, sizeof(*k))) == NULL)
 			goto nomem;
 		rs->kept = k;
+		if ((kk = reallocarray(rs->kkv, cap, sizeof(*kk))) == NULL)
+			goto nomem;
+		rs->kkv = kk;
 		rs->keptcap = cap;
 	}
 	if (rs->nkept >= UINT32_MAX - 1 ||
@@ -1241,35 +1481,35 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 		goto nomem;
 	k = &rs->kept[rs->nkept];
 	memset(k, 0, sizeof(*k));
-	(void)omsi_hash_get(&rs->bylink, rc->link, &prev);
-	k->next = (uint32_t)prev;
-	k->kv = (uint16_t)kv;
+	rs->kkv[rs->nkept] = (uint16_t)kv;
 	/* the account, its NUL, then the case */
 	oms_buf_reset(&rs->buf);
 	if (oms_buf_add(&rs->buf, acc, alen, err) == -1 ||
 	    prune(rs, rec, 1, &rs->buf, err) == -1)
 		return (-1);
-	if (rs->buf.len >= UINT32_MAX)
-		goto nomem;
-	if ((k->link = omsi_arena_strdup(&rs->kept_arena, rc->link)) == NULL)
+	if (rs->buf.len >= KEPT_SPOOLED)
 		goto nomem;
 	k->len = (uint32_t)rs->buf.len;
 	if (rs->spool != NULL) {
 		/* appended: the stream stays at the end, reads are pread */
 		if (rs->spool_end == -1)
 			rs->spool_end = ftello(rs->spool);
-		if ((k->off = rs->spool_end) == -1 ||
+		if ((k->at.off = rs->spool_end) == -1 ||
 		    fwrite(rs->buf.s, 1, rs->buf.len, rs->spool) !=
 		    rs->buf.len)
 			return (oms_err_sys(err, errno, rs->spool_name,
 			    "write"));
 		rs->spool_end += (off_t)k->len;
-	} else if ((k->text = omsi_arena_strndup(&rs->kept_arena, rs->buf.s,
-	    rs->buf.len)) == NULL)	/* a copy of len bytes, NULs and all */
+		k->len |= KEPT_SPOOLED;
+	} else if ((k->at.text = omsi_arena_strndup(&rs->kept_arena,
+	    rs->buf.s, rs->buf.len)) == NULL)	/* len bytes, NULs and all */
 		goto nomem;
+	/* the newest case of the link first, the one before it next */
+	if (omsi_rset_put(&rs->bylink, rc->link, strlen(rc->link),
+	    (uint32_t)rs->nkept + 1, &prev) == -1)
+		goto nomem;
+	k->next = prev;
 	rs->nkept++;
-	if (omsi_hash_put(&rs->bylink, k->link, rs->nkept) == -1)
-		goto nomem;
 	return (0);
 nomem:
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
@@ -1391,14 +1631,14 @@ static int
 spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 {
 	char chunk[4096];
-	size_t got = 0, want;
+	size_t got = 0, want, len = k->len & ~KEPT_SPOOLED;
 	ssize_t n;
 
 	oms_buf_reset(&rs->kbuf);
-	while (got < k->len) {
-		want = k->len - got < sizeof(chunk) ? k->len - got :
-		    sizeof(chunk);
-		n = pread(fileno(rs->spool), chunk, want, k->off + (off_t)got);
+	while (got < len) {
+		want = len - got < sizeof(chunk) ? len - got : sizeof(chunk);
+		n = pread(fileno(rs->spool), chunk, want, k->at.off +
+		    (off_t)got);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -1436,27 +1676,27 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 	const char *text;
 	xmlDocPtr doc;
 	xmlNodePtr zap;
-	size_t ki;
+	uint32_t ki;
 	int nerr = 0, rv = 0;
 
-	if (!omsi_hash_get(&rs->bylink, rc->link, &ki))
+	if (!omsi_rset_get(&rs->bylink, rc->link, strlen(rc->link), &ki))
 		return (0);
 	if (rs->spool != NULL && fflush(rs->spool) == EOF)
 		return (oms_err_sys(err, errno, rs->spool_name, "write"));
 	for (; ki != 0 && rv == 0; ki = k->next) {
 		k = &rs->kept[ki - 1];
-		if (k->text == NULL && spooled(rs, k, err) == -1)
+		if ((k->len & KEPT_SPOOLED) && spooled(rs, k, err) == -1)
 			return (-1);
 		/* the account, its NUL, the case */
-		text = k->text != NULL ? k->text : rs->kbuf.s;
+		text = (k->len & KEPT_SPOOLED) ? rs->kbuf.s : k->at.text;
 		if ((doc = omsi_rules_unprune(rs, text + strlen(text) +
 		    1)) == NULL)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
 		zap = xmlDocGetRootElement(doc);
 		prc = *rc;
-		prc.kind = rs->kv[k->kv].kind;
-		prc.version = rs->kv[k->kv].version;
+		prc.kind = rs->kv[rs->kkv[ki - 1]].kind;
+		prc.version = rs->kv[rs->kkv[ki - 1]].version;
 		prc.report = report_person;
 		p.rc = rc;
 		p.account = text;
@@ -1492,12 +1732,10 @@ omsi_rules_reset(struct oms_rules *rs)
 {
 	size_t i;
 
-	for (i = 0; i < rs->n; i++) {
-		omsi_hash_release(&rs->r[i].seen);
-		omsi_arena_release(&rs->r[i].seen_arena);
-	}
+	for (i = 0; i < rs->n; i++)
+		omsi_rset_release(&rs->r[i].seen);
 	rs->nkept = 0;
-	omsi_hash_release(&rs->bylink);
+	omsi_rset_release(&rs->bylink);
 	omsi_arena_release(&rs->kept_arena);
 	omsi_arena_init(&rs->kept_arena);
 }

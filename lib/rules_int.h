@@ -11,6 +11,38 @@
 #include "oms_int.h"
 #include "reftab.h"
 
+/*
+ * An exact set of strings (rules_set.c), each with a 32-bit value when
+ * withval: the values a registry-unique rule has seen, the links of the
+ * kept cases.  The strings live in chunks, a GUID packed into 17 bytes,
+ * another string as a length byte and its bytes; the table holds a
+ * 32-bit reference (chunk and offset) and a tag byte a slot.  hash is
+ * omsi_rset_hash when NULL (tests give a worse one).
+ */
+struct omsi_rset {
+	unsigned char	**chunk;
+	size_t		 nchunk;
+	size_t		 cur, cursize, used;	/* the chunk being filled */
+	uint32_t	*slot;		/* a reference, where tag[i] != 0 */
+	uint8_t		*tag;		/* a byte of the hash, 0 empty */
+	size_t		 cap, n;	/* cap a power of two */
+	int		 withval;
+	uint32_t	(*hash)(const unsigned char *, size_t);
+};
+
+void	 omsi_rset_init(struct omsi_rset *, int withval);
+void	 omsi_rset_release(struct omsi_rset *);	/* empty, as init left it */
+/* s of len bytes: 1 there (*val its value), 0 not */
+int	 omsi_rset_get(const struct omsi_rset *, const char *s, size_t len,
+	    uint32_t *val);
+/* 1 there, 0 added; -1 on no memory */
+int	 omsi_rset_add(struct omsi_rset *, const char *s, size_t len);
+/* add or find s, its value val after (*old the one before, 0 if new) */
+int	 omsi_rset_put(struct omsi_rset *, const char *s, size_t len,
+	    uint32_t val, uint32_t *old);
+size_t	 omsi_rset_count(const struct omsi_rset *);
+uint32_t omsi_rset_hash(const unsigned char *, size_t);
+
 enum check {
 	C_REQUIRED, C_ABSENT, C_MATCH, C_LE, C_LT, C_GE, C_GT, C_EQ, C_NE,
 	C_SUM, C_SNILS, C_ENP, C_ENP_CHECK, C_UNIQUE, C_REF, C_REF_DAYS,
@@ -90,11 +122,27 @@ struct rnodes {
 	size_t		 n, cap;
 };
 
+/*
+ * A pattern that is only alternatives of literals and one-character
+ * classes ("1", "000|035|065", "[1-6]", "2|3"): which strings it matches,
+ * for a look-up instead of a PCRE2 match, the same answer (it is
+ * anchored at both ends).  one: the bytes that match alone; lit: the
+ * other alternatives, each with its NUL, then an empty one.
+ */
+struct plain {
+	uint8_t		 one[32];
+	char		*lit;
+};
+
 struct cond {
 	char		*path;
 	struct cpath	 cp;		/* path compiled */
 	int		 neg;		/* !PATH, PATH!~RE, PATH!@TABLE */
 	pcre2_code	*re;		/* PATH~RE; NULL: existence, or in */
+	char		*pat;		/* RE */
+	struct plain	*pl;		/* RE, plain (compiled), or NULL */
+	int		 cid;		/* its answer's slot in the context's
+					   cache (compiled), -1 none */
 	struct reftab	*in;		/* PATH@TABLE: a code of the table */
 	int		 in_alt;	/* ... of its alt column (TABLE:COL) */
 	int		 plat;		/* @PLAT: the registry has a payer */
@@ -135,13 +183,14 @@ struct rule {
 	size_t		 nconds;
 	char		*message;
 	pcre2_code	*re;		/* match */
+	struct plain	*pl;		/* match, plain (compiled), or NULL */
 	struct reftab	*ref;		/* ref, ref_days */
 	char		*refdate;	/* ref: path of the day, or NULL */
 	struct cpath	 dp;		/* refdate compiled */
 	struct where	*where;
 	size_t		 nwhere;
-	struct omsi_hash seen;		/* unique within the registry */
-	struct omsi_arena seen_arena;
+	int		 registry;	/* unique in the registry (compiled) */
+	struct omsi_rset seen;		/* unique within the registry */
 };
 
 /*
@@ -149,16 +198,20 @@ struct rule {
  * and only the elements they name, as XML text (a few hundred bytes; a
  * tree would be ten times that), in kept_arena, or at off in the spool
  * file when there is one (omsi_rules_spool: some 540 bytes a case are
- * 54 MB at 100,000).  What stays in memory is 40 bytes and the link.
+ * 54 MB at 100,000).  What stays in memory is these 16 bytes, its kind
+ * and version (oms_rules.kkv, 2 bytes) and its link, once a person
+ * (oms_rules.bylink).
  */
 struct kept {
-	char		*link;		/* the rulectx link */
-	char		*text;		/* account NUL xml, or NULL: spooled */
-	off_t		 off;		/* in the spool */
-	uint32_t	 len;		/* of the text with its NUL */
-	uint32_t	 next;		/* 1 + the next of the same link, or 0 */
-	uint16_t	 kv;		/* its kind and version: kv[] */
+	union {
+		char	*text;		/* account NUL xml: not spooled */
+		off_t	 off;		/* in the spool */
+	} at;
+	uint32_t	 len;		/* of the text with its NUL; the top
+					   bit: spooled */
+	uint32_t	 next;		/* 1 + the next of its link, or 0 */
 };
+#define KEPT_SPOOLED	0x80000000u
 
 /* A kind and version of kept cases (a few in a run). */
 struct keptkv {
@@ -174,6 +227,15 @@ struct ctxpath {
 	struct cpath	 cp;
 	struct rnodes	 ns;
 	unsigned long	 gen;
+	/*
+	 * The conditions of its rules, each once (cond.cid), and their
+	 * answers on ns.v[j] for this record: hit[j * ncid + cid], 0 not
+	 * asked yet, else 1 + the answer without the condition's !
+	 */
+	const struct cond **cids;
+	size_t		 ncid;
+	unsigned char	*hit;
+	size_t		 hitcap;
 };
 
 /*
@@ -213,6 +275,7 @@ struct oms_rules {
 	struct omsi_hash names;		/* element names person rules use */
 	struct omsi_arena arena;	/* names, kept links and accounts */
 	struct kept	*kept;
+	uint16_t	*kkv;		/* kept[i]'s index in kv */
 	size_t		 nkept, keptcap;
 	struct keptkv	*kv;
 	size_t		 nkv;
@@ -223,7 +286,7 @@ struct oms_rules {
 	FILE		*spool;		/* omsi_rules_spool, or NULL */
 	const char	*spool_name;	/* for messages */
 	off_t		 spool_end;	/* where the next case goes, or -1 */
-	struct omsi_hash bylink;	/* link -> 1 + first kept */
+	struct omsi_rset bylink;	/* link -> 1 + its last kept */
 };
 
 /* rules.c: compile the paths once loaded; forget what oms_rules_set

@@ -280,6 +280,8 @@ parse_conds(struct oms_rules *rs, struct rule *r, char *when,
 			} else if ((c->re = compile(op + 1, file, line,
 			    err)) == NULL)
 				return (-1);
+			else if ((c->pat = strdup(op + 1)) == NULL)
+				return (nomem(err));
 		}
 		if ((c->path = strdup(p)) == NULL)
 			return (nomem(err));
@@ -508,7 +510,7 @@ oms_rules_load(const char *path, char *(*find)(void *, const char *),
 	}
 	omsi_hash_init(&rs->names);
 	omsi_hash_init(&rs->ids);
-	omsi_hash_init(&rs->bylink);
+	omsi_rset_init(&rs->bylink, 1);
 	omsi_arena_init(&rs->arena);
 	omsi_arena_init(&rs->kept_arena);
 	oms_buf_init(&rs->buf, 0);
@@ -538,8 +540,7 @@ oms_rules_load(const char *path, char *(*find)(void *, const char *),
 		rs->r = r;
 		r = &rs->r[rs->n++];
 		memset(r, 0, sizeof(*r));
-		omsi_hash_init(&r->seen);
-		omsi_arena_init(&r->seen_arena);
+		omsi_rset_init(&r->seen, 0);
 		if (parse_row(rs, r, &rec, col, path, err) == -1)
 			goto fail;
 	}
@@ -697,6 +698,7 @@ oms_rules_free(struct oms_rules *rs)
 		for (j = 0; j < r->nconds; j++) {
 			free(r->conds[j].path);
 			free(r->conds[j].path2);
+			free(r->conds[j].pat);
 			pcre2_code_free(r->conds[j].re);
 		}
 		free(r->conds);
@@ -705,8 +707,7 @@ oms_rules_free(struct oms_rules *rs)
 			free(r->where[j].path);
 		}
 		free(r->where);
-		omsi_hash_release(&r->seen);
-		omsi_arena_release(&r->seen_arena);
+		omsi_rset_release(&r->seen);
 	}
 	free(rs->r);
 	for (i = 0; i < rs->nrefs; i++) {
@@ -722,9 +723,10 @@ oms_rules_free(struct oms_rules *rs)
 	}
 	free(rs->refs);
 	free(rs->kept);
+	free(rs->kkv);
 	free(rs->kv);
 	omsi_hash_release(&rs->names);
-	omsi_hash_release(&rs->bylink);
+	omsi_rset_release(&rs->bylink);
 	omsi_arena_release(&rs->arena);
 	omsi_arena_release(&rs->kept_arena);
 	oms_buf_release(&rs->buf);

@@ -291,6 +291,7 @@ omsi_src_store(struct oms_src *s, int doc, unsigned long line, unsigned long seq
     const struct omsi_case_in *in, struct oms_diag *diag, struct oms_err *err)
 {
 	struct oms_srcdoc *d = &s->docs[doc];
+	struct omsi_arena *a = s->some ? &s->scratch : &s->arena;
 	struct oms_case *c;
 
 	if (omsi_src_reserve(s, 1) == -1)
@@ -301,14 +302,14 @@ omsi_src_store(struct oms_src *s, int doc, unsigned long line, unsigned long seq
 	c->line = line;
 	c->seq = seq;
 	snprintf(c->kind, sizeof(c->kind), "%s", d->kind);
-	if ((c->account = omsi_arena_strdup(&s->arena, in->acc)) == NULL ||
-	    (c->id_pac = omsi_arena_strdup(&s->arena,
-	    in->idpac ? in->idpac : "")) == NULL ||
-	    (c->dept = omsi_arena_strdup(&s->arena, in->dept ? in->dept :
+	if ((c->account = omsi_arena_strdup(a, in->acc)) == NULL ||
+	    (c->id_pac = omsi_arena_strdup(a, in->idpac ? in->idpac : "")) ==
+	    NULL ||
+	    (c->dept = omsi_arena_strdup(a, in->dept ? in->dept : "")) ==
+	    NULL ||
+	    (c->doctor = omsi_arena_strdup(a, in->doctor ? in->doctor :
 	    "")) == NULL ||
-	    (c->doctor = omsi_arena_strdup(&s->arena, in->doctor ?
-	    in->doctor : "")) == NULL ||
-	    (c->payer = omsi_arena_strdup(&s->arena, in->payer)) == NULL)
+	    (c->payer = omsi_arena_strdup(a, in->payer)) == NULL)
 		goto nomem;
 	if (in->sum == NULL || oms_money_parse(in->sum, &c->sum) == -1 ||
 	    in->d1 == NULL || oms_date_parse(in->d1, &c->date_begin) == -1 ||
@@ -358,9 +359,168 @@ omsi_src_failed(struct oms_src *s, int di, size_t first, const struct oms_err *e
 		omsi_diag(diag, 0, e);
 	s->ncases = first;
 	s->docs[di].ncases = 0;
+	if (s->some) {
+		omsi_arena_release(&s->scratch);
+		omsi_arena_init(&s->scratch);
+	}
 	return (1);
 }
 
+
+/* A string of payers, departments, doctors: one copy of each. */
+static const char *
+word(struct oms_src *s, const char *v)
+{
+	size_t val, slot;
+	uint32_t tag;
+	char *k;
+	int r;
+
+	if ((r = omsi_hash_reserve(&s->words, v, &val, &slot, &tag)) == 1)
+		return (s->words.keys[slot]);
+	if (r == -1 || (k = omsi_arena_strdup(&s->arena, v)) == NULL)
+		return (NULL);
+	omsi_hash_fill(&s->words, slot, tag, k, 0);
+	return (k);
+}
+
+/*
+ * Keep case i of a scan of some accounts as case k (k <= i), its strings
+ * copied out of the document's (account is key, the caller's string).
+ */
+static int
+keep_case(struct oms_src *s, size_t k, size_t i, const char *key)
+{
+	struct oms_case *c = &s->cases[k];
+
+	if (k != i)
+		*c = s->cases[i];
+	c->account = key;
+	if ((c->id_pac = omsi_arena_strdup(&s->arena, c->id_pac)) == NULL ||
+	    (c->payer = word(s, c->payer)) == NULL ||
+	    (c->dept = word(s, c->dept)) == NULL ||
+	    (c->doctor = word(s, c->doctor)) == NULL)
+		return (-1);
+	return (0);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/*
+ * Is an earlier document, not older than doc, holding the account of
+ * fingerprint h?  Then the account's first case in doc is not its
+ * newest version (omsi_src_commit).
+ */
+static int
+beaten(const struct oms_src *s, int doc, uint64_t h)
+{
+	const struct omsi_srcfp *f;
+	int e;
+
+	for (e = 0; e < doc; e++) {
+		f = &s->fp[e];
+		if (f->n > 0 && !doc_newer(&s->docs[doc], &s->docs[e]) &&
+		    bsearch(&h, f->v, f->n, sizeof(*f->v), cmp_u64) != NULL)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * omsi_src_commit in a scan of some accounts: the same newest versions
+ * and the same messages, but only the cases of the accounts wanted stay
+ * (moved down to [first, ...)); of the others, the document keeps their
+ * fingerprints.  A duplicate of another account is said when its first
+ * case in doc would be its newest version: no earlier document not older
+ * than doc holds it.
+ */
+static int
+commit_some(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
+    struct oms_err *err)
+{
+	struct oms_srcdoc *d = &s->docs[doc];
+	struct omsi_srcfp *f = &s->fp[doc];
+	struct omsi_hash other;		/* account -> line << 2 | said */
+	struct oms_case *c, *old;
+	size_t i, k = first, v, slot, cap = 0;
+	uint64_t h, *nv;
+	uint32_t tag;
+	int r, rc = -1;
+
+	omsi_hash_init(&other);
+	for (i = first; i < s->ncases; i++) {
+		c = &s->cases[i];
+		d->ncases++;
+		r = omsi_hash_reserve(&s->want, c->account, &v, &slot, &tag);
+		if (r == -1)
+			goto nomem;
+		if (r == 1) {
+			if (v > 0) {
+				old = &s->cases[v - 1];
+				if (old->doc == doc) {
+					old->dup = 1;
+					omsi_diagf(diag, 0, d->name, c->line,
+					    "account %s appears twice in this "
+					    "file (first on line %lu); it will "
+					    "not be exported until the MIS "
+					    "fixes it", c->account, old->line);
+					continue;
+				}
+				if (!doc_newer(d, &s->docs[old->doc]))
+					continue;
+			}
+			s->want.vals[slot] = k + 1;
+			if (keep_case(s, k, i, s->want.keys[slot]) == -1)
+				goto nomem;
+			k++;
+			continue;
+		}
+		/* another account */
+		h = omsi_hash_str(c->account);
+		if (f->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = reallocarray(f->v, cap, sizeof(*nv))) == NULL)
+				goto nomem;
+			f->v = nv;
+		}
+		f->v[f->n++] = h;
+		if ((r = omsi_hash_reserve(&other, c->account, &v, &slot,
+		    &tag)) == -1)
+			goto nomem;
+		if (r == 0) {
+			omsi_hash_fill(&other, slot, tag, c->account,
+			    (size_t)c->line << 2);
+			continue;
+		}
+		if ((v & 3) == 0) {
+			v |= beaten(s, doc, h) ? 2 : 1;
+			other.vals[slot] = v;
+		}
+		if (v & 1)
+			omsi_diagf(diag, 0, d->name, c->line, "account %s "
+			    "appears twice in this file (first on line %lu); "
+			    "it will not be exported until the MIS fixes it",
+			    c->account, (unsigned long)(v >> 2));
+	}
+	if (f->n > 0)
+		qsort(f->v, f->n, sizeof(*f->v), cmp_u64);
+	rc = 0;
+	goto out;
+nomem:
+	rc = oms_err_set(err, OMS_ENOMEM, d->name, 0, "out of memory");
+out:
+	s->ncases = k;
+	omsi_hash_release(&other);
+	omsi_arena_release(&s->scratch);
+	omsi_arena_init(&s->scratch);
+	return (rc);
+}
 
 /* Index the cases of a document read whole: [first, s->ncases). */
 int
@@ -376,6 +536,8 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 		s->hooks->ev_doc(s, doc, first);
 		diag = s->rdiag;
 	}
+	if (s->some)
+		return (commit_some(s, doc, first, diag, err));
 	for (i = first; i < s->ncases; i++) {
 		c = &s->cases[i];
 		d->ncases++;
@@ -435,6 +597,7 @@ omsi_src_newdoc(struct oms_src *s, const char *path, const char *entry,
     const char *name, time_t mtime)
 {
 	struct oms_srcdoc *d;
+	struct omsi_srcfp *f;
 
 	if (s->ndocs == s->docs_cap) {
 		size_t cap = s->docs_cap ? s->docs_cap * 2 : 16;
@@ -445,6 +608,16 @@ omsi_src_newdoc(struct oms_src *s, const char *path, const char *entry,
 		s->docs = d;
 		s->docs_cap = cap;
 	}
+	if (s->some && s->ndocs == s->fpcap) {
+		size_t cap = s->fpcap ? s->fpcap * 2 : 16;
+
+		if ((f = reallocarray(s->fp, cap, sizeof(*f))) == NULL)
+			return (NULL);
+		s->fp = f;
+		s->fpcap = cap;
+	}
+	if (s->some)
+		memset(&s->fp[s->ndocs], 0, sizeof(*s->fp));
 	d = &s->docs[s->ndocs];
 	memset(d, 0, sizeof(*d));
 	d->pair = -1;
@@ -469,6 +642,10 @@ drop_last_doc(struct oms_src *s)
 	free(d->path);
 	free(d->entry);
 	free(d->name);
+	if (s->some) {
+		free(s->fp[s->ndocs].v);
+		memset(&s->fp[s->ndocs], 0, sizeof(*s->fp));
+	}
 }
 
 static int
@@ -594,7 +771,7 @@ struct oms_src *
 oms_src_scan(const struct oms_ws *ws, struct oms_diag *diag,
     struct oms_err *err)
 {
-	return (omsi_src_scan(ws, NULL, 0, diag, err));
+	return (omsi_src_scan(ws, NULL, 0, NULL, 0, diag, err));
 }
 
 /* One source file: loaded from the index, or read (and recorded). */
@@ -619,9 +796,61 @@ scan_file(struct oms_src *s, const char *path, const char *rel,
 	return (r);
 }
 
+static int
+cmp_acc(const void *a, const void *b)
+{
+	return (strcmp((*(const struct oms_case *const *)a)->account,
+	    (*(const struct oms_case *const *)b)->account));
+}
+
+/*
+ * The end of a scan of some accounts: the winners from want, in document
+ * order (win) and by account (byacc); what only the scan needed is let
+ * go, and the cases take no more room than they fill.
+ */
+static int
+end_some(struct oms_src *s)
+{
+	struct oms_case *c;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < s->want.cap; i++)
+		if (s->want.keys[i] != NULL && s->want.vals[i] > 0)
+			n++;
+	if (n > 0 && ((s->win = calloc(n, sizeof(*s->win))) == NULL ||
+	    (s->byacc = calloc(n, sizeof(*s->byacc))) == NULL))
+		return (-1);
+	for (i = 0, j = 0; i < s->want.cap; i++)
+		if (s->want.keys[i] != NULL && s->want.vals[i] > 0)
+			s->win[j++] = s->want.vals[i] - 1;
+	s->nwin = n;
+	omsi_hash_release(&s->want);
+	omsi_hash_init(&s->want);
+	omsi_hash_release(&s->words);
+	omsi_hash_init(&s->words);
+	for (i = 0; i < s->ndocs; i++)
+		free(s->fp[i].v);
+	free(s->fp);
+	s->fp = NULL;
+	s->fpcap = 0;
+	if (n == 0)
+		return (0);
+	if (s->ncases < s->cases_cap &&
+	    (c = reallocarray(s->cases, s->ncases, sizeof(*c))) != NULL) {
+		s->cases = c;
+		s->cases_cap = s->ncases;
+	}
+	qsort(s->win, n, sizeof(*s->win), cmp_idx);
+	for (i = 0; i < n; i++)
+		s->byacc[i] = &s->cases[s->win[i]];
+	qsort(s->byacc, n, sizeof(*s->byacc), cmp_acc);
+	return (0);
+}
+
 struct oms_src *
 omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
-    int flags, struct oms_diag *diag, struct oms_err *err)
+    int flags, const char *const *want, size_t nwant, struct oms_diag *diag,
+    struct oms_err *err)
 {
 	struct oms_src *s;
 	char *dir = NULL, *path = NULL, **names = NULL, rel[1024];
@@ -640,11 +869,23 @@ omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
 	omsi_hash_init(&s->idx);
 	omsi_hash_init(&s->warned);
 	omsi_arena_init(&s->arena);
+	omsi_hash_init(&s->want);
+	omsi_hash_init(&s->words);
+	omsi_arena_init(&s->scratch);
+	if (want != NULL) {
+		s->some = 1;
+		for (i = 0; i < nwant; i++)
+			if (omsi_hash_put(&s->want, want[i], 0) == -1)
+				goto nomem;
+	}
 	if ((dir = oms_ws_path(ws, "source")) == NULL)
 		goto nomem;
 	if ((dp = opendir(dir)) == NULL) {
 		if (errno == ENOENT) {
 			free(dir);
+			dir = NULL;
+			if (s->some && end_some(s) == -1)
+				goto nomem;
 			return (s);	/* nothing exported yet */
 		}
 		oms_err_sys(err, errno, dir, "open directory");
@@ -689,6 +930,11 @@ omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
 	if (s->ix != NULL)
 		s->hooks->save(s, diag);
 	pair_docs(s, diag);
+	if (s->some) {
+		if (end_some(s) == -1)
+			goto nomem;
+		goto done;
+	}
 	/* the winners, in document order */
 	if (s->idx.n > 0 &&
 	    (s->win = calloc(s->idx.n, sizeof(*s->win))) == NULL)
@@ -699,6 +945,7 @@ omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
 	s->nwin = j;
 	if (s->nwin > 0)
 		qsort(s->win, s->nwin, sizeof(*s->win), cmp_idx);
+done:
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
@@ -734,6 +981,14 @@ oms_src_free(struct oms_src *s)
 	free(s->docs);
 	free(s->cases);
 	free(s->win);
+	free(s->byacc);
+	if (s->fp != NULL)
+		for (i = 0; i < s->ndocs; i++)
+			free(s->fp[i].v);
+	free(s->fp);
+	omsi_hash_release(&s->want);
+	omsi_hash_release(&s->words);
+	omsi_arena_release(&s->scratch);
 	omsi_hash_release(&s->idx);
 	omsi_hash_release(&s->warned);
 	oms_ref_free(s->ins);
@@ -770,9 +1025,22 @@ oms_src_case(const struct oms_src *s, size_t i)
 const struct oms_case *
 oms_src_find(const struct oms_src *s, const char *account)
 {
-	size_t i;
+	size_t i, lo, hi;
+	int r;
 
-	return (omsi_hash_get(&s->idx, account, &i) ? &s->cases[i] : NULL);
+	if (!s->some)
+		return (omsi_hash_get(&s->idx, account, &i) ? &s->cases[i] :
+		    NULL);
+	for (lo = 0, hi = s->nwin; lo < hi;) {
+		i = lo + (hi - lo) / 2;
+		if ((r = strcmp(account, s->byacc[i]->account)) == 0)
+			return (s->byacc[i]);
+		if (r < 0)
+			hi = i;
+		else
+			lo = i + 1;
+	}
+	return (NULL);
 }
 
 int

@@ -17,6 +17,9 @@
  * (omsi_src_insurers) and its documents with their cases (recorded by
  * omsi_src_commit).  A profile's reader therefore reaches state shared
  * between files only through these helpers.
+ *
+ * A scan of some accounts (oms-export's) reads and reports everything,
+ * but keeps the cases of those accounts only (commit_some in source.c).
  */
 #ifndef SRC_INT_H
 #define SRC_INT_H
@@ -42,6 +45,26 @@ struct oms_src {
 	const struct omsi_src_hooks *hooks;	/* its functions */
 	struct oms_diag	  *rdiag;	/* while a file is recorded: where
 					   its diagnostics go */
+	/*
+	 * A scan of some accounts (oms_src_scan_some) keeps the cases of
+	 * those only: want maps each to 1 + the index of its newest case
+	 * (0: none yet) while the scan runs, and idx stays empty; at the end
+	 * byacc holds the winners by account instead.  A case of another
+	 * account lives until its document is indexed (its strings in
+	 * scratch when it was read), then only as a fingerprint in its
+	 * document's fp, so that a later document can tell whether its
+	 * duplicates are the newest version (what omsi_src_commit says).
+	 */
+	int		   some;
+	struct omsi_hash   want;
+	const struct oms_case **byacc;
+	struct omsi_arena  scratch;
+	struct omsi_hash   words;	/* payers, departments, doctors */
+	struct omsi_srcfp {
+		uint64_t  *v;		/* sorted */
+		size_t	   n;
+	}		  *fp;		/* by document */
+	size_t		   fpcap;
 };
 
 /* What a case says of itself, as strings of its document. */
@@ -127,9 +150,14 @@ struct omsi_src_hooks {
 	void	 (*save)(struct oms_src *, struct oms_diag *);
 	void	 (*free)(struct omsi_srcix *);
 };
-/* The scan, with the index when hooks is not NULL (oms_src_scan_index). */
+/*
+ * The scan, with the index when hooks is not NULL (oms_src_scan_index),
+ * of the n accounts of want only when want is not NULL
+ * (oms_src_scan_some).
+ */
 struct oms_src *omsi_src_scan(const struct oms_ws *,
-	    const struct omsi_src_hooks *, int flags, struct oms_diag *,
+	    const struct omsi_src_hooks *, int flags,
+	    const char *const *want, size_t n, struct oms_diag *,
 	    struct oms_err *);
 
 /* the profiles' scans (profile.h src_scan, src_names) */

@@ -30,6 +30,11 @@
  * workspace lock: two runs at once each write a whole index, the last
  * one stays.
  * Strings in it end in NUL, so a loaded case points into the buffer.
+ * A scan of some accounts (oms_src_scan_some) copies what it keeps of
+ * the cases, writes the record of a file it reads as each document is
+ * indexed (the cases of the others are not kept until the save), and
+ * lets the old index go once the new one is saved: the same index as a
+ * scan of all, without the whole of it in memory while the export runs.
  *
  * Over 900 lines: the format's writer, reader, checks and replay are one
  * piece (each event is written and read in the same order here), and
@@ -63,6 +68,10 @@ struct ixev {
 	char		*key;		/* O */
 	int		 doc;		/* D */
 	size_t		 first, n;
+	unsigned char	*raw;		/* D of a scan of some accounts:
+					   written when indexed, since its
+					   cases are not all kept */
+	size_t		 rawlen;
 };
 
 struct ixkey {
@@ -133,11 +142,14 @@ mix(uint64_t h, const unsigned char *p, size_t n)
 /* ---------------------------------------------------------- the writer */
 
 struct wr {
-	FILE		*fp;		/* NULL: count only */
+	FILE		*fp;		/* NULL: count only (or into mem) */
 	unsigned char	 buf[65536];	/* a multiple of 8: see mix() */
 	size_t		 n;
 	uint64_t	 h, len;
 	int		 err;
+	int		 tomem;		/* into mem (len bytes), not fp */
+	unsigned char	*mem;
+	size_t		 memcap;
 };
 
 static void
@@ -155,8 +167,22 @@ static void
 wr_bytes(struct wr *w, const void *p, size_t n)
 {
 	const unsigned char *c = p;
+	unsigned char *m;
 	size_t k;
 
+	if (w->tomem && !w->err) {
+		if (w->memcap - w->len < n) {
+			for (k = w->memcap ? w->memcap : 4096; k - w->len < n;)
+				k *= 2;
+			if ((m = realloc(w->mem, k)) == NULL) {
+				w->err = 1;
+				return;
+			}
+			w->mem = m;
+			w->memcap = k;
+		}
+		memcpy(w->mem + w->len, p, n);
+	}
 	w->len += n;
 	if (w->fp == NULL)
 		return;
@@ -463,14 +489,49 @@ nomem:
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 }
 
+/* A document's event (after its tag) with its cases, into w. */
+static void
+put_doc(const struct oms_src *s, const struct ixev *ev, struct wr *w)
+{
+	const struct oms_srcdoc *d = &s->docs[ev->doc];
+	const struct oms_case *c;
+	size_t j;
+
+	wr_u8(w, d->entry != NULL);
+	if (d->entry != NULL)
+		wr_str(w, d->entry);
+	wr_str(w, d->name);
+	wr_u8(w, (unsigned)d->type);
+	wr_str(w, d->filename);
+	wr_str(w, d->filename1);
+	wr_str(w, d->version);
+	wr_str(w, d->kind);
+	wr_str(w, d->disp);
+	wr_str(w, d->ogrn_smo);
+	wr_u64(w, (uint64_t)(int64_t)d->data);
+	wr_u64(w, ev->n);
+	for (j = ev->first; j < ev->first + ev->n; j++) {
+		c = &s->cases[j];
+		wr_str(w, c->account);
+		wr_str(w, c->id_pac);
+		wr_str(w, c->payer);
+		wr_str(w, c->dept);
+		wr_str(w, c->doctor);
+		wr_str(w, c->kind);
+		wr_u64(w, (uint64_t)c->sum);
+		wr_u64(w, (uint64_t)(int64_t)c->date_begin);
+		wr_u64(w, (uint64_t)(int64_t)c->date_end);
+		wr_u64(w, c->line);
+		wr_u64(w, c->seq);
+	}
+}
+
 /* What a new record holds: its events, into w. */
 static void
 put_events(const struct oms_src *s, const struct ixfile *f, struct wr *w)
 {
 	const struct ixev *ev;
-	const struct oms_srcdoc *d;
-	const struct oms_case *c;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < f->nev; i++) {
 		ev = &f->ev[i];
@@ -486,34 +547,10 @@ put_events(const struct oms_src *s, const struct ixfile *f, struct wr *w)
 			wr_str(w, ev->e->msg);
 			break;
 		case 'D':
-			d = &s->docs[ev->doc];
-			wr_u8(w, d->entry != NULL);
-			if (d->entry != NULL)
-				wr_str(w, d->entry);
-			wr_str(w, d->name);
-			wr_u8(w, (unsigned)d->type);
-			wr_str(w, d->filename);
-			wr_str(w, d->filename1);
-			wr_str(w, d->version);
-			wr_str(w, d->kind);
-			wr_str(w, d->disp);
-			wr_str(w, d->ogrn_smo);
-			wr_u64(w, (uint64_t)(int64_t)d->data);
-			wr_u64(w, ev->n);
-			for (j = ev->first; j < ev->first + ev->n; j++) {
-				c = &s->cases[j];
-				wr_str(w, c->account);
-				wr_str(w, c->id_pac);
-				wr_str(w, c->payer);
-				wr_str(w, c->dept);
-				wr_str(w, c->doctor);
-				wr_str(w, c->kind);
-				wr_u64(w, (uint64_t)c->sum);
-				wr_u64(w, (uint64_t)(int64_t)c->date_begin);
-				wr_u64(w, (uint64_t)(int64_t)c->date_end);
-				wr_u64(w, c->line);
-				wr_u64(w, c->seq);
-			}
+			if (ev->raw != NULL)
+				wr_bytes(w, ev->raw, ev->rawlen);
+			else
+				put_doc(s, ev, w);
 			break;
 		}
 	}
@@ -600,11 +637,30 @@ ix_ev_doc(struct oms_src *s, int doc, size_t first)
 {
 	struct ixev *ev;
 
+	struct wr *m;
+
 	if ((ev = new_ev(s, 'D')) == NULL)
 		return;
 	ev->doc = doc;
 	ev->first = first;
 	ev->n = s->ncases - first;
+	if (!s->some)
+		return;
+	/* its cases are not all kept: the record is written now */
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		s->ix->rec->bad = 1;
+		return;
+	}
+	m->tomem = 1;
+	put_doc(s, ev, m);
+	if (m->err || m->len == 0) {
+		free(m->mem);
+		s->ix->rec->bad = 1;
+	} else {
+		ev->raw = m->mem;
+		ev->rawlen = (size_t)m->len;
+	}
+	free(m);
 }
 
 /* -------------------------------------------------------- the key of all */
@@ -1042,8 +1098,43 @@ fail:
 	return (-1);
 }
 
+static void	save_index(struct oms_src *, struct oms_diag *);
+
+/*
+ * Save the index; in a scan of some accounts, then let go of the old
+ * index and the records of the files read: the cases kept hold copies of
+ * what they need.
+ */
 static void
 ix_save(struct oms_src *s, struct oms_diag *diag)
+{
+	struct omsi_srcix *ix = s->ix;
+	struct ixfile *f;
+	size_t i, j;
+
+	save_index(s, diag);
+	if (!s->some)
+		return;
+	for (i = 0; i < ix->ncur; i++) {
+		f = &ix->cur[i];
+		f->raw = NULL;
+		for (j = 0; j < f->nev; j++) {
+			free(f->ev[j].e);
+			free(f->ev[j].key);
+			free(f->ev[j].raw);
+		}
+		free(f->ev);
+		f->ev = NULL;
+		f->nev = f->evcap = 0;
+	}
+	forget_old(ix);
+	free(ix->buf);
+	ix->buf = NULL;
+	ix->len = 0;
+}
+
+static void
+save_index(struct oms_src *s, struct oms_diag *diag)
 {
 	struct omsi_srcix *ix = s->ix;
 	struct wr *w;
@@ -1092,6 +1183,7 @@ ix_free(struct omsi_srcix *ix)
 		for (j = 0; j < f->nev; j++) {
 			free(f->ev[j].e);
 			free(f->ev[j].key);
+			free(f->ev[j].raw);
 		}
 		free(f->ev);
 		free(f->name);
@@ -1122,7 +1214,16 @@ oms_src_scan_index(const struct oms_ws *ws, int flags, struct oms_diag *diag,
     struct oms_err *err)
 {
 	return (omsi_src_scan(ws, (flags & OMS_SRC_INDEX) ? &hooks : NULL,
-	    flags, diag, err));
+	    flags, NULL, 0, diag, err));
+}
+
+struct oms_src *
+oms_src_scan_some(const struct oms_ws *ws, int flags,
+    const char *const *accounts, size_t n, struct oms_diag *diag,
+    struct oms_err *err)
+{
+	return (omsi_src_scan(ws, (flags & OMS_SRC_INDEX) ? &hooks : NULL,
+	    flags, accounts, n, diag, err));
 }
 
 void

@@ -50,6 +50,29 @@
 #define XT_TEXT		((size_t)1 << 20)	/* longest text node */
 #define XT_COMPACT	(2 * sizeof(void *))	/* kept in the node */
 
+/*
+ * The memory of a record's nodes: chunks reused from record to record.
+ * Every node built there carries XT_TAG in _private, which nothing else
+ * sets (grep: only yar76_check.c uses _private, on copies of its own).
+ */
+#define XT_CHUNK	((size_t)64 << 10)
+#define XT_ALIGN	16
+static const char xt_tag;
+#define XT_TAG		((void *)(uintptr_t)&xt_tag)
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 size;		/* bytes after the header */
+};
+
+/* the chunk's header fits in XT_ALIGN bytes: its data stays aligned */
+typedef char	xt_chunk_fits[sizeof(struct chunk) <= XT_ALIGN ? 1 : -1];
+
+struct arena {
+	struct chunk	*head, *cur;
+	unsigned char	*p, *end;
+};
+
 /* an element open in the record being read */
 struct el {
 	xmlNodePtr	 node;		/* when building */
@@ -90,6 +113,8 @@ struct omsi_xtree {
 	int		 inrec;		/* reading a record */
 	struct el	*el;
 	int		 nel, capel;
+	int		 solid;		/* this record of ordinary nodes */
+	struct arena	 arena;
 	struct run	 run;
 	int		 doubt;
 	int		 failed;	/* err is set */
@@ -146,6 +171,129 @@ set_line(xmlNodePtr n, unsigned long line, int big)
 		if (big)
 			n->psvi = (void *)(uintptr_t)line;
 	}
+}
+
+#define CHUNK_DATA(c)	((unsigned char *)(c) + XT_ALIGN)
+
+/* n bytes of the arena, aligned: NULL when out of memory */
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk *c;
+	void *p;
+	size_t size;
+
+	n = (n + XT_ALIGN - 1) & ~(size_t)(XT_ALIGN - 1);
+	if (a->p == NULL || (size_t)(a->end - a->p) < n) {
+		c = a->cur != NULL ? a->cur->next : a->head;
+		if (c == NULL || c->size < n) {
+			size = n > XT_CHUNK ? n : XT_CHUNK;
+			if ((c = malloc(XT_ALIGN + size)) == NULL)
+				return (NULL);
+			c->size = size;
+			if (a->cur == NULL) {
+				c->next = a->head;
+				a->head = c;
+			} else {
+				c->next = a->cur->next;
+				a->cur->next = c;
+			}
+		}
+		a->cur = c;
+		a->p = CHUNK_DATA(c);
+		a->end = a->p + c->size;
+	}
+	p = a->p;
+	a->p += n;
+	return (p);
+}
+
+/* all of the arena free again (its chunks kept) */
+static void
+arena_reset(struct arena *a)
+{
+	a->cur = NULL;
+	a->p = a->end = NULL;
+}
+
+static void
+arena_free(struct arena *a)
+{
+	struct chunk *c, *next;
+
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head = NULL;
+	arena_reset(a);
+}
+
+/* a node of the record, zeroed: NULL when out of memory */
+static xmlNodePtr
+node_new(struct omsi_xtree *t, xmlElementType type, const xmlChar *name)
+{
+	xmlNodePtr n;
+
+	if (t->solid)
+		n = xmlMalloc(sizeof(*n));
+	else
+		n = arena_alloc(&t->arena, sizeof(*n));
+	if (n == NULL)
+		return (NULL);
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->name = name;
+	n->doc = t->doc;
+	if (!t->solid)
+		n->_private = XT_TAG;
+	return (n);
+}
+
+/*
+ * Subtree n, unlinked, given up: its ordinary nodes (and the ordinary
+ * attributes of its arena elements) freed as xmlFreeNode frees them; its
+ * arena nodes left to the arena.
+ */
+void
+omsi_xtree_drop(xmlNodePtr n)
+{
+	xmlNodePtr c, next;
+
+	if (n->type != XML_ATTRIBUTE_NODE && n->type != XML_ENTITY_REF_NODE)
+		for (c = n->children; c != NULL; c = next) {
+			next = c->next;
+			omsi_xtree_drop(c);
+		}
+	if (n->_private != XT_TAG) {
+		if (n->type != XML_ATTRIBUTE_NODE &&
+		    n->type != XML_ENTITY_REF_NODE)
+			n->children = n->last = NULL;
+		xmlFreeNode(n);
+		return;
+	}
+	/* only elements and text are built in the arena */
+	if (n->type == XML_ELEMENT_NODE) {
+		if (n->properties != NULL)
+			xmlFreePropList(n->properties);
+		if (n->nsDef != NULL)
+			xmlFreeNsList(n->nsDef);
+	}
+}
+
+void
+omsi_xtree_set_text(xmlNodePtr el, const char *value)
+{
+	xmlNodePtr c, next;
+
+	for (c = el->children; c != NULL; c = next) {
+		next = c->next;
+		c->parent = NULL;
+		c->prev = c->next = NULL;
+		omsi_xtree_drop(c);
+	}
+	el->children = el->last = NULL;
+	xmlNodeSetContent(el, (const xmlChar *)value);
 }
 
 static void
@@ -303,24 +451,25 @@ run_flush(struct omsi_xtree *t, int endtag)
 		goto doubt;
 	line = r->line0 + (r->a_first ? r->a_nl : r->s0_nl);
 	if (t->build) {
-		if ((n = xmlMalloc(sizeof(*n))) == NULL) {
-			nomem(t);
-			return (-1);
-		}
-		memset(n, 0, sizeof(*n));
-		n->type = XML_TEXT_NODE;
-		n->name = xmlStringText;
-		n->doc = t->doc;
-		if (r->len < XT_COMPACT) {
-			memcpy(&n->properties, r->s, r->len);
-			((xmlChar *)&n->properties)[r->len] = '\0';
-			n->content = (xmlChar *)&n->properties;
-		} else if ((n->content = xmlStrndup(r->s, (int)r->len)) ==
+		if ((n = node_new(t, XML_TEXT_NODE, xmlStringText)) ==
 		    NULL) {
-			xmlFree(n);
 			nomem(t);
 			return (-1);
 		}
+		if (r->len < XT_COMPACT)
+			n->content = (xmlChar *)&n->properties;
+		else if (t->solid)
+			n->content = xmlMalloc(r->len + 1);
+		else
+			n->content = arena_alloc(&t->arena, r->len + 1);
+		if (n->content == NULL) {
+			if (t->solid)
+				xmlFree(n);
+			nomem(t);
+			return (-1);
+		}
+		memcpy(n->content, r->s, r->len);
+		n->content[r->len] = '\0';
 		set_line(n, line, 1);
 		append(e, n);
 	}
@@ -357,7 +506,7 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	struct omsi_xtree *t = ctx;
 	struct el *e;
 	xmlNodePtr n = NULL;
-	int depth = t->depth++;
+	int depth = t->depth++, want = 1;
 
 	(void)prefix, (void)uri, (void)nns, (void)ns, (void)nattrs;
 	(void)ndefaulted, (void)attrs;
@@ -376,8 +525,10 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 		return;
 	}
 	if (depth == 1) {
-		if (t->build && !t->want(t->arg, name))
+		if (t->build && (want = t->want(t->arg, name)) == 0)
 			return;
+		t->solid = want == OMSI_XTREE_SOLID;
+		arena_reset(&t->arena);
 		t->inrec = 1;
 		t->nel = 0;
 		run_reset(&t->run);
@@ -397,8 +548,8 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 		t->capel = cap;
 	}
 	if (t->build) {
-		if ((n = xmlNewDocNodeEatName(t->doc, NULL, (xmlChar *)name,
-		    NULL)) == NULL) {
+		/* as xmlNewDocNodeEatName: the name is the dictionary's */
+		if ((n = node_new(t, XML_ELEMENT_NODE, name)) == NULL) {
 			nomem(t);
 			return;
 		}
@@ -438,7 +589,7 @@ on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 		omsi_xscan_stop(t->xs);
 	}
 	xmlUnlinkNode(rec);
-	xmlFreeNode(rec);
+	omsi_xtree_drop(rec);
 }
 
 static void
@@ -526,11 +677,20 @@ fail:
 void
 omsi_xtree_free(struct omsi_xtree *t)
 {
+	xmlNodePtr rec;
+
 	if (t == NULL)
 		return;
 	omsi_xscan_free(t->xs);
+	if (t->root != NULL && t->root->children != NULL) {
+		/* a record left half built */
+		rec = t->root->children;
+		xmlUnlinkNode(rec);
+		omsi_xtree_drop(rec);
+	}
 	if (t->doc != NULL)
 		xmlFreeDoc(t->doc);	/* the root; the dictionary's hold */
+	arena_free(&t->arena);
 	if (t->dict != NULL)
 		xmlDictFree(t->dict);
 	free(t->el);

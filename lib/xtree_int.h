@@ -28,7 +28,38 @@
 
 struct omsi_xtree;
 
-/* At each depth-1 element: 1 to build it (it is then handed to take). */
+/*
+ * The memory of a record.  Its elements and text nodes (and text not in
+ * the node) are built in an arena that is reused for the next record: no
+ * malloc or free per node.  Nothing may hand arena memory to xmlFree, so
+ * take must not change the record with libxml2's functions that free
+ * nodes or content (xmlNodeSetContent, xmlNodeAddContent on text,
+ * xmlFreeNode, xmlUnlinkNode then free, xmlTextMerge...).  It may add
+ * ordinary nodes (xmlNewDocNode, xmlAddChild...), and set an element's
+ * text with omsi_xtree_set_text; those are freed with the record.  What
+ * touches a record after it is built, in oms-export (checked on 059c922):
+ *
+ *   copy_case (ffoms_export.c): N_ZAP, PR_NOV, IDCASE set by set_child,
+ *	through omsi_xtree_set_text, or added as new ordinary elements;
+ *   omsi_ffoms_fixes (ffoms_check.c): xmlNodeSetContent and
+ *	xmlNodeAddContent on the fixed elements, which free their children:
+ *	when the ledger has a fix in force, want says OMSI_XTREE_SOLID and
+ *	the record is built of ordinary nodes, as libxml2 builds them;
+ *   omsi_ffoms_check: the acceptor (xsdfast.c) and the rules (rules.c,
+ *	the person "grafted" into the rule index only, not into the tree)
+ *	read; xmlSchemaValidateOneElement reads (no XML_SCHEMA_VAL_VC_I_CREATE,
+ *	and the records have no attributes for xmlAddID);
+ *   omsi_ffoms_write_node (put_node, xmlTextWriter) reads.
+ *
+ * Nothing keeps a pointer into a record past take.
+ */
+#define OMSI_XTREE_SOLID 2
+
+/*
+ * At each depth-1 element: 1 to build it in the arena (it is then handed
+ * to take), OMSI_XTREE_SOLID to build it of ordinary nodes (take may
+ * change it as any tree), 0 to pass it by.
+ */
 typedef int	(*omsi_xtree_want)(void *arg, const xmlChar *name);
 /*
  * A record built whole, a child of the root (the tree is freed after):
@@ -61,6 +92,13 @@ int		 omsi_xtree_feed(struct omsi_xtree *, const unsigned char *,
  */
 int		 omsi_xtree_read(struct omsi_xtree *, const char *path,
 		    const char *entry, const char *name, struct oms_err *);
+/*
+ * As xmlNodeSetContent(el, value) on an element of a record, whether
+ * xtree built it (in the arena or not) or libxml2 did.
+ */
+void		 omsi_xtree_set_text(xmlNodePtr el, const char *value);
+/* Subtree n (unlinked) given up: what is not the arena's is freed. */
+void		 omsi_xtree_drop(xmlNodePtr n);
 /*
  * The two passes of a source document's copy: 0 done, 1 when libxml2 is
  * to read it (nothing taken), -1 on an error (err; also "changed while it

@@ -292,6 +292,102 @@ test_person_rules(void **state)
 	fclose(fp);
 }
 
+/*
+ * unique in the registry: a value of an earlier record repeats, its
+ * uppercase twin does not, and a new build forgets them
+ */
+static void
+test_unique_registry(void **state)
+{
+	static const char a[] = "<ZAP><Z_SL><SL><SL_ID>"
+	    "14f66a8a-b565-4ebc-9138-c1a3b0cd5178</SL_ID></SL><SL><SL_ID>"
+	    "x-1</SL_ID></SL></Z_SL></ZAP>";
+	static const char b[] = "<ZAP><Z_SL><SL><SL_ID>"
+	    "14F66A8A-B565-4EBC-9138-C1A3B0CD5178</SL_ID></SL><SL><SL_ID>"
+	    "x-2</SL_ID></SL></Z_SL></ZAP>";
+	static const char c[] = "<ZAP><Z_SL><SL><SL_ID>x-2</SL_ID></SL><SL>"
+	    "<SL_ID>14f66a8a-b565-4ebc-9138-c1a3b0cd5178</SL_ID></SL>"
+	    "</Z_SL></ZAP>";
+	struct oms_rules *rs;
+
+	(void)state;
+	rs = load("U\tZAP\t*\t*\terror\t.\tunique\tZ_SL/SL/SL_ID\t"
+	    "registry\t\tnot unique\n");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", a, NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", b, NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", c, NULL, NULL),
+	    "U U ");
+	omsi_rules_reset(rs);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", c, NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", a, NULL, NULL),
+	    "U ");
+	oms_rules_free(rs);
+}
+
+/*
+ * A kept case with names of every length goes through the text and back:
+ * a tag written in one piece (up to 93 bytes of name) or in three
+ */
+static void
+test_kept_long_names(void **state)
+{
+	static const size_t len[] = { 1, 92, 93, 94, 120 };
+	char name[5][128], rows[2048], xml[2048];
+	struct oms_rules *rs;
+	size_t i, k = 0, x = 0;
+
+	(void)state;
+	x += (size_t)snprintf(xml, sizeof(xml), "<ZAP>");
+	for (i = 0; i < 5; i++) {
+		memset(name[i], 'N', len[i]);
+		name[i][len[i]] = '\0';
+		k += (size_t)snprintf(rows + k, sizeof(rows) - k,
+		    "L%zu\tZAP\t*\t*\terror\t%s\tfail\t.\t\t"
+		    "../PERS/DR~2000-01-01 && V~%zu\tlong\n", i, name[i],
+		    i % 2);
+		x += (size_t)snprintf(xml + x, sizeof(xml) - x,
+		    "<%s><V>1</V></%s>", name[i], name[i]);
+	}
+	snprintf(xml + x, sizeof(xml) - x, "</ZAP>");
+	rs = load(rows);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", xml, "0\037P1",
+	    "acc"), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "H", "<PERS><ID_PAC>P1"
+	    "</ID_PAC><DR>2000-01-01</DR></PERS>", "0\037P1", NULL),
+	    "L1@acc L3@acc ");
+	oms_rules_free(rs);
+}
+
+/*
+ * A node with many named children (more than a look one after the other
+ * takes): every one of them found, the first, the last and repeated
+ */
+static void
+test_many_children(void **state)
+{
+	char rows[4096], xml[2048];
+	struct oms_rules *rs;
+	size_t i, k = 0, x = 0;
+
+	(void)state;
+	x += (size_t)snprintf(xml, sizeof(xml), "<ZAP>");
+	for (i = 0; i < 20; i++) {
+		k += (size_t)snprintf(rows + k, sizeof(rows) - k,
+		    "R%zu\tZAP\t*\t*\terror\t.\tmatch\tC%02zu\t%zu\t\tm\n",
+		    i, i, i);
+		x += (size_t)snprintf(xml + x, sizeof(xml) - x,
+		    "<C%02zu>%zu</C%02zu>", 19 - i, 19 - i, 19 - i);
+	}
+	k += (size_t)snprintf(rows + k, sizeof(rows) - k,
+	    "A\tZAP\t*\t*\terror\t.\tabsent\tC07\t\t\ta\n"
+	    "Q\tZAP\t*\t*\terror\t.\trequired\tC20\t\t\tq\n");
+	snprintf(xml + x, sizeof(xml) - x, "<C00>x</C00><C19>y</C19></ZAP>");
+	rs = load(rows);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", xml, NULL, NULL),
+	    "R0 R19 A Q ");
+	oms_rules_free(rs);
+}
+
 /* a KSG_KPG of a case, its N_KSG, VER_KSG, KOEF_Z */
 static char *
 ksg(const char *nksg, const char *ver, const char *koef)
@@ -827,6 +923,111 @@ test_match_subjects(void **state)
 }
 
 /*
+ * A pattern of literals and one-character classes is matched without
+ * PCRE2: the same answers as PCRE2 (anchored at both ends, UTF-8) gives,
+ * as a match rule and as a condition, for plain patterns and others.
+ */
+static void
+test_plain_patterns(void **state)
+{
+	static const char *const pat[] = {
+		"1", "[01]", "[1-6]", "2|3", "000|035|065", "\xd0\xbd\xd0\xb5"
+		"\xd1\x82", "0|1", "27", "[1246]", "[0-4]", "V021", "A-B",
+		"a_b", "x y", "[a-c]|zz", "[0-z]", "[1-2-3]", "[-1]", "1|",
+		"(1)", "1.", "\\d", "[^1]", "D4[5-7]", "3|4", "1|12",
+		"\xd0\xb4|\xd0\xb4\xd0\xb0", "(?i)v021",
+	};
+	static const char *const subj[] = {
+		"", "1", "0", "2", "3", "4", "6", "7", "12", "000", "035",
+		"0350", "065", "\xd0\xbd\xd0\xb5\xd1\x82", "\xd0\x9d\xd0\x95"
+		"\xd0\xa2", "\xd0\xbd\xd0\xb5", "27", "V021", "v021", "A-B",
+		"a_b", "x y", "b", "zz", "z", ":", "-", "\xd0", "1\xff", "\xff",
+		" 1", "1 ", "D45", "\xd0\xb4", "\xd0\xb4\xd0\xb0", "1\n",
+	};
+	struct oms_rules *rs;
+	pcre2_code *re;
+	pcre2_match_data *md;
+	char row[256], want[16];
+	const char *q;
+	size_t i, j, k;
+	int ec, hit;
+	PCRE2_SIZE off;
+
+	(void)state;
+	assert_non_null(md = pcre2_match_data_create(4, NULL));
+	for (i = 0; i < sizeof(pat) / sizeof(pat[0]); i++) {
+		assert_non_null(re = pcre2_compile((PCRE2_SPTR)pat[i],
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_ANCHORED |
+		    PCRE2_ENDANCHORED, &ec, &off, NULL));
+		/* the pattern in TSV: its backslashes doubled */
+		k = (size_t)snprintf(row, sizeof(row),
+		    "M\tZAP\t*\t*\terror\t.\tmatch\tA\t");
+		for (q = pat[i]; *q != '\0'; q++) {
+			if (*q == '\\')
+				row[k++] = '\\';
+			row[k++] = *q;
+		}
+		k += (size_t)snprintf(row + k, sizeof(row) - k,
+		    "\t\tm\nC\tZAP\t*\t*\terror\t.\tfail\t.\t\tA~");
+		for (q = pat[i]; *q != '\0'; q++) {
+			if (*q == '\\')
+				row[k++] = '\\';
+			row[k++] = *q;
+		}
+		snprintf(row + k, sizeof(row) - k, "\tc\n");
+		rs = load(row);
+		for (j = 0; j < sizeof(subj) / sizeof(subj[0]); j++) {
+			hit = pcre2_match(re, (PCRE2_SPTR)subj[j],
+			    PCRE2_ZERO_TERMINATED, 0, PCRE2_NO_JIT, md,
+			    NULL) >= 0;
+			snprintf(want, sizeof(want), "%s", hit ? "C " : "M ");
+			if (strcmp(run_text(rs, subj[j]), want) != 0)
+				fail_msg("pattern \"%s\", subject \"%s\": got "
+				    "\"%s\", want \"%s\"", pat[i], subj[j], got,
+				    want);
+		}
+		oms_rules_free(rs);
+		pcre2_code_free(re);
+	}
+	pcre2_match_data_free(md);
+}
+
+/*
+ * The answer of a condition that rules share is kept for one record and
+ * one node of their context: not the next record's, nor the next node's.
+ */
+static void
+test_cond_cache(void **state)
+{
+	struct oms_rules *rs;
+
+	(void)state;
+	rs = load("R1\tZAP\t*\t*\terror\t.\trequired\tB\t\tA~1\tr1\n"
+	    "R2\tZAP\t*\t*\terror\t.\trequired\tC\t\tA!~1\tr2\n"
+	    "R3\tZAP\t*\t*\terror\t.\tfail\t.\t\tA~1 && !B\tr3\n"
+	    "R4\tZAP\t*\t*\terror\t.\tfail\t.\t\tA~2\tr4\n"
+	    "R5\tZAP\t*\t*\terror\t.\tfail\t.\t\tA~[12] && A\tr5\n"
+	    "S1\tZAP\t*\t*\terror\tS\tfail\t.\t\tA~1\ts1\n"
+	    "S2\tZAP\t*\t*\terror\tS\tfail\t.\t\tA!~1\ts2\n"
+	    "S3\tZAP\t*\t*\terror\tS\tfail\t.\t\tA~1\ts3\n");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>1</A></ZAP>", NULL, NULL), "R1 R3 R5 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>2</A></ZAP>", NULL, NULL), "R2 R4 R5 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>1</A><B/></ZAP>", NULL, NULL), "R5 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>3</A></ZAP>", NULL, NULL), "R2 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>2</A><S><A>1</A></S><S><A>2</A></S><S/></ZAP>", NULL,
+	    NULL), "R2 R4 R5 S1 S2 S2 S3 ");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H",
+	    "<ZAP><A>2</A><S><A>2</A></S><S><A>1</A></S></ZAP>", NULL,
+	    NULL), "R2 R4 R5 S1 S2 S3 ");
+	oms_rules_free(rs);
+}
+
+/*
  * A name's id by its address in the parser's dictionary, and by its
  * text when it is not in one: a name of the same address and other text
  * is another name.
@@ -892,6 +1093,9 @@ main(void)
 		cmocka_unit_test(test_cond_table_years_fail),
 		cmocka_unit_test(test_missing_table),
 		cmocka_unit_test(test_person_rules),
+		cmocka_unit_test(test_unique_registry),
+		cmocka_unit_test(test_kept_long_names),
+		cmocka_unit_test(test_many_children),
 		cmocka_unit_test(test_period_year),
 		cmocka_unit_test(test_where_decimal),
 		cmocka_unit_test(test_renamed),
@@ -901,6 +1105,8 @@ main(void)
 		cmocka_unit_test(test_graft),
 		cmocka_unit_test(test_match_subjects),
 		cmocka_unit_test(test_name_ids),
+		cmocka_unit_test(test_plain_patterns),
+		cmocka_unit_test(test_cond_cache),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

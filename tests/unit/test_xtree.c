@@ -115,12 +115,61 @@ dump(struct str *b, xmlNodePtr n, int depth)
 		dump(b, c, depth + 1);
 }
 
+/* ------------------------------------------------------------ changes */
+
+/*
+ * Records are built one after the other in the same memory (xtree's
+ * arena), or of ordinary nodes when want says OMSI_XTREE_SOLID (every
+ * third record here), and oms-export changes them: copy_case sets an
+ * element's text (omsi_xtree_set_text) and adds elements; a fix
+ * (omsi_ffoms_fixes) calls xmlNodeSetContent, which frees the children,
+ * on records of ordinary nodes only.  The same changes to libxml2's
+ * records must dump the same: no text or node of an earlier record shows
+ * in a later one, and what take added goes with its record.
+ */
+static int
+solid_at(unsigned long i)
+{
+	return (i % 3 == 2);
+}
+
+static void
+change(xmlNodePtr rec, int solid)
+{
+	xmlNodePtr c, n;
+
+	for (c = rec->children; c != NULL && c->type != XML_ELEMENT_NODE;
+	    c = c->next)
+		;
+	if (c != NULL && solid)
+		xmlNodeSetContent(c, (const xmlChar *)"set by libxml2");
+	else if (c != NULL)
+		omsi_xtree_set_text(c, "set through xtree, long enough");
+	while (c != NULL && (c = c->next) != NULL &&
+	    c->type != XML_ELEMENT_NODE)
+		;
+	if (c != NULL)
+		omsi_xtree_set_text(c, "");
+	assert_non_null(n = xmlNewDocNode(rec->doc, NULL,
+	    (const xmlChar *)"ADDED", (const xmlChar *)"an ordinary node's "
+	    "text"));
+	assert_non_null(xmlAddChild(rec, n));
+	assert_non_null(n = xmlNewDocNode(rec->doc, NULL,
+	    (const xmlChar *)"FIRST", (const xmlChar *)"1"));
+	assert_non_null(xmlAddPrevSibling(rec->children, n));
+}
+
 /* ------------------------------------------------------------ libxml2 */
 
-/* The records as the export's reader gives them: 0, or -1 (an error). */
+/*
+ * The records as the export's reader gives them (changed: as change()
+ * changes them): 0, or -1 (an error).
+ */
 static int
-by_reader(const char *path, struct str *out)
+by_reader(const char *path, struct str *out, int changed)
 {
+	unsigned long i = 0;
+
 	struct omsi_xin *x;
 	struct oms_err err;
 	xmlNodePtr n;
@@ -135,6 +184,8 @@ by_reader(const char *path, struct str *out)
 			r = -1;
 			break;
 		}
+		if (changed)
+			change(n, solid_at(i++));
 		add(out, "REC\n", 4);
 		dump(out, n, 0);
 		if (omsi_xin_skip(x, &err) == -1) {
@@ -167,6 +218,47 @@ take_dump(void *arg, xmlNodePtr rec, struct oms_err *err)
 	add(out, "REC\n", 4);
 	dump(out, rec, 0);
 	return (0);
+}
+
+struct changing {
+	struct str	*out;
+	unsigned long	 i;
+	int		 solid;
+};
+
+static int
+want_mixed(void *arg, const xmlChar *name)
+{
+	struct changing *c = arg;
+
+	(void)name;
+	c->solid = solid_at(c->i++);
+	return (c->solid ? OMSI_XTREE_SOLID : 1);
+}
+
+static int
+take_changed(void *arg, xmlNodePtr rec, struct oms_err *err)
+{
+	struct changing *c = arg;
+
+	change(rec, c->solid);
+	return (take_dump(c->out, rec, err));
+}
+
+/* The building pass over the file, the records changed. */
+static int
+build_changed(const char *path, struct str *out)
+{
+	struct changing c = { out, 0, 0 };
+	struct omsi_xtree *t;
+	struct oms_err err;
+	int r;
+
+	assert_non_null(t = omsi_xtree_new(1, want_mixed, take_changed, &c));
+	r = omsi_xtree_read(t, path, NULL, "doc", &err);
+	omsi_xtree_free(t);
+	assert_true(r == 0 || r == 1);
+	return (r);
 }
 
 /* The checking pass over the file: 0 read, 1 doubted. */
@@ -240,7 +332,7 @@ static char dir[] = "/tmp/oms-test-xtree-XXXXXX";
 static void
 compare(const char *path, const unsigned char *u, size_t ulen, int strict)
 {
-	struct str a = { 0 }, b = { 0 }, c = { 0 };
+	struct str a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 };
 	int rc, rb, rp;
 
 	count.docs++;
@@ -256,7 +348,7 @@ compare(const char *path, const unsigned char *u, size_t ulen, int strict)
 			fail_msg("%s: doubted", path);
 		goto out;
 	}
-	if (by_reader(path, &a) != 0)
+	if (by_reader(path, &a, 0) != 0)
 		fail_msg("%s: libxml2 failed, the scanner did not", path);
 	if (a.len != b.len || memcmp(a.s, b.s, a.len) != 0) {
 		FILE *f = fopen("/tmp/xtree-a.txt", "w"), *g =
@@ -283,6 +375,19 @@ compare(const char *path, const unsigned char *u, size_t ulen, int strict)
 		fail_msg("%s: in pieces, the trees differ (/tmp/xtree-b.txt, "
 		    "-c.txt, -u.xml)", path);
 	}
+	assert_int_equal(build_changed(path, &d), 0);
+	assert_int_equal(by_reader(path, &e, 1), 0);
+	if (d.len != e.len || memcmp(d.s, e.s, d.len) != 0) {
+		FILE *f = fopen("/tmp/xtree-d.txt", "w"), *g =
+		    fopen("/tmp/xtree-e.txt", "w");
+
+		fwrite(d.s, 1, d.len, f);
+		fwrite(e.s, 1, e.len, g);
+		fclose(f);
+		fclose(g);
+		fail_msg("%s: changed, the trees differ (/tmp/xtree-d.txt, "
+		    "-e.txt)", path);
+	}
 	for (size_t i = 0; i + 4 <= a.len; i++)
 		if (memcmp(a.s + i, "REC\n", 4) == 0)
 			count.records++;
@@ -291,6 +396,8 @@ out:
 	free(a.s);
 	free(b.s);
 	free(c.s);
+	free(d.s);
+	free(e.s);
 }
 
 static void
@@ -557,12 +664,47 @@ test_generated(void **state)
 	assert_true(docs >= 10);
 }
 
+/*
+ * Records whose texts grow shorter, one after the other: each is built
+ * where the one before it was (the arena), so a byte of an earlier text
+ * or a link of an earlier node left in place would show.
+ */
+static void
+test_reuse(void **state)
+{
+	struct str d = { 0 };
+	unsigned long before = count.records;
+	int i, j, len;
+
+	(void)state;
+	addf(&d, "%s", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<L>\n");
+	for (i = 0; i < 60; i++) {
+		len = 300 - 5 * i;
+		addf(&d, "%s", "<R><A>");
+		for (j = 0; j < len; j++)
+			addf(&d, "%c", 'a' + (i + j) % 26);
+		addf(&d, "%s", "</A>");
+		/* fewer elements, and one text in two at last */
+		for (j = 0; j < (60 - i) / 4; j++)
+			addf(&d, "<B><C>%.*s</C></B>", 1 + (len + j) % 40,
+			    "0123456789012345678901234567890123456789");
+		if (i % 2 == 0)
+			addf(&d, "%s", "<D>tail text, 20+ b</D>");
+		addf(&d, "%s", "</R>\n");
+	}
+	addf(&d, "%s", "</L>\n");
+	compare_utf8("reuse.xml", d.s, d.len, 1);
+	assert_int_equal(count.records - before, 60);
+	free(d.s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hand),
 		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_reuse),
 	};
 	char cmd[64];
 	int r;

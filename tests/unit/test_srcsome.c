@@ -1,0 +1,336 @@
+/*
+ * test_srcsome.c -- a scan of some accounts (oms_src_scan_some, what
+ * oms-export does): the same newest versions, duplicates and diagnostics
+ * as a scan of all, the other accounts not kept, and the same source
+ * index written
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include <libxml/parser.h>
+
+#include "fixture.h"
+
+#define NSETS	7
+
+/* the accounts wanted, NULL-terminated, by test */
+static const char *const sets[NSETS][4] = {
+	{ FX_A, NULL }, { FX_B, NULL }, { FX_C, NULL }, { FX_A, FX_C, NULL },
+	{ FX_B, FX_A, FX_C, NULL }, { "no-such-account", FX_B, NULL },
+	{ NULL },
+};
+
+static int
+setup(void **state)
+{
+	struct fx *x = calloc(1, sizeof(*x));
+
+	if (x == NULL || fx_open(x, FX_CONF_FFOMS, NULL) == -1) {
+		free(x);
+		return (-1);
+	}
+	*state = x;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	fx_close(*state);
+	free(*state);
+	return (0);
+}
+
+/* older than the clock's tick, so that the index may keep the files */
+static void
+settle(void)
+{
+	struct timespec ts = { 0, 250000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void
+unlink_ix(struct fx *x)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/.oms.srcindex", x->dir);
+	(void)unlink(path);
+	assert_int_equal(fx_exists(x->dir, ".oms.srcindex"), 0);
+}
+
+/* The index file's bytes (*len of them), or put back. */
+static unsigned char *
+ix_get(struct fx *x, size_t *len)
+{
+	char path[256];
+	unsigned char *p;
+	FILE *fp;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/.oms.srcindex", x->dir);
+	assert_non_null(fp = fopen(path, "rb"));
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	assert_true((n = ftell(fp)) > 0);
+	rewind(fp);
+	assert_non_null(p = malloc((size_t)n));
+	assert_int_equal(fread(p, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return (p);
+}
+
+static void
+ix_put(struct fx *x, const unsigned char *p, size_t len)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/.oms.srcindex", x->dir);
+	assert_non_null(fp = fopen(path, "wb"));
+	assert_int_equal(fwrite(p, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static size_t
+count(const char *const *acc)
+{
+	size_t n = 0;
+
+	while (acc[n] != NULL)
+		n++;
+	return (n);
+}
+
+/* A case document dated data holding the accounts i[] (of fx_cases). */
+static void
+put_doc(struct fx *x, const char *rel, const char *data, const int *i,
+    size_t n, const char *sum)
+{
+	struct fx_case c[8];
+	size_t k;
+	char *doc;
+
+	for (k = 0; k < n; k++) {
+		c[k] = fx_cases[i[k]];
+		c[k].sum = sum;
+	}
+	doc = fx_cases_doc(FX_REG, data, c, n);
+	assert_int_equal(fx_write(x->dir, rel, doc), 0);
+	free(doc);
+}
+
+/*
+ * h.xml (2026-11-02: A, B, C) and its persons, and three more versions:
+ * a.xml, the newest, sorts first and holds B twice; y.xml, newer still,
+ * holds C twice (said: its first C is the newest); z.xml, the oldest,
+ * sorts last and holds A twice and B twice (not said: newer versions
+ * came before).
+ */
+static void
+make_source(struct fx *x)
+{
+	static const int a[] = { 1, 1, 2 }, y[] = { 2, 2 },
+	    z[] = { 0, 1, 0, 1 };
+
+	assert_int_equal(fx_month(x, NULL, 0), 0);
+	put_doc(x, "source/a.xml", "2026-11-05", a, 3, "480.00");
+	put_doc(x, "source/y.xml", "2026-11-09", y, 2, "9.00");
+	put_doc(x, "source/z.xml", "2026-11-01", z, 4, "1.00");
+}
+
+/* What a scan gave of the accounts acc: documents, cases, diagnostics. */
+static char *
+dump(struct fx *x, const char *const *acc)
+{
+	const struct oms_srcdoc *d;
+	const struct oms_case *c;
+	struct oms_buf b;
+	size_t i;
+
+	oms_buf_init(&b, 0);
+	for (i = 0; i < oms_src_ndocs(x->src); i++) {
+		d = oms_src_doc(x->src, i);
+		(void)oms_buf_printf(&b, NULL, "doc %s %d %s %s %ld %d %zu\n",
+		    d->name, d->type, d->filename, d->kind, d->data, d->pair,
+		    d->ncases);
+	}
+	for (i = 0; acc[i] != NULL; i++) {
+		if ((c = oms_src_find(x->src, acc[i])) == NULL) {
+			(void)oms_buf_printf(&b, NULL, "case %s none\n",
+			    acc[i]);
+			continue;
+		}
+		(void)oms_buf_printf(&b, NULL, "case %s %s %s %s %s %s %lld "
+		    "%ld %ld %s %lu %lu %d\n", c->account, c->id_pac, c->payer,
+		    c->dept, c->doctor, c->kind, (long long)c->sum,
+		    c->date_begin, c->date_end,
+		    oms_src_doc(x->src, (size_t)c->doc)->name, c->line, c->seq,
+		    c->dup);
+	}
+	(void)oms_buf_printf(&b, NULL, "%s", fx_diag_text(&x->diag));
+	return (b.s);
+}
+
+static void
+scan(struct fx *x, const char *const *acc, int flags)
+{
+	oms_src_free(x->src);
+	fx_diag_reset(&x->diag);
+	x->src = acc != NULL ? oms_src_scan_some(&x->ws, flags, acc,
+	    count(acc), &x->diag.d, &x->e) : oms_src_scan_index(&x->ws, flags,
+	    &x->diag.d, &x->e);
+	assert_non_null(x->src);
+}
+
+/* The accounts wanted, and those only, in document and file order. */
+static void
+check_kept(struct fx *x, const char *const *acc)
+{
+	const char *const all[] = { FX_A, FX_B, FX_C };
+	size_t i, j, n = 0;
+	int w;
+
+	for (i = 0; i < 3; i++) {
+		for (j = 0, w = 0; acc[j] != NULL; j++)
+			w |= strcmp(acc[j], all[i]) == 0;
+		if (w)
+			n++;
+		else
+			assert_null(oms_src_find(x->src, all[i]));
+	}
+	assert_int_equal(oms_src_ncases(x->src), n);
+	for (i = 0; i < n; i++)
+		assert_ptr_equal(oms_src_case(x->src, i), oms_src_find(x->src,
+		    oms_src_case(x->src, i)->account));
+	for (i = 1; i < n; i++)
+		assert_true(oms_src_case(x->src, i - 1)->doc <
+		    oms_src_case(x->src, i)->doc ||
+		    (oms_src_case(x->src, i - 1)->doc ==
+		    oms_src_case(x->src, i)->doc &&
+		    oms_src_case(x->src, i - 1)->seq <
+		    oms_src_case(x->src, i)->seq));
+}
+
+/*
+ * Each set of accounts: what a scan of them gives of them is what a scan
+ * of all gives, messages included (the duplicates of accounts not wanted
+ * too), without the index and with it, read and then loaded.
+ */
+static void
+test_some_same(void **state)
+{
+	struct fx *x = *state;
+	char *want, *got;
+	const char *t;
+	size_t i;
+
+	make_source(x);
+	settle();
+	scan(x, NULL, 0);
+	t = fx_diag_text(&x->diag);
+	/* the source is what the test means: said for a.xml and y.xml */
+	assert_non_null(strstr(t, "source/a.xml:"));
+	assert_non_null(strstr(t, "source/y.xml:"));
+	assert_null(strstr(t, "source/z.xml:"));
+	assert_int_equal(x->diag.d.nerrors, 2);
+	assert_int_equal(oms_src_find(x->src, FX_A)->sum, 100000);
+	assert_int_equal(oms_src_find(x->src, FX_B)->dup, 1);
+	assert_int_equal(oms_src_find(x->src, FX_C)->dup, 1);
+	for (i = 0; i < NSETS; i++) {
+		scan(x, NULL, 0);
+		want = dump(x, sets[i]);
+		scan(x, sets[i], 0);
+		got = dump(x, sets[i]);
+		assert_string_equal(got, want);
+		free(got);
+		check_kept(x, sets[i]);
+		/* read (and the index saved), then loaded */
+		unlink_ix(x);
+		scan(x, sets[i], OMS_SRC_INDEX | OMS_SRC_SAVE);
+		got = dump(x, sets[i]);
+		assert_string_equal(got, want);
+		free(got);
+		scan(x, sets[i], OMS_SRC_INDEX | OMS_SRC_SAVE);
+		got = dump(x, sets[i]);
+		assert_string_equal(got, want);
+		free(got);
+		check_kept(x, sets[i]);
+		free(want);
+	}
+}
+
+/*
+ * The index a scan of some accounts saves is the whole one a scan of all
+ * saves, byte for byte: every file read, and one file read among others
+ * loaded.
+ */
+static void
+test_some_index(void **state)
+{
+	struct fx *x = *state;
+	static const int z[] = { 0, 1, 0, 1 };
+	struct oms_src_ixstat st;
+	unsigned char *full, *some, *old;
+	size_t nfull, nsome, nold;
+
+	make_source(x);
+	settle();
+	scan(x, NULL, OMS_SRC_INDEX | OMS_SRC_SAVE);
+	oms_src_ixstat(x->src, &st);
+	assert_int_equal(st.read, 5);
+	assert_int_equal(st.saved, 1);
+	full = ix_get(x, &nfull);
+	unlink_ix(x);
+	scan(x, sets[3], OMS_SRC_INDEX | OMS_SRC_SAVE);
+	oms_src_ixstat(x->src, &st);
+	assert_int_equal(st.saved, 1);
+	some = ix_get(x, &nsome);
+	assert_int_equal(nsome, nfull);
+	assert_memory_equal(some, full, nfull);
+	free(some);
+	free(full);
+
+	/* z.xml written again: read; the others loaded */
+	old = ix_get(x, &nold);
+	put_doc(x, "source/z.xml", "2026-11-01", z, 4, "1.00");
+	settle();
+	scan(x, NULL, OMS_SRC_INDEX | OMS_SRC_SAVE);
+	oms_src_ixstat(x->src, &st);
+	assert_int_equal(st.loaded, 4);
+	assert_int_equal(st.read, 1);
+	assert_int_equal(st.saved, 1);
+	full = ix_get(x, &nfull);
+	assert_false(nfull == nold && memcmp(full, old, nold) == 0);
+	ix_put(x, old, nold);
+	scan(x, sets[1], OMS_SRC_INDEX | OMS_SRC_SAVE);
+	oms_src_ixstat(x->src, &st);
+	assert_int_equal(st.loaded, 4);
+	assert_int_equal(st.read, 1);
+	some = ix_get(x, &nsome);
+	assert_int_equal(nsome, nfull);
+	assert_memory_equal(some, full, nfull);
+	free(some);
+	free(full);
+	free(old);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_some_same, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_some_index, setup,
+		    teardown),
+	};
+
+	LIBXML_TEST_VERSION
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
