@@ -224,6 +224,9 @@ void	 omsi_zpool_free(struct omsi_zpool *);		/* NULL is fine */
 struct omsi_zbody *omsi_zbody_new(struct omsi_zpool *, FILE *spool,
 	    const char *spath, struct oms_err *);
 FILE	*omsi_zbody_fp(const struct omsi_zbody *);
+/* Write n bytes into the body past its stream: the caller has flushed
+   the stream first.  0, or -1 with errno (the body failed). */
+int	 omsi_zbody_write(struct omsi_zbody *, const void *, size_t n);
 void	 omsi_zbody_free(struct omsi_zbody *);		/* NULL is fine */
 /* A ZIP written to fp (path in messages): entries, then close, which
    flushes fp (the caller commits it); free in any case. */

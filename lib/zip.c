@@ -300,35 +300,41 @@ zb_send(struct omsi_zbody *zb, int final)
 	return (0);
 }
 
+int
+omsi_zbody_write(struct omsi_zbody *zb, const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	size_t k;
+
+	if (zb->closing || zb->zp == NULL)	/* closing; or a sink */
+		return (0);
+	if (zb->finished) {
+		errno = EINVAL;
+		return (-1);
+	}
+	while (n > 0) {
+		if (zb->cur == NULL && (zb->cur = job_get(zb->zp)) == NULL) {
+			errno = ENOMEM;
+			return (-1);
+		}
+		k = ZCHUNK - zb->cur->len;
+		if (k > n)
+			k = n;
+		memcpy(zb->cur->buf + zb->cur->len, p, k);
+		zb->cur->len += k;
+		p += k;
+		n -= k;
+		if (zb->cur->len == ZCHUNK && zb_send(zb, 0) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
 /* fopencookie's write: n, or 0 with errno on a failure */
 static ssize_t
 zb_write(void *cookie, const char *p, size_t n)
 {
-	struct omsi_zbody *zb = cookie;
-	size_t left = n, k;
-
-	if (zb->closing || zb->zp == NULL)	/* closing; or a sink */
-		return ((ssize_t)n);
-	if (zb->finished) {
-		errno = EINVAL;
-		return (0);
-	}
-	while (left > 0) {
-		if (zb->cur == NULL && (zb->cur = job_get(zb->zp)) == NULL) {
-			errno = ENOMEM;
-			return (0);
-		}
-		k = ZCHUNK - zb->cur->len;
-		if (k > left)
-			k = left;
-		memcpy(zb->cur->buf + zb->cur->len, p, k);
-		zb->cur->len += k;
-		p += k;
-		left -= k;
-		if (zb->cur->len == ZCHUNK && zb_send(zb, 0) == -1)
-			return (0);
-	}
-	return ((ssize_t)n);
+	return (omsi_zbody_write(cookie, p, n) == -1 ? 0 : (ssize_t)n);
 }
 
 struct omsi_zbody *
