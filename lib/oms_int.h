@@ -168,6 +168,22 @@ void	 omsi_src_close(struct archive *, struct omsi_xin *);
    or -1 when windows-1251 has none. */
 unsigned omsi_cp1251_decode(unsigned char);
 int	 omsi_cp1251_encode(unsigned);
+/*
+ * Append the UTF-8 string s to b as windows-1251, the bytes libxml2 writes
+ * for it through our handler (from_utf8); with esc, < > & " and CR
+ * escaped as xmlTextWriterWriteString does.  0; 1 when s has a
+ * character the handler would not convert straight (not in windows-1251,
+ * not UTF-8), -1 over b's max: b is then as it was.
+ */
+int	 omsi_cp1251_put(struct oms_buf *, const char *s, int esc,
+	    struct oms_err *);
+/* oms_buf_grow when b has not room for n more bytes and a NUL already:
+   the check inline, the call only to grow */
+static inline int
+omsi_buf_room(struct oms_buf *b, size_t n, struct oms_err *err)
+{
+	return (n < b->cap - b->len ? 0 : oms_buf_grow(b, n, err));
+}
 #define OMSI_CP1251	"X-OMS-WINDOWS-1251"
 /* The name to ask libxml2 for windows-1251 by: ours when oms_xml_init
    registered it, else "windows-1251" (iconv). */
