@@ -2,8 +2,10 @@
  * test_buf.c -- the registry writer's buffers: oms_buf's appends across
  * its growth and its max, windows-1251 made while escaping
  * (omsi_cp1251_put) against libxml2's handler, and a record made in one
- * piece (omsi_ffoms_put) against the text writer, byte for byte
+ * piece (omsi_ffoms_put) against the text writer, byte for byte, alone
+ * and in a body among records the text writer writes
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
@@ -409,6 +414,148 @@ test_ffoms_put(void **state)
 	oms_buf_release(&all);
 }
 
+/* The one entry of the ZIP at path, malloc'd; its length in *lenp. */
+static char *
+read_entry(const char *path, size_t *lenp)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ae;
+	size_t cap = 1 << 20, n = 0;
+	char *s = malloc(cap);
+	ssize_t r;
+
+	assert_non_null(s);
+	archive_read_support_format_zip(a);
+	assert_int_equal(archive_read_open_filename(a, path, 65536),
+	    ARCHIVE_OK);
+	assert_int_equal(archive_read_next_header(a, &ae), ARCHIVE_OK);
+	for (;;) {
+		if (n == cap)
+			assert_non_null(s = realloc(s, cap *= 2));
+		if ((r = archive_read_data(a, s + n, cap - n)) <= 0)
+			break;
+		n += (size_t)r;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(archive_read_next_header(a, &ae), ARCHIVE_EOF);
+	archive_read_free(a);
+	*lenp = n;
+	return (s);
+}
+
+/*
+ * omsi_ffoms_write_node into a registry's body (an export of one
+ * registry, its writer as open_bodies makes it): records in pieces of
+ * their own and records only the text writer can write (an attribute, a
+ * character windows-1251 lacks) in turns, past many of the queue's
+ * buffers, come out of the archive in their order, the bytes the text
+ * writer alone writes of them all.
+ */
+static void
+test_write_node(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_ws ws;
+	struct exp x;
+	struct reg r;
+	struct ffreg f;
+	struct omsi_zpool *zp;
+	struct omsi_zip *z;
+	struct gen g = { 7, 0, 0 };
+	struct oms_buf probe;
+	xmlBufferPtr xb;
+	xmlOutputBufferPtr out;
+	xmlTextWriterPtr ref;
+	xmlDocPtr doc;
+	xmlNodePtr rec, c;
+	char dir[64], spath[128], zpath[128], *got;
+	FILE *spool, *zf;
+	size_t len;
+	int i, fd, nodd = 0;
+
+	(void)state;
+	assert_int_equal(oms_xml_init(), 0);
+	memset(&ws, 0, sizeof(ws));
+	memset(&x, 0, sizeof(x));
+	memset(&r, 0, sizeof(r));
+	memset(&f, 0, sizeof(f));
+	x.ws = &ws;
+	x.reg = &r;
+	x.nreg = 1;
+	r.w = &f;
+	snprintf(dir, sizeof(dir), "/tmp/test_buf.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(spath, sizeof(spath), "%s/body", dir);
+	assert_int_not_equal(fd = open(spath, O_RDWR | O_CREAT | O_EXCL,
+	    0600), -1);
+	assert_non_null(spool = fdopen(fd, "w+"));
+	assert_non_null(zp = omsi_zpool_new(1, &e));
+	assert_non_null(f.hz = omsi_zbody_new(zp, spool, spath, &e));
+	out = xmlOutputBufferCreateFile(omsi_zbody_fp(f.hz),
+	    xmlFindCharEncodingHandler(OMSI_CP1251));
+	assert_non_null(f.hw = xmlNewTextWriter(out));
+	xmlTextWriterSetIndent(f.hw, 1);
+	xmlTextWriterSetIndentString(f.hw, (const xmlChar *)" ");
+	/* the same records through the text writer alone */
+	xb = xmlBufferCreate();
+	out = xmlOutputBufferCreateBuffer(xb,
+	    xmlFindCharEncodingHandler(OMSI_CP1251));
+	assert_non_null(ref = xmlNewTextWriter(out));
+	xmlTextWriterSetIndent(ref, 1);
+	xmlTextWriterSetIndentString(ref, (const xmlChar *)" ");
+	doc = xmlNewDoc((const xmlChar *)"1.0");
+	oms_buf_init(&probe, 0);
+	for (i = 0; i < 3000; i++) {
+		rec = gen_node(&g, doc, 0, i % 4 == 0);
+		if (i % 7 == 3)
+			xmlNewProp(rec, (const xmlChar *)"a",
+			    (const xmlChar *)"<1>");
+		if (i % 11 == 5) {
+			c = xmlNewDocNode(doc, NULL, (const xmlChar *)"FAM",
+			    NULL);
+			xmlAddChild(c, xmlNewDocText(doc,
+			    (const xmlChar *)"Сé\"中"));
+			xmlAddChild(rec, c);
+		}
+		oms_buf_reset(&probe);
+		if (omsi_ffoms_put(&probe, rec, &e) == 1)
+			nodd++;
+		writer_node(ref, rec);
+		assert_int_equal(omsi_ffoms_write_node(&x, f.hw, rec), 0);
+		xmlFreeNode(rec);
+	}
+	oms_buf_release(&probe);
+	assert_true(nodd > 500 && nodd < 2500);	/* both kinds, in turns */
+	/* as pack() does: the writer flushed, the body packed */
+	assert_true(xmlTextWriterFlush(f.hw) >= 0);
+	assert_true(xmlTextWriterFlush(ref) >= 0);
+	assert_true(xmlBufferLength(xb) > (4 << 17));	/* many buffers */
+	snprintf(zpath, sizeof(zpath), "%s/a.zip", dir);
+	assert_non_null(zf = fopen(zpath, "w"));
+	assert_non_null(z = omsi_zip_open(zf, zpath, 1, &e));
+	assert_int_equal(omsi_zip_entry(z, "H.XML", 1793880000, "", 0, f.hz,
+	    "", &e), 0);
+	assert_int_equal(omsi_zip_close(z, &e), 0);
+	assert_int_equal(fclose(zf), 0);
+	omsi_zip_free(z);
+	got = read_entry(zpath, &len);
+	assert_int_equal(len, (size_t)xmlBufferLength(xb));
+	assert_memory_equal(got, xmlBufferContent(xb), len);
+	free(got);
+	xmlFreeTextWriter(f.hw);
+	xmlFreeTextWriter(ref);
+	xmlBufferFree(xb);
+	xmlFreeDoc(doc);
+	omsi_zbody_free(f.hz);
+	omsi_zpool_free(zp);
+	omsi_ffoms_schemas_free(&x);
+	fclose(spool);
+	unlink(spath);
+	unlink(zpath);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(e.code, 0);
+}
+
 int
 main(void)
 {
@@ -416,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_buf_appends),
 		cmocka_unit_test(test_cp1251_put),
 		cmocka_unit_test(test_ffoms_put),
+		cmocka_unit_test(test_write_node),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
