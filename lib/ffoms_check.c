@@ -4,7 +4,8 @@
  * A case (ZAP) or a person (PERS) copied from source/ gets the fixes in
  * force for its account (oms-requeue --set), is checked against the
  * schema of its kind and version (compiled once per export, x->w) and the
- * rule table, and is written through the registry's text writer.  Both
+ * rule table, and is written into the registry's body: as one piece of
+ * windows-1251 made here, or, when it cannot be, by the text writer.  Both
  * the cases (ffoms_export.c) and the persons (ffoms_persons.c) go through
  * here.
  */

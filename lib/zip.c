@@ -4,18 +4,19 @@
  * A registry file is a head known only at the end (its counts and sums),
  * a body written record by record, and a short tail.  The body is
  * deflated while it is written, on a second core: the writer puts its
- * bytes into a stream (omsi_zbody_fp) whose buffers go, through a bounded
- * queue, to the one thread of a struct omsi_zpool, which deflates them
- * into a spool file.  Each body is a raw deflate stream of its own, ended
- * by a sync flush (byte-aligned, not final), so at the end an entry is
- * the head deflated alone and sync-flushed, the spooled body as it is and
- * the tail deflated alone and finished: one valid deflate stream, whose
- * CRC is combined from the three parts' (crc32_combine).  The sizes are
- * known before each local header is written, so there is no data
- * descriptor; Zip64 records are written only past 4 GiB or 65535
- * entries.  Entries have a fixed mode (0644), mtime and owner (0, 0): the
- * same input gives the same bytes.  A body without a pool (oms-export -n)
- * drops what it is given.
+ * bytes into a stream (omsi_zbody_fp), or a piece it has made straight
+ * into the buffers behind it (omsi_zbody_write), and the buffers go,
+ * through a bounded queue, to the one thread of a struct omsi_zpool,
+ * which deflates them into a spool file.  Each body is a raw deflate
+ * stream of its own, ended by a sync flush (byte-aligned, not final), so
+ * at the end an entry is the head deflated alone and sync-flushed, the
+ * spooled body as it is and the tail deflated alone and finished: one
+ * valid deflate stream, whose CRC is combined from the three parts'
+ * (crc32_combine).  The sizes are known before each local header is
+ * written, so there is no data descriptor; Zip64 records are written only
+ * past 4 GiB or 65535 entries.  Entries have a fixed mode (0644), mtime
+ * and owner (0, 0): the same input gives the same bytes.  A body without
+ * a pool (oms-export -n) drops what it is given.
  */
 #define _GNU_SOURCE		/* fopencookie */
 #include <errno.h>
