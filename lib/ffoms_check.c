@@ -329,6 +329,43 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 }
 
 /*
+ * 1 for the bytes put_str copies as they are: ASCII but NUL, CR and the
+ * specials of text (< > & "); the rest is omsi_cp1251_put's.
+ */
+static const unsigned char asis[256] = {
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,	/* CR */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* " & */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,	/* < > */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+	/* 0x80 and up: 0 */
+};
+
+/*
+ * s appended to b (b->s allocated) as omsi_cp1251_put(b, s, esc) does:
+ * the run of bytes copied as they are here, in the room b has, and the
+ * rest by omsi_cp1251_put.  0, 1 or -1 as omsi_cp1251_put.
+ */
+static inline int
+put_str(struct oms_buf *b, const char *s, int esc, struct oms_err *err)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *op = b->s + b->len, *oend = b->s + b->cap - 1;
+
+	while (op < oend && asis[*p])
+		*op++ = (char)*p++;
+	b->len = (size_t)(op - b->s);
+	if (*p == '\0') {
+		*op = '\0';
+		return (0);
+	}
+	return (omsi_cp1251_put(b, (const char *)p, esc, err));
+}
+
+/*
  * n at depth d (a record is at depth 0) in windows-1251, as the text
  * writer writes it through our handler with an indent of one space:
  * "<N>" and, with elements inside, a newline, each of them indented by
@@ -356,7 +393,7 @@ put_node(struct oms_buf *b, xmlNodePtr n, size_t d, struct oms_err *err)
 	b->s[b->len + d] = '<';
 	b->len += d + 1;
 	at = b->len;
-	if ((r = omsi_cp1251_put(b, (const char *)n->name, 0, err)) != 0)
+	if ((r = put_str(b, (const char *)n->name, 0, err)) != 0)
 		return (r);
 	namelen = b->len - at;
 	if (omsi_buf_room(b, 2, err) == -1)
@@ -364,14 +401,15 @@ put_node(struct oms_buf *b, xmlNodePtr n, size_t d, struct oms_err *err)
 	b->s[b->len++] = '>';
 	if (elems)
 		b->s[b->len++] = '\n';
+	b->s[b->len] = '\0';
 	for (c = n->children; c != NULL; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE) {
 			if ((r = put_node(b, c, d + 1, err)) != 0)
 				return (r);
 		} else if (!elems && (c->type == XML_TEXT_NODE ||
 		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL) {
-			if ((r = omsi_cp1251_put(b, (const char *)c->content,
-			    1, err)) != 0)
+			if ((r = put_str(b, (const char *)c->content, 1,
+			    err)) != 0)
 				return (r);
 		}
 	}

@@ -360,10 +360,13 @@ test_ffoms_put(void **state)
 	xmlDocPtr doc;
 	xmlNodePtr rec;
 	struct gen g = { 3, 0, 0 };
+	char prefix[200];
+	size_t p;
 	int iter, r, nput = 0, nodd = 0;
 
 	(void)state;
 	assert_int_equal(oms_xml_init(), 0);
+	memset(prefix, 'P', sizeof(prefix));
 	oms_buf_init(&b, 0);
 	oms_buf_init(&all, 0);
 	for (iter = 0; iter < 400; iter++) {
@@ -381,17 +384,21 @@ test_ffoms_put(void **state)
 			g.attrs = g.odd = 0;
 			rec = gen_node(&g, doc, 0, iter % 10 == 0 && r == 1);
 			writer_node(w, rec);
-			oms_buf_reset(&b);
+			/* after a prefix: the room ends anywhere in it */
+			oms_buf_release(&b);
+			p = rnd(&g.seed) % 200;
+			assert_int_equal(oms_buf_add(&b, prefix, p, &e), 0);
 			assert_int_equal(omsi_ffoms_put(&b, rec, &e),
 			    g.attrs || g.odd ? 1 : 0);
+			check_buf(&b);
 			if (g.attrs || g.odd)
 				nodd++;
 			else
 				nput++;
 			assert_int_equal(xmlTextWriterFlush(w) >= 0, 1);
 			if (!g.attrs && !g.odd)
-				assert_int_equal(oms_buf_add(&all, b.s, b.len,
-				    &e), 0);
+				assert_int_equal(oms_buf_add(&all, b.s + p,
+				    b.len - p, &e), 0);
 			else	/* the writer's own bytes stand for it */
 				assert_int_equal(oms_buf_add(&all,
 				    xmlBufferContent(xb) + all.len,
