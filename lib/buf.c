@@ -15,8 +15,6 @@
 
 #define BUF_MIN		64
 
-static int	buf_grow(struct oms_buf *, size_t, struct oms_err *);
-
 void
 oms_buf_init(struct oms_buf *b, size_t max)
 {
@@ -31,8 +29,8 @@ oms_buf_init(struct oms_buf *b, size_t max)
 }
 
 /* Make room for n more bytes plus a NUL. */
-static int
-buf_grow(struct oms_buf *b, size_t n, struct oms_err *err)
+int
+oms_buf_grow(struct oms_buf *b, size_t n, struct oms_err *err)
 {
 	size_t need, ncap;
 	char *p;
@@ -58,10 +56,14 @@ buf_grow(struct oms_buf *b, size_t n, struct oms_err *err)
 	return (0);
 }
 
+/*
+ * n < cap - len is room for n bytes and the NUL, and within max (cap is
+ * at most max + 1): the common case needs no call to oms_buf_grow.
+ */
 int
 oms_buf_add(struct oms_buf *b, const void *p, size_t n, struct oms_err *err)
 {
-	if (buf_grow(b, n, err) == -1)
+	if (n >= b->cap - b->len && oms_buf_grow(b, n, err) == -1)
 		return (-1);
 	if (n > 0)
 		memcpy(b->s + b->len, p, n);
@@ -79,9 +81,11 @@ oms_buf_adds(struct oms_buf *b, const char *s, struct oms_err *err)
 int
 oms_buf_addc(struct oms_buf *b, int c, struct oms_err *err)
 {
-	unsigned char ch = (unsigned char)c;
-
-	return (oms_buf_add(b, &ch, 1, err));
+	if (b->cap - b->len <= 1 && oms_buf_grow(b, 1, err) == -1)
+		return (-1);
+	b->s[b->len++] = (char)c;
+	b->s[b->len] = '\0';
+	return (0);
 }
 
 int
@@ -91,7 +95,7 @@ oms_buf_printf(struct oms_buf *b, struct oms_err *err, const char *fmt, ...)
 	size_t room;
 	int n;
 
-	if (buf_grow(b, 0, err) == -1)
+	if (oms_buf_grow(b, 0, err) == -1)
 		return (-1);
 	room = b->cap - b->len;
 	va_start(ap, fmt);
@@ -104,7 +108,7 @@ oms_buf_printf(struct oms_buf *b, struct oms_err *err, const char *fmt, ...)
 	}
 	if ((size_t)n >= room) {
 		b->s[b->len] = '\0';
-		if (buf_grow(b, (size_t)n, err) == -1)
+		if (oms_buf_grow(b, (size_t)n, err) == -1)
 			return (-1);
 		va_start(ap, fmt);
 		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);

@@ -207,6 +207,119 @@ bad:
 	return (-2);
 }
 
+/*
+ * What omsi_cp1251_put() does with an ASCII byte: 0 copy it, 1 the end,
+ * 2 an escape (when escaping); 3, a byte of 0x80 and up: a character of
+ * more bytes.
+ */
+static const unsigned char put_class[128] = {
+	[0] = 1, ['<'] = 2, ['>'] = 2, ['&'] = 2, ['"'] = 2, ['\r'] = 2
+};
+
+#define PUT_ROOM	64	/* bytes made room for at a time */
+
+/* the escape of an ASCII byte of class 2 */
+static const char *
+put_escape(unsigned char c)
+{
+	switch (c) {
+	case '<':
+		return ("&lt;");
+	case '>':
+		return ("&gt;");
+	case '&':
+		return ("&amp;");
+	case '"':
+		return ("&quot;");
+	default:
+		return ("&#13;");
+	}
+}
+
+int
+omsi_cp1251_put(struct oms_buf *b, const char *s, int esc,
+    struct oms_err *err)
+{
+	const unsigned char *ip = (const unsigned char *)s;
+	unsigned char *op, *oend;
+	const char *rep;
+	size_t start = b->len, need, want;
+	unsigned cp;
+	int n, k, c, cl;
+
+	if (omsi_buf_room(b, 0, err) == -1)
+		return (-1);
+	op = (unsigned char *)b->s + b->len;
+	oend = (unsigned char *)b->s + b->cap - 1;	/* the NUL's */
+	for (;;) {
+		cl = *ip < 0x80 ? put_class[*ip] : 3;
+		if (cl == 2 && !esc)
+			cl = 0;
+		/* "&quot;" is the most a character writes */
+		if (oend - op < 6) {
+			need = cl == 1 ? 0 : cl == 2 ?
+			    strlen(put_escape(*ip)) : 1;
+			if ((size_t)(oend - op) < need) {
+				b->len = (size_t)(op - (unsigned char *)b->s);
+				want = b->max - b->len < PUT_ROOM ? need :
+				    PUT_ROOM;
+				if (omsi_buf_room(b, want, err) == -1)
+					goto fail;
+				op = (unsigned char *)b->s + b->len;
+				oend = (unsigned char *)b->s + b->cap - 1;
+			}
+		}
+		switch (cl) {
+		case 0:
+			*op++ = *ip++;
+			continue;
+		case 1:
+			b->len = (size_t)(op - (unsigned char *)b->s);
+			b->s[b->len] = '\0';
+			return (0);
+		case 2:
+			for (rep = put_escape(*ip++); *rep != '\0'; rep++)
+				*op++ = (unsigned char)*rep;
+			continue;
+		}
+		/* as from_utf8() converts it, or back to the caller */
+		if ((ip[0] == 0xD0 && ip[1] >= 0x90 && ip[1] <= 0xBF) ||
+		    (ip[0] == 0xD1 && ip[1] >= 0x80 && ip[1] <= 0x8F)) {
+			*op++ = (unsigned char)(0xC0 +
+			    (((ip[0] & 0x1F) << 6 | (ip[1] & 0x3F)) - 0x410));
+			ip += 2;
+			continue;
+		}
+		if ((*ip & 0xE0) == 0xC0) {
+			n = 2;
+			cp = *ip & 0x1F;
+		} else if ((*ip & 0xF0) == 0xE0) {
+			n = 3;
+			cp = *ip & 0x0F;
+		} else if ((*ip & 0xF8) == 0xF0) {
+			n = 4;
+			cp = *ip & 0x07;
+		} else
+			break;
+		for (k = 1; k < n; k++) {
+			if ((ip[k] & 0xC0) != 0x80)	/* a NUL stops here */
+				break;
+			cp = cp << 6 | (ip[k] & 0x3F);
+		}
+		if (k < n || (c = omsi_cp1251_encode(cp)) == -1)
+			break;
+		*op++ = (unsigned char)c;
+		ip += n;
+	}
+	b->len = start;
+	b->s[b->len] = '\0';
+	return (1);
+fail:
+	b->len = start;
+	b->s[b->len] = '\0';
+	return (-1);
+}
+
 int
 oms_xml_init(void)
 {

@@ -148,5 +148,8 @@ int	 omsi_ffoms_check(struct exp *, struct reg *, int scope,
 void	 omsi_ffoms_schemas_free(struct exp *);
 /* An element subtree through the text writer; -1 on error. */
 int	 omsi_ffoms_write_node(struct exp *, xmlTextWriterPtr, xmlNodePtr);
+/* Append record n to b as omsi_ffoms_write_node writes it: 0; 1 when
+   only the text writer can (attributes, a character not windows-1251). */
+int	 omsi_ffoms_put(struct oms_buf *, xmlNodePtr, struct oms_err *);
 
 #endif /* EXPORT_INT_H */

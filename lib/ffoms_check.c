@@ -4,11 +4,11 @@
  * A case (ZAP) or a person (PERS) copied from source/ gets the fixes in
  * force for its account (oms-requeue --set), is checked against the
  * schema of its kind and version (compiled once per export, x->w) and the
- * rule table, and is written through the registry's text writer.  Both
+ * rule table, and is written into the registry's body: as one piece of
+ * windows-1251 made here, or, when it cannot be, by the text writer.  Both
  * the cases (ffoms_export.c) and the persons (ffoms_persons.c) go through
  * here.
  */
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,105 +329,110 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 }
 
 /*
- * Has the subtree of n only what put_node() writes as the text writer
- * would: elements without attributes, their text and CDATA, and nodes
- * the writer skips (comments, PIs, entity references)?
+ * 1 for the bytes put_str copies as they are: ASCII but NUL, CR and the
+ * specials of text (< > & "); the rest is omsi_cp1251_put's.
  */
-static int
-plain(xmlNodePtr n)
-{
-	xmlNodePtr c;
+static const unsigned char asis[256] = {
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,	/* CR */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* " & */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,	/* < > */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+	/* 0x80 and up: 0 */
+};
 
-	if (n->properties != NULL || n->nsDef != NULL)
+/*
+ * s appended to b (b->s allocated) as omsi_cp1251_put(b, s, esc) does:
+ * the run of bytes copied as they are here, in the room b has, and the
+ * rest by omsi_cp1251_put.  0, 1 or -1 as omsi_cp1251_put.
+ */
+static inline int
+put_str(struct oms_buf *b, const char *s, int esc, struct oms_err *err)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *op = b->s + b->len, *oend = b->s + b->cap - 1;
+
+	while (op < oend && asis[*p])
+		*op++ = (char)*p++;
+	b->len = (size_t)(op - b->s);
+	if (*p == '\0') {
+		*op = '\0';
 		return (0);
-	for (c = n->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && !plain(c))
-			return (0);
-	return (1);
-}
-
-/* s with the specials escaped as xmlTextWriterWriteString does */
-static int
-put_text(struct oms_buf *b, const char *s, struct oms_err *err)
-{
-	const char *p, *rep;
-
-	for (p = s; ; p++) {
-		switch (*p) {
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '&':
-			rep = "&amp;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\r':
-			rep = "&#13;";
-			break;
-		case '\0':
-			return (oms_buf_add(b, s, (size_t)(p - s), err));
-		default:
-			continue;
-		}
-		if (oms_buf_add(b, s, (size_t)(p - s), err) == -1 ||
-		    oms_buf_adds(b, rep, err) == -1)
-			return (-1);
-		s = p + 1;
 	}
+	return (omsi_cp1251_put(b, (const char *)p, esc, err));
 }
 
 /*
- * n at depth d as the text writer writes it with an indent of one space
- * (a record is at depth 0): "<N>" and, with elements inside, a newline,
- * each of them indented by its depth, and "</N>" indented by d; else its
- * text and "</N>"; a newline after every end tag.
+ * n at depth d (a record is at depth 0) in windows-1251, as the text
+ * writer writes it through our handler with an indent of one space:
+ * "<N>" and, with elements inside, a newline, each of them indented by
+ * its depth, and "</N>" indented by d; else its text and CDATA escaped
+ * and "</N>"; a newline after every end tag.  Comments, PIs and entity
+ * references are skipped, as the writer skips them.  0; 1 when the text
+ * writer must write it: an element has attributes or namespaces, or a
+ * character does not go straight into windows-1251 (see
+ * omsi_cp1251_put); -1 over b's max.
  */
 static int
 put_node(struct oms_buf *b, xmlNodePtr n, size_t d, struct oms_err *err)
 {
-	static const char sp[] = "                                ";
-	const char *name = (const char *)n->name;
-	size_t namelen = strlen(name), i;
 	xmlNodePtr c;
-	int elems = 0;
+	size_t at, namelen;
+	int elems = 0, r;
 
+	if (n->properties != NULL || n->nsDef != NULL)
+		return (1);
 	for (c = n->children; c != NULL && !elems; c = c->next)
 		elems = c->type == XML_ELEMENT_NODE;
-	for (i = d; i > sizeof(sp) - 1; i -= sizeof(sp) - 1)
-		if (oms_buf_add(b, sp, sizeof(sp) - 1, err) == -1)
-			return (-1);
-	if (oms_buf_add(b, sp, i, err) == -1 ||
-	    oms_buf_add(b, "<", 1, err) == -1 ||
-	    oms_buf_add(b, name, namelen, err) == -1 ||
-	    oms_buf_add(b, ">\n", elems ? 2 : 1, err) == -1)
+	if (omsi_buf_room(b, d + 1, err) == -1)
 		return (-1);
+	memset(b->s + b->len, ' ', d);
+	b->s[b->len + d] = '<';
+	b->len += d + 1;
+	at = b->len;
+	if ((r = put_str(b, (const char *)n->name, 0, err)) != 0)
+		return (r);
+	namelen = b->len - at;
+	if (omsi_buf_room(b, 2, err) == -1)
+		return (-1);
+	b->s[b->len++] = '>';
+	if (elems)
+		b->s[b->len++] = '\n';
+	b->s[b->len] = '\0';
 	for (c = n->children; c != NULL; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE) {
-			if (put_node(b, c, d + 1, err) == -1)
-				return (-1);
+			if ((r = put_node(b, c, d + 1, err)) != 0)
+				return (r);
 		} else if (!elems && (c->type == XML_TEXT_NODE ||
 		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL) {
-			if (put_text(b, (const char *)c->content, err) == -1)
-				return (-1);
+			if ((r = put_str(b, (const char *)c->content, 1,
+			    err)) != 0)
+				return (r);
 		}
 	}
-	if (elems) {
-		for (i = d; i > sizeof(sp) - 1; i -= sizeof(sp) - 1)
-			if (oms_buf_add(b, sp, sizeof(sp) - 1, err) == -1)
-				return (-1);
-		if (oms_buf_add(b, sp, i, err) == -1)
-			return (-1);
-	}
-	if (oms_buf_add(b, "</", 2, err) == -1 ||
-	    oms_buf_add(b, name, namelen, err) == -1 ||
-	    oms_buf_add(b, ">\n", 2, err) == -1)
+	if (omsi_buf_room(b, (elems ? d : 0) + namelen + 4, err) == -1)
 		return (-1);
+	if (elems) {
+		memset(b->s + b->len, ' ', d);
+		b->len += d;
+	}
+	b->s[b->len++] = '<';
+	b->s[b->len++] = '/';
+	memcpy(b->s + b->len, b->s + at, namelen);
+	b->len += namelen;
+	b->s[b->len++] = '>';
+	b->s[b->len++] = '\n';
+	b->s[b->len] = '\0';
 	return (0);
+}
+
+int
+omsi_ffoms_put(struct oms_buf *b, xmlNodePtr n, struct oms_err *err)
+{
+	return (put_node(b, n, 0, err));
 }
 
 /* Write an element subtree through the text writer. */
@@ -468,26 +473,58 @@ write_node(xmlTextWriterPtr w, xmlNodePtr n)
 }
 
 /*
- * Write a record (between records, the writer has no element open): as
- * one piece of text made here when it has no attribute, the bytes the
- * text writer would write element by element; else by the text writer.
+ * The body that writer w writes into, NULL when none: a registry's main
+ * or persons writer (open_bodies).  The registries are few, and their
+ * writers change from build to build: nothing is kept.
+ */
+static struct omsi_zbody *
+body_of(const struct exp *x, xmlTextWriterPtr w)
+{
+	const struct ffreg *f;
+	size_t i;
+
+	for (i = 0; i < x->nreg; i++)
+		if ((f = FFREG(&x->reg[i])) != NULL) {
+			if (f->hw == w)
+				return (f->hz);
+			if (f->lw == w)
+				return (f->lz);
+		}
+	return (NULL);
+}
+
+/*
+ * Write a record (between records, the writer has no element open and
+ * holds nothing): as one piece of windows-1251 made here (put_node),
+ * straight into the writer's body past the writer; else, when put_node
+ * cannot, by the text writer element by element, flushed to the body
+ * (its own buffer, then the body's stream) so that the next piece follows
+ * it.  The writer is told of a piece by a write of none, which leaves its
+ * state as a raw write of the piece would.
  */
 int
 omsi_ffoms_write_node(struct exp *x, xmlTextWriterPtr w, xmlNodePtr n)
 {
 	struct schemas *ss;
+	struct omsi_zbody *zb;
 	struct oms_err e;
+	int r = 1;
 
-	if (!plain(n) || (ss = state(x)) == NULL)
-		return (write_node(w, n));
-	memset(&e, 0, sizeof(e));
-	oms_buf_reset(&ss->out);
-	if (put_node(&ss->out, n, 0, &e) == -1)
-		return (-1);
-	if (ss->out.len > INT_MAX)	/* too big for one piece */
-		return (write_node(w, n));
-	if (xmlTextWriterWriteRawLen(w, (const xmlChar *)ss->out.s,
-	    (int)ss->out.len) < 0)
+	if ((zb = body_of(x, w)) != NULL && (ss = state(x)) != NULL) {
+		memset(&e, 0, sizeof(e));
+		oms_buf_reset(&ss->out);
+		if ((r = put_node(&ss->out, n, 0, &e)) == -1)
+			return (-1);
+	}
+	if (r == 1) {
+		if (write_node(w, n) == -1 || (zb != NULL &&
+		    (xmlTextWriterFlush(w) < 0 ||
+		    fflush(omsi_zbody_fp(zb)) == EOF)))
+			return (-1);
+		return (0);
+	}
+	if (xmlTextWriterWriteRawLen(w, (const xmlChar *)"", 0) < 0 ||
+	    omsi_zbody_write(zb, ss->out.s, ss->out.len) == -1)
 		return (-1);
 	return (0);
 }

@@ -80,6 +80,9 @@ int	 oms_buf_adds(struct oms_buf *, const char *, struct oms_err *);
 int	 oms_buf_addc(struct oms_buf *, int, struct oms_err *);
 int	 oms_buf_printf(struct oms_buf *, struct oms_err *, const char *, ...)
 	    __attribute__((__format__(__printf__, 3, 4)));
+/* Room for n more bytes and a NUL after len (git's strbuf_grow): the
+   caller may then write s[len .. len + n] and set len, and s[len] = 0. */
+int	 oms_buf_grow(struct oms_buf *, size_t n, struct oms_err *);
 void	 oms_buf_reset(struct oms_buf *);		/* len = 0, keep memory */
 void	 oms_buf_release(struct oms_buf *);		/* free memory, reinit */
 

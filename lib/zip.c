@@ -4,18 +4,19 @@
  * A registry file is a head known only at the end (its counts and sums),
  * a body written record by record, and a short tail.  The body is
  * deflated while it is written, on a second core: the writer puts its
- * bytes into a stream (omsi_zbody_fp) whose buffers go, through a bounded
- * queue, to the one thread of a struct omsi_zpool, which deflates them
- * into a spool file.  Each body is a raw deflate stream of its own, ended
- * by a sync flush (byte-aligned, not final), so at the end an entry is
- * the head deflated alone and sync-flushed, the spooled body as it is and
- * the tail deflated alone and finished: one valid deflate stream, whose
- * CRC is combined from the three parts' (crc32_combine).  The sizes are
- * known before each local header is written, so there is no data
- * descriptor; Zip64 records are written only past 4 GiB or 65535
- * entries.  Entries have a fixed mode (0644), mtime and owner (0, 0): the
- * same input gives the same bytes.  A body without a pool (oms-export -n)
- * drops what it is given.
+ * bytes into a stream (omsi_zbody_fp), or a piece it has made straight
+ * into the buffers behind it (omsi_zbody_write), and the buffers go,
+ * through a bounded queue, to the one thread of a struct omsi_zpool,
+ * which deflates them into a spool file.  Each body is a raw deflate
+ * stream of its own, ended by a sync flush (byte-aligned, not final), so
+ * at the end an entry is the head deflated alone and sync-flushed, the
+ * spooled body as it is and the tail deflated alone and finished: one
+ * valid deflate stream, whose CRC is combined from the three parts'
+ * (crc32_combine).  The sizes are known before each local header is
+ * written, so there is no data descriptor; Zip64 records are written only
+ * past 4 GiB or 65535 entries.  Entries have a fixed mode (0644), mtime
+ * and owner (0, 0): the same input gives the same bytes.  A body without
+ * a pool (oms-export -n) drops what it is given.
  */
 #define _GNU_SOURCE		/* fopencookie */
 #include <errno.h>
@@ -300,35 +301,41 @@ zb_send(struct omsi_zbody *zb, int final)
 	return (0);
 }
 
+int
+omsi_zbody_write(struct omsi_zbody *zb, const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	size_t k;
+
+	if (zb->closing || zb->zp == NULL)	/* closing; or a sink */
+		return (0);
+	if (zb->finished) {
+		errno = EINVAL;
+		return (-1);
+	}
+	while (n > 0) {
+		if (zb->cur == NULL && (zb->cur = job_get(zb->zp)) == NULL) {
+			errno = ENOMEM;
+			return (-1);
+		}
+		k = ZCHUNK - zb->cur->len;
+		if (k > n)
+			k = n;
+		memcpy(zb->cur->buf + zb->cur->len, p, k);
+		zb->cur->len += k;
+		p += k;
+		n -= k;
+		if (zb->cur->len == ZCHUNK && zb_send(zb, 0) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
 /* fopencookie's write: n, or 0 with errno on a failure */
 static ssize_t
 zb_write(void *cookie, const char *p, size_t n)
 {
-	struct omsi_zbody *zb = cookie;
-	size_t left = n, k;
-
-	if (zb->closing || zb->zp == NULL)	/* closing; or a sink */
-		return ((ssize_t)n);
-	if (zb->finished) {
-		errno = EINVAL;
-		return (0);
-	}
-	while (left > 0) {
-		if (zb->cur == NULL && (zb->cur = job_get(zb->zp)) == NULL) {
-			errno = ENOMEM;
-			return (0);
-		}
-		k = ZCHUNK - zb->cur->len;
-		if (k > left)
-			k = left;
-		memcpy(zb->cur->buf + zb->cur->len, p, k);
-		zb->cur->len += k;
-		p += k;
-		left -= k;
-		if (zb->cur->len == ZCHUNK && zb_send(zb, 0) == -1)
-			return (0);
-	}
-	return ((ssize_t)n);
+	return (omsi_zbody_write(cookie, p, n) == -1 ? 0 : (ssize_t)n);
 }
 
 struct omsi_zbody *

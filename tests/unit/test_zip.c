@@ -106,6 +106,29 @@ put(FILE *fp, const char *s, size_t len)
 	}
 }
 
+/*
+ * Write len bytes at s into body zb in pieces of odd sizes, some past a
+ * queue's buffer, in turns through its stream (flushed) and straight
+ * (omsi_zbody_write).
+ */
+static void
+put_mixed(struct omsi_zbody *zb, const char *s, size_t len)
+{
+	size_t i, k;
+	int n;
+
+	for (i = 0, n = 0; i < len; i += k, n++) {
+		k = 1 + (i * 7919) % 300007;
+		if (k > len - i)
+			k = len - i;
+		if (n % 2 == 0) {
+			put(omsi_zbody_fp(zb), s + i, k);
+			assert_int_equal(fflush(omsi_zbody_fp(zb)), 0);
+		} else
+			assert_int_equal(omsi_zbody_write(zb, s + i, k), 0);
+	}
+}
+
 /* The entry of archive path named name, read by libarchive, must be want. */
 static void
 expect_entry(const char *path, const char *name, const char *want,
@@ -173,7 +196,7 @@ pack_two(int level, struct twobody *t)
 	assert_non_null(b2 = omsi_zbody_new(zp, f2, p2, &e));
 	put(omsi_zbody_fp(b1), s1, BIG / 2);
 	put(omsi_zbody_fp(b2), s2, BIG / 3);
-	put(omsi_zbody_fp(b1), s1 + BIG / 2, BIG - BIG / 2);
+	put_mixed(b1, s1 + BIG / 2, BIG - BIG / 2);
 	snprintf(t->zpath, sizeof(t->zpath), "%s/a.zip", t->dir);
 	assert_non_null(zf = fopen(t->zpath, "w"));
 	assert_non_null(z = omsi_zip_open(zf, t->zpath, level, &e));
@@ -323,6 +346,7 @@ test_abandon(void **state)
 	assert_non_null(b = omsi_zbody_new(NULL, f, p, &e));
 	put(omsi_zbody_fp(b), s, BIG);
 	assert_int_equal(fflush(omsi_zbody_fp(b)), 0);
+	assert_int_equal(omsi_zbody_write(b, s, BIG), 0);
 	assert_int_equal(nthreads_settled(th0), th0);
 	omsi_zbody_free(b);
 	assert_int_equal(fseeko(f, 0, SEEK_END), 0);
