@@ -62,6 +62,18 @@ cmp_sel(const void *a, const void *b)
 	return (x->c->seq < y->c->seq ? -1 : x->c->seq > y->c->seq);
 }
 
+struct sel *
+omsi_exp_sel(struct exp *x, const char *account)
+{
+	struct sel key;
+
+	/* the selection is sorted by its cases, and a case is found by
+	   its account: no walk over it per question */
+	if ((key.c = oms_src_find(x->src, account)) == NULL)
+		return (NULL);
+	return (bsearch(&key, x->sel, x->nsel, sizeof(*x->sel), cmp_sel));
+}
+
 /* What one build made; the archives not published are removed. */
 static void
 release_regs(struct exp *x, const struct omsi_export_ops *ops)

@@ -99,6 +99,8 @@ void	 omsi_exp_vproblem(struct exp *, const char *where, unsigned long line,
 void	 omsi_exp_problem(struct exp *, const char *where, unsigned long line,
 	    int warning, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 5, 6)));
+/* The selection's entry of account, or NULL when it is not selected. */
+struct sel *omsi_exp_sel(struct exp *, const char *account);
 /*
  * After reading source document doc (name in messages) for the sorted
  * selection: 0 when each account from sel[i] on that the scan placed in

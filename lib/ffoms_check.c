@@ -77,15 +77,12 @@ on_case_rule(void *arg, const char *account, const char *id, int warning,
     unsigned long line, const char *msg)
 {
 	struct exp *x = arg;
-	size_t i;
+	struct sel *s;
 
 	omsi_exp_problem(x, x->cur_doc, line, warning, "account %s: %s: %s",
 	    account, id, msg);
-	if (warning)
-		return;
-	for (i = 0; i < x->nsel; i++)
-		if (strcmp(x->sel[i].c->account, account) == 0)
-			x->sel[i].bad = 1;
+	if (!warning && (s = omsi_exp_sel(x, account)) != NULL)
+		s->bad = 1;
 }
 
 /*

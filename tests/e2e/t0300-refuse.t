@@ -2,7 +2,7 @@
 # oms-export refuses bad accounts naming them and the rule, and leaves the
 # workspace as it was; --skip-invalid leaves them out
 cd "${0%/*}" && . ./lib.sh
-plan 20
+plan 21
 
 # account N of the run gets the defect; oms-gen counts cases in file order
 bad() {	# bad NAME DEFECT: a workspace whose 3rd case has DEFECT
@@ -46,6 +46,24 @@ expect_exit 'a patient missing from the persons file is refused (003F.00.3070)' 
 printf 'rule.003F.00.3070 = warning\n' >>"$ws/oms.conf"
 expect_exit '... which oms.conf can make a warning' 0 'warning: account [^:]+: 003F.00.3070' \
     oms-export -C "$ws" "$TMP/sel"
+
+# a person rule (a ZAP rule that reads the patient's PERS): the accounts
+# of that patient's cases, and only they, are bad
+ws=$(newws ws-prule conf)
+oms-gen -s 5 -n 8 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
+l=$(ls "$ws"/source/LM*.xml)
+pac=$(xmllint --xpath 'string(//PERS[OT][1]/ID_PAC)' "$l")
+xmllint --encode windows-1251 --format "$l" | awk -v p="$pac" '
+    /<PERS>/ { inp = 1; mine = 0 } inp && $0 ~ "<ID_PAC>" p "</ID_PAC>" { mine = 1 }
+    /<\/PERS>/ { inp = 0 } !(mine && /<OT>/) { print }' >"$TMP/l" && mv "$TMP/l" "$l"
+oms-select -C "$ws" -p 2026-10 >"$TMP/sel"
+oms-export -C "$ws" "$TMP/sel" 2>&1 >/dev/null |
+    sed -n 's/.*account \([^:]*\): 003F.00.0460: .*/\1/p' | sort -u >"$TMP/pbad"
+oms-export -C "$ws" --skip-invalid "$TMP/sel" >/dev/null 2>&1; rc=$?
+cut -f3 "$ws/ledger.tsv" | sort -u >"$TMP/pout"
+check '--skip-invalid leaves out the cases of a patient a person rule refuses, and only them' \
+    '[ $rc -eq 1 ] && [ -s "$TMP/pbad" ] && [ -z "$(comm -12 "$TMP/pbad" "$TMP/pout")" ] &&
+     [ $(($(wc -l <"$TMP/pbad") + $(grep -c "	export	" "$ws/ledger.tsv"))) -eq $(($(wc -l <"$TMP/sel") - 1)) ]'
 
 ws=$(bad ws-skip sum)
 oms-select -C "$ws" -p 2026-10 >"$TMP/sel"
