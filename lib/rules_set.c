@@ -258,7 +258,10 @@ lookup(struct omsi_rset *st, const char *s, size_t len, int add,
 			if (st->tag[i] != t)
 				continue;
 			e = at(st, st->slot[i]);
-			if (memcmp(e + vl, key, klen) == 0) {
+			/* the lengths first: a shorter entry may end its
+			   chunk, and memcmp may read all klen bytes */
+			if (key_len(e + vl) == klen &&
+			    memcmp(e + vl, key, klen) == 0) {
 				if (valp != NULL)
 					*valp = e;
 				rv = 1;
