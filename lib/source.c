@@ -441,19 +441,19 @@ beaten(const struct oms_src *s, int doc, uint64_t h)
  * than doc holds it.
  */
 static int
-commit_some(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
-    struct oms_err *err)
+commit_some(struct oms_src *s, int doc, size_t first, int copy,
+    struct oms_diag *diag, struct oms_err *err)
 {
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct omsi_srcfp *f = &s->fp[doc];
-	struct omsi_hash other;		/* account -> line << 2 | said */
+	struct omsi_hash *other = &s->other;
 	struct oms_case *c, *old;
-	size_t i, k = first, v, slot, cap = 0;
+	size_t i, k = first, v, slot;
 	uint64_t h, *nv;
 	uint32_t tag;
-	int r, rc = -1;
+	const char *a;
+	int r;
 
-	omsi_hash_init(&other);
 	for (i = first; i < s->ncases; i++) {
 		c = &s->cases[i];
 		d->ncases++;
@@ -483,24 +483,29 @@ commit_some(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 		}
 		/* another account */
 		h = omsi_hash_str(c->account);
-		if (f->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = reallocarray(f->v, cap, sizeof(*nv))) == NULL)
+		if (f->n == s->fpvcap) {
+			v = s->fpvcap ? s->fpvcap * 2 : 64;
+			if ((nv = reallocarray(f->v, v, sizeof(*nv))) == NULL)
 				goto nomem;
 			f->v = nv;
+			s->fpvcap = v;
 		}
 		f->v[f->n++] = h;
-		if ((r = omsi_hash_reserve(&other, c->account, &v, &slot,
+		if ((r = omsi_hash_reserve(other, c->account, &v, &slot,
 		    &tag)) == -1)
 			goto nomem;
 		if (r == 0) {
-			omsi_hash_fill(&other, slot, tag, c->account,
+			a = copy ? omsi_arena_strdup(&s->scratch, c->account) :
+			    c->account;
+			if (a == NULL)
+				goto nomem;
+			omsi_hash_fill(other, slot, tag, a,
 			    (size_t)c->line << 2);
 			continue;
 		}
 		if ((v & 3) == 0) {
 			v |= beaten(s, doc, h) ? 2 : 1;
-			other.vals[slot] = v;
+			other->vals[slot] = v;
 		}
 		if (v & 1)
 			omsi_diagf(diag, 0, d->name, c->line, "account %s "
@@ -508,18 +513,38 @@ commit_some(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 			    "it will not be exported until the MIS fixes it",
 			    c->account, (unsigned long)(v >> 2));
 	}
+	s->ncases = k;
+	return (0);
+nomem:
+	s->ncases = k;
+	return (oms_err_set(err, OMS_ENOMEM, d->name, 0, "out of memory"));
+}
+
+/*
+ * More cases of document doc in a scan of some accounts, [first,
+ * s->ncases), whose strings do not stay (srcindex.c's replay): as
+ * omsi_src_commit, the document's end being omsi_src_commit_end.
+ */
+int
+omsi_src_commit_part(struct oms_src *s, int doc, size_t first,
+    struct oms_diag *diag, struct oms_err *err)
+{
+	return (commit_some(s, doc, first, 1, diag, err));
+}
+
+/* The end of a document committed in parts: what only it needed goes. */
+void
+omsi_src_commit_end(struct oms_src *s, int doc)
+{
+	struct omsi_srcfp *f = &s->fp[doc];
+
 	if (f->n > 0)
 		qsort(f->v, f->n, sizeof(*f->v), cmp_u64);
-	rc = 0;
-	goto out;
-nomem:
-	rc = oms_err_set(err, OMS_ENOMEM, d->name, 0, "out of memory");
-out:
-	s->ncases = k;
-	omsi_hash_release(&other);
+	s->fpvcap = 0;
+	omsi_hash_release(&s->other);
+	omsi_hash_init(&s->other);
 	omsi_arena_release(&s->scratch);
 	omsi_arena_init(&s->scratch);
-	return (rc);
 }
 
 /* Index the cases of a document read whole: [first, s->ncases). */
@@ -530,14 +555,18 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct oms_case *c, *old;
 	size_t i, prev;
+	int r;
 
 	/* what the doc holds is recorded; what it meets here is not */
 	if (s->rdiag != NULL) {
 		s->hooks->ev_doc(s, doc, first);
 		diag = s->rdiag;
 	}
-	if (s->some)
-		return (commit_some(s, doc, first, diag, err));
+	if (s->some) {
+		r = commit_some(s, doc, first, 0, diag, err);
+		omsi_src_commit_end(s, doc);
+		return (r);
+	}
 	for (i = first; i < s->ncases; i++) {
 		c = &s->cases[i];
 		d->ncases++;
@@ -871,6 +900,7 @@ omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
 	omsi_arena_init(&s->arena);
 	omsi_hash_init(&s->want);
 	omsi_hash_init(&s->words);
+	omsi_hash_init(&s->other);
 	omsi_arena_init(&s->scratch);
 	if (want != NULL) {
 		s->some = 1;
@@ -988,6 +1018,7 @@ oms_src_free(struct oms_src *s)
 	free(s->fp);
 	omsi_hash_release(&s->want);
 	omsi_hash_release(&s->words);
+	omsi_hash_release(&s->other);
 	omsi_arena_release(&s->scratch);
 	omsi_hash_release(&s->idx);
 	omsi_hash_release(&s->warned);

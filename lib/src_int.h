@@ -60,6 +60,10 @@ struct oms_src {
 	const struct oms_case **byacc;
 	struct omsi_arena  scratch;
 	struct omsi_hash   words;	/* payers, departments, doctors */
+	struct omsi_hash   other;	/* of the document being committed:
+					   another account -> its first
+					   line << 2 | 1 said | 2 not said */
+	size_t		   fpvcap;	/* its fp's room */
 	struct omsi_srcfp {
 		uint64_t  *v;		/* sorted */
 		size_t	   n;
@@ -96,6 +100,14 @@ int	 omsi_src_store(struct oms_src *, int doc, unsigned long line,
 /* Index the cases of document doc read whole: [first, s->ncases). */
 int	 omsi_src_commit(struct oms_src *, int doc, size_t first,
 	    struct oms_diag *, struct oms_err *);
+/*
+ * In a scan of some accounts, a document's cases a part at a time,
+ * [first, s->ncases), whose strings need not stay (they are copied), and
+ * then the document's end.  For srcindex.c's replay.
+ */
+int	 omsi_src_commit_part(struct oms_src *, int doc, size_t first,
+	    struct oms_diag *, struct oms_err *);
+void	 omsi_src_commit_end(struct oms_src *, int doc);
 /* A document given up (e reported unless NULL, or returned when the
    machine failed); its cases are forgotten.  1 go on, -1 stop. */
 int	 omsi_src_failed(struct oms_src *, int di, size_t first,
@@ -120,6 +132,9 @@ int	 omsi_src_insurers(struct oms_src *, struct oms_diag *,
 struct oms_srcdoc *omsi_src_newdoc(struct oms_src *, const char *path,
 	    const char *entry, const char *name, time_t mtime);
 int	 omsi_src_reserve(struct oms_src *, size_t n);
+/* For tests: the size of a piece of the index read at a time (0: the
+   default). */
+void	 omsi_srcix_piece(size_t);
 
 /* ---- the source index (srcindex.c) */
 struct stat;

@@ -29,12 +29,16 @@
  * and renamed into place (write_index), mode 0600, without the
  * workspace lock: two runs at once each write a whole index, the last
  * one stays.
- * Strings in it end in NUL, so a loaded case points into the buffer.
- * A scan of some accounts (oms_src_scan_some) copies what it keeps of
- * the cases, writes the record of a file it reads as each document is
- * indexed (the cases of the others are not kept until the save), and
- * lets the old index go once the new one is saved: the same index as a
- * scan of all, without the whole of it in memory while the export runs.
+ * Strings in it end in NUL, so a case loaded by a scan of all points
+ * into the file, read whole.  A scan of some accounts (oms_src_scan_some)
+ * reads it in pieces (ix_piece bytes; a first pass checks the checksum,
+ * a second the records, and a file loaded is read again), replays a
+ * document's cases a batch at a time, copies what it keeps of them,
+ * writes the record of a file it reads as each document is indexed (the
+ * cases of the others are not kept until the save), and copies the
+ * records of the files loaded from the old file when it saves: the same
+ * index as a scan of all, with neither the whole of it nor a document's
+ * cases in memory while the export runs.
  *
  * Over 900 lines: the format's writer, reader, checks and replay are one
  * piece (each event is written and read in the same order here), and
@@ -83,17 +87,19 @@ struct ixkey {
 struct ixfile {
 	char		*name;
 	struct ixkey	 key;
-	const unsigned char *raw;	/* loaded: its record in the old index */
-	size_t		 rawlen;
+	int		 loaded;	/* its record is the old index's */
+	uint64_t	 rawoff, rawlen;	/* there */
 	struct ixev	*ev;		/* read: what it gave */
 	size_t		 nev, evcap;
 	int		 bad;		/* not to be kept */
 	struct omsi_hash once;
 };
 
+/* A record of the old index: where it is, where its events are. */
 struct ixold {
-	const unsigned char *rec, *ev;	/* the record, its events */
-	size_t		 reclen, evlen;
+	char		*name;
+	uint64_t	 rec, ev;	/* offsets in the file */
+	uint64_t	 reclen, evlen;
 	struct ixkey	 key;
 	int		 used;
 };
@@ -102,8 +108,13 @@ struct omsi_srcix {
 	int		 flags;
 	char		*path;
 	char		 ckey[65];	/* of oms.conf, F002 ... */
-	unsigned char	*buf;		/* the old index */
-	size_t		 len;
+	int		 fd;		/* the old index, read in pieces */
+	uint64_t	 len;		/* its size */
+	unsigned char	*win;		/* its bytes [woff, woff + wlen) */
+	size_t		 wcap, wlen;
+	uint64_t	 woff;
+	int		 whole;		/* win is the whole file, kept: the
+					   cases loaded point into it */
 	struct ixold	*old;
 	size_t		 nold;
 	struct omsi_hash byname;	/* name -> old index */
@@ -230,21 +241,162 @@ wr_str(struct wr *w, const char *s)
 
 /* ---------------------------------------------------------- the reader */
 
+/*
+ * A scan of some accounts reads the old index in pieces of ix_piece
+ * bytes (a record longer than a piece, in as many as it takes); a scan
+ * of all reads it whole, as its cases point into it.
+ */
+#define PIECE		(4u << 20)
+static size_t ix_piece = PIECE;
+
+void
+omsi_srcix_piece(size_t n)
+{
+	ix_piece = n > 0 ? n : PIECE;
+}
+
+/* Bytes [off, off + n) of the old index into its window: 0, or -1. */
+static int
+ix_read(struct omsi_srcix *ix, uint64_t off, size_t n)
+{
+	unsigned char *w;
+	size_t got;
+	ssize_t k;
+
+	if (n > ix->wcap) {
+		if ((w = realloc(ix->win, n)) == NULL)
+			return (-1);
+		ix->win = w;
+		ix->wcap = n;
+	}
+	ix->woff = off;
+	ix->wlen = 0;
+	for (got = 0; got < n; got += (size_t)k)
+		if ((k = pread(ix->fd, ix->win + got, n - got,
+		    (off_t)(off + got))) <= 0) {
+			if (k == -1 && errno == EINTR) {
+				k = 0;
+				continue;
+			}
+			if (k == 0)
+				errno = EIO;	/* shorter than it was */
+			return (-1);
+		}
+	ix->wlen = n;
+	return (0);
+}
+
+/*
+ * A reading of bytes of the old index, up to the file offset lim: from
+ * the window, and when the bytes run out, from the next piece (ix not
+ * NULL).  A new piece moves what p pointed into: a caller that keeps
+ * pointers (strings) sets mark where they begin; the piece then starts
+ * there, moved is set, and the caller reads again from mark.
+ */
 struct rd {
 	const unsigned char *p, *end;
 	int		 bad;
 	int		 check;		/* strings checked for inner NULs */
+	struct omsi_srcix *ix;		/* pieces of it, or NULL */
+	uint64_t	 lim;
+	const unsigned char *mark;
+	int		 moved;
 };
+
+static void
+rd_init(struct rd *r, struct omsi_srcix *ix, uint64_t off, uint64_t len,
+    int check)
+{
+	memset(r, 0, sizeof(*r));
+	r->check = check;
+	r->lim = off + len;
+	r->ix = ix->whole ? NULL : ix;
+	if (off < ix->woff || off > ix->woff + ix->wlen) {
+		ix->woff = off;	/* nothing of it there yet */
+		ix->wlen = 0;
+	}
+	r->p = ix->win + (off - ix->woff);
+	r->end = ix->win + (r->lim - ix->woff < ix->wlen ?
+	    (size_t)(r->lim - ix->woff) : ix->wlen);
+}
+
+/* The file offset of r->p, and how many bytes are left to read. */
+static uint64_t
+rd_off(const struct rd *r, const struct omsi_srcix *ix)
+{
+	return (ix->woff + (uint64_t)(r->p - ix->win));
+}
+
+static uint64_t
+rd_left(const struct rd *r)
+{
+	if (r->ix == NULL)
+		return ((uint64_t)(r->end - r->p));
+	return (r->lim - rd_off(r, r->ix));
+}
+
+/* Make n bytes readable at r->p: 0, or -1 (r->bad) past the end. */
+static int
+rd_need(struct rd *r, size_t n)
+{
+	struct omsi_srcix *ix = r->ix;
+	const unsigned char *from;
+	uint64_t off, stop;
+	size_t at, want;
+
+	if ((size_t)(r->end - r->p) >= n)
+		return (0);
+	if (ix == NULL)
+		goto bad;
+	from = r->mark != NULL ? r->mark : r->p;
+	off = ix->woff + (uint64_t)(from - ix->win);
+	at = (size_t)(r->p - from);
+	stop = ix->len - TAIL_LEN;
+	if (r->lim - off < (uint64_t)at + n || stop - off < (uint64_t)at + n)
+		goto bad;
+	want = at + n > ix_piece ? at + n : ix_piece;
+	if (want > stop - off)
+		want = (size_t)(stop - off);
+	if (ix_read(ix, off, want) == -1)
+		goto bad;
+	r->p = ix->win + at;
+	if (r->mark != NULL) {
+		r->mark = ix->win;
+		r->moved = 1;
+	}
+	r->end = ix->win + (r->lim - off < want ? (size_t)(r->lim - off) :
+	    want);
+	return (0);
+bad:
+	r->bad = 1;
+	return (-1);
+}
+
+/* Read on from where mark was set: the bytes it kept moved. */
+static int
+rd_again(struct rd *r)
+{
+	if (!r->moved || r->bad)
+		return (0);
+	r->p = r->mark;
+	r->moved = 0;
+	return (1);
+}
+
+static void
+rd_mark(struct rd *r)
+{
+	r->mark = r->p;
+	r->moved = 0;
+}
 
 static uint64_t
 rd_u64(struct rd *r)
 {
 	uint64_t v = 0;
 
-	if ((size_t)(r->end - r->p) < 8) {
-		r->bad = 1;
+	if (rd_need(r, 8) == -1)
 		return (0);
-	}
 	memcpy(&v, r->p, 8);
 	r->p += 8;
 	return (v);
@@ -255,10 +407,8 @@ rd_u32(struct rd *r)
 {
 	uint32_t v = 0;
 
-	if ((size_t)(r->end - r->p) < 4) {
-		r->bad = 1;
+	if (rd_need(r, 4) == -1)
 		return (0);
-	}
 	memcpy(&v, r->p, 4);
 	r->p += 4;
 	return (v);
@@ -267,10 +417,8 @@ rd_u32(struct rd *r)
 static unsigned
 rd_u8(struct rd *r)
 {
-	if (r->p >= r->end) {
-		r->bad = 1;
+	if (rd_need(r, 1) == -1)
 		return (0);
-	}
 	return (*r->p++);
 }
 
@@ -281,7 +429,7 @@ rd_str(struct rd *r, size_t max)
 	const char *s;
 	uint32_t n = rd_u32(r);
 
-	if (r->bad || (size_t)(r->end - r->p) < (size_t)n + 1 ||
+	if (r->bad || rd_need(r, (size_t)n + 1) == -1 ||
 	    r->p[n] != '\0' || (max > 0 && n >= max) ||
 	    (r->check && memchr(r->p, '\0', n) != NULL)) {
 		r->bad = 1;
@@ -365,26 +513,34 @@ err_fill(struct oms_err *e, int code, const char *where, const char *msg)
 	snprintf(e->msg, sizeof(e->msg), "%s", msg);
 }
 
+/* The cases of a document replayed at a time in a scan of some. */
+#define BATCH		1024
+
 /*
  * The events of one record: checked only (s NULL), or replayed into s,
  * diagnostics to diag.  0, or -1 on an error of s (err set); r->bad for
- * a record that does not check.
+ * a record that does not check.  A scan of some accounts replays a
+ * document's cases BATCH at a time, each batch committed (only the cases
+ * wanted stay) before the next is read: the case table never holds the
+ * whole document, nor do its strings stay in the piece read.
  */
 static int
 replay(struct oms_src *s, struct rd *r, const char *path, time_t mtime,
     struct oms_diag *diag, struct oms_err *err)
 {
 	struct oms_srcdoc *d = NULL, dd;
-	struct oms_case *c;
+	struct oms_case *c, cc;
 	struct oms_err e;
 	const char *key, *where, *msg, *entry, *name, *v;
-	size_t first, di;
+	size_t first, di, b, j;
 	uint64_t n, i;
 	unsigned tag, warning;
-	int code;
+	int code, some = s != NULL && s->some;
 	char *k;
 
-	while (r->p < r->end && !r->bad) {
+	while (rd_left(r) > 0 && !r->bad) {
+		rd_mark(r);
+again:
 		switch ((tag = rd_u8(r))) {
 		case 'W':
 		case 'O':
@@ -393,6 +549,8 @@ replay(struct oms_src *s, struct rd *r, const char *path, time_t mtime,
 			code = (int)rd_u32(r);
 			where = rd_str(r, sizeof(e.where));
 			msg = rd_str(r, sizeof(e.msg));
+			if (rd_again(r))
+				goto again;
 			if (s == NULL || r->bad)
 				break;
 			if (key != NULL) {
@@ -430,7 +588,10 @@ replay(struct oms_src *s, struct rd *r, const char *path, time_t mtime,
 			snprintf(dd.ogrn_smo, sizeof(dd.ogrn_smo), "%s", v);
 			dd.data = (long)(int64_t)rd_u64(r);
 			n = rd_u64(r);
-			if (r->bad || n > (size_t)(r->end - r->p) / 40) {
+			if (rd_again(r))
+				goto again;
+			r->mark = NULL;
+			if (r->bad || n > rd_left(r) / 40) {
 				r->bad = 1;
 				break;
 			}
@@ -438,8 +599,8 @@ replay(struct oms_src *s, struct rd *r, const char *path, time_t mtime,
 			di = 0;
 			if (s != NULL) {
 				if ((d = omsi_src_newdoc(s, path, entry, name,
-				    mtime)) == NULL ||
-				    omsi_src_reserve(s, (size_t)n) == -1)
+				    mtime)) == NULL || (!some &&
+				    omsi_src_reserve(s, (size_t)n) == -1))
 					goto nomem;
 				di = s->ndocs - 1;
 				d->type = dd.type;
@@ -455,27 +616,51 @@ replay(struct oms_src *s, struct rd *r, const char *path, time_t mtime,
 				    sizeof(d->ogrn_smo));
 				d->data = dd.data;
 			}
-			for (i = 0; i < n && !r->bad; i++) {
-				struct oms_case cc;
-
-				c = s != NULL ? &s->cases[first + i] : &cc;
-				memset(c, 0, sizeof(*c));
-				c->account = rd_str(r, 0);
-				c->id_pac = rd_str(r, 0);
-				c->payer = rd_str(r, 0);
-				c->dept = rd_str(r, 0);
-				c->doctor = rd_str(r, 0);
-				v = rd_str(r, sizeof(c->kind));
-				snprintf(c->kind, sizeof(c->kind), "%s", v);
-				c->sum = (int64_t)rd_u64(r);
-				c->date_begin = (long)(int64_t)rd_u64(r);
-				c->date_end = (long)(int64_t)rd_u64(r);
-				c->line = (unsigned long)rd_u64(r);
-				c->seq = (unsigned long)rd_u64(r);
-				c->doc = (int)di;
+			for (i = 0; i < n && !r->bad; i += b) {
+				b = some && n - i > BATCH ? BATCH :
+				    (size_t)(n - i);
+				if (some && omsi_src_reserve(s, b) == -1)
+					goto nomem;
+				if (s != NULL)	/* the strings are kept */
+					rd_mark(r);
+batch:
+				for (j = 0; j < b && !r->bad; j++) {
+					c = s != NULL ?
+					    &s->cases[s->ncases + j] : &cc;
+					memset(c, 0, sizeof(*c));
+					c->account = rd_str(r, 0);
+					c->id_pac = rd_str(r, 0);
+					c->payer = rd_str(r, 0);
+					c->dept = rd_str(r, 0);
+					c->doctor = rd_str(r, 0);
+					v = rd_str(r, sizeof(c->kind));
+					snprintf(c->kind, sizeof(c->kind),
+					    "%s", v);
+					c->sum = (int64_t)rd_u64(r);
+					c->date_begin =
+					    (long)(int64_t)rd_u64(r);
+					c->date_end = (long)(int64_t)rd_u64(r);
+					c->line = (unsigned long)rd_u64(r);
+					c->seq = (unsigned long)rd_u64(r);
+					c->doc = (int)di;
+				}
+				if (rd_again(r))
+					goto batch;
+				r->mark = NULL;
+				if (!some || r->bad)
+					continue;
+				j = s->ncases;
+				s->ncases += b;
+				if (omsi_src_commit_part(s, (int)di, j, diag,
+				    err) == -1)
+					return (-1);
 			}
 			if (s == NULL || r->bad)
 				break;
+			if (some) {
+				omsi_src_commit_end(s, (int)di);
+				break;
+			}
 			s->ncases = first + (size_t)n;
 			if (omsi_src_commit(s, (int)di, first, diag, err) == -1)
 				return (-1);
@@ -483,6 +668,7 @@ replay(struct oms_src *s, struct rd *r, const char *path, time_t mtime,
 		default:
 			r->bad = 1;
 		}
+		r->mark = NULL;
 	}
 	return (0);
 nomem:
@@ -720,6 +906,10 @@ ix_warn(struct oms_diag *diag, const char *what)
 static void
 forget_old(struct omsi_srcix *ix)
 {
+	size_t i;
+
+	for (i = 0; i < ix->nold; i++)
+		free(ix->old[i].name);
 	free(ix->old);
 	ix->old = NULL;
 	ix->nold = 0;
@@ -727,55 +917,100 @@ forget_old(struct omsi_srcix *ix)
 	omsi_hash_init(&ix->byname);
 }
 
-/* Check the body of the index read into ix->buf: 0, or what is wrong. */
+/* The old index let go of: its file and what was read of it. */
+static void
+drop_old(struct omsi_srcix *ix)
+{
+	if (ix->fd != -1)
+		close(ix->fd);
+	ix->fd = -1;
+	free(ix->win);
+	ix->win = NULL;
+	ix->wcap = ix->wlen = 0;
+	ix->woff = 0;
+	ix->whole = 0;
+}
+
+/*
+ * Check the body of the old index (its checksum checked): 0, or what is
+ * wrong.  Its records' places into ix->old, by name into ix->byname.
+ */
 static const char *
 check_body(struct omsi_srcix *ix)
 {
 	struct rd r, e;
 	const char *name;
 	struct ixold *o;
-	uint64_t n, i, evlen;
+	uint64_t n, i, evlen, stop = ix->len - TAIL_LEN;
 
-	r.p = ix->buf + HEAD_LEN;
-	r.end = ix->buf + ix->len - TAIL_LEN;
-	r.bad = 0;
-	r.check = 1;
-	if ((size_t)(r.end - r.p) < 64 + 8)
+	rd_init(&r, ix, HEAD_LEN, stop - HEAD_LEN, 1);
+	if (rd_left(&r) < 64 + 8 || rd_need(&r, 64) == -1)
 		return ("truncated");
 	if (memcmp(r.p, ix->ckey, 64) != 0)
 		return (NULL);	/* another oms.conf ...: all is read again */
 	r.p += 64;
 	n = rd_u64(&r);
-	if (n > (size_t)(r.end - r.p) / 64)
+	if (r.bad || n > rd_left(&r) / 64)
 		return ("damaged (file count)");
 	if (n > 0 && (ix->old = calloc((size_t)n, sizeof(*ix->old))) == NULL)
 		return ("too big for memory");
+	ix->nold = (size_t)n;
 	for (i = 0; i < n; i++) {
 		o = &ix->old[i];
-		o->rec = r.p;
+		o->rec = rd_off(&r, ix);
 		name = rd_str(&r, 0);
+		if (!r.bad && (o->name = strdup(name)) == NULL)
+			return ("too big for memory");
 		rd_key(&r, &o->key);
 		evlen = rd_u64(&r);
-		if (r.bad || evlen > (size_t)(r.end - r.p))
+		if (r.bad || evlen > rd_left(&r))
 			return ("damaged (a file's record)");
-		o->ev = r.p;
-		o->evlen = (size_t)evlen;
-		r.p += evlen;
-		o->reclen = (size_t)(r.p - o->rec);
-		e.p = o->ev;
-		e.end = o->ev + o->evlen;
-		e.bad = 0;
-		e.check = 1;
+		o->ev = rd_off(&r, ix);
+		o->evlen = evlen;
+		o->reclen = o->ev + evlen - o->rec;
+		rd_init(&e, ix, o->ev, evlen, 1);
 		(void)replay(NULL, &e, NULL, 0, NULL, NULL);
 		if (e.bad)
 			return ("damaged (a file's events)");
-		if (omsi_hash_put(&ix->byname, name, (size_t)i) == -1)
+		if (omsi_hash_put(&ix->byname, o->name, (size_t)i) == -1)
 			return ("too big for memory");
+		rd_init(&r, ix, o->ev + evlen, stop - (o->ev + evlen), 1);
 	}
-	if (r.p != r.end)
+	if (rd_left(&r) != 0)
 		return ("damaged (bytes after the last record)");
-	ix->nold = (size_t)n;
 	ix->stale = 0;
+	return (NULL);
+}
+
+/*
+ * The checksum of the body: read whole (a scan of all, whose cases will
+ * point into it), or in pieces, none of it trusted before it checks.
+ * 0, or what is wrong.
+ */
+static const char *
+check_sum(struct omsi_srcix *ix, int whole, uint64_t blen, uint64_t sum)
+{
+	uint64_t h = 0, off;
+	size_t k, chunk = (ix_piece + 7) & ~(size_t)7;
+
+	if (whole) {
+		if ((size_t)ix->len != ix->len || ix_read(ix, 0,
+		    (size_t)ix->len) == -1)
+			return (errno == ENOMEM ? "too big for memory" :
+			    "truncated while it was read");
+		ix->whole = 1;
+		h = mix(0, ix->win + HEAD_LEN, (size_t)blen);
+	} else
+		for (off = HEAD_LEN; off < HEAD_LEN + blen; off += k) {
+			k = HEAD_LEN + blen - off < chunk ?
+			    (size_t)(HEAD_LEN + blen - off) : chunk;
+			if (ix_read(ix, off, k) == -1)
+				return (errno == ENOMEM ? "too big for memory" :
+				    "truncated while it was read");
+			h = mix(h, ix->win, k);
+		}
+	if ((h ^ blen) != sum)
+		return ("damaged (checksum)");
 	return (NULL);
 }
 
@@ -786,16 +1021,16 @@ ix_open(struct oms_src *s, int flags, struct oms_diag *diag,
 	struct omsi_srcix *ix;
 	struct stat st;
 	const char *bad = NULL;
+	unsigned char head[HEAD_LEN], tail[TAIL_LEN];
 	uint64_t blen, sum;
 	uint32_t v;
-	ssize_t n;
-	size_t got;
 	int fd;
 
 	if ((ix = calloc(1, sizeof(*ix))) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	s->ix = ix;
 	ix->flags = flags;
+	ix->fd = -1;
 	omsi_hash_init(&ix->byname);
 	clock_gettime(CLOCK_REALTIME, &ix->t0);
 	if ((ix->path = oms_ws_path(s->ws, INDEX_NAME)) == NULL ||
@@ -824,54 +1059,53 @@ ix_open(struct oms_src *s, int flags, struct oms_diag *diag,
 		ix_warn(diag, "not a plain file");
 		return (0);
 	}
-	if ((size_t)st.st_size < HEAD_LEN + TAIL_LEN) {
-		close(fd);
+	ix->fd = fd;	/* kept: a scan of some reads it in pieces */
+	if ((uint64_t)st.st_size < HEAD_LEN + TAIL_LEN) {
 		bad = "truncated";
 		goto warn;
 	}
-	ix->len = (size_t)st.st_size;
-	if ((ix->buf = malloc(ix->len)) == NULL) {
-		close(fd);
-		ix->len = 0;
-		bad = "too big for memory";
-		goto warn;
-	}
-	for (got = 0; got < ix->len; got += (size_t)n)
-		if ((n = read(fd, ix->buf + got, ix->len - got)) <= 0)
-			break;
-	close(fd);
-	if (got < ix->len) {
+	ix->len = (uint64_t)st.st_size;
+	if (ix_read(ix, 0, HEAD_LEN) == -1) {
 		bad = "truncated while it was read";
 		goto warn;
 	}
-	if (memcmp(ix->buf, INDEX_MAGIC, 8) != 0) {
+	memcpy(head, ix->win, HEAD_LEN);
+	if (ix_read(ix, ix->len - TAIL_LEN, TAIL_LEN) == -1) {
+		bad = "truncated while it was read";
+		goto warn;
+	}
+	memcpy(tail, ix->win, TAIL_LEN);
+	if (memcmp(head, INDEX_MAGIC, 8) != 0) {
 		bad = "not an oms source index";
 		goto warn;
 	}
-	memcpy(&v, ix->buf + 8, 4);
+	memcpy(&v, head + 8, 4);
 	if (v != INDEX_VERSION) {
 		bad = "written by another version of oms";
 		goto warn;
 	}
-	memcpy(&v, ix->buf + 12, 4);
+	memcpy(&v, head + 12, 4);
 	if (v != INDEX_BOM) {
 		bad = "written on another kind of machine";
 		goto warn;
 	}
-	memcpy(&blen, ix->buf + ix->len - TAIL_LEN, 8);
-	memcpy(&sum, ix->buf + ix->len - 8, 8);
+	memcpy(&blen, tail, 8);
+	memcpy(&sum, tail + 8, 8);
 	if (blen != ix->len - HEAD_LEN - TAIL_LEN) {
 		bad = "truncated or damaged (length)";
 		goto warn;
 	}
-	if ((mix(0, ix->buf + HEAD_LEN, (size_t)blen) ^ blen) != sum) {
-		bad = "damaged (checksum)";
-		goto warn;
-	}
-	if ((bad = check_body(ix)) == NULL)
+	if ((bad = check_sum(ix, !s->some, blen, sum)) == NULL &&
+	    (bad = check_body(ix)) == NULL) {
+		if (ix->whole) {
+			close(ix->fd);
+			ix->fd = -1;
+		}
 		return (0);
+	}
 warn:
 	forget_old(ix);
+	drop_old(ix);
 	ix_warn(diag, bad);
 	return (0);
 }
@@ -921,14 +1155,16 @@ ix_load(struct oms_src *s, const char *rel, const char *path,
 	if ((f = new_file(ix, rel, st)) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, rel, 0, "out of memory"));
 	o->used = 1;
-	f->raw = o->rec;
+	f->loaded = 1;
+	f->rawoff = o->rec;
 	f->rawlen = o->reclen;
-	r.p = o->ev;
-	r.end = o->ev + o->evlen;
-	r.bad = 0;
-	r.check = 0;
+	rd_init(&r, ix, o->ev, o->evlen, 0);
 	if (replay(s, &r, path, st->st_mtime, diag, err) == -1)
 		return (-1);
+	/* it checked when opened: it could not be read again */
+	if (r.bad)
+		return (oms_err_set(err, OMS_EIO, INDEX_NAME, 0, "cannot be "
+		    "read again (changed while we ran?)"));
 	ix->st.loaded++;
 	return (1);
 }
@@ -973,13 +1209,32 @@ ix_end(struct oms_src *s, const char *path)
 
 /* -------------------------------------------------------------- saving */
 
+/* A record of the old index, copied from its file (or its bytes). */
+static void
+put_old(struct omsi_srcix *ix, uint64_t off, uint64_t len, struct wr *w)
+{
+	size_t k;
+
+	if (ix->whole) {
+		wr_bytes(w, ix->win + off, (size_t)len);
+		return;
+	}
+	for (; len > 0 && !w->err; off += k, len -= k) {
+		k = len < ix_piece ? (size_t)len : ix_piece;
+		if (ix_read(ix, off, k) == -1)
+			w->err = 1;
+		else
+			wr_bytes(w, ix->win, k);
+	}
+}
+
 static void
 put_file(const struct oms_src *s, const struct ixfile *f, struct wr *w)
 {
 	struct wr count;
 
-	if (f->raw != NULL) {
-		wr_bytes(w, f->raw, f->rawlen);
+	if (f->loaded) {
+		put_old(s->ix, f->rawoff, f->rawlen, w);
 		return;
 	}
 	memset(&count, 0, sizeof(count));
@@ -1058,11 +1313,11 @@ write_index(struct oms_src *s, const char *dir, struct wr *w)
 	w->fp = fp;
 	wr_bytes(w, ix->ckey, 64);
 	for (i = 0, nf = 0; i < ix->ncur; i++)
-		if (ix->cur[i].raw != NULL || !ix->cur[i].bad)
+		if (ix->cur[i].loaded || !ix->cur[i].bad)
 			nf++;
 	wr_u64(w, nf);
 	for (i = 0; i < ix->ncur; i++)
-		if (ix->cur[i].raw != NULL || !ix->cur[i].bad)
+		if (ix->cur[i].loaded || !ix->cur[i].bad)
 			put_file(s, &ix->cur[i], w);
 	wr_flush(w);
 	w->h ^= w->len;
@@ -1117,7 +1372,7 @@ ix_save(struct oms_src *s, struct oms_diag *diag)
 		return;
 	for (i = 0; i < ix->ncur; i++) {
 		f = &ix->cur[i];
-		f->raw = NULL;
+		f->loaded = 0;
 		for (j = 0; j < f->nev; j++) {
 			free(f->ev[j].e);
 			free(f->ev[j].key);
@@ -1128,9 +1383,7 @@ ix_save(struct oms_src *s, struct oms_diag *diag)
 		f->nev = f->evcap = 0;
 	}
 	forget_old(ix);
-	free(ix->buf);
-	ix->buf = NULL;
-	ix->len = 0;
+	drop_old(ix);
 }
 
 static void
@@ -1142,7 +1395,7 @@ save_index(struct oms_src *s, struct oms_diag *diag)
 	int en;
 
 	for (i = 0; i < ix->ncur; i++)
-		if (ix->cur[i].raw != NULL)
+		if (ix->cur[i].loaded)
 			keep++;
 		else if (!ix->cur[i].bad)
 			fresh++;
@@ -1192,7 +1445,7 @@ ix_free(struct omsi_srcix *ix)
 	free(ix->cur);
 	forget_old(ix);
 	omsi_hash_release(&ix->byname);
-	free(ix->buf);
+	drop_old(ix);
 	free(ix->path);
 	free(ix);
 }

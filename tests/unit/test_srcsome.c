@@ -2,7 +2,7 @@
  * test_srcsome.c -- a scan of some accounts (oms_src_scan_some, what
  * oms-export does): the same newest versions, duplicates and diagnostics
  * as a scan of all, the other accounts not kept, and the same source
- * index written
+ * index written; the index read in pieces, whole or damaged
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 
 #include "fixture.h"
+#include "src_int.h"
 
 #define NSETS	7
 
@@ -320,6 +321,180 @@ test_some_index(void **state)
 	free(old);
 }
 
+/* The diagnostics less the lines that hold what (NULL: none did). */
+static char *
+drop_lines(const char *t, const char *what)
+{
+	const char *e;
+	char *out, *o, line[1024];
+	int found = 0;
+
+	assert_non_null(out = o = malloc(strlen(t) + 1));
+	for (; *t != '\0'; t = e) {
+		e = strchr(t, '\n') != NULL ? strchr(t, '\n') + 1 :
+		    t + strlen(t);
+		assert_true((size_t)(e - t) < sizeof(line));
+		memcpy(line, t, (size_t)(e - t));
+		line[e - t] = '\0';
+		if (strstr(line, what) != NULL) {
+			found = 1;
+			continue;
+		}
+		memcpy(o, t, (size_t)(e - t));
+		o += e - t;
+	}
+	*o = '\0';
+	if (!found) {
+		free(out);
+		return (NULL);
+	}
+	return (out);
+}
+
+/* The index's checksum over its body, as srcindex.c makes it. */
+static void
+ix_sum(unsigned char *p, size_t len)
+{
+	uint64_t h = 0, w, blen = len - 32;
+	size_t i;
+
+	for (i = 0; i < blen; i += 8) {
+		w = 0;
+		memcpy(&w, p + 16 + i, blen - i < 8 ? blen - i : 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	h ^= blen;
+	memcpy(p + len - 16, &blen, 8);
+	memcpy(p + len - 8, &h, 8);
+}
+
+/*
+ * The index read in pieces of every size, down to a byte (smaller than
+ * any record, string or number): the cases and messages of every set of
+ * accounts are a scan of all's, and the index saved after one file
+ * changed (its records copied from the old file in pieces) is the one a
+ * scan of all saves.
+ */
+static void
+test_some_pieces(void **state)
+{
+	struct fx *x = *state;
+	static const size_t piece[] = { 1, 3, 8, 40, 100, 333, 4096 };
+	static const int z[] = { 0, 1, 0, 1 };
+	struct oms_src_ixstat st;
+	unsigned char *full, *some, *old;
+	size_t nfull, nsome, nold, i, k;
+	char *want[NSETS], *got;
+
+	make_source(x);
+	settle();
+	for (i = 0; i < NSETS; i++) {
+		scan(x, NULL, 0);
+		want[i] = dump(x, sets[i]);
+	}
+	scan(x, NULL, OMS_SRC_INDEX | OMS_SRC_SAVE);
+	old = ix_get(x, &nold);
+	put_doc(x, "source/z.xml", "2026-11-01", z, 4, "1.00");
+	settle();
+	scan(x, NULL, OMS_SRC_INDEX | OMS_SRC_SAVE);
+	full = ix_get(x, &nfull);
+	for (k = 0; k < sizeof(piece) / sizeof(piece[0]); k++) {
+		omsi_srcix_piece(piece[k]);
+		for (i = 0; i < NSETS; i++) {
+			scan(x, sets[i], OMS_SRC_INDEX | OMS_SRC_SAVE);
+			oms_src_ixstat(x->src, &st);
+			assert_int_equal(st.loaded, 5);
+			got = dump(x, sets[i]);
+			assert_string_equal(got, want[i]);
+			free(got);
+			check_kept(x, sets[i]);
+		}
+		ix_put(x, old, nold);
+		scan(x, sets[k % NSETS], OMS_SRC_INDEX | OMS_SRC_SAVE);
+		oms_src_ixstat(x->src, &st);
+		assert_int_equal(st.loaded, 4);
+		assert_int_equal(st.read, 1);
+		assert_int_equal(st.saved, 1);
+		some = ix_get(x, &nsome);
+		assert_int_equal(nsome, nfull);
+		assert_memory_equal(some, full, nfull);
+		free(some);
+	}
+	omsi_srcix_piece(0);
+	for (i = 0; i < NSETS; i++)
+		free(want[i]);
+	free(full);
+	free(old);
+}
+
+/*
+ * A damaged index read in pieces: a byte changed (the checksum), the
+ * file cut at a piece's end inside a record, and a record cut there with
+ * the trailer made to match.  Each is a warning, the cases and other
+ * messages are those without the index, and the index is made again,
+ * the whole one.
+ */
+static void
+test_some_damaged(void **state)
+{
+	struct fx *x = *state;
+	struct oms_src_ixstat st;
+	unsigned char *full, *bad;
+	size_t nfull, nbad, cut, i, k;
+	char *want, *got, *rest;
+	const char *acc[] = { FX_A, FX_C, NULL };
+
+	make_source(x);
+	settle();
+	scan(x, NULL, 0);
+	want = dump(x, acc);
+	scan(x, NULL, OMS_SRC_INDEX | OMS_SRC_SAVE);
+	full = ix_get(x, &nfull);
+	omsi_srcix_piece(64);
+	cut = 16 + (nfull - 32) / 2 / 64 * 64;	/* a piece's end, inside */
+	assert_true(cut > 16 + 64 + 8 && cut < nfull - 16);
+	for (k = 0; k < 3; k++) {
+		assert_non_null(bad = malloc(nfull));
+		memcpy(bad, full, nfull);
+		nbad = nfull;
+		switch (k) {
+		case 0:		/* a byte of a case */
+			for (i = nfull / 2; bad[i] < 'A' || bad[i] > 'z';)
+				i++;
+			bad[i] ^= 0x20;
+			break;
+		case 1:		/* cut, the trailer lost */
+			nbad = cut;
+			break;
+		case 2:		/* the body cut, the trailer made again */
+			nbad = cut + 16;
+			ix_sum(bad, nbad);
+			break;
+		}
+		ix_put(x, bad, nbad);
+		free(bad);
+		scan(x, acc, OMS_SRC_INDEX | OMS_SRC_SAVE);
+		oms_src_ixstat(x->src, &st);
+		assert_int_equal(st.loaded, 0);
+		assert_int_equal(st.read, 5);
+		assert_int_equal(st.saved, 1);
+		got = dump(x, acc);
+		assert_non_null(rest = drop_lines(got, "W .oms.srcindex: "));
+		assert_non_null(strstr(got, "ignored, and made again"));
+		assert_string_equal(rest, want);
+		free(rest);
+		free(got);
+		bad = ix_get(x, &nbad);
+		assert_int_equal(nbad, nfull);
+		assert_memory_equal(bad, full, nfull);
+		free(bad);
+	}
+	omsi_srcix_piece(0);
+	free(want);
+	free(full);
+}
+
 int
 main(void)
 {
@@ -327,6 +502,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_some_same, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_some_index, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_some_pieces, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_some_damaged, setup,
 		    teardown),
 	};
 
