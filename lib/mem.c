@@ -116,8 +116,13 @@ omsi_arena_strdup(struct omsi_arena *a, const char *s)
 uint64_t
 omsi_hash_str(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
+	return (omsi_hash_bytes(s, strlen(s)));
+}
+
+uint64_t
+omsi_hash_bytes(const void *v, size_t n)
+{
+	const unsigned char *p = v;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
 	for (; n >= 8; n -= 8, p += 8) {

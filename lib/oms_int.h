@@ -51,6 +51,8 @@ int	 omsi_hash_get(const struct omsi_hash *, const char *, size_t *val);
 /* insert or replace; -1 on ENOMEM */
 int	 omsi_hash_put(struct omsi_hash *, const char *, size_t val);
 uint64_t omsi_hash_str(const char *);
+/* The same of n bytes (omsi_hash_str is this of its strlen). */
+uint64_t omsi_hash_bytes(const void *, size_t n);
 /*
  * One probe for "find, or add": 1 found (*val and *slot set); 0 not
  * there, with *slot and *tag for omsi_hash_fill, which must follow before
