@@ -137,6 +137,39 @@ to_utf8(unsigned char *out, int *outlen, const unsigned char *in, int *inlen)
 }
 
 /*
+ * The windows-1251 byte of the UTF-8 character of 2 to 4 bytes at ip
+ * (avail bytes there), its length into *np: -1 when it is not UTF-8 or
+ * windows-1251 lacks it, -2 when avail ends inside it.
+ */
+static int
+utf8_char(const unsigned char *ip, size_t avail, int *np)
+{
+	unsigned cp;
+	int n, k;
+
+	if ((*ip & 0xE0) == 0xC0) {
+		n = 2;
+		cp = *ip & 0x1F;
+	} else if ((*ip & 0xF0) == 0xE0) {
+		n = 3;
+		cp = *ip & 0x0F;
+	} else if ((*ip & 0xF8) == 0xF0) {
+		n = 4;
+		cp = *ip & 0x07;
+	} else
+		return (-1);
+	*np = n;
+	if (avail < (size_t)n)
+		return (-2);
+	for (k = 1; k < n; k++) {
+		if ((ip[k] & 0xC0) != 0x80)
+			return (-1);
+		cp = cp << 6 | (ip[k] & 0x3F);
+	}
+	return (omsi_cp1251_encode(cp));
+}
+
+/*
  * UTF-8 in, windows-1251 out (xmlCharEncodingOutputFunc): runs of ASCII
  * 8 bytes at a time, А..я (two bytes, D0 90..D1 8F) straight, the rest
  * by omsi_cp1251_encode().
@@ -147,7 +180,6 @@ from_utf8(unsigned char *out, int *outlen, const unsigned char *in,
 {
 	const unsigned char *ip = in, *iend = in + *inlen;
 	unsigned char *op = out, *oend = out + *outlen;
-	unsigned cp;
 	int n, b;
 
 	if (in == NULL) {	/* a flush: nothing is buffered here */
@@ -175,25 +207,9 @@ from_utf8(unsigned char *out, int *outlen, const unsigned char *in,
 			ip += 2;
 			continue;
 		}
-		if ((*ip & 0xE0) == 0xC0) {
-			n = 2;
-			cp = *ip & 0x1F;
-		} else if ((*ip & 0xF0) == 0xE0) {
-			n = 3;
-			cp = *ip & 0x0F;
-		} else if ((*ip & 0xF8) == 0xF0) {
-			n = 4;
-			cp = *ip & 0x07;
-		} else
-			goto bad;
-		if (iend - ip < n)
+		if ((b = utf8_char(ip, (size_t)(iend - ip), &n)) == -2)
 			break;		/* the rest of it comes next time */
-		for (b = 1; b < n; b++) {
-			if ((ip[b] & 0xC0) != 0x80)
-				goto bad;
-			cp = cp << 6 | (ip[b] & 0x3F);
-		}
-		if ((b = omsi_cp1251_encode(cp)) == -1)
+		if (b == -1)
 			goto bad;
 		*op++ = (unsigned char)b;
 		ip += n;
@@ -244,8 +260,7 @@ omsi_cp1251_put(struct oms_buf *b, const char *s, int esc,
 	unsigned char *op, *oend;
 	const char *rep;
 	size_t start = b->len, need, want;
-	unsigned cp;
-	int n, k, c, cl;
+	int n, c, cl;
 
 	if (omsi_buf_room(b, 0, err) == -1)
 		return (-1);
@@ -290,23 +305,8 @@ omsi_cp1251_put(struct oms_buf *b, const char *s, int esc,
 			ip += 2;
 			continue;
 		}
-		if ((*ip & 0xE0) == 0xC0) {
-			n = 2;
-			cp = *ip & 0x1F;
-		} else if ((*ip & 0xF0) == 0xE0) {
-			n = 3;
-			cp = *ip & 0x0F;
-		} else if ((*ip & 0xF8) == 0xF0) {
-			n = 4;
-			cp = *ip & 0x07;
-		} else
-			break;
-		for (k = 1; k < n; k++) {
-			if ((ip[k] & 0xC0) != 0x80)	/* a NUL stops here */
-				break;
-			cp = cp << 6 | (ip[k] & 0x3F);
-		}
-		if (k < n || (c = omsi_cp1251_encode(cp)) == -1)
+		/* a NUL inside a character is no continuation byte */
+		if ((c = utf8_char(ip, SIZE_MAX, &n)) < 0)
 			break;
 		*op++ = (unsigned char)c;
 		ip += n;
