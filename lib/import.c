@@ -762,33 +762,91 @@ out:
 	return (rc);
 }
 
+/* Decision i (m->dec[i], set) as the caller sees it; its strings are
+   m's. */
+static void
+decision_of(const struct imp *m, size_t i, struct oms_decision *o)
+{
+	const struct dec *d = &m->dec[i];
+
+	o->account = m->acc[i];
+	o->n_zap = m->zap[i];
+	o->stage = m->id.stage;
+	o->decision = d->decision;
+	o->claimed = d->claimed;
+	o->accepted = d->accepted;
+	o->refused = d->refused;
+	o->reasons = d->reasons.s != NULL ? d->reasons.s : "";
+}
+
+/*
+ * The decisions into res->d, their strings in one block, res->strs, so
+ * that they outlive m: one allocation for them all, not three a record.
+ */
 static int
 fill_result(struct imp *m, struct oms_import_res *res, struct oms_err *err)
 {
-	size_t i, k = 0;
+	struct oms_decision *o;
+	size_t i, n = 0, k = 0, len = 0;
+	char *p;
 
-	if ((res->d = calloc(m->nacc ? m->nacc : 1, sizeof(*res->d))) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	for (i = 0; i < m->nacc; i++) {
-		struct dec *d = &m->dec[i];
-		struct oms_decision *o = &res->d[k];
-
-		if (!d->set)
+		if (!m->dec[i].set)
 			continue;
-		o->stage = m->id.stage;
-		o->decision = d->decision;
-		o->claimed = d->claimed;
-		o->accepted = d->accepted;
-		o->refused = d->refused;
-		res->n = ++k;		/* oms_import_res_release frees it */
-		if ((o->account = strdup(m->acc[i])) == NULL ||
-		    (o->n_zap = strdup(m->zap[i])) == NULL ||
-		    (o->reasons = strdup(d->reasons.s ? d->reasons.s : "")) ==
-		    NULL) {
-			/* the caller takes no result from a failed import */
-			oms_import_res_release(res);
-			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-			    "out of memory"));
+		len += strlen(m->acc[i]) + strlen(m->zap[i]) +
+		    m->dec[i].reasons.len + 3;
+		n++;
+	}
+	if ((res->d = calloc(n ? n : 1, sizeof(*res->d))) ==
+	    NULL || (res->strs = malloc(len ? len : 1)) == NULL) {
+		free(res->d);
+		res->d = NULL;
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	}
+	p = res->strs;
+#define KEEP(field)	do {						\
+	size_t n_ = strlen(o->field) + 1;				\
+									\
+	memcpy(p, o->field, n_);					\
+	o->field = p;							\
+	p += n_;							\
+} while (0)
+	for (i = 0; i < m->nacc; i++) {
+		if (!m->dec[i].set)
+			continue;
+		o = &res->d[k++];
+		decision_of(m, i, o);
+		KEEP(account);
+		KEEP(n_zap);
+		KEEP(reasons);
+	}
+#undef KEEP
+	res->n = k;
+	return (0);
+}
+
+/* The decisions to fn, one at a time, as fill_result would give them. */
+static int
+emit_result(struct imp *m, struct oms_import_res *res,
+    int (*fn)(void *, const struct oms_import_res *,
+    const struct oms_decision *, struct oms_err *), void *arg,
+    struct oms_err *err)
+{
+	struct oms_decision o;
+	size_t i;
+
+	res->n = 0;
+	for (i = 0; i < m->nacc; i++)
+		res->n += m->dec[i].set != 0;
+	for (i = 0; i < m->nacc; i++) {
+		if (!m->dec[i].set)
+			continue;
+		decision_of(m, i, &o);
+		if (fn(arg, res, &o, err) == -1) {
+			if (err->msg[0] == '\0')
+				oms_err_set(err, OMS_EINTERNAL, NULL, 0,
+				    "a decision's caller failed");
+			return (-1);
 		}
 	}
 	return (0);
@@ -847,9 +905,11 @@ imp_clear(struct imp *m, const struct omsi_reply_ops *ops)
 	oms_buf_init(&m->unknown, 1 << 16);
 }
 
-int
-oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
-    struct oms_import_res *res, struct oms_err *err)
+static int
+import_reply(struct oms_ws *ws, struct oms_ledger *l, const char *path,
+    struct oms_import_res *res, int (*fn)(void *,
+    const struct oms_import_res *, const struct oms_decision *,
+    struct oms_err *), void *arg, struct oms_err *err)
 {
 	const struct omsi_reply_ops *ops = omsi_profile_of(&ws->conf)->reply;
 	struct imp m;
@@ -917,10 +977,11 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 			snprintf(err->where, sizeof(err->where), "%s", path);
 		goto out;
 	}
-	if (fill_result(&m, res, err) == -1)
-		goto out;
 	res->ncontra = oms_ledger_ncontra(l) - res->contra0;
 	res->nunknown = m.nunknown;
+	if ((fn == NULL ? fill_result(&m, res, err) : emit_result(&m, res, fn,
+	    arg, err)) == -1)
+		goto out;
 	if (m.unknown.len > 0) {
 		res->unknown = m.unknown.s;	/* taken over */
 		oms_buf_init(&m.unknown, 0);
@@ -940,17 +1001,27 @@ out:
 	return (rc);
 }
 
+int
+oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
+    struct oms_import_res *res, struct oms_err *err)
+{
+	return (import_reply(ws, l, path, res, NULL, NULL, err));
+}
+
+int
+oms_import_each(struct oms_ws *ws, struct oms_ledger *l, const char *path,
+    struct oms_import_res *res, int (*fn)(void *,
+    const struct oms_import_res *, const struct oms_decision *,
+    struct oms_err *), void *arg, struct oms_err *err)
+{
+	return (import_reply(ws, l, path, res, fn, arg, err));
+}
+
 void
 oms_import_res_release(struct oms_import_res *res)
 {
-	size_t i;
-
-	for (i = 0; i < res->n; i++) {
-		free(res->d[i].account);
-		free(res->d[i].n_zap);
-		free(res->d[i].reasons);
-	}
 	free(res->d);
+	free(res->strs);
 	free(res->unknown);
 	memset(res, 0, sizeof(*res));
 }
