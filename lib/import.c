@@ -341,17 +341,25 @@ zap_number(const char *z)
 	return (*z == '\0' ? v : 0);
 }
 
+/*
+ * One account of the registry into the map: its id is the ledger's
+ * (oms_ledger_registry_map), which stays while the ledger is open, and
+ * only its N_ZAP is copied.  The arrays are as long as the registry has
+ * accounts; they grow only when the ledger file has more (accounts that
+ * have moved on since).
+ */
 static int
 map_add(void *arg, const char *account, const char *n_zap, const char *idcase)
 {
 	struct imp *m = arg;
 	const char **a, **z;
-	char *k, *acc;
+	char *k;
 	size_t v;
 
 	(void)idcase;		/* the registry writes IDCASE = N_ZAP */
 	if (m->nacc == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
+		size_t cap = m->cap ? m->cap * 2 : m->reg->naccounts > 0 ?
+		    m->reg->naccounts : 64;
 
 		if ((a = reallocarray(m->acc, cap, sizeof(*a))) == NULL)
 			return (-1);
@@ -361,13 +369,14 @@ map_add(void *arg, const char *account, const char *n_zap, const char *idcase)
 		m->zap = z;
 		m->cap = cap;
 	}
-	if ((k = omsi_arena_strdup(&m->arena, n_zap)) == NULL ||
-	    (acc = omsi_arena_strdup(&m->arena, account)) == NULL)
+	if ((k = omsi_arena_strdup(&m->arena, n_zap)) == NULL)
 		return (-1);
 	if (m->mapkey == OMSI_MAP_NZAP && (v = zap_number(n_zap)) > 0) {
-		/* a number as the registry wrote it: a table, no hash */
+		/* a number as the registry wrote it: a table, no hash; the
+		   registry numbers its accounts 1 .. naccounts */
 		if (v >= m->nbyno) {
-			size_t n = m->nbyno ? m->nbyno : 1024, *b;
+			size_t n = m->nbyno ? m->nbyno : m->cap + 1;
+			uint32_t *b;
 
 			while (n <= v)
 				n *= 2;
@@ -377,11 +386,11 @@ map_add(void *arg, const char *account, const char *n_zap, const char *idcase)
 			m->byno = b;
 			m->nbyno = n;
 		}
-		m->byno[v] = m->nacc + 1;
+		m->byno[v] = (uint32_t)m->nacc + 1;
 	} else if (omsi_hash_put(&m->bykey, m->mapkey == OMSI_MAP_ACCOUNT ?
-	    acc : k, m->nacc) == -1)
+	    account : k, m->nacc) == -1)
 		return (-1);
-	m->acc[m->nacc] = acc;
+	m->acc[m->nacc] = account;
 	m->zap[m->nacc] = k;
 	m->nacc++;
 	return (0);
@@ -405,6 +414,10 @@ omsi_imp_registry(struct imp *m, const struct oms_reg *r,
 			oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 		return (-1);
 	}
+	if (m->nacc >= UINT32_MAX)
+		return (oms_err_set(err, OMS_EDATA, NULL, 0, "registry %s: "
+		    "%zu accounts, more than an import can map", r->name,
+		    m->nacc));
 	if ((m->dec = calloc(m->nacc ? m->nacc : 1, sizeof(*m->dec))) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	for (i = 0; i < m->nacc; i++)

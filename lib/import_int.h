@@ -62,10 +62,10 @@ struct imp {
 	int			 mapkey;	/* enum omsi_mapkey */
 	struct omsi_hash	 bykey;
 	/* N_ZAP 1, 2, ... as a registry numbers them: index + 1, by number */
-	size_t			*byno;
+	uint32_t		*byno;
 	size_t			 nbyno;
-	struct omsi_arena	 arena;
-	const char		**acc;
+	struct omsi_arena	 arena;		/* the N_ZAP */
+	const char		**acc;		/* the ledger's own ids */
 	const char		**zap;
 	size_t			 nacc, cap;
 	struct dec		*dec;		/* one per account, same order */

@@ -540,7 +540,10 @@ const char *oms_ledger_imported(const struct oms_ledger *, const char *sha);
  * Call fn(arg, account, n_zap, idcase) for every account exported in
  * registry: from the fold when every account of it is still there with
  * its number, else by reading the ledger file again up to the last
- * commit.  fn returning non-zero stops with that value.
+ * commit.  account is the ledger's own copy of the id, which stays as
+ * long as the ledger is open (an importer keeps it, no copy); n_zap and
+ * idcase last until fn returns.  fn returning non-zero stops with that
+ * value.
  */
 int	 oms_ledger_registry_map(const struct oms_ledger *, const char *registry,
 	    int (*fn)(void *, const char *, const char *, const char *),

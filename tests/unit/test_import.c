@@ -781,6 +781,53 @@ test_each_stop(void **state)
 	assert_string_equal(oms_ledger_acct(x->l, FX_C)->reasons, "208");
 }
 
+/*
+ * A registry one of whose accounts has moved on (rejected, queued, sent
+ * again in the next) is mapped from the ledger file, not from the fold:
+ * its decisions still name each account and N_ZAP right.
+ */
+static void
+test_map_moved(void **state)
+{
+	static const char flk[] = FLK_HEAD
+	    " <PR><OSHIB>904</OSHIB><N_ZAP>3</N_ZAP></PR>\n"
+	    "</FLK_P>\n";
+	static const char *const acc[] = { FX_C };
+	struct fx *x = *state;
+	struct oms_requeue_opts o;
+	struct oms_rq_res rq;
+	struct oms_export_opts eo;
+	struct oms_export_res er;
+	struct oms_import_res res;
+	const struct oms_decision *d;
+
+	assert_int_equal(fx_month_answered(x), 0);
+	assert_non_null(fx_ledger(x));
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(oms_requeue(x->l, acc, 1, &o, &rq, &x->e), 0);
+	oms_rq_res_release(&rq);
+	fx_export_opts(&eo, 0, 0);
+	assert_int_equal(fx_export(x, acc, 1, &eo, &er), 0);
+	assert_int_equal(er.nreg, 1);
+	oms_export_res_release(&er);
+	assert_non_null(fx_ledger(x));
+	assert_int_equal(oms_ledger_acct(x->l, FX_C)->n_zap, 1);
+
+	assert_int_equal(fx_import(x, "V" FX_REG ".xml", flk, &res), 0);
+	assert_string_equal(res.registry, FX_REG);
+	assert_int_equal(res.n, 3);
+	assert_true(strs_owned(&res));
+	assert_string_equal(res.d[0].account, FX_A);
+	assert_string_equal(res.d[0].n_zap, "1");
+	assert_string_equal(res.d[1].account, FX_B);
+	assert_string_equal(res.d[1].n_zap, "2");
+	d = dec_of(&res, FX_C);
+	assert_string_equal(d->n_zap, "3");
+	assert_int_equal(d->decision, OMS_ST_REJECTED);
+	assert_string_equal(d->reasons, "904");
+	oms_import_res_release(&res);
+}
+
 int
 main(void)
 {
@@ -807,6 +854,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_each, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_each_stop, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_map_moved, setup,
 		    teardown),
 		cmocka_unit_test(test_sha256),
 	};
