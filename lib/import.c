@@ -404,8 +404,6 @@ int
 omsi_imp_registry(struct imp *m, const struct oms_reg *r,
     enum omsi_mapkey key, struct oms_err *err)
 {
-	size_t i;
-
 	m->reg = r;
 	m->mapkey = key;
 	m->ri = oms_ledger_find_reg(m->l, r->name);
@@ -420,8 +418,6 @@ omsi_imp_registry(struct imp *m, const struct oms_reg *r,
 		    m->nacc));
 	if ((m->dec = calloc(m->nacc ? m->nacc : 1, sizeof(*m->dec))) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	for (i = 0; i < m->nacc; i++)
-		oms_buf_init(&m->dec[i].reasons, 1 << 16);
 	return (0);
 }
 
@@ -473,6 +469,58 @@ omsi_imp_reason(struct oms_buf *b, const char *code, struct oms_err *err)
 	return (oms_buf_adds(b, code, err));
 }
 
+/*
+ * The reasons of decision d: made when it gets its first, a list of at
+ * most 64 KiB each.  m->rsn may move as it grows: no pointer into it is
+ * kept.
+ */
+int
+omsi_imp_dreason(struct imp *m, struct dec *d, const char *code,
+    struct oms_err *err)
+{
+	struct oms_buf *b;
+
+	if (*code == '\0')
+		return (0);
+	if (d->reasons == 0) {
+		if (m->nrsn == m->rsncap) {
+			size_t cap = m->rsncap ? m->rsncap * 2 : 256;
+
+			if (cap > UINT32_MAX || (b = reallocarray(m->rsn, cap,
+			    sizeof(*b))) == NULL)
+				return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+				    "out of memory"));
+			m->rsn = b;
+			m->rsncap = cap;
+		}
+		oms_buf_init(&m->rsn[m->nrsn], 1 << 16);
+		d->reasons = (uint32_t)++m->nrsn;
+	}
+	return (omsi_imp_reason(&m->rsn[d->reasons - 1], code, err));
+}
+
+const char *
+omsi_imp_reasons(const struct imp *m, const struct dec *d, size_t *len)
+{
+	const struct oms_buf *b;
+
+	if (d->reasons == 0 || (b = &m->rsn[d->reasons - 1])->s == NULL) {
+		if (len != NULL)
+			*len = 0;
+		return ("");
+	}
+	if (len != NULL)
+		*len = b->len;
+	return (b->s);
+}
+
+void
+omsi_imp_reasons_reset(struct imp *m, struct dec *d)
+{
+	if (d->reasons != 0)
+		oms_buf_reset(&m->rsn[d->reasons - 1]);
+}
+
 /* The codes of findings on the whole file, each once, after d's own. */
 int
 omsi_imp_file_codes(struct imp *m, struct dec *d, struct oms_err *err)
@@ -482,7 +530,7 @@ omsi_imp_file_codes(struct imp *m, struct dec *d, struct oms_err *err)
 
 	for (c = strtok_r(codes, ",", &save); c != NULL && rc == 0;
 	    c = strtok_r(NULL, ",", &save))
-		rc = omsi_imp_reason(&d->reasons, c, err);
+		rc = omsi_imp_dreason(m, d, c, err);
 	/* strtok_r cut the list: mend it for the next one */
 	for (c = codes; c < codes + m->filecodes.len; c++)
 		if (*c == '\0')
@@ -654,9 +702,8 @@ decline_fast(const struct declines *dl, const struct imp *m, size_t i,
 
 	*done = 0;
 	st = oms_state_name(d->decision);
-	rs = d->reasons.s != NULL ? d->reasons.s : "";
+	rs = omsi_imp_reasons(m, d, &nr);
 	ns = strlen(st);
-	nr = d->reasons.len;
 	/* the parts, three sums of 24 and the keys between them */
 	if (dl->head.len + na + dl->mid.len + 2 * nz + dl->tail.len + ns +
 	    nr + dl->datelen + 3 * 24 + 64 > sizeof(line) || !plain(acc, na,
@@ -726,8 +773,8 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 		    oms_ledger_data(&data, "accepted", oms_money_fmt(
 		    d->accepted, a), err) == -1 || oms_ledger_data(&data,
 		    "refused", oms_money_fmt(d->refused, rf), err) == -1 ||
-		    oms_ledger_data(&data, "reasons", d->reasons.s != NULL ?
-		    d->reasons.s : "", err) == -1 || (m->rdate >= 0 &&
+		    oms_ledger_data(&data, "reasons", omsi_imp_reasons(m, d,
+		    NULL), err) == -1 || (m->rdate >= 0 &&
 		    oms_ledger_data(&data, "date", oms_date_fmt(m->rdate, rd),
 		    err) == -1))
 			goto out;
@@ -789,7 +836,7 @@ decision_of(const struct imp *m, size_t i, struct oms_decision *o)
 	o->claimed = d->claimed;
 	o->accepted = d->accepted;
 	o->refused = d->refused;
-	o->reasons = d->reasons.s != NULL ? d->reasons.s : "";
+	o->reasons = omsi_imp_reasons(m, d, NULL);
 }
 
 /*
@@ -800,14 +847,14 @@ static int
 fill_result(struct imp *m, struct oms_import_res *res, struct oms_err *err)
 {
 	struct oms_decision *o;
-	size_t i, n = 0, k = 0, len = 0;
+	size_t i, n = 0, k = 0, len = 0, nr;
 	char *p;
 
 	for (i = 0; i < m->nacc; i++) {
 		if (!m->dec[i].set)
 			continue;
-		len += strlen(m->acc[i]) + strlen(m->zap[i]) +
-		    m->dec[i].reasons.len + 3;
+		(void)omsi_imp_reasons(m, &m->dec[i], &nr);
+		len += strlen(m->acc[i]) + strlen(m->zap[i]) + nr + 3;
 		n++;
 	}
 	if ((res->d = calloc(n ? n : 1, sizeof(*res->d))) ==
@@ -887,8 +934,11 @@ imp_clear(struct imp *m, const struct omsi_reply_ops *ops)
 	size_t i;
 
 	close_doc(m);
-	for (i = 0; m->dec != NULL && i < m->nacc; i++)
-		oms_buf_release(&m->dec[i].reasons);
+	for (i = 0; i < m->nrsn; i++)
+		oms_buf_release(&m->rsn[i]);
+	free(m->rsn);
+	m->rsn = NULL;
+	m->nrsn = m->rsncap = 0;
 	free(m->dec);
 	free(m->acc);
 	free(m->zap);
