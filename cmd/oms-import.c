@@ -18,6 +18,7 @@ struct import {
 	struct oms_ledger	*ledger;
 	int			 exitrefused;	/* -e */
 	size_t			 nrefused;
+	size_t			 nref;		/* of the file being imported */
 	struct oms_buf		 out;
 };
 
@@ -30,16 +31,46 @@ static const char *const cols[] = {
 static void	help(void) __attribute__((__noreturn__));
 static void	usage(void) __attribute__((__noreturn__));
 
+/*
+ * One decision as a row, as oms_import_each hands it over: a reply of a
+ * million records streams out, never held whole.
+ */
+static int
+row(void *arg, const struct oms_import_res *res,
+    const struct oms_decision *d, struct oms_err *e)
+{
+	struct import *im = arg;
+	const char *f[NCOLS];
+	char c[32], a[32], r[32];
+
+	f[0] = d->account;
+	f[1] = res->registry;
+	f[2] = res->reply;
+	f[3] = oms_stage_name(d->stage);
+	f[4] = oms_state_name(d->decision);
+	f[5] = oms_money_fmt(d->claimed, c);
+	f[6] = oms_money_fmt(d->accepted, a);
+	f[7] = oms_money_fmt(d->refused, r);
+	f[8] = d->reasons;
+	if (oms_tsv_row(&im->out, f, NCOLS, e) == -1)
+		errx(OMS_EXIT_INTERNAL, "%s", e->msg);
+	if (d->decision != OMS_ST_ACCEPTED)
+		im->nref++;
+	if (im->out.len > (1 << 16))
+		cli_out(&im->out);
+	return (0);
+}
+
 static void
 import_file(struct import *im, const char *path)
 {
 	struct oms_import_res res;
 	struct oms_err e = { 0 };
-	const char *f[NCOLS];
-	char c[32], a[32], r[32];
-	size_t i, nref = 0;
+	size_t i, nref;
 
-	if (oms_import(&im->ws, im->ledger, path, &res, &e) == -1) {
+	im->nref = 0;
+	if (oms_import_each(&im->ws, im->ledger, path, &res, row, im,
+	    &e) == -1) {
 		cli_report(&e);
 		return;
 	}
@@ -50,26 +81,7 @@ import_file(struct import *im, const char *path)
 		oms_import_res_release(&res);
 		return;
 	}
-	for (i = 0; i < res.n; i++) {
-		const struct oms_decision *d = &res.d[i];
-
-		f[0] = d->account;
-		f[1] = res.registry;
-		f[2] = res.reply;
-		f[3] = oms_stage_name(d->stage);
-		f[4] = oms_state_name(d->decision);
-		f[5] = oms_money_fmt(d->claimed, c);
-		f[6] = oms_money_fmt(d->accepted, a);
-		f[7] = oms_money_fmt(d->refused, r);
-		f[8] = d->reasons;
-		if (oms_tsv_row(&im->out, f, NCOLS, &e) == -1)
-			errx(OMS_EXIT_INTERNAL, "%s", e.msg);
-		if (d->decision != OMS_ST_ACCEPTED)
-			nref++;
-		/* a reply of a million records streams out */
-		if (im->out.len > (1 << 16))
-			cli_out(&im->out);
-	}
+	nref = im->nref;
 	cli_out(&im->out);
 	im->nrefused += nref;
 	if (cli.verbose && res.unknown != NULL) {

@@ -451,7 +451,7 @@ zap_done(struct sx *s, struct oms_err *err)
 	if (answer_sums(m, (size_t)i, line, &x, d, err) == -1)
 		return (-1);
 	for (k = 0; k < s->nsank; k++)
-		if (s->sanks[k].osn && omsi_imp_reason(&d->reasons, s->osn.s +
+		if (s->sanks[k].osn && omsi_imp_dreason(m, d, s->osn.s +
 		    s->sanks[k].off, err) == -1)
 			return (-1);
 	d->set = 1;

@@ -307,7 +307,7 @@ flk_refuse(struct imp *m, long i, const char *code, struct oms_err *err)
 {
 	m->dec[i].decision = OMS_ST_REJECTED;
 	m->dec[i].set = 1;
-	return (omsi_imp_reason(&m->dec[i].reasons, code, err));
+	return (omsi_imp_dreason(m, &m->dec[i], code, err));
 }
 
 /* PR: one error, on a record or (no N_ZAP, no IDCASE) on the file. */

@@ -341,17 +341,25 @@ zap_number(const char *z)
 	return (*z == '\0' ? v : 0);
 }
 
+/*
+ * One account of the registry into the map: its id is the ledger's
+ * (oms_ledger_registry_map), which stays while the ledger is open, and
+ * only its N_ZAP is copied.  The arrays are as long as the registry has
+ * accounts; they grow only when the ledger file has more (accounts that
+ * have moved on since).
+ */
 static int
 map_add(void *arg, const char *account, const char *n_zap, const char *idcase)
 {
 	struct imp *m = arg;
 	const char **a, **z;
-	char *k, *acc;
+	char *k;
 	size_t v;
 
 	(void)idcase;		/* the registry writes IDCASE = N_ZAP */
 	if (m->nacc == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
+		size_t cap = m->cap ? m->cap * 2 : m->reg->naccounts > 0 ?
+		    m->reg->naccounts : 64;
 
 		if ((a = reallocarray(m->acc, cap, sizeof(*a))) == NULL)
 			return (-1);
@@ -361,13 +369,14 @@ map_add(void *arg, const char *account, const char *n_zap, const char *idcase)
 		m->zap = z;
 		m->cap = cap;
 	}
-	if ((k = omsi_arena_strdup(&m->arena, n_zap)) == NULL ||
-	    (acc = omsi_arena_strdup(&m->arena, account)) == NULL)
+	if ((k = omsi_arena_strdup(&m->arena, n_zap)) == NULL)
 		return (-1);
 	if (m->mapkey == OMSI_MAP_NZAP && (v = zap_number(n_zap)) > 0) {
-		/* a number as the registry wrote it: a table, no hash */
+		/* a number as the registry wrote it: a table, no hash; the
+		   registry numbers its accounts 1 .. naccounts */
 		if (v >= m->nbyno) {
-			size_t n = m->nbyno ? m->nbyno : 1024, *b;
+			size_t n = m->nbyno ? m->nbyno : m->cap + 1;
+			uint32_t *b;
 
 			while (n <= v)
 				n *= 2;
@@ -377,11 +386,11 @@ map_add(void *arg, const char *account, const char *n_zap, const char *idcase)
 			m->byno = b;
 			m->nbyno = n;
 		}
-		m->byno[v] = m->nacc + 1;
+		m->byno[v] = (uint32_t)m->nacc + 1;
 	} else if (omsi_hash_put(&m->bykey, m->mapkey == OMSI_MAP_ACCOUNT ?
-	    acc : k, m->nacc) == -1)
+	    account : k, m->nacc) == -1)
 		return (-1);
-	m->acc[m->nacc] = acc;
+	m->acc[m->nacc] = account;
 	m->zap[m->nacc] = k;
 	m->nacc++;
 	return (0);
@@ -395,8 +404,6 @@ int
 omsi_imp_registry(struct imp *m, const struct oms_reg *r,
     enum omsi_mapkey key, struct oms_err *err)
 {
-	size_t i;
-
 	m->reg = r;
 	m->mapkey = key;
 	m->ri = oms_ledger_find_reg(m->l, r->name);
@@ -405,10 +412,12 @@ omsi_imp_registry(struct imp *m, const struct oms_reg *r,
 			oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 		return (-1);
 	}
+	if (m->nacc >= UINT32_MAX)
+		return (oms_err_set(err, OMS_EDATA, NULL, 0, "registry %s: "
+		    "%zu accounts, more than an import can map", r->name,
+		    m->nacc));
 	if ((m->dec = calloc(m->nacc ? m->nacc : 1, sizeof(*m->dec))) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-	for (i = 0; i < m->nacc; i++)
-		oms_buf_init(&m->dec[i].reasons, 1 << 16);
 	return (0);
 }
 
@@ -460,6 +469,58 @@ omsi_imp_reason(struct oms_buf *b, const char *code, struct oms_err *err)
 	return (oms_buf_adds(b, code, err));
 }
 
+/*
+ * The reasons of decision d: made when it gets its first, a list of at
+ * most 64 KiB each.  m->rsn may move as it grows: no pointer into it is
+ * kept.
+ */
+int
+omsi_imp_dreason(struct imp *m, struct dec *d, const char *code,
+    struct oms_err *err)
+{
+	struct oms_buf *b;
+
+	if (*code == '\0')
+		return (0);
+	if (d->reasons == 0) {
+		if (m->nrsn == m->rsncap) {
+			size_t cap = m->rsncap ? m->rsncap * 2 : 256;
+
+			if (cap > UINT32_MAX || (b = reallocarray(m->rsn, cap,
+			    sizeof(*b))) == NULL)
+				return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+				    "out of memory"));
+			m->rsn = b;
+			m->rsncap = cap;
+		}
+		oms_buf_init(&m->rsn[m->nrsn], 1 << 16);
+		d->reasons = (uint32_t)++m->nrsn;
+	}
+	return (omsi_imp_reason(&m->rsn[d->reasons - 1], code, err));
+}
+
+const char *
+omsi_imp_reasons(const struct imp *m, const struct dec *d, size_t *len)
+{
+	const struct oms_buf *b;
+
+	if (d->reasons == 0 || (b = &m->rsn[d->reasons - 1])->s == NULL) {
+		if (len != NULL)
+			*len = 0;
+		return ("");
+	}
+	if (len != NULL)
+		*len = b->len;
+	return (b->s);
+}
+
+void
+omsi_imp_reasons_reset(struct imp *m, struct dec *d)
+{
+	if (d->reasons != 0)
+		oms_buf_reset(&m->rsn[d->reasons - 1]);
+}
+
 /* The codes of findings on the whole file, each once, after d's own. */
 int
 omsi_imp_file_codes(struct imp *m, struct dec *d, struct oms_err *err)
@@ -469,7 +530,7 @@ omsi_imp_file_codes(struct imp *m, struct dec *d, struct oms_err *err)
 
 	for (c = strtok_r(codes, ",", &save); c != NULL && rc == 0;
 	    c = strtok_r(NULL, ",", &save))
-		rc = omsi_imp_reason(&d->reasons, c, err);
+		rc = omsi_imp_dreason(m, d, c, err);
 	/* strtok_r cut the list: mend it for the next one */
 	for (c = codes; c < codes + m->filecodes.len; c++)
 		if (*c == '\0')
@@ -641,9 +702,8 @@ decline_fast(const struct declines *dl, const struct imp *m, size_t i,
 
 	*done = 0;
 	st = oms_state_name(d->decision);
-	rs = d->reasons.s != NULL ? d->reasons.s : "";
+	rs = omsi_imp_reasons(m, d, &nr);
 	ns = strlen(st);
-	nr = d->reasons.len;
 	/* the parts, three sums of 24 and the keys between them */
 	if (dl->head.len + na + dl->mid.len + 2 * nz + dl->tail.len + ns +
 	    nr + dl->datelen + 3 * 24 + 64 > sizeof(line) || !plain(acc, na,
@@ -713,8 +773,8 @@ record_ledger(struct imp *m, const char *sha, struct oms_import_res *res,
 		    oms_ledger_data(&data, "accepted", oms_money_fmt(
 		    d->accepted, a), err) == -1 || oms_ledger_data(&data,
 		    "refused", oms_money_fmt(d->refused, rf), err) == -1 ||
-		    oms_ledger_data(&data, "reasons", d->reasons.s != NULL ?
-		    d->reasons.s : "", err) == -1 || (m->rdate >= 0 &&
+		    oms_ledger_data(&data, "reasons", omsi_imp_reasons(m, d,
+		    NULL), err) == -1 || (m->rdate >= 0 &&
 		    oms_ledger_data(&data, "date", oms_date_fmt(m->rdate, rd),
 		    err) == -1))
 			goto out;
@@ -762,33 +822,91 @@ out:
 	return (rc);
 }
 
+/* Decision i (m->dec[i], set) as the caller sees it; its strings are
+   m's. */
+static void
+decision_of(const struct imp *m, size_t i, struct oms_decision *o)
+{
+	const struct dec *d = &m->dec[i];
+
+	o->account = m->acc[i];
+	o->n_zap = m->zap[i];
+	o->stage = m->id.stage;
+	o->decision = d->decision;
+	o->claimed = d->claimed;
+	o->accepted = d->accepted;
+	o->refused = d->refused;
+	o->reasons = omsi_imp_reasons(m, d, NULL);
+}
+
+/*
+ * The decisions into res->d, their strings in one block, res->strs, so
+ * that they outlive m: one allocation for them all, not three a record.
+ */
 static int
 fill_result(struct imp *m, struct oms_import_res *res, struct oms_err *err)
 {
-	size_t i, k = 0;
+	struct oms_decision *o;
+	size_t i, n = 0, k = 0, len = 0, nr;
+	char *p;
 
-	if ((res->d = calloc(m->nacc ? m->nacc : 1, sizeof(*res->d))) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	for (i = 0; i < m->nacc; i++) {
-		struct dec *d = &m->dec[i];
-		struct oms_decision *o = &res->d[k];
-
-		if (!d->set)
+		if (!m->dec[i].set)
 			continue;
-		o->stage = m->id.stage;
-		o->decision = d->decision;
-		o->claimed = d->claimed;
-		o->accepted = d->accepted;
-		o->refused = d->refused;
-		res->n = ++k;		/* oms_import_res_release frees it */
-		if ((o->account = strdup(m->acc[i])) == NULL ||
-		    (o->n_zap = strdup(m->zap[i])) == NULL ||
-		    (o->reasons = strdup(d->reasons.s ? d->reasons.s : "")) ==
-		    NULL) {
-			/* the caller takes no result from a failed import */
-			oms_import_res_release(res);
-			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-			    "out of memory"));
+		(void)omsi_imp_reasons(m, &m->dec[i], &nr);
+		len += strlen(m->acc[i]) + strlen(m->zap[i]) + nr + 3;
+		n++;
+	}
+	if ((res->d = calloc(n ? n : 1, sizeof(*res->d))) ==
+	    NULL || (res->strs = malloc(len ? len : 1)) == NULL) {
+		free(res->d);
+		res->d = NULL;
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	}
+	p = res->strs;
+#define KEEP(field)	do {						\
+	size_t n_ = strlen(o->field) + 1;				\
+									\
+	memcpy(p, o->field, n_);					\
+	o->field = p;							\
+	p += n_;							\
+} while (0)
+	for (i = 0; i < m->nacc; i++) {
+		if (!m->dec[i].set)
+			continue;
+		o = &res->d[k++];
+		decision_of(m, i, o);
+		KEEP(account);
+		KEEP(n_zap);
+		KEEP(reasons);
+	}
+#undef KEEP
+	res->n = k;
+	return (0);
+}
+
+/* The decisions to fn, one at a time, as fill_result would give them. */
+static int
+emit_result(struct imp *m, struct oms_import_res *res,
+    int (*fn)(void *, const struct oms_import_res *,
+    const struct oms_decision *, struct oms_err *), void *arg,
+    struct oms_err *err)
+{
+	struct oms_decision o;
+	size_t i;
+
+	res->n = 0;
+	for (i = 0; i < m->nacc; i++)
+		res->n += m->dec[i].set != 0;
+	for (i = 0; i < m->nacc; i++) {
+		if (!m->dec[i].set)
+			continue;
+		decision_of(m, i, &o);
+		if (fn(arg, res, &o, err) == -1) {
+			if (err->msg[0] == '\0')
+				oms_err_set(err, OMS_EINTERNAL, NULL, 0,
+				    "a decision's caller failed");
+			return (-1);
 		}
 	}
 	return (0);
@@ -816,8 +934,11 @@ imp_clear(struct imp *m, const struct omsi_reply_ops *ops)
 	size_t i;
 
 	close_doc(m);
-	for (i = 0; m->dec != NULL && i < m->nacc; i++)
-		oms_buf_release(&m->dec[i].reasons);
+	for (i = 0; i < m->nrsn; i++)
+		oms_buf_release(&m->rsn[i]);
+	free(m->rsn);
+	m->rsn = NULL;
+	m->nrsn = m->rsncap = 0;
 	free(m->dec);
 	free(m->acc);
 	free(m->zap);
@@ -847,9 +968,11 @@ imp_clear(struct imp *m, const struct omsi_reply_ops *ops)
 	oms_buf_init(&m->unknown, 1 << 16);
 }
 
-int
-oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
-    struct oms_import_res *res, struct oms_err *err)
+static int
+import_reply(struct oms_ws *ws, struct oms_ledger *l, const char *path,
+    struct oms_import_res *res, int (*fn)(void *,
+    const struct oms_import_res *, const struct oms_decision *,
+    struct oms_err *), void *arg, struct oms_err *err)
 {
 	const struct omsi_reply_ops *ops = omsi_profile_of(&ws->conf)->reply;
 	struct imp m;
@@ -917,10 +1040,11 @@ oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
 			snprintf(err->where, sizeof(err->where), "%s", path);
 		goto out;
 	}
-	if (fill_result(&m, res, err) == -1)
-		goto out;
 	res->ncontra = oms_ledger_ncontra(l) - res->contra0;
 	res->nunknown = m.nunknown;
+	if ((fn == NULL ? fill_result(&m, res, err) : emit_result(&m, res, fn,
+	    arg, err)) == -1)
+		goto out;
 	if (m.unknown.len > 0) {
 		res->unknown = m.unknown.s;	/* taken over */
 		oms_buf_init(&m.unknown, 0);
@@ -940,17 +1064,27 @@ out:
 	return (rc);
 }
 
+int
+oms_import(struct oms_ws *ws, struct oms_ledger *l, const char *path,
+    struct oms_import_res *res, struct oms_err *err)
+{
+	return (import_reply(ws, l, path, res, NULL, NULL, err));
+}
+
+int
+oms_import_each(struct oms_ws *ws, struct oms_ledger *l, const char *path,
+    struct oms_import_res *res, int (*fn)(void *,
+    const struct oms_import_res *, const struct oms_decision *,
+    struct oms_err *), void *arg, struct oms_err *err)
+{
+	return (import_reply(ws, l, path, res, fn, arg, err));
+}
+
 void
 oms_import_res_release(struct oms_import_res *res)
 {
-	size_t i;
-
-	for (i = 0; i < res->n; i++) {
-		free(res->d[i].account);
-		free(res->d[i].n_zap);
-		free(res->d[i].reasons);
-	}
 	free(res->d);
+	free(res->strs);
 	free(res->unknown);
 	memset(res, 0, sizeof(*res));
 }

@@ -30,12 +30,16 @@ struct ident {
 	char	 base[256];	/* the name that matched, without extension */
 };
 
-/* one record's decision while reading */
+/*
+ * one record's decision while reading: 32 bytes, one per account of the
+ * registry; the reasons, which most records have none of, are apart
+ * (omsi_imp_dreason)
+ */
 struct dec {
-	int	 decision;
 	int64_t	 claimed, accepted, refused;
-	struct oms_buf reasons;
-	int	 set;
+	uint32_t reasons;	/* 1 + index into m->rsn; 0 none yet */
+	uint8_t	 decision;	/* enum oms_state */
+	uint8_t	 set;
 };
 
 /* what a reply names its records by */
@@ -62,13 +66,15 @@ struct imp {
 	int			 mapkey;	/* enum omsi_mapkey */
 	struct omsi_hash	 bykey;
 	/* N_ZAP 1, 2, ... as a registry numbers them: index + 1, by number */
-	size_t			*byno;
+	uint32_t		*byno;
 	size_t			 nbyno;
-	struct omsi_arena	 arena;
-	const char		**acc;
+	struct omsi_arena	 arena;		/* the N_ZAP */
+	const char		**acc;		/* the ledger's own ids */
 	const char		**zap;
 	size_t			 nacc, cap;
 	struct dec		*dec;		/* one per account, same order */
+	struct oms_buf		*rsn;		/* the decisions' reasons */
+	size_t			 nrsn, rsncap;
 	struct oms_buf		 filecodes;	/* ФЛК errors on the file */
 	long			 rdate;		/* the reply's date, or -1 */
 	/* elements not known where no refusal stands: "name:line: <X> in
@@ -132,6 +138,14 @@ int64_t	 omsi_imp_claim(const struct imp *, size_t i);
 /* Add code to the comma-separated list b, once. */
 int	 omsi_imp_reason(struct oms_buf *b, const char *code,
 	    struct oms_err *);
+/* The same for d's reasons (d one of m->dec). */
+int	 omsi_imp_dreason(struct imp *, struct dec *d, const char *code,
+	    struct oms_err *);
+/* d's reasons, "" when none */
+const char *omsi_imp_reasons(const struct imp *, const struct dec *d,
+	    size_t *len);
+/* d's reasons emptied */
+void	 omsi_imp_reasons_reset(struct imp *, struct dec *d);
 /* The codes of findings on the whole file, each once, after d's own. */
 int	 omsi_imp_file_codes(struct imp *, struct dec *, struct oms_err *);
 

@@ -228,13 +228,17 @@ map_line(void *arg, const struct oms_ledger *l, const struct oms_event *ev,
     struct oms_err *err)
 {
 	struct filter *h = arg;
+	const struct acct *a;
 
-	(void)l;
-	(void)err;
 	if (ev->type != OMS_EV_EXPORT ||
 	    strcmp(ev->f[OMS_L_REGISTRY], h->key) != 0)
 		return (0);
-	return (h->map(h->arg, ev->f[OMS_L_ACCOUNT], ev->f[OMS_L_N_ZAP],
+	/* the fold took every export: the id it holds, not the line's */
+	if ((a = omsi_ledger_find(l, ev->f[OMS_L_ACCOUNT])) == NULL)
+		return (oms_err_set(err, OMS_EINTERNAL, l->path, 0, "account "
+		    "%s of registry %s is not in the ledger's fold",
+		    ev->f[OMS_L_ACCOUNT], h->key));
+	return (h->map(h->arg, ACCT_ID(l, a), ev->f[OMS_L_N_ZAP],
 	    ev->f[OMS_L_IDCASE]));
 }
 

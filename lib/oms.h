@@ -543,7 +543,10 @@ const char *oms_ledger_imported(const struct oms_ledger *, const char *sha);
  * Call fn(arg, account, n_zap, idcase) for every account exported in
  * registry: from the fold when every account of it is still there with
  * its number, else by reading the ledger file again up to the last
- * commit.  fn returning non-zero stops with that value.
+ * commit.  account is the ledger's own copy of the id, which stays as
+ * long as the ledger is open (an importer keeps it, no copy); n_zap and
+ * idcase last until fn returns.  fn returning non-zero stops with that
+ * value.
  */
 int	 oms_ledger_registry_map(const struct oms_ledger *, const char *registry,
 	    int (*fn)(void *, const char *, const char *, const char *),
@@ -838,12 +841,12 @@ const char *oms_version_for(const struct oms_conf *, const struct oms_ref *,
 
 /* One decision read from a reply. */
 struct oms_decision {
-	char		*account;
-	char		*n_zap;
+	const char	*account;
+	const char	*n_zap;
 	int		 stage;		/* enum oms_stage */
 	int		 decision;	/* OMS_ST_ACCEPTED, _PARTIAL, _REJECTED */
 	int64_t		 claimed, accepted, refused;
-	char		*reasons;	/* comma-separated codes, or "" */
+	const char	*reasons;	/* comma-separated codes, or "" */
 };
 
 struct oms_import_res {
@@ -862,6 +865,7 @@ struct oms_import_res {
 	size_t		 nunknown;
 	struct oms_decision *d;
 	size_t		 n;
+	char		*strs;		/* d's strings, one block */
 };
 
 /*
@@ -875,6 +879,19 @@ struct oms_import_res {
  */
 int	 oms_import(struct oms_ws *, struct oms_ledger *, const char *path,
 	    struct oms_import_res *, struct oms_err *);
+/*
+ * The same, but the decisions are not kept in res->d (NULL): once they
+ * are in the ledger, fn(arg, res, d, err) is called with each in turn,
+ * in the order oms_import would give them, res->n already their number;
+ * d and its strings last until fn returns.  A reply of a million records
+ * is so never held twice.  fn returning -1 (with err) ends the calls,
+ * and oms_import_each returns -1 though the reply was imported.
+ */
+int	 oms_import_each(struct oms_ws *, struct oms_ledger *,
+	    const char *path, struct oms_import_res *,
+	    int (*fn)(void *, const struct oms_import_res *,
+	    const struct oms_decision *, struct oms_err *), void *arg,
+	    struct oms_err *);
 void	 oms_import_res_release(struct oms_import_res *);
 
 /* ------------------------------------------------------------- requeue */

@@ -170,8 +170,8 @@ yar_account(struct imp *m, const char *key, unsigned long line,
 
 /* Add the values of attribute attr of the elements under list/item. */
 static int
-yar_codes(struct dec *d, xmlNodePtr n, const char *list, const char *item,
-    struct oms_err *err)
+yar_codes(struct imp *m, struct dec *d, xmlNodePtr n, const char *list,
+    const char *item, struct oms_err *err)
 {
 	xmlNodePtr c = omsi_child(n, list);
 	const char *v;
@@ -180,7 +180,7 @@ yar_codes(struct dec *d, xmlNodePtr n, const char *list, const char *item,
 		if (c->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)c->name, item) == 0 &&
 		    (v = omsi_attr(c, item)) != NULL &&
-		    omsi_imp_reason(&d->reasons, v, err) == -1)
+		    omsi_imp_dreason(m, d, v, err) == -1)
 			return (-1);
 	return (0);
 }
@@ -240,7 +240,7 @@ yar_patient(struct imp *m, xmlNodePtr pat, struct oms_err *err)
 		if (an_p) {
 			/* the patient was not identified */
 			ya->refuse = 1;
-			if (omsi_imp_reason(&d->reasons, "5.1.4.01", err) == -1)
+			if (omsi_imp_dreason(m, d, "5.1.4.01", err) == -1)
 				return (-1);
 		}
 		if ((smo = omsi_child(pa, "smo")) == NULL)
@@ -250,9 +250,9 @@ yar_patient(struct imp *m, xmlNodePtr pat, struct oms_err *err)
 		if (v == NULL || !yar_pay_refused(c, v))
 			continue;
 		ya->refuse = 1;
-		if (yar_codes(d, smo, "an_pss", "an_ps", err) == -1 ||
-		    yar_codes(d, smo, "an_mess", "an_mes", err) == -1 ||
-		    yar_codes(d, smo, "an_sums", "an_sum", err) == -1)
+		if (yar_codes(m, d, smo, "an_pss", "an_ps", err) == -1 ||
+		    yar_codes(m, d, smo, "an_mess", "an_mes", err) == -1 ||
+		    yar_codes(m, d, smo, "an_sums", "an_sum", err) == -1)
 			return (-1);
 	}
 	return (0);
@@ -301,7 +301,7 @@ yar_expertise(struct imp *m, xmlNodePtr ex, struct oms_err *err)
 		if (e->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)e->name, "defects") == 0 &&
 		    (v = omsi_attr(e, "code")) != NULL &&
-		    omsi_imp_reason(&d->reasons, v, err) == -1)
+		    omsi_imp_dreason(m, d, v, err) == -1)
 			return (-1);
 	if (ya->exp_refused > 0)
 		ya->refuse = 1;
@@ -327,7 +327,7 @@ yar_fact(struct imp *m, xmlNodePtr f, struct oms_err *err)
 		    -1)
 			return (-1);
 		Y(m)->a[i].refuse = 1;
-		return (omsi_imp_reason(&m->dec[i].reasons, code, err));
+		return (omsi_imp_dreason(m, &m->dec[i], code, err));
 	}
 	if (pat != NULL && *pat != '\0') {
 		if (!omsi_hash_get(&Y(m)->bypat, pat, &first))
@@ -336,7 +336,7 @@ yar_fact(struct imp *m, xmlNodePtr f, struct oms_err *err)
 			    "%s", pat, m->reg->name));
 		for (k = first; k != 0; k = Y(m)->a[k - 1].pnext) {
 			Y(m)->a[k - 1].refuse = 1;
-			if (omsi_imp_reason(&m->dec[k - 1].reasons, code,
+			if (omsi_imp_dreason(m, &m->dec[k - 1], code,
 			    err) == -1)
 				return (-1);
 		}
@@ -466,7 +466,7 @@ yar_decide(struct imp *m, struct oms_err *err)
 		if (!ya->refuse) {
 			d->decision = OMS_ST_ACCEPTED;
 			d->refused = 0;
-			oms_buf_reset(&d->reasons);
+			omsi_imp_reasons_reset(m, d);
 		} else if (ya->exp && ya->exp_refused > 0 &&
 		    ya->exp_refused < d->claimed) {
 			d->decision = OMS_ST_PARTIAL;

@@ -594,6 +594,240 @@ test_sha256(void **state)
 	free(buf);
 }
 
+/* 1 when every string of res lies in its block res->strs */
+static int
+strs_owned(const struct oms_import_res *res)
+{
+	const char *s[3];
+	size_t i, k, len = 0;
+
+	for (i = 0; i < res->n; i++)
+		len += strlen(res->d[i].account) + strlen(res->d[i].n_zap) +
+		    strlen(res->d[i].reasons) + 3;
+	for (i = 0; i < res->n; i++) {
+		s[0] = res->d[i].account;
+		s[1] = res->d[i].n_zap;
+		s[2] = res->d[i].reasons;
+		for (k = 0; k < 3; k++)
+			if (res->strs == NULL || s[k] < res->strs ||
+			    s[k] + strlen(s[k]) >= res->strs + len)
+				return (0);
+	}
+	return (1);
+}
+
+/*
+ * A result's strings are its own (one block, none the ledger's or the
+ * import's): they stay right after the ledger the
+ * import used is closed (the map holds the ledger's ids, not copies) and
+ * after a later import in the same run, and after that one's result is
+ * released.
+ */
+static void
+test_result_owned(void **state)
+{
+	static const char flk[] = FLK_HEAD
+	    " <PR>\n"
+	    "  <OSHIB>003F.00.0210</OSHIB>\n"
+	    "  <N_ZAP>2</N_ZAP>\n"
+	    " </PR>\n"
+	    " <PR>\n"
+	    "  <OSHIB>001F.00.0080</OSHIB>\n"
+	    "  <IDCASE>2</IDCASE>\n"
+	    " </PR>\n"
+	    "</FLK_P>\n";
+	struct fx *x = *state;
+	struct oms_import_res r1, r2;
+	const struct oms_decision *d;
+	char *doc;
+	int pass;
+
+	assert_int_equal(fx_import(x, "V" FX_REG ".xml", flk, &r1), 0);
+	assert_true(strs_owned(&r1));
+	/* the ledger the import mapped the registry from goes */
+	assert_non_null(fx_ledger(x));
+	doc = fx_answer_doc("HT76M760001_26101", "2026-11-10", "760001",
+	    fx_control, 3);
+	assert_int_equal(fx_import(x, "HT76M760001_26101.xml", doc, &r2), 0);
+	free(doc);
+	assert_string_equal(dec_of(&r2, FX_C)->reasons, "208");
+	for (pass = 0; pass < 2; pass++) {
+		assert_int_equal(r1.n, 3);
+		d = dec_of(&r1, FX_B);
+		assert_string_equal(d->n_zap, "2");
+		assert_int_equal(d->decision, OMS_ST_REJECTED);
+		assert_string_equal(d->reasons, "003F.00.0210,001F.00.0080");
+		d = dec_of(&r1, FX_A);
+		assert_string_equal(d->n_zap, "1");
+		assert_string_equal(d->reasons, "");
+		assert_string_equal(dec_of(&r1, FX_C)->n_zap, "3");
+		if (pass == 0)
+			oms_import_res_release(&r2);
+	}
+	oms_import_res_release(&r1);
+}
+
+/* what oms_import_each handed over */
+struct each {
+	size_t	 ncalls, stop;	/* stop: fail at that call (1, 2, ...) */
+	size_t	 n;		/* res->n as the first call saw it */
+	char	 acc[8][64], zap[8][16], reasons[8][64];
+	int	 decision[8];
+	char	 registry[64], reply[320];
+};
+
+static int
+each_fn(void *arg, const struct oms_import_res *res,
+    const struct oms_decision *d, struct oms_err *err)
+{
+	struct each *e = arg;
+	size_t k = e->ncalls++;
+
+	if (k >= 8)
+		return (oms_err_set(err, OMS_EINTERNAL, NULL, 0, "too many"));
+	if (e->stop != 0 && e->ncalls == e->stop)
+		return (oms_err_set(err, OMS_EIO, NULL, 0, "stopped at %zu",
+		    e->ncalls));
+	if (k == 0)
+		e->n = res->n;
+	snprintf(e->registry, sizeof(e->registry), "%s", res->registry);
+	snprintf(e->reply, sizeof(e->reply), "%s", res->reply);
+	snprintf(e->acc[k], sizeof(e->acc[k]), "%s", d->account);
+	snprintf(e->zap[k], sizeof(e->zap[k]), "%s", d->n_zap);
+	snprintf(e->reasons[k], sizeof(e->reasons[k]), "%s", d->reasons);
+	e->decision[k] = d->decision;
+	return (0);
+}
+
+static int
+fx_import_each(struct fx *x, const char *name, const char *text,
+    struct oms_import_res *res, struct each *e)
+{
+	char rel[256], *path;
+	int r;
+
+	snprintf(rel, sizeof(rel), "inbox/%s", name);
+	if (fx_write(x->dir, rel, text) == -1)
+		return (oms_err_sys(&x->e, errno, rel, "write"));
+	if (x->l == NULL && fx_ledger(x) == NULL)
+		return (-1);
+	if ((path = oms_ws_path(&x->ws, rel)) == NULL)
+		return (-1);
+	r = oms_import_each(&x->ws, x->l, path, res, each_fn, e, &x->e);
+	free(path);
+	return (r);
+}
+
+/*
+ * oms_import_each hands over what oms_import would keep, in its order,
+ * res->n known from the first call.
+ */
+static void
+test_each(void **state)
+{
+	static const char *const acc[] = { FX_A, FX_B, FX_C };
+	static const char *const zap[] = { "1", "2", "3" };
+	static const char *const rs[] = { "", "204", "208" };
+	static const int dec[] = { OMS_ST_ACCEPTED, OMS_ST_PARTIAL,
+	    OMS_ST_REJECTED };
+	struct fx *x = *state;
+	struct oms_import_res res;
+	struct each e;
+	char *doc;
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	doc = fx_answer_doc("HT76M760001_26101", "2026-11-10", "760001",
+	    fx_control, 3);
+	assert_int_equal(fx_import_each(x, "HT76M760001_26101.xml", doc,
+	    &res, &e), 0);
+	free(doc);
+	assert_null(res.d);
+	assert_int_equal(res.n, 3);
+	assert_int_equal(e.ncalls, 3);
+	assert_int_equal(e.n, 3);
+	assert_string_equal(e.registry, FX_REG);
+	assert_string_equal(e.reply, "archive/HT76M760001_26101.xml");
+	for (i = 0; i < 3; i++) {
+		assert_string_equal(e.acc[i], acc[i]);
+		assert_string_equal(e.zap[i], zap[i]);
+		assert_string_equal(e.reasons[i], rs[i]);
+		assert_int_equal(e.decision[i], dec[i]);
+	}
+	oms_import_res_release(&res);
+}
+
+/* A caller that fails stops the calls; the reply is imported whole. */
+static void
+test_each_stop(void **state)
+{
+	struct fx *x = *state;
+	struct oms_import_res res;
+	struct each e;
+	char *doc;
+
+	memset(&e, 0, sizeof(e));
+	e.stop = 2;
+	doc = fx_answer_doc("HT76M760001_26101", "2026-11-10", "760001",
+	    fx_control, 3);
+	assert_int_equal(fx_import_each(x, "HT76M760001_26101.xml", doc,
+	    &res, &e), -1);
+	free(doc);
+	assert_string_equal(x->e.msg, "stopped at 2");
+	assert_int_equal(e.ncalls, 2);
+	assert_true(fx_exists(x->dir, "archive/HT76M760001_26101.xml"));
+	assert_non_null(fx_ledger(x));
+	assert_int_equal(oms_ledger_acct(x->l, FX_C)->state, OMS_ST_REJECTED);
+	assert_string_equal(oms_ledger_acct(x->l, FX_C)->reasons, "208");
+}
+
+/*
+ * A registry one of whose accounts has moved on (rejected, queued, sent
+ * again in the next) is mapped from the ledger file, not from the fold:
+ * its decisions still name each account and N_ZAP right.
+ */
+static void
+test_map_moved(void **state)
+{
+	static const char flk[] = FLK_HEAD
+	    " <PR><OSHIB>904</OSHIB><N_ZAP>3</N_ZAP></PR>\n"
+	    "</FLK_P>\n";
+	static const char *const acc[] = { FX_C };
+	struct fx *x = *state;
+	struct oms_requeue_opts o;
+	struct oms_rq_res rq;
+	struct oms_export_opts eo;
+	struct oms_export_res er;
+	struct oms_import_res res;
+	const struct oms_decision *d;
+
+	assert_int_equal(fx_month_answered(x), 0);
+	assert_non_null(fx_ledger(x));
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(oms_requeue(x->l, acc, 1, &o, &rq, &x->e), 0);
+	oms_rq_res_release(&rq);
+	fx_export_opts(&eo, 0, 0);
+	assert_int_equal(fx_export(x, acc, 1, &eo, &er), 0);
+	assert_int_equal(er.nreg, 1);
+	oms_export_res_release(&er);
+	assert_non_null(fx_ledger(x));
+	assert_int_equal(oms_ledger_acct(x->l, FX_C)->n_zap, 1);
+
+	assert_int_equal(fx_import(x, "V" FX_REG ".xml", flk, &res), 0);
+	assert_string_equal(res.registry, FX_REG);
+	assert_int_equal(res.n, 3);
+	assert_true(strs_owned(&res));
+	assert_string_equal(res.d[0].account, FX_A);
+	assert_string_equal(res.d[0].n_zap, "1");
+	assert_string_equal(res.d[1].account, FX_B);
+	assert_string_equal(res.d[1].n_zap, "2");
+	d = dec_of(&res, FX_C);
+	assert_string_equal(d->n_zap, "3");
+	assert_int_equal(d->decision, OMS_ST_REJECTED);
+	assert_string_equal(d->reasons, "904");
+	oms_import_res_release(&res);
+}
+
 int
 main(void)
 {
@@ -615,6 +849,13 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stage_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_decision_lines, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_result_owned, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_each, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_each_stop, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_map_moved, setup,
 		    teardown),
 		cmocka_unit_test(test_sha256),
 	};
