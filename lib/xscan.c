@@ -316,6 +316,55 @@ reference(struct omsi_xscan *x, const unsigned char *p,
 	return (x->stop ? DOUBT : (long)(semi + 1 - p));
 }
 
+/*
+ * Eight bytes at a time: a word holds q[0..8) with q[i] in bits 8i..8i+7
+ * (the compiler reads it in one load where that is the order), and a
+ * mask has the top bit of byte i set when byte i is so; each mask is
+ * exact, byte by byte (no borrow runs from one byte into the next).
+ */
+#define W_ONES		UINT64_C(0x0101010101010101)
+#define W_HIGH		UINT64_C(0x8080808080808080)
+#define W_LOW		(~W_HIGH)
+
+static uint64_t
+word_at(const unsigned char *q)
+{
+	return ((uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+	    (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 |
+	    (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 |
+	    (uint64_t)q[7] << 56);
+}
+
+/* the bytes of w that are c */
+static uint64_t
+word_eq(uint64_t w, unsigned char c)
+{
+	uint64_t t = w ^ (W_ONES * c);
+
+	return (~(((t & W_LOW) + W_LOW) | t) & W_HIGH);
+}
+
+/* the bytes of w below 0x20 */
+static uint64_t
+word_ctl(uint64_t w)
+{
+	return (~(((w & W_LOW) + W_ONES * 0x60) | w) & W_HIGH);
+}
+
+/* how many bytes a mask marks */
+static unsigned
+word_count(uint64_t m)
+{
+	return ((unsigned)(((m >> 7) * W_ONES) >> 56));
+}
+
+/* the bytes before the first a (nonzero) mask marks */
+static unsigned
+word_first(uint64_t m)
+{
+	return (word_count(((m & (~m + 1)) - 1) & W_HIGH));
+}
+
 /* Text at p (in an element): given in one piece; bytes read, or DOUBT. */
 static long
 text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
@@ -323,10 +372,25 @@ text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
 {
 	const unsigned char *q = p;
 	unsigned long line = x->line;
+	uint64_t w, nls, m;
 	int k;
 
 	while (q < end) {
-		if (!stops[*q]) {
+		if (end - q >= 8) {
+			/* up to the first stop but a newline, counting those */
+			w = word_at(q);
+			nls = word_eq(w, '\n');
+			m = (word_ctl(w) | word_eq(w, '<') | word_eq(w, '&') |
+			    word_eq(w, ']') | (w & W_HIGH)) &
+			    ~(nls | word_eq(w, '\t'));
+			if (m == 0) {
+				line += word_count(nls);
+				q += 8;
+				continue;
+			}
+			line += word_count(nls & ((m & (~m + 1)) - 1));
+			q += word_first(m);
+		} else if (!stops[*q]) {
 			q++;
 			continue;
 		}

@@ -592,11 +592,72 @@ test_differential(void **state)
 		free(small[i].s);
 }
 
+/*
+ * Text is read eight bytes at a time: each byte that ends or changes a
+ * run (markup, a reference, a newline, a tab, "]]>", a control, CR, a
+ * non-ASCII byte) at each place of a word, runs of blanks and newlines
+ * of every length up to past two words, the document in pieces of every
+ * size (so that runs cross the pieces' ends).  Those the fast path
+ * reads must read alike, and the plain ones must be read.
+ */
+static void
+test_words(void **state)
+{
+	static const struct { const char *s; int plain; } at[] = {
+		{ "<b/>", 1 }, { "<b>z</b>", 1 }, { "&amp;", 1 }, { "&#1040;", 1 },
+		{ "\n", 1 }, { "\t", 1 }, { "\n\n", 1 }, { "]", 1 },
+		{ "]]", 1 }, { "]]>", 0 }, { "\x01", 0 }, { "\x1F", 0 },
+		{ "\r", 0 }, { "\xD0\xA0", 1 }, { "\xE2\x80\x94", 1 },
+		{ "\xC0\x80", 0 }, { "\x7F", 1 }, { " ", 1 }, { "@", 1 },
+		{ "\x80", 0 }, { "<!--c-->", 1 }, { "<?p d?>", 1 },
+	};
+	struct counts c = { 0 };
+	struct doc d = { 0 };
+	size_t i, k, j;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		for (k = 0; k <= 17; k++) {
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<a>");
+			for (j = 0; j < k; j++)
+				dput(&d, j % 5 == 4 ? "\n" : "x", 1);
+			dputs(&d, at[i].s);
+			for (j = k; j < 17; j++)
+				dput(&d, j % 7 == 6 ? "\n" : "y", 1);
+			dputs(&d, "</a>\n<!-- end -->\n");
+			r = compare(d.s, d.len, &c, 0);
+			if (at[i].plain)
+				assert_int_equal(r, 0);
+		}
+	/* blanks and newlines, then markup: each length, each mix */
+	for (k = 0; k <= 20; k++)
+		for (j = 0; j < 4; j++) {
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<a>\n<b>");
+			for (i = 0; i < k; i++)
+				dput(&d, j == 0 ? " " : j == 1 ? "\n" :
+				    j == 2 ? (i % 3 ? " " : "\n") :
+				    (i % 2 ? "\t" : "\n"), 1);
+			dputs(&d, "<c/>");
+			for (i = 0; i < k; i++)
+				dput(&d, i == 0 ? "\n" : " ", 1);
+			dputs(&d, "</b>\n</a>\n");
+			assert_int_equal(compare(d.s, d.len, &c, 0), 0);
+		}
+	print_message("words: %lu documents; the fast path read %lu; %lu "
+	    "read otherwise than libxml2\n", c.docs, c.fast, c.bad);
+	assert_int_equal(c.bad, 0);
+	free(d.s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_differential),
+		cmocka_unit_test(test_words),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
