@@ -40,6 +40,7 @@ enum { P_DECL, P_PROLOG, P_CONTENT, P_EPILOG };
 struct xs_name {
 	const xmlChar	*s;
 	size_t		 len;
+	uint64_t	 head;		/* its first bytes (name_head) */
 };
 
 struct omsi_xscan {
@@ -138,6 +139,55 @@ u8len(const unsigned char *q, const unsigned char *end)
 	return (n);
 }
 
+/*
+ * Eight bytes at a time: a word holds q[0..8) with q[i] in bits 8i..8i+7
+ * (the compiler reads it in one load where that is the order), and a
+ * mask has the top bit of byte i set when byte i is so; each mask is
+ * exact, byte by byte (no borrow runs from one byte into the next).
+ */
+#define W_ONES		UINT64_C(0x0101010101010101)
+#define W_HIGH		UINT64_C(0x8080808080808080)
+#define W_LOW		(~W_HIGH)
+
+static uint64_t
+word_at(const unsigned char *q)
+{
+	return ((uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+	    (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 |
+	    (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 |
+	    (uint64_t)q[7] << 56);
+}
+
+/* the bytes of w that are c */
+static uint64_t
+word_eq(uint64_t w, unsigned char c)
+{
+	uint64_t t = w ^ (W_ONES * c);
+
+	return (~(((t & W_LOW) + W_LOW) | t) & W_HIGH);
+}
+
+/* the bytes of w below 0x20 */
+static uint64_t
+word_ctl(uint64_t w)
+{
+	return (~(((w & W_LOW) + W_ONES * 0x60) | w) & W_HIGH);
+}
+
+/* how many bytes a mask marks */
+static unsigned
+word_count(uint64_t m)
+{
+	return ((unsigned)(((m >> 7) * W_ONES) >> 56));
+}
+
+/* the bytes before the first a (nonzero) mask marks */
+static unsigned
+word_first(uint64_t m)
+{
+	return (word_count(((m & (~m + 1)) - 1) & W_HIGH));
+}
+
 /* 1 when a[0..n) and b[0..n) are the same bytes: names are short */
 static int
 same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
@@ -150,22 +200,53 @@ same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
 	return (1);
 }
 
-#define HASH0		2166136261u
-#define HASH(h, c)	(((h) ^ (c)) * 16777619u)
+/* The first bytes of the name s[0..n) (s < end), up to 8, as a word. */
+static uint64_t
+name_head(const unsigned char *s, size_t n, const unsigned char *end)
+{
+	uint64_t w = 0;
+	size_t i;
 
-/* The dictionary's copy of the name s[0..n) of hash h, cached. */
-static const xmlChar *
-intern(struct omsi_xscan *x, const unsigned char *s, size_t n, uint32_t h)
+	if (end - s >= 8) {
+		w = word_at(s);
+		return (n >= 8 ? w : w & ((UINT64_C(1) << (8 * n)) - 1));
+	}
+	for (i = 0; i < n && i < 8; i++)
+		w |= (uint64_t)s[i] << (8 * i);
+	return (w);
+}
+
+/* 1 when the name s[0..n) of head w is e's */
+static int
+name_is(const struct xs_name *e, const unsigned char *s, size_t n,
+    uint64_t w)
+{
+	return (e->len == n && e->head == w && (n <= 8 ||
+	    same_bytes(s + 8, e->s + 8, n - 8)));
+}
+
+/*
+ * The dictionary's copy of the name s[0..n) (s + n < end), cached: an
+ * entry of the cache, NULL when out of memory.
+ */
+static const struct xs_name *
+intern(struct omsi_xscan *x, const unsigned char *s, size_t n,
+    const unsigned char *end)
 {
 	struct xs_name *e;
+	uint64_t w = name_head(s, n, end), h;
 
-	e = &x->cache[h % XS_CACHE];
-	if (e->s != NULL && e->len == n && same_bytes(e->s, s, n))
-		return (e->s);
+	h = (w + n) * UINT64_C(0x9E3779B97F4A7C15);
+	if (n > 8)
+		h ^= word_at(s + n - 8) * UINT64_C(0xC2B2AE3D27D4EB4F);
+	e = &x->cache[(h >> 40) % XS_CACHE];
+	if (e->s != NULL && name_is(e, s, n, w))
+		return (e);
 	if ((e->s = xmlDictLookup(x->dict, s, (int)n)) == NULL)
 		return (NULL);
 	e->len = n;
-	return (e->s);
+	e->head = w;
+	return (e);
 }
 
 /*
@@ -316,55 +397,6 @@ reference(struct omsi_xscan *x, const unsigned char *p,
 	return (x->stop ? DOUBT : (long)(semi + 1 - p));
 }
 
-/*
- * Eight bytes at a time: a word holds q[0..8) with q[i] in bits 8i..8i+7
- * (the compiler reads it in one load where that is the order), and a
- * mask has the top bit of byte i set when byte i is so; each mask is
- * exact, byte by byte (no borrow runs from one byte into the next).
- */
-#define W_ONES		UINT64_C(0x0101010101010101)
-#define W_HIGH		UINT64_C(0x8080808080808080)
-#define W_LOW		(~W_HIGH)
-
-static uint64_t
-word_at(const unsigned char *q)
-{
-	return ((uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
-	    (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 |
-	    (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 |
-	    (uint64_t)q[7] << 56);
-}
-
-/* the bytes of w that are c */
-static uint64_t
-word_eq(uint64_t w, unsigned char c)
-{
-	uint64_t t = w ^ (W_ONES * c);
-
-	return (~(((t & W_LOW) + W_LOW) | t) & W_HIGH);
-}
-
-/* the bytes of w below 0x20 */
-static uint64_t
-word_ctl(uint64_t w)
-{
-	return (~(((w & W_LOW) + W_ONES * 0x60) | w) & W_HIGH);
-}
-
-/* how many bytes a mask marks */
-static unsigned
-word_count(uint64_t m)
-{
-	return ((unsigned)(((m >> 7) * W_ONES) >> 56));
-}
-
-/* the bytes before the first a (nonzero) mask marks */
-static unsigned
-word_first(uint64_t m)
-{
-	return (word_count(((m & (~m + 1)) - 1) & W_HIGH));
-}
-
 /* Text at p (in an element): given in one piece; bytes read, or DOUBT. */
 static long
 text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
@@ -442,8 +474,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 	const unsigned char *q, *e, *n0;
 	const xmlChar *name, *data;
 	unsigned long line = x->line;
-	struct xs_name *top;
-	uint32_t h;
+	const struct xs_name *top, *ne;
 	size_t nl;
 	int bad, empty = 0;
 
@@ -465,16 +496,17 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		return (x->stop ? DOUBT : (long)(e + 3 - p));
 	}
 	if (p[1] == '?') {
-		for (h = HASH0, q = n0 = p + 2; q < end && name_char(*q); q++)
-			h = HASH(h, *q);
+		for (q = n0 = p + 2; q < end && name_char(*q); q++)
+			;
 		if (q == end)
 			return (MORE);
 		if (!name_start(*n0) || q - n0 > XS_NAME ||
 		    ((n0[0] | 0x20) == 'x' && q - n0 >= 3 &&
 		    (n0[1] | 0x20) == 'm' && (n0[2] | 0x20) == 'l'))
 			return (DOUBT);
-		if ((name = intern(x, n0, (size_t)(q - n0), h)) == NULL)
+		if ((ne = intern(x, n0, (size_t)(q - n0), end)) == NULL)
 			return (DOUBT);
+		name = ne->s;
 		if (*q == '?') {
 			if (q + 1 == end)
 				return (MORE);
@@ -504,7 +536,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		top = &x->open[x->depth - 1];
 		n0 = p + 2;
 		if ((size_t)(end - n0) > top->len && !name_char(n0[top->len]) &&
-		    same_bytes(n0, top->s, top->len))
+		    name_is(top, n0, top->len, name_head(n0, top->len, end)))
 			q = n0 + top->len;
 		else {
 			/* another name, or cut short */
@@ -525,8 +557,8 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 	}
 	if (!name_start(p[1]))
 		return (DOUBT);
-	for (h = HASH0, q = n0 = p + 1; q < end && name_char(*q); q++)
-		h = HASH(h, *q);
+	for (q = n0 = p + 1; q < end && name_char(*q); q++)
+		;
 	if (q == end)
 		return (MORE);
 	nl = (size_t)(q - n0);
@@ -545,8 +577,9 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		return (DOUBT);		/* an attribute */
 	if (x->phase == P_EPILOG || x->depth == XS_DEPTH)
 		return (DOUBT);
-	if ((name = intern(x, n0, nl, h)) == NULL)
+	if ((ne = intern(x, n0, nl, end)) == NULL)
 		return (DOUBT);
+	name = ne->s;
 	x->phase = P_CONTENT;
 	x->line = line;
 	if (x->start != NULL)
@@ -559,8 +592,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		if (x->depth == 0)
 			x->phase = P_EPILOG;
 	} else {
-		x->open[x->depth].s = name;
-		x->open[x->depth++].len = nl;
+		x->open[x->depth++] = *ne;
 	}
 	return (x->stop ? DOUBT : (long)(q + 1 - p));
 }

@@ -350,6 +350,19 @@ dputs(struct doc *d, const char *s)
 }
 
 static void
+addtag(struct doc *d, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	dput(d, tmp, (size_t)n);
+}
+
+static void
 field(struct doc *d, int ind, const char *name, const char *v)
 {
 	int i;
@@ -652,12 +665,58 @@ test_words(void **state)
 	free(d.s);
 }
 
+/*
+ * Names are cached by their first eight bytes, their length and their
+ * last eight: names of each length up to past two words that differ
+ * from one another in a single byte (the first, the eighth, the ninth,
+ * the last) must each be their own, and an end tag that differs so from
+ * its start tag must be doubted.
+ */
+static void
+test_names(void **state)
+{
+	struct counts c = { 0 };
+	struct doc d = { 0 };
+	char a[24], b[24];
+	size_t len, at, i;
+
+	(void)state;
+	for (len = 1; len <= 19; len++)
+		for (i = 0; i < 4; i++) {
+			at = i == 0 ? 0 : i == 1 ? 7 : i == 2 ? 8 : len - 1;
+			if (at >= len || (at == 0 && len > 1 && i != 0))
+				continue;
+			memset(a, 'N', len);
+			a[len] = '\0';
+			memcpy(b, a, len + 1);
+			a[at] = at == 0 ? 'P' : '1';
+			b[at] = at == 0 ? 'Q' : '2';
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<r>\n");
+			addtag(&d, "<%s>x</%s>\n<%s>y</%s>\n", a, a, b, b);
+			addtag(&d, "<%s/><%s/><%s><%s/></%s>\n", a, b, a, b, a);
+			addtag(&d, "<%s><%s>z</%s></%s>\n", b, a, a, b);
+			dputs(&d, "</r>\n");
+			assert_int_equal(compare(d.s, d.len, &c, 0), 0);
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<r>\n");
+			addtag(&d, "<%s>x</%s>\n<%s>y</%s>\n", a, a, a, b);
+			dputs(&d, "</r>\n");
+			assert_int_equal(compare(d.s, d.len, &c, 0), 1);
+		}
+	print_message("names: %lu documents; the fast path read %lu; %lu "
+	    "read otherwise than libxml2\n", c.docs, c.fast, c.bad);
+	assert_int_equal(c.bad, 0);
+	free(d.s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_names),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
