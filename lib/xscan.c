@@ -55,6 +55,7 @@ struct omsi_xscan {
 	int		 doubt;
 	int		 stop;		/* a handler asked */
 	int		 inref;		/* text given is a reference's */
+	struct omsi_xscan_text t;	/* ... and what text as written holds */
 	unsigned long	 line;
 	struct xs_name	 open[XS_DEPTH];
 	int		 depth;
@@ -179,13 +180,6 @@ static unsigned
 word_count(uint64_t m)
 {
 	return ((unsigned)(((m >> 7) * W_ONES) >> 56));
-}
-
-/* the bytes before the first a (nonzero) mask marks */
-static unsigned
-word_first(uint64_t m)
-{
-	return (word_count(((m & (~m + 1)) - 1) & W_HIGH));
 }
 
 /* 1 when a[0..n) and b[0..n) are the same bytes: names are short */
@@ -404,29 +398,41 @@ text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
 {
 	const unsigned char *q = p;
 	unsigned long line = x->line;
-	uint64_t w, nls, m;
-	int k;
+	uint64_t w, nls, tabs, m, in, bl;
+	int k, inner = 0, other = 0, high = 0;
 
 	while (q < end) {
 		if (end - q >= 8) {
-			/* up to the first stop but a newline, counting those */
+			/*
+			 * up to the first stop but a newline or a tab: the
+			 * newlines counted, the blanks and others noted
+			 */
 			w = word_at(q);
 			nls = word_eq(w, '\n');
+			tabs = word_eq(w, '\t');
 			m = (word_ctl(w) | word_eq(w, '<') | word_eq(w, '&') |
-			    word_eq(w, ']') | (w & W_HIGH)) &
-			    ~(nls | word_eq(w, '\t'));
+			    word_eq(w, ']') | (w & W_HIGH)) & ~(nls | tabs);
+			in = m == 0 ? W_HIGH : ((m & (~m + 1)) - 1) & W_HIGH;
+			bl = (nls | tabs | word_eq(w, ' ')) & in;
+			line += word_count(nls & in);
+			other |= bl != in;
+			inner |= (q == p ? bl & ~UINT64_C(0x80) : bl) != 0;
 			if (m == 0) {
-				line += word_count(nls);
 				q += 8;
 				continue;
 			}
-			line += word_count(nls & ((m & (~m + 1)) - 1));
-			q += word_first(m);
+			q += word_count(in);
 		} else if (!stops[*q]) {
+			if (*q != ' ' && *q != '\t')
+				other = 1;
+			else if (q > p)
+				inner = 1;
 			q++;
 			continue;
 		}
 		if (*q == '\n') {
+			if (q > p)
+				inner = 1;
 			line++;
 			q++;
 		} else if (*q == ']') {
@@ -434,18 +440,24 @@ text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
 				break;
 			if (end - q >= 3 && q[1] == ']' && q[2] == '>')
 				return (DOUBT);
+			other = 1;
 			q++;
 		} else if (*q >= 0x80) {
 			if ((k = u8len(q, end)) < 0 || (k == 0 && last))
 				return (DOUBT);
 			if (k == 0)
 				break;
+			high = 1;
 			q += k;
 		} else if (*q == '<' || *q == '&')
 			break;
 		else
 			return (DOUBT);		/* a control, CR */
 	}
+	x->t.nl = line - x->line;
+	x->t.inner_blank = inner;
+	x->t.other = other;
+	x->t.high = high;
 	x->line = line;
 	if (q > p && x->text != NULL) {
 		if ((size_t)(q - p) > (size_t)INT32_MAX)
@@ -784,6 +796,12 @@ int
 omsi_xscan_inref(const struct omsi_xscan *x)
 {
 	return (x->inref);
+}
+
+const struct omsi_xscan_text *
+omsi_xscan_text(const struct omsi_xscan *x)
+{
+	return (&x->t);
 }
 
 struct omsi_xscan *
