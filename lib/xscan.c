@@ -33,7 +33,8 @@
 #define XS_NAME		1000		/* longest name read */
 #define XS_TOKEN	((size_t)1 << 20)	/* longest comment, PI, tag */
 #define XS_STEP		4096		/* next piece taken to end a token */
-#define XS_CACHE	512
+#define XS_CACHE_BITS	11
+#define XS_CACHE	(1 << XS_CACHE_BITS)
 
 enum { P_DECL, P_PROLOG, P_CONTENT, P_EPILOG };
 
@@ -221,26 +222,35 @@ name_is(const struct xs_name *e, const unsigned char *s, size_t n,
 
 /*
  * The dictionary's copy of the name s[0..n) (s + n < end), cached: an
- * entry of the cache, NULL when out of memory.
+ * entry of the cache, NULL when out of memory.  The cache holds two
+ * names a hash, the one last looked up first.
  */
 static const struct xs_name *
 intern(struct omsi_xscan *x, const unsigned char *s, size_t n,
     const unsigned char *end)
 {
-	struct xs_name *e;
+	struct xs_name *e, t;
 	uint64_t w = name_head(s, n, end), h;
 
 	h = (w + n) * UINT64_C(0x9E3779B97F4A7C15);
 	if (n > 8)
 		h ^= word_at(s + n - 8) * UINT64_C(0xC2B2AE3D27D4EB4F);
-	e = &x->cache[(h >> 40) % XS_CACHE];
-	if (e->s != NULL && name_is(e, s, n, w))
-		return (e);
-	if ((e->s = xmlDictLookup(x->dict, s, (int)n)) == NULL)
+	/* the top bits: a product's low bits miss its factors' high bytes */
+	e = &x->cache[(h >> (64 - XS_CACHE_BITS)) & ~(uint64_t)1];
+	if (e[0].s != NULL && name_is(&e[0], s, n, w))
+		return (&e[0]);
+	if (e[1].s != NULL && name_is(&e[1], s, n, w)) {
+		t = e[0];
+		e[0] = e[1];
+		e[1] = t;
+		return (&e[0]);
+	}
+	e[1] = e[0];
+	if ((e[0].s = xmlDictLookup(x->dict, s, (int)n)) == NULL)
 		return (NULL);
-	e->len = n;
-	e->head = w;
-	return (e);
+	e[0].len = n;
+	e[0].head = w;
+	return (&e[0]);
 }
 
 /*

@@ -704,6 +704,15 @@ test_names(void **state)
 			dputs(&d, "</r>\n");
 			assert_int_equal(compare(d.s, d.len, &c, 0), 1);
 		}
+	/* more names than the cache holds, each seen again: hashes shared */
+	d.len = 0;
+	dputs(&d, "<?xml version=\"1.0\"?>\n<r>\n");
+	for (i = 0; i < 3 * 3000; i++) {
+		len = i < 3000 ? i : (i * 7919) % 3000;
+		addtag(&d, "<N%zu>x</N%zu><M%zu/>\n", len, len, len % 97);
+	}
+	dputs(&d, "</r>\n");
+	assert_int_equal(compare(d.s, d.len, &c, 0), 0);
 	print_message("names: %lu documents; the fast path read %lu; %lu "
 	    "read otherwise than libxml2\n", c.docs, c.fast, c.bad);
 	assert_int_equal(c.bad, 0);
