@@ -609,9 +609,10 @@ test_differential(void **state)
  * Text is read eight bytes at a time: each byte that ends or changes a
  * run (markup, a reference, a newline, a tab, "]]>", a control, CR, a
  * non-ASCII byte) at each place of a word, runs of blanks and newlines
- * of every length up to past two words, the document in pieces of every
- * size (so that runs cross the pieces' ends).  Those the fast path
- * reads must read alike, and the plain ones must be read.
+ * of every length up to past two words, the document in pieces of sizes
+ * drawn from the seed, 1 to 9 bytes as often as not (so that runs cross
+ * the pieces' ends).  Those the fast path reads must read alike, and the
+ * plain ones must be read.
  */
 static void
 test_words(void **state)
