@@ -10,6 +10,7 @@
  * made here as oms-fund writes them, small hand-made ones, thousands of
  * their mutants; XSCAN_DOCS may name more files (UTF-8) to read.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -680,6 +681,7 @@ test_names(void **state)
 	struct doc d = { 0 };
 	char a[24], b[24];
 	size_t len, at, i;
+	int r;
 
 	(void)state;
 	for (len = 1; len <= 19; len++)
@@ -704,6 +706,29 @@ test_names(void **state)
 			addtag(&d, "<%s>x</%s>\n<%s>y</%s>\n", a, a, a, b);
 			dputs(&d, "</r>\n");
 			assert_int_equal(compare(d.s, d.len, &c, 0), 1);
+		}
+	/* each byte after a name's first k, in words and in the tail */
+	for (len = 1; len <= 17; len++)
+		for (i = 0; i < 256; i++) {
+			memset(a, len % 2 ? 'z' : 'A', len);
+			a[len] = '\0';
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<r><");
+			dputs(&d, a);
+			dput(&d, (char []){ (char)i }, 1);
+			if (i % 2)
+				dputs(&d, "b/>");
+			else {
+				dputs(&d, "b>x</");
+				dputs(&d, a);
+				dput(&d, (char []){ (char)i }, 1);
+				dputs(&d, "b>");
+			}
+			dputs(&d, "</r>\n");
+			r = compare(d.s, d.len, &c, 0);
+			/* a name goes on over its bytes: read */
+			if (isalnum(i) || i == '_' || i == '-' || i == '.')
+				assert_int_equal(r, 0);
 		}
 	/* more names than the cache holds, each seen again: hashes shared */
 	d.len = 0;
