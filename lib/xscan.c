@@ -33,13 +33,15 @@
 #define XS_NAME		1000		/* longest name read */
 #define XS_TOKEN	((size_t)1 << 20)	/* longest comment, PI, tag */
 #define XS_STEP		4096		/* next piece taken to end a token */
-#define XS_CACHE	512
+#define XS_CACHE_BITS	11
+#define XS_CACHE	(1 << XS_CACHE_BITS)
 
 enum { P_DECL, P_PROLOG, P_CONTENT, P_EPILOG };
 
 struct xs_name {
 	const xmlChar	*s;
 	size_t		 len;
+	uint64_t	 head;		/* its first bytes (name_head) */
 };
 
 struct omsi_xscan {
@@ -54,6 +56,7 @@ struct omsi_xscan {
 	int		 doubt;
 	int		 stop;		/* a handler asked */
 	int		 inref;		/* text given is a reference's */
+	struct omsi_xscan_text t;	/* ... and what text as written holds */
 	unsigned long	 line;
 	struct xs_name	 open[XS_DEPTH];
 	int		 depth;
@@ -138,6 +141,48 @@ u8len(const unsigned char *q, const unsigned char *end)
 	return (n);
 }
 
+/*
+ * Eight bytes at a time: a word holds q[0..8) with q[i] in bits 8i..8i+7
+ * (the compiler reads it in one load where that is the order), and a
+ * mask has the top bit of byte i set when byte i is so; each mask is
+ * exact, byte by byte (no borrow runs from one byte into the next).
+ */
+#define W_ONES		UINT64_C(0x0101010101010101)
+#define W_HIGH		UINT64_C(0x8080808080808080)
+#define W_LOW		(~W_HIGH)
+
+static uint64_t
+word_at(const unsigned char *q)
+{
+	return ((uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+	    (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 |
+	    (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 |
+	    (uint64_t)q[7] << 56);
+}
+
+/* the bytes of w that are c */
+static uint64_t
+word_eq(uint64_t w, unsigned char c)
+{
+	uint64_t t = w ^ (W_ONES * c);
+
+	return (~(((t & W_LOW) + W_LOW) | t) & W_HIGH);
+}
+
+/* the bytes of w below 0x20 */
+static uint64_t
+word_ctl(uint64_t w)
+{
+	return (~(((w & W_LOW) + W_ONES * 0x60) | w) & W_HIGH);
+}
+
+/* how many bytes a mask marks */
+static unsigned
+word_count(uint64_t m)
+{
+	return ((unsigned)(((m >> 7) * W_ONES) >> 56));
+}
+
 /* 1 when a[0..n) and b[0..n) are the same bytes: names are short */
 static int
 same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
@@ -150,22 +195,62 @@ same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
 	return (1);
 }
 
-#define HASH0		2166136261u
-#define HASH(h, c)	(((h) ^ (c)) * 16777619u)
-
-/* The dictionary's copy of the name s[0..n) of hash h, cached. */
-static const xmlChar *
-intern(struct omsi_xscan *x, const unsigned char *s, size_t n, uint32_t h)
+/* The first bytes of the name s[0..n) (s < end), up to 8, as a word. */
+static uint64_t
+name_head(const unsigned char *s, size_t n, const unsigned char *end)
 {
-	struct xs_name *e;
+	uint64_t w = 0;
+	size_t i;
 
-	e = &x->cache[h % XS_CACHE];
-	if (e->s != NULL && e->len == n && same_bytes(e->s, s, n))
-		return (e->s);
-	if ((e->s = xmlDictLookup(x->dict, s, (int)n)) == NULL)
+	if (end - s >= 8) {
+		w = word_at(s);
+		return (n >= 8 ? w : w & ((UINT64_C(1) << (8 * n)) - 1));
+	}
+	for (i = 0; i < n && i < 8; i++)
+		w |= (uint64_t)s[i] << (8 * i);
+	return (w);
+}
+
+/* 1 when the name s[0..n) of head w is e's */
+static int
+name_is(const struct xs_name *e, const unsigned char *s, size_t n,
+    uint64_t w)
+{
+	return (e->len == n && e->head == w && (n <= 8 ||
+	    same_bytes(s + 8, e->s + 8, n - 8)));
+}
+
+/*
+ * The dictionary's copy of the name s[0..n) (s + n < end), cached: an
+ * entry of the cache, NULL when out of memory.  The cache holds two
+ * names a hash, the one last looked up first.
+ */
+static const struct xs_name *
+intern(struct omsi_xscan *x, const unsigned char *s, size_t n,
+    const unsigned char *end)
+{
+	struct xs_name *e, t;
+	uint64_t w = name_head(s, n, end), h;
+
+	h = (w + n) * UINT64_C(0x9E3779B97F4A7C15);
+	if (n > 8)
+		h ^= word_at(s + n - 8) * UINT64_C(0xC2B2AE3D27D4EB4F);
+	/* the top bits: a product's low bits miss its factors' high bytes */
+	e = &x->cache[(h >> (64 - XS_CACHE_BITS)) & ~(uint64_t)1];
+	if (e[0].s != NULL && name_is(&e[0], s, n, w))
+		return (&e[0]);
+	if (e[1].s != NULL && name_is(&e[1], s, n, w)) {
+		t = e[0];
+		e[0] = e[1];
+		e[1] = t;
+		return (&e[0]);
+	}
+	e[1] = e[0];
+	if ((e[0].s = xmlDictLookup(x->dict, s, (int)n)) == NULL)
 		return (NULL);
-	e->len = n;
-	return (e->s);
+	e[0].len = n;
+	e[0].head = w;
+	return (&e[0]);
 }
 
 /*
@@ -323,14 +408,41 @@ text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
 {
 	const unsigned char *q = p;
 	unsigned long line = x->line;
-	int k;
+	uint64_t w, nls, tabs, m, in, bl;
+	int k, inner = 0, other = 0, high = 0;
 
 	while (q < end) {
-		if (!stops[*q]) {
+		if (end - q >= 8) {
+			/*
+			 * up to the first stop but a newline or a tab: the
+			 * newlines counted, the blanks and others noted
+			 */
+			w = word_at(q);
+			nls = word_eq(w, '\n');
+			tabs = word_eq(w, '\t');
+			m = (word_ctl(w) | word_eq(w, '<') | word_eq(w, '&') |
+			    word_eq(w, ']') | (w & W_HIGH)) & ~(nls | tabs);
+			in = m == 0 ? W_HIGH : ((m & (~m + 1)) - 1) & W_HIGH;
+			bl = (nls | tabs | word_eq(w, ' ')) & in;
+			line += word_count(nls & in);
+			other |= bl != in;
+			inner |= (q == p ? bl & ~UINT64_C(0x80) : bl) != 0;
+			if (m == 0) {
+				q += 8;
+				continue;
+			}
+			q += word_count(in);
+		} else if (!stops[*q]) {
+			if (*q != ' ' && *q != '\t')
+				other = 1;
+			else if (q > p)
+				inner = 1;
 			q++;
 			continue;
 		}
 		if (*q == '\n') {
+			if (q > p)
+				inner = 1;
 			line++;
 			q++;
 		} else if (*q == ']') {
@@ -338,18 +450,24 @@ text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
 				break;
 			if (end - q >= 3 && q[1] == ']' && q[2] == '>')
 				return (DOUBT);
+			other = 1;
 			q++;
 		} else if (*q >= 0x80) {
 			if ((k = u8len(q, end)) < 0 || (k == 0 && last))
 				return (DOUBT);
 			if (k == 0)
 				break;
+			high = 1;
 			q += k;
 		} else if (*q == '<' || *q == '&')
 			break;
 		else
 			return (DOUBT);		/* a control, CR */
 	}
+	x->t.nl = line - x->line;
+	x->t.inner_blank = inner;
+	x->t.other = other;
+	x->t.high = high;
 	x->line = line;
 	if (q > p && x->text != NULL) {
 		if ((size_t)(q - p) > (size_t)INT32_MAX)
@@ -378,8 +496,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 	const unsigned char *q, *e, *n0;
 	const xmlChar *name, *data;
 	unsigned long line = x->line;
-	struct xs_name *top;
-	uint32_t h;
+	const struct xs_name *top, *ne;
 	size_t nl;
 	int bad, empty = 0;
 
@@ -401,16 +518,17 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		return (x->stop ? DOUBT : (long)(e + 3 - p));
 	}
 	if (p[1] == '?') {
-		for (h = HASH0, q = n0 = p + 2; q < end && name_char(*q); q++)
-			h = HASH(h, *q);
+		for (q = n0 = p + 2; q < end && name_char(*q); q++)
+			;
 		if (q == end)
 			return (MORE);
 		if (!name_start(*n0) || q - n0 > XS_NAME ||
 		    ((n0[0] | 0x20) == 'x' && q - n0 >= 3 &&
 		    (n0[1] | 0x20) == 'm' && (n0[2] | 0x20) == 'l'))
 			return (DOUBT);
-		if ((name = intern(x, n0, (size_t)(q - n0), h)) == NULL)
+		if ((ne = intern(x, n0, (size_t)(q - n0), end)) == NULL)
 			return (DOUBT);
+		name = ne->s;
 		if (*q == '?') {
 			if (q + 1 == end)
 				return (MORE);
@@ -440,7 +558,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		top = &x->open[x->depth - 1];
 		n0 = p + 2;
 		if ((size_t)(end - n0) > top->len && !name_char(n0[top->len]) &&
-		    same_bytes(n0, top->s, top->len))
+		    name_is(top, n0, top->len, name_head(n0, top->len, end)))
 			q = n0 + top->len;
 		else {
 			/* another name, or cut short */
@@ -461,8 +579,8 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 	}
 	if (!name_start(p[1]))
 		return (DOUBT);
-	for (h = HASH0, q = n0 = p + 1; q < end && name_char(*q); q++)
-		h = HASH(h, *q);
+	for (q = n0 = p + 1; q < end && name_char(*q); q++)
+		;
 	if (q == end)
 		return (MORE);
 	nl = (size_t)(q - n0);
@@ -481,8 +599,9 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		return (DOUBT);		/* an attribute */
 	if (x->phase == P_EPILOG || x->depth == XS_DEPTH)
 		return (DOUBT);
-	if ((name = intern(x, n0, nl, h)) == NULL)
+	if ((ne = intern(x, n0, nl, end)) == NULL)
 		return (DOUBT);
+	name = ne->s;
 	x->phase = P_CONTENT;
 	x->line = line;
 	if (x->start != NULL)
@@ -495,8 +614,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		if (x->depth == 0)
 			x->phase = P_EPILOG;
 	} else {
-		x->open[x->depth].s = name;
-		x->open[x->depth++].len = nl;
+		x->open[x->depth++] = *ne;
 	}
 	return (x->stop ? DOUBT : (long)(q + 1 - p));
 }
@@ -688,6 +806,12 @@ int
 omsi_xscan_inref(const struct omsi_xscan *x)
 {
 	return (x->inref);
+}
+
+const struct omsi_xscan_text *
+omsi_xscan_text(const struct omsi_xscan *x)
+{
+	return (&x->t);
 }
 
 struct omsi_xscan *

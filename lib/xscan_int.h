@@ -49,5 +49,16 @@ void		 omsi_xscan_stop(struct omsi_xscan *);
  * reference (&lt;, &#1040; ...) stands for, 0 when it is text as written.
  */
 int		 omsi_xscan_inref(const struct omsi_xscan *);
+/*
+ * From the characters handler, for text as written (not a reference's):
+ * what the piece given holds, found as it was read.
+ */
+struct omsi_xscan_text {
+	unsigned long	 nl;		/* newlines */
+	int		 inner_blank;	/* a blank past its first byte */
+	int		 other;		/* a byte < 0x80 that is no blank */
+	int		 high;		/* a byte >= 0x80 */
+};
+const struct omsi_xscan_text *omsi_xscan_text(const struct omsi_xscan *);
 
 #endif /* XSCAN_INT_H */

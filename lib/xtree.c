@@ -329,9 +329,10 @@ static int
 run_add(struct omsi_xtree *t, const unsigned char *p, size_t n, int ref)
 {
 	struct run *r = &t->run;
-	unsigned long nl = 0;
+	const struct omsi_xscan_text *tx;
+	unsigned long nl;
 	size_t i;
-	unsigned acc, rest = 0, c;
+	unsigned acc, rest, c;
 	unsigned char *s;
 	int first = 0;
 
@@ -356,12 +357,12 @@ run_add(struct omsi_xtree *t, const unsigned char *p, size_t n, int ref)
 			r->a_first = r->in_a = !(c & C_HIGH);
 			first = 1;
 		}
-		for (i = 1; i < n; i++) {
-			rest |= cls[p[i]];
-			nl += p[i] == '\n';
-		}
+		/* what the scanner found in the piece as it read it */
+		tx = omsi_xscan_text(t->xs);
+		nl = tx->nl;
+		rest = (tx->inner_blank ? C_BLANK : 0) |
+		    (tx->high ? C_HIGH : 0) | (tx->other ? C_OTHER : 0);
 		acc = rest | c;
-		nl += p[0] == '\n';
 		if (r->seg == 0)
 			r->sp2 |= c & C_BLANK;	/* a piece begins with it */
 		r->seg_inner |= (r->seg > 0 ? acc : rest) & C_BLANK;

@@ -10,6 +10,7 @@
  * made here as oms-fund writes them, small hand-made ones, thousands of
  * their mutants; XSCAN_DOCS may name more files (UTF-8) to read.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -350,6 +351,19 @@ dputs(struct doc *d, const char *s)
 }
 
 static void
+addtag(struct doc *d, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	dput(d, tmp, (size_t)n);
+}
+
+static void
 field(struct doc *d, int ind, const char *name, const char *v)
 {
 	int i;
@@ -592,11 +606,152 @@ test_differential(void **state)
 		free(small[i].s);
 }
 
+/*
+ * Text is read eight bytes at a time: each byte that ends or changes a
+ * run (markup, a reference, a newline, a tab, "]]>", a control, CR, a
+ * non-ASCII byte) at each place of a word, runs of blanks and newlines
+ * of every length up to past two words, the document in pieces of sizes
+ * drawn from the seed, 1 to 9 bytes as often as not (so that runs cross
+ * the pieces' ends).  Those the fast path reads must read alike, and the
+ * plain ones must be read.
+ */
+static void
+test_words(void **state)
+{
+	static const struct { const char *s; int plain; } at[] = {
+		{ "<b/>", 1 }, { "<b>z</b>", 1 }, { "&amp;", 1 }, { "&#1040;", 1 },
+		{ "\n", 1 }, { "\t", 1 }, { "\n\n", 1 }, { "]", 1 },
+		{ "]]", 1 }, { "]]>", 0 }, { "\x01", 0 }, { "\x1F", 0 },
+		{ "\r", 0 }, { "\xD0\xA0", 1 }, { "\xE2\x80\x94", 1 },
+		{ "\xC0\x80", 0 }, { "\x7F", 1 }, { " ", 1 }, { "@", 1 },
+		{ "\x80", 0 }, { "<!--c-->", 1 }, { "<?p d?>", 1 },
+	};
+	struct counts c = { 0 };
+	struct doc d = { 0 };
+	size_t i, k, j;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		for (k = 0; k <= 17; k++) {
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<a>");
+			for (j = 0; j < k; j++)
+				dput(&d, j % 5 == 4 ? "\n" : "x", 1);
+			dputs(&d, at[i].s);
+			for (j = k; j < 17; j++)
+				dput(&d, j % 7 == 6 ? "\n" : "y", 1);
+			dputs(&d, "</a>\n<!-- end -->\n");
+			r = compare(d.s, d.len, &c, 0);
+			if (at[i].plain)
+				assert_int_equal(r, 0);
+		}
+	/* blanks and newlines, then markup: each length, each mix */
+	for (k = 0; k <= 20; k++)
+		for (j = 0; j < 4; j++) {
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<a>\n<b>");
+			for (i = 0; i < k; i++)
+				dput(&d, j == 0 ? " " : j == 1 ? "\n" :
+				    j == 2 ? (i % 3 ? " " : "\n") :
+				    (i % 2 ? "\t" : "\n"), 1);
+			dputs(&d, "<c/>");
+			for (i = 0; i < k; i++)
+				dput(&d, i == 0 ? "\n" : " ", 1);
+			dputs(&d, "</b>\n</a>\n");
+			assert_int_equal(compare(d.s, d.len, &c, 0), 0);
+		}
+	print_message("words: %lu documents; the fast path read %lu; %lu "
+	    "read otherwise than libxml2\n", c.docs, c.fast, c.bad);
+	assert_int_equal(c.bad, 0);
+	free(d.s);
+}
+
+/*
+ * Names are cached by their first eight bytes, their length and their
+ * last eight: names of each length up to past two words that differ
+ * from one another in a single byte (the first, the eighth, the ninth,
+ * the last) must each be their own, and an end tag that differs so from
+ * its start tag must be doubted.
+ */
+static void
+test_names(void **state)
+{
+	struct counts c = { 0 };
+	struct doc d = { 0 };
+	char a[24], b[24];
+	size_t len, at, i;
+	int r;
+
+	(void)state;
+	for (len = 1; len <= 19; len++)
+		for (i = 0; i < 4; i++) {
+			at = i == 0 ? 0 : i == 1 ? 7 : i == 2 ? 8 : len - 1;
+			if (at >= len || (at == 0 && len > 1 && i != 0))
+				continue;
+			memset(a, 'N', len);
+			a[len] = '\0';
+			memcpy(b, a, len + 1);
+			a[at] = at == 0 ? 'P' : '1';
+			b[at] = at == 0 ? 'Q' : '2';
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<r>\n");
+			addtag(&d, "<%s>x</%s>\n<%s>y</%s>\n", a, a, b, b);
+			addtag(&d, "<%s/><%s/><%s><%s/></%s>\n", a, b, a, b, a);
+			addtag(&d, "<%s><%s>z</%s></%s>\n", b, a, a, b);
+			dputs(&d, "</r>\n");
+			assert_int_equal(compare(d.s, d.len, &c, 0), 0);
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<r>\n");
+			addtag(&d, "<%s>x</%s>\n<%s>y</%s>\n", a, a, a, b);
+			dputs(&d, "</r>\n");
+			assert_int_equal(compare(d.s, d.len, &c, 0), 1);
+		}
+	/* each byte after a name's first k, in words and in the tail */
+	for (len = 1; len <= 17; len++)
+		for (i = 0; i < 256; i++) {
+			memset(a, len % 2 ? 'z' : 'A', len);
+			a[len] = '\0';
+			d.len = 0;
+			dputs(&d, "<?xml version=\"1.0\"?>\n<r><");
+			dputs(&d, a);
+			dput(&d, (char []){ (char)i }, 1);
+			if (i % 2)
+				dputs(&d, "b/>");
+			else {
+				dputs(&d, "b>x</");
+				dputs(&d, a);
+				dput(&d, (char []){ (char)i }, 1);
+				dputs(&d, "b>");
+			}
+			dputs(&d, "</r>\n");
+			r = compare(d.s, d.len, &c, 0);
+			/* a name goes on over its bytes: read */
+			if (isalnum(i) || i == '_' || i == '-' || i == '.')
+				assert_int_equal(r, 0);
+		}
+	/* more names than the cache holds, each seen again: hashes shared */
+	d.len = 0;
+	dputs(&d, "<?xml version=\"1.0\"?>\n<r>\n");
+	for (i = 0; i < 3 * 3000; i++) {
+		len = i < 3000 ? i : (i * 7919) % 3000;
+		addtag(&d, "<N%zu>x</N%zu><M%zu/>\n", len, len, len % 97);
+	}
+	dputs(&d, "</r>\n");
+	assert_int_equal(compare(d.s, d.len, &c, 0), 0);
+	print_message("names: %lu documents; the fast path read %lu; %lu "
+	    "read otherwise than libxml2\n", c.docs, c.fast, c.bad);
+	assert_int_equal(c.bad, 0);
+	free(d.s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_differential),
+		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_names),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

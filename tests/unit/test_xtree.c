@@ -698,6 +698,58 @@ test_reuse(void **state)
 	free(d.s);
 }
 
+/*
+ * The scanner tells the tree what a piece of text holds (newlines,
+ * blanks, other bytes, non-ASCII ones) as it reads it eight bytes at a
+ * time: a newline, a blank, a Cyrillic letter, a reference at each place
+ * of the first words of a text, blank runs of each length and mix; the
+ * document whole, and in pieces (runs cross their ends).
+ */
+static void
+test_runs(void **state)
+{
+	static const char *const at[] = {
+		"\n", " ", "\t", "\n\n", "\xd0\x96", "\xd0\x96\n", "&amp;",
+		"\n&#10;", "x",
+	};
+	struct str d = { 0 };
+	unsigned long before = count.docs - count.doubted;
+	size_t i, k, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		for (k = 0; k <= 17; k++) {
+			d.len = 0;
+			add(&d, DECL "<L>\n", strlen(DECL "<L>\n"));
+			add(&d, "<R>\n  <A>", 9);
+			/* a text: before the mark, at k, and after */
+			for (j = 0; j < k; j++)
+				add(&d, j % 6 == 5 ? "\n" : j % 4 == 3 ? " " :
+				    "v", 1);
+			add(&d, at[i], strlen(at[i]));
+			for (j = k; j < 17; j++)
+				add(&d, j % 5 == 4 ? "\n" : "w", 1);
+			add(&d, "</A>", 4);
+			/* blanks of k bytes, a newline every third */
+			for (j = 0; j < k; j++)
+				add(&d, j % 3 == 0 ? "\n" : i % 2 ? "\t" : " ",
+				    1);
+			add(&d, "<B>\n", 4);
+			for (j = 0; j < k; j++)
+				add(&d, at[i], strlen(at[i]));
+			add(&d, "<C/>", 4);
+			for (j = 0; j < 9 + k; j++)
+				add(&d, j == k ? "\n" : " ", 1);
+			add(&d, "</B>\n</R>\n</L>\n", 15);
+			compare_utf8("runs.xml", d.s, d.len, 0);
+		}
+	print_message("# runs: %lu of %zu documents read\n",
+	    count.docs - count.doubted - before,
+	    sizeof(at) / sizeof(at[0]) * 18);
+	assert_true(count.docs - count.doubted - before >= 150);
+	free(d.s);
+}
+
 int
 main(void)
 {
@@ -705,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_hand),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_reuse),
+		cmocka_unit_test(test_runs),
 	};
 	char cmd[64];
 	int r;
