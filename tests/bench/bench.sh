@@ -161,8 +161,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 	printf '  H entry / zip -6 of H            %s  (target <= 1.05; %d / %d bytes)\n' \
 	    "$(ratio "$h_zipped" "$(stat -c %s "$tmp/H.zip")")" "$h_zipped" \
 	    "$(stat -c %s "$tmp/H.zip")"
-	printf '  peak RSS, largest                %d MiB  (target <= %d)\n' \
-	    "$(cat "$tmp"/t/select1 "$tmp"/t/select "$tmp"/t/selexp "$tmp"/t/import "$tmp"/t/analyze "$tmp"/t/invoice |
-	       awk '$3 > m { m = $3 } END { print int(m / 1024) }')" \
+	printf '  peak RSS, largest                %s  (target <= %d)\n' \
+	    "$(for t in select1:oms-select select:oms-select selexp:oms-export \
+	        import:oms-import analyze:oms-analyze invoice:oms-invoice; do
+	        awk -v p="${t#*:}" '{ print $3, p }' "$tmp/t/${t%%:*}"
+	       done | sort -n | tail -1 | awk '{ printf "%d MiB, %s", $1 / 1024, $2 }')" \
 	    "$(if [ "$ndue" -ge 1000000 ]; then echo 256; else echo 64; fi)"
 } | tee "$out"
