@@ -229,6 +229,29 @@ fx_close(struct fx *x)
 	memset(x, 0, sizeof(*x));
 }
 
+/* A cmocka setup: a fresh workspace (fx_open) in *state; 0 or -1. */
+static FX_UNUSED int
+fx_setup(void **state, const char *conf, const char *extra)
+{
+	struct fx *x = calloc(1, sizeof(*x));
+
+	if (x == NULL || fx_open(x, conf, extra) == -1) {
+		free(x);
+		return (-1);
+	}
+	*state = x;
+	return (0);
+}
+
+/* The cmocka teardown of fx_setup. */
+static FX_UNUSED int
+fx_teardown(void **state)
+{
+	fx_close(*state);
+	free(*state);
+	return (0);
+}
+
 /* (Re)open the ledger as the next program would; NULL on error. */
 static FX_UNUSED struct oms_ledger *
 fx_ledger(struct fx *x)

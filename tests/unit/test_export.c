@@ -17,35 +17,13 @@
 static int
 setup(void **state)
 {
-	struct fx *x = calloc(1, sizeof(*x));
-
-	if (x == NULL || fx_open(x, FX_CONF_FFOMS, NULL) == -1) {
-		free(x);
-		return (-1);
-	}
-	*state = x;
-	return (0);
+	return (fx_setup(state, FX_CONF_FFOMS, NULL));
 }
 
 static int
 setup_smo(void **state)
 {
-	struct fx *x = calloc(1, sizeof(*x));
-
-	if (x == NULL || fx_open(x, FX_CONF_FFOMS, "send_to = smo\n") == -1) {
-		free(x);
-		return (-1);
-	}
-	*state = x;
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	fx_close(*state);
-	free(*state);
-	return (0);
+	return (fx_setup(state, FX_CONF_FFOMS, "send_to = smo\n"));
 }
 
 /* The names of the entries of a ZIP, space-separated, into out. */
@@ -334,18 +312,19 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_check_only, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_export, setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rule_refusal, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_input_refusals, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_person_refusal, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_test_registry, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_per_payer, setup_smo,
-		    teardown),
+		    fx_teardown),
 	};
 
 	LIBXML_TEST_VERSION

@@ -31,14 +31,6 @@ setup(void **state)
 	return (0);
 }
 
-static int
-teardown(void **state)
-{
-	fx_close(*state);
-	free(*state);
-	return (0);
-}
-
 static const struct oms_decision *
 dec_of(const struct oms_import_res *res, const char *account)
 {
@@ -832,31 +824,32 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_flk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flk, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_flk_file_error, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_flk_otkaz, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_control, setup, teardown),
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_control, setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_control_undecided, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_names, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_flk, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_answers, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_stage_order, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_decision_lines, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_result_owned, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_each, setup, teardown),
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_each, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_each_stop, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_moved, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test(test_sha256),
 	};
 

@@ -30,14 +30,6 @@ setup(void **state)
 	return (0);
 }
 
-static int
-teardown(void **state)
-{
-	fx_close(*state);
-	free(*state);
-	return (0);
-}
-
 static void
 payer(const struct oms_payer_sum *p, const char *code, size_t accounts,
     size_t nrefused, int64_t claimed, int64_t refused, int64_t withheld,
@@ -292,14 +284,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sums, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sums, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_sums_in_flight, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_test_registry, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_withhold, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_issue, setup, teardown),
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_issue, setup, fx_teardown),
 	};
 
 	LIBXML_TEST_VERSION

@@ -53,14 +53,6 @@ setup_test(void **state)
 	return (0);
 }
 
-static int
-teardown(void **state)
-{
-	fx_close(*state);
-	free(*state);
-	return (0);
-}
-
 static off_t
 ledger_size(const struct fx *x)
 {
@@ -384,15 +376,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_final_and_force, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_fix_and_resend, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_withdraw, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_restore, setup_test,
-		    teardown),
+		    fx_teardown),
 	};
 
 	LIBXML_TEST_VERSION

@@ -27,35 +27,13 @@ day(const char *s)
 static int
 setup(void **state)
 {
-	struct fx *x = calloc(1, sizeof(*x));
-
-	if (x == NULL || fx_open(x, FX_CONF_FFOMS, NULL) == -1) {
-		free(x);
-		return (-1);
-	}
-	*state = x;
-	return (0);
+	return (fx_setup(state, FX_CONF_FFOMS, NULL));
 }
 
 static int
 setup_yar(void **state)
 {
-	struct fx *x = calloc(1, sizeof(*x));
-
-	if (x == NULL || fx_open(x, FX_CONF_YAR76, NULL) == -1) {
-		free(x);
-		return (-1);
-	}
-	*state = x;
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	fx_close(*state);
-	free(*state);
-	return (0);
+	return (fx_setup(state, FX_CONF_YAR76, NULL));
 }
 
 /* No source/ yet: an empty index, no diagnostics. */
@@ -662,29 +640,29 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_no_source, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_month, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_newest_wins, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_broken_files, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_unpaired_and_payers,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
+		    setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_names, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_names_cp1251, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_zip, setup, teardown),
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_zip, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_index_same, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_index_damaged, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_yar76_bill, setup_yar,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_yar76_foreign, setup_yar,
-		    teardown),
+		    fx_teardown),
 	};
 
 	LIBXML_TEST_VERSION

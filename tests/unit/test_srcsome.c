@@ -28,22 +28,7 @@ static const char *const sets[NSETS][4] = {
 static int
 setup(void **state)
 {
-	struct fx *x = calloc(1, sizeof(*x));
-
-	if (x == NULL || fx_open(x, FX_CONF_FFOMS, NULL) == -1) {
-		free(x);
-		return (-1);
-	}
-	*state = x;
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	fx_close(*state);
-	free(*state);
-	return (0);
+	return (fx_setup(state, FX_CONF_FFOMS, NULL));
 }
 
 /* older than the clock's tick, so that the index may keep the files */
@@ -500,13 +485,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_some_same, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_some_index, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_some_pieces, setup,
-		    teardown),
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_some_damaged, setup,
-		    teardown),
+		    fx_teardown),
 	};
 
 	LIBXML_TEST_VERSION
