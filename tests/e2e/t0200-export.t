@@ -8,7 +8,7 @@ oms-gen -s 11 -n 10 -m 2 -p 2026-09 -o "$ws/source" 2>/dev/null
 oms-select -C "$ws" -p 2026-10 >"$TMP/sel"
 nsel=$(($(wc -l <"$TMP/sel") - 1))
 
-oms-export -C "$ws" --date 2026-11-03 <"$TMP/sel" >"$TMP/reg"; rc=$?
+oms-export -C "$ws" --date 2026-11-03 <"$TMP/sel" >"$TMP/reg" 2>>"$TMP/setup.err"; rc=$?
 check 'export exits 0' '[ $rc -eq 0 ]'
 check 'it prints the contract columns' \
     'head -1 "$TMP/reg" | grep -q "^registry	archive	accounts	sum	test"'
@@ -61,14 +61,14 @@ expect_exit 'exporting them again is refused' 1 'is in-flight \(registry' \
 # the same input gives a byte-identical archive
 ws2=$(newws ws2 conf)
 mkdir -p "$ws2/source" && cp -p "$ws"/source/* "$ws2/source/"
-oms-export -C "$ws2" --date 2026-11-03 <"$TMP/sel" >/dev/null
+oms-export -C "$ws2" --date 2026-11-03 <"$TMP/sel" >/dev/null 2>>"$TMP/setup.err"
 check 'the same input gives a byte-identical archive' 'cmp -s "$ws/$harc" "$ws2/$harc"'
 
 # -n checks and writes nothing; an empty input does nothing
 ws3=$(newws ws3 conf)
 mkdir -p "$ws3/source" && cp -p "$ws"/source/* "$ws3/source/"
 before=$(snapshot "$ws3")
-oms-export -n -C "$ws3" <"$TMP/sel" >"$TMP/dry"; rc=$?
+oms-export -n -C "$ws3" <"$TMP/sel" >"$TMP/dry" 2>>"$TMP/setup.err"; rc=$?
 check '-n checks, prints the registries, writes nothing' \
     '[ $rc -eq 0 ] && [ "$(wc -l <"$TMP/dry")" -eq 3 ] && [ "$before" = "$(snapshot "$ws3")" ]'
 head -1 "$TMP/sel" >"$TMP/empty"

@@ -7,7 +7,7 @@ ws=$(newws ws conf)
 echo 'send_to = smo' >>"$ws/oms.conf"
 oms-gen -s 4 -n 40 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
 oms-select -C "$ws" -p 2026-10 -k H >"$TMP/sel"
-oms-export -C "$ws" --test <"$TMP/sel" >"$TMP/reg"; rc=$?
+oms-export -C "$ws" --test <"$TMP/sel" >"$TMP/reg" 2>>"$TMP/setup.err"; rc=$?
 check 'export to the insurers exits 0' '[ $rc -eq 0 ]'
 check 'one registry per payer, named for the receiver' \
     '[ "$(cut -f1 "$TMP/reg" | tail -n +2 | sed "s/_.*//" | sort | tr "\n" " ")" = "HM760001S76001 HM760001S76002 HM760001T76 " ]'

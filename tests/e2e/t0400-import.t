@@ -6,7 +6,7 @@ plan 16
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 60 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
-oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg"
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg" 2>>"$TMP/setup.err"
 harc=$ws/$(awk -F'\t' '$7 == "H" { print $2 }' "$TMP/reg")
 darc=$ws/$(awk -F'\t' '$7 == "DP" { print $2 }' "$TMP/reg")
 mkdir -p "$TMP/in"

@@ -6,7 +6,7 @@ plan 26
 
 ws=$(newws ws conf)
 oms-gen -s 5 -n 150 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
-oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >/dev/null
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >/dev/null 2>>"$TMP/setup.err"
 oms-fund -s 9 --flk 3 --refuse 8 --partial 5 --demand-refuse 4 \
     -o "$TMP/in" "$ws"/outbox/*.zip 2>/dev/null
 oms-import -C "$ws" "$TMP"/in/V*.zip >"$TMP/d1" &&

@@ -9,7 +9,7 @@ plan 13
 
 ws=$(newws ws conf)
 oms-gen -s 5 -n 40 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
-oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg"
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg" 2>>"$TMP/setup.err"
 harc=$ws/$(awk -F'\t' '$7 == "H" { print $2 }' "$TMP/reg")
 hreg=$(awk -F'\t' '$7 == "H" { print $1 }' "$TMP/reg")
 oms-fund -s 3 --flk 3 --refuse 4 --partial 3 --demand-refuse 2 \

@@ -23,7 +23,7 @@ answer() {
 ptotal() { awk -F'\t' '$1 == "payer_total" { print $2 "\t" $4 "\t" $5 "\t" $6 }' "$1" | sort; }
 pinv() { awk -F'\t' 'NR > 1 { print $1 "\t" $6 "\t" $2 "\t" $3 }' "$1" | sort; }
 
-oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg10"
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg10" 2>>"$TMP/setup.err"
 answer "$TMP/oct" 5 2026-11-10 "$TMP/reg10"; rc=$?
 check 'October was answered, with refusals at the ФЛК, control and demand stages' \
     '[ $rc -eq 0 ] && [ "$(($(wc -l <"$TMP/reg10") - 1))" -ge 2 ] &&
@@ -31,7 +31,7 @@ check 'October was answered, with refusals at the ФЛК, control and demand sta
 	awk -F"\t" -v s=$s "NR > 1 && \$4 == s && \$5 != \"accepted\" { n++ } END { exit !n }" "$TMP/oct.$s" || exit 1
      done'
 oms-analyze -C "$ws" -p 2026-10 >"$TMP/an0"
-oms-invoice -C "$ws" -p 2026-10 >"$TMP/inv0"
+oms-invoice -C "$ws" -p 2026-10 >"$TMP/inv0" 2>>"$TMP/setup.err"
 check 'the payer_total rows are oms-invoice'"'"'s payer, accounts, claimed, refused' \
     'ptotal "$TMP/an0" >"$TMP/pt0" && [ "$(wc -l <"$TMP/pt0")" -eq 3 ] &&
      awk -F"\t" "\$4 != \"0.00\" { n++ } END { exit !n }" "$TMP/pt0" &&
@@ -41,7 +41,7 @@ check 'the payer_total rows are oms-invoice'"'"'s payer, accounts, claimed, refu
 oms-analyze -C "$ws" -p 2026-10 -r | oms-requeue -C "$ws" >"$TMP/q" 2>/dev/null
 awk -F'\t' '$2 == "queued" { print $1 }' "$TMP/q" | sort >"$TMP/queued"
 check 'oms-analyze -r | oms-requeue queued some of October'"'"'s accounts' '[ -s "$TMP/queued" ]'
-oms-select -C "$ws" -p 2026-11 | oms-export -C "$ws" >"$TMP/reg11"
+oms-select -C "$ws" -p 2026-11 | oms-export -C "$ws" >"$TMP/reg11" 2>>"$TMP/setup.err"
 oms-select -C "$ws" -s in-flight >"$TMP/fly"
 check '... which are in flight in November'"'"'s registries, repeated (pr_nov 1)' \
     'awk -F"\t" "NR > 1 && \$5 == 1 && \$2 == \"2026-11\" { print \$1 }" "$TMP/fly" | sort |
@@ -50,7 +50,7 @@ check '... which are in flight in November'"'"'s registries, repeated (pr_nov 1)
 	grep -q "^$r	.*	2026-11	" "$TMP/reg11" || exit 1
      done'
 oms-analyze -C "$ws" -p 2026-10 >"$TMP/an1"
-oms-invoice -C "$ws" -p 2026-10 >"$TMP/inv1"
+oms-invoice -C "$ws" -p 2026-10 >"$TMP/inv1" 2>>"$TMP/setup.err"
 check 'oms-analyze -p 2026-10 prints exactly what it printed before' \
     'cmp "$TMP/an0" "$TMP/an1" >&2 || { diff "$TMP/an0" "$TMP/an1" | sed "s/^/# /" >&2; exit 1; }'
 check 'oms-invoice -p 2026-10: payer, claimed, refused and accounts unchanged' \
@@ -66,7 +66,7 @@ check '... and accepted some of the accounts October refused' \
     'awk -F"\t" "NR > 1 && \$5 == 1 && \$2 == \"2026-11\" { print \$1 }" "$TMP/acc" | sort |
      comm -12 - "$TMP/queued" | grep -q .'
 oms-analyze -C "$ws" -p 2026-10 >"$TMP/an2"
-oms-invoice -C "$ws" -p 2026-10 >"$TMP/inv2"
+oms-invoice -C "$ws" -p 2026-10 >"$TMP/inv2" 2>>"$TMP/setup.err"
 check 'oms-analyze -p 2026-10 still prints exactly what it printed first' \
     'cmp "$TMP/an0" "$TMP/an2" >&2 || { diff "$TMP/an0" "$TMP/an2" | sed "s/^/# /" >&2; exit 1; }'
 check '... oms-invoice -p 2026-10 the same sums, and payer_total equal to them' \
@@ -74,7 +74,7 @@ check '... oms-invoice -p 2026-10 the same sums, and payer_total equal to them' 
      pinv "$TMP/inv2" | diff -u - "$(ptotal "$TMP/an2" >"$TMP/pt2"; echo "$TMP/pt2")" >&2'
 # November claims what it sent, the resent accounts again
 oms-analyze -C "$ws" -p 2026-11 >"$TMP/an11"
-oms-invoice -C "$ws" -p 2026-11 >"$TMP/inv11"
+oms-invoice -C "$ws" -p 2026-11 >"$TMP/inv11" 2>>"$TMP/setup.err"
 check 'November claims every account it sent, the repeated ones too, as its payer_total rows say' \
     '[ "$(awk -F"\t" "NR > 1 { n += \$3 } END { print n }" "$TMP/reg11")" -eq \
 	"$(awk -F"\t" "NR > 1 { n += \$6 } END { print n }" "$TMP/inv11")" ] &&

@@ -8,7 +8,7 @@ plan 11
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 60 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
-oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg"
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg" 2>>"$TMP/setup.err"
 harc=$ws/$(awk -F'\t' '$7 == "H" { print $2 }' "$TMP/reg")
 mkdir -p "$TMP/in"
 oms-fund -s 3 --refuse 4 --partial 5 -o "$TMP/in" "$harc" 2>/dev/null

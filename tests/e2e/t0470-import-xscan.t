@@ -9,7 +9,7 @@ cd "${0%/*}" && . ./lib.sh
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 30 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
-oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg"
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg" 2>>"$TMP/setup.err"
 harc=$ws/$(awk -F'\t' '$7 == "H" { print $2 }' "$TMP/reg")
 darc=$ws/$(awk -F'\t' '$7 == "D" { print $2 }' "$TMP/reg")
 oms-fund -s 5 --refuse 4 --partial 3 --demand-refuse 2 -o "$TMP/in" \

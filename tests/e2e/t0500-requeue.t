@@ -10,7 +10,7 @@ ctl() { ls "$1"/[A-Z]*T76M760001_*[0-9].zip; }
 
 # --- the test cycle
 oms-select -C "$ws" -p 2026-10 >"$TMP/due0"
-oms-export -C "$ws" --test <"$TMP/due0" >/dev/null
+oms-export -C "$ws" --test <"$TMP/due0" >/dev/null 2>>"$TMP/setup.err"
 oms-fund -s 2 --refuse 1 -o "$TMP/t" "$ws"/outbox/HM*.zip 2>/dev/null
 oms-import -C "$ws" $(ctl "$TMP/t") >"$TMP/tdec"
 tref=$(awk -F'\t' '$5 == "rejected" { print $1 }' "$TMP/tdec")
@@ -35,7 +35,7 @@ expect_exit 'restoring again finds nothing to restore' 1 'no test registry of 20
     oms-requeue -C "$ws" --restore-test 2026-10
 
 # --- the main cycle
-oms-export -C "$ws" <"$TMP/due1" >/dev/null
+oms-export -C "$ws" <"$TMP/due1" >/dev/null 2>>"$TMP/setup.err"
 oms-fund -s 4 --refuse 12 --partial 2 -o "$TMP/m" "$ws"/outbox/HM760001T76_26103.zip "$ws"/outbox/DP*_26104.zip 2>/dev/null
 oms-import -C "$ws" $(ctl "$TMP/m") >"$TMP/mdec"
 awk -F'\t' '$5 == "rejected" && $9 !~ /(^|,)(221|222|205|207)(,|$)/ { print $1 }' "$TMP/mdec" | sort >"$TMP/curable"

@@ -15,11 +15,11 @@ ctl() { ls "$1"/[A-Z]*T76M760001_*[0-9].zip; }
 dem() { ls "$1"/[A-Z]*S760*.zip "$1"/[A-Z]*T76M*D.zip; }
 
 # a test registry first: refused there, restored, and it must not count
-oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" --test >/dev/null
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" --test >/dev/null 2>>"$TMP/setup.err"
 oms-fund -s 1 --refuse 5 -o "$TMP/t" "$ws"/outbox/*.zip 2>/dev/null
 oms-import -C "$ws" $(ctl "$TMP/t") >/dev/null
 oms-requeue -C "$ws" --restore-test 2026-10 >/dev/null
-oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg"
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg" 2>>"$TMP/setup.err"
 main=$(awk -F'\t' 'NR > 1 { printf "%s ", "'"$ws"'/" $2 }' "$TMP/reg")
 oms-fund -s 6 --flk 2 --refuse 6 --partial 4 --demand-refuse 3 -o "$TMP/m" $main 2>/dev/null
 oms-import -C "$ws" "$TMP"/m/V*.zip >/dev/null &&
@@ -41,7 +41,7 @@ join -t "$(printf '\t')" "$TMP/payer" "$TMP/last" |
 check 'the hand computation covers three payers' '[ "$(wc -l <"$TMP/hand")" -eq 3 ]'
 check 'some refusals are partial' 'awk -F"\t" "NR > 1 && \$6 == \"partial\"" "$TMP/m/truth.tsv" | grep -q .'
 
-oms-invoice -C "$ws" -p 2026-10 >"$TMP/inv0"; rc=$?
+oms-invoice -C "$ws" -p 2026-10 >"$TMP/inv0" 2>>"$TMP/setup.err"; rc=$?
 check 'the contract columns' \
     '[ $rc -eq 0 ] && head -1 "$TMP/inv0" | grep -q "^payer	claimed	refused	withheld	to_pay	"'
 check 'claimed and refused per payer match the hand computation' \
@@ -50,7 +50,7 @@ check 'claimed and refused per payer match the hand computation' \
 p1=$(sed -n 1p "$TMP/hand" | cut -f1); p2=$(sed -n 2p "$TMP/hand" | cut -f1)
 printf 'payer\tkind\tamount\n%s\tckdl\t1500.25\n%s\tpetct\t700\n%s\tckdl\t99.99\n' \
     "$p1" "$p1" "$p2" >"$TMP/wh.tsv"
-oms-invoice -C "$ws" -p 2026-10 --withhold "$TMP/wh.tsv" >"$TMP/inv1"
+oms-invoice -C "$ws" -p 2026-10 --withhold "$TMP/wh.tsv" >"$TMP/inv1" 2>>"$TMP/setup.err"
 awk -F'\t' -v p1="$p1" -v p2="$p2" '{ w = $1 == p1 ? 2200.25 : $1 == p2 ? 99.99 : 0
     printf "%s\t%.2f\t%.2f\t%.2f\t%.2f\n", $1, $2, $3, w, $2 - $3 - w }' "$TMP/hand" >"$TMP/hand4"
 check 'the four sums with withholdings for two payers match, to the kopeck' \
@@ -72,13 +72,13 @@ expect_exit '... and a line given twice' 1 'bad3.tsv:3: .*again \(line 2' \
     oms-invoice -C "$ws" -p 2026-10 --withhold "$TMP/bad3.tsv"
 check '... and none of them recorded anything' '[ "$before" = "$(snapshot "$ws")" ]'
 
-oms-invoice -C "$ws" -p 2026-10 --format html >"$TMP/sums.html"
+oms-invoice -C "$ws" -p 2026-10 --format html >"$TMP/sums.html" 2>>"$TMP/setup.err"
 check 'the report is titled "Суммы для счетов" and names every payer' \
     'grep -q "<title>Суммы для счетов</title>" "$TMP/sums.html" &&
      for p in $(cut -f1 "$TMP/hand"); do grep -q ">$p<" "$TMP/sums.html" || exit 1; done &&
      grep -q "Пример-1" "$TMP/sums.html" && ! grep -qi "<script" "$TMP/sums.html"'
 
-oms-invoice -C "$ws" -p 2026-10 --invoices "$TMP/docs" --date 2026-11-12 >"$TMP/inv2"
+oms-invoice -C "$ws" -p 2026-10 --invoices "$TMP/docs" --date 2026-11-12 >"$TMP/inv2" 2>>"$TMP/setup.err"
 check 'an invoice per payer, numbered and dated' \
     '[ "$(ls "$TMP/docs" | wc -l)" -eq 3 ] &&
      [ "$(tail -n +2 "$TMP/inv2" | cut -f9 | sort | tr "\n" " ")" = "26-1 26-2 26-3 " ] &&
@@ -90,7 +90,7 @@ check 'the invoice says what to pay, in figures and words' \
     'grep -q "Счёт на оплату № 26-" "$f" &&
      [ "$(grep -o "Итого к оплате</td><td class=\"n\">[^<]*" "$f" | sed "s/.*>//; s/[^0-9,]//g; s/,/./")" = "$tp" ] &&
      grep -q "Всего к оплате: .* рубл.* [0-9][0-9] копе" "$f"'
-oms-invoice -C "$ws" -p 2026-10 --invoices "$TMP/docs2" --date 2026-12-01 >"$TMP/inv3"
+oms-invoice -C "$ws" -p 2026-10 --invoices "$TMP/docs2" --date 2026-12-01 >"$TMP/inv3" 2>>"$TMP/setup.err"
 check 'the same invoices again: same numbers and dates, not renumbered' \
     'cmp -s "$TMP/inv2" "$TMP/inv3" && [ "$(grep -c "	invoice	" "$ws/ledger.tsv")" -eq 3 ]'
 expect_exit 'a period without main registries says so' 1 'no main registry' \

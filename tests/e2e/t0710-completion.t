@@ -5,7 +5,7 @@ plan 4
 
 ws=$(newws ws conf)
 oms-gen -s 3 -n 5 -m 1 -p 2025-03 -o "$ws/source" 2>/dev/null
-oms-select -C "$ws" -p 2025-03 | oms-export -C "$ws" >/dev/null
+oms-select -C "$ws" -p 2025-03 | oms-export -C "$ws" >/dev/null 2>>"$TMP/setup.err"
 
 # complete LINE: what bash would offer for the last word of LINE
 complete_line() {

@@ -115,7 +115,7 @@ check 'an empty ZIP adds nothing and breaks nothing' \
 # --- replies
 wr=$(newws wr conf)
 cp -R "$ws0/source" "$wr/"
-oms-export -C "$wr" "$TMP/due" >/dev/null
+oms-export -C "$wr" "$TMP/due" >/dev/null 2>>"$TMP/setup.err"
 oms-fund -s 1 --refuse 2 -o "$TMP/in" "$wr"/outbox/*.zip 2>/dev/null
 c=$(ls "$TMP"/in/HT76M760001_*1.zip)
 imp_bad() { d=$1 re=$2; shift 2; bad "$d" 1 "$re" "$wr" oms-import -C "$wr" "$@"; }

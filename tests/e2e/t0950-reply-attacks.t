@@ -8,7 +8,7 @@ plan 37
 
 ws=$(newws ws conf)
 oms-gen -s 21 -n 12 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
-oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg"
+oms-select -C "$ws" -p 2026-10 | oms-export -C "$ws" >"$TMP/reg" 2>>"$TMP/setup.err"
 harc=$ws/$(awk -F'\t' '$7 == "H" { print $2 }' "$TMP/reg")
 reg=$(awk -F'\t' '$7 == "H" { print $1 }' "$TMP/reg")
 oms-fund -s 3 --refuse 2 --partial 1 -o "$TMP/in" "$harc" 2>/dev/null
