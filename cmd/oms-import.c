@@ -66,7 +66,7 @@ import_file(struct import *im, const char *path)
 {
 	struct oms_import_res res;
 	struct oms_err e = { 0 };
-	size_t i, nref;
+	size_t i;
 
 	im->nref = 0;
 	if (oms_import_each(&im->ws, im->ledger, path, &res, row, im,
@@ -81,9 +81,8 @@ import_file(struct import *im, const char *path)
 		oms_import_res_release(&res);
 		return;
 	}
-	nref = im->nref;
 	cli_out(&im->out);
-	im->nrefused += nref;
+	im->nrefused += im->nref;
 	if (cli.verbose && res.unknown != NULL) {
 		char *p, *nl;
 
@@ -107,7 +106,7 @@ import_file(struct import *im, const char *path)
 	if (cli.verbose)
 		warnx("%s: %s answer to %s: %zu record(s), %zu refused; kept "
 		    "as %s", path, oms_stage_name(res.stage), res.registry,
-		    res.n, nref, res.reply);
+		    res.n, im->nref, res.reply);
 	oms_import_res_release(&res);
 }
 
