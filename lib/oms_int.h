@@ -226,14 +226,15 @@ extern const struct omsi_export_ops omsi_ffoms_export, omsi_yar76_export;
  * (shared by the bodies of an export), into a spool file; the entry is
  * assembled from the three when the head is known.
  */
-/* oms.conf zip_level's default.  Of the 100k export's H file (184 MB):
-   level 5 is 1.10 of zip -6's size (at 0.7 of the CPU), 6 is 0.99, 7
-   0.97 (at 1.3 of the CPU), 8 0.91 (at 2.1) */
-#define OMSI_ZIP_LEVEL	6
+/* oms.conf zip_level's default, unset: level 6 with a shorter match
+   search, 1.015 of zip -6's size at 0.7 of level 6's CPU (zip.c's zinit).
+   Of the 100k export's H file (184 MB): level 5 is 1.10 of zip -6's size
+   (at 0.6 of level 6's CPU), 6 is 0.99, 7 0.97 (at 1.3), 8 0.91 (at 2.1) */
+#define OMSI_ZIP_LEVEL	0
 struct omsi_zpool;
 struct omsi_zbody;
 struct omsi_zip;
-/* oms.conf's zip_level (1 to 9), or OMSI_ZIP_LEVEL */
+/* oms.conf's zip_level (1 to 9), or OMSI_ZIP_LEVEL when it is unset */
 int	 omsi_zip_level(const struct oms_conf *);
 /* Start the deflating thread; free (joining it) after its bodies. */
 struct omsi_zpool *omsi_zpool_new(int level, struct oms_err *);

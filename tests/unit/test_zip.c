@@ -270,6 +270,25 @@ test_levels(void **state)
 }
 
 /*
+ * The default (zip_level unset) is level 6 with a shorter match search:
+ * not level 6's bytes, within 5% of its size, and read back whole by
+ * pack_two.
+ */
+static void
+test_default_tuned(void **state)
+{
+	struct twobody t0, t6;
+
+	(void)state;
+	pack_two(OMSI_ZIP_LEVEL, &t0);
+	pack_two(6, &t6);
+	assert_true(t0.zsize != t6.zsize);
+	assert_true(t0.zsize * 100 <= t6.zsize * 105);
+	cleanup(&t0);
+	cleanup(&t6);
+}
+
+/*
  * A spool that cannot be written (/dev/full): the failure comes out of
  * the writer's stream or out of omsi_zip_entry, naming the spool; the
  * archive is not committed and no thread is left.
@@ -380,6 +399,9 @@ test_level_key(void **state)
 
 	(void)state;
 	assert_int_equal(conf_text(&c, "", &e), 0);
+	assert_int_equal(omsi_zip_level(&c), OMSI_ZIP_LEVEL);
+	oms_conf_release(&c);
+	assert_int_equal(conf_text(&c, "zip_level = 6\n", &e), 0);
 	assert_int_equal(omsi_zip_level(&c), 6);
 	oms_conf_release(&c);
 	assert_int_equal(conf_text(&c, "zip_level = 9\n", &e), 0);
@@ -402,6 +424,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_bodies),
 		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_default_tuned),
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_level_key),
