@@ -304,12 +304,18 @@ omsi_src_store(struct oms_src *s, int doc, unsigned long line, unsigned long seq
 	snprintf(c->kind, sizeof(c->kind), "%s", d->kind);
 	if ((c->account = omsi_arena_strdup(a, in->acc)) == NULL ||
 	    (c->id_pac = omsi_arena_strdup(a, in->idpac ? in->idpac : "")) ==
-	    NULL ||
-	    (c->dept = omsi_arena_strdup(a, in->dept ? in->dept : "")) ==
-	    NULL ||
-	    (c->doctor = omsi_arena_strdup(a, in->doctor ? in->doctor :
-	    "")) == NULL ||
-	    (c->payer = omsi_arena_strdup(a, in->payer)) == NULL)
+	    NULL)
+		goto nomem;
+	if (s->some) {		/* scratch: keep_case makes them words */
+		if ((c->dept = omsi_arena_strdup(a, in->dept ? in->dept :
+		    "")) == NULL ||
+		    (c->doctor = omsi_arena_strdup(a, in->doctor ?
+		    in->doctor : "")) == NULL ||
+		    (c->payer = omsi_arena_strdup(a, in->payer)) == NULL)
+			goto nomem;
+	} else if ((c->dept = omsi_src_word(s, in->dept ? in->dept : "")) ==
+	    NULL || (c->doctor = omsi_src_word(s, in->doctor ? in->doctor :
+	    "")) == NULL || (c->payer = omsi_src_word(s, in->payer)) == NULL)
 		goto nomem;
 	if (in->sum == NULL || oms_money_parse(in->sum, &c->sum) == -1 ||
 	    in->d1 == NULL || oms_date_parse(in->d1, &c->date_begin) == -1 ||
@@ -367,9 +373,8 @@ omsi_src_failed(struct oms_src *s, int di, size_t first, const struct oms_err *e
 }
 
 
-/* A string of payers, departments, doctors: one copy of each. */
-static const char *
-word(struct oms_src *s, const char *v)
+const char *
+omsi_src_word(struct oms_src *s, const char *v)
 {
 	size_t val, slot;
 	uint32_t tag;
@@ -397,9 +402,9 @@ keep_case(struct oms_src *s, size_t k, size_t i, const char *key)
 		*c = s->cases[i];
 	c->account = key;
 	if ((c->id_pac = omsi_arena_strdup(&s->arena, c->id_pac)) == NULL ||
-	    (c->payer = word(s, c->payer)) == NULL ||
-	    (c->dept = word(s, c->dept)) == NULL ||
-	    (c->doctor = word(s, c->doctor)) == NULL)
+	    (c->payer = omsi_src_word(s, c->payer)) == NULL ||
+	    (c->dept = omsi_src_word(s, c->dept)) == NULL ||
+	    (c->doctor = omsi_src_word(s, c->doctor)) == NULL)
 		return (-1);
 	return (0);
 }

@@ -132,6 +132,9 @@ int	 omsi_src_insurers(struct oms_src *, struct oms_diag *,
 struct oms_srcdoc *omsi_src_newdoc(struct oms_src *, const char *path,
 	    const char *entry, const char *name, time_t mtime);
 int	 omsi_src_reserve(struct oms_src *, size_t n);
+/* v's one copy among the payers, departments and doctors kept (s->words,
+   strings in s->arena); NULL on ENOMEM */
+const char *omsi_src_word(struct oms_src *, const char *v);
 /* For tests: the size of a piece of the index read at a time (0: the
    default). */
 void	 omsi_srcix_piece(size_t);

@@ -29,16 +29,17 @@
  * and renamed into place (write_index), mode 0600, without the
  * workspace lock: two runs at once each write a whole index, the last
  * one stays.
- * Strings in it end in NUL, so a case loaded by a scan of all points
- * into the file, read whole.  A scan of some accounts (oms_src_scan_some)
- * reads it in pieces (ix_piece bytes; a first pass checks the checksum,
- * a second the records, and a file loaded is read again), replays a
- * document's cases a batch at a time, copies what it keeps of them,
- * writes the record of a file it reads as each document is indexed (the
- * cases of the others are not kept until the save), and copies the
- * records of the files loaded from the old file when it saves: the same
- * index as a scan of all, with neither the whole of it nor a document's
- * cases in memory while the export runs.
+ * The old index is read in pieces (ix_piece bytes; a first pass checks
+ * the checksum, a second the records, and a file loaded is read again)
+ * and a document's cases are replayed a batch at a time, their strings
+ * copied out of the piece (the payers, departments and doctors once
+ * each), so that neither scan holds the index in memory.  A scan of all
+ * keeps every case.  A scan of some accounts (oms_src_scan_some) keeps
+ * those accounts' cases only, writes the record of a file it reads as
+ * each document is indexed (the cases of the others are not kept until
+ * the save), and copies the records of the files loaded from the old
+ * file when it saves: the same index as a scan of all, with no
+ * document's cases in memory while the export runs.
  *
  * Over 900 lines: the format's writer, reader, checks and replay are one
  * piece (each event is written and read in the same order here), and
@@ -113,8 +114,6 @@ struct omsi_srcix {
 	unsigned char	*win;		/* its bytes [woff, woff + wlen) */
 	size_t		 wcap, wlen;
 	uint64_t	 woff;
-	int		 whole;		/* win is the whole file, kept: the
-					   cases loaded point into it */
 	struct ixold	*old;
 	size_t		 nold;
 	struct omsi_hash byname;	/* name -> old index */
@@ -242,9 +241,8 @@ wr_str(struct wr *w, const char *s)
 /* ---------------------------------------------------------- the reader */
 
 /*
- * A scan of some accounts reads the old index in pieces of ix_piece
- * bytes (a record longer than a piece, in as many as it takes); a scan
- * of all reads it whole, as its cases point into it.
+ * The old index is read in pieces of ix_piece bytes (a record longer
+ * than a piece, in as many as it takes).
  */
 #define PIECE		(4u << 20)
 static size_t ix_piece = PIECE;
@@ -310,7 +308,7 @@ rd_init(struct rd *r, struct omsi_srcix *ix, uint64_t off, uint64_t len,
 	memset(r, 0, sizeof(*r));
 	r->check = check;
 	r->lim = off + len;
-	r->ix = ix->whole ? NULL : ix;
+	r->ix = ix;
 	if (off < ix->woff || off > ix->woff + ix->wlen) {
 		ix->woff = off;	/* nothing of it there yet */
 		ix->wlen = 0;
@@ -513,16 +511,41 @@ err_fill(struct oms_err *e, int code, const char *where, const char *msg)
 	snprintf(e->msg, sizeof(e->msg), "%s", msg);
 }
 
-/* The cases of a document replayed at a time in a scan of some. */
+/* The cases of a document replayed at a time. */
 #define BATCH		1024
+
+/*
+ * Cases [first, s->ncases) of a scan of all, read from the piece: their
+ * strings copied (the piece moves on), payers, departments and doctors
+ * as words.  0, or -1 on ENOMEM.
+ */
+static int
+keep_strings(struct oms_src *s, size_t first)
+{
+	struct oms_case *c;
+	size_t i;
+
+	for (i = first; i < s->ncases; i++) {
+		c = &s->cases[i];
+		if ((c->account = omsi_arena_strdup(&s->arena, c->account)) ==
+		    NULL || (c->id_pac = omsi_arena_strdup(&s->arena,
+		    c->id_pac)) == NULL ||
+		    (c->payer = omsi_src_word(s, c->payer)) == NULL ||
+		    (c->dept = omsi_src_word(s, c->dept)) == NULL ||
+		    (c->doctor = omsi_src_word(s, c->doctor)) == NULL)
+			return (-1);
+	}
+	return (0);
+}
 
 /*
  * The events of one record: checked only (s NULL), or replayed into s,
  * diagnostics to diag.  0, or -1 on an error of s (err set); r->bad for
- * a record that does not check.  A scan of some accounts replays a
- * document's cases BATCH at a time, each batch committed (only the cases
- * wanted stay) before the next is read: the case table never holds the
- * whole document, nor do its strings stay in the piece read.
+ * a record that does not check.  A document's cases are replayed BATCH
+ * at a time, their strings copied out of the piece before the next is
+ * read.  A scan of all indexes the document once it is whole; a scan of
+ * some accounts commits each batch (only the cases wanted stay): its
+ * case table never holds the whole document.
  */
 static int
 replay(struct oms_src *s, struct rd *r, const char *path, time_t mtime,
@@ -617,8 +640,7 @@ again:
 				d->data = dd.data;
 			}
 			for (i = 0; i < n && !r->bad; i += b) {
-				b = some && n - i > BATCH ? BATCH :
-				    (size_t)(n - i);
+				b = n - i > BATCH ? BATCH : (size_t)(n - i);
 				if (some && omsi_src_reserve(s, b) == -1)
 					goto nomem;
 				if (s != NULL)	/* the strings are kept */
@@ -647,10 +669,15 @@ batch:
 				if (rd_again(r))
 					goto batch;
 				r->mark = NULL;
-				if (!some || r->bad)
+				if (s == NULL || r->bad)
 					continue;
 				j = s->ncases;
 				s->ncases += b;
+				if (!some) {
+					if (keep_strings(s, j) == -1)
+						goto nomem;
+					continue;
+				}
 				if (omsi_src_commit_part(s, (int)di, j, diag,
 				    err) == -1)
 					return (-1);
@@ -928,7 +955,6 @@ drop_old(struct omsi_srcix *ix)
 	ix->win = NULL;
 	ix->wcap = ix->wlen = 0;
 	ix->woff = 0;
-	ix->whole = 0;
 }
 
 /*
@@ -983,32 +1009,23 @@ check_body(struct omsi_srcix *ix)
 }
 
 /*
- * The checksum of the body: read whole (a scan of all, whose cases will
- * point into it), or in pieces, none of it trusted before it checks.
- * 0, or what is wrong.
+ * The checksum of the body, read in pieces, none of it trusted before it
+ * checks.  0, or what is wrong.
  */
 static const char *
-check_sum(struct omsi_srcix *ix, int whole, uint64_t blen, uint64_t sum)
+check_sum(struct omsi_srcix *ix, uint64_t blen, uint64_t sum)
 {
 	uint64_t h = 0, off;
 	size_t k, chunk = (ix_piece + 7) & ~(size_t)7;
 
-	if (whole) {
-		if ((size_t)ix->len != ix->len || ix_read(ix, 0,
-		    (size_t)ix->len) == -1)
+	for (off = HEAD_LEN; off < HEAD_LEN + blen; off += k) {
+		k = HEAD_LEN + blen - off < chunk ?
+		    (size_t)(HEAD_LEN + blen - off) : chunk;
+		if (ix_read(ix, off, k) == -1)
 			return (errno == ENOMEM ? "too big for memory" :
 			    "truncated while it was read");
-		ix->whole = 1;
-		h = mix(0, ix->win + HEAD_LEN, (size_t)blen);
-	} else
-		for (off = HEAD_LEN; off < HEAD_LEN + blen; off += k) {
-			k = HEAD_LEN + blen - off < chunk ?
-			    (size_t)(HEAD_LEN + blen - off) : chunk;
-			if (ix_read(ix, off, k) == -1)
-				return (errno == ENOMEM ? "too big for memory" :
-				    "truncated while it was read");
-			h = mix(h, ix->win, k);
-		}
+		h = mix(h, ix->win, k);
+	}
 	if ((h ^ blen) != sum)
 		return ("damaged (checksum)");
 	return (NULL);
@@ -1059,7 +1076,7 @@ ix_open(struct oms_src *s, int flags, struct oms_diag *diag,
 		ix_warn(diag, "not a plain file");
 		return (0);
 	}
-	ix->fd = fd;	/* kept: a scan of some reads it in pieces */
+	ix->fd = fd;	/* kept: it is read in pieces */
 	if ((uint64_t)st.st_size < HEAD_LEN + TAIL_LEN) {
 		bad = "truncated";
 		goto warn;
@@ -1095,14 +1112,9 @@ ix_open(struct oms_src *s, int flags, struct oms_diag *diag,
 		bad = "truncated or damaged (length)";
 		goto warn;
 	}
-	if ((bad = check_sum(ix, !s->some, blen, sum)) == NULL &&
-	    (bad = check_body(ix)) == NULL) {
-		if (ix->whole) {
-			close(ix->fd);
-			ix->fd = -1;
-		}
+	if ((bad = check_sum(ix, blen, sum)) == NULL &&
+	    (bad = check_body(ix)) == NULL)
 		return (0);
-	}
 warn:
 	forget_old(ix);
 	drop_old(ix);
@@ -1215,10 +1227,6 @@ put_old(struct omsi_srcix *ix, uint64_t off, uint64_t len, struct wr *w)
 {
 	size_t k;
 
-	if (ix->whole) {
-		wr_bytes(w, ix->win + off, (size_t)len);
-		return;
-	}
 	for (; len > 0 && !w->err; off += k, len -= k) {
 		k = len < ix_piece ? (size_t)len : ix_piece;
 		if (ix_read(ix, off, k) == -1)

@@ -356,10 +356,10 @@ ix_sum(unsigned char *p, size_t len)
 
 /*
  * The index read in pieces of every size, down to a byte (smaller than
- * any record, string or number): the cases and messages of every set of
- * accounts are a scan of all's, and the index saved after one file
- * changed (its records copied from the old file in pieces) is the one a
- * scan of all saves.
+ * any record, string or number), by a scan of all and of some: the cases
+ * and messages of every set of accounts are those of a scan without the
+ * index, and the index saved after one file changed (its records copied
+ * from the old file in pieces) is the one a scan of all saves.
  */
 static void
 test_some_pieces(void **state)
@@ -386,6 +386,15 @@ test_some_pieces(void **state)
 	full = ix_get(x, &nfull);
 	for (k = 0; k < sizeof(piece) / sizeof(piece[0]); k++) {
 		omsi_srcix_piece(piece[k]);
+		/* a scan of all reads it in pieces too */
+		scan(x, NULL, OMS_SRC_INDEX | OMS_SRC_SAVE);
+		oms_src_ixstat(x->src, &st);
+		assert_int_equal(st.loaded, 5);
+		for (i = 0; i < NSETS; i++) {
+			got = dump(x, sets[i]);
+			assert_string_equal(got, want[i]);
+			free(got);
+		}
 		for (i = 0; i < NSETS; i++) {
 			scan(x, sets[i], OMS_SRC_INDEX | OMS_SRC_SAVE);
 			oms_src_ixstat(x->src, &st);
@@ -400,6 +409,15 @@ test_some_pieces(void **state)
 		oms_src_ixstat(x->src, &st);
 		assert_int_equal(st.loaded, 4);
 		assert_int_equal(st.read, 1);
+		assert_int_equal(st.saved, 1);
+		some = ix_get(x, &nsome);
+		assert_int_equal(nsome, nfull);
+		assert_memory_equal(some, full, nfull);
+		free(some);
+		ix_put(x, old, nold);
+		scan(x, NULL, OMS_SRC_INDEX | OMS_SRC_SAVE);
+		oms_src_ixstat(x->src, &st);
+		assert_int_equal(st.loaded, 4);
 		assert_int_equal(st.saved, 1);
 		some = ix_get(x, &nsome);
 		assert_int_equal(nsome, nfull);
