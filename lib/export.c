@@ -160,7 +160,7 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			if (s->bad || s->reg != (int)i)
 				continue;
 			memset(f, 0, sizeof(f));
-			snprintf(nz, sizeof(nz), "%lu", s->n_zap);
+			snprintf(nz, sizeof(nz), "%lu", (unsigned long)s->n_zap);
 			snprintf(pr, sizeof(pr), "%d", s->pr_nov);
 			f[OMS_L_TIME] = now;
 			f[OMS_L_EVENT] = oms_event_name(OMS_EV_EXPORT);

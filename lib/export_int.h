@@ -22,15 +22,16 @@
 
 /* one selected account: 32 bytes, one per account given (not per case
    of source/) */
-struct sel {
+struct sel {			/* 24 bytes: one per account given */
 	const struct oms_case *c;
-	int		 reg;		/* its registry, -1 before plan */
-	unsigned char	 pr_nov;
-	unsigned char	 bad;
-	unsigned char	 seen;		/* copied in this build */
-	unsigned long	 n_zap;
 	int64_t		 sum;
+	uint32_t	 n_zap;
+	signed int	 reg : 29;	/* its registry, -1 before plan */
+	unsigned int	 pr_nov : 1;
+	unsigned int	 bad : 1;
+	unsigned int	 seen : 1;	/* copied in this build */
 };
+_Static_assert(sizeof(struct sel) == 24, "struct sel grew");
 
 /* a registry being built */
 struct reg {

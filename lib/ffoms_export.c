@@ -467,7 +467,7 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 	if (omsi_ffoms_fixes(x, s, OMSI_SCOPE_ZAP, zap, err) == -1)
 		return (-1);
 	s->n_zap = ++r->nzap;
-	snprintf(num, sizeof(num), "%lu", s->n_zap);
+	snprintf(num, sizeof(num), "%lu", (unsigned long)s->n_zap);
 	if (set_child(zap, "N_ZAP", num, NULL) == -1 ||
 	    set_child(zap, "PR_NOV", s->pr_nov ? "1" : "0", "N_ZAP") == -1 ||
 	    ((zsl = omsi_child(zap, "Z_SL")) != NULL &&
@@ -485,7 +485,9 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 	idpac = omsi_path_text(zap, "PACIENT/ID_PAC");
 	if (idpac != NULL && *idpac != '\0' &&
 	    !omsi_hash_get(&f->need, idpac, &prev)) {
-		const char *k = omsi_arena_strdup(&f->arena, idpac);
+		/* the source's copy, unless a fix changed it */
+		const char *k = strcmp(idpac, s->c->id_pac) == 0 ?
+		    s->c->id_pac : omsi_arena_strdup(&f->arena, idpac);
 
 		if (k == NULL || omsi_hash_put(&f->need, k,
 		    (size_t)(s - x->sel)) == -1)

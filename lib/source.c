@@ -839,8 +839,9 @@ cmp_acc(const void *a, const void *b)
 
 /*
  * The end of a scan of some accounts: the winners from want, in document
- * order (win) and by account (byacc); what only the scan needed is let
- * go, and the cases take no more room than they fill.
+ * order (the cases, the others dropped: no win) and by account (byacc);
+ * what only the scan needed is let go, and the cases take no more room
+ * than they fill.
  */
 static int
 end_some(struct oms_src *s)
@@ -869,14 +870,21 @@ end_some(struct oms_src *s)
 	s->fpcap = 0;
 	if (n == 0)
 		return (0);
+	/* the winners alone, in document order: case i is the i-th */
+	qsort(s->win, n, sizeof(*s->win), cmp_idx);
+	for (i = 0; i < n; i++)
+		if (s->win[i] != i)
+			s->cases[i] = s->cases[s->win[i]];
+	free(s->win);
+	s->win = NULL;
+	s->ncases = n;
 	if (s->ncases < s->cases_cap &&
 	    (c = reallocarray(s->cases, s->ncases, sizeof(*c))) != NULL) {
 		s->cases = c;
 		s->cases_cap = s->ncases;
 	}
-	qsort(s->win, n, sizeof(*s->win), cmp_idx);
 	for (i = 0; i < n; i++)
-		s->byacc[i] = &s->cases[s->win[i]];
+		s->byacc[i] = &s->cases[i];
 	qsort(s->byacc, n, sizeof(*s->byacc), cmp_acc);
 	return (0);
 }
@@ -1055,7 +1063,9 @@ oms_src_ncases(const struct oms_src *s)
 const struct oms_case *
 oms_src_case(const struct oms_src *s, size_t i)
 {
-	return (i < s->nwin ? &s->cases[s->win[i]] : NULL);
+	if (i >= s->nwin)
+		return (NULL);
+	return (s->win != NULL ? &s->cases[s->win[i]] : &s->cases[i]);
 }
 
 const struct oms_case *

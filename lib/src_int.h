@@ -31,7 +31,9 @@ struct oms_src {
 	size_t		   ndocs, docs_cap;
 	struct oms_case	  *cases;	/* every case seen */
 	size_t		   ncases, cases_cap;
-	size_t		  *win;		/* indices of winning cases, sorted */
+	size_t		  *win;		/* indices of winning cases, sorted;
+					   NULL after a scan of some: case
+					   i is the i-th */
 	size_t		   nwin;
 	struct omsi_hash   idx;		/* account -> index into cases */
 	struct omsi_hash   warned;	/* insurers warned about */
