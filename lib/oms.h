@@ -637,20 +637,21 @@ struct oms_srcdoc {
 	size_t	 ncases;	/* cases it holds (winning or not) */
 };
 
+/* One account's case: 72 bytes, a million of them kept by oms-select */
 struct oms_case {
 	const char	*account;
 	const char	*id_pac;
 	const char	*payer;
 	const char	*dept;		/* first SL/PODR, or "" */
 	const char	*doctor;	/* first SL/IDDOKT, or "" */
-	char		 kind[4];
-	int		 doc;
 	int64_t		 sum;		/* Z_SL/SUMV */
-	long		 date_begin;	/* Z_SL/DATE_Z_1 */
-	long		 date_end;	/* Z_SL/DATE_Z_2 */
-	unsigned long	 line;
-	unsigned long	 seq;		/* 0-based position in its document */
-	int		 dup;		/* twice in one document: refused */
+	int32_t		 date_begin;	/* Z_SL/DATE_Z_1, days as */
+	int32_t		 date_end;	/* Z_SL/DATE_Z_2  oms_date_parse's */
+	uint32_t	 line;		/* UINT32_MAX: that or beyond */
+	uint32_t	 seq;		/* 0-based position in its document */
+	char		 kind[4];
+	signed int	 doc : 31;
+	unsigned int	 dup : 1;	/* twice in one document: refused */
 };
 
 struct oms_src;

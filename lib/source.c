@@ -286,6 +286,8 @@ doc_newer(const struct oms_srcdoc *a, const struct oms_srcdoc *b)
 }
 
 
+_Static_assert(sizeof(struct oms_case) == 72, "struct oms_case grew");
+
 int
 omsi_src_store(struct oms_src *s, int doc, unsigned long line, unsigned long seq,
     const struct omsi_case_in *in, struct oms_diag *diag, struct oms_err *err)
@@ -293,14 +295,15 @@ omsi_src_store(struct oms_src *s, int doc, unsigned long line, unsigned long seq
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct omsi_arena *a = s->some ? &s->scratch : &s->arena;
 	struct oms_case *c;
+	long d1, d2;
 
 	if (omsi_src_reserve(s, 1) == -1)
 		goto nomem;
 	c = &s->cases[s->ncases];
 	memset(c, 0, sizeof(*c));
 	c->doc = doc;
-	c->line = line;
-	c->seq = seq;
+	c->line = line < UINT32_MAX ? (uint32_t)line : UINT32_MAX;
+	c->seq = (uint32_t)seq;	/* 2^32 cases would take 300 GB here */
 	snprintf(c->kind, sizeof(c->kind), "%s", d->kind);
 	if ((c->account = omsi_arena_strdup(a, in->acc)) == NULL ||
 	    (c->id_pac = omsi_arena_strdup(a, in->idpac ? in->idpac : "")) ==
@@ -318,12 +321,14 @@ omsi_src_store(struct oms_src *s, int doc, unsigned long line, unsigned long seq
 	    "")) == NULL || (c->payer = omsi_src_word(s, in->payer)) == NULL)
 		goto nomem;
 	if (in->sum == NULL || oms_money_parse(in->sum, &c->sum) == -1 ||
-	    in->d1 == NULL || oms_date_parse(in->d1, &c->date_begin) == -1 ||
-	    in->d2 == NULL || oms_date_parse(in->d2, &c->date_end) == -1) {
+	    in->d1 == NULL || oms_date_parse(in->d1, &d1) == -1 ||
+	    in->d2 == NULL || oms_date_parse(in->d2, &d2) == -1) {
 		omsi_diagf(diag, 0, d->name, line, "account %s: %s missing "
 		    "or malformed; skipped", in->acc, in->sumname);
 		return (0);
 	}
+	c->date_begin = (int32_t)d1;	/* years 1 to 9999 */
+	c->date_end = (int32_t)d2;
 	s->ncases++;
 	return (0);
 nomem:
@@ -474,7 +479,8 @@ commit_some(struct oms_src *s, int doc, size_t first, int copy,
 					    "account %s appears twice in this "
 					    "file (first on line %lu); it will "
 					    "not be exported until the MIS "
-					    "fixes it", c->account, old->line);
+					    "fixes it", c->account,
+					    (unsigned long)old->line);
 					continue;
 				}
 				if (!doc_newer(d, &s->docs[old->doc]))
@@ -582,7 +588,8 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 				omsi_diagf(diag, 0, d->name, c->line, "account "
 				    "%s appears twice in this file (first on "
 				    "line %lu); it will not be exported until "
-				    "the MIS fixes it", c->account, old->line);
+				    "the MIS fixes it", c->account,
+				    (unsigned long)old->line);
 				continue;
 			}
 			if (!doc_newer(d, &s->docs[old->doc]))
