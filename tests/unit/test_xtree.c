@@ -309,6 +309,8 @@ build_pieces(const unsigned char *u, size_t n, struct str *out)
 		assert_non_null(copy = malloc(k + 1));
 		memcpy(copy, u + off, k);
 		r = omsi_xtree_feed(t, copy, k, off + k == n, &err);
+		/* gone once fed: text kept from it is to be a copy */
+		memset(copy, '#', k);
 		free(copy);
 		off += k;
 		if (off == n)
