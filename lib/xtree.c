@@ -104,12 +104,15 @@ struct run {
 	int		 sp2, sp2_maybe;
 	int		 unsure;	/* its line cannot be known */
 	/*
-	 * quick: the run is one piece of blanks alone so far, shorter than
-	 * XT_PIECE, and only started, len, line0 and these are set: most
-	 * such runs are dropped at the next tag, none of the rest needed.
+	 * quick: the run is one piece of ASCII so far, shorter than
+	 * XT_PIECE, and only started, len, ptr, line0 and these are set
+	 * (run_expand sets the rest): most runs are such a piece, a value
+	 * or blanks between tags (dropped at the next tag).
 	 */
 	int		 quick;
 	int		 q_inner;	/* a blank past its first byte */
+	int		 q_other;	/* a byte that is no blank */
+	int		 q_sp2;		/* its first byte is a blank */
 	unsigned long	 q_nl;		/* its newlines */
 };
 
@@ -332,10 +335,10 @@ static void
 run_expand(struct run *r)
 {
 	r->quick = 0;
-	r->blank = 1;
+	r->blank = !r->q_other;
 	r->in_s0 = 1;
 	r->a_first = r->in_a = 1;
-	r->sp2 = 1;			/* it begins with a blank */
+	r->sp2 = r->q_sp2;
 	r->seg_inner = r->q_inner;
 	r->s0_nl = r->a_nl = r->q_nl;
 	r->seg = r->len;
@@ -500,7 +503,7 @@ run_flush(struct omsi_xtree *t, int endtag)
 		return (0);
 	if (r->quick) {
 		/* as below for a blank run of one piece under XT_PIECE */
-		if (!e->sp2 && !e->first_text) {
+		if (!r->q_other && !e->sp2 && !e->first_text) {
 			if ((!e->kids && endtag) || e->sp2_maybe)
 				goto doubt;
 			r->quick = 0;
@@ -682,14 +685,16 @@ on_text(void *ctx, const xmlChar *p, int len)
 	if (t->doubt || t->failed || !t->inrec)
 		return;
 	if (!r->started && !tx->inref && len > 0 && len < XT_PIECE &&
-	    !tx->other && !tx->high && (cls[p[0]] & C_BLANK)) {
-		/* blanks alone: a quick run (struct run) */
+	    !tx->high) {
+		/* a quick run (struct run) */
 		if (t->build)
 			r->ptr = p;
 		r->started = 1;
 		r->quick = 1;
 		r->len = (size_t)len;
 		r->q_inner = tx->inner_blank != 0;
+		r->q_other = tx->other != 0;
+		r->q_sp2 = (cls[p[0]] & C_BLANK) != 0;
 		r->q_nl = tx->nl;
 		r->line0 = tx->line - tx->nl;
 		return;
