@@ -191,6 +191,21 @@ word_ctl(uint64_t w)
 	return (~(((w & W_LOW) + W_ONES * 0x60) | w) & W_HIGH);
 }
 
+/*
+ * 1 when w is four UTF-8 sequences of two bytes (U+0080 to U+07FF, the
+ * Cyrillic letters among them): bytes C2 to DF each followed by one of
+ * 80 to BF
+ */
+static inline int
+word_pairs(uint64_t w)
+{
+	return (((w & UINT64_C(0xC0E0C0E0C0E0C0E0)) ==
+	    UINT64_C(0x80C080C080C080C0)) &&
+	    (((w & UINT64_C(0x001E001E001E001E)) +
+	    UINT64_C(0x007F007F007F007F)) & UINT64_C(0x0080008000800080)) ==
+	    UINT64_C(0x0080008000800080));
+}
+
 /* how many bytes a mask marks */
 static inline unsigned
 word_count(uint64_t m)
@@ -455,6 +470,11 @@ text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
 			    word_eq(w, '&') | word_eq(w, ']') | (w & W_HIGH);
 			if (m == 0) {
 				other = 1;
+				q += 8;
+				continue;
+			}
+			if ((w & W_HIGH) == W_HIGH && word_pairs(w)) {
+				high = 1;
 				q += 8;
 				continue;
 			}

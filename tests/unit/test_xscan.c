@@ -625,6 +625,14 @@ test_words(void **state)
 		{ "\r", 0 }, { "\xD0\xA0", 1 }, { "\xE2\x80\x94", 1 },
 		{ "\xC0\x80", 0 }, { "\x7F", 1 }, { " ", 1 }, { "@", 1 },
 		{ "\x80", 0 }, { "<!--c-->", 1 }, { "<?p d?>", 1 },
+		/* two-byte sequences a word at a time, and each way wrong */
+		{ "\xD0\x96\xD1\x8F\xC2\x80\xDF\xBF\xD0\x96", 1 },
+		{ "\xD0\x96\xD0\x96\xC1\xBF\xD0\x96\xD0\x96", 0 },
+		{ "\xD0\x96\xD0\x96\xD0\x96\xD0\xC0\xD0\x96", 0 },
+		{ "\xD0\x96\xD0\x96\xD0\x96\xD0\x7F\xD0\x96", 0 },
+		{ "\xD0\x96\xD0\x96\xE0\x96\xD0\x96\xD0\x96", 0 },
+		{ "\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0", 0 },
+		{ "\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xE2\x80\x94", 1 },
 	};
 	struct counts c = { 0 };
 	struct doc d = { 0 };
@@ -797,7 +805,8 @@ test_flags(void **state)
 {
 	static const char *const blanks[] = { " ", "\n", "\t", "\n ", " \t" };
 	static const char *const tails[] = { "", "z", "zy x", "\xD0\xA0",
-	    "]", " ", "z\n", "&amp;z" };
+	    "]", " ", "z\n", "&amp;z",
+	    "\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96 \xD0\x96" };
 	struct flags f = { 0 };
 	struct doc d = { 0 };
 	xmlSAXHandler sax;
