@@ -352,7 +352,6 @@ run_copy(struct omsi_xtree *t, const unsigned char *p, size_t n)
 	unsigned char *s;
 	size_t cap;
 
-
 	if (r->len + n + 1 > r->cap) {
 		cap = (r->len + n + 1) * 2;
 		if ((s = realloc(r->s, cap)) == NULL) {
@@ -506,9 +505,11 @@ run_flush(struct omsi_xtree *t, int endtag)
 		if (!r->q_other && !e->sp2 && !e->first_text) {
 			if ((!e->kids && endtag) || e->sp2_maybe)
 				goto doubt;
+			/* the rest is as run_reset left it */
 			r->quick = 0;
 			r->started = 0;
 			r->len = 0;
+			r->ptr = NULL;
 			return (0);	/* dropped */
 		}
 		run_expand(r);
@@ -678,7 +679,6 @@ static void
 on_text(void *ctx, const xmlChar *p, int len)
 {
 	struct omsi_xtree *t = ctx;
-
 	struct run *r = &t->run;
 	const struct omsi_xscan_text *tx = t->tx;
 
