@@ -35,6 +35,8 @@
 #define XS_STEP		4096		/* next piece taken to end a token */
 #define XS_CACHE_BITS	11
 #define XS_CACHE	(1 << XS_CACHE_BITS)
+#define XS_GUESS_BITS	10
+#define XS_GUESS	(1 << XS_GUESS_BITS)
 
 enum { P_DECL, P_PROLOG, P_CONTENT, P_EPILOG };
 
@@ -52,15 +54,21 @@ struct omsi_xscan {
 	charactersSAXFunc	text;
 	commentSAXFunc		comment;
 	processingInstructionSAXFunc pi;
+	void		(*release)(void *);	/* omsi_xscan_on_release */
 	int		 phase;
 	int		 doubt;
 	int		 stop;		/* a handler asked */
-	int		 inref;		/* text given is a reference's */
-	struct omsi_xscan_text t;	/* ... and what text as written holds */
-	unsigned long	 line;
+	struct omsi_xscan_text t;	/* the line, what the text given is */
 	struct xs_name	 open[XS_DEPTH];
 	int		 depth;
 	struct xs_name	 cache[XS_CACHE];
+	/*
+	 * The records of a document mostly share one shape: the name of a
+	 * start tag is guessed from the name of the tag before it (last)
+	 * and of the open element, and read at once when it is the guess.
+	 */
+	const xmlChar	*last;
+	struct xs_name	 guess[XS_GUESS];
 	unsigned char	*carry;		/* an unfinished token and what follows */
 	size_t		 ncarry, capcarry;
 	unsigned char	*tmp;		/* a comment or PI's text, terminated */
@@ -151,7 +159,7 @@ u8len(const unsigned char *q, const unsigned char *end)
 #define W_HIGH		UINT64_C(0x8080808080808080)
 #define W_LOW		(~W_HIGH)
 
-static uint64_t
+static inline uint64_t
 word_at(const unsigned char *q)
 {
 	return ((uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
@@ -161,7 +169,7 @@ word_at(const unsigned char *q)
 }
 
 /* the bytes of w that are c */
-static uint64_t
+static inline uint64_t
 word_eq(uint64_t w, unsigned char c)
 {
 	uint64_t t = w ^ (W_ONES * c);
@@ -169,22 +177,44 @@ word_eq(uint64_t w, unsigned char c)
 	return (~(((t & W_LOW) + W_LOW) | t) & W_HIGH);
 }
 
+/* the bytes of w below 0x21: controls and space */
+static inline uint64_t
+word_le_space(uint64_t w)
+{
+	return (~(((w & W_LOW) + W_ONES * 0x5F) | w) & W_HIGH);
+}
+
 /* the bytes of w below 0x20 */
-static uint64_t
+static inline uint64_t
 word_ctl(uint64_t w)
 {
 	return (~(((w & W_LOW) + W_ONES * 0x60) | w) & W_HIGH);
 }
 
+/*
+ * 1 when w is four UTF-8 sequences of two bytes (U+0080 to U+07FF, the
+ * Cyrillic letters among them): bytes C2 to DF each followed by one of
+ * 80 to BF
+ */
+static inline int
+word_pairs(uint64_t w)
+{
+	return (((w & UINT64_C(0xC0E0C0E0C0E0C0E0)) ==
+	    UINT64_C(0x80C080C080C080C0)) &&
+	    (((w & UINT64_C(0x001E001E001E001E)) +
+	    UINT64_C(0x007F007F007F007F)) & UINT64_C(0x0080008000800080)) ==
+	    UINT64_C(0x0080008000800080));
+}
+
 /* how many bytes a mask marks */
-static unsigned
+static inline unsigned
 word_count(uint64_t m)
 {
 	return ((unsigned)(((m >> 7) * W_ONES) >> 56));
 }
 
 /* 1 when a[0..n) and b[0..n) are the same bytes: names are short */
-static int
+static inline int
 same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
 {
 	size_t i;
@@ -196,7 +226,7 @@ same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
 }
 
 /* The first bytes of the name s[0..n) (s < end), up to 8, as a word. */
-static uint64_t
+static inline uint64_t
 name_head(const unsigned char *s, size_t n, const unsigned char *end)
 {
 	uint64_t w = 0;
@@ -212,7 +242,7 @@ name_head(const unsigned char *s, size_t n, const unsigned char *end)
 }
 
 /* 1 when the name s[0..n) of head w is e's */
-static int
+static inline int
 name_is(const struct xs_name *e, const unsigned char *s, size_t n,
     uint64_t w)
 {
@@ -394,30 +424,70 @@ reference(struct omsi_xscan *x, const unsigned char *p,
 		}
 	}
 	if (x->text != NULL) {
-		x->inref = 1;
+		x->t.inref = 1;
 		x->text(x->ctx, out, (int)n);
-		x->inref = 0;
+		x->t.inref = 0;
 	}
 	return (x->stop ? DOUBT : (long)(semi + 1 - p));
 }
 
-/* Text at p (in an element): given in one piece; bytes read, or DOUBT. */
+/*
+ * Text at p (in an element): given in one piece; bytes read, or DOUBT.
+ * The indentation between two tags, a newline and spaces up to the '<',
+ * is most of the pieces: read first, a word at a time.
+ */
 static long
 text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
     int last)
 {
 	const unsigned char *q = p;
-	unsigned long line = x->line;
+	unsigned long line = x->t.line;
 	uint64_t w, nls, tabs, m, in, bl;
 	int k, inner = 0, other = 0, high = 0;
 
+	if (*p == '\n') {
+		for (q = p + 1; end - q >= 8; q += 8) {
+			w = word_at(q) ^ (W_ONES * ' ');
+			if (w != 0) {
+				/* the spaces before the first other byte */
+				m = (((w & W_LOW) + W_LOW) | w) & W_HIGH;
+				q += word_count(((m & (~m + 1)) - 1) & W_HIGH);
+				break;
+			}
+		}
+		if (q < end && *q == '<') {
+			line++;
+			inner = q - p > 1;
+			goto given;
+		}
+		q = p;
+	}
 	while (q < end) {
 		if (end - q >= 8) {
+			/* no blank or stop: others, up to a '<' perhaps */
+			w = word_at(q);
+			m = word_le_space(w) | word_eq(w, '<') |
+			    word_eq(w, '&') | word_eq(w, ']') | (w & W_HIGH);
+			if (m == 0) {
+				other = 1;
+				q += 8;
+				continue;
+			}
+			if ((w & W_HIGH) == W_HIGH && word_pairs(w)) {
+				high = 1;
+				q += 8;
+				continue;
+			}
+			k = (int)word_count(((m & (~m + 1)) - 1) & W_HIGH);
+			if (q[k] == '<') {
+				other |= k > 0;
+				q += k;
+				break;
+			}
 			/*
 			 * up to the first stop but a newline or a tab: the
 			 * newlines counted, the blanks and others noted
 			 */
-			w = word_at(q);
 			nls = word_eq(w, '\n');
 			tabs = word_eq(w, '\t');
 			m = (word_ctl(w) | word_eq(w, '<') | word_eq(w, '&') |
@@ -464,11 +534,12 @@ text(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
 		else
 			return (DOUBT);		/* a control, CR */
 	}
-	x->t.nl = line - x->line;
+given:
+	x->t.nl = line - x->t.line;
 	x->t.inner_blank = inner;
 	x->t.other = other;
 	x->t.high = high;
-	x->line = line;
+	x->t.line = line;
 	if (q > p && x->text != NULL) {
 		if ((size_t)(q - p) > (size_t)INT32_MAX)
 			return (DOUBT);
@@ -495,8 +566,9 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 {
 	const unsigned char *q, *e, *n0;
 	const xmlChar *name, *data;
-	unsigned long line = x->line;
+	unsigned long line = x->t.line;
 	const struct xs_name *top, *ne;
+	struct xs_name *guess;
 	size_t nl;
 	int bad, empty = 0;
 
@@ -509,7 +581,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 			return (bad ? DOUBT : MORE);
 		if (e > p + 4 && e[-1] == '-')
 			return (DOUBT);		/* "--->" */
-		x->line = line;
+		x->t.line = line;
 		if (x->comment != NULL) {
 			if ((data = terminated(x, p + 4, e)) == NULL)
 				return (DOUBT);
@@ -547,7 +619,7 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 			if ((data = terminated(x, q, e)) == NULL)
 				return (DOUBT);
 		}
-		x->line = line;
+		x->t.line = line;
 		if (x->pi != NULL)
 			x->pi(x->ctx, name, data);
 		return (x->stop ? DOUBT : (long)(e + 2 - p));
@@ -566,27 +638,43 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 				;
 			return (q == end ? MORE : DOUBT);
 		}
-		if ((q = blanks(q, end, &line)) == NULL)
+		if (*q != '>' && (q = blanks(q, end, &line)) == NULL)
 			return (MORE);
 		if (*q != '>')
 			return (DOUBT);
-		x->line = line;
+		x->t.line = line;
+		x->last = top->s;
 		if (x->end != NULL)
 			x->end(x->ctx, top->s, NULL, NULL);
 		if (--x->depth == 0)
 			x->phase = P_EPILOG;
 		return (x->stop ? DOUBT : (long)(q + 1 - p));
 	}
-	if (!name_start(p[1]))
+	n0 = p + 1;
+	guess = &x->guess[(((uintptr_t)x->last ^ (x->depth > 0 ?
+	    (uintptr_t)x->open[x->depth - 1].s << 1 : 0)) *
+	    UINT64_C(0x9E3779B97F4A7C15)) >> (64 - XS_GUESS_BITS)];
+	nl = guess->len;
+	if (guess->s != NULL && (size_t)(end - n0) > nl &&
+	    !name_char(n0[nl]) && name_is(guess, n0, nl, name_head(n0, nl,
+	    end))) {
+		q = n0 + nl;
+		ne = guess;
+	} else {
+		if (!name_start(p[1]))
+			return (DOUBT);
+		for (q = n0; q < end && name_char(*q); q++)
+			;
+		if (q == end)
+			return (MORE);
+		nl = (size_t)(q - n0);
+		if (nl > XS_NAME)
+			return (DOUBT);
+		ne = NULL;
+	}
+	if (*q != '>' && *q != '/' && !blank(*q))
 		return (DOUBT);
-	for (q = n0 = p + 1; q < end && name_char(*q); q++)
-		;
-	if (q == end)
-		return (MORE);
-	nl = (size_t)(q - n0);
-	if (nl > XS_NAME || (*q != '>' && *q != '/' && !blank(*q)))
-		return (DOUBT);
-	if ((q = blanks(q, end, &line)) == NULL)
+	if (*q != '>' && (q = blanks(q, end, &line)) == NULL)
 		return (MORE);
 	if (*q == '/') {
 		if (q + 1 == end)
@@ -599,11 +687,15 @@ markup(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end)
 		return (DOUBT);		/* an attribute */
 	if (x->phase == P_EPILOG || x->depth == XS_DEPTH)
 		return (DOUBT);
-	if ((ne = intern(x, n0, nl, end)) == NULL)
-		return (DOUBT);
+	if (ne == NULL) {
+		if ((ne = intern(x, n0, nl, end)) == NULL)
+			return (DOUBT);
+		*guess = *ne;
+	}
 	name = ne->s;
+	x->last = name;
 	x->phase = P_CONTENT;
-	x->line = line;
+	x->t.line = line;
 	if (x->start != NULL)
 		x->start(x->ctx, name, NULL, NULL, 0, NULL, 0, 0, NULL);
 	if (x->stop)
@@ -642,7 +734,7 @@ declaration(struct omsi_xscan *x, const unsigned char *p,
     const unsigned char *end)
 {
 	const unsigned char *q, *e;
-	unsigned long line = x->line;
+	unsigned long line = x->t.line;
 	unsigned char quote;
 
 	if (end - p >= 6 && (memcmp(p, "<?xml", 5) != 0 || !blank(p[5])))
@@ -681,7 +773,7 @@ declaration(struct omsi_xscan *x, const unsigned char *p,
 	}
 	if (q != e)
 		return (DOUBT);
-	x->line = line;
+	x->t.line = line;
 	x->phase = P_PROLOG;
 	return ((long)(e + 2 - p));
 }
@@ -708,14 +800,15 @@ scan(struct omsi_xscan *x, const unsigned char *p, const unsigned char *end,
 			r = text(x, p, end, last);
 		else if (blank(*p)) {
 			if (*p == '\n')
-				x->line++;
+				x->t.line++;
 			r = 1;
 		} else
 			r = DOUBT;		/* text outside the root */
-		if (r == DOUBT)
-			return (DOUBT);
-		if (r == MORE || r == 0)
-			break;
+		if (r <= 0) {
+			if (r == DOUBT)
+				return (DOUBT);
+			break;		/* MORE, or 0 */
+		}
 		p += r;
 	}
 	if (last && p < end)
@@ -741,6 +834,14 @@ carry_add(struct omsi_xscan *x, const unsigned char *p, size_t n)
 	return (0);
 }
 
+/* The bytes given as text may move or go: the handler is told. */
+static void
+release(struct omsi_xscan *x)
+{
+	if (x->release != NULL)
+		x->release(x->ctx);
+}
+
 int
 omsi_xscan_feed(struct omsi_xscan *x, const unsigned char *p, size_t n,
     int last)
@@ -764,12 +865,14 @@ omsi_xscan_feed(struct omsi_xscan *x, const unsigned char *p, size_t n,
 			/* a long token: all of p goes after it */
 			used = (size_t)r;
 			if (take < n) {
+				release(x);
 				if (carry_add(x, p + take, n - take) == -1 ||
 				    (r = scan(x, x->carry + used, x->carry +
 				    x->ncarry, last)) == DOUBT)
 					goto doubt;
 				used += (size_t)r;
 			}
+			release(x);
 			memmove(x->carry, x->carry + used, x->ncarry - used);
 			x->ncarry -= used;
 			goto end;
@@ -778,6 +881,7 @@ omsi_xscan_feed(struct omsi_xscan *x, const unsigned char *p, size_t n,
 	if ((r = scan(x, p + off, p + n, last)) == DOUBT)
 		goto doubt;
 	off += (size_t)r;
+	release(x);
 	if (off < n && carry_add(x, p + off, n - off) == -1)
 		goto doubt;
 end:
@@ -786,14 +890,21 @@ end:
 		goto doubt;
 	return (0);
 doubt:
+	release(x);
 	x->doubt = 1;
 	return (-1);
+}
+
+void
+omsi_xscan_on_release(struct omsi_xscan *x, void (*fn)(void *))
+{
+	x->release = fn;
 }
 
 unsigned long
 omsi_xscan_line(const struct omsi_xscan *x)
 {
-	return (x->line);
+	return (x->t.line);
 }
 
 void
@@ -805,7 +916,7 @@ omsi_xscan_stop(struct omsi_xscan *x)
 int
 omsi_xscan_inref(const struct omsi_xscan *x)
 {
-	return (x->inref);
+	return (x->t.inref);
 }
 
 const struct omsi_xscan_text *
@@ -829,7 +940,7 @@ omsi_xscan_new(xmlDictPtr dict, const xmlSAXHandler *sax, void *ctx)
 	x->comment = sax->comment;
 	x->pi = sax->processingInstruction;
 	x->phase = P_DECL;
-	x->line = 1;
+	x->t.line = 1;
 	return (x);
 }
 

@@ -40,6 +40,13 @@ void		 omsi_xscan_free(struct omsi_xscan *);
  */
 int		 omsi_xscan_feed(struct omsi_xscan *, const unsigned char *,
 		    size_t n, int last);
+/*
+ * fn(ctx) is called when the bytes given to the characters handler may
+ * move or go: before the scanner moves the bytes it keeps of a piece
+ * and before omsi_xscan_feed returns.  Until then the handler may keep
+ * a pointer to the text given (not to a reference's) instead of a copy.
+ */
+void		 omsi_xscan_on_release(struct omsi_xscan *, void (*fn)(void *));
 /* The line libxml2 would report (xmlSAX2GetLineNumber) in a handler. */
 unsigned long	 omsi_xscan_line(const struct omsi_xscan *);
 /* From a handler: stop here; the scan doubts (as xmlStopParser). */
@@ -51,13 +58,17 @@ void		 omsi_xscan_stop(struct omsi_xscan *);
 int		 omsi_xscan_inref(const struct omsi_xscan *);
 /*
  * From the characters handler, for text as written (not a reference's):
- * what the piece given holds, found as it was read.
+ * what the piece given holds, found as it was read.  The same struct
+ * for the scanner's life, kept up to date: line and inref are what
+ * omsi_xscan_line and omsi_xscan_inref say, read without a call.
  */
 struct omsi_xscan_text {
 	unsigned long	 nl;		/* newlines */
 	int		 inner_blank;	/* a blank past its first byte */
 	int		 other;		/* a byte < 0x80 that is no blank */
 	int		 high;		/* a byte >= 0x80 */
+	int		 inref;		/* omsi_xscan_inref */
+	unsigned long	 line;		/* omsi_xscan_line */
 };
 const struct omsi_xscan_text *omsi_xscan_text(const struct omsi_xscan *);
 

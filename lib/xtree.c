@@ -86,6 +86,11 @@ struct el {
 struct run {
 	unsigned char	*s;		/* when building */
 	size_t		 len, cap;
+	/*
+	 * ... or, for the first piece, where the scanner gave it: copied to
+	 * s when another piece comes or the scanner releases it (run_hold)
+	 */
+	const unsigned char *ptr;
 	int		 started;
 	int		 blank;		/* blanks alone, no reference */
 	int		 nref;
@@ -98,6 +103,17 @@ struct run {
 	int		 seg_inner;	/* a blank past its first byte */
 	int		 sp2, sp2_maybe;
 	int		 unsure;	/* its line cannot be known */
+	/*
+	 * quick: the run is one piece of ASCII so far, shorter than
+	 * XT_PIECE, and only started, len, ptr, line0 and these are set
+	 * (run_expand sets the rest): most runs are such a piece, a value
+	 * or blanks between tags (dropped at the next tag).
+	 */
+	int		 quick;
+	int		 q_inner;	/* a blank past its first byte */
+	int		 q_other;	/* a byte that is no blank */
+	int		 q_sp2;		/* its first byte is a blank */
+	unsigned long	 q_nl;		/* its newlines */
 };
 
 struct omsi_xtree {
@@ -109,6 +125,7 @@ struct omsi_xtree {
 	xmlDocPtr	 doc;
 	xmlNodePtr	 root;
 	struct omsi_xscan *xs;
+	const struct omsi_xscan_text *tx;	/* the scanner's line, text */
 	int		 depth;		/* elements open */
 	int		 inrec;		/* reading a record */
 	struct el	*el;
@@ -176,7 +193,7 @@ set_line(xmlNodePtr n, unsigned long line, int big)
 #define CHUNK_DATA(c)	((unsigned char *)(c) + XT_ALIGN)
 
 /* n bytes of the arena, aligned: NULL when out of memory */
-static void *
+static inline void *
 arena_alloc(struct arena *a, size_t n)
 {
 	struct chunk *c;
@@ -230,7 +247,7 @@ arena_free(struct arena *a)
 }
 
 /* a node of the record, zeroed: NULL when out of memory */
-static xmlNodePtr
+static inline xmlNodePtr
 node_new(struct omsi_xtree *t, xmlElementType type, const xmlChar *name)
 {
 	xmlNodePtr n;
@@ -263,7 +280,9 @@ omsi_xtree_drop(xmlNodePtr n)
 	if (n->type != XML_ATTRIBUTE_NODE && n->type != XML_ENTITY_REF_NODE)
 		for (c = n->children; c != NULL; c = next) {
 			next = c->next;
-			omsi_xtree_drop(c);
+			/* the arena's text: nothing to free */
+			if (c->_private != XT_TAG || c->type != XML_TEXT_NODE)
+				omsi_xtree_drop(c);
 		}
 	if (n->_private != XT_TAG) {
 		if (n->type != XML_ATTRIBUTE_NODE &&
@@ -307,6 +326,59 @@ run_reset(struct run *r)
 	r->seg_inner = 0;
 	r->sp2 = r->sp2_maybe = 0;
 	r->unsure = 0;
+	r->quick = 0;
+	r->ptr = NULL;
+}
+
+/* A quick run as run_add leaves it after its first piece. */
+static void
+run_expand(struct run *r)
+{
+	r->quick = 0;
+	r->blank = !r->q_other;
+	r->in_s0 = 1;
+	r->a_first = r->in_a = 1;
+	r->sp2 = r->q_sp2;
+	r->seg_inner = r->q_inner;
+	r->s0_nl = r->a_nl = r->q_nl;
+	r->seg = r->len;
+}
+
+/* n bytes at p as the text of the run: -1 when out of memory */
+static int
+run_copy(struct omsi_xtree *t, const unsigned char *p, size_t n)
+{
+	struct run *r = &t->run;
+	unsigned char *s;
+	size_t cap;
+
+	if (r->len + n + 1 > r->cap) {
+		cap = (r->len + n + 1) * 2;
+		if ((s = realloc(r->s, cap)) == NULL) {
+			nomem(t);
+			return (-1);
+		}
+		r->s = s;
+		r->cap = cap;
+	}
+	memcpy(r->s + r->len, p, n);
+	return (0);
+}
+
+/* The first piece, kept where the scanner gave it, copied to s. */
+static int
+run_hold(struct omsi_xtree *t)
+{
+	struct run *r = &t->run;
+	const unsigned char *p = r->ptr;
+	size_t n = r->len;
+
+	r->ptr = NULL;
+	r->len = 0;
+	if (run_copy(t, p, n) == -1)
+		return (-1);
+	r->len = n;
+	return (0);
 }
 
 /* The end of a piece the parser gives at once (a reference ends one). */
@@ -333,13 +405,14 @@ run_add(struct omsi_xtree *t, const unsigned char *p, size_t n, int ref)
 	unsigned long nl;
 	size_t i;
 	unsigned acc, rest, c;
-	unsigned char *s;
 	int first = 0;
 
+	if (r->quick)
+		run_expand(r);
 	if (ref) {
 		if (!r->started) {
 			r->started = 1;
-			r->line0 = omsi_xscan_line(t->xs);
+			r->line0 = t->tx->line;
 			r->blank = 0;
 			r->in_s0 = r->in_a = r->a_first = 0;
 		}
@@ -358,7 +431,7 @@ run_add(struct omsi_xtree *t, const unsigned char *p, size_t n, int ref)
 			first = 1;
 		}
 		/* what the scanner found in the piece as it read it */
-		tx = omsi_xscan_text(t->xs);
+		tx = t->tx;
 		nl = tx->nl;
 		rest = (tx->inner_blank ? C_BLANK : 0) |
 		    (tx->high ? C_HIGH : 0) | (tx->other ? C_OTHER : 0);
@@ -380,7 +453,7 @@ run_add(struct omsi_xtree *t, const unsigned char *p, size_t n, int ref)
 				r->a_nl += nl;
 		}
 		if (first)
-			r->line0 = omsi_xscan_line(t->xs) - nl;
+			r->line0 = t->tx->line - nl;
 		r->seg += n;
 	}
 	if (r->len + n > XT_TEXT) {
@@ -388,17 +461,12 @@ run_add(struct omsi_xtree *t, const unsigned char *p, size_t n, int ref)
 		return (-1);
 	}
 	if (t->build) {
-		if (r->len + n + 1 > r->cap) {
-			size_t cap = (r->len + n + 1) * 2;
-
-			if ((s = realloc(r->s, cap)) == NULL) {
-				nomem(t);
-				return (-1);
-			}
-			r->s = s;
-			r->cap = cap;
-		}
-		memcpy(r->s + r->len, p, n);
+		if (r->ptr != NULL && run_hold(t) == -1)
+			return (-1);
+		if (r->len == 0 && !ref)
+			r->ptr = p;	/* copied when it is released */
+		else if (run_copy(t, p, n) == -1)
+			return (-1);
 	}
 	r->len += n;
 	return (0);
@@ -432,6 +500,20 @@ run_flush(struct omsi_xtree *t, int endtag)
 
 	if (!r->started)
 		return (0);
+	if (r->quick) {
+		/* as below for a blank run of one piece under XT_PIECE */
+		if (!r->q_other && !e->sp2 && !e->first_text) {
+			if ((!e->kids && endtag) || e->sp2_maybe)
+				goto doubt;
+			/* the rest is as run_reset left it */
+			r->quick = 0;
+			r->started = 0;
+			r->len = 0;
+			r->ptr = NULL;
+			return (0);	/* dropped */
+		}
+		run_expand(r);
+	}
 	seg_end(r);
 	if (r->blank) {
 		/* areBlanks(): the run is the parser's piece, '<' next */
@@ -469,7 +551,7 @@ run_flush(struct omsi_xtree *t, int endtag)
 			nomem(t);
 			return (-1);
 		}
-		memcpy(n->content, r->s, r->len);
+		memcpy(n->content, r->ptr != NULL ? r->ptr : r->s, r->len);
 		n->content[r->len] = '\0';
 		set_line(n, line, 1);
 		append(e, n);
@@ -520,7 +602,7 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 				nomem(t);
 				return;
 			}
-			set_line(t->root, omsi_xscan_line(t->xs), 0);
+			set_line(t->root, t->tx->line, 0);
 			xmlAddChild((xmlNodePtr)t->doc, t->root);
 		}
 		return;
@@ -554,7 +636,7 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 			nomem(t);
 			return;
 		}
-		set_line(n, omsi_xscan_line(t->xs), 0);
+		set_line(n, t->tx->line, 0);
 		if (depth == 1)
 			xmlAddChild(t->root, n);
 		else
@@ -597,10 +679,37 @@ static void
 on_text(void *ctx, const xmlChar *p, int len)
 {
 	struct omsi_xtree *t = ctx;
+	struct run *r = &t->run;
+	const struct omsi_xscan_text *tx = t->tx;
 
 	if (t->doubt || t->failed || !t->inrec)
 		return;
-	(void)run_add(t, p, (size_t)len, omsi_xscan_inref(t->xs));
+	if (!r->started && !tx->inref && len > 0 && len < XT_PIECE &&
+	    !tx->high) {
+		/* a quick run (struct run) */
+		if (t->build)
+			r->ptr = p;
+		r->started = 1;
+		r->quick = 1;
+		r->len = (size_t)len;
+		r->q_inner = tx->inner_blank != 0;
+		r->q_other = tx->other != 0;
+		r->q_sp2 = (cls[p[0]] & C_BLANK) != 0;
+		r->q_nl = tx->nl;
+		r->line0 = tx->line - tx->nl;
+		return;
+	}
+	(void)run_add(t, p, (size_t)len, tx->inref);
+}
+
+/* The scanner may move the text it gave: keep a copy. */
+static void
+on_release(void *ctx)
+{
+	struct omsi_xtree *t = ctx;
+
+	if (t->run.ptr != NULL)
+		(void)run_hold(t);
 }
 
 static void
@@ -616,7 +725,7 @@ on_comment(void *ctx, const xmlChar *value)
 			nomem(t);
 			return;
 		}
-		set_line(n, omsi_xscan_line(t->xs), 0);
+		set_line(n, t->tx->line, 0);
 	}
 	link_child(t, n);
 }
@@ -634,7 +743,7 @@ on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 			nomem(t);
 			return;
 		}
-		set_line(n, omsi_xscan_line(t->xs), 0);
+		set_line(n, t->tx->line, 0);
 	}
 	link_child(t, n);
 }
@@ -669,6 +778,9 @@ omsi_xtree_new(int build, omsi_xtree_want want, omsi_xtree_take take,
 	sax.processingInstruction = on_pi;
 	if ((t->xs = omsi_xscan_new(t->dict, &sax, t)) == NULL)
 		goto fail;
+	t->tx = omsi_xscan_text(t->xs);
+	if (build)
+		omsi_xscan_on_release(t->xs, on_release);
 	return (t);
 fail:
 	omsi_xtree_free(t);

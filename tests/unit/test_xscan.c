@@ -625,6 +625,14 @@ test_words(void **state)
 		{ "\r", 0 }, { "\xD0\xA0", 1 }, { "\xE2\x80\x94", 1 },
 		{ "\xC0\x80", 0 }, { "\x7F", 1 }, { " ", 1 }, { "@", 1 },
 		{ "\x80", 0 }, { "<!--c-->", 1 }, { "<?p d?>", 1 },
+		/* two-byte sequences a word at a time, and each way wrong */
+		{ "\xD0\x96\xD1\x8F\xC2\x80\xDF\xBF\xD0\x96", 1 },
+		{ "\xD0\x96\xD0\x96\xC1\xBF\xD0\x96\xD0\x96", 0 },
+		{ "\xD0\x96\xD0\x96\xD0\x96\xD0\xC0\xD0\x96", 0 },
+		{ "\xD0\x96\xD0\x96\xD0\x96\xD0\x7F\xD0\x96", 0 },
+		{ "\xD0\x96\xD0\x96\xE0\x96\xD0\x96\xD0\x96", 0 },
+		{ "\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0", 0 },
+		{ "\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xE2\x80\x94", 1 },
 	};
 	struct counts c = { 0 };
 	struct doc d = { 0 };
@@ -745,6 +753,110 @@ test_names(void **state)
 	free(d.s);
 }
 
+/* the scanner of test_flags, and what its handler found */
+struct flags {
+	struct omsi_xscan	*xs;
+	unsigned long		 pieces, bad;
+};
+
+/* A piece of text: what omsi_xscan_text says of it, byte by byte. */
+static void
+flags_text(void *ctx, const xmlChar *p, int len)
+{
+	struct flags *f = ctx;
+	const struct omsi_xscan_text *tx = omsi_xscan_text(f->xs);
+	unsigned long nl = 0;
+	int i, inner = 0, other = 0, high = 0;
+
+	if (omsi_xscan_inref(f->xs))
+		return;
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\n')
+			nl++;
+		if (p[i] >= 0x80)
+			high = 1;
+		else if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n')
+			inner |= i > 0;
+		else
+			other = 1;
+	}
+	f->pieces++;
+	if (tx->nl != nl || !tx->inner_blank != !inner ||
+	    !tx->other != !other || !tx->high != !high) {
+		print_error("piece \"%.*s\": nl %lu inner %d other %d high %d, "
+		    "said %lu %d %d %d\n", len, (const char *)p, nl, inner,
+		    other, high, tx->nl, tx->inner_blank, tx->other, tx->high);
+		f->bad++;
+	}
+	if (tx->line != omsi_xscan_line(f->xs))
+		f->bad++;
+}
+
+/*
+ * What the scanner says of each piece of text it gives (newlines, a
+ * blank past the first byte, others, non-ASCII bytes; xtree.c drops or
+ * keeps runs of blanks by it) is what the piece holds: runs of blanks,
+ * tabs and newlines of each length up to past two words, then others,
+ * non-ASCII bytes, "]" or nothing, at each place of a word, the document
+ * fed whole and in pieces of 1 to 9 bytes.
+ */
+static void
+test_flags(void **state)
+{
+	static const char *const blanks[] = { " ", "\n", "\t", "\n ", " \t" };
+	static const char *const tails[] = { "", "z", "zy x", "\xD0\xA0",
+	    "]", " ", "z\n", "&amp;z",
+	    "\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96 \xD0\x96" };
+	struct flags f = { 0 };
+	struct doc d = { 0 };
+	xmlSAXHandler sax;
+	xmlDictPtr dict;
+	size_t i, j, k, b, off, n;
+	int r;
+
+	(void)state;
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.characters = flags_text;
+	assert_non_null(dict = xmlDictCreate());
+	for (b = 0; b < sizeof(blanks) / sizeof(blanks[0]); b++)
+		for (k = 0; k <= 19; k++)
+			for (j = 0; j < sizeof(tails) / sizeof(tails[0]); j++) {
+				d.len = 0;
+				dputs(&d, "<?xml version=\"1.0\"?>\n<a><b>");
+				for (i = 0; i < k; i++)
+					dput(&d, blanks[b] + i % strlen(blanks[b]),
+					    1);
+				dputs(&d, tails[j]);
+				dputs(&d, "</b>");
+				for (i = 0; i < k; i++)
+					dput(&d, blanks[b] + i % strlen(blanks[b]),
+					    1);
+				dputs(&d, tails[j]);
+				dputs(&d, "<c/></a>\n");
+				for (i = 0; i < 2; i++) {
+					assert_non_null(f.xs = omsi_xscan_new(dict,
+					    &sax, &f));
+					for (off = 0, r = 0; r == 0 && off < d.len;
+					    off += n) {
+						n = i == 0 ? d.len : 1 + rnd(9);
+						if (n > d.len - off)
+							n = d.len - off;
+						r = omsi_xscan_feed(f.xs,
+						    (const unsigned char *)d.s + off,
+						    n, off + n == d.len);
+					}
+					assert_int_equal(r, 0);
+					omsi_xscan_free(f.xs);
+				}
+			}
+	print_message("flags: %lu pieces, %lu said otherwise\n", f.pieces,
+	    f.bad);
+	assert_int_equal(f.bad, 0);
+	xmlDictFree(dict);
+	free(d.s);
+}
+
 int
 main(void)
 {
@@ -752,6 +864,7 @@ main(void)
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_flags),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
