@@ -306,6 +306,7 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 	rc.version = scope == OMSI_SCOPE_PERS ? f->pers_version :
 	    r->out.version;
 	rc.plat = r->out.payer;
+	rc.reg = (int)(r - x->reg);
 	rc.period_first = oms_period_first(x->o->period);
 	rc.period_last = oms_period_last(x->o->period);
 	rc.report = on_rule;

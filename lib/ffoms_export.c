@@ -848,8 +848,11 @@ ffoms_admit(struct exp *x, const struct sel *s)
 static int
 ffoms_copy(struct exp *x, struct oms_err *err)
 {
-	if (open_bodies(x, err) == -1 || copy_cases(x, err) == -1 ||
-	    omsi_ffoms_copy_persons(x, err) == -1)
+	if (open_bodies(x, err) == -1 || copy_cases(x, err) == -1)
+		return (-1);
+	if (x->rules != NULL)	/* the cases' sets, before the persons */
+		omsi_rules_end_scope(x->rules, OMSI_SCOPE_ZAP);
+	if (omsi_ffoms_copy_persons(x, err) == -1)
 		return (-1);
 	return (0);
 }

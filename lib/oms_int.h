@@ -291,6 +291,9 @@ struct omsi_rulectx {
 	const char	*kind;		/* of the registry */
 	const char	*version;	/* of the registry */
 	const char	*plat;		/* its SCHET/PLAT, "" or NULL: none */
+	int		 reg;		/* the registry's number in its build,
+					   from 0: a rule's values unique in
+					   the registry are kept by it */
 	long		 period_first, period_last;
 	/* called for every failed check; line is of the offending node */
 	void		(*report)(void *arg, const char *id, int warning,
@@ -316,6 +319,9 @@ int	 omsi_rules_check(struct oms_rules *, int scope, xmlNodePtr rec,
 /* Forget the registry-wide uniqueness sets and the cases kept for their
    persons (a new build begins). */
 void	 omsi_rules_reset(struct oms_rules *);
+/* Forget the registry-wide uniqueness sets of the rules of a scope: its
+   records of every registry have been checked. */
+void	 omsi_rules_end_scope(struct oms_rules *, int scope);
 /*
  * 1 when some rule reads a case's person (its cases are kept until the
  * persons are copied); omsi_rules_spool then keeps them in fp, a private

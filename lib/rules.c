@@ -703,6 +703,24 @@ ref_lookup(const struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
 	return (REF_NOT_ON);
 }
 
+/* The values rule r has seen in registry reg (from 0); NULL on ENOMEM. */
+static struct omsi_rset *
+seen_in(struct rule *r, int reg)
+{
+	struct omsi_rset *v;
+	size_t i, n = reg > 0 ? (size_t)reg + 1 : 1;
+
+	if (n > r->nseen) {
+		if ((v = reallocarray(r->seen, n, sizeof(*v))) == NULL)
+			return (NULL);
+		for (i = r->nseen; i < n; i++)
+			omsi_rset_init(&v[i], 0);
+		r->seen = v;
+		r->nseen = n;
+	}
+	return (&r->seen[reg > 0 ? reg : 0]);
+}
+
 static int
 check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
     xmlNodePtr rec, const struct omsi_rulectx *rc, int *nerr,
@@ -717,6 +735,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 	long days, min, max;
 	const char *const *rf;
 	const struct where *wp = NULL;
+	struct omsi_rset *set;
 
 	if (omsi_rules_collect(rs, cx, ctx, &r->tp, tnp) == -1)
 		goto nomem;
@@ -803,7 +822,8 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 				break;
 			case C_UNIQUE:
 				if (r->registry) {
-					if ((c = omsi_rset_add(&r->seen, v,
+					if ((set = seen_in(r, rc->reg)) ==
+					    NULL || (c = omsi_rset_add(set, v,
 					    strlen(v))) == -1)
 						goto nomem;
 					if (c == 1)
@@ -1727,13 +1747,36 @@ omsi_rules_check(struct oms_rules *rs, int scope, xmlNodePtr rec,
 	return (nerr);
 }
 
+/* Forget the values of r's registries. */
+static void
+forget_seen(struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nseen; i++)
+		omsi_rset_release(&r->seen[i]);
+	free(r->seen);
+	r->seen = NULL;
+	r->nseen = 0;
+}
+
+void
+omsi_rules_end_scope(struct oms_rules *rs, int scope)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->r[i].scope == scope)
+			forget_seen(&rs->r[i]);
+}
+
 void
 omsi_rules_reset(struct oms_rules *rs)
 {
 	size_t i;
 
 	for (i = 0; i < rs->n; i++)
-		omsi_rset_release(&rs->r[i].seen);
+		forget_seen(&rs->r[i]);
 	rs->nkept = 0;
 	omsi_rset_release(&rs->bylink);
 	omsi_arena_release(&rs->kept_arena);

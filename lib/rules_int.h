@@ -190,7 +190,8 @@ struct rule {
 	struct where	*where;
 	size_t		 nwhere;
 	int		 registry;	/* unique in the registry (compiled) */
-	struct omsi_rset seen;		/* unique within the registry */
+	struct omsi_rset *seen;		/* its values, by registry (rc->reg) */
+	size_t		 nseen;
 };
 
 /*

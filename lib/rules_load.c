@@ -540,7 +540,6 @@ oms_rules_load(const char *path, char *(*find)(void *, const char *),
 		rs->r = r;
 		r = &rs->r[rs->n++];
 		memset(r, 0, sizeof(*r));
-		omsi_rset_init(&r->seen, 0);
 		if (parse_row(rs, r, &rec, col, path, err) == -1)
 			goto fail;
 	}
@@ -707,7 +706,9 @@ oms_rules_free(struct oms_rules *rs)
 			free(r->where[j].path);
 		}
 		free(r->where);
-		omsi_rset_release(&r->seen);
+		for (j = 0; j < r->nseen; j++)
+			omsi_rset_release(&r->seen[j]);
+		free(r->seen);
 	}
 	free(rs->r);
 	for (i = 0; i < rs->nrefs; i++) {

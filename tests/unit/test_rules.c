@@ -107,6 +107,8 @@ load(const char *rows)
 	return (rs);
 }
 
+static int run_reg;	/* the registry of run's records */
+
 /* Check the record xml in scope, with link and account; got the ids. */
 static const char *
 run(struct oms_rules *rs, int scope, const char *kind, const char *xml,
@@ -126,6 +128,7 @@ run(struct oms_rules *rs, int scope, const char *kind, const char *xml,
 	rc.report_case = on_case;
 	rc.link = link;
 	rc.account = account;
+	rc.reg = run_reg;
 	got[0] = '\0';
 	assert_non_null(d = xmlReadMemory(xml, (int)strlen(xml), "t.xml",
 	    NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS));
@@ -321,6 +324,44 @@ test_unique_registry(void **state)
 	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", c, NULL, NULL), "");
 	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", a, NULL, NULL),
 	    "U ");
+	oms_rules_free(rs);
+}
+
+/*
+ * Each registry of a build has its own values: a value of registry 0
+ * is new in registry 2 (the cases of both come in turns), and repeats in
+ * registry 0; when the cases' scope ends they are all forgotten, not
+ * when the persons' does.
+ */
+static void
+test_unique_per_registry(void **state)
+{
+	static const char a[] = "<ZAP><Z_SL><SL><SL_ID>x-1</SL_ID></SL>"
+	    "</Z_SL></ZAP>";
+	static const char b[] = "<ZAP><Z_SL><SL><SL_ID>x-2</SL_ID></SL>"
+	    "</Z_SL></ZAP>";
+	struct oms_rules *rs;
+
+	(void)state;
+	rs = load("U\tZAP\t*\t*\terror\t.\tunique\tZ_SL/SL/SL_ID\t"
+	    "registry\t\tnot unique\n");
+	run_reg = 0;
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", a, NULL, NULL), "");
+	run_reg = 2;
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", a, NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", b, NULL, NULL), "");
+	run_reg = 0;
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", b, NULL, NULL), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", a, NULL, NULL),
+	    "U ");
+	omsi_rules_end_scope(rs, OMSI_SCOPE_PERS);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", b, NULL, NULL),
+	    "U ");
+	omsi_rules_end_scope(rs, OMSI_SCOPE_ZAP);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", a, NULL, NULL), "");
+	run_reg = 2;
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "C", b, NULL, NULL), "");
+	run_reg = 0;
 	oms_rules_free(rs);
 }
 
@@ -1094,6 +1135,7 @@ main(void)
 		cmocka_unit_test(test_missing_table),
 		cmocka_unit_test(test_person_rules),
 		cmocka_unit_test(test_unique_registry),
+		cmocka_unit_test(test_unique_per_registry),
 		cmocka_unit_test(test_kept_long_names),
 		cmocka_unit_test(test_many_children),
 		cmocka_unit_test(test_period_year),
