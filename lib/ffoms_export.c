@@ -563,8 +563,9 @@ fast_take(void *arg, xmlNodePtr zap, struct oms_err *err)
 
 /*
  * Document k through the fast scanner, as copy_cases reads it with
- * libxml2: 0 done, 1 when libxml2 is to read it (the checking pass
- * doubted: nothing was copied), -1 on error.
+ * libxml2: 0 done, 1 when libxml2 is to read the rest (the scanner
+ * doubted: the cases copied so far are passed in *ip, and libxml2's
+ * reading copies the next ones), -1 on error.
  */
 static int
 fast_cases(struct exp *x, size_t k, const struct oms_srcdoc *d, size_t *ip,

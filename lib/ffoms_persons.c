@@ -114,7 +114,9 @@ fast_take(void *arg, xmlNodePtr pers, struct oms_err *err)
 
 /*
  * Document k through the fast scanner: 0 done, 1 when libxml2 is to read
- * it (the checking pass doubted: nothing was copied), -1 on error.
+ * it (the scanner doubted: the persons copied so far are marked written
+ * in their registries' need, and libxml2's reading passes over them),
+ * -1 on error.
  */
 static int
 fast_persons(struct exp *x, size_t k, const struct oms_srcdoc *d,

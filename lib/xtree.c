@@ -128,6 +128,7 @@ struct omsi_xtree {
 	const struct omsi_xscan_text *tx;	/* the scanner's line, text */
 	int		 depth;		/* elements open */
 	int		 inrec;		/* reading a record */
+
 	struct el	*el;
 	int		 nel, capel;
 	int		 solid;		/* this record of ordinary nodes */
@@ -904,12 +905,12 @@ out:
 }
 
 /*
- * A source document's records through the scanner: a checking pass over
- * the whole file, then, when it doubted nowhere, a building pass that
- * hands take the records want asks for.  0 done; 1 when libxml2 is to
- * read the file (the checking pass doubted, or failed: nothing was
- * taken); -1 on an error, also when the building pass doubts where the
- * checking pass did not (the file changed in between).
+ * A source document's records through the scanner, in one building pass
+ * that hands take the records want asks for.  0 done; 1 when libxml2 is
+ * to read the rest (the scanner doubted, or the file could not be read
+ * so): the records taken before the doubt stay taken, each as libxml2
+ * builds it, and the caller's libxml2 pass goes on after them; -1 on an
+ * error.
  */
 int
 omsi_xtree_copy(const char *path, const char *entry, const char *name,
@@ -919,18 +920,9 @@ omsi_xtree_copy(const char *path, const char *entry, const char *name,
 	struct omsi_xtree *t;
 	int r;
 
-	if ((t = omsi_xtree_new(0, NULL, NULL, NULL)) == NULL)
-		return (1);
-	r = omsi_xtree_read(t, path, entry, name, err);
-	omsi_xtree_free(t);
-	if (r != 0)
-		return (1);
 	if ((t = omsi_xtree_new(1, want, take, arg)) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	r = omsi_xtree_read(t, path, entry, name, err);
 	omsi_xtree_free(t);
-	if (r == 1)
-		return (oms_err_set(err, OMS_EDATA, name, 0, "changed while "
-		    "it was read; run oms-export again"));
 	return (r);
 }

@@ -12,10 +12,11 @@
  * root element of the document's name.  What it is not sure libxml2
  * would build alike makes it doubt, as the scanner does.
  *
- * A record is built whole before it is handed over, so a doubt after the
- * first record cannot fall back silently: a checking pass (build 0) over
- * the whole document, the same doubts without building anything, comes
- * first; a doubt there sends the document to libxml2.
+ * A record is built whole before it is handed over, so the records
+ * handed over before a doubt are the ones libxml2 would build: a doubt
+ * sends the rest of the document to libxml2, whose reading passes over
+ * the records already taken (omsi_xtree_copy).  A checking pass (build
+ * 0) has the same doubts without building anything.
  */
 #ifndef XTREE_INT_H
 #define XTREE_INT_H
@@ -100,9 +101,12 @@ void		 omsi_xtree_set_text(xmlNodePtr el, const char *value);
 /* Subtree n (unlinked) given up: what is not the arena's is freed. */
 void		 omsi_xtree_drop(xmlNodePtr n);
 /*
- * The two passes of a source document's copy: 0 done, 1 when libxml2 is
- * to read it (nothing taken), -1 on an error (err; also "changed while it
- * was read" when the second pass doubts).
+ * A source document's copy, in one pass: 0 done, 1 when libxml2 is to
+ * read it (a doubt: the records taken before it stay taken, and the
+ * caller's libxml2 reading passes over them), -1 on an error (err).
+ * A record want declines is scanned but not built, nor doubted about:
+ * the scan of source/ has read the whole file before (a text too long
+ * for libxml2 anywhere in it refuses the file there).
  */
 int		 omsi_xtree_copy(const char *path, const char *entry,
 		    const char *name, omsi_xtree_want, omsi_xtree_take,
