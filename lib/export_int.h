@@ -26,12 +26,15 @@ struct sel {			/* 24 bytes: one per account given */
 	const struct oms_case *c;
 	int64_t		 sum;
 	uint32_t	 n_zap;
-	signed int	 reg : 29;	/* its registry, -1 before plan */
+	signed int	 reg : 27;	/* its registry, -1 before plan */
+	unsigned int	 pac : 2;	/* its ID_PAC as copied (SEL_PAC) */
 	unsigned int	 pr_nov : 1;
 	unsigned int	 bad : 1;
 	unsigned int	 seen : 1;	/* copied in this build */
 };
 _Static_assert(sizeof(struct sel) == 24, "struct sel grew");
+/* sel.pac: no ID_PAC, the source's (c->id_pac), another (a fix's) */
+enum { SEL_PAC_NONE, SEL_PAC_SRC, SEL_PAC_OWN };
 
 /* a registry being built */
 struct reg {
@@ -128,7 +131,11 @@ struct ffreg {
 	char			*hpath, *lpath;
 	struct omsi_zbody	*hz, *lz;	/* the bodies (zip.c) */
 	xmlTextWriterPtr	 hw, lw;
-	struct omsi_hash	 need;		/* ID_PAC -> sel index */
+	struct omsi_hash	 need;		/* ID_PAC -> sel index, made
+						   once the cases are copied */
+	/* the ID_PACs a fix changed, by sel index (SEL_PAC_OWN) */
+	struct ownpac { const char *idpac; size_t si; } *own;
+	size_t			 nown, own_cap;
 	/* the other accounts of a person in need with PERS/ fixes */
 	struct pfix { const char *idpac; size_t si; } *pfix;
 	size_t			 npfix, pfix_cap;

@@ -456,7 +456,6 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 	xmlNodePtr zsl;
 	char num[24];
 	const char *idpac, *sum;
-	size_t prev;
 
 	x->cur_doc = d->name;
 	x->cur_account = s->c->account;
@@ -481,39 +480,31 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 	if (x->cur_bad)
 		s->bad = 1;
 	r->sum += s->sum;
-	/* the persons this case needs */
+	/* the person this case needs: need_persons */
 	idpac = omsi_path_text(zap, "PACIENT/ID_PAC");
+	s->pac = SEL_PAC_NONE;
 	if (idpac != NULL && *idpac != '\0' &&
-	    !omsi_hash_get(&f->need, idpac, &prev)) {
-		/* the source's copy, unless a fix changed it */
-		const char *k = strcmp(idpac, s->c->id_pac) == 0 ?
-		    s->c->id_pac : omsi_arena_strdup(&f->arena, idpac);
+	    strcmp(idpac, s->c->id_pac) == 0)
+		s->pac = SEL_PAC_SRC;
+	else if (idpac != NULL && *idpac != '\0') {
+		struct ownpac *o;
 
-		if (k == NULL || omsi_hash_put(&f->need, k,
-		    (size_t)(s - x->sel)) == -1)
-			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-			    "out of memory"));
-	} else if (idpac != NULL && *idpac != '\0' &&
-	    omsi_ffoms_has_pers_fix(x, s->c->account)) {
-		/* a person's record is written once: take this one's too */
-		struct pfix *pf;
+		if (f->nown == f->own_cap) {
+			size_t cap = f->own_cap ? f->own_cap * 2 : 8;
 
-		if (f->npfix == f->pfix_cap) {
-			size_t cap = f->pfix_cap ? f->pfix_cap * 2 : 8;
-
-			if ((pf = reallocarray(f->pfix, cap,
-			    sizeof(*pf))) == NULL)
+			if ((o = reallocarray(f->own, cap, sizeof(*o))) ==
+			    NULL)
 				return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 				    "out of memory"));
-			f->pfix = pf;
-			f->pfix_cap = cap;
+			f->own = o;
+			f->own_cap = cap;
 		}
-		pf = f->pfix;
-		if ((pf[f->npfix].idpac = omsi_arena_strdup(&f->arena,
+		if ((f->own[f->nown].idpac = omsi_arena_strdup(&f->arena,
 		    idpac)) == NULL)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
-		pf[f->npfix++].si = (size_t)(s - x->sel);
+		f->own[f->nown++].si = (size_t)(s - x->sel);
+		s->pac = SEL_PAC_OWN;
 	}
 	if (omsi_ffoms_write_node(x, f->hw, zap) == -1)
 		return (oms_err_set(err, OMS_EIO, f->hpath, 0,
@@ -824,6 +815,7 @@ ffoms_release(struct exp *x)
 		free(f->lpath);
 		omsi_hash_release(&f->need);
 		free(f->pfix);
+		free(f->own);
 		omsi_arena_release(&f->arena);
 		free(f);
 		x->reg[i].w = NULL;
@@ -845,6 +837,68 @@ ffoms_admit(struct exp *x, const struct sel *s)
 	return (1);
 }
 
+/*
+ * The persons each registry needs, from its cases copied, in the order
+ * they were copied (the order of x->sel): the ID_PAC of each first met
+ * maps to its case, and a later case of the same person with PERS/
+ * fixes of its own is listed in pfix.  Made once the cases are copied,
+ * so that the cases' uniqueness sets are gone by then.
+ */
+static int
+need_persons(struct exp *x, struct oms_err *err)
+{
+	struct ffreg *f;
+	struct sel *s;
+	struct pfix *pf;
+	const char *idpac;
+	size_t i, prev, *next = NULL;
+
+	if (x->nreg > 0 && (next = calloc(x->nreg, sizeof(*next))) == NULL)
+		goto nomem;
+	for (i = 0; i < x->nsel; i++) {
+		s = &x->sel[i];
+		if (!s->seen || s->pac == SEL_PAC_NONE)
+			continue;
+		f = FFREG(&x->reg[s->reg]);
+		if (s->pac == SEL_PAC_SRC)
+			idpac = s->c->id_pac;
+		else {	/* copy_case listed them in this order */
+			if (next[s->reg] >= f->nown ||
+			    f->own[next[s->reg]].si != i) {
+				free(next);
+				return (oms_err_set(err, OMS_EINTERNAL, NULL,
+				    0, "account %s: its ID_PAC was not kept",
+				    s->c->account));
+			}
+			idpac = f->own[next[s->reg]++].idpac;
+		}
+		if (!omsi_hash_get(&f->need, idpac, &prev)) {
+			if (omsi_hash_put(&f->need, idpac, i) == -1)
+				goto nomem;
+			continue;
+		}
+		if (!omsi_ffoms_has_pers_fix(x, s->c->account))
+			continue;
+		/* a person's record is written once: take this one's too */
+		if (f->npfix == f->pfix_cap) {
+			size_t cap = f->pfix_cap ? f->pfix_cap * 2 : 8;
+
+			if ((pf = reallocarray(f->pfix, cap,
+			    sizeof(*pf))) == NULL)
+				goto nomem;
+			f->pfix = pf;
+			f->pfix_cap = cap;
+		}
+		f->pfix[f->npfix].idpac = idpac;
+		f->pfix[f->npfix++].si = i;
+	}
+	free(next);
+	return (0);
+nomem:
+	free(next);
+	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+}
+
 /* The cases into the bodies, then their persons. */
 static int
 ffoms_copy(struct exp *x, struct oms_err *err)
@@ -853,7 +907,8 @@ ffoms_copy(struct exp *x, struct oms_err *err)
 		return (-1);
 	if (x->rules != NULL)	/* the cases' sets, before the persons */
 		omsi_rules_end_scope(x->rules, OMSI_SCOPE_ZAP);
-	if (omsi_ffoms_copy_persons(x, err) == -1)
+	if (need_persons(x, err) == -1 ||
+	    omsi_ffoms_copy_persons(x, err) == -1)
 		return (-1);
 	return (0);
 }

@@ -4,7 +4,7 @@
 # account ids no ledger line holds are usage errors, and --history and
 # oms-analyze show long values whole
 cd "${0%/*}" && . ./lib.sh
-plan 36
+plan 38
 
 ws=$(newws ws conf)
 oms-gen -s 8 -n 6 -m 1 -p 2026-10 -o "$ws/source" 2>/dev/null
@@ -96,14 +96,30 @@ pb=$(awk -v p="$first" '$1 == p { n++ } $1 == p && n == 2 { print $2; exit }' "$
 check 'a person has two accounts in the registry' '[ -n "$pa" ] && [ -n "$pb" ]'
 ok 'a PERS/ fix is recorded on the second of them only' \
     oms-requeue -C "$ws" --set PERS/FAM=TESTFAM -a "$pb"
+# a case moved to that person by a fix of its ID_PAC
+# (one without OS_SLUCH: the person has a patronymic, rule 003F.00.0480)
+H "$ws/outbox/HM760001T76_26101.zip" | tr -d '\n' | sed 's|</ZAP>|&\n|g' |
+    grep -v OS_SLUCH | cases >"$TMP/noos"
+pc=$(awk -v p="$first" '$1 != p { print $2; exit }' "$TMP/noos")
+pcold=$(awk -v p="$first" '$1 != p { print $1; exit }' "$TMP/noos")
+ok 'a fix of PACIENT/ID_PAC moves another case to that person' \
+    oms-requeue -C "$ws" --set "PACIENT/ID_PAC=$first" -a "$pc"
 oms-requeue -C "$ws" --set PACIENT/ENP=7600000000004444 -a "$one" >/dev/null
 
-oms-export -C "$ws" <"$TMP/due" >"$TMP/reg" 2>/dev/null
+oms-export -C "$ws" <"$TMP/due" >"$TMP/reg" 2>"$TMP/experr"
 for z in $(awk -F'\t' 'NR > 1 { print $2 }' "$TMP/reg"); do
 	H "$ws/$z"; L "$ws/$z"
 done >"$TMP/sent"
 check 'the export makes the fixes recorded: the policy and the person'"'"'s name' \
     'grep -q "<ENP>7600000000004444</ENP>" "$TMP/sent" && grep -q "<FAM>TESTFAM</FAM>" "$TMP/sent"'
+for z in $(awk -F'\t' 'NR > 1 { print $2 }' "$TMP/reg"); do
+	H "$ws/$z" | cases
+done >"$TMP/cases2"
+check '... the case moved names the person, whose record is written once' \
+    'grep -qx "$first $pc" "$TMP/cases2" &&
+     [ "$(grep -c "<ID_PAC>$first</ID_PAC>" "$TMP/sent")" -eq 4 ] &&
+     { grep -q "^$pcold " "$TMP/cases2" ||
+       ! grep -q "<ID_PAC>$pcold</ID_PAC>" "$TMP/sent"; }'
 check '... and not the one --fixes named as not made' \
     '[ "$(grep -c "<ENP>" "$TMP/sent")" -ge 6 ] && ! grep -q 7600000000002222 "$TMP/sent"'
 expect_exit '--set on an account in flight is refused: no export is due to make it' 1 \
