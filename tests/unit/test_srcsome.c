@@ -71,6 +71,19 @@ ix_get(struct fx *x, size_t *len)
 	return (p);
 }
 
+/* The index file holds the n bytes at want. */
+static void
+ix_is(struct fx *x, const unsigned char *want, size_t n)
+{
+	unsigned char *p;
+	size_t len;
+
+	p = ix_get(x, &len);
+	assert_int_equal(len, n);
+	assert_memory_equal(p, want, n);
+	free(p);
+}
+
 static void
 ix_put(struct fx *x, const unsigned char *p, size_t len)
 {
@@ -263,8 +276,8 @@ test_some_index(void **state)
 	struct fx *x = *state;
 	static const int z[] = { 0, 1, 0, 1 };
 	struct oms_src_ixstat st;
-	unsigned char *full, *some, *old;
-	size_t nfull, nsome, nold;
+	unsigned char *full, *old;
+	size_t nfull, nold;
 
 	make_source(x);
 	settle();
@@ -277,10 +290,7 @@ test_some_index(void **state)
 	scan(x, sets[3], OMS_SRC_INDEX | OMS_SRC_SAVE);
 	oms_src_ixstat(x->src, &st);
 	assert_int_equal(st.saved, 1);
-	some = ix_get(x, &nsome);
-	assert_int_equal(nsome, nfull);
-	assert_memory_equal(some, full, nfull);
-	free(some);
+	ix_is(x, full, nfull);
 	free(full);
 
 	/* z.xml written again: read; the others loaded */
@@ -299,10 +309,7 @@ test_some_index(void **state)
 	oms_src_ixstat(x->src, &st);
 	assert_int_equal(st.loaded, 4);
 	assert_int_equal(st.read, 1);
-	some = ix_get(x, &nsome);
-	assert_int_equal(nsome, nfull);
-	assert_memory_equal(some, full, nfull);
-	free(some);
+	ix_is(x, full, nfull);
 	free(full);
 	free(old);
 }
@@ -369,8 +376,8 @@ test_some_pieces(void **state)
 	static const size_t piece[] = { 1, 3, 8, 40, 100, 333, 4096 };
 	static const int z[] = { 0, 1, 0, 1 };
 	struct oms_src_ixstat st;
-	unsigned char *full, *some, *old;
-	size_t nfull, nsome, nold, i, k;
+	unsigned char *full, *old;
+	size_t nfull, nold, i, k;
 	char *want[NSETS], *got;
 
 	make_source(x);
@@ -411,19 +418,13 @@ test_some_pieces(void **state)
 		assert_int_equal(st.loaded, 4);
 		assert_int_equal(st.read, 1);
 		assert_int_equal(st.saved, 1);
-		some = ix_get(x, &nsome);
-		assert_int_equal(nsome, nfull);
-		assert_memory_equal(some, full, nfull);
-		free(some);
+		ix_is(x, full, nfull);
 		ix_put(x, old, nold);
 		scan(x, NULL, OMS_SRC_INDEX | OMS_SRC_SAVE);
 		oms_src_ixstat(x->src, &st);
 		assert_int_equal(st.loaded, 4);
 		assert_int_equal(st.saved, 1);
-		some = ix_get(x, &nsome);
-		assert_int_equal(nsome, nfull);
-		assert_memory_equal(some, full, nfull);
-		free(some);
+		ix_is(x, full, nfull);
 	}
 	omsi_srcix_piece(0);
 	for (i = 0; i < NSETS; i++)
