@@ -212,7 +212,7 @@ select_input(struct exp *x, const struct omsi_export_ops *ops,
 	const struct oms_acct *a;
 	const struct oms_srcdoc *d;
 	const char **inbad;
-	size_t i;
+	size_t i, next = 0;
 	char ps[8];
 
 	omsi_hash_init(&seen);
@@ -226,7 +226,7 @@ select_input(struct exp *x, const struct omsi_export_ops *ops,
 		}
 		if (omsi_hash_put(&seen, acc[i], 0) == -1)
 			goto nomem;
-		if ((c = oms_src_find(x->src, acc[i])) == NULL) {
+		if ((c = omsi_src_find_next(x->src, acc[i], &next)) == NULL) {
 			omsi_exp_problem(x, "input", 0, 0, "account %s is not "
 			    "in source/ (see oms-select(1))", acc[i]);
 			if ((inbad = reallocarray(x->inbad, x->ninbad + 1,

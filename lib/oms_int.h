@@ -153,6 +153,14 @@ struct archive;
 int	 omsi_src_open(const struct oms_srcdoc *, struct archive **,
 	    struct omsi_xin **, struct oms_err *);
 void	 omsi_src_close(struct archive *, struct omsi_xin *);
+/*
+ * oms_src_find, trying first case *next of a scan of some accounts
+ * (document order, as oms-select lists them), then set past the case
+ * found: a due list is found one strcmp an account instead of a binary
+ * search over the cases.
+ */
+const struct oms_case *omsi_src_find_next(const struct oms_src *,
+	    const char *account, size_t *next);
 
 /* ---- progress: every 1024th call reaches the workspace's callback */
 #define OMSI_PROGRESS(ws, what, done, total) do {			\

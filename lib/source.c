@@ -1076,6 +1076,21 @@ oms_src_case(const struct oms_src *s, size_t i)
 }
 
 const struct oms_case *
+omsi_src_find_next(const struct oms_src *s, const char *account, size_t *next)
+{
+	const struct oms_case *c;
+
+	if (s->some && s->win == NULL && *next < s->nwin &&
+	    strcmp(s->cases[*next].account, account) == 0)
+		c = &s->cases[*next];
+	else if ((c = oms_src_find(s, account)) == NULL)
+		return (NULL);
+	if (s->some && s->win == NULL)
+		*next = (size_t)(c - s->cases) + 1;
+	return (c);
+}
+
+const struct oms_case *
 oms_src_find(const struct oms_src *s, const char *account)
 {
 	size_t i, lo, hi;

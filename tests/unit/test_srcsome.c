@@ -193,7 +193,7 @@ static void
 check_kept(struct fx *x, const char *const *acc)
 {
 	const char *const all[] = { FX_A, FX_B, FX_C };
-	size_t i, j, n = 0;
+	size_t i, j, n = 0, next;
 	int w;
 
 	for (i = 0; i < 3; i++) {
@@ -208,6 +208,22 @@ check_kept(struct fx *x, const char *const *acc)
 	for (i = 0; i < n; i++)
 		assert_ptr_equal(oms_src_case(x->src, i), oms_src_find(x->src,
 		    oms_src_case(x->src, i)->account));
+	/* found from a hint: in document order, backwards, and not there */
+	for (i = 0, next = 0; i < n; i++) {
+		assert_ptr_equal(omsi_src_find_next(x->src,
+		    oms_src_case(x->src, i)->account, &next),
+		    oms_src_case(x->src, i));
+		assert_int_equal(next, i + 1);
+	}
+	for (i = n; i-- > 0;) {
+		assert_ptr_equal(omsi_src_find_next(x->src,
+		    oms_src_case(x->src, i)->account, &next),
+		    oms_src_case(x->src, i));
+		assert_int_equal(next, i + 1);
+	}
+	next = 0;
+	assert_null(omsi_src_find_next(x->src, "no such account", &next));
+	assert_int_equal(next, 0);
 	for (i = 1; i < n; i++)
 		assert_true(oms_src_case(x->src, i - 1)->doc <
 		    oms_src_case(x->src, i)->doc ||
