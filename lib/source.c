@@ -378,6 +378,17 @@ omsi_src_failed(struct oms_src *s, int di, size_t first, const struct oms_err *e
 }
 
 
+int
+omsi_src_keep(struct oms_src *s, struct oms_case *c)
+{
+	if ((c->id_pac = omsi_arena_strdup(&s->arena, c->id_pac)) == NULL ||
+	    (c->payer = omsi_src_word(s, c->payer)) == NULL ||
+	    (c->dept = omsi_src_word(s, c->dept)) == NULL ||
+	    (c->doctor = omsi_src_word(s, c->doctor)) == NULL)
+		return (-1);
+	return (0);
+}
+
 const char *
 omsi_src_word(struct oms_src *s, const char *v)
 {
@@ -406,12 +417,7 @@ keep_case(struct oms_src *s, size_t k, size_t i, const char *key)
 	if (k != i)
 		*c = s->cases[i];
 	c->account = key;
-	if ((c->id_pac = omsi_arena_strdup(&s->arena, c->id_pac)) == NULL ||
-	    (c->payer = omsi_src_word(s, c->payer)) == NULL ||
-	    (c->dept = omsi_src_word(s, c->dept)) == NULL ||
-	    (c->doctor = omsi_src_word(s, c->doctor)) == NULL)
-		return (-1);
-	return (0);
+	return (omsi_src_keep(s, c));
 }
 
 static int

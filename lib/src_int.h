@@ -137,6 +137,9 @@ int	 omsi_src_reserve(struct oms_src *, size_t n);
 /* v's one copy among the payers, departments and doctors kept (s->words,
    strings in s->arena); NULL on ENOMEM */
 const char *omsi_src_word(struct oms_src *, const char *v);
+/* c's strings but its account copied into s (words: omsi_src_word);
+   -1 on ENOMEM */
+int	 omsi_src_keep(struct oms_src *, struct oms_case *c);
 /* For tests: the size of a piece of the index read at a time (0: the
    default). */
 void	 omsi_srcix_piece(size_t);

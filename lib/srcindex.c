@@ -528,11 +528,7 @@ keep_strings(struct oms_src *s, size_t first)
 	for (i = first; i < s->ncases; i++) {
 		c = &s->cases[i];
 		if ((c->account = omsi_arena_strdup(&s->arena, c->account)) ==
-		    NULL || (c->id_pac = omsi_arena_strdup(&s->arena,
-		    c->id_pac)) == NULL ||
-		    (c->payer = omsi_src_word(s, c->payer)) == NULL ||
-		    (c->dept = omsi_src_word(s, c->dept)) == NULL ||
-		    (c->doctor = omsi_src_word(s, c->doctor)) == NULL)
+		    NULL || omsi_src_keep(s, c) == -1)
 			return (-1);
 	}
 	return (0);
