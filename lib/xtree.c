@@ -75,7 +75,7 @@ struct arena {
 
 /* an element open in the record being read */
 struct el {
-	xmlNodePtr	 node;		/* when building */
+	xmlNodePtr	 node;
 	unsigned char	 kids;		/* it has a child */
 	unsigned char	 first_text;	/* its first child is text */
 	unsigned char	 sp2;		/* ctxt->space -2 */
@@ -84,7 +84,7 @@ struct el {
 
 /* the run of text being read */
 struct run {
-	unsigned char	*s;		/* when building */
+	unsigned char	*s;
 	size_t		 len, cap;
 	/*
 	 * ... or, for the first piece, where the scanner gave it: copied to
@@ -117,7 +117,6 @@ struct run {
 };
 
 struct omsi_xtree {
-	int		 build;
 	omsi_xtree_want	 want;
 	omsi_xtree_take	 take;
 	void		*arg;
@@ -461,14 +460,12 @@ run_add(struct omsi_xtree *t, const unsigned char *p, size_t n, int ref)
 		doubt(t);		/* libxml2 refuses at 10 MB */
 		return (-1);
 	}
-	if (t->build) {
-		if (r->ptr != NULL && run_hold(t) == -1)
-			return (-1);
-		if (r->len == 0 && !ref)
-			r->ptr = p;	/* copied when it is released */
-		else if (run_copy(t, p, n) == -1)
-			return (-1);
-	}
+	if (r->ptr != NULL && run_hold(t) == -1)
+		return (-1);
+	if (r->len == 0 && !ref)
+		r->ptr = p;	/* copied when it is released */
+	else if (run_copy(t, p, n) == -1)
+		return (-1);
 	r->len += n;
 	return (0);
 }
@@ -534,29 +531,26 @@ run_flush(struct omsi_xtree *t, int endtag)
 	if (r->unsure)
 		goto doubt;
 	line = r->line0 + (r->a_first ? r->a_nl : r->s0_nl);
-	if (t->build) {
-		if ((n = node_new(t, XML_TEXT_NODE, xmlStringText)) ==
-		    NULL) {
-			nomem(t);
-			return (-1);
-		}
-		if (r->len < XT_COMPACT)
-			n->content = (xmlChar *)&n->properties;
-		else if (t->solid)
-			n->content = xmlMalloc(r->len + 1);
-		else
-			n->content = arena_alloc(&t->arena, r->len + 1);
-		if (n->content == NULL) {
-			if (t->solid)
-				xmlFree(n);
-			nomem(t);
-			return (-1);
-		}
-		memcpy(n->content, r->ptr != NULL ? r->ptr : r->s, r->len);
-		n->content[r->len] = '\0';
-		set_line(n, line, 1);
-		append(e, n);
+	if ((n = node_new(t, XML_TEXT_NODE, xmlStringText)) == NULL) {
+		nomem(t);
+		return (-1);
 	}
+	if (r->len < XT_COMPACT)
+		n->content = (xmlChar *)&n->properties;
+	else if (t->solid)
+		n->content = xmlMalloc(r->len + 1);
+	else
+		n->content = arena_alloc(&t->arena, r->len + 1);
+	if (n->content == NULL) {
+		if (t->solid)
+			xmlFree(n);
+		nomem(t);
+		return (-1);
+	}
+	memcpy(n->content, r->ptr != NULL ? r->ptr : r->s, r->len);
+	n->content[r->len] = '\0';
+	set_line(n, line, 1);
+	append(e, n);
 	if (!e->kids)
 		e->first_text = 1;
 	e->kids = 1;
@@ -576,8 +570,6 @@ link_child(struct omsi_xtree *t, xmlNodePtr n)
 	struct el *e = &t->el[t->nel - 1];
 
 	e->kids = 1;
-	if (n == NULL)
-		return;
 	n->doc = t->doc;
 	append(e, n);
 }
@@ -597,19 +589,17 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	if (t->doubt || t->failed)
 		return;
 	if (depth == 0) {
-		if (t->build) {
-			if ((t->root = xmlNewDocNodeEatName(t->doc, NULL,
-			    (xmlChar *)name, NULL)) == NULL) {
-				nomem(t);
-				return;
-			}
-			set_line(t->root, t->tx->line, 0);
-			xmlAddChild((xmlNodePtr)t->doc, t->root);
+		if ((t->root = xmlNewDocNodeEatName(t->doc, NULL,
+		    (xmlChar *)name, NULL)) == NULL) {
+			nomem(t);
+			return;
 		}
+		set_line(t->root, t->tx->line, 0);
+		xmlAddChild((xmlNodePtr)t->doc, t->root);
 		return;
 	}
 	if (depth == 1) {
-		if (t->build && (want = t->want(t->arg, name)) == 0)
+		if ((want = t->want(t->arg, name)) == 0)
 			return;
 		t->solid = want == OMSI_XTREE_SOLID;
 		arena_reset(&t->arena);
@@ -631,19 +621,16 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
 		t->el = e;
 		t->capel = cap;
 	}
-	if (t->build) {
-		/* as xmlNewDocNodeEatName: the name is the dictionary's */
-		if ((n = node_new(t, XML_ELEMENT_NODE, name)) == NULL) {
-			nomem(t);
-			return;
-		}
-		set_line(n, t->tx->line, 0);
-		if (depth == 1)
-			xmlAddChild(t->root, n);
-		else
-			link_child(t, n);
-	} else if (depth > 1)
-		link_child(t, NULL);
+	/* as xmlNewDocNodeEatName: the name is the dictionary's */
+	if ((n = node_new(t, XML_ELEMENT_NODE, name)) == NULL) {
+		nomem(t);
+		return;
+	}
+	set_line(n, t->tx->line, 0);
+	if (depth == 1)
+		xmlAddChild(t->root, n);
+	else
+		link_child(t, n);
 	e = &t->el[t->nel++];
 	memset(e, 0, sizeof(*e));
 	e->node = n;
@@ -665,8 +652,6 @@ on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 	if (--t->nel > 0)
 		return;
 	t->inrec = 0;
-	if (!t->build)
-		return;
 	rec = t->root->last;
 	if (t->take(t->arg, rec, t->err) == -1) {
 		t->failed = 1;
@@ -688,8 +673,7 @@ on_text(void *ctx, const xmlChar *p, int len)
 	if (!r->started && !tx->inref && len > 0 && len < XT_PIECE &&
 	    !tx->high) {
 		/* a quick run (struct run) */
-		if (t->build)
-			r->ptr = p;
+		r->ptr = p;
 		r->started = 1;
 		r->quick = 1;
 		r->len = (size_t)len;
@@ -721,13 +705,11 @@ on_comment(void *ctx, const xmlChar *value)
 
 	if (t->doubt || t->failed || !t->inrec || run_flush(t, 0) == -1)
 		return;
-	if (t->build) {
-		if ((n = xmlNewDocComment(t->doc, value)) == NULL) {
-			nomem(t);
-			return;
-		}
-		set_line(n, t->tx->line, 0);
+	if ((n = xmlNewDocComment(t->doc, value)) == NULL) {
+		nomem(t);
+		return;
 	}
+	set_line(n, t->tx->line, 0);
 	link_child(t, n);
 }
 
@@ -739,37 +721,31 @@ on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 
 	if (t->doubt || t->failed || !t->inrec || run_flush(t, 0) == -1)
 		return;
-	if (t->build) {
-		if ((n = xmlNewDocPI(t->doc, target, data)) == NULL) {
-			nomem(t);
-			return;
-		}
-		set_line(n, t->tx->line, 0);
+	if ((n = xmlNewDocPI(t->doc, target, data)) == NULL) {
+		nomem(t);
+		return;
 	}
+	set_line(n, t->tx->line, 0);
 	link_child(t, n);
 }
 
 struct omsi_xtree *
-omsi_xtree_new(int build, omsi_xtree_want want, omsi_xtree_take take,
-    void *arg)
+omsi_xtree_new(omsi_xtree_want want, omsi_xtree_take take, void *arg)
 {
 	struct omsi_xtree *t;
 	xmlSAXHandler sax;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return (NULL);
-	t->build = build;
 	t->want = want;
 	t->take = take;
 	t->arg = arg;
 	if ((t->dict = xmlDictCreate()) == NULL)
 		goto fail;
-	if (build) {
-		if ((t->doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
-			goto fail;
-		t->doc->dict = t->dict;
-		xmlDictReference(t->dict);
-	}
+	if ((t->doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
+		goto fail;
+	t->doc->dict = t->dict;
+	xmlDictReference(t->dict);
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.startElementNs = on_start;
@@ -780,8 +756,7 @@ omsi_xtree_new(int build, omsi_xtree_want want, omsi_xtree_take take,
 	if ((t->xs = omsi_xscan_new(t->dict, &sax, t)) == NULL)
 		goto fail;
 	t->tx = omsi_xscan_text(t->xs);
-	if (build)
-		omsi_xscan_on_release(t->xs, on_release);
+	omsi_xscan_on_release(t->xs, on_release);
 	return (t);
 fail:
 	omsi_xtree_free(t);
@@ -877,11 +852,8 @@ omsi_xtree_read(struct omsi_xtree *t, const char *path, const char *entry,
 	r = omsi_xtree_feed(t, b, n, !more, err);
 	while (r == 0 && more) {
 		if ((b = omsi_feed_get(f, &n)) == NULL) {
-			if (t->build) {
-				*err = *omsi_feed_err(f);
-				r = -1;
-			} else
-				r = 1;
+			*err = *omsi_feed_err(f);
+			r = -1;
 			break;
 		}
 		r = omsi_xtree_feed(t, b, n, n == 0, err);
@@ -920,7 +892,7 @@ omsi_xtree_copy(const char *path, const char *entry, const char *name,
 	struct omsi_xtree *t;
 	int r;
 
-	if ((t = omsi_xtree_new(1, want, take, arg)) == NULL)
+	if ((t = omsi_xtree_new(want, take, arg)) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	r = omsi_xtree_read(t, path, entry, name, err);
 	omsi_xtree_free(t);

@@ -15,8 +15,7 @@
  * A record is built whole before it is handed over, so the records
  * handed over before a doubt are the ones libxml2 would build: a doubt
  * sends the rest of the document to libxml2, whose reading passes over
- * the records already taken (omsi_xtree_copy).  A checking pass (build
- * 0) has the same doubts without building anything.
+ * the records already taken (omsi_xtree_copy).
  */
 #ifndef XTREE_INT_H
 #define XTREE_INT_H
@@ -70,11 +69,10 @@ typedef int	(*omsi_xtree_take)(void *arg, xmlNodePtr rec,
 		    struct oms_err *err);
 
 /*
- * A reader of one document: build 1 builds what want asks for and hands
- * it to take; build 0 only checks every record (want, take unused).  NULL
- * when out of memory.
+ * A reader of one document: builds what want asks for and hands it to
+ * take.  NULL when out of memory.
  */
-struct omsi_xtree *omsi_xtree_new(int build, omsi_xtree_want, omsi_xtree_take,
+struct omsi_xtree *omsi_xtree_new(omsi_xtree_want, omsi_xtree_take,
 		    void *arg);
 void		 omsi_xtree_free(struct omsi_xtree *);
 /*
@@ -87,9 +85,9 @@ int		 omsi_xtree_feed(struct omsi_xtree *, const unsigned char *,
 /*
  * Read the source document at path (entry: the ZIP entry, or NULL) whole
  * through the feed (feed.c), when it is windows-1251 or UTF-8: 0 read
- * whole, 1 not so read (cannot be opened, another encoding, a doubt, a
- * read error: libxml2 is to read it and say what is wrong), -1 take
- * failed or memory ran out (err).  With build 1, a read error is -1 too.
+ * whole, 1 not so read (cannot be opened, another encoding, a doubt:
+ * libxml2 is to read it and say what is wrong), -1 take failed, memory
+ * ran out or the file could not be read on (err).
  */
 int		 omsi_xtree_read(struct omsi_xtree *, const char *path,
 		    const char *entry, const char *name, struct oms_err *);

@@ -3,14 +3,12 @@
  *
  * Each document is written to a file and read as oms-export reads it
  * with libxml2 (omsi_xin_file, each depth-1 element expanded), and by
- * xtree.c: the checking pass (build 0) over the file, the building pass
- * over the file through the feed (feed.c), and the building pass fed the
- * document in UTF-8 in pieces of sizes drawn from a fixed seed.  Unless
- * the checking pass doubts, libxml2 must read the document without an
- * error, the building passes must not doubt, and every record must dump
- * the same: node types, names, content byte for byte, line, xmlGetLineNo,
- * the line kept in psvi, children in order; names the dictionary's; the
- * links between the nodes sound.  The documents: oms-gen's (H, C, T, DP
+ * xtree.c: over the file through the feed (feed.c), and fed the document
+ * in UTF-8 in pieces of sizes drawn from a fixed seed.  Both doubt alike;
+ * unless they doubt, libxml2 must read the document without an error,
+ * and every record must dump the same: node types, names, content byte
+ * for byte, line, xmlGetLineNo, the line kept in psvi, children in
+ * order; names the dictionary's; the links between the nodes sound.  The documents: oms-gen's (H, C, T, DP
  * and the L files, one past 65535 lines), small hand-made ones with
  * blanks, references, comments and PIs everywhere, and their mutants.
  */
@@ -254,22 +252,7 @@ build_changed(const char *path, struct str *out)
 	struct oms_err err;
 	int r;
 
-	assert_non_null(t = omsi_xtree_new(1, want_mixed, take_changed, &c));
-	r = omsi_xtree_read(t, path, NULL, "doc", &err);
-	omsi_xtree_free(t);
-	assert_true(r == 0 || r == 1);
-	return (r);
-}
-
-/* The checking pass over the file: 0 read, 1 doubted. */
-static int
-check_file(const char *path)
-{
-	struct omsi_xtree *t;
-	struct oms_err err;
-	int r;
-
-	assert_non_null(t = omsi_xtree_new(0, NULL, NULL, NULL));
+	assert_non_null(t = omsi_xtree_new(want_mixed, take_changed, &c));
 	r = omsi_xtree_read(t, path, NULL, "doc", &err);
 	omsi_xtree_free(t);
 	assert_true(r == 0 || r == 1);
@@ -283,7 +266,7 @@ build_file(const char *path, struct str *out)
 	struct oms_err err;
 	int r;
 
-	assert_non_null(t = omsi_xtree_new(1, want_all, take_dump, out));
+	assert_non_null(t = omsi_xtree_new(want_all, take_dump, out));
 	r = omsi_xtree_read(t, path, NULL, "doc", &err);
 	omsi_xtree_free(t);
 	assert_true(r == 0 || r == 1);
@@ -300,7 +283,7 @@ build_pieces(const unsigned char *u, size_t n, struct str *out)
 	size_t off = 0, k;
 	int r = 0, big = rnd(2);
 
-	assert_non_null(t = omsi_xtree_new(1, want_all, take_dump, out));
+	assert_non_null(t = omsi_xtree_new(want_all, take_dump, out));
 	while (r == 0) {
 		k = rnd(4) == 0 ? 1 + rnd(3) : 1 + rnd(big ? 70000 : 700);
 		if (k > n - off)
@@ -329,20 +312,18 @@ static char dir[] = "/tmp/oms-test-xtree-XXXXXX";
 
 /*
  * One document (enc: its encoding as written; u: its UTF-8, for the
- * pieces): the checking pass doubts, or all agree.
+ * pieces): xtree.c doubts, or all agree.
  */
 static void
 compare(const char *path, const unsigned char *u, size_t ulen, int strict)
 {
 	struct str a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 };
-	int rc, rb, rp;
+	int rc, rp;
 
 	count.docs++;
-	rc = check_file(path);
-	rb = build_file(path, &b);
+	rc = build_file(path, &b);
 	rp = u != NULL ? build_pieces(u, ulen, &c) : rc;
-	/* the building passes doubt where the checking pass does */
-	assert_int_equal(rb, rc);
+	/* in pieces it doubts where it does whole */
 	assert_int_equal(rp, rc);
 	if (rc == 1) {
 		count.doubted++;
@@ -779,7 +760,7 @@ test_long_piece(void **state)
 			for (i = 0; i < 400; i++)
 				add(&d, "z", 1);
 			add(&d, "<D/> <E/></R>\n</L>\n", 19);
-			assert_non_null(t = omsi_xtree_new(1, want_all, take_dump,
+			assert_non_null(t = omsi_xtree_new(want_all, take_dump,
 			    &out));
 			if (whole)
 				r = omsi_xtree_feed(t, (const unsigned char *)d.s,
