@@ -175,6 +175,18 @@ fx_diag_text(const struct fx_diag *fd)
 	return (fd->text.s != NULL ? fd->text.s : "");
 }
 
+/* A source case as a line of text into b, its document by name. */
+static FX_UNUSED void
+fx_case_text(struct oms_buf *b, const struct oms_src *src,
+    const struct oms_case *c)
+{
+	(void)oms_buf_printf(b, NULL, "case %s %s %s %s %s %s %lld %ld %ld "
+	    "%s %lu %lu %d\n", c->account, c->id_pac, c->payer, c->dept,
+	    c->doctor, c->kind, (long long)c->sum, (long)c->date_begin,
+	    (long)c->date_end, oms_src_doc(src, (size_t)c->doc)->name,
+	    (unsigned long)c->line, (unsigned long)c->seq, (int)c->dup);
+}
+
 /* ------------------------------------------------------- workspace */
 
 struct fx {
@@ -543,20 +555,34 @@ fx_month_exported(struct fx *x, int test)
 
 /* ---------------------------------------------------------- replies */
 
+/*
+ * Write text to DIR/inbox/name, the ledger open: its path (free it), or
+ * NULL (x->e says).
+ */
+static FX_UNUSED char *
+fx_inbox(struct fx *x, const char *name, const char *text)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "inbox/%s", name);
+	if (fx_write(x->dir, rel, text) == -1) {
+		oms_err_sys(&x->e, errno, rel, "write");
+		return (NULL);
+	}
+	if (x->l == NULL && fx_ledger(x) == NULL)
+		return (NULL);
+	return (oms_ws_path(&x->ws, rel));
+}
+
 /* Write text to DIR/inbox/name and import it; the oms_import return. */
 static FX_UNUSED int
 fx_import(struct fx *x, const char *name, const char *text,
     struct oms_import_res *res)
 {
-	char rel[256], *path;
+	char *path;
 	int r;
 
-	snprintf(rel, sizeof(rel), "inbox/%s", name);
-	if (fx_write(x->dir, rel, text) == -1)
-		return (oms_err_sys(&x->e, errno, rel, "write"));
-	if (x->l == NULL && fx_ledger(x) == NULL)
-		return (-1);
-	if ((path = oms_ws_path(&x->ws, rel)) == NULL)
+	if ((path = fx_inbox(x, name, text)) == NULL)
 		return (-1);
 	r = oms_import(&x->ws, x->l, path, res, &x->e);
 	free(path);

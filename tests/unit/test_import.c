@@ -695,15 +695,10 @@ static int
 fx_import_each(struct fx *x, const char *name, const char *text,
     struct oms_import_res *res, struct each *e)
 {
-	char rel[256], *path;
+	char *path;
 	int r;
 
-	snprintf(rel, sizeof(rel), "inbox/%s", name);
-	if (fx_write(x->dir, rel, text) == -1)
-		return (oms_err_sys(&x->e, errno, rel, "write"));
-	if (x->l == NULL && fx_ledger(x) == NULL)
-		return (-1);
-	if ((path = oms_ws_path(&x->ws, rel)) == NULL)
+	if ((path = fx_inbox(x, name, text)) == NULL)
 		return (-1);
 	r = oms_import_each(&x->ws, x->l, path, res, each_fn, e, &x->e);
 	free(path);

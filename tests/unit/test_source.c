@@ -516,12 +516,7 @@ dump(struct fx *x)
 	}
 	for (i = 0; i < oms_src_ncases(x->src); i++) {
 		c = oms_src_case(x->src, i);
-		(void)oms_buf_printf(&b, NULL, "case %s %s %s %s %s %s %lld %ld "
-		    "%ld %d %lu %lu %d\n", c->account, c->id_pac, c->payer,
-		    c->dept, c->doctor, c->kind, (long long)c->sum,
-		    (long)c->date_begin, (long)c->date_end, (int)c->doc,
-		    (unsigned long)c->line, (unsigned long)c->seq,
-		    (int)c->dup);
+		fx_case_text(&b, x->src, c);
 	}
 	(void)oms_buf_printf(&b, NULL, "%s", fx_diag_text(&x->diag));
 	return (b.s);

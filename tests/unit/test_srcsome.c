@@ -165,13 +165,7 @@ dump(struct fx *x, const char *const *acc)
 			    acc[i]);
 			continue;
 		}
-		(void)oms_buf_printf(&b, NULL, "case %s %s %s %s %s %s %lld "
-		    "%ld %ld %s %lu %lu %d\n", c->account, c->id_pac, c->payer,
-		    c->dept, c->doctor, c->kind, (long long)c->sum,
-		    (long)c->date_begin, (long)c->date_end,
-		    oms_src_doc(x->src, (size_t)c->doc)->name,
-		    (unsigned long)c->line, (unsigned long)c->seq,
-		    (int)c->dup);
+		fx_case_text(&b, x->src, c);
 	}
 	(void)oms_buf_printf(&b, NULL, "%s", fx_diag_text(&x->diag));
 	return (b.s);
