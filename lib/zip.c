@@ -10,7 +10,8 @@
  * which deflates them into a spool file.  Each body is a raw deflate
  * stream of its own, ended by a sync flush (byte-aligned, not final), so
  * at the end an entry is the head deflated alone and sync-flushed, the
- * spooled body as it is and the tail deflated alone and finished: one
+ * spooled body as it is (copied file to file by the kernel where it can)
+ * and the tail deflated alone and finished: one
  * valid deflate stream, whose CRC is combined from the three parts'
  * (crc32_combine).  The sizes are known before each local header is
  * written, so there is no data descriptor; Zip64 records are written only
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -597,16 +599,67 @@ dos_time(time_t t, uint16_t *dtime, uint16_t *ddate)
 	    tm.tm_mday);
 }
 
+/*
+ * The spooled body of zb after what z has written.  The kernel copies it
+ * where it can (copy_file_range: no trip through our buffers, none at
+ * all on a file system that shares blocks); else, or from where that
+ * stopped, it is read and written.
+ */
+static int
+copy_spool(struct omsi_zip *z, struct omsi_zbody *zb, struct oms_err *err)
+{
+	unsigned char buf[65536];
+	uint64_t done = 0;
+	off_t from = 0, at;
+	ssize_t k;
+	size_t n;
+
+	if (fflush(zb->spool) == EOF)
+		return (oms_err_sys(err, errno, zb->name, "temporary file"));
+	if (fflush(z->fp) == EOF)
+		return (oms_err_sys(err, errno, z->path, "write"));
+	while (done < zb->clen) {
+		n = zb->clen - done > ((size_t)1 << 30) ? (size_t)1 << 30 :
+		    (size_t)(zb->clen - done);
+		if ((k = copy_file_range(fileno(zb->spool), &from,
+		    fileno(z->fp), NULL, n, 0)) <= 0)
+			break;
+		done += (uint64_t)k;
+	}
+	if (done > 0) {
+		/* the stream's own idea of where it is, again the file's */
+		if ((at = lseek(fileno(z->fp), 0, SEEK_CUR)) == -1 ||
+		    fseeko(z->fp, at, SEEK_SET) == -1)
+			return (oms_err_sys(err, errno, z->path, "seek"));
+		z->off += done;
+	}
+	if (done < zb->clen && fseeko(zb->spool, (off_t)done, SEEK_SET) == -1)
+		return (oms_err_sys(err, errno, zb->name, "temporary file"));
+	for (; done < zb->clen; done += n) {
+		n = zb->clen - done < sizeof(buf) ? (size_t)(zb->clen - done) :
+		    sizeof(buf);
+		if (fread(buf, 1, n, zb->spool) != n) {
+			if (ferror(zb->spool))
+				return (oms_err_sys(err, errno, zb->name,
+				    "read temporary file"));
+			return (oms_err_set(err, OMS_EIO, zb->name, 0,
+			    "temporary file: shorter than written"));
+		}
+		if (zwrite(z, buf, n, err) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
 int
 omsi_zip_entry(struct omsi_zip *z, const char *name, time_t mtime,
     const char *head, size_t headlen, struct omsi_zbody *zb,
     const char *tail, struct oms_err *err)
 {
-	unsigned char *hz = NULL, *tz = NULL, lh[30], x[48], buf[65536];
-	size_t hzlen, tzlen, taillen = strlen(tail), nlen = strlen(name), n,
+	unsigned char *hz = NULL, *tz = NULL, lh[30], x[48];
+	size_t hzlen, tzlen, taillen = strlen(tail), nlen = strlen(name),
 	    xl = 0;
 	struct zcd *e;
-	uint64_t left;
 	int big, rc = -1;
 
 	if (zb_finish(zb, err) == -1)
@@ -661,24 +714,8 @@ omsi_zip_entry(struct omsi_zip *z, const char *name, time_t mtime,
 	    zwrite(z, name, nlen, err) == -1 || zwrite(z, x, xl, err) == -1 ||
 	    zwrite(z, hz, hzlen, err) == -1)
 		goto out;
-	if (fseeko(zb->spool, 0, SEEK_SET) == -1) {
-		oms_err_sys(err, errno, zb->name, "temporary file");
+	if (copy_spool(z, zb, err) == -1)
 		goto out;
-	}
-	for (left = zb->clen; left > 0; left -= n) {
-		n = left < sizeof(buf) ? (size_t)left : sizeof(buf);
-		if (fread(buf, 1, n, zb->spool) != n) {
-			if (ferror(zb->spool))
-				oms_err_sys(err, errno, zb->name,
-				    "read temporary file");
-			else
-				oms_err_set(err, OMS_EIO, zb->name, 0,
-				    "temporary file: shorter than written");
-			goto out;
-		}
-		if (zwrite(z, buf, n, err) == -1)
-			goto out;
-	}
 	if (zwrite(z, tz, tzlen, err) == -1)
 		goto out;
 	z->ncd++;

@@ -171,10 +171,12 @@ struct twobody {
 
 /*
  * Two bodies written in turns (the queue shared), packed as two entries
- * at level; the archive's size in t.
+ * at level; the archive's size in t.  With mem, the archive is written
+ * to a memory stream (no descriptor: the spools are read and written,
+ * not copied by the kernel), then to the file.
  */
 static void
-pack_two(int level, struct twobody *t)
+pack_two_to(int level, int mem, struct twobody *t)
 {
 	struct oms_err e = { 0 };
 	struct omsi_zpool *zp;
@@ -182,7 +184,8 @@ pack_two(int level, struct twobody *t)
 	struct omsi_zip *z;
 	char p1[128], p2[128], *s1 = text(BIG, 1), *s2 = text(BIG / 3, 2);
 	static const char head[] = "<?xml version=\"1.0\"?>\n<ZL_LIST>\n";
-	char *w1, *w2;
+	char *w1, *w2, *mbuf = NULL;
+	size_t mlen = 0;
 	FILE *f1, *f2, *zf;
 	int th0 = nthreads();
 
@@ -198,7 +201,11 @@ pack_two(int level, struct twobody *t)
 	put(omsi_zbody_fp(b2), s2, BIG / 3);
 	put_mixed(b1, s1 + BIG / 2, BIG - BIG / 2);
 	snprintf(t->zpath, sizeof(t->zpath), "%s/a.zip", t->dir);
-	assert_non_null(zf = fopen(t->zpath, "w"));
+	if (mem) {
+		assert_non_null(zf = open_memstream(&mbuf, &mlen));
+		assert_int_equal(fileno(zf), -1);
+	} else
+		assert_non_null(zf = fopen(t->zpath, "w"));
 	assert_non_null(z = omsi_zip_open(zf, t->zpath, level, &e));
 	assert_int_equal(omsi_zip_entry(z, "H.XML", 1793880000, head,
 	    strlen(head), b1, "</ZL_LIST>\n", &e), 0);
@@ -206,6 +213,12 @@ pack_two(int level, struct twobody *t)
 	    "", &e), 0);
 	assert_int_equal(omsi_zip_close(z, &e), 0);
 	assert_int_equal(fclose(zf), 0);
+	if (mem) {
+		assert_non_null(zf = fopen(t->zpath, "w"));
+		assert_int_equal(fwrite(mbuf, 1, mlen, zf), mlen);
+		assert_int_equal(fclose(zf), 0);
+		free(mbuf);
+	}
 	omsi_zip_free(z);
 	omsi_zbody_free(b1);
 	omsi_zbody_free(b2);
@@ -235,6 +248,12 @@ pack_two(int level, struct twobody *t)
 	free(w1);
 	free(s1);
 	free(s2);
+}
+
+static void
+pack_two(int level, struct twobody *t)
+{
+	pack_two_to(level, 0, t);
 }
 
 static void
@@ -286,6 +305,49 @@ test_default_tuned(void **state)
 	assert_true(t0.zsize * 100 <= t6.zsize * 105);
 	cleanup(&t0);
 	cleanup(&t6);
+}
+
+/* The whole file's bytes, malloc'd; its length in *len. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "r");
+	char *b;
+	long n;
+
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	assert_true((n = ftell(fp)) > 0);
+	rewind(fp);
+	assert_non_null(b = malloc((size_t)n));
+	assert_int_equal(fread(b, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return (b);
+}
+
+/*
+ * A spooled body is copied into the archive by the kernel when the
+ * archive is a file, else read and written: the same bytes either way.
+ */
+static void
+test_copy_either_way(void **state)
+{
+	struct twobody tk, tm;
+	size_t lk, lm;
+	char *k, *m;
+
+	(void)state;
+	pack_two_to(OMSI_ZIP_LEVEL, 0, &tk);
+	pack_two_to(OMSI_ZIP_LEVEL, 1, &tm);
+	k = slurp(tk.zpath, &lk);
+	m = slurp(tm.zpath, &lm);
+	assert_int_equal(lk, lm);
+	assert_memory_equal(k, m, lk);
+	free(k);
+	free(m);
+	cleanup(&tk);
+	cleanup(&tm);
 }
 
 /*
@@ -425,6 +487,7 @@ main(void)
 		cmocka_unit_test(test_two_bodies),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_default_tuned),
+		cmocka_unit_test(test_copy_either_way),
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_level_key),
