@@ -116,23 +116,84 @@ build(struct exp *x, const struct omsi_export_ops *ops, struct oms_ledger *l,
  */
 #define RECORD_PIECE	((size_t)1 << 20)
 
+/*
+ * The parts of an export line that are the same for a registry's
+ * accounts, and a line put together from them.
+ */
+struct expline {
+	const char	*now, *period, *reg;	/* plain, or NULL */
+	char		 line[1024];
+};
+
+/*
+ * Account s's line into b as oms_ledger_line writes it, byte for byte,
+ * when none of its fields needs escaping; 0 with *done unset when one
+ * does (or el->reg is NULL: the registry's does).
+ */
+static int
+line_fast(struct expline *el, const struct sel *s, const char *file,
+    const char *nz, const char *pr, const char *sum, const char *end,
+    struct oms_buf *b, int *done, struct oms_err *err)
+{
+	const struct oms_case *c = s->c;
+	const char *part[] = { el->now, "export", c->account, el->reg,
+	    el->period, c->kind, c->payer, pr, nz, nz, sum, file };
+	size_t i, k, n = 0, nd = strlen(c->dept), nd2 = strlen(c->doctor),
+	    ne = strlen(end);
+	char *line = el->line;
+
+	*done = 0;
+	if (el->reg == NULL || !omsi_ledger_plain(c->dept, nd, 1) ||
+	    !omsi_ledger_plain(c->doctor, nd2, 1) || nd + nd2 + ne + 32 >
+	    sizeof(el->line))
+		return (0);
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		k = strlen(part[i]);
+		if (n + k + 1 + nd + nd2 + ne + 32 > sizeof(el->line) ||
+		    !omsi_ledger_plain(part[i], k, 0))
+			return (0);
+		memcpy(line + n, part[i], k);
+		n += k;
+		line[n++] = '\t';
+	}
+#define PUT(p, len)	(memcpy(line + n, (p), (len)), n += (len))
+	PUT("end=", 4);
+	PUT(end, ne);
+	if (nd > 0) {
+		PUT(";dept=", 6);
+		PUT(c->dept, nd);
+	}
+	if (nd2 > 0) {
+		PUT(";doctor=", 8);
+		PUT(c->doctor, nd2);
+	}
+#undef PUT
+	line[n++] = '\n';
+	*done = 1;
+	return (oms_buf_add(b, line, n, err));
+}
+
 /* The registries and their accounts into the ledger: the commit point. */
 static int
 record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 {
 	struct oms_buf b;
-	const char *f[OMS_L_NCOL];
+	const char *f[OMS_L_NCOL], *file;
 	char now[32], period[8], sum[32], data[128], nz[24], pr[4], end[16];
 	size_t i, j;
 	struct reg *r;
 	struct oms_buf db;
+	struct expline el;
 	struct oms_ledger_tx tx = { .fd = -1 };
-	int rc = -1;
+	int rc = -1, done;
 
 	oms_buf_init(&b, (size_t)1 << 30);
 	oms_buf_init(&db, OMS_TSV_LINE_MAX);
 	oms_ledger_now(now, sizeof(now));
 	oms_period_fmt(x->o->period, period);
+	el.now = omsi_ledger_plain(now, strlen(now), 0) ? now : NULL;
+	el.period = omsi_ledger_plain(period, strlen(period), 0) ? period :
+	    NULL;
 	/* a million accounts make 200 MB of lines: they go out in pieces */
 	if (oms_ledger_begin(l, &tx, err) == -1)
 		goto out;
@@ -154,14 +215,28 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 		f[OMS_L_DATA] = data;
 		if (oms_ledger_line(&b, f, err) == -1)
 			goto out;
+		el.reg = el.now != NULL && el.period != NULL &&
+		    omsi_ledger_plain(r->out.name, strlen(r->out.name), 0) ?
+		    r->out.name : NULL;
 		for (j = 0; j < x->nsel; j++) {
 			struct sel *s = &x->sel[j];
 
 			if (s->bad || s->reg != (int)i)
 				continue;
-			memset(f, 0, sizeof(f));
 			snprintf(nz, sizeof(nz), "%lu", (unsigned long)s->n_zap);
 			snprintf(pr, sizeof(pr), "%d", s->pr_nov);
+			oms_money_fmt(s->sum, sum);
+			if (s->c->date_end >= 0)
+				oms_date_fmt(s->c->date_end, end);
+			else
+				end[0] = '\0';
+			file = oms_src_doc(x->src, (size_t)s->c->doc)->name;
+			if (line_fast(&el, s, file, nz, pr, sum, end, &b, &done,
+			    err) == -1)
+				goto out;
+			if (done)
+				goto next;
+			memset(f, 0, sizeof(f));
 			f[OMS_L_TIME] = now;
 			f[OMS_L_EVENT] = oms_event_name(OMS_EV_EXPORT);
 			f[OMS_L_ACCOUNT] = s->c->account;
@@ -172,13 +247,11 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			f[OMS_L_PR_NOV] = pr;
 			f[OMS_L_N_ZAP] = nz;
 			f[OMS_L_IDCASE] = nz;
-			f[OMS_L_SUM] = oms_money_fmt(s->sum, sum);
-			f[OMS_L_FILE] = oms_src_doc(x->src,
-			    (size_t)s->c->doc)->name;
+			f[OMS_L_SUM] = sum;
+			f[OMS_L_FILE] = file;
 			oms_buf_reset(&db);
-			if (oms_ledger_data(&db, "end", s->c->date_end >= 0 ?
-			    oms_date_fmt(s->c->date_end, end) : "", err) ==
-			    -1 || (*s->c->dept != '\0' && oms_ledger_data(&db,
+			if (oms_ledger_data(&db, "end", end, err) == -1 ||
+			    (*s->c->dept != '\0' && oms_ledger_data(&db,
 			    "dept", s->c->dept, err) == -1) ||
 			    (*s->c->doctor != '\0' && oms_ledger_data(&db,
 			    "doctor", s->c->doctor, err) == -1))
@@ -186,6 +259,7 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			f[OMS_L_DATA] = db.s;
 			if (oms_ledger_line(&b, f, err) == -1)
 				goto out;
+next:
 			if (b.len > RECORD_PIECE &&
 			    oms_ledger_flush(&tx, &b, err) == -1)
 				goto out;

@@ -625,22 +625,6 @@ struct declines {
 	size_t		 datelen;
 };
 
-/* s[0..n) is written into a ledger field as it is: printable ASCII, no
-   backslash (TSV), and in the data field no % ; = (oms_ledger_data) */
-static int
-plain(const char *s, size_t n, int data)
-{
-	unsigned char c;
-
-	for (; n > 0; s++, n--) {
-		c = (unsigned char)*s;
-		if (c < 0x20 || c > 0x7e || c == '\\' || (data && (c == '%' ||
-		    c == ';' || c == '=')))
-			return (0);
-	}
-	return (1);
-}
-
 static int
 declines_init(struct declines *dl, const struct imp *m, const char *now,
     const char *period, const char *file, struct oms_err *err)
@@ -706,8 +690,9 @@ decline_fast(const struct declines *dl, const struct imp *m, size_t i,
 	ns = strlen(st);
 	/* the parts, three sums of 24 and the keys between them */
 	if (dl->head.len + na + dl->mid.len + 2 * nz + dl->tail.len + ns +
-	    nr + dl->datelen + 3 * 24 + 64 > sizeof(line) || !plain(acc, na,
-	    0) || !plain(zap, nz, 0) || !plain(st, ns, 1) || !plain(rs, nr, 1))
+	    nr + dl->datelen + 3 * 24 + 64 > sizeof(line) || !omsi_ledger_plain(acc,
+	    na, 0) || !omsi_ledger_plain(zap, nz, 0) ||
+	    !omsi_ledger_plain(st, ns, 1) || !omsi_ledger_plain(rs, nr, 1))
 		return (0);
 #define PUT(p, len)	(memcpy(line + n, (p), (len)), n += (len))
 	PUT(dl->head.s, dl->head.len);

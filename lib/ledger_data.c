@@ -92,6 +92,20 @@ oms_contra_name(int kind)
 }
 
 int
+omsi_ledger_plain(const char *s, size_t n, int data)
+{
+	unsigned char c;
+
+	for (; n > 0; s++, n--) {
+		c = (unsigned char)*s;
+		if (c < 0x20 || c > 0x7e || c == '\\' || (data && (c == '%' ||
+		    c == ';' || c == '=')))
+			return (0);
+	}
+	return (1);
+}
+
+int
 oms_ledger_data(struct oms_buf *b, const char *key, const char *value,
     struct oms_err *err)
 {

@@ -172,6 +172,13 @@ const struct oms_case *omsi_src_find_next(const struct oms_src *,
 
 /* ledger lines a writer holds before it flushes them (oms_ledger_flush) */
 #define LEDGER_PIECE	((size_t)4 << 20)
+/*
+ * s[0..n) goes into a ledger line as it is (ledger_data.c): printable
+ * ASCII, no backslash (TSV); in the data column (data) no % ; = either
+ * (oms_ledger_data).  The writers of many lines put such fields straight
+ * into a line, any other through oms_ledger_line.
+ */
+int	 omsi_ledger_plain(const char *s, size_t n, int data);
 
 /* ---- windows-1251 (cp1251.c) */
 /* The code point of a byte, 0 for 0x98 (none); the byte of a code point,

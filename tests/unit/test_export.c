@@ -155,6 +155,51 @@ test_export(void **state)
 }
 
 /*
+ * A source file whose name the ledger escapes (a backslash): its
+ * accounts' lines are written field by field, escaped, not put together
+ * as they are; the name reads back whole.  test_export reads back lines
+ * put together.
+ */
+static void
+test_ledger_escapes(void **state)
+{
+	struct fx *x = *state;
+	struct oms_export_opts o;
+	struct oms_export_res res;
+	const struct oms_acct *a;
+	char from[256], to[256], *p, *text = NULL;
+	const char *acc[] = { FX_A, FX_C };
+	FILE *fp;
+	size_t len = 0;
+
+	assert_int_equal(fx_month(x, NULL, 0), 0);
+	snprintf(from, sizeof(from), "%s/source/h.xml", x->dir);
+	snprintf(to, sizeof(to), "%s/source/h\\1;=%%.xml", x->dir);
+	assert_int_equal(rename(from, to), 0);
+	fx_export_opts(&o, 0, 0);
+	assert_int_equal(fx_export(x, acc, 2, &o, &res), 0);
+	assert_string_equal(fx_diag_text(&x->diag), "");
+	oms_export_res_release(&res);
+	assert_non_null(p = oms_ws_path(&x->ws, "ledger.tsv"));
+	assert_non_null(fp = fopen(p, "r"));
+	free(p);
+	assert_true(getdelim(&text, &len, '\0', fp) > 0);
+	fclose(fp);
+	/* the backslash doubled on both lines, nothing else escaped */
+	p = strstr(text, "\tsource/h\\\\1;=%.xml\tend=");
+	assert_non_null(p);
+	assert_non_null(strstr(p + 1, "\tsource/h\\\\1;=%.xml\tend="));
+	assert_null(strstr(text, "\tsource/h\\1"));
+	free(text);
+	assert_non_null(fx_ledger(x));
+	assert_non_null(a = oms_ledger_acct(x->l, FX_A));
+	assert_string_equal(a->source, "source/h\\1;=%.xml");
+	assert_string_equal(a->dept, "1070");
+	assert_non_null(a = oms_ledger_acct(x->l, FX_C));
+	assert_string_equal(a->source, "source/h\\1;=%.xml");
+}
+
+/*
  * A case that breaks a field rule: the account is refused naming the
  * file, the line, the account and the rule; nothing is written.  With
  * skip_invalid the others go and the bad one is listed.
@@ -314,6 +359,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_check_only, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_escapes, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rule_refusal, setup,
 		    fx_teardown),
