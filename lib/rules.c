@@ -1507,16 +1507,16 @@ keep(struct oms_rules *rs, xmlNodePtr rec, const struct omsi_rulectx *rc,
 	if (oms_buf_add(&rs->buf, acc, alen, err) == -1 ||
 	    prune(rs, rec, 1, &rs->buf, err) == -1)
 		return (-1);
-	if (rs->buf.len >= KEPT_SPOOLED)
+	if (rs->buf.len + 1 >= KEPT_SPOOLED)
 		goto nomem;
 	k->len = (uint32_t)rs->buf.len;
 	if (rs->spool != NULL) {
+		k->len++;	/* with its NUL, to be read in place */
 		/* appended: the stream stays at the end, reads are pread */
 		if (rs->spool_end == -1)
 			rs->spool_end = ftello(rs->spool);
 		if ((k->at.off = rs->spool_end) == -1 ||
-		    fwrite(rs->buf.s, 1, rs->buf.len, rs->spool) !=
-		    rs->buf.len)
+		    fwrite(rs->buf.s, 1, k->len, rs->spool) != k->len)
 			return (oms_err_sys(err, errno, rs->spool_name,
 			    "write"));
 		rs->spool_end += (off_t)k->len;
@@ -1646,29 +1646,65 @@ report_person(void *arg, const char *id, int warning, unsigned long line,
 	p->rc->report_case(p->rc->arg, p->account, id, warning, p->line, msg);
 }
 
-/* The text of a spooled case into rs->kbuf, NUL-terminated. */
-static int
+/*
+ * A case is read back alone, unless it follows the one read before in
+ * the spool: then this much is read with it, for when the persons come
+ * in the order of their cases (in no order, a window would be read for
+ * every case).
+ */
+#define KEPT_WINDOW	((size_t)256 << 10)
+
+/*
+ * The text of spooled case k (written with its NUL), in rs->kbuf; NULL
+ * on a failure.
+ */
+static const char *
 spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 {
-	char chunk[4096];
-	size_t got = 0, want, len = k->len & ~KEPT_SPOOLED;
+	size_t got, want, len = k->len & ~KEPT_SPOOLED;
+	off_t off = k->at.off;
 	ssize_t n;
 
-	oms_buf_reset(&rs->kbuf);
-	while (got < len) {
-		want = len - got < sizeof(chunk) ? len - got : sizeof(chunk);
-		n = pread(fileno(rs->spool), chunk, want, k->at.off +
-		    (off_t)got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return (oms_err_sys(err, n == 0 ? EIO : errno,
-			    rs->spool_name, "read"));
-		if (oms_buf_add(&rs->kbuf, chunk, (size_t)n, err) == -1)
-			return (-1);
-		got += (size_t)n;
+	if (rs->kwlen > 0 && off >= rs->kwoff &&
+	    (uint64_t)(off - rs->kwoff) + len <= rs->kwlen) {
+		rs->knext = off + (off_t)len;
+		return (rs->kbuf.s + (off - rs->kwoff));
 	}
-	return (0);
+	want = off == rs->knext && len < KEPT_WINDOW ? KEPT_WINDOW : len;
+	rs->knext = off + (off_t)len;
+	if (rs->spool_end != -1 && rs->spool_end - off < (off_t)want)
+		want = (size_t)(rs->spool_end - off);
+	if (want < len)
+		want = len;
+	rs->kwlen = 0;
+	oms_buf_reset(&rs->kbuf);
+	if (oms_buf_grow(&rs->kbuf, want, err) == -1)
+		return (NULL);
+	for (got = 0; got < want; got += (size_t)n) {
+		n = pread(fileno(rs->spool), rs->kbuf.s + got, want - got,
+		    off + (off_t)got);
+		if (n == -1 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n == -1 || (n == 0 && got < len)) {
+			oms_err_sys(err, n == 0 ? EIO : errno, rs->spool_name,
+			    "read");
+			return (NULL);
+		}
+		if (n == 0)
+			break;
+	}
+	if (rs->kbuf.s[len - 1] != '\0') {
+		oms_err_set(err, OMS_EIO, rs->spool_name, 0,
+		    "a kept case read back without its end");
+		return (NULL);
+	}
+	rs->kbuf.len = got;
+	rs->kbuf.s[got] = '\0';
+	rs->kwoff = off;
+	rs->kwlen = got;
+	return (rs->kbuf.s);
 }
 
 int
@@ -1683,6 +1719,8 @@ omsi_rules_spool(struct oms_rules *rs, FILE *fp, const char *name)
 	rs->spool = fp;
 	rs->spool_name = name;
 	rs->spool_end = -1;	/* ftello once: the stream is only ours */
+	rs->kwlen = 0;
+	rs->knext = -1;
 }
 
 /* The person rules of every case kept under rc->link, with pers. */
@@ -1705,10 +1743,11 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		return (oms_err_sys(err, errno, rs->spool_name, "write"));
 	for (; ki != 0 && rv == 0; ki = k->next) {
 		k = &rs->kept[ki - 1];
-		if ((k->len & KEPT_SPOOLED) && spooled(rs, k, err) == -1)
-			return (-1);
 		/* the account, its NUL, the case */
-		text = (k->len & KEPT_SPOOLED) ? rs->kbuf.s : k->at.text;
+		if (!(k->len & KEPT_SPOOLED))
+			text = k->at.text;
+		else if ((text = spooled(rs, k, err)) == NULL)
+			return (-1);
 		if ((doc = omsi_rules_unprune(rs, text + strlen(text) +
 		    1)) == NULL)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
@@ -1778,6 +1817,8 @@ omsi_rules_reset(struct oms_rules *rs)
 	for (i = 0; i < rs->n; i++)
 		forget_seen(&rs->r[i]);
 	rs->nkept = 0;
+	rs->kwlen = 0;
+	rs->knext = -1;
 	omsi_rset_release(&rs->bylink);
 	omsi_arena_release(&rs->kept_arena);
 	omsi_arena_init(&rs->kept_arena);

@@ -199,7 +199,7 @@ struct rule {
  * and only the elements they name, as XML text (a few hundred bytes; a
  * tree would be ten times that), in kept_arena, or at off in the spool
  * file when there is one (omsi_rules_spool: some 540 bytes a case are
- * 54 MB at 100,000).  What stays in memory is these 16 bytes, its kind
+ * 54 MB at 100,000), there with a NUL after it, read back in place.  What stays in memory is these 16 bytes, its kind
  * and version (oms_rules.kkv, 2 bytes) and its link, once a person
  * (oms_rules.bylink).
  */
@@ -283,7 +283,10 @@ struct oms_rules {
 	struct omsi_arena kept_arena;	/* their strings; a build's */
 	struct oms_buf	 buf;
 	struct oms_buf	 tbuf;		/* a kept text being read back */
-	struct oms_buf	 kbuf;		/* a spooled case read back */
+	struct oms_buf	 kbuf;		/* a window of the spool read back: */
+	off_t		 kwoff;		/* its offset in the spool, */
+	size_t		 kwlen;		/* its length (0: none) */
+	off_t		 knext;		/* the end of the case read last */
 	FILE		*spool;		/* omsi_rules_spool, or NULL */
 	const char	*spool_name;	/* for messages */
 	off_t		 spool_end;	/* where the next case goes, or -1 */

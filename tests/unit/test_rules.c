@@ -296,6 +296,74 @@ test_person_rules(void **state)
 }
 
 /*
+ * The person rules of 3,000 persons of one case each, checked in the
+ * order of their cases (a spool read back a window at a time, past the
+ * end of a window too) and in the reverse order (each case read alone):
+ * the same reports as with the cases in memory.
+ */
+static void
+persons_in_order(FILE *spool, int reverse, struct oms_buf *out)
+{
+	static const char with[] = "<PERS><ID_PAC>Q</ID_PAC><IM>A</IM></PERS>";
+	static const char without[] = "<PERS><ID_PAC>Q</ID_PAC></PERS>";
+	struct oms_rules *rs;
+	char link[32], acc[64], d1[16], *slot[3000];
+	int i, k;
+
+	rs = load("P1\tZAP\t*\t*\terror\t.\trequired\tPERS/IM\t\t"
+	    "PACIENT/NOVOR~0\tno first name\n");
+	if (spool != NULL)
+		omsi_rules_spool(rs, spool, "spool");
+	for (i = 0; i < 3000; i++) {
+		snprintf(link, sizeof(link), "0\037Q%d", i);
+		/* accounts of several lengths: cases of several lengths */
+		snprintf(acc, sizeof(acc), "acc-%0*d", 1 + i % 17, i);
+		snprintf(d1, sizeof(d1), "2026-10-%02d", 1 + i % 28);
+		assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", zap("1",
+		    "101", d1), link, acc), "");
+	}
+	for (k = 0; k < 3000; k++) {
+		i = reverse ? 2999 - k : k;
+		snprintf(link, sizeof(link), "0\037Q%d", i);
+		assert_non_null(slot[i] = strdup(run(rs, OMSI_SCOPE_PERS, "H",
+		    i % 3 == 0 ? without : with, link, NULL)));
+	}
+	/* in the order of the cases, however they were checked */
+	for (i = 0; i < 3000; i++) {
+		assert_int_equal(oms_buf_adds(out, slot[i], NULL), 0);
+		free(slot[i]);
+	}
+	oms_rules_free(rs);
+}
+
+static void
+test_person_rules_order(void **state)
+{
+	struct oms_buf mem, fwd, rev;
+	FILE *fp;
+
+	(void)state;
+	oms_buf_init(&mem, 0);
+	oms_buf_init(&fwd, 0);
+	oms_buf_init(&rev, 0);
+	persons_in_order(NULL, 0, &mem);
+	assert_non_null(fp = tmpfile());
+	persons_in_order(fp, 0, &fwd);
+	fclose(fp);
+	assert_non_null(fp = tmpfile());
+	persons_in_order(fp, 1, &rev);
+	fclose(fp);
+	assert_true(strncmp(mem.s, "P1@acc-0 P1@acc-0003 P1@acc-0000006 ",
+	    36) == 0);
+	assert_null(strstr(mem.s, "P1@acc-01 "));
+	assert_string_equal(fwd.s, mem.s);
+	assert_string_equal(rev.s, mem.s);
+	oms_buf_release(&mem);
+	oms_buf_release(&fwd);
+	oms_buf_release(&rev);
+}
+
+/*
  * unique in the registry: a value of an earlier record repeats, its
  * uppercase twin does not, and a new build forgets them
  */
@@ -1134,6 +1202,7 @@ main(void)
 		cmocka_unit_test(test_cond_table_years_fail),
 		cmocka_unit_test(test_missing_table),
 		cmocka_unit_test(test_person_rules),
+		cmocka_unit_test(test_person_rules_order),
 		cmocka_unit_test(test_unique_registry),
 		cmocka_unit_test(test_unique_per_registry),
 		cmocka_unit_test(test_kept_long_names),
