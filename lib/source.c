@@ -843,11 +843,48 @@ scan_file(struct oms_src *s, const char *path, const char *rel,
 	return (r);
 }
 
+/*
+ * An account and the first 8 bytes of it as a number that orders as
+ * strcmp does: a million accounts sort in memory that is read in order,
+ * strcmp only breaking ties (accounts alike in their first 8 bytes).
+ */
+struct acckey {
+	uint64_t		 k;
+	const struct oms_case	*c;
+};
+
 static int
-cmp_acc(const void *a, const void *b)
+cmp_acckey(const void *a, const void *b)
 {
-	return (strcmp((*(const struct oms_case *const *)a)->account,
-	    (*(const struct oms_case *const *)b)->account));
+	const struct acckey *x = a, *y = b;
+
+	if (x->k != y->k)
+		return (x->k < y->k ? -1 : 1);
+	return (strcmp(x->c->account, y->c->account));
+}
+
+/* byacc[0..n) by account; -1 on no memory. */
+static int
+sort_byacc(const struct oms_case **byacc, size_t n)
+{
+	struct acckey *v;
+	const unsigned char *a;
+	size_t i, j;
+
+	if ((v = reallocarray(NULL, n, sizeof(*v))) == NULL)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		a = (const unsigned char *)byacc[i]->account;
+		v[i].k = 0;
+		for (j = 0; j < 8 && a[j] != '\0'; j++)
+			v[i].k |= (uint64_t)a[j] << (56 - 8 * j);
+		v[i].c = byacc[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_acckey);
+	for (i = 0; i < n; i++)
+		byacc[i] = v[i].c;
+	free(v);
+	return (0);
 }
 
 /*
@@ -898,8 +935,7 @@ end_some(struct oms_src *s)
 	}
 	for (i = 0; i < n; i++)
 		s->byacc[i] = &s->cases[i];
-	qsort(s->byacc, n, sizeof(*s->byacc), cmp_acc);
-	return (0);
+	return (sort_byacc(s->byacc, n));
 }
 
 struct oms_src *

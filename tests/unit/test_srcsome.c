@@ -510,10 +510,50 @@ test_some_damaged(void **state)
 	free(full);
 }
 
+/*
+ * Accounts found by account after a scan of some: ones alike in their
+ * first 8 bytes, shorter than 8, and with bytes past ASCII (which order
+ * after "~" as strcmp orders them) — every one found, and one not there
+ * between them not.
+ */
+static void
+test_some_by_account(void **state)
+{
+	static const char *const acc[] = { "~", "abcdefgh1", "Ж", "a",
+	    "abcdefgh", "abcdefgI", "ab", "abcdefgh0", "Жz", "я", "abcdefg",
+	    NULL };
+	struct fx *x = *state;
+	struct fx_case c[11];
+	size_t i, n = 11, next;
+	char *h;
+
+	for (i = 0; i < n; i++) {
+		c[i] = fx_cases[i % FX_NCASES];
+		c[i].sl_id = acc[i];
+	}
+	assert_non_null(h = fx_cases_doc(FX_REG, "2026-11-02", c, n));
+	assert_int_equal(fx_write(x->dir, "source/h.xml", h), 0);
+	free(h);
+	scan(x, acc, 0);
+	assert_int_equal(oms_src_ncases(x->src), n);
+	for (i = 0; i < n; i++) {
+		assert_non_null(oms_src_find(x->src, acc[i]));
+		assert_string_equal(oms_src_find(x->src, acc[i])->account,
+		    acc[i]);
+		next = (i * 7) % n;
+		assert_non_null(omsi_src_find_next(x->src, acc[i], &next));
+	}
+	assert_null(oms_src_find(x->src, "abcdefgh00"));
+	assert_null(oms_src_find(x->src, "Ж0"));
+	assert_null(oms_src_find(x->src, "abcdefgh2"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_some_by_account, setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_some_same, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_some_index, setup,
