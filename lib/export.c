@@ -138,6 +138,10 @@ line_fast(struct expline *el, const struct sel *s, const char *file,
 	const struct oms_case *c = s->c;
 	const char *part[] = { el->now, "export", c->account, el->reg,
 	    el->period, c->kind, c->payer, pr, nz, nz, sum, file };
+	/* the parts to look at: the others are plain (digits, or checked
+	   once for the registry) */
+	static const unsigned char look[] = { 0, 0, 1, 0, 0, 1, 1, 0, 0, 0,
+	    0, 1 };
 	size_t i, k, n = 0, nd = strlen(c->dept), nd2 = strlen(c->doctor),
 	    ne = strlen(end);
 	char *line = el->line;
@@ -150,7 +154,7 @@ line_fast(struct expline *el, const struct sel *s, const char *file,
 	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
 		k = strlen(part[i]);
 		if (n + k + 1 + nd + nd2 + ne + 32 > sizeof(el->line) ||
-		    !omsi_ledger_plain(part[i], k, 0))
+		    (look[i] && !omsi_ledger_plain(part[i], k, 0)))
 			return (0);
 		memcpy(line + n, part[i], k);
 		n += k;
