@@ -12,7 +12,36 @@
 #include <archive_entry.h>
 #include <libxml/parser.h>
 
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
 #include "fixture.h"
+
+/*
+ * read(2) as the library calls it (the program's own read is the one
+ * liboms.a's objects are linked to): past fail_after bytes of the file
+ * whose inode is fail_ino it fails with EIO, a disk going bad mid-file.
+ */
+static ino_t fail_ino;
+static off_t fail_after;
+
+ssize_t
+read(int fd, void *buf, size_t n)
+{
+	struct stat st;
+	off_t at;
+
+	if (fail_ino != 0 && fstat(fd, &st) == 0 && st.st_ino == fail_ino &&
+	    (at = lseek(fd, 0, SEEK_CUR)) != -1) {
+		if (at >= fail_after) {
+			errno = EIO;
+			return (-1);
+		}
+		if ((off_t)n > fail_after - at)
+			n = (size_t)(fail_after - at);
+	}
+	return (syscall(SYS_read, fd, buf, n));
+}
 
 static int
 setup(void **state)
@@ -200,6 +229,59 @@ test_ledger_escapes(void **state)
 }
 
 /*
+ * A source file that cannot be read on while its cases are copied (it
+ * read whole when source/ was scanned): the export fails naming the file
+ * and the error, and writes nothing.
+ */
+static void
+test_read_error(void **state)
+{
+	struct fx *x = *state;
+	struct fx_case c[300];
+	struct oms_export_opts o;
+	struct oms_export_res res;
+	struct stat st;
+	char acc[300][40], path[256], *h, *p;
+	const char *want[] = { FX_A };
+	size_t i;
+
+	for (i = 0; i < 300; i++) {
+		c[i] = fx_cases[i % FX_NCASES];
+		snprintf(acc[i], sizeof(acc[i]),
+		    "b%07zu-0000-4000-8000-000000000001", i);
+		c[i].sl_id = i == 0 ? FX_A : acc[i];
+	}
+	assert_non_null(h = fx_cases_doc(FX_REG, "2026-11-02", c, 300));
+	assert_true(strlen(h) > 400000);
+	assert_int_equal(fx_month(x, NULL, 0), 0);
+	assert_int_equal(fx_write(x->dir, "source/h.xml", h), 0);
+	free(h);
+	assert_non_null(fx_ledger(x));
+	assert_non_null(fx_scan(x));
+	snprintf(path, sizeof(path), "%s/source/h.xml", x->dir);
+	assert_int_equal(stat(path, &st), 0);
+	/* past the head the reader sniffs, before the last case */
+	fail_ino = st.st_ino;
+	fail_after = 300000;
+	fx_export_opts(&o, 0, 0);
+	assert_int_equal(oms_export(&x->ws, x->l, x->src, want, 1, &o,
+	    &x->diag.d, &res, &x->e), -1);
+	fail_ino = 0;
+	assert_string_equal(x->e.where, "source/h.xml");
+	assert_non_null(strstr(x->e.msg, "read"));
+	assert_non_null(strstr(x->e.msg, strerror(EIO)));
+	assert_false(fx_exists(x->dir, "outbox/" FX_REG ".zip"));
+	assert_non_null(p = oms_ws_path(&x->ws, "ledger.tsv"));
+	assert_true(stat(p, &st) == -1 || st.st_size < 200);
+	free(p);
+	/* read whole again, it goes */
+	assert_int_equal(fx_export(x, want, 1, &o, &res), 0);
+	assert_int_equal(res.nreg, 1);
+	oms_export_res_release(&res);
+	assert_true(fx_exists(x->dir, "outbox/" FX_REG ".zip"));
+}
+
+/*
  * A case that breaks a field rule: the account is refused naming the
  * file, the line, the account and the rule; nothing is written.  With
  * skip_invalid the others go and the bad one is listed.
@@ -361,6 +443,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_export, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_escapes, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_read_error, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rule_refusal, setup,
 		    fx_teardown),
