@@ -790,7 +790,8 @@ struct oms_export_res {
  * DIR/outbox atomically and record them in the ledger.  Problems with
  * accounts go to diag as "file:line" + "account ID: RULE: message".
  * Returns 0 when written (or checked clean), 1 when accounts were refused
- * (nothing written unless skip_invalid), -1 on error.  Needs the lock.
+ * (nothing written unless skip_invalid), -1 on error; in each case res
+ * is released with oms_export_res_release.  Needs the lock.
  */
 int	 oms_export(struct oms_ws *, struct oms_ledger *, const struct oms_src *,
 	    const char *const *accounts, size_t n,

@@ -266,6 +266,7 @@ test_read_error(void **state)
 	fx_export_opts(&o, 0, 0);
 	assert_int_equal(oms_export(&x->ws, x->l, x->src, want, 1, &o,
 	    &x->diag.d, &res, &x->e), -1);
+	oms_export_res_release(&res);	/* what it holds, whatever the end */
 	fail_ino = 0;
 	assert_string_equal(x->e.where, "source/h.xml");
 	assert_non_null(strstr(x->e.msg, "read"));
