@@ -154,6 +154,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 	    "$(ratio "$(med import 1)" "$(med xmllint_a 1)")"
 	printf '  select|export / (xmllint + zip)  %s  (target <= 0.5)\n' \
 	    "$(ratio "$(med selexp 1)" "$(awk -v a="$(med xmllint_h 1)" -v b="$(med zip_h 1)" 'BEGIN { print a + b }')")"
+	printf '    the same of CPU times          %s  (the work done, on any number of cores)\n' \
+	    "$(ratio "$(med selexp 2)" "$(awk -v a="$(med xmllint_h 2)" -v b="$(med zip_h 2)" 'BEGIN { print a + b }')")"
 	printf '  analyze, invoice                 %s s, %s s  (target <= 2 s)\n' \
 	    "$(med analyze 1)" "$(med invoice 1)"
 	printf '  select again / its first run     %s  (target <= 0.1)\n' \
