@@ -268,6 +268,7 @@ test_read_error(void **state)
 	    &x->diag.d, &res, &x->e), -1);
 	oms_export_res_release(&res);	/* what it holds, whatever the end */
 	fail_ino = 0;
+	assert_int_equal(x->e.code, OMS_EIO);	/* exit status 3 */
 	assert_string_equal(x->e.where, "source/h.xml");
 	assert_non_null(strstr(x->e.msg, "read"));
 	assert_non_null(strstr(x->e.msg, strerror(EIO)));
