@@ -30,8 +30,7 @@
 struct rec {
 	xmlParserCtxtPtr	 ctxt;		/* libxml2's, for its lines */
 	struct omsi_xscan	*xs;		/* or the scanner's */
-	char			*s;
-	size_t			 len, cap;
+	struct oms_buf		 out;		/* the record */
 	int			 intext;	/* the last event was text */
 	unsigned long		 tline;		/* ... at this line */
 	int			 error;		/* libxml2 reported one */
@@ -46,30 +45,17 @@ rnd(unsigned n)
 	return ((unsigned)(seed >> 33) % n);
 }
 
+/* The records' and the documents' strings: a failure fails the test. */
 static void
-add(struct rec *r, const char *p, size_t n)
+add(struct oms_buf *b, const void *p, size_t n)
 {
-	if (r->len + n + 1 > r->cap) {
-		r->cap = (r->len + n + 1) * 2;
-		r->s = realloc(r->s, r->cap);
-		assert_non_null(r->s);
-	}
-	memcpy(r->s + r->len, p, n);
-	r->len += n;
-	r->s[r->len] = '\0';
+	assert_int_equal(oms_buf_add(b, p, n, NULL), 0);
 }
 
 static void
-addf(struct rec *r, const char *fmt, ...)
+adds(struct oms_buf *b, const char *s)
 {
-	char b[2048];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(b, sizeof(b), fmt, ap);
-	va_end(ap);
-	add(r, b, (size_t)n < sizeof(b) ? (size_t)n : sizeof(b) - 1);
+	assert_int_equal(oms_buf_adds(b, s, NULL), 0);
 }
 
 static unsigned long
@@ -84,7 +70,8 @@ static void
 event(struct rec *r)
 {
 	if (r->intext)
-		addf(r, "]@%lu\n", r->tline);
+		assert_int_equal(oms_buf_printf(&r->out, NULL, "]@%lu\n",
+		    r->tline), 0);
 	r->intext = 0;
 }
 
@@ -96,10 +83,11 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	struct rec *r = ctx;
 
 	event(r);
-	addf(r, "<%s %p %s %s %d %d %d %d@%lu\n", (const char *)local,
+	assert_int_equal(oms_buf_printf(&r->out, NULL,
+	    "<%s %p %s %s %d %d %d %d@%lu\n", (const char *)local,
 	    (const void *)local, prefix ? (const char *)prefix : "-",
 	    uri ? (const char *)uri : "-", nns, natt, ndef, att != NULL,
-	    line(r));
+	    line(r)), 0);
 	(void)ns;
 }
 
@@ -110,9 +98,10 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	struct rec *r = ctx;
 
 	event(r);
-	addf(r, "</%s %p %s %s@%lu\n", (const char *)local,
-	    (const void *)local, prefix ? (const char *)prefix : "-",
-	    uri ? (const char *)uri : "-", line(r));
+	assert_int_equal(oms_buf_printf(&r->out, NULL, "</%s %p %s %s@%lu\n",
+	    (const char *)local, (const void *)local, prefix ?
+	    (const char *)prefix : "-", uri ? (const char *)uri : "-",
+	    line(r)), 0);
 }
 
 static void
@@ -121,9 +110,9 @@ on_text(void *ctx, const xmlChar *ch, int len)
 	struct rec *r = ctx;
 
 	if (!r->intext)
-		add(r, "[", 1);
+		add(&r->out, "[", 1);
 	r->intext = 1;
-	add(r, (const char *)ch, (size_t)len);
+	add(&r->out, ch, (size_t)len);
 	r->tline = line(r);
 }
 
@@ -133,7 +122,8 @@ on_comment(void *ctx, const xmlChar *v)
 	struct rec *r = ctx;
 
 	event(r);
-	addf(r, "!%s\n", (const char *)v);
+	assert_int_equal(oms_buf_printf(&r->out, NULL, "!%s\n",
+	    (const char *)v), 0);
 }
 
 static void
@@ -142,8 +132,8 @@ on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 	struct rec *r = ctx;
 
 	event(r);
-	addf(r, "?%s %s\n", (const char *)target, data ? (const char *)data :
-	    "(null)");
+	assert_int_equal(oms_buf_printf(&r->out, NULL, "?%s %s\n",
+	    (const char *)target, data ? (const char *)data : "(null)"), 0);
 }
 
 static void
@@ -155,7 +145,7 @@ on_other(void *ctx, const xmlChar *a, const xmlChar *b, const xmlChar *c)
 	(void)b;
 	(void)c;
 	event(r);
-	add(r, "DTD\n", 4);
+	add(&r->out, "DTD\n", 4);
 }
 
 static void
@@ -224,6 +214,7 @@ by_libxml2(const char *doc, size_t n, struct rec *r, unsigned piece,
 
 	sax_init(&sax);
 	memset(r, 0, sizeof(*r));
+	oms_buf_init(&r->out, 0);
 	r->ctxt = context(&sax, r, doc, n, utf8);
 	off = n >= 4 ? 4 : 0;
 	while (off < n && !bad) {
@@ -252,6 +243,7 @@ by_xscan(const char *doc, size_t n, struct rec *r, unsigned piece,
 
 	sax_init(&sax);
 	memset(r, 0, sizeof(*r));
+	oms_buf_init(&r->out, 0);
 	r->xs = omsi_xscan_new(dictof->dict, &sax, r);
 	assert_non_null(r->xs);
 	while (rc == 0) {
@@ -298,8 +290,8 @@ compare(const char *doc, size_t n, struct counts *c, int mutant)
 			print_message("doubted with one split, not another:\n"
 			    "%.*s\n", (int)(n < 600 ? n : 600), doc);
 		}
-		if (!d && (bad || strcmp(a.s ? a.s : "", b.s ? b.s : "") !=
-		    0)) {
+		if (!d && (bad || strcmp(a.out.s ? a.out.s : "", b.out.s ?
+		    b.out.s : "") != 0)) {
 			c->bad++;
 			if (c->bad <= 3)
 				print_message("differs (libxml2 %s%s):\n%.*s\n"
@@ -307,11 +299,12 @@ compare(const char *doc, size_t n, struct counts *c, int mutant)
 				    "%.2000s\n", bad ? "failed" : "read it",
 				    utf8 ? ", UTF-8 decoder" : "",
 				    (int)(n < 600 ? n : 600), doc,
-				    a.s ? a.s : "", b.s ? b.s : "");
+				    a.out.s ? a.out.s : "", b.out.s ? b.out.s :
+				    "");
 		}
 		xmlFreeParserCtxt(a.ctxt);
-		free(a.s);
-		free(b.s);
+		oms_buf_release(&a.out);
+		oms_buf_release(&b.out);
 	}
 	if (mutant)
 		c->mutants++;
@@ -326,81 +319,44 @@ compare(const char *doc, size_t n, struct counts *c, int mutant)
 
 /* ------------------------------------------------------- documents */
 
-struct doc {
-	char	*s;
-	size_t	 len, cap;
-};
-
 static void
-dput(struct doc *d, const char *p, size_t n)
-{
-	if (d->len + n + 1 > d->cap) {
-		d->cap = (d->len + n + 1) * 2;
-		d->s = realloc(d->s, d->cap);
-		assert_non_null(d->s);
-	}
-	memcpy(d->s + d->len, p, n);
-	d->len += n;
-	d->s[d->len] = '\0';
-}
-
-static void
-dputs(struct doc *d, const char *s)
-{
-	dput(d, s, strlen(s));
-}
-
-static void
-addtag(struct doc *d, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	dput(d, tmp, (size_t)n);
-}
-
-static void
-field(struct doc *d, int ind, const char *name, const char *v)
+field(struct oms_buf *d, int ind, const char *name, const char *v)
 {
 	int i;
 
 	for (i = 0; i < ind; i++)
-		dputs(d, " ");
-	dputs(d, "<");
-	dputs(d, name);
-	dputs(d, ">");
-	dputs(d, v);
-	dputs(d, "</");
-	dputs(d, name);
-	dputs(d, ">\n");
+		adds(d, " ");
+	adds(d, "<");
+	adds(d, name);
+	adds(d, ">");
+	adds(d, v);
+	adds(d, "</");
+	adds(d, name);
+	adds(d, ">\n");
 }
 
 static void
-open_el(struct doc *d, int ind, const char *name, int close)
+open_el(struct oms_buf *d, int ind, const char *name, int close)
 {
 	int i;
 
 	for (i = 0; i < ind; i++)
-		dputs(d, " ");
-	dputs(d, close ? "</" : "<");
-	dputs(d, name);
-	dputs(d, ">\n");
+		adds(d, " ");
+	adds(d, close ? "</" : "<");
+	adds(d, name);
+	adds(d, ">\n");
 }
 
 /* An answer of nzap records, as examples/oms-fund writes one (in UTF-8,
    as the feed gives it). */
 static void
-answer(struct doc *d, unsigned nzap)
+answer(struct oms_buf *d, unsigned nzap)
 {
 	static const char *const osn[] = { "5.1.4", "5.3.2", "4.6.1" };
 	char b[64];
 	unsigned i, k;
 
-	dputs(d, "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n"
+	adds(d, "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n"
 	    "<ZL_LIST>\n");
 	open_el(d, 1, "ZGLV", 0);
 	field(d, 2, "VERSION", "5.1");
@@ -441,7 +397,7 @@ answer(struct doc *d, unsigned nzap)
 		open_el(d, 2, "Z_SL", 1);
 		open_el(d, 1, "ZAP", 1);
 	}
-	dputs(d, "</ZL_LIST>\n");
+	adds(d, "</ZL_LIST>\n");
 }
 
 static const char *const hand[] = {
@@ -492,7 +448,7 @@ static const char *const hand[] = {
 
 /* A mutant of d into m. */
 static void
-mutate(const struct doc *d, struct doc *m)
+mutate(const struct oms_buf *d, struct oms_buf *m)
 {
 	static const char *const ins[] = {
 		"<!-- c -->", "<?pi x?>", "<![CDATA[x]]>", "&amp;", "&lt;",
@@ -506,26 +462,26 @@ mutate(const struct doc *d, struct doc *m)
 	size_t at, k, n;
 	const char *s;
 
-	m->len = 0;
+	oms_buf_reset(m);
 	at = d->len > 0 ? rnd((unsigned)d->len) : 0;
 	switch (rnd(6)) {
 	case 0:		/* flip a byte */
-		dput(m, d->s, d->len);
+		add(m, d->s, d->len);
 		m->s[at] = (char)rnd(256);
 		break;
 	case 1:		/* delete some */
 		k = 1 + rnd(4);
 		if (at + k > d->len)
 			k = d->len - at;
-		dput(m, d->s, at);
-		dput(m, d->s + at + k, d->len - at - k);
+		add(m, d->s, at);
+		add(m, d->s + at + k, d->len - at - k);
 		break;
 	case 2:		/* truncate */
-		dput(m, d->s, at);
+		add(m, d->s, at);
 		break;
 	case 3:		/* text after the root, or a second one */
-		dput(m, d->s, d->len);
-		dputs(m, rnd(2) ? "x" : "<ZL_LIST/>");
+		add(m, d->s, d->len);
+		adds(m, rnd(2) ? "x" : "<ZL_LIST/>");
 		break;
 	default:	/* insert */
 		s = ins[rnd(sizeof(ins) / sizeof(ins[0]))];
@@ -537,9 +493,9 @@ mutate(const struct doc *d, struct doc *m)
 				at++;
 		if (at < d->len && rnd(2))
 			at++;
-		dput(m, d->s, at);
-		dput(m, s, n);
-		dput(m, d->s + at, d->len - at);
+		add(m, d->s, at);
+		add(m, s, n);
+		add(m, d->s + at, d->len - at);
 		break;
 	}
 }
@@ -548,12 +504,16 @@ static void
 test_differential(void **state)
 {
 	struct counts c = { 0 };
-	struct doc d = { 0 }, m = { 0 }, small[3] = { { 0 } };
+	struct oms_buf d, m, small[3];
 	const char *env = getenv("XSCAN_DOCS");
 	size_t i;
 	int j;
 
 	(void)state;
+	oms_buf_init(&d, 0);
+	oms_buf_init(&m, 0);
+	for (i = 0; i < 3; i++)
+		oms_buf_init(&small[i], 0);
 	/* answers: the fast path must take every one */
 	for (i = 0; i < 3; i++) {
 		answer(&small[i], i == 0 ? 1 : i == 1 ? 7 : 400);
@@ -566,18 +526,18 @@ test_differential(void **state)
 		assert_int_equal(compare(hand[i], strlen(hand[i]), &c, 0), 0);
 	for (j = 0; j < 6000; j++) {
 		if (j % 3 == 0) {
-			d.len = 0;
-			dputs(&d, hand[rnd(sizeof(hand) / sizeof(hand[0]))]);
+			oms_buf_reset(&d);
+			adds(&d, hand[rnd(sizeof(hand) / sizeof(hand[0]))]);
 		} else {
-			d.len = 0;
-			dput(&d, small[j % 3 == 1 ? 0 : 1].s,
+			oms_buf_reset(&d);
+			add(&d, small[j % 3 == 1 ? 0 : 1].s,
 			    small[j % 3 == 1 ? 0 : 1].len);
 		}
 		/* one edit, or a few */
 		mutate(&d, &m);
 		for (i = rnd(4) == 0 ? rnd(3) : 0; i > 0; i--) {
-			d.len = 0;
-			dput(&d, m.s, m.len);
+			oms_buf_reset(&d);
+			add(&d, m.s, m.len);
 			mutate(&d, &m);
 		}
 		compare(m.s, m.len, &c, 1);
@@ -588,9 +548,9 @@ test_differential(void **state)
 		size_t n;
 
 		assert_non_null(fp);
-		d.len = 0;
+		oms_buf_reset(&d);
 		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-			dput(&d, buf, n);
+			add(&d, buf, n);
 		fclose(fp);
 		assert_int_equal(compare(d.s, d.len, &c, 0), 0);
 	}
@@ -600,10 +560,10 @@ test_differential(void **state)
 	assert_int_equal(c.bad, 0);
 	/* the mutants are not all doubted */
 	assert_true(c.fast > c.mutants / 10);
-	free(d.s);
-	free(m.s);
+	oms_buf_release(&d);
+	oms_buf_release(&m);
 	for (i = 0; i < 3; i++)
-		free(small[i].s);
+		oms_buf_release(&small[i]);
 }
 
 /*
@@ -635,21 +595,22 @@ test_words(void **state)
 		{ "\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xE2\x80\x94", 1 },
 	};
 	struct counts c = { 0 };
-	struct doc d = { 0 };
+	struct oms_buf d;
 	size_t i, k, j;
 	int r;
 
 	(void)state;
+	oms_buf_init(&d, 0);
 	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
 		for (k = 0; k <= 17; k++) {
-			d.len = 0;
-			dputs(&d, "<?xml version=\"1.0\"?>\n<a>");
+			oms_buf_reset(&d);
+			adds(&d, "<?xml version=\"1.0\"?>\n<a>");
 			for (j = 0; j < k; j++)
-				dput(&d, j % 5 == 4 ? "\n" : "x", 1);
-			dputs(&d, at[i].s);
+				add(&d, j % 5 == 4 ? "\n" : "x", 1);
+			adds(&d, at[i].s);
 			for (j = k; j < 17; j++)
-				dput(&d, j % 7 == 6 ? "\n" : "y", 1);
-			dputs(&d, "</a>\n<!-- end -->\n");
+				add(&d, j % 7 == 6 ? "\n" : "y", 1);
+			adds(&d, "</a>\n<!-- end -->\n");
 			r = compare(d.s, d.len, &c, 0);
 			if (at[i].plain)
 				assert_int_equal(r, 0);
@@ -657,22 +618,22 @@ test_words(void **state)
 	/* blanks and newlines, then markup: each length, each mix */
 	for (k = 0; k <= 20; k++)
 		for (j = 0; j < 4; j++) {
-			d.len = 0;
-			dputs(&d, "<?xml version=\"1.0\"?>\n<a>\n<b>");
+			oms_buf_reset(&d);
+			adds(&d, "<?xml version=\"1.0\"?>\n<a>\n<b>");
 			for (i = 0; i < k; i++)
-				dput(&d, j == 0 ? " " : j == 1 ? "\n" :
+				add(&d, j == 0 ? " " : j == 1 ? "\n" :
 				    j == 2 ? (i % 3 ? " " : "\n") :
 				    (i % 2 ? "\t" : "\n"), 1);
-			dputs(&d, "<c/>");
+			adds(&d, "<c/>");
 			for (i = 0; i < k; i++)
-				dput(&d, i == 0 ? "\n" : " ", 1);
-			dputs(&d, "</b>\n</a>\n");
+				add(&d, i == 0 ? "\n" : " ", 1);
+			adds(&d, "</b>\n</a>\n");
 			assert_int_equal(compare(d.s, d.len, &c, 0), 0);
 		}
 	print_message("words: %lu documents; the fast path read %lu; %lu "
 	    "read otherwise than libxml2\n", c.docs, c.fast, c.bad);
 	assert_int_equal(c.bad, 0);
-	free(d.s);
+	oms_buf_release(&d);
 }
 
 /*
@@ -686,12 +647,13 @@ static void
 test_names(void **state)
 {
 	struct counts c = { 0 };
-	struct doc d = { 0 };
+	struct oms_buf d;
 	char a[24], b[24];
 	size_t len, at, i;
 	int r;
 
 	(void)state;
+	oms_buf_init(&d, 0);
 	for (len = 1; len <= 19; len++)
 		for (i = 0; i < 4; i++) {
 			at = i == 0 ? 0 : i == 1 ? 7 : i == 2 ? 8 : len - 1;
@@ -702,17 +664,21 @@ test_names(void **state)
 			memcpy(b, a, len + 1);
 			a[at] = at == 0 ? 'P' : '1';
 			b[at] = at == 0 ? 'Q' : '2';
-			d.len = 0;
-			dputs(&d, "<?xml version=\"1.0\"?>\n<r>\n");
-			addtag(&d, "<%s>x</%s>\n<%s>y</%s>\n", a, a, b, b);
-			addtag(&d, "<%s/><%s/><%s><%s/></%s>\n", a, b, a, b, a);
-			addtag(&d, "<%s><%s>z</%s></%s>\n", b, a, a, b);
-			dputs(&d, "</r>\n");
+			oms_buf_reset(&d);
+			adds(&d, "<?xml version=\"1.0\"?>\n<r>\n");
+			assert_int_equal(oms_buf_printf(&d, NULL,
+			    "<%s>x</%s>\n<%s>y</%s>\n", a, a, b, b), 0);
+			assert_int_equal(oms_buf_printf(&d, NULL,
+			    "<%s/><%s/><%s><%s/></%s>\n", a, b, a, b, a), 0);
+			assert_int_equal(oms_buf_printf(&d, NULL,
+			    "<%s><%s>z</%s></%s>\n", b, a, a, b), 0);
+			adds(&d, "</r>\n");
 			assert_int_equal(compare(d.s, d.len, &c, 0), 0);
-			d.len = 0;
-			dputs(&d, "<?xml version=\"1.0\"?>\n<r>\n");
-			addtag(&d, "<%s>x</%s>\n<%s>y</%s>\n", a, a, a, b);
-			dputs(&d, "</r>\n");
+			oms_buf_reset(&d);
+			adds(&d, "<?xml version=\"1.0\"?>\n<r>\n");
+			assert_int_equal(oms_buf_printf(&d, NULL,
+			    "<%s>x</%s>\n<%s>y</%s>\n", a, a, a, b), 0);
+			adds(&d, "</r>\n");
 			assert_int_equal(compare(d.s, d.len, &c, 0), 1);
 		}
 	/* each byte after a name's first k, in words and in the tail */
@@ -720,37 +686,38 @@ test_names(void **state)
 		for (i = 0; i < 256; i++) {
 			memset(a, len % 2 ? 'z' : 'A', len);
 			a[len] = '\0';
-			d.len = 0;
-			dputs(&d, "<?xml version=\"1.0\"?>\n<r><");
-			dputs(&d, a);
-			dput(&d, (char []){ (char)i }, 1);
+			oms_buf_reset(&d);
+			adds(&d, "<?xml version=\"1.0\"?>\n<r><");
+			adds(&d, a);
+			add(&d, (char []){ (char)i }, 1);
 			if (i % 2)
-				dputs(&d, "b/>");
+				adds(&d, "b/>");
 			else {
-				dputs(&d, "b>x</");
-				dputs(&d, a);
-				dput(&d, (char []){ (char)i }, 1);
-				dputs(&d, "b>");
+				adds(&d, "b>x</");
+				adds(&d, a);
+				add(&d, (char []){ (char)i }, 1);
+				adds(&d, "b>");
 			}
-			dputs(&d, "</r>\n");
+			adds(&d, "</r>\n");
 			r = compare(d.s, d.len, &c, 0);
 			/* a name goes on over its bytes: read */
 			if (isalnum(i) || i == '_' || i == '-' || i == '.')
 				assert_int_equal(r, 0);
 		}
 	/* more names than the cache holds, each seen again: hashes shared */
-	d.len = 0;
-	dputs(&d, "<?xml version=\"1.0\"?>\n<r>\n");
+	oms_buf_reset(&d);
+	adds(&d, "<?xml version=\"1.0\"?>\n<r>\n");
 	for (i = 0; i < 3 * 3000; i++) {
 		len = i < 3000 ? i : (i * 7919) % 3000;
-		addtag(&d, "<N%zu>x</N%zu><M%zu/>\n", len, len, len % 97);
+		assert_int_equal(oms_buf_printf(&d, NULL,
+		    "<N%zu>x</N%zu><M%zu/>\n", len, len, len % 97), 0);
 	}
-	dputs(&d, "</r>\n");
+	adds(&d, "</r>\n");
 	assert_int_equal(compare(d.s, d.len, &c, 0), 0);
 	print_message("names: %lu documents; the fast path read %lu; %lu "
 	    "read otherwise than libxml2\n", c.docs, c.fast, c.bad);
 	assert_int_equal(c.bad, 0);
-	free(d.s);
+	oms_buf_release(&d);
 }
 
 /* the scanner of test_flags, and what its handler found */
@@ -808,13 +775,14 @@ test_flags(void **state)
 	    "]", " ", "z\n", "&amp;z",
 	    "\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96 \xD0\x96" };
 	struct flags f = { 0 };
-	struct doc d = { 0 };
+	struct oms_buf d;
 	xmlSAXHandler sax;
 	xmlDictPtr dict;
 	size_t i, j, k, b, off, n;
 	int r;
 
 	(void)state;
+	oms_buf_init(&d, 0);
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.characters = flags_text;
@@ -822,18 +790,18 @@ test_flags(void **state)
 	for (b = 0; b < sizeof(blanks) / sizeof(blanks[0]); b++)
 		for (k = 0; k <= 19; k++)
 			for (j = 0; j < sizeof(tails) / sizeof(tails[0]); j++) {
-				d.len = 0;
-				dputs(&d, "<?xml version=\"1.0\"?>\n<a><b>");
+				oms_buf_reset(&d);
+				adds(&d, "<?xml version=\"1.0\"?>\n<a><b>");
 				for (i = 0; i < k; i++)
-					dput(&d, blanks[b] + i % strlen(blanks[b]),
-					    1);
-				dputs(&d, tails[j]);
-				dputs(&d, "</b>");
+					add(&d, blanks[b] +
+					    i % strlen(blanks[b]), 1);
+				adds(&d, tails[j]);
+				adds(&d, "</b>");
 				for (i = 0; i < k; i++)
-					dput(&d, blanks[b] + i % strlen(blanks[b]),
-					    1);
-				dputs(&d, tails[j]);
-				dputs(&d, "<c/></a>\n");
+					add(&d, blanks[b] +
+					    i % strlen(blanks[b]), 1);
+				adds(&d, tails[j]);
+				adds(&d, "<c/></a>\n");
 				for (i = 0; i < 2; i++) {
 					assert_non_null(f.xs = omsi_xscan_new(dict,
 					    &sax, &f));
@@ -854,7 +822,7 @@ test_flags(void **state)
 	    f.bad);
 	assert_int_equal(f.bad, 0);
 	xmlDictFree(dict);
-	free(d.s);
+	oms_buf_release(&d);
 }
 
 int

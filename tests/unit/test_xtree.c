@@ -38,54 +38,39 @@ rnd(unsigned n)
 	return ((unsigned)(seed >> 33) % n);
 }
 
-struct str {
-	char	*s;
-	size_t	 len, cap;
-};
-
+/* The dumps' and the documents' strings: a failure fails the test. */
 static void
-add(struct str *b, const void *p, size_t n)
+add(struct oms_buf *b, const void *p, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert_non_null(b->s);
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
+	assert_int_equal(oms_buf_add(b, p, n, NULL), 0);
 }
 
 static void
-addf(struct str *b, const char *fmt, ...)
+adds(struct oms_buf *b, const char *s)
 {
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	add(b, tmp, (size_t)n);
+	assert_int_equal(oms_buf_adds(b, s, NULL), 0);
 }
 
 /* A subtree, all of it that matters. */
 static void
-dump(struct str *b, xmlNodePtr n, int depth)
+dump(struct oms_buf *b, xmlNodePtr n, int depth)
 {
 	xmlNodePtr c, prev = NULL;
 	size_t nk = 0;
 	const xmlChar *s;
 
-	addf(b, "%*s%d ", depth, "", (int)n->type);
+	assert_int_equal(oms_buf_printf(b, NULL, "%*s%d ", depth, "",
+	    (int)n->type), 0);
 	if (n->name != NULL) {
-		add(b, n->name, strlen((const char *)n->name));
+		adds(b, (const char *)n->name);
 		if (n->type == XML_ELEMENT_NODE || n->type == XML_PI_NODE)
 			assert_true(xmlDictOwns(n->doc->dict, n->name));
 	}
-	addf(b, " line %u/%ld", n->line, xmlGetLineNo(n));
+	assert_int_equal(oms_buf_printf(b, NULL, " line %u/%ld", n->line,
+	    xmlGetLineNo(n)), 0);
 	if (n->type == XML_TEXT_NODE)
-		addf(b, " psvi %lu", (unsigned long)(uintptr_t)n->psvi);
+		assert_int_equal(oms_buf_printf(b, NULL, " psvi %lu",
+		    (unsigned long)(uintptr_t)n->psvi), 0);
 	assert_non_null(n->doc);
 	assert_null(n->ns);
 	if (n->type == XML_ELEMENT_NODE) {
@@ -97,8 +82,9 @@ dump(struct str *b, xmlNodePtr n, int depth)
 		if (s == NULL)
 			add(b, " none", 5);
 		else {
-			addf(b, " [%zu]", strlen((const char *)s));
-			add(b, s, strlen((const char *)s));
+			assert_int_equal(oms_buf_printf(b, NULL, " [%zu]",
+			    strlen((const char *)s)), 0);
+			adds(b, (const char *)s);
 		}
 	}
 	for (c = n->children; c != NULL; c = c->next) {
@@ -108,7 +94,7 @@ dump(struct str *b, xmlNodePtr n, int depth)
 		nk++;
 	}
 	assert_ptr_equal(n->last, prev);
-	addf(b, " kids %zu\n", nk);
+	assert_int_equal(oms_buf_printf(b, NULL, " kids %zu\n", nk), 0);
 	for (c = n->children; c != NULL; c = c->next)
 		dump(b, c, depth + 1);
 }
@@ -164,7 +150,7 @@ change(xmlNodePtr rec, int solid)
  * changes them): 0, or -1 (an error).
  */
 static int
-by_reader(const char *path, struct str *out, int changed)
+by_reader(const char *path, struct oms_buf *out, int changed)
 {
 	unsigned long i = 0;
 
@@ -207,7 +193,7 @@ want_all(void *arg, const xmlChar *name)
 static int
 take_dump(void *arg, xmlNodePtr rec, struct oms_err *err)
 {
-	struct str *out = arg;
+	struct oms_buf *out = arg;
 
 	(void)err;
 	assert_non_null(rec->parent);
@@ -219,7 +205,7 @@ take_dump(void *arg, xmlNodePtr rec, struct oms_err *err)
 }
 
 struct changing {
-	struct str	*out;
+	struct oms_buf	*out;
 	unsigned long	 i;
 	int		 solid;
 };
@@ -245,7 +231,7 @@ take_changed(void *arg, xmlNodePtr rec, struct oms_err *err)
 
 /* The building pass over the file, the records changed. */
 static int
-build_changed(const char *path, struct str *out)
+build_changed(const char *path, struct oms_buf *out)
 {
 	struct changing c = { out, 0, 0 };
 	struct omsi_xtree *t;
@@ -260,7 +246,7 @@ build_changed(const char *path, struct str *out)
 }
 
 static int
-build_file(const char *path, struct str *out)
+build_file(const char *path, struct oms_buf *out)
 {
 	struct omsi_xtree *t;
 	struct oms_err err;
@@ -275,7 +261,7 @@ build_file(const char *path, struct str *out)
 
 /* u (UTF-8) in pieces of random sizes (some of 1 to 3 bytes) */
 static int
-build_pieces(const unsigned char *u, size_t n, struct str *out)
+build_pieces(const unsigned char *u, size_t n, struct oms_buf *out)
 {
 	struct omsi_xtree *t;
 	struct oms_err err;
@@ -317,9 +303,14 @@ static char dir[] = "/tmp/oms-test-xtree-XXXXXX";
 static void
 compare(const char *path, const unsigned char *u, size_t ulen, int strict)
 {
-	struct str a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 };
+	struct oms_buf a, b, c, d, e;
 	int rc, rp;
 
+	oms_buf_init(&a, 0);
+	oms_buf_init(&b, 0);
+	oms_buf_init(&c, 0);
+	oms_buf_init(&d, 0);
+	oms_buf_init(&e, 0);
 	count.docs++;
 	rc = build_file(path, &b);
 	rp = u != NULL ? build_pieces(u, ulen, &c) : rc;
@@ -376,11 +367,11 @@ compare(const char *path, const unsigned char *u, size_t ulen, int strict)
 			count.records++;
 	count.bytes += a.len;
 out:
-	free(a.s);
-	free(b.s);
-	free(c.s);
-	free(d.s);
-	free(e.s);
+	oms_buf_release(&a);
+	oms_buf_release(&b);
+	oms_buf_release(&c);
+	oms_buf_release(&d);
+	oms_buf_release(&e);
 }
 
 static void
@@ -480,12 +471,13 @@ static const char *const hand[] = {
 static void
 long_docs(void)
 {
-	struct str d = { 0 };
+	struct oms_buf d;
 	int i, k;
 
+	oms_buf_init(&d, 0);
 	for (k = 0; k < 8; k++) {
-		d.len = 0;
-		add(&d, DECL "<L>", strlen(DECL "<L>"));
+		oms_buf_reset(&d);
+		adds(&d, DECL "<L>");
 		for (i = 0; i < 20; i++) {
 			add(&d, "<R><A>", 6);
 			switch (k) {
@@ -514,7 +506,8 @@ long_docs(void)
 					    1 : 5);
 				break;
 			default:	/* short, many */
-				addf(&d, "%d", i * k);
+				assert_int_equal(oms_buf_printf(&d, NULL, "%d",
+				    i * k), 0);
 				break;
 			}
 			add(&d, "</A>\n  <B>2</B>\n</R>\n", 20);
@@ -522,7 +515,7 @@ long_docs(void)
 		add(&d, "</L>\n", 5);
 		compare_utf8("long.xml", d.s, d.len, 0);
 	}
-	free(d.s);
+	oms_buf_release(&d);
 }
 
 static const char *const inserts[] = {
@@ -536,12 +529,13 @@ static const char *const inserts[] = {
 static void
 mutants(const char *doc, size_t len, int n)
 {
-	struct str m = { 0 };
+	struct oms_buf m;
 	int i, j, k;
-	size_t pos, p;
+	size_t pos, p, il;
 
+	oms_buf_init(&m, 0);
 	for (i = 0; i < n; i++) {
-		m.len = 0;
+		oms_buf_reset(&m);
 		add(&m, doc, len);
 		k = 1 + rnd(3);
 		for (j = 0; j < k; j++) {
@@ -559,24 +553,16 @@ mutants(const char *doc, size_t len, int n)
 				continue;
 			}
 			p = rnd(sizeof(inserts) / sizeof(inserts[0]));
-			{
-				size_t il = strlen(inserts[p]);
-
-				add(&m, "", 0);
-				if (m.len + il + 1 > m.cap) {
-					m.cap = (m.len + il + 1) * 2;
-					assert_non_null(m.s = realloc(m.s,
-					    m.cap));
-				}
-				memmove(m.s + pos + il, m.s + pos, m.len - pos
-				    + 1);
-				memcpy(m.s + pos, inserts[p], il);
-				m.len += il;
-			}
+			il = strlen(inserts[p]);
+			/* room for il more: the tail and its NUL move up */
+			assert_int_equal(oms_buf_grow(&m, il, NULL), 0);
+			memmove(m.s + pos + il, m.s + pos, m.len - pos + 1);
+			memcpy(m.s + pos, inserts[p], il);
+			m.len += il;
 		}
 		compare_utf8("mutant.xml", m.s, m.len, 0);
 	}
-	free(m.s);
+	oms_buf_release(&m);
 }
 
 static void
@@ -655,30 +641,33 @@ test_generated(void **state)
 static void
 test_reuse(void **state)
 {
-	struct str d = { 0 };
+	struct oms_buf d;
 	unsigned long before = count.records;
 	int i, j, len;
 
 	(void)state;
-	addf(&d, "%s", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<L>\n");
+	oms_buf_init(&d, 0);
+	adds(&d, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<L>\n");
 	for (i = 0; i < 60; i++) {
 		len = 300 - 5 * i;
-		addf(&d, "%s", "<R><A>");
+		adds(&d, "<R><A>");
 		for (j = 0; j < len; j++)
-			addf(&d, "%c", 'a' + (i + j) % 26);
-		addf(&d, "%s", "</A>");
+			assert_int_equal(oms_buf_addc(&d, 'a' + (i + j) % 26,
+			    NULL), 0);
+		adds(&d, "</A>");
 		/* fewer elements, and one text in two at last */
 		for (j = 0; j < (60 - i) / 4; j++)
-			addf(&d, "<B><C>%.*s</C></B>", 1 + (len + j) % 40,
-			    "0123456789012345678901234567890123456789");
+			assert_int_equal(oms_buf_printf(&d, NULL,
+			    "<B><C>%.*s</C></B>", 1 + (len + j) % 40,
+			    "0123456789012345678901234567890123456789"), 0);
 		if (i % 2 == 0)
-			addf(&d, "%s", "<D>tail text, 20+ b</D>");
-		addf(&d, "%s", "</R>\n");
+			adds(&d, "<D>tail text, 20+ b</D>");
+		adds(&d, "</R>\n");
 	}
-	addf(&d, "%s", "</L>\n");
+	adds(&d, "</L>\n");
 	compare_utf8("reuse.xml", d.s, d.len, 1);
 	assert_int_equal(count.records - before, 60);
-	free(d.s);
+	oms_buf_release(&d);
 }
 
 /*
@@ -695,21 +684,22 @@ test_runs(void **state)
 		"\n", " ", "\t", "\n\n", "\xd0\x96", "\xd0\x96\n", "&amp;",
 		"\n&#10;", "x",
 	};
-	struct str d = { 0 };
+	struct oms_buf d;
 	unsigned long before = count.docs - count.doubted;
 	size_t i, k, j;
 
 	(void)state;
+	oms_buf_init(&d, 0);
 	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
 		for (k = 0; k <= 17; k++) {
-			d.len = 0;
-			add(&d, DECL "<L>\n", strlen(DECL "<L>\n"));
+			oms_buf_reset(&d);
+			adds(&d, DECL "<L>\n");
 			add(&d, "<R>\n  <A>", 9);
 			/* a text: before the mark, at k, and after */
 			for (j = 0; j < k; j++)
 				add(&d, j % 6 == 5 ? "\n" : j % 4 == 3 ? " " :
 				    "v", 1);
-			add(&d, at[i], strlen(at[i]));
+			adds(&d, at[i]);
 			for (j = k; j < 17; j++)
 				add(&d, j % 5 == 4 ? "\n" : "w", 1);
 			add(&d, "</A>", 4);
@@ -719,7 +709,7 @@ test_runs(void **state)
 				    1);
 			add(&d, "<B>\n", 4);
 			for (j = 0; j < k; j++)
-				add(&d, at[i], strlen(at[i]));
+				adds(&d, at[i]);
 			add(&d, "<C/>", 4);
 			for (j = 0; j < 9 + k; j++)
 				add(&d, j == k ? "\n" : " ", 1);
@@ -730,7 +720,7 @@ test_runs(void **state)
 	    count.docs - count.doubted - before,
 	    sizeof(at) / sizeof(at[0]) * 18);
 	assert_true(count.docs - count.doubted - before >= 150);
-	free(d.s);
+	oms_buf_release(&d);
 }
 
 /*
@@ -744,17 +734,19 @@ test_runs(void **state)
 static void
 test_long_piece(void **state)
 {
-	struct str d = { 0 }, out = { 0 };
+	struct oms_buf d, out;
 	struct omsi_xtree *t;
 	struct oms_err err;
 	size_t cut, i;
 	int blank, whole, r;
 
 	(void)state;
+	oms_buf_init(&d, 0);
+	oms_buf_init(&out, 0);
 	for (blank = 0; blank < 2; blank++)
 		for (whole = 0; whole < 2; whole++) {
-			d.len = 0;
-			add(&d, DECL "<L>\n<R><C/>", strlen(DECL "<L>\n<R><C/>"));
+			oms_buf_reset(&d);
+			adds(&d, DECL "<L>\n<R><C/>");
 			add(&d, blank ? "x y" : "xxy", 3);
 			cut = d.len;
 			for (i = 0; i < 400; i++)
@@ -772,8 +764,8 @@ test_long_piece(void **state)
 			omsi_xtree_free(t);
 			assert_int_equal(r, blank ? 1 : 0);
 		}
-	free(d.s);
-	free(out.s);
+	oms_buf_release(&d);
+	oms_buf_release(&out);
 }
 
 int
