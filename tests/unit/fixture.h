@@ -104,6 +104,33 @@ fx_rmrf(const char *path)
 		unlink(path);
 }
 
+/*
+ * The bytes of the file at path, malloc'd with a NUL after them, their
+ * number in *len; NULL when it cannot be read whole.
+ */
+static FX_UNUSED char *
+fx_read_file(const char *path, size_t *len)
+{
+	FILE *fp;
+	char *b = NULL;
+	long n;
+
+	*len = 0;
+	if ((fp = fopen(path, "rb")) == NULL)
+		return (NULL);
+	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
+	    fseek(fp, 0, SEEK_SET) == 0 && (b = malloc((size_t)n + 1)) != NULL &&
+	    fread(b, 1, (size_t)n, fp) == (size_t)n) {
+		b[n] = '\0';
+		*len = (size_t)n;
+	} else {
+		free(b);
+		b = NULL;
+	}
+	fclose(fp);
+	return (b);
+}
+
 /* Write text to dir/rel (its directory made first); 0 or -1. */
 static FX_UNUSED int
 fx_write(const char *dir, const char *rel, const char *text)

@@ -54,21 +54,12 @@ unlink_ix(struct fx *x)
 static unsigned char *
 ix_get(struct fx *x, size_t *len)
 {
-	char path[256];
-	unsigned char *p;
-	FILE *fp;
-	long n;
+	char path[256], *p;
 
 	snprintf(path, sizeof(path), "%s/.oms.srcindex", x->dir);
-	assert_non_null(fp = fopen(path, "rb"));
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	assert_true((n = ftell(fp)) > 0);
-	rewind(fp);
-	assert_non_null(p = malloc((size_t)n));
-	assert_int_equal(fread(p, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return (p);
+	assert_non_null(p = fx_read_file(path, len));
+	assert_true(*len > 0);
+	return ((unsigned char *)p);
 }
 
 /* The index file holds the n bytes at want. */

@@ -28,6 +28,7 @@
 
 #include "oms_int.h"
 #include "xtree_int.h"
+#include "fixture.h"
 
 static uint64_t seed = 20261203;
 
@@ -388,25 +389,6 @@ compare_utf8(const char *name, const char *doc, size_t len, int strict)
 }
 
 static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f;
-	char *s;
-	long n;
-
-	assert_non_null(f = fopen(path, "rb"));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	assert_non_null(s = malloc((size_t)n + 1));
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return (s);
-}
-
-static char *
 to_utf8(const char *s, size_t n, size_t *outlen)
 {
 	iconv_t cd;
@@ -609,7 +591,7 @@ test_generated(void **state)
 				continue;
 			snprintf(path, sizeof(path), "%s/gen/%s", dir,
 			    de->d_name);
-			s = slurp(path, &n);
+			assert_non_null(s = fx_read_file(path, &n));
 			u = to_utf8(s, n, &un);
 			compare(path, (unsigned char *)u, un, 1);
 			docs++;

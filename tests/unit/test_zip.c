@@ -19,6 +19,7 @@
 #include <archive_entry.h>
 
 #include "oms_int.h"
+#include "fixture.h"
 
 #define BIG	((size_t)3 << 20)	/* many of the queue's buffers */
 
@@ -307,25 +308,6 @@ test_default_tuned(void **state)
 	cleanup(&t6);
 }
 
-/* The whole file's bytes, malloc'd; its length in *len. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "r");
-	char *b;
-	long n;
-
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	assert_true((n = ftell(fp)) > 0);
-	rewind(fp);
-	assert_non_null(b = malloc((size_t)n));
-	assert_int_equal(fread(b, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return (b);
-}
-
 /*
  * A spooled body is copied into the archive by the kernel when the
  * archive is a file, else read and written: the same bytes either way.
@@ -340,8 +322,8 @@ test_copy_either_way(void **state)
 	(void)state;
 	pack_two_to(OMSI_ZIP_LEVEL, 0, &tk);
 	pack_two_to(OMSI_ZIP_LEVEL, 1, &tm);
-	k = slurp(tk.zpath, &lk);
-	m = slurp(tm.zpath, &lm);
+	assert_non_null(k = fx_read_file(tk.zpath, &lk));
+	assert_non_null(m = fx_read_file(tm.zpath, &lm));
 	assert_int_equal(lk, lm);
 	assert_memory_equal(k, m, lk);
 	free(k);
