@@ -20,8 +20,9 @@
  *   FAULT_AT          N, see FAULT_MODE; unset: count only
  *   FAULT_ERRNO       ENOSPC (default), EIO, EDQUOT, EROFS or a number
  *   FAULT_OPS         which calls count and fail, comma-separated:
- *                       write   write, pwrite, pwrite64, writev, pwritev and
- *                               stdio streams (see below)
+ *                       write   write, pwrite, pwrite64, writev, pwritev,
+ *                               copy_file_range (its output) and stdio
+ *                               streams (see below)
  *                       fsync   fsync, fdatasync
  *                       rename  rename, renameat, renameat2, and link,
  *                               linkat (a publish that never replaces)
@@ -102,6 +103,8 @@ static ssize_t	(*real_pwrite)(int, const void *, size_t, off_t);
 static ssize_t	(*real_pwrite64)(int, const void *, size_t, off_t);
 static ssize_t	(*real_writev)(int, const struct iovec *, int);
 static ssize_t	(*real_pwritev)(int, const struct iovec *, int, off_t);
+static ssize_t	(*real_copy_file_range)(int, off_t *, int, off_t *, size_t,
+		    unsigned int);
 static int	(*real_fsync)(int);
 static int	(*real_fdatasync)(int);
 static int	(*real_rename)(const char *, const char *);
@@ -168,6 +171,7 @@ init(void)
 	real_pwrite64 = sym("pwrite64");
 	real_writev = sym("writev");
 	real_pwritev = sym("pwritev");
+	real_copy_file_range = sym("copy_file_range");
 	real_fsync = sym("fsync");
 	real_fdatasync = sym("fdatasync");
 	real_rename = sym("rename");
@@ -484,6 +488,25 @@ ssize_t
 pwritev(int fd, const struct iovec *iov, int cnt, off_t off)
 {
 	return (do_writev("pwritev", 1, fd, iov, cnt, off));
+}
+
+/* a copy into a file under FAULT_DIR writes as write(2) does */
+ssize_t
+copy_file_range(int in, off_t *inoff, int out, off_t *outoff, size_t n,
+    unsigned int flags)
+{
+	char path[PATH_MAX];
+	ssize_t allow;
+
+	ensure();
+	if (S.active && (S.ops & OP_WRITE) && fd_under(out, path,
+	    sizeof(path))) {
+		if ((allow = decide(OP_WRITE, "copy_file_range", path, n)) ==
+		    -1)
+			return (-1);
+		n = (size_t)allow;
+	}
+	return (real_copy_file_range(in, inoff, out, outoff, n, flags));
 }
 
 static int
