@@ -227,7 +227,8 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 
 			if (s->bad || s->reg != (int)i)
 				continue;
-			snprintf(nz, sizeof(nz), "%lu", (unsigned long)s->n_zap);
+			snprintf(nz, sizeof(nz), "%lu",
+			    (unsigned long)s->n_zap);
 			snprintf(pr, sizeof(pr), "%d", s->pr_nov);
 			oms_money_fmt(s->sum, sum);
 			if (s->c->date_end >= 0)

@@ -20,14 +20,14 @@
 
 #include "oms_int.h"
 
-/* one selected account: 32 bytes, one per account given (not per case
+/* one selected account: 24 bytes, one per account given (not per case
    of source/) */
-struct sel {			/* 24 bytes: one per account given */
+struct sel {
 	const struct oms_case *c;
 	int64_t		 sum;
 	uint32_t	 n_zap;
 	signed int	 reg : 27;	/* its registry, -1 before plan */
-	unsigned int	 pac : 2;	/* its ID_PAC as copied (SEL_PAC) */
+	unsigned int	 pac : 2;	/* its ID_PAC as copied, SEL_PAC */
 	unsigned int	 pr_nov : 1;
 	unsigned int	 bad : 1;
 	unsigned int	 seen : 1;	/* copied in this build */
@@ -131,8 +131,8 @@ struct ffreg {
 	char			*hpath, *lpath;
 	struct omsi_zbody	*hz, *lz;	/* the bodies (zip.c) */
 	xmlTextWriterPtr	 hw, lw;
-	struct omsi_hash	 need;		/* ID_PAC -> sel index, made
-						   once the cases are copied */
+	/* ID_PAC -> sel index, made once the cases are copied */
+	struct omsi_hash	 need;
 	/* the ID_PACs a fix changed, by sel index (SEL_PAC_OWN) */
 	struct ownpac { const char *idpac; size_t si; } *own;
 	size_t			 nown, own_cap;

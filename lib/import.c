@@ -690,8 +690,8 @@ decline_fast(const struct declines *dl, const struct imp *m, size_t i,
 	ns = strlen(st);
 	/* the parts, three sums of 24 and the keys between them */
 	if (dl->head.len + na + dl->mid.len + 2 * nz + dl->tail.len + ns +
-	    nr + dl->datelen + 3 * 24 + 64 > sizeof(line) || !omsi_ledger_plain(acc,
-	    na, 0) || !omsi_ledger_plain(zap, nz, 0) ||
+	    nr + dl->datelen + 3 * 24 + 64 > sizeof(line) ||
+	    !omsi_ledger_plain(acc, na, 0) || !omsi_ledger_plain(zap, nz, 0) ||
 	    !omsi_ledger_plain(st, ns, 1) || !omsi_ledger_plain(rs, nr, 1))
 		return (0);
 #define PUT(p, len)	(memcpy(line + n, (p), (len)), n += (len))

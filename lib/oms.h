@@ -645,13 +645,14 @@ struct oms_case {
 	const char	*dept;		/* first SL/PODR, or "" */
 	const char	*doctor;	/* first SL/IDDOKT, or "" */
 	int64_t		 sum;		/* Z_SL/SUMV */
-	int32_t		 date_begin;	/* Z_SL/DATE_Z_1, days as */
-	int32_t		 date_end;	/* Z_SL/DATE_Z_2  oms_date_parse's */
+	/* Z_SL/DATE_Z_1 and DATE_Z_2, days as oms_date_parse's */
+	int32_t		 date_begin;
+	int32_t		 date_end;
 	uint32_t	 line;		/* UINT32_MAX: that or beyond */
-	uint32_t	 seq;		/* 0-based position in its document */
+	uint32_t	 seq;		/* its place in its document, from 0 */
 	char		 kind[4];
 	signed int	 doc : 31;
-	unsigned int	 dup : 1;	/* twice in one document: refused */
+	unsigned int	 dup : 1;	/* twice in a document: refused */
 };
 
 struct oms_src;

@@ -306,9 +306,9 @@ struct omsi_rulectx {
 	const char	*kind;		/* of the registry */
 	const char	*version;	/* of the registry */
 	const char	*plat;		/* its SCHET/PLAT, "" or NULL: none */
-	int		 reg;		/* the registry's number in its build,
-					   from 0: a rule's values unique in
-					   the registry are kept by it */
+	/* the registry's number in its build, from 0: a rule's values
+	   unique in the registry are kept by it */
+	int		 reg;
 	long		 period_first, period_last;
 	/* called for every failed check; line is of the offending node */
 	void		(*report)(void *arg, const char *id, int warning,

@@ -190,7 +190,7 @@ struct rule {
 	struct where	*where;
 	size_t		 nwhere;
 	int		 registry;	/* unique in the registry (compiled) */
-	struct omsi_rset *seen;		/* its values, by registry (rc->reg) */
+	struct omsi_rset *seen;		/* its values, by rc->reg */
 	size_t		 nseen;
 };
 
@@ -199,9 +199,9 @@ struct rule {
  * and only the elements they name, as XML text (a few hundred bytes; a
  * tree would be ten times that), in kept_arena, or at off in the spool
  * file when there is one (omsi_rules_spool: some 540 bytes a case are
- * 54 MB at 100,000), there with a NUL after it, read back in place.  What stays in memory is these 16 bytes, its kind
- * and version (oms_rules.kkv, 2 bytes) and its link, once a person
- * (oms_rules.bylink).
+ * 54 MB at 100,000), there with a NUL after it, read back in place.
+ * What stays in memory is these 16 bytes, its kind and version
+ * (oms_rules.kkv, 2 bytes) and its link, once a person (oms_rules.bylink).
  */
 struct kept {
 	union {

@@ -706,9 +706,7 @@ oms_rules_free(struct oms_rules *rs)
 			free(r->where[j].path);
 		}
 		free(r->where);
-		for (j = 0; j < r->nseen; j++)
-			omsi_rset_release(&r->seen[j]);
-		free(r->seen);
+		/* r->seen went with omsi_rules_reset */
 	}
 	free(rs->r);
 	for (i = 0; i < rs->nrefs; i++) {

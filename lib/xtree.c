@@ -127,7 +127,6 @@ struct omsi_xtree {
 	const struct omsi_xscan_text *tx;	/* the scanner's line, text */
 	int		 depth;		/* elements open */
 	int		 inrec;		/* reading a record */
-
 	struct el	*el;
 	int		 nel, capel;
 	int		 solid;		/* this record of ordinary nodes */

@@ -11,13 +11,13 @@
  * stream of its own, ended by a sync flush (byte-aligned, not final), so
  * at the end an entry is the head deflated alone and sync-flushed, the
  * spooled body as it is (copied file to file by the kernel where it can)
- * and the tail deflated alone and finished: one
- * valid deflate stream, whose CRC is combined from the three parts'
- * (crc32_combine).  The sizes are known before each local header is
- * written, so there is no data descriptor; Zip64 records are written only
- * past 4 GiB or 65535 entries.  Entries have a fixed mode (0644), mtime
- * and owner (0, 0): the same input gives the same bytes.  A body without
- * a pool (oms-export -n) drops what it is given.
+ * and the tail deflated alone and finished: one valid deflate stream,
+ * whose CRC is combined from the three parts' (crc32_combine).  The
+ * sizes are known before each local header is written, so there is no
+ * data descriptor; Zip64 records are written only past 4 GiB or 65535
+ * entries.  Entries have a fixed mode (0644), mtime and owner (0, 0):
+ * the same input gives the same bytes.  A body without a pool
+ * (oms-export -n) drops what it is given.
  */
 #define _GNU_SOURCE		/* fopencookie */
 #include <errno.h>

@@ -119,7 +119,8 @@ fx_read_file(const char *path, size_t *len)
 	if ((fp = fopen(path, "rb")) == NULL)
 		return (NULL);
 	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
-	    fseek(fp, 0, SEEK_SET) == 0 && (b = malloc((size_t)n + 1)) != NULL &&
+	    fseek(fp, 0, SEEK_SET) == 0 &&
+	    (b = malloc((size_t)n + 1)) != NULL &&
 	    fread(b, 1, (size_t)n, fp) == (size_t)n) {
 		b[n] = '\0';
 		*len = (size_t)n;

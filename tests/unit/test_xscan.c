@@ -778,6 +778,7 @@ test_flags(void **state)
 	struct oms_buf d;
 	xmlSAXHandler sax;
 	xmlDictPtr dict;
+	const unsigned char *u;
 	size_t i, j, k, b, off, n;
 	int r;
 
@@ -803,16 +804,17 @@ test_flags(void **state)
 				adds(&d, tails[j]);
 				adds(&d, "<c/></a>\n");
 				for (i = 0; i < 2; i++) {
-					assert_non_null(f.xs = omsi_xscan_new(dict,
-					    &sax, &f));
-					for (off = 0, r = 0; r == 0 && off < d.len;
-					    off += n) {
+					assert_non_null(f.xs = omsi_xscan_new(
+					    dict, &sax, &f));
+					u = (const unsigned char *)d.s;
+					for (off = 0, r = 0; r == 0 &&
+					    off < d.len; off += n) {
 						n = i == 0 ? d.len : 1 + rnd(9);
 						if (n > d.len - off)
 							n = d.len - off;
 						r = omsi_xscan_feed(f.xs,
-						    (const unsigned char *)d.s + off,
-						    n, off + n == d.len);
+						    u + off, n,
+						    off + n == d.len);
 					}
 					assert_int_equal(r, 0);
 					omsi_xscan_free(f.xs);

@@ -8,9 +8,10 @@
  * unless they doubt, libxml2 must read the document without an error,
  * and every record must dump the same: node types, names, content byte
  * for byte, line, xmlGetLineNo, the line kept in psvi, children in
- * order; names the dictionary's; the links between the nodes sound.  The documents: oms-gen's (H, C, T, DP
- * and the L files, one past 65535 lines), small hand-made ones with
- * blanks, references, comments and PIs everywhere, and their mutants.
+ * order; names the dictionary's; the links between the nodes sound.
+ * The documents: oms-gen's (H, C, T, DP and the L files, one past 65535
+ * lines), small hand-made ones with blanks, references, comments and PIs
+ * everywhere, and their mutants.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -719,6 +720,7 @@ test_long_piece(void **state)
 	struct oms_buf d, out;
 	struct omsi_xtree *t;
 	struct oms_err err;
+	const unsigned char *u;
 	size_t cut, i;
 	int blank, whole, r;
 
@@ -736,13 +738,13 @@ test_long_piece(void **state)
 			add(&d, "<D/> <E/></R>\n</L>\n", 19);
 			assert_non_null(t = omsi_xtree_new(want_all, take_dump,
 			    &out));
+			u = (const unsigned char *)d.s;
 			if (whole)
-				r = omsi_xtree_feed(t, (const unsigned char *)d.s,
-				    d.len, 1, &err);
-			else if ((r = omsi_xtree_feed(t,
-			    (const unsigned char *)d.s, cut, 0, &err)) == 0)
-				r = omsi_xtree_feed(t, (const unsigned char *)d.s +
-				    cut, d.len - cut, 1, &err);
+				r = omsi_xtree_feed(t, u, d.len, 1, &err);
+			else if ((r = omsi_xtree_feed(t, u, cut, 0, &err)) ==
+			    0)
+				r = omsi_xtree_feed(t, u + cut, d.len - cut, 1,
+				    &err);
 			omsi_xtree_free(t);
 			assert_int_equal(r, blank ? 1 : 0);
 		}
