@@ -20,7 +20,7 @@ CFLAGS     ?= -g -O2
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 -fno-common
-DEPS = libxml-2.0 libarchive libpcre2-8 zlib
+DEPS = libxml-2.0 libarchive libpcre2-8 zlib libdeflate
 # recursively expanded: pkg-config runs after the deps step
 OMS_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS))

@@ -241,10 +241,10 @@ extern const struct omsi_export_ops omsi_ffoms_export, omsi_yar76_export;
  * (shared by the bodies of an export), into a spool file; the entry is
  * assembled from the three when the head is known.
  */
-/* oms.conf zip_level's default, unset: level 6 with a shorter match
-   search, 1.015 of zip -6's size at 0.7 of level 6's CPU (zip.c's zinit).
-   Of the 100k export's H file (184 MB): level 5 is 1.10 of zip -6's size
-   (at 0.6 of level 6's CPU), 6 is 0.99, 7 0.97 (at 1.3), 8 0.91 (at 2.1) */
+/* oms.conf zip_level's default, unset: libdeflate's level 6 (zip.c).  Of
+   the first 400 MB of the 1M bench's H file, in zip.c's 512 KiB pieces:
+   0.98 of zip -6's size; level 5 is 1.07, 4 1.14, 1 1.54; 7 is 0.94, 8
+   and 9 0.90 (at 2.1 and 2.6 times level 6's CPU) */
 #define OMSI_ZIP_LEVEL	0
 struct omsi_zpool;
 struct omsi_zbody;
@@ -275,6 +275,20 @@ int	 omsi_zip_entry(struct omsi_zip *, const char *name, time_t mtime,
 	    const char *tail, struct oms_err *);
 int	 omsi_zip_close(struct omsi_zip *, struct oms_err *);
 void	 omsi_zip_free(struct omsi_zip *);		/* NULL is fine */
+
+/* ---- joining deflate streams (zjoin.c) */
+/* bytes past a stream that the walk may read (their values unused) */
+#define OMSI_ZJOIN_SLACK	32
+/* Where the last block of the raw deflate stream p[0..n) starts and where
+   the stream ends, in bits from p's first; 0, or -1 when it is no whole
+   stream.  OMSI_ZJOIN_SLACK bytes past n are read. */
+int	 omsi_zjoin_walk(const unsigned char *p, size_t n, uint64_t *lastbit,
+	    uint64_t *endbit);
+/* Make the stream p[0..n) one that more can follow: its last block not
+   final and an empty stored block after it, as a sync flush ends a
+   stream (5 bytes more at most; room for OMSI_ZJOIN_SLACK past n).  The
+   new length, or 0 when the walk did not accept the stream (unchanged). */
+size_t	 omsi_zjoin_open(unsigned char *p, size_t n);
 
 /* ---- replies (ffoms_reply.c, yar76_reply.c; the rest in import_int.h) */
 /* The stage a reply's name says (without extension): 1, 0 not a reply

@@ -9,13 +9,13 @@
 # are more packages a target needs (make fuzz: clang).
 set -eu
 
-PKGS="gcc make pkg-config libxml2-dev libarchive-dev libpcre2-dev zlib1g-dev \
+PKGS="gcc make pkg-config libxml2-dev libarchive-dev libpcre2-dev zlib1g-dev libdeflate-dev \
 libcmocka-dev libxml2-utils mandoc zip unzip perl parallel bash-completion $*"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	# not Debian: trust pkg-config to tell
-	pkg-config --exists libxml-2.0 libarchive libpcre2-8 zlib cmocka && exit 0
-	echo "deps: need libxml2, libarchive, pcre2, zlib and cmocka development files" >&2
+	pkg-config --exists libxml-2.0 libarchive libpcre2-8 zlib libdeflate cmocka && exit 0
+	echo "deps: need libxml2, libarchive, pcre2, zlib, libdeflate and cmocka development files" >&2
 	exit 1
 fi
 missing=
