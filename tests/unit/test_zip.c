@@ -289,6 +289,23 @@ test_levels(void **state)
 	cleanup(&t9);
 }
 
+/* The archives of a and b are the same bytes; both are cleaned up. */
+static void
+same_archives(struct twobody *a, struct twobody *b)
+{
+	size_t la, lb;
+	char *pa, *pb;
+
+	assert_non_null(pa = fx_read_file(a->zpath, &la));
+	assert_non_null(pb = fx_read_file(b->zpath, &lb));
+	assert_int_equal(la, lb);
+	assert_memory_equal(pa, pb, la);
+	free(pa);
+	free(pb);
+	cleanup(a);
+	cleanup(b);
+}
+
 /*
  * The default (zip_level unset) is level 6: the same bytes, read back
  * whole by pack_two (BIG is six of the pieces deflated alone, joined).
@@ -297,20 +314,11 @@ static void
 test_default_six(void **state)
 {
 	struct twobody t0, t6;
-	size_t l0, l6;
-	char *a0, *a6;
 
 	(void)state;
 	pack_two(OMSI_ZIP_LEVEL, &t0);
 	pack_two(6, &t6);
-	assert_non_null(a0 = fx_read_file(t0.zpath, &l0));
-	assert_non_null(a6 = fx_read_file(t6.zpath, &l6));
-	assert_int_equal(l0, l6);
-	assert_memory_equal(a0, a6, l0);
-	free(a0);
-	free(a6);
-	cleanup(&t0);
-	cleanup(&t6);
+	same_archives(&t0, &t6);
 }
 
 /*
@@ -321,20 +329,11 @@ static void
 test_copy_either_way(void **state)
 {
 	struct twobody tk, tm;
-	size_t lk, lm;
-	char *k, *m;
 
 	(void)state;
 	pack_two_to(OMSI_ZIP_LEVEL, 0, &tk);
 	pack_two_to(OMSI_ZIP_LEVEL, 1, &tm);
-	assert_non_null(k = fx_read_file(tk.zpath, &lk));
-	assert_non_null(m = fx_read_file(tm.zpath, &lm));
-	assert_int_equal(lk, lm);
-	assert_memory_equal(k, m, lk);
-	free(k);
-	free(m);
-	cleanup(&tk);
-	cleanup(&tm);
+	same_archives(&tk, &tm);
 }
 
 /*
