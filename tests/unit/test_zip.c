@@ -1,8 +1,11 @@
 /*
  * test_zip.c -- zip.c: bodies deflated by the pool's thread while written,
  * entries read back by libarchive byte for byte, a spool that cannot be
- * written (no archive, no thread left), and oms.conf's zip_level
+ * written (no archive, no thread left), the pieces libdeflate does not
+ * deflate deflated by zlib, and oms.conf's zip_level
  */
+#define _GNU_SOURCE		/* RTLD_NEXT */
+#include <dlfcn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,11 +20,36 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <libdeflate.h>
 
 #include "oms_int.h"
 #include "fixture.h"
 
 #define BIG	((size_t)3 << 20)	/* many of the queue's buffers */
+
+/*
+ * libdeflate's compressor, as zip.c finds it: this one, which fails (as
+ * for want of room, 0) every piece after the first fail_after while
+ * fail_after is not -1, else the library's.  Set before the pool's thread
+ * starts.
+ */
+static int fail_after = -1, ncalls;
+
+size_t
+libdeflate_deflate_compress(struct libdeflate_compressor *c, const void *in,
+    size_t n, void *out, size_t avail)
+{
+	static size_t (*real)(struct libdeflate_compressor *, const void *,
+	    size_t, void *, size_t);
+
+	if (fail_after != -1 && ncalls++ >= fail_after)
+		return (0);
+	if (real == NULL)
+		*(void **)&real = dlsym(RTLD_NEXT,
+		    "libdeflate_deflate_compress");
+	assert_non_null(real);
+	return (real(c, in, n, out, avail));
+}
 
 /* The threads of this process. */
 static int
@@ -337,6 +365,43 @@ test_copy_either_way(void **state)
 }
 
 /*
+ * A piece libdeflate does not deflate (or whose stream the walk would not
+ * take, zjoin.c) is deflated by zlib, sync-flushed: the entries read back
+ * whole (pack_two), in other bytes than libdeflate's alone; from the
+ * first piece on, or from the third.
+ */
+static void
+test_zlib_pieces(void **state)
+{
+	struct twobody tl, tz, tm;
+	size_t ll, lz, lm;
+	char *pl, *pz, *pm;
+
+	(void)state;
+	pack_two(OMSI_ZIP_LEVEL, &tl);
+	fail_after = 0;
+	ncalls = 0;
+	pack_two(OMSI_ZIP_LEVEL, &tz);
+	assert_true(ncalls > 6);	/* every piece was asked */
+	fail_after = 2;
+	ncalls = 0;
+	pack_two(OMSI_ZIP_LEVEL, &tm);
+	fail_after = -1;
+	assert_non_null(pl = fx_read_file(tl.zpath, &ll));
+	assert_non_null(pz = fx_read_file(tz.zpath, &lz));
+	assert_non_null(pm = fx_read_file(tm.zpath, &lm));
+	assert_true(ll != lz || memcmp(pl, pz, ll) != 0);
+	assert_true(lm != lz || memcmp(pm, pz, lm) != 0);
+	assert_true(lm != ll || memcmp(pm, pl, lm) != 0);
+	free(pl);
+	free(pz);
+	free(pm);
+	cleanup(&tl);
+	cleanup(&tz);
+	cleanup(&tm);
+}
+
+/*
  * A spool that cannot be written (/dev/full): the failure comes out of
  * the writer's stream or out of omsi_zip_entry, naming the spool; the
  * archive is not committed and no thread is left.
@@ -474,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_default_six),
 		cmocka_unit_test(test_copy_either_way),
+		cmocka_unit_test(test_zlib_pieces),
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_level_key),
