@@ -8,6 +8,8 @@
  * checked like a case; a bad person makes its accounts bad, and a person
  * no file has is a problem of its accounts (rule 003F.00.3070).
  */
+#define _GNU_SOURCE		/* memmem */
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/xmlreader.h>
@@ -128,6 +130,141 @@ fast_persons(struct exp *x, size_t k, const struct oms_srcdoc *d,
 	    fast_take, &c, err));
 }
 
+/*
+ * The order the persons come in, for the rules' kept cases
+ * (omsi_rules_order): each ID_PAC of a persons document found by its
+ * tags in the text, a bounded tail carried from piece to piece.  What
+ * this finds only lays the spool out; the persons are read as ever.
+ */
+#define IDTAG	"<ID_PAC>"
+#define IDEND	"</ID_PAC>"
+#define IDMAX	128			/* longer: not looked for */
+
+struct idscan {
+	struct exp	*x;
+	unsigned char	*reg;		/* the registries the document is for */
+	struct oms_buf	 b;		/* the tail of the last piece + this */
+};
+
+/* The ID_PACs in p[0..n) ordered; *used: the bytes done with. */
+static void
+order_ids(struct idscan *o, const char *p, size_t n, size_t *used)
+{
+	const char *q = p, *e = p + n, *v, *ve;
+	char link[IDMAX + 32];
+	size_t ri, lim;
+	int k;
+
+	*used = 0;
+	while ((v = memmem(q, (size_t)(e - q), IDTAG, sizeof(IDTAG) - 1)) !=
+	    NULL) {
+		q = v + sizeof(IDTAG) - 1;
+		lim = (size_t)(e - q) < IDMAX + 1 ? (size_t)(e - q) : IDMAX + 1;
+		if ((ve = memchr(q, '<', lim)) == NULL) {
+			if (lim <= IDMAX) {
+				*used = (size_t)(v - p);	/* ends later */
+				return;
+			}
+			*used = (size_t)(q - p);	/* too long */
+			continue;
+		}
+		if ((size_t)(e - ve) < sizeof(IDEND) - 1) {
+			*used = (size_t)(v - p);
+			return;
+		}
+		if (ve > q && memcmp(ve, IDEND, sizeof(IDEND) - 1) == 0)
+			for (ri = 0; ri < o->x->nreg; ri++) {
+				if (!o->reg[ri])
+					continue;
+				k = snprintf(link, sizeof(link), "%zu\037%.*s",
+				    ri, (int)(ve - q), q);
+				if (k > 0 && (size_t)k < sizeof(link))
+					omsi_rules_order(o->x->rules, link,
+					    (size_t)k);
+			}
+		q = ve;
+		*used = (size_t)(ve - p);
+	}
+	/* no tag begins before the last bytes: one may begin there */
+	if (n > sizeof(IDTAG) - 1 && n - (sizeof(IDTAG) - 1) > *used)
+		*used = n - (sizeof(IDTAG) - 1);
+}
+
+static int
+order_piece(void *arg, const unsigned char *p, size_t n, int last,
+    struct oms_err *err)
+{
+	struct idscan *o = arg;
+	size_t used;
+
+	(void)last;
+	if (oms_buf_add(&o->b, p, n, err) == -1)
+		return (-1);
+	order_ids(o, o->b.s, o->b.len, &used);
+	memmove(o->b.s, o->b.s + used, o->b.len - used);
+	o->b.len -= used;
+	return (0);
+}
+
+/*
+ * 1 when persons document k is the pair of a selected case's document;
+ * reg, when not NULL, gets a 1 for each registry of such a case.
+ */
+static int
+wanted_persons(const struct exp *x, size_t k, unsigned char *reg)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < x->nsel; i++)
+		if (x->sel[i].seen && oms_src_doc(x->src,
+		    (size_t)x->sel[i].c->doc)->pair == (int)k) {
+			any = 1;
+			if (reg == NULL)
+				break;
+			reg[x->sel[i].reg] = 1;
+		}
+	return (any);
+}
+
+/*
+ * The kept cases laid out in the order of the persons documents that
+ * will be read (omsi_rules_regroup), when the rules keep cases and the
+ * documents are read fast.
+ */
+static int
+order_kept(struct exp *x, struct oms_err *err)
+{
+	struct idscan o;
+	const struct oms_srcdoc *d;
+	size_t k, ndoc = oms_src_ndocs(x->src);
+	int r = 0;
+
+	if (x->rules == NULL || !omsi_rules_person(x->rules) ||
+	    x->ws->plain_xml)
+		return (0);
+	if (omsi_rules_order_begin(x->rules, err) == -1)
+		return (-1);
+	o.x = x;
+	if ((o.reg = calloc(x->nreg + 1, 1)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	oms_buf_init(&o.b, 0);
+	for (k = 0; k < ndoc && r != -1; k++) {
+		d = oms_src_doc(x->src, k);
+		memset(o.reg, 0, x->nreg + 1);
+		if (d->type != OMS_DOC_PERSONS || !wanted_persons(x, k, o.reg))
+			continue;
+		oms_buf_reset(&o.b);
+		r = omsi_doc_read(d->path, d->entry, d->name, order_piece, &o,
+		    err);
+	}
+	oms_buf_release(&o.b);
+	free(o.reg);
+	if (r == -1)
+		return (-1);
+	return (omsi_rules_regroup(x->rules, err));
+}
+
 /* Stream the persons documents and copy the persons needed. */
 int
 omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
@@ -137,20 +274,18 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 	struct archive *ar;
 	struct omsi_xin *xin;
 	xmlNodePtr pers;
-	int rc, wanted, warn, fast = !x->ws->plain_xml;
+	int rc, warn, fast = !x->ws->plain_xml;
 	struct reg *r;
 	struct ffreg *f;
 
+	if (order_kept(x, err) == -1)
+		return (-1);
 	for (k = 0; k < ndoc; k++) {
 		d = oms_src_doc(x->src, k);
 		if (d->type != OMS_DOC_PERSONS)
 			continue;
 		/* is this document the pair of any selected case? */
-		wanted = 0;
-		for (i = 0; i < x->nsel && !wanted; i++)
-			wanted = x->sel[i].seen && oms_src_doc(x->src,
-			    (size_t)x->sel[i].c->doc)->pair == (int)k;
-		if (!wanted)
+		if (!wanted_persons(x, k, NULL))
 			continue;
 		if (fast && (rc = fast_persons(x, k, d, err)) != 1) {
 			if (rc == -1)

@@ -358,6 +358,19 @@ void	 omsi_rules_end_scope(struct oms_rules *, int scope);
  */
 int	 omsi_rules_person(const struct oms_rules *);
 void	 omsi_rules_spool(struct oms_rules *, FILE *fp, const char *name);
+/*
+ * The spooled cases laid out again in the order their persons will be
+ * checked, so that they are read back a group of about 1 MiB at a time,
+ * not each alone: omsi_rules_order_begin (0, or -1 out of memory; it does
+ * nothing without spooled cases), then omsi_rules_order with each
+ * person's link as the persons files give them, then omsi_rules_regroup,
+ * which copies the cases past the end of the spool in that order.  Only
+ * where a case is read back from changes: a case whose person did not
+ * come goes last, and a link given twice counts where it came first.
+ */
+int	 omsi_rules_order_begin(struct oms_rules *, struct oms_err *);
+void	 omsi_rules_order(struct oms_rules *, const char *link, size_t len);
+int	 omsi_rules_regroup(struct oms_rules *, struct oms_err *);
 /* The severity of rule id (1 warning, 0 error), 0 if unknown. */
 int	 omsi_rules_warning(const struct oms_rules *, const char *id);
 /* 1 when rule id was switched off in oms.conf */

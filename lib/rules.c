@@ -1653,6 +1653,9 @@ report_person(void *arg, const char *id, int warning, unsigned long line,
  * every case).
  */
 #define KEPT_WINDOW	((size_t)256 << 10)
+/* a group of cases regrouped (omsi_rules_regroup), read back whole */
+#define KEPT_GROUP	((size_t)1 << 20)
+#define KEPT_GBUF	((size_t)8 << 10)	/* a group's bytes to write */
 
 /*
  * The text of spooled case k (written with its NUL), in rs->kbuf; NULL
@@ -1661,7 +1664,7 @@ report_person(void *arg, const char *id, int warning, unsigned long line,
 static const char *
 spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 {
-	size_t got, want, len = k->len & ~KEPT_SPOOLED;
+	size_t got, want, len = k->len & ~KEPT_SPOOLED, lo, hi, mid, at;
 	off_t off = k->at.off;
 	ssize_t n;
 
@@ -1672,10 +1675,27 @@ spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 	}
 	want = off == rs->knext && len < KEPT_WINDOW ? KEPT_WINDOW : len;
 	rs->knext = off + (off_t)len;
+	if (rs->ngroup > 0 && off >= rs->gstart[0] &&
+	    off < rs->gstart[rs->ngroup]) {
+		/* regrouped: the whole group of the case, unless too big */
+		for (lo = 0, hi = rs->ngroup; hi - lo > 1; ) {
+			mid = lo + (hi - lo) / 2;
+			if (rs->gstart[mid] <= off)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (rs->gstart[lo + 1] - rs->gstart[lo] <=
+		    (off_t)(4 * KEPT_GROUP)) {
+			want = (size_t)(rs->gstart[lo + 1] - rs->gstart[lo]);
+			off = rs->gstart[lo];
+		}
+	}
+	at = (size_t)(k->at.off - off);		/* the case in the window */
 	if (rs->spool_end != -1 && rs->spool_end - off < (off_t)want)
 		want = (size_t)(rs->spool_end - off);
-	if (want < len)
-		want = len;
+	if (want < at + len)
+		want = at + len;
 	rs->kwlen = 0;
 	oms_buf_reset(&rs->kbuf);
 	if (oms_buf_grow(&rs->kbuf, want, err) == -1)
@@ -1687,7 +1707,7 @@ spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 			n = 0;
 			continue;
 		}
-		if (n == -1 || (n == 0 && got < len)) {
+		if (n == -1 || (n == 0 && got < at + len)) {
 			oms_err_sys(err, n == 0 ? EIO : errno, rs->spool_name,
 			    "read");
 			return (NULL);
@@ -1695,7 +1715,7 @@ spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 		if (n == 0)
 			break;
 	}
-	if (rs->kbuf.s[len - 1] != '\0') {
+	if (rs->kbuf.s[at + len - 1] != '\0') {
 		oms_err_set(err, OMS_EIO, rs->spool_name, 0,
 		    "a kept case read back without its end");
 		return (NULL);
@@ -1704,7 +1724,7 @@ spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 	rs->kbuf.s[got] = '\0';
 	rs->kwoff = off;
 	rs->kwlen = got;
-	return (rs->kbuf.s);
+	return (rs->kbuf.s + at);
 }
 
 int
@@ -1721,6 +1741,225 @@ omsi_rules_spool(struct oms_rules *rs, FILE *fp, const char *name)
 	rs->spool_end = -1;	/* ftello once: the stream is only ours */
 	rs->kwlen = 0;
 	rs->knext = -1;
+}
+
+void
+omsi_rules_unorder(struct oms_rules *rs)
+{
+	free(rs->kgroup);
+	rs->kgroup = NULL;
+	free(rs->gstart);
+	rs->gstart = NULL;
+	rs->ngroup = 0;
+	rs->gcur = 0;
+	rs->gbytes = 0;
+}
+
+int
+omsi_rules_order_begin(struct oms_rules *rs, struct oms_err *err)
+{
+	size_t i;
+
+	omsi_rules_unorder(rs);
+	if (rs->spool == NULL || rs->nkept == 0)
+		return (0);
+	if ((rs->kgroup = reallocarray(NULL, rs->nkept,
+	    sizeof(*rs->kgroup))) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+	for (i = 0; i < rs->nkept; i++)
+		rs->kgroup[i] = UINT32_MAX;
+	return (0);
+}
+
+void
+omsi_rules_order(struct oms_rules *rs, const char *link, size_t len)
+{
+	const struct kept *k;
+	uint32_t ki;
+
+	if (rs->kgroup == NULL || !omsi_rset_get(&rs->bylink, link, len, &ki))
+		return;
+	for (; ki != 0; ki = k->next) {
+		k = &rs->kept[ki - 1];
+		if (!(k->len & KEPT_SPOOLED) || rs->kgroup[ki - 1] != UINT32_MAX)
+			continue;
+		rs->kgroup[ki - 1] = rs->gcur;
+		rs->gbytes += k->len & ~KEPT_SPOOLED;
+	}
+	if (rs->gbytes >= KEPT_GROUP && rs->gcur < UINT32_MAX - 2) {
+		rs->gcur++;
+		rs->gbytes = 0;
+	}
+}
+
+/* n bytes at p written at off of the spool; -1 with err. */
+static int
+spool_pwrite(struct oms_rules *rs, const char *p, size_t n, off_t off,
+    struct oms_err *err)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = pwrite(fileno(rs->spool), p, n, off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (oms_err_sys(err, errno, rs->spool_name,
+			    "write"));
+		}
+		p += w;
+		n -= (size_t)w;
+		off += w;
+	}
+	return (0);
+}
+
+/* At least len bytes of the spool from off, up to a group's, in *b. */
+static int
+spool_window(struct oms_rules *rs, struct oms_buf *b, off_t off, size_t len,
+    struct oms_err *err)
+{
+	size_t want = len > KEPT_GROUP ? len : KEPT_GROUP, got;
+	ssize_t n;
+
+	oms_buf_reset(b);
+	if (oms_buf_grow(b, want, err) == -1)
+		return (-1);
+	for (got = 0; got < want; got += (size_t)n) {
+		n = pread(fileno(rs->spool), b->s + got, want - got,
+		    off + (off_t)got);
+		if (n == -1 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n == -1)
+			return (oms_err_sys(err, errno, rs->spool_name,
+			    "read"));
+		if (n == 0)
+			break;
+	}
+	if (got < len)
+		return (oms_err_sys(err, EIO, rs->spool_name, "read"));
+	b->len = got;
+	return (0);
+}
+
+/*
+ * The spooled cases copied past the end of the spool, group by group in
+ * the order omsi_rules_order learnt (those it did not meet last): read
+ * in order of the spool, each put in its group's buffer, a buffer
+ * written where its group goes next when full.
+ */
+int
+omsi_rules_regroup(struct oms_rules *rs, struct oms_err *err)
+{
+	struct oms_buf rb;
+	uint64_t *size = NULL;
+	off_t *pos = NULL, base, rboff = 0;
+	size_t ng, g, i, len, *fill = NULL;
+	char *gb = NULL;
+	const char *text;
+	int rc = -1;
+
+	if (rs->kgroup == NULL)
+		return (0);
+	oms_buf_init(&rb, 0);
+	if (fflush(rs->spool) == EOF) {
+		oms_err_sys(err, errno, rs->spool_name, "write");
+		goto out;
+	}
+	if (rs->spool_end == -1)
+		rs->spool_end = ftello(rs->spool);
+	if ((base = rs->spool_end) == -1) {
+		oms_err_sys(err, errno, rs->spool_name, "seek");
+		goto out;
+	}
+	/* the groups learnt, then one for the cases not met */
+	ng = (size_t)rs->gcur + 2;
+	for (i = 0; i < rs->nkept; i++)
+		if (rs->kgroup[i] == UINT32_MAX)
+			rs->kgroup[i] = (uint32_t)(ng - 1);
+	if ((size = calloc(ng, sizeof(*size))) == NULL ||
+	    (pos = calloc(ng + 1, sizeof(*pos))) == NULL ||
+	    (fill = calloc(ng, sizeof(*fill))) == NULL ||
+	    (gb = reallocarray(NULL, ng, KEPT_GBUF)) == NULL)
+		goto nomem;
+	for (i = 0; i < rs->nkept; i++)
+		if (rs->kept[i].len & KEPT_SPOOLED)
+			size[rs->kgroup[i]] += rs->kept[i].len & ~KEPT_SPOOLED;
+	pos[0] = base;
+	for (g = 0; g < ng; g++)
+		pos[g + 1] = pos[g] + (off_t)size[g];
+	if ((rs->gstart = calloc(ng + 1, sizeof(*rs->gstart))) == NULL)
+		goto nomem;
+	memcpy(rs->gstart, pos, (ng + 1) * sizeof(*pos));
+	for (i = 0; i < rs->nkept; i++) {
+		struct kept *k = &rs->kept[i];
+
+		if (!(k->len & KEPT_SPOOLED))
+			continue;
+		len = k->len & ~KEPT_SPOOLED;
+		/* the case, from a window read forward in the spool */
+		if (rb.len == 0 || k->at.off < rboff ||
+		    (uint64_t)(k->at.off - rboff) + len > rb.len) {
+			if (spool_window(rs, &rb, k->at.off, len, err) == -1)
+				goto out;
+			rboff = k->at.off;
+		}
+		text = rb.s + (k->at.off - rboff);
+		if (text[len - 1] != '\0') {
+			oms_err_set(err, OMS_EIO, rs->spool_name, 0,
+			    "a kept case read back without its end");
+			goto out;
+		}
+		g = rs->kgroup[i];
+		if (fill[g] + len > KEPT_GBUF) {
+			if (spool_pwrite(rs, gb + g * KEPT_GBUF, fill[g],
+			    pos[g], err) == -1)
+				goto out;
+			pos[g] += (off_t)fill[g];
+			fill[g] = 0;
+		}
+		k->at.off = pos[g] + (off_t)fill[g];
+		if (len > KEPT_GBUF) {
+			if (spool_pwrite(rs, text, len, pos[g], err) == -1)
+				goto out;
+			pos[g] += (off_t)len;
+		} else {
+			memcpy(gb + g * KEPT_GBUF + fill[g], text, len);
+			fill[g] += len;
+		}
+	}
+	for (g = 0; g < ng; g++)
+		if (fill[g] > 0 && spool_pwrite(rs, gb + g * KEPT_GBUF,
+		    fill[g], pos[g], err) == -1)
+			goto out;
+	rs->ngroup = ng;
+	rs->spool_end = rs->gstart[ng];
+	/* the stream goes on from the end, as keep() expects */
+	if (fseeko(rs->spool, rs->spool_end, SEEK_SET) == -1) {
+		oms_err_sys(err, errno, rs->spool_name, "seek");
+		goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
+out:
+	if (rc == -1) {
+		free(rs->gstart);
+		rs->gstart = NULL;
+		rs->ngroup = 0;
+	}
+	free(rs->kgroup);
+	rs->kgroup = NULL;
+	rs->kwlen = 0;
+	rs->knext = -1;
+	oms_buf_release(&rb);
+	free(size);
+	free(pos);
+	free(fill);
+	free(gb);
+	return (rc);
 }
 
 /* The person rules of every case kept under rc->link, with pers. */
@@ -1819,6 +2058,7 @@ omsi_rules_reset(struct oms_rules *rs)
 	rs->nkept = 0;
 	rs->kwlen = 0;
 	rs->knext = -1;
+	omsi_rules_unorder(rs);
 	omsi_rset_release(&rs->bylink);
 	omsi_arena_release(&rs->kept_arena);
 	omsi_arena_init(&rs->kept_arena);

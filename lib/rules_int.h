@@ -291,8 +291,22 @@ struct oms_rules {
 	const char	*spool_name;	/* for messages */
 	off_t		 spool_end;	/* where the next case goes, or -1 */
 	struct omsi_rset bylink;	/* link -> 1 + its last kept */
+	/*
+	 * The spooled cases in the order their persons come
+	 * (omsi_rules_order): while it is learnt, each case's group
+	 * (UINT32_MAX: none yet), the group being filled and its bytes;
+	 * after omsi_rules_regroup, where each group begins in the spool
+	 * (gstart[ngroup]: the end), a group read back whole.
+	 */
+	uint32_t	*kgroup;
+	uint32_t	 gcur;
+	uint64_t	 gbytes;
+	off_t		*gstart;
+	size_t		 ngroup;
 };
 
+/* rules.c: forget the order of the kept cases omsi_rules_order learnt */
+void	 omsi_rules_unorder(struct oms_rules *);
 /* rules.c: compile the paths once loaded; forget what oms_rules_set
    changes */
 int	 omsi_rules_compile(struct oms_rules *, struct oms_err *);

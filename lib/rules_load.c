@@ -726,6 +726,7 @@ oms_rules_free(struct oms_rules *rs)
 	free(rs->kv);
 	omsi_hash_release(&rs->names);
 	omsi_rset_release(&rs->bylink);
+	omsi_rules_unorder(rs);
 	omsi_arena_release(&rs->arena);
 	omsi_arena_release(&rs->kept_arena);
 	oms_buf_release(&rs->buf);

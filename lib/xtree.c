@@ -825,8 +825,8 @@ open_entry(const char *path, const char *entry)
 }
 
 int
-omsi_xtree_read(struct omsi_xtree *t, const char *path, const char *entry,
-    const char *name, struct oms_err *err)
+omsi_doc_read(const char *path, const char *entry, const char *name,
+    omsi_doc_fn fn, void *arg, struct oms_err *err)
 {
 	struct omsi_feed *f = NULL;
 	struct archive *ar = NULL;
@@ -848,14 +848,14 @@ omsi_xtree_read(struct omsi_xtree *t, const char *path, const char *entry,
 		goto out;
 	b = omsi_feed_head(f, &n);
 	more = omsi_feed_run(f);
-	r = omsi_xtree_feed(t, b, n, !more, err);
+	r = fn(arg, b, n, !more, err);
 	while (r == 0 && more) {
 		if ((b = omsi_feed_get(f, &n)) == NULL) {
 			*err = *omsi_feed_err(f);
 			r = -1;
 			break;
 		}
-		r = omsi_xtree_feed(t, b, n, n == 0, err);
+		r = fn(arg, b, n, n == 0, err);
 		omsi_feed_put(f);
 		if (n == 0)
 			break;
@@ -873,6 +873,20 @@ out:
 	if (fd != -1)
 		close(fd);
 	return (rc);
+}
+
+static int
+feed_tree(void *arg, const unsigned char *p, size_t n, int last,
+    struct oms_err *err)
+{
+	return (omsi_xtree_feed(arg, p, n, last, err));
+}
+
+int
+omsi_xtree_read(struct omsi_xtree *t, const char *path, const char *entry,
+    const char *name, struct oms_err *err)
+{
+	return (omsi_doc_read(path, entry, name, feed_tree, t, err));
 }
 
 /*

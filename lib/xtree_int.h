@@ -92,6 +92,17 @@ int		 omsi_xtree_feed(struct omsi_xtree *, const unsigned char *,
 int		 omsi_xtree_read(struct omsi_xtree *, const char *path,
 		    const char *entry, const char *name, struct oms_err *);
 /*
+ * The same reading for any use: the document's UTF-8 bytes (windows-1251
+ * turned by the feed) handed to fn a piece at a time, last at the end;
+ * fn says 0 to go on, 1 to stop (a doubt), -1 failed (err).  What
+ * omsi_xtree_read says, fn's 1 and -1 included.
+ */
+typedef int	(*omsi_doc_fn)(void *arg, const unsigned char *p, size_t n,
+		    int last, struct oms_err *err);
+int		 omsi_doc_read(const char *path, const char *entry,
+		    const char *name, omsi_doc_fn, void *arg,
+		    struct oms_err *);
+/*
  * As xmlNodeSetContent(el, value) on an element of a record, whether
  * xtree built it (in the arena or not) or libxml2 did.
  */

@@ -364,6 +364,99 @@ test_person_rules_order(void **state)
 }
 
 /*
+ * The spooled cases laid out again in the order the persons will come
+ * (omsi_rules_regroup), learnt forward, backward, for every other person
+ * (the rest last) or for the first third only, then checked forward or
+ * backward: the same reports as in memory each time, over 20,000 cases
+ * (3 MB of spool: groups of 1 MiB); a new build after it keeps its cases
+ * at the spool's new end.
+ */
+#define NREG	20000
+static void
+persons_regrouped(int learn, int reverse, struct oms_buf *out)
+{
+	static const char with[] = "<PERS><ID_PAC>Q</ID_PAC><IM>A</IM></PERS>";
+	static const char without[] = "<PERS><ID_PAC>Q</ID_PAC></PERS>";
+	struct oms_rules *rs;
+	struct oms_err e;
+	char link[32], acc[64], d1[16];
+	char **slot = calloc(NREG, sizeof(*slot));
+	FILE *spool = NULL;
+	int i, k;
+
+	assert_non_null(slot);
+	rs = load("P1\tZAP\t*\t*\terror\t.\trequired\tPERS/IM\t\t"
+	    "PACIENT/NOVOR~0\tno first name\n");
+	if (learn >= 0) {
+		assert_non_null(spool = tmpfile());
+		omsi_rules_spool(rs, spool, "spool");
+	}
+	for (i = 0; i < NREG; i++) {
+		snprintf(link, sizeof(link), "0\037Q%d", i);
+		snprintf(acc, sizeof(acc), "acc-%0*d", 1 + i % 17, i);
+		snprintf(d1, sizeof(d1), "2026-10-%02d", 1 + i % 28);
+		assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", zap("1",
+		    "101", d1), link, acc), "");
+	}
+	if (learn >= 0) {
+		assert_int_equal(omsi_rules_order_begin(rs, &e), 0);
+		for (k = 0; k < NREG; k++) {
+			i = learn == 1 ? NREG - 1 - k : k;
+			if ((learn == 2 && i % 2 == 1) ||
+			    (learn == 3 && i >= NREG / 3))
+				continue;
+			snprintf(link, sizeof(link), "0\037Q%d", i);
+			omsi_rules_order(rs, link, strlen(link));
+			/* a link twice counts where it came first */
+			omsi_rules_order(rs, link, strlen(link));
+		}
+		/* a link with no case changes nothing */
+		omsi_rules_order(rs, "0\037nobody", 8);
+		assert_int_equal(omsi_rules_regroup(rs, &e), 0);
+	}
+	for (k = 0; k < NREG; k++) {
+		i = reverse ? NREG - 1 - k : k;
+		snprintf(link, sizeof(link), "0\037Q%d", i);
+		assert_non_null(slot[i] = strdup(run(rs, OMSI_SCOPE_PERS, "H",
+		    i % 3 == 0 ? without : with, link, NULL)));
+	}
+	for (i = 0; i < NREG; i++) {
+		assert_int_equal(oms_buf_adds(out, slot[i], NULL), 0);
+		free(slot[i]);
+	}
+	/* a new build: its cases go after the regrouped ones */
+	omsi_rules_reset(rs);
+	assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", zap("1", "101",
+	    "2026-10-03"), "0\037R", "acc-new"), "");
+	assert_string_equal(run(rs, OMSI_SCOPE_PERS, "H", without, "0\037R",
+	    NULL), "P1@acc-new ");
+	oms_rules_free(rs);
+	if (spool != NULL)
+		fclose(spool);
+	free(slot);
+}
+
+static void
+test_person_rules_regrouped(void **state)
+{
+	struct oms_buf mem, b;
+	int learn, reverse;
+
+	(void)state;
+	oms_buf_init(&mem, 0);
+	persons_regrouped(-1, 0, &mem);
+	assert_true(strncmp(mem.s, "P1@acc-0 P1@acc-0003 ", 21) == 0);
+	for (learn = 0; learn <= 3; learn++)
+		for (reverse = 0; reverse <= 1; reverse++) {
+			oms_buf_init(&b, 0);
+			persons_regrouped(learn, reverse, &b);
+			assert_string_equal(b.s, mem.s);
+			oms_buf_release(&b);
+		}
+	oms_buf_release(&mem);
+}
+
+/*
  * unique in the registry: a value of an earlier record repeats, its
  * uppercase twin does not, and a new build forgets them
  */
@@ -1203,6 +1296,7 @@ main(void)
 		cmocka_unit_test(test_missing_table),
 		cmocka_unit_test(test_person_rules),
 		cmocka_unit_test(test_person_rules_order),
+		cmocka_unit_test(test_person_rules_regrouped),
 		cmocka_unit_test(test_unique_registry),
 		cmocka_unit_test(test_unique_per_registry),
 		cmocka_unit_test(test_kept_long_names),
