@@ -291,21 +291,34 @@ select_input(struct exp *x, const struct omsi_export_ops *ops,
 	const struct oms_acct *a;
 	const struct oms_srcdoc *d;
 	const char **inbad;
-	size_t i, next = 0;
+	uint64_t *taken = NULL;
+	size_t i, k, next = 0, ns = omsi_src_nslots(x->src);
 	char ps[8];
 
+	/*
+	 * An account given twice: one found in source/ by its case taken
+	 * (a bit a case), another by the accounts not found so far.
+	 */
 	omsi_hash_init(&seen);
-	if ((x->sel = calloc(n ? n : 1, sizeof(*x->sel))) == NULL)
+	if ((x->sel = calloc(n ? n : 1, sizeof(*x->sel))) == NULL ||
+	    (taken = calloc(ns / 64 + 1, sizeof(*taken))) == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++) {
-		if (omsi_hash_get(&seen, acc[i], NULL)) {
+		if ((c = omsi_src_find_next(x->src, acc[i], &next)) != NULL) {
+			k = omsi_src_slot(x->src, c);
+			if (taken[k / 64] >> (k % 64) & 1) {
+				omsi_exp_problem(x, "input", 0, 0, "account "
+				    "%s is given twice", acc[i]);
+				continue;	/* the first one stands */
+			}
+			taken[k / 64] |= UINT64_C(1) << (k % 64);
+		} else if (omsi_hash_get(&seen, acc[i], NULL)) {
 			omsi_exp_problem(x, "input", 0, 0, "account %s is "
 			    "given twice", acc[i]);
-			continue;	/* the first one stands */
-		}
-		if (omsi_hash_put(&seen, acc[i], 0) == -1)
-			goto nomem;
-		if ((c = omsi_src_find_next(x->src, acc[i], &next)) == NULL) {
+			continue;
+		} else {
+			if (omsi_hash_put(&seen, acc[i], 0) == -1)
+				goto nomem;
 			omsi_exp_problem(x, "input", 0, 0, "account %s is not "
 			    "in source/ (see oms-select(1))", acc[i]);
 			if ((inbad = reallocarray(x->inbad, x->ninbad + 1,
@@ -346,11 +359,17 @@ select_input(struct exp *x, const struct omsi_export_ops *ops,
 		s->pr_nov = a != NULL && a->state == OMS_ST_QUEUED;
 	}
 	omsi_hash_release(&seen);
-	/* copy in document and file order */
-	qsort(x->sel, x->nsel, sizeof(*x->sel), cmp_sel);
+	free(taken);
+	/* copy in document and file order: oms-select lists them so */
+	for (i = 1; i < x->nsel && cmp_sel(&x->sel[i - 1], &x->sel[i]) < 0;
+	    i++)
+		;
+	if (i < x->nsel)
+		qsort(x->sel, x->nsel, sizeof(*x->sel), cmp_sel);
 	return (0);
 nomem:
 	omsi_hash_release(&seen);
+	free(taken);
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 }
 

@@ -186,13 +186,14 @@ omsi_hash_get(const struct omsi_hash *h, const char *key, size_t *val)
 	return (0);
 }
 
+/* The table moved to cap slots (a power of two, more than it holds). */
 static int
-grow(struct omsi_hash *h)
+resize(struct omsi_hash *h, size_t cap)
 {
 	struct omsi_hash n;
 	size_t i, j;
 
-	n.cap = h->cap == 0 ? 1024 : h->cap * 2;
+	n.cap = cap;
 	n.n = h->n;
 	n.keys = calloc(n.cap, sizeof(*n.keys));
 	n.vals = calloc(n.cap, sizeof(*n.vals));
@@ -221,6 +222,27 @@ grow(struct omsi_hash *h)
 	free(h->tags);
 	*h = n;
 	return (0);
+}
+
+static int
+grow(struct omsi_hash *h)
+{
+	return (resize(h, h->cap == 0 ? 1024 : h->cap * 2));
+}
+
+int
+omsi_hash_presize(struct omsi_hash *h, size_t n)
+{
+	size_t cap = h->cap == 0 ? 1024 : h->cap;
+
+	/* omsi_hash_reserve grows when the n-th key would fill a table to
+	   three quarters: one that does not */
+	while (cap / 4 * 3 <= n) {
+		if (cap > SIZE_MAX / 2)
+			return (-1);
+		cap *= 2;
+	}
+	return (cap > h->cap ? resize(h, cap) : 0);
 }
 
 int

@@ -50,6 +50,8 @@ void	 omsi_hash_release(struct omsi_hash *);
 int	 omsi_hash_get(const struct omsi_hash *, const char *, size_t *val);
 /* insert or replace; -1 on ENOMEM */
 int	 omsi_hash_put(struct omsi_hash *, const char *, size_t val);
+/* Room for n keys in all, so that adding them moves nothing; -1 ENOMEM. */
+int	 omsi_hash_presize(struct omsi_hash *, size_t n);
 uint64_t omsi_hash_str(const char *);
 /* The same of n bytes (omsi_hash_str is this of its strlen). */
 uint64_t omsi_hash_bytes(const void *, size_t n);
@@ -161,6 +163,9 @@ void	 omsi_src_close(struct archive *, struct omsi_xin *);
  */
 const struct oms_case *omsi_src_find_next(const struct oms_src *,
 	    const char *account, size_t *next);
+/* A case's place among the source's cases: less than omsi_src_nslots. */
+size_t	 omsi_src_slot(const struct oms_src *, const struct oms_case *);
+size_t	 omsi_src_nslots(const struct oms_src *);
 
 /* ---- progress: every 1024th call reaches the workspace's callback */
 #define OMSI_PROGRESS(ws, what, done, total) do {			\

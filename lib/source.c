@@ -571,7 +571,8 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 {
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct oms_case *c, *old;
-	size_t i, prev;
+	size_t i, prev, slot;
+	uint32_t tag;
 	int r;
 
 	/* what the doc holds is recorded; what it meets here is not */
@@ -584,26 +585,32 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 		omsi_src_commit_end(s, doc);
 		return (r);
 	}
+	/* the table takes the document's cases without moving */
+	if (omsi_hash_presize(&s->idx, s->idx.n + (s->ncases - first)) == -1)
+		return (oms_err_set(err, OMS_ENOMEM, d->name, 0,
+		    "out of memory"));
 	for (i = first; i < s->ncases; i++) {
 		c = &s->cases[i];
 		d->ncases++;
-		if (omsi_hash_get(&s->idx, c->account, &prev)) {
-			old = &s->cases[prev];
-			if (old->doc == doc) {
-				old->dup = 1;
-				omsi_diagf(diag, 0, d->name, c->line, "account "
-				    "%s appears twice in this file (first on "
-				    "line %lu); it will not be exported until "
-				    "the MIS fixes it", c->account,
-				    (unsigned long)old->line);
-				continue;
-			}
-			if (!doc_newer(d, &s->docs[old->doc]))
-				continue;
-		}
-		if (omsi_hash_put(&s->idx, c->account, i) == -1)
+		if ((r = omsi_hash_reserve(&s->idx, c->account, &prev, &slot,
+		    &tag)) == -1)
 			return (oms_err_set(err, OMS_ENOMEM, d->name, 0,
 			    "out of memory"));
+		if (r == 0) {
+			omsi_hash_fill(&s->idx, slot, tag, c->account, i);
+			continue;
+		}
+		old = &s->cases[prev];
+		if (old->doc == doc) {
+			old->dup = 1;
+			omsi_diagf(diag, 0, d->name, c->line, "account %s "
+			    "appears twice in this file (first on line %lu); "
+			    "it will not be exported until the MIS fixes it",
+			    c->account, (unsigned long)old->line);
+			continue;
+		}
+		if (doc_newer(d, &s->docs[old->doc]))
+			s->idx.vals[slot] = i;
 	}
 	return (0);
 }
@@ -778,15 +785,6 @@ cmp_str(const void *a, const void *b)
 	return (strcmp(*(char *const *)a, *(char *const *)b));
 }
 
-/* cases are stored in document and file order, so by index */
-static int
-cmp_idx(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return (x < y ? -1 : x > y);
-}
-
 /* Pair every cases document with its persons document. */
 static void
 pair_docs(struct oms_src *s, struct oms_diag *diag)
@@ -863,16 +861,27 @@ cmp_acckey(const void *a, const void *b)
 	return (strcmp(x->c->account, y->c->account));
 }
 
-/* byacc[0..n) by account; -1 on no memory. */
+/*
+ * byacc[0..n) by account; -1 on no memory.  The keys are sorted by their
+ * bytes, least significant first, a byte a pass (a pass whose byte is
+ * the same in every key is skipped), into a second array as big as the
+ * one qsort would take; accounts alike in their first 8 bytes are then
+ * put in order by strcmp, a run at a time.
+ */
 static int
 sort_byacc(const struct oms_case **byacc, size_t n)
 {
-	struct acckey *v;
+	struct acckey *v, *w, *t;
 	const unsigned char *a;
-	size_t i, j;
+	size_t i, j, b, cnt[256], sum;
+	int shift;
 
 	if ((v = reallocarray(NULL, n, sizeof(*v))) == NULL)
 		return (-1);
+	if ((w = reallocarray(NULL, n, sizeof(*w))) == NULL) {
+		free(v);
+		return (-1);
+	}
 	for (i = 0; i < n; i++) {
 		a = (const unsigned char *)byacc[i]->account;
 		v[i].k = 0;
@@ -880,7 +889,30 @@ sort_byacc(const struct oms_case **byacc, size_t n)
 			v[i].k |= (uint64_t)a[j] << (56 - 8 * j);
 		v[i].c = byacc[i];
 	}
-	qsort(v, n, sizeof(*v), cmp_acckey);
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(v[i].k >> shift) & 0xff]++;
+		if (n == 0 || cnt[(v[0].k >> shift) & 0xff] == n)
+			continue;	/* all alike */
+		for (b = 0, sum = 0; b < 256; b++) {
+			j = cnt[b];
+			cnt[b] = sum;
+			sum += j;
+		}
+		for (i = 0; i < n; i++)
+			w[cnt[(v[i].k >> shift) & 0xff]++] = v[i];
+		t = v;
+		v = w;
+		w = t;
+	}
+	free(w);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j].k == v[i].k; j++)
+			;
+		if (j - i > 1)
+			qsort(v + i, j - i, sizeof(*v), cmp_acckey);
+	}
 	for (i = 0; i < n; i++)
 		byacc[i] = v[i].c;
 	free(v);
@@ -889,25 +921,27 @@ sort_byacc(const struct oms_case **byacc, size_t n)
 
 /*
  * The end of a scan of some accounts: the winners from want, in document
- * order (the cases, the others dropped: no win) and by account (byacc);
- * what only the scan needed is let go, and the cases take no more room
- * than they fill.
+ * order (the cases, the others dropped: no win); what only the scan
+ * needed is let go, and the cases take no more room than they fill.
+ * They are sorted by account (byacc) when one is first looked up by name
+ * (oms_src_find): a due list in document order never is.
  */
 static int
 end_some(struct oms_src *s)
 {
 	struct oms_case *c;
-	size_t i, j, n = 0;
+	uint64_t *won = NULL;
+	size_t i, j, n = 0, v;
 
-	for (i = 0; i < s->want.cap; i++)
-		if (s->want.keys[i] != NULL && s->want.vals[i] > 0)
-			n++;
-	if (n > 0 && ((s->win = calloc(n, sizeof(*s->win))) == NULL ||
-	    (s->byacc = calloc(n, sizeof(*s->byacc))) == NULL))
+	/* the winners, by their case, as bits: in order with no sort */
+	if (s->ncases > 0 && (won = calloc((s->ncases + 63) / 64,
+	    sizeof(*won))) == NULL)
 		return (-1);
-	for (i = 0, j = 0; i < s->want.cap; i++)
-		if (s->want.keys[i] != NULL && s->want.vals[i] > 0)
-			s->win[j++] = s->want.vals[i] - 1;
+	for (i = 0; i < s->want.cap; i++)
+		if (s->want.keys[i] != NULL && (v = s->want.vals[i]) > 0) {
+			won[(v - 1) / 64] |= UINT64_C(1) << ((v - 1) % 64);
+			n++;
+		}
 	s->nwin = n;
 	omsi_hash_release(&s->want);
 	omsi_hash_init(&s->want);
@@ -918,24 +952,25 @@ end_some(struct oms_src *s)
 	free(s->fp);
 	s->fp = NULL;
 	s->fpcap = 0;
-	if (n == 0)
+	if (n == 0) {
+		free(won);
 		return (0);
+	}
 	/* the winners alone, in document order: case i is the i-th */
-	qsort(s->win, n, sizeof(*s->win), cmp_idx);
-	for (i = 0; i < n; i++)
-		if (s->win[i] != i)
-			s->cases[i] = s->cases[s->win[i]];
-	free(s->win);
-	s->win = NULL;
+	for (i = 0, j = 0; i < s->ncases; i++)
+		if (won[i / 64] >> (i % 64) & 1) {
+			if (j != i)
+				s->cases[j] = s->cases[i];
+			j++;
+		}
+	free(won);
 	s->ncases = n;
 	if (s->ncases < s->cases_cap &&
 	    (c = reallocarray(s->cases, s->ncases, sizeof(*c))) != NULL) {
 		s->cases = c;
 		s->cases_cap = s->ncases;
 	}
-	for (i = 0; i < n; i++)
-		s->byacc[i] = &s->cases[i];
-	return (sort_byacc(s->byacc, n));
+	return (0);
 }
 
 struct oms_src *
@@ -946,6 +981,7 @@ omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
 	struct oms_src *s;
 	char *dir = NULL, *path = NULL, **names = NULL, rel[1024];
 	size_t nnames = 0, cap = 0, i, j;
+	uint64_t *won = NULL;
 	struct dirent *de;
 	struct stat st;
 	DIR *dp = NULL;
@@ -966,6 +1002,8 @@ omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
 	omsi_arena_init(&s->scratch);
 	if (want != NULL) {
 		s->some = 1;
+		if (omsi_hash_presize(&s->want, nwant) == -1)
+			goto nomem;
 		for (i = 0; i < nwant; i++)
 			if (omsi_hash_put(&s->want, want[i], 0) == -1)
 				goto nomem;
@@ -1027,17 +1065,21 @@ omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
 			goto nomem;
 		goto done;
 	}
-	/* the winners, in document order */
-	if (s->idx.n > 0 &&
-	    (s->win = calloc(s->idx.n, sizeof(*s->win))) == NULL)
+	/* the winners, in document order: marked by their case, no sort */
+	if (s->idx.n > 0 && ((s->win = calloc(s->idx.n,
+	    sizeof(*s->win))) == NULL || (won = calloc((s->ncases + 63) / 64,
+	    sizeof(*won))) == NULL))
 		goto nomem;
-	for (i = 0, j = 0; i < s->idx.cap; i++)
+	for (i = 0; i < s->idx.cap; i++)
 		if (s->idx.keys[i] != NULL)
-			s->win[j++] = s->idx.vals[i];
+			won[s->idx.vals[i] / 64] |= UINT64_C(1) <<
+			    (s->idx.vals[i] % 64);
+	for (i = 0, j = 0; i < s->ncases && s->idx.n > 0; i++)
+		if (won[i / 64] >> (i % 64) & 1)
+			s->win[j++] = i;
 	s->nwin = j;
-	if (s->nwin > 0)
-		qsort(s->win, s->nwin, sizeof(*s->win), cmp_idx);
 done:
+	free(won);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
@@ -1049,6 +1091,7 @@ nomem:
 fail:
 	if (dp != NULL)
 		closedir(dp);
+	free(won);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
@@ -1132,6 +1175,36 @@ omsi_src_find_next(const struct oms_src *s, const char *account, size_t *next)
 	return (c);
 }
 
+/* byacc, the winners of a scan of some accounts by account: 0, or -1. */
+static int
+by_account(struct oms_src *s)
+{
+	size_t i;
+
+	if ((s->byacc = calloc(s->nwin, sizeof(*s->byacc))) == NULL)
+		return (-1);
+	for (i = 0; i < s->nwin; i++)
+		s->byacc[i] = &s->cases[i];
+	if (sort_byacc(s->byacc, s->nwin) == -1) {
+		free(s->byacc);
+		s->byacc = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+size_t
+omsi_src_slot(const struct oms_src *s, const struct oms_case *c)
+{
+	return ((size_t)(c - s->cases));
+}
+
+size_t
+omsi_src_nslots(const struct oms_src *s)
+{
+	return (s->ncases);
+}
+
 const struct oms_case *
 oms_src_find(const struct oms_src *s, const char *account)
 {
@@ -1141,6 +1214,14 @@ oms_src_find(const struct oms_src *s, const char *account)
 	if (!s->some)
 		return (omsi_hash_get(&s->idx, account, &i) ? &s->cases[i] :
 		    NULL);
+	if (s->byacc == NULL && s->nwin > 0 &&
+	    by_account((struct oms_src *)s) == -1) {
+		/* no memory for the sorted list: one by one */
+		for (i = 0; i < s->nwin; i++)
+			if (strcmp(account, s->cases[i].account) == 0)
+				return (&s->cases[i]);
+		return (NULL);
+	}
 	for (lo = 0, hi = s->nwin; lo < hi;) {
 		i = lo + (hi - lo) / 2;
 		if ((r = strcmp(account, s->byacc[i]->account)) == 0)

@@ -50,8 +50,9 @@ struct oms_src {
 	/*
 	 * A scan of some accounts (oms_src_scan_some) keeps the cases of
 	 * those only: want maps each to 1 + the index of its newest case
-	 * (0: none yet) while the scan runs, and idx stays empty; at the end
-	 * byacc holds the winners by account instead.  A case of another
+	 * (0: none yet) while the scan runs, and idx stays empty; byacc,
+	 * made by the first oms_src_find, holds the winners by account
+	 * instead (the winners stay put once the scan ends).  A case of another
 	 * account lives until its document is indexed (its strings in
 	 * scratch when it was read), then only as a fingerprint in its
 	 * document's fp, so that a later document can tell whether its

@@ -339,7 +339,10 @@ test_rule_refusal(void **state)
 	assert_int_equal(oms_ledger_acct(x->l, FX_C)->n_zap, 2);
 }
 
-/* What is refused before any rule: unknown, twice, after the period. */
+/*
+ * What is refused before any rule: unknown, twice (found in source/ or
+ * not), after the period; the accounts out of document order.
+ */
 static void
 test_input_refusals(void **state)
 {
@@ -347,22 +350,25 @@ test_input_refusals(void **state)
 	struct fx_case c[3];
 	struct oms_export_opts o;
 	struct oms_export_res res;
-	const char *acc[] = { FX_A, "no-such-account", FX_A, FX_C };
+	const char *acc[] = { FX_C, "no-such-account", FX_A, FX_C,
+	    "no-such-account", FX_A };
 
 	memcpy(c, fx_cases, sizeof(c));
 	c[2].date = "2026-11-02";	/* after 2026-10 */
 	assert_int_equal(fx_month(x, c, 3), 0);
 	fx_export_opts(&o, 0, 0);
-	assert_int_equal(fx_export(x, acc, 4, &o, &res), 1);
+	assert_int_equal(fx_export(x, acc, 6, &o, &res), 1);
 	assert_int_equal(res.nbad, 2);
 	oms_export_res_release(&res);
 	assert_string_equal(fx_diag_text(&x->diag),
+	    "E source/h.xml:142: account " FX_C ": case ends on 2026-11-02, "
+	    "after the period 2026-10\n"
 	    "E input: account no-such-account is not in source/ (see "
 	    "oms-select(1))\n"
-	    "E input: account " FX_A " is given twice\n"
-	    "E source/h.xml:142: account " FX_C ": case ends on 2026-11-02, "
-	    "after the period 2026-10\n");
-	assert_int_equal(x->diag.d.nerrors, 3);
+	    "E input: account " FX_C " is given twice\n"
+	    "E input: account no-such-account is given twice\n"
+	    "E input: account " FX_A " is given twice\n");
+	assert_int_equal(x->diag.d.nerrors, 5);
 	assert_false(fx_exists(x->dir, "ledger.tsv"));
 }
 

@@ -539,12 +539,69 @@ test_some_by_account(void **state)
 	assert_null(oms_src_find(x->src, "abcdefgh2"));
 }
 
+/*
+ * Many accounts found by account after a scan of some: all alike in
+ * their first 8 bytes (the order is strcmp's alone), and alike in none
+ * (every byte sorts) — each found, a near miss not.
+ */
+static void
+test_some_by_account_many(void **state)
+{
+	enum { N = 3000 };
+	struct fx *x = *state;
+	struct fx_case *c;
+	char (*acc)[48], miss[64];
+	const char **want;
+	size_t i, k;
+	char *h;
+
+	assert_non_null(c = calloc(N, sizeof(*c)));
+	assert_non_null(acc = calloc(N, sizeof(*acc)));
+	assert_non_null(want = calloc(N + 1, sizeof(*want)));
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < N; i++) {
+			/* in no order: i times a number prime to N */
+			if (k == 0)
+				snprintf(acc[i], sizeof(acc[i]),
+				    "ACCOUNT-%05zu", i * 1777 % N);
+			else
+				snprintf(acc[i], sizeof(acc[i]),
+				    "%08zx-0000-4000-8000-%012zx", (i * 1777 %
+				    N) * 2654435761u % 4294967291u, i);
+			c[i] = fx_cases[i % FX_NCASES];
+			c[i].sl_id = acc[i];
+			want[i] = acc[i];
+		}
+		want[N] = NULL;
+		assert_non_null(h = fx_cases_doc(FX_REG, "2026-11-02", c, N));
+		assert_int_equal(fx_write(x->dir, "source/h.xml", h), 0);
+		free(h);
+		scan(x, want, 0);
+		assert_int_equal(oms_src_ncases(x->src), N);
+		for (i = 0; i < N; i++) {
+			assert_non_null(oms_src_find(x->src, acc[i]));
+			assert_string_equal(oms_src_find(x->src,
+			    acc[i])->account, acc[i]);
+			snprintf(miss, sizeof(miss), "%s0", acc[i]);
+			assert_null(oms_src_find(x->src, miss));
+			snprintf(miss, sizeof(miss), "%.*s", (int)strlen(
+			    acc[i]) - 1, acc[i]);
+			assert_null(oms_src_find(x->src, miss));
+		}
+	}
+	free(want);
+	free(acc);
+	free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_some_by_account, setup,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_some_by_account_many,
+		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_some_same, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_some_index, setup,
