@@ -10,24 +10,33 @@
  * invalid UTF-8 are errors naming file:line (and the column).  \N is not an
  * escape: the dialect has no NULL, an empty field is just empty.
  *
- * Lines are read byte by byte into a buffer capped at OMS_TSV_LINE_MAX, so
- * a hostile file without line ends cannot make the reader allocate more.
+ * Lines are read in blocks of TSV_BLOCK bytes (past the line: the reader
+ * owns the stream until its end) into a buffer capped at
+ * OMS_TSV_LINE_MAX, so a hostile file without line ends cannot make the
+ * reader allocate more.  A line of plain ASCII (no NUL, CR, backslash or
+ * byte past 0x7f) is split on its TABs alone: nothing in it can be an
+ * error but the number of fields.
  * After an error in a record the reader stays on the next line: calling
  * oms_tsv_next() again goes on with it.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "oms.h"
 
+#define TSV_BLOCK	((size_t)64 << 10)
+
 struct oms_tsv {
 	FILE		 *fp;
 	char		 *name;
 	unsigned long	  lineno;
 	int		  eof;
+	char		 *rb;		/* TSV_BLOCK bytes read, from rpos */
+	size_t		  rpos, rlen;
 	struct oms_buf	  line;
 	char		 *hdr;		/* the header line, split */
 	const char	**cols;		/* ncol names, pointing into hdr */
@@ -60,39 +69,40 @@ static int	tsv_colcmp(const void *, const void *);
 static int
 tsv_getline(struct oms_tsv *t, struct oms_err *err)
 {
-	char chunk[4096];
+	const char *p, *nl;
 	size_t n;
-	int c, any, toolong;
+	int any, toolong, end = 0;
 	struct oms_err e;
 
 	if (t->eof)
 		return (0);
 	oms_buf_reset(&t->line);
 	t->lineno++;
-	n = 0;
 	any = toolong = 0;
-	flockfile(t->fp);
-	while ((c = getc_unlocked(t->fp)) != EOF) {
+	for (;;) {
+		if (t->rpos == t->rlen) {
+			t->rpos = t->rlen = 0;
+			if ((n = fread(t->rb, 1, TSV_BLOCK, t->fp)) == 0) {
+				end = 1;
+				break;
+			}
+			t->rlen = n;
+		}
 		any = 1;
-		if (c == '\n')
-			break;
-		if (toolong)
-			continue;
-		chunk[n++] = (char)c;
-		if (n < sizeof(chunk))
-			continue;
-		if (oms_buf_add(&t->line, chunk, n, &e) == -1) {
-			if (e.code != OMS_EDATA) {
-				funlockfile(t->fp);
+		p = t->rb + t->rpos;
+		nl = memchr(p, '\n', t->rlen - t->rpos);
+		n = nl != NULL ? (size_t)(nl - p) : t->rlen - t->rpos;
+		t->rpos += n + (nl != NULL);
+		if (!toolong && oms_buf_add(&t->line, p, n, &e) == -1) {
+			if (e.code != OMS_EDATA)
 				return (oms_err_set(err, e.code, t->name,
 				    t->lineno, "%s", e.msg));
-			}
 			toolong = 1;
 		}
-		n = 0;
+		if (nl != NULL)
+			break;
 	}
-	funlockfile(t->fp);
-	if (c == EOF) {
+	if (end) {
 		t->eof = 1;
 		if (ferror(t->fp))
 			return (oms_err_set(err, OMS_EIO, t->name, t->lineno,
@@ -101,12 +111,6 @@ tsv_getline(struct oms_tsv *t, struct oms_err *err)
 			t->lineno--;
 			return (0);
 		}
-	}
-	if (!toolong && oms_buf_add(&t->line, chunk, n, &e) == -1) {
-		if (e.code != OMS_EDATA)
-			return (oms_err_set(err, e.code, t->name, t->lineno,
-			    "%s", e.msg));
-		toolong = 1;
 	}
 	if (toolong)
 		return (oms_err_set(err, OMS_EDATA, t->name, t->lineno,
@@ -377,6 +381,10 @@ oms_tsv_open(FILE *fp, const char *name, struct oms_err *err)
 	}
 	t->fp = fp;
 	oms_buf_init(&t->line, OMS_TSV_LINE_MAX);
+	if ((t->rb = malloc(TSV_BLOCK)) == NULL) {
+		oms_err_set(err, OMS_ENOMEM, name, 0, "out of memory");
+		goto fail;
+	}
 	if ((r = tsv_getline(t, err)) <= 0) {
 		if (r == 0)
 			oms_err_set(err, OMS_EDATA, t->name, 0,
@@ -434,6 +442,96 @@ oms_tsv_col(const struct oms_tsv *t, const char *colname)
 	return (-1);
 }
 
+/* Has the word a zero byte?  Exact, as the bits of 0x80 it gives are. */
+#define HASZERO(w)	(((w) - UINT64_C(0x0101010101010101)) & ~(w) & \
+			    UINT64_C(0x8080808080808080))
+
+/*
+ * Is s (len bytes) plain ASCII: no NUL, CR, backslash or byte past 0x7f,
+ * so that neither the raw checks nor UTF-8 nor an escape can find fault
+ * with it?
+ */
+static int
+tsv_plain(const char *s, size_t len)
+{
+	const uint64_t cr = UINT64_C(0x0d0d0d0d0d0d0d0d),
+	    bs = UINT64_C(0x5c5c5c5c5c5c5c5c);
+	uint64_t w;
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if ((w & UINT64_C(0x8080808080808080)) != 0 || HASZERO(w) ||
+		    HASZERO(w ^ cr) || HASZERO(w ^ bs))
+			return (0);
+	}
+	for (; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\0' || c == '\r' || c == '\\' || c >= 0x80)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * Is s (len bytes) written as it is: ASCII from the space on, no
+ * backslash (nothing to escape, valid UTF-8, no NUL)?
+ */
+static int
+tsv_quiet(const char *s, size_t len)
+{
+	const uint64_t sp = UINT64_C(0x2020202020202020),
+	    bs = UINT64_C(0x5c5c5c5c5c5c5c5c);
+	uint64_t w;
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		/* a byte past 0x7f, below the space, or a backslash */
+		if (((w | ((w - sp) & ~w)) & UINT64_C(0x8080808080808080)) !=
+		    0 || HASZERO(w ^ bs))
+			return (0);
+	}
+	for (; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c == '\\' || c >= 0x80)
+			return (0);
+	}
+	return (1);
+}
+
+/* A plain line (tsv_plain) into its fields: 0, or -1 when not ncol. */
+static int
+tsv_split_plain(struct oms_tsv *t, struct oms_err *err)
+{
+	char *p = t->line.s, *end = p + t->line.len, *tab;
+	size_t i, nf;
+
+	for (i = 0; i < t->ncol; i++) {
+		if ((tab = memchr(p, '\t', (size_t)(end - p))) == NULL) {
+			if (i + 1 < t->ncol)
+				break;
+			tab = end;
+		} else if (i + 1 == t->ncol)
+			break;
+		*tab = '\0';
+		t->f[i] = p;
+		t->len[i] = (size_t)(tab - p);
+		p = tab + 1;
+	}
+	if (i == t->ncol)
+		return (0);
+	/* i fields split off, the others from p on: as tsv_count says */
+	for (nf = i + 1; (tab = memchr(p, '\t', (size_t)(end - p))) != NULL;
+	    p = tab + 1)
+		nf++;
+	return (oms_err_set(err, OMS_EDATA, t->name, t->lineno,
+	    "expected %zu field%s, got %zu", t->ncol, t->ncol == 1 ? "" :
+	    "s", nf));
+}
+
 int
 oms_tsv_next(struct oms_tsv *t, struct oms_rec *rec, struct oms_err *err)
 {
@@ -442,6 +540,11 @@ oms_tsv_next(struct oms_tsv *t, struct oms_rec *rec, struct oms_err *err)
 
 	if ((r = tsv_getline(t, err)) <= 0)
 		return (r);
+	if (tsv_plain(t->line.s, t->line.len)) {
+		if (tsv_split_plain(t, err) == -1)
+			return (-1);
+		goto done;
+	}
 	if (tsv_raw_check(t, err) == -1)
 		return (-1);
 	if ((nf = tsv_count(&t->line)) != t->ncol)
@@ -450,6 +553,7 @@ oms_tsv_next(struct oms_tsv *t, struct oms_rec *rec, struct oms_err *err)
 		    t->ncol == 1 ? "" : "s", nf));
 	if (tsv_split(t, err) == -1)
 		return (-1);
+done:
 	rec->nf = t->ncol;
 	rec->f = t->f;
 	rec->len = t->len;
@@ -463,6 +567,7 @@ oms_tsv_free(struct oms_tsv *t)
 	if (t == NULL)
 		return;
 	oms_buf_release(&t->line);
+	free(t->rb);
 	free(t->name);
 	free(t->hdr);
 	free(t->cols);
@@ -482,6 +587,8 @@ oms_tsv_escape(struct oms_buf *b, const char *s, size_t len,
 	size_t i, run, old, bad;
 	char esc[2];
 
+	if (tsv_quiet(s, len))
+		return (oms_buf_add(b, s, len, err));
 	if (memchr(s, '\0', len) != NULL)
 		return (oms_err_set(err, OMS_EDATA, NULL, 0,
 		    "NUL byte in a field"));

@@ -112,6 +112,50 @@ test_tsv_escape_text(void **state)
 	oms_buf_release(&b);
 }
 
+/*
+ * Every byte at every place of a field as long as two words and a half:
+ * written as it is, escaped, or refused (NUL, not UTF-8), as the writer
+ * says it byte by byte.
+ */
+static void
+test_tsv_escape_bytes(void **state)
+{
+	struct oms_err e = { 0 };
+	struct oms_buf b;
+	char s[21], want[64];
+	size_t pos, n;
+	int c;
+
+	(void)state;
+	oms_buf_init(&b, 0);
+	for (pos = 0; pos < 20; pos++)
+		for (c = 0; c < 256; c++) {
+			memcpy(s, "abcdefghijklmnopqrst", 21);
+			s[pos] = (char)c;
+			oms_buf_reset(&b);
+			if (c == 0 || c >= 0x80) {
+				assert_int_equal(oms_tsv_escape(&b, s, 20, &e),
+				    -1);
+				assert_int_equal(b.len, 0);
+				continue;
+			}
+			assert_int_equal(oms_tsv_escape(&b, s, 20, &e), 0);
+			memcpy(want, s, pos);
+			n = pos;
+			if (c == '\t' || c == '\n' || c == '\r' || c == '\\') {
+				want[n++] = '\\';
+				want[n++] = c == '\t' ? 't' : c == '\n' ? 'n' :
+				    c == '\r' ? 'r' : '\\';
+			} else
+				want[n++] = (char)c;
+			memcpy(want + n, s + pos + 1, 20 - pos - 1);
+			n += 20 - pos - 1;
+			assert_int_equal(b.len, n);
+			assert_memory_equal(b.s, want, n);
+		}
+	oms_buf_release(&b);
+}
+
 static void
 test_tsv_round_trip(void **state)
 {
@@ -565,11 +609,77 @@ test_err(void **state)
 	assert_int_equal(oms_err_set(NULL, OMS_EDATA, NULL, 0, "z"), -1);
 }
 
+/*
+ * Many lines of every length across the reader's blocks: plain ones,
+ * ones with an escape or a Cyrillic letter (read the careful way), a
+ * ragged one among them (its line named, the next read after it), with
+ * and without the last LF.
+ */
+static void
+test_tsv_blocks(void **state)
+{
+	enum { NLINE = 700 };
+	struct oms_buf in, want;
+	struct oms_err e;
+	struct oms_rec rec;
+	struct src sr;
+	size_t i, k, len, last;
+	char f1[16];
+
+	(void)state;
+	for (last = 0; last < 2; last++) {
+		oms_buf_init(&in, 0);
+		assert_int_equal(oms_buf_adds(&in, "n\tv\tw\n", &e), 0);
+		for (i = 0; i < NLINE; i++) {
+			len = i * 37 % 1500;
+			oms_buf_printf(&in, &e, "%zu\t", i);
+			for (k = 0; k < len; k++)
+				oms_buf_addc(&in, 'a' + (int)(k % 26), &e);
+			if (i == 333)
+				oms_buf_adds(&in, "\tragged", &e);
+			oms_buf_adds(&in, i % 5 == 1 ? "\t\\t" : i % 5 == 2 ?
+			    "\t\xd0\x96" : "\tz", &e);
+			if (i + 1 < NLINE || !last)
+				oms_buf_addc(&in, '\n', &e);
+		}
+		assert_true(in.len > 4 * ((size_t)64 << 10));
+		assert_non_null(src_open(&sr, in.s, in.len, &e));
+		for (i = 0; i < NLINE; i++) {
+			if (i == 333) {
+				assert_int_equal(oms_tsv_next(sr.t, &rec, &e),
+				    -1);
+				assert_string_equal(e.where, "t.tsv:335");
+				assert_string_equal(e.msg,
+				    "expected 3 fields, got 4");
+				continue;
+			}
+			assert_int_equal(oms_tsv_next(sr.t, &rec, &e), 1);
+			assert_int_equal(rec.lineno, i + 2);
+			snprintf(f1, sizeof(f1), "%zu", i);
+			assert_string_equal(rec.f[0], f1);
+			len = i * 37 % 1500;
+			assert_int_equal(rec.len[1], len);
+			oms_buf_init(&want, 0);
+			for (k = 0; k < len; k++)
+				oms_buf_addc(&want, 'a' + (int)(k % 26), &e);
+			assert_memory_equal(rec.f[1], want.s, len);
+			oms_buf_release(&want);
+			assert_string_equal(rec.f[2], i % 5 == 1 ? "\t" :
+			    i % 5 == 2 ? "\xd0\x96" : "z");
+		}
+		assert_int_equal(oms_tsv_next(sr.t, &rec, &e), 0);
+		assert_int_equal(oms_tsv_next(sr.t, &rec, &e), 0);
+		src_close(&sr);
+		oms_buf_release(&in);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tsv_escape_text),
+		cmocka_unit_test(test_tsv_escape_bytes),
 		cmocka_unit_test(test_tsv_round_trip),
 		cmocka_unit_test(test_tsv_ragged),
 		cmocka_unit_test(test_tsv_one_column),
@@ -583,6 +693,7 @@ main(void)
 		cmocka_unit_test(test_tsv_no_final_lf),
 		cmocka_unit_test(test_tsv_columns),
 		cmocka_unit_test(test_tsv_line_too_long),
+		cmocka_unit_test(test_tsv_blocks),
 		cmocka_unit_test(test_tsv_read_error),
 		cmocka_unit_test(test_tsv_unescape),
 		cmocka_unit_test(test_tsv_writer_refuses),
