@@ -447,62 +447,41 @@ oms_tsv_col(const struct oms_tsv *t, const char *colname)
 			    UINT64_C(0x8080808080808080))
 
 /*
- * Is s (len bytes) plain ASCII: no NUL, CR, backslash or byte past 0x7f,
- * so that neither the raw checks nor UTF-8 nor an escape can find fault
- * with it?
+ * Is s (len bytes) ASCII with no backslash, and, for the reader, no NUL
+ * or CR (neither the raw checks nor UTF-8 nor an escape can find fault
+ * with a line of it), for the writer nothing below the space (a field of
+ * it is written as it is)?  A word at a time.
  */
 static int
-tsv_plain(const char *s, size_t len)
+tsv_ascii(const char *s, size_t len, int writer)
 {
-	const uint64_t cr = UINT64_C(0x0d0d0d0d0d0d0d0d),
+	const uint64_t hi = UINT64_C(0x8080808080808080),
+	    cr = UINT64_C(0x0d0d0d0d0d0d0d0d), sp = UINT64_C(0x2020202020202020),
 	    bs = UINT64_C(0x5c5c5c5c5c5c5c5c);
-	uint64_t w;
+	uint64_t w, bad;
 	size_t i;
 	unsigned char c;
 
 	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&w, s + i, 8);
-		if ((w & UINT64_C(0x8080808080808080)) != 0 || HASZERO(w) ||
-		    HASZERO(w ^ cr) || HASZERO(w ^ bs))
+		bad = w & hi;
+		bad |= HASZERO(w ^ bs);
+		/* a byte below the space; a NUL or CR */
+		bad |= writer ? (w - sp) & ~w & hi : HASZERO(w) |
+		    HASZERO(w ^ cr);
+		if (bad != 0)
 			return (0);
 	}
 	for (; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c == '\0' || c == '\r' || c == '\\' || c >= 0x80)
+		if (c >= 0x80 || c == '\\' || (writer ? c < 0x20 : c == '\0' ||
+		    c == '\r'))
 			return (0);
 	}
 	return (1);
 }
 
-/*
- * Is s (len bytes) written as it is: ASCII from the space on, no
- * backslash (nothing to escape, valid UTF-8, no NUL)?
- */
-static int
-tsv_quiet(const char *s, size_t len)
-{
-	const uint64_t sp = UINT64_C(0x2020202020202020),
-	    bs = UINT64_C(0x5c5c5c5c5c5c5c5c);
-	uint64_t w;
-	size_t i;
-	unsigned char c;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
-		/* a byte past 0x7f, below the space, or a backslash */
-		if (((w | ((w - sp) & ~w)) & UINT64_C(0x8080808080808080)) !=
-		    0 || HASZERO(w ^ bs))
-			return (0);
-	}
-	for (; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c < 0x20 || c == '\\' || c >= 0x80)
-			return (0);
-	}
-	return (1);
-}
-
-/* A plain line (tsv_plain) into its fields: 0, or -1 when not ncol. */
+/* A plain line (tsv_ascii) into its fields: 0, or -1 when not ncol. */
 static int
 tsv_split_plain(struct oms_tsv *t, struct oms_err *err)
 {
@@ -540,7 +519,7 @@ oms_tsv_next(struct oms_tsv *t, struct oms_rec *rec, struct oms_err *err)
 
 	if ((r = tsv_getline(t, err)) <= 0)
 		return (r);
-	if (tsv_plain(t->line.s, t->line.len)) {
+	if (tsv_ascii(t->line.s, t->line.len, 0)) {
 		if (tsv_split_plain(t, err) == -1)
 			return (-1);
 		goto done;
@@ -587,7 +566,7 @@ oms_tsv_escape(struct oms_buf *b, const char *s, size_t len,
 	size_t i, run, old, bad;
 	char esc[2];
 
-	if (tsv_quiet(s, len))
+	if (tsv_ascii(s, len, 1))
 		return (oms_buf_add(b, s, len, err));
 	if (memchr(s, '\0', len) != NULL)
 		return (oms_err_set(err, OMS_EDATA, NULL, 0,

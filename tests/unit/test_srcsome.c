@@ -502,6 +502,29 @@ test_some_damaged(void **state)
 }
 
 /*
+ * The cases c[0..n) as source/h.xml, scanned for their accounts want
+ * (their SL_IDs): each found by account.
+ */
+static void
+scan_found(struct fx *x, const struct fx_case *c, size_t n,
+    const char *const *want)
+{
+	size_t i;
+	char *h;
+
+	assert_non_null(h = fx_cases_doc(FX_REG, "2026-11-02", c, n));
+	assert_int_equal(fx_write(x->dir, "source/h.xml", h), 0);
+	free(h);
+	scan(x, want, 0);
+	assert_int_equal(oms_src_ncases(x->src), n);
+	for (i = 0; i < n; i++) {
+		assert_non_null(oms_src_find(x->src, want[i]));
+		assert_string_equal(oms_src_find(x->src, want[i])->account,
+		    want[i]);
+	}
+}
+
+/*
  * Accounts found by account after a scan of some: ones alike in their
  * first 8 bytes, shorter than 8, and with bytes past ASCII (which order
  * after "~" as strcmp orders them) — every one found, and one not there
@@ -516,21 +539,13 @@ test_some_by_account(void **state)
 	struct fx *x = *state;
 	struct fx_case c[11];
 	size_t i, n = 11, next;
-	char *h;
 
 	for (i = 0; i < n; i++) {
 		c[i] = fx_cases[i % FX_NCASES];
 		c[i].sl_id = acc[i];
 	}
-	assert_non_null(h = fx_cases_doc(FX_REG, "2026-11-02", c, n));
-	assert_int_equal(fx_write(x->dir, "source/h.xml", h), 0);
-	free(h);
-	scan(x, acc, 0);
-	assert_int_equal(oms_src_ncases(x->src), n);
+	scan_found(x, c, n, acc);
 	for (i = 0; i < n; i++) {
-		assert_non_null(oms_src_find(x->src, acc[i]));
-		assert_string_equal(oms_src_find(x->src, acc[i])->account,
-		    acc[i]);
 		next = (i * 7) % n;
 		assert_non_null(omsi_src_find_next(x->src, acc[i], &next));
 	}
@@ -553,7 +568,6 @@ test_some_by_account_many(void **state)
 	char (*acc)[48], miss[64];
 	const char **want;
 	size_t i, k;
-	char *h;
 
 	assert_non_null(c = calloc(N, sizeof(*c)));
 	assert_non_null(acc = calloc(N, sizeof(*acc)));
@@ -573,15 +587,8 @@ test_some_by_account_many(void **state)
 			want[i] = acc[i];
 		}
 		want[N] = NULL;
-		assert_non_null(h = fx_cases_doc(FX_REG, "2026-11-02", c, N));
-		assert_int_equal(fx_write(x->dir, "source/h.xml", h), 0);
-		free(h);
-		scan(x, want, 0);
-		assert_int_equal(oms_src_ncases(x->src), N);
+		scan_found(x, c, N, want);
 		for (i = 0; i < N; i++) {
-			assert_non_null(oms_src_find(x->src, acc[i]));
-			assert_string_equal(oms_src_find(x->src,
-			    acc[i])->account, acc[i]);
 			snprintf(miss, sizeof(miss), "%s0", acc[i]);
 			assert_null(oms_src_find(x->src, miss));
 			snprintf(miss, sizeof(miss), "%.*s", (int)strlen(
