@@ -151,6 +151,13 @@ int	 omsi_ffoms_fixes(struct exp *, const struct sel *, int scope,
 	    xmlNodePtr rec, struct oms_err *);
 /* 1 when the account has a fix of its person (a PERS/ path) in force */
 int	 omsi_ffoms_has_pers_fix(const struct exp *, const char *account);
+/*
+ * The rules' link of a case and its person, which meet by registry and
+ * ID_PAC: reg, a unit separator, then idpac (len bytes) as far as it
+ * fits in buf of OMSI_FFOMS_LINK bytes, NUL-terminated; its length.
+ */
+#define OMSI_FFOMS_LINK	160
+size_t	 omsi_ffoms_link(char *buf, size_t reg, const char *idpac, size_t len);
 /* Check rec against its schema and the rules; problems set x->cur_bad. */
 int	 omsi_ffoms_check(struct exp *, struct reg *, int scope,
 	    xmlNodePtr rec, struct oms_err *);

@@ -279,6 +279,26 @@ omsi_ffoms_fixes(struct exp *x, const struct sel *s, int scope,
 	return (0);
 }
 
+size_t
+omsi_ffoms_link(char *buf, size_t reg, const char *idpac, size_t len)
+{
+	char num[24];
+	size_t n = 0, k;
+
+	do
+		num[n++] = (char)('0' + reg % 10);
+	while ((reg /= 10) > 0);
+	for (k = 0; k < n; k++)
+		buf[k] = num[n - 1 - k];
+	buf[n++] = '\037';
+	if (len > OMSI_FFOMS_LINK - 1 - n)
+		len = OMSI_FFOMS_LINK - 1 - n;	/* as snprintf would cut it */
+	memcpy(buf + n, idpac, len);
+	n += len;
+	buf[n] = '\0';
+	return (n);
+}
+
 /* The schema of its kind and version, then the rule table. */
 int
 omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
@@ -287,7 +307,7 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 	struct ffreg *f = FFREG(r);
 	struct omsi_rulectx rc;
 	struct schema *s;
-	char link[160];
+	char link[OMSI_FFOMS_LINK];
 	const char *idpac;
 
 	/* the schema of the registry's edition (ref/versions.tsv) */
@@ -315,8 +335,8 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 	idpac = omsi_path_text(rec, scope == OMSI_SCOPE_PERS ? "ID_PAC" :
 	    "PACIENT/ID_PAC");
 	if (idpac != NULL && *idpac != '\0') {
-		snprintf(link, sizeof(link), "%zu\037%s", (size_t)(r - x->reg),
-		    idpac);
+		omsi_ffoms_link(link, (size_t)(r - x->reg), idpac,
+		    strlen(idpac));
 		rc.link = link;
 		rc.account = x->cur_account;
 		rc.report_case = on_case_rule;

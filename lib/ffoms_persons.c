@@ -151,9 +151,8 @@ static void
 order_ids(struct idscan *o, const char *p, size_t n, size_t *used)
 {
 	const char *q = p, *e = p + n, *v, *ve;
-	char link[IDMAX + 32];
+	char link[OMSI_FFOMS_LINK];
 	size_t ri, lim;
-	int k;
 
 	*used = 0;
 	while ((v = memmem(q, (size_t)(e - q), IDTAG, sizeof(IDTAG) - 1)) !=
@@ -173,15 +172,11 @@ order_ids(struct idscan *o, const char *p, size_t n, size_t *used)
 			return;
 		}
 		if (ve > q && memcmp(ve, IDEND, sizeof(IDEND) - 1) == 0)
-			for (ri = 0; ri < o->x->nreg; ri++) {
-				if (!o->reg[ri])
-					continue;
-				k = snprintf(link, sizeof(link), "%zu\037%.*s",
-				    ri, (int)(ve - q), q);
-				if (k > 0 && (size_t)k < sizeof(link))
+			for (ri = 0; ri < o->x->nreg; ri++)
+				if (o->reg[ri])
 					omsi_rules_order(o->x->rules, link,
-					    (size_t)k);
-			}
+					    omsi_ffoms_link(link, ri, q,
+					    (size_t)(ve - q)));
 		q = ve;
 		*used = (size_t)(ve - p);
 	}

@@ -1658,15 +1658,46 @@ report_person(void *arg, const char *id, int warning, unsigned long line,
 #define KEPT_GBUF	((size_t)8 << 10)	/* a group's bytes to write */
 
 /*
+ * Up to want bytes of the spool from off in *b (NUL-terminated), at
+ * least need of them: they end before the spool does.  0, or -1 with err.
+ */
+static int
+spool_read(struct oms_rules *rs, struct oms_buf *b, off_t off, size_t want,
+    size_t need, struct oms_err *err)
+{
+	size_t got;
+	ssize_t n;
+
+	oms_buf_reset(b);
+	if (oms_buf_grow(b, want, err) == -1)
+		return (-1);
+	for (got = 0; got < want; got += (size_t)n) {
+		n = pread(fileno(rs->spool), b->s + got, want - got,
+		    off + (off_t)got);
+		if (n == -1 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n == -1 || (n == 0 && got < need))
+			return (oms_err_sys(err, n == 0 ? EIO : errno,
+			    rs->spool_name, "read"));
+		if (n == 0)
+			break;
+	}
+	b->len = got;
+	b->s[got] = '\0';
+	return (0);
+}
+
+/*
  * The text of spooled case k (written with its NUL), in rs->kbuf; NULL
  * on a failure.
  */
 static const char *
 spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 {
-	size_t got, want, len = k->len & ~KEPT_SPOOLED, lo, hi, mid, at;
+	size_t want, len = k->len & ~KEPT_SPOOLED, lo, hi, mid, at;
 	off_t off = k->at.off;
-	ssize_t n;
 
 	if (rs->kwlen > 0 && off >= rs->kwoff &&
 	    (uint64_t)(off - rs->kwoff) + len <= rs->kwlen) {
@@ -1697,33 +1728,15 @@ spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
 	if (want < at + len)
 		want = at + len;
 	rs->kwlen = 0;
-	oms_buf_reset(&rs->kbuf);
-	if (oms_buf_grow(&rs->kbuf, want, err) == -1)
+	if (spool_read(rs, &rs->kbuf, off, want, at + len, err) == -1)
 		return (NULL);
-	for (got = 0; got < want; got += (size_t)n) {
-		n = pread(fileno(rs->spool), rs->kbuf.s + got, want - got,
-		    off + (off_t)got);
-		if (n == -1 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n == -1 || (n == 0 && got < at + len)) {
-			oms_err_sys(err, n == 0 ? EIO : errno, rs->spool_name,
-			    "read");
-			return (NULL);
-		}
-		if (n == 0)
-			break;
-	}
 	if (rs->kbuf.s[at + len - 1] != '\0') {
 		oms_err_set(err, OMS_EIO, rs->spool_name, 0,
 		    "a kept case read back without its end");
 		return (NULL);
 	}
-	rs->kbuf.len = got;
-	rs->kbuf.s[got] = '\0';
 	rs->kwoff = off;
-	rs->kwlen = got;
+	rs->kwlen = rs->kbuf.len;
 	return (rs->kbuf.s + at);
 }
 
@@ -1813,36 +1826,6 @@ spool_pwrite(struct oms_rules *rs, const char *p, size_t n, off_t off,
 	return (0);
 }
 
-/* At least len bytes of the spool from off, up to a group's, in *b. */
-static int
-spool_window(struct oms_rules *rs, struct oms_buf *b, off_t off, size_t len,
-    struct oms_err *err)
-{
-	size_t want = len > KEPT_GROUP ? len : KEPT_GROUP, got;
-	ssize_t n;
-
-	oms_buf_reset(b);
-	if (oms_buf_grow(b, want, err) == -1)
-		return (-1);
-	for (got = 0; got < want; got += (size_t)n) {
-		n = pread(fileno(rs->spool), b->s + got, want - got,
-		    off + (off_t)got);
-		if (n == -1 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n == -1)
-			return (oms_err_sys(err, errno, rs->spool_name,
-			    "read"));
-		if (n == 0)
-			break;
-	}
-	if (got < len)
-		return (oms_err_sys(err, EIO, rs->spool_name, "read"));
-	b->len = got;
-	return (0);
-}
-
 /*
  * The spooled cases copied past the end of the spool, group by group in
  * the order omsi_rules_order learnt (those it did not meet last): read
@@ -1901,7 +1884,8 @@ omsi_rules_regroup(struct oms_rules *rs, struct oms_err *err)
 		/* the case, from a window read forward in the spool */
 		if (rb.len == 0 || k->at.off < rboff ||
 		    (uint64_t)(k->at.off - rboff) + len > rb.len) {
-			if (spool_window(rs, &rb, k->at.off, len, err) == -1)
+			if (spool_read(rs, &rb, k->at.off, len > KEPT_GROUP ?
+			    len : KEPT_GROUP, len, err) == -1)
 				goto out;
 			rboff = k->at.off;
 		}
