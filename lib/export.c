@@ -115,6 +115,8 @@ build(struct exp *x, const struct omsi_export_ops *ops, struct oms_ledger *l,
  * never held whole (the commit reads them back in pieces to fold them).
  */
 #define RECORD_PIECE	((size_t)1 << 20)
+/* the stdio buffer of the cases kept for the person rules */
+#define EXP_SPOOLBUF	((size_t)256 << 10)
 
 /*
  * The parts of an export line that are the same for a registry's
@@ -443,6 +445,14 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		if ((x.spool = omsi_exp_temp(&x, "cases", &x.spath,
 		    err)) == NULL)
 			goto out;
+		/*
+		 * A case is some 200 bytes: written 256 KiB at a time, not
+		 * the 4 KiB of st_blksize (glibc takes the size only with
+		 * a buffer given)
+		 */
+		if ((x.spoolbuf = malloc(EXP_SPOOLBUF)) == NULL)
+			goto nomem_out;
+		(void)setvbuf(x.spool, x.spoolbuf, _IOFBF, EXP_SPOOLBUF);
 		omsi_rules_spool(x.rules, x.spool, x.spath);
 	}
 	/* the program says once which tables are missing (oms-nsi(1)) */
@@ -553,6 +563,7 @@ out:
 		(void)unlink(x.spath);
 		free(x.spath);
 	}
+	free(x.spoolbuf);
 	free(x.sel);
 	free(x.inbad);
 	free(rpath);

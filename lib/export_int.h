@@ -52,6 +52,7 @@ struct exp {
 	struct oms_diag		*diag;
 	struct oms_rules	*rules;
 	FILE			*spool;		/* the rules' kept cases */
+	char			*spoolbuf;	/* its stdio buffer */
 	char			*spath;
 	struct sel		*sel;
 	size_t			 nsel;

@@ -138,7 +138,8 @@ zdeflate(struct omsi_zpool *zp, struct zjob *j)
 	unsigned char *p = zp->out, *alt = NULL;
 	size_t n = 0;
 
-	zb->crc = (uint32_t)crc32(zb->crc, j->buf, (uInt)j->len);
+	/* libdeflate's CRC-32 is zlib's, folded by carry-less multiplies */
+	zb->crc = libdeflate_crc32(zb->crc, j->buf, j->len);
 	zb->ulen += j->len;
 	if (j->len > 0) {
 		n = libdeflate_deflate_compress(zp->ldc, j->buf, j->len, p,
