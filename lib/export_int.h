@@ -132,7 +132,12 @@ struct ffreg {
 	char			*hpath, *lpath;
 	struct omsi_zbody	*hz, *lz;	/* the bodies (zip.c) */
 	xmlTextWriterPtr	 hw, lw;
-	/* ID_PAC -> sel index, made once the cases are copied */
+	/*
+	 * ID_PAC -> sel index, made once the cases are copied; then
+	 * OMSI_NEED_DONE once the person is written, OMSI_NEED_BAD once it
+	 * is written and refused, or is in no persons file and that is an
+	 * error (ffoms_persons.c)
+	 */
 	struct omsi_hash	 need;
 	/* the ID_PACs a fix changed, by sel index (SEL_PAC_OWN) */
 	struct ownpac { const char *idpac; size_t si; } *own;
@@ -143,6 +148,18 @@ struct ffreg {
 	struct omsi_arena	 arena;
 };
 #define FFREG(r)	((struct ffreg *)(r)->w)
+#define OMSI_NEED_DONE	((size_t)-1)
+#define OMSI_NEED_BAD	((size_t)-2)
+
+/*
+ * The ID_PAC the copied case x->sel[i] names (its source's, or the one a
+ * fix gave it) in *idpac, NULL for none; next (x->nreg counters, zeroed
+ * before the first call) walks each registry's list of the ones fixes
+ * gave, so the cases must be asked in the order of x->sel.  0, or -1
+ * with err when that list is not in step.
+ */
+int	 omsi_ffoms_sel_pac(const struct exp *, size_t i, size_t *next,
+	    const char **idpac, struct oms_err *);
 
 /* Copy the persons the copied cases need (ffoms_persons.c). */
 int	 omsi_ffoms_copy_persons(struct exp *, struct oms_err *);

@@ -7,7 +7,8 @@
  * rule table, and is written into the registry's body: as one piece of
  * windows-1251 made here, or, when it cannot be, by the text writer.  Both
  * the cases (ffoms_export.c) and the persons (ffoms_persons.c) go through
- * here.
+ * here, and a case and its person meet by what is made here
+ * (omsi_ffoms_link, omsi_ffoms_sel_pac).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -544,5 +545,28 @@ omsi_ffoms_write_node(struct exp *x, xmlTextWriterPtr w, xmlNodePtr n)
 	if (xmlTextWriterWriteRawLen(w, (const xmlChar *)"", 0) < 0 ||
 	    omsi_zbody_write(zb, ss->out.s, ss->out.len) == -1)
 		return (-1);
+	return (0);
+}
+
+int
+omsi_ffoms_sel_pac(const struct exp *x, size_t i, size_t *next,
+    const char **idpac, struct oms_err *err)
+{
+	const struct sel *s = &x->sel[i];
+	const struct ffreg *f;
+
+	*idpac = NULL;
+	if (!s->seen || s->pac == SEL_PAC_NONE)
+		return (0);
+	if (s->pac == SEL_PAC_SRC) {
+		*idpac = s->c->id_pac;
+		return (0);
+	}
+	/* copy_case listed them in this order */
+	f = FFREG(&x->reg[s->reg]);
+	if (next[s->reg] >= f->nown || f->own[next[s->reg]].si != i)
+		return (oms_err_set(err, OMS_EINTERNAL, NULL, 0, "account %s: "
+		    "its ID_PAC was not kept", s->c->account));
+	*idpac = f->own[next[s->reg]++].idpac;
 	return (0);
 }

@@ -856,22 +856,14 @@ need_persons(struct exp *x, struct oms_err *err)
 	if (x->nreg > 0 && (next = calloc(x->nreg, sizeof(*next))) == NULL)
 		goto nomem;
 	for (i = 0; i < x->nsel; i++) {
-		s = &x->sel[i];
-		if (!s->seen || s->pac == SEL_PAC_NONE)
-			continue;
-		f = FFREG(&x->reg[s->reg]);
-		if (s->pac == SEL_PAC_SRC)
-			idpac = s->c->id_pac;
-		else {	/* copy_case listed them in this order */
-			if (next[s->reg] >= f->nown ||
-			    f->own[next[s->reg]].si != i) {
-				free(next);
-				return (oms_err_set(err, OMS_EINTERNAL, NULL,
-				    0, "account %s: its ID_PAC was not kept",
-				    s->c->account));
-			}
-			idpac = f->own[next[s->reg]++].idpac;
+		if (omsi_ffoms_sel_pac(x, i, next, &idpac, err) == -1) {
+			free(next);
+			return (-1);
 		}
+		if (idpac == NULL)
+			continue;
+		s = &x->sel[i];
+		f = FFREG(&x->reg[s->reg]);
 		if (!omsi_hash_get(&f->need, idpac, &prev)) {
 			if (omsi_hash_put(&f->need, idpac, i) == -1)
 				goto nomem;

@@ -17,20 +17,32 @@
 #include "export_int.h"
 #include "xtree_int.h"
 
-/* Mark every account of registry r that uses idpac as bad. */
-static void
-bad_person(struct exp *x, struct reg *r, const char *idpac)
+/*
+ * Once the persons are copied: every account whose case names a person
+ * refused (OMSI_NEED_BAD in its registry's need) is bad, by the ID_PAC
+ * it was copied with (a fix may have moved it to another person).  One
+ * pass, where marking the accounts of each refused person as it came
+ * was a pass over all of them per person.  0, or -1 with err.
+ */
+static int
+bad_persons(struct exp *x, struct oms_err *err)
 {
-	size_t i;
-	const char *p;
+	const char *idpac;
+	size_t i, v, *next = NULL;
+	int rc = 0;
 
+	if (x->nreg > 0 && (next = calloc(x->nreg, sizeof(*next))) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+		    "out of memory"));
 	for (i = 0; i < x->nsel; i++) {
-		if (x->sel[i].reg != (int)(r - x->reg) || !x->sel[i].seen)
-			continue;
-		p = x->sel[i].c->id_pac;
-		if (strcmp(p, idpac) == 0)
+		if ((rc = omsi_ffoms_sel_pac(x, i, next, &idpac, err)) == -1)
+			break;
+		if (idpac != NULL && omsi_hash_get(&FFREG(&x->reg[
+		    x->sel[i].reg])->need, idpac, &v) && v == OMSI_NEED_BAD)
 			x->sel[i].bad = 1;
 	}
+	free(next);
+	return (rc);
 }
 
 /* Person pers of persons document k into r, if r needs it from there. */
@@ -42,7 +54,8 @@ put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
 	const struct sel *s;
 	size_t si, i;
 
-	if (!omsi_hash_get(&f->need, idpac, &si) || si == (size_t)-1)
+	if (!omsi_hash_get(&f->need, idpac, &si) || si == OMSI_NEED_DONE ||
+	    si == OMSI_NEED_BAD)
 		return (0);
 	s = &x->sel[si];
 	/* only from the pair of that case's file */
@@ -60,13 +73,12 @@ put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
 			return (-1);
 	if (omsi_ffoms_check(x, r, OMSI_SCOPE_PERS, pers, err) == -1)
 		return (-1);
-	if (x->cur_bad)
-		bad_person(x, r, idpac);
 	if (omsi_ffoms_write_node(x, f->lw, pers) == -1)
 		return (oms_err_set(err, OMS_EIO, f->lpath, 0, "cannot write "
 		    "the persons body"));
-	/* mark written (the key is there already) */
-	if (omsi_hash_put(&f->need, idpac, (size_t)-1) == -1)
+	/* mark written, and refused or not (the key is there already) */
+	if (omsi_hash_put(&f->need, idpac, x->cur_bad ? OMSI_NEED_BAD :
+	    OMSI_NEED_DONE) == -1)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 		    "out of memory"));
 	return (0);
@@ -309,13 +321,14 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 	}
 	/* persons nobody found */
 	if (omsi_rules_off(x->rules, "003F.00.3070"))
-		return (0);
+		return (bad_persons(x, err));
 	for (ri = 0; ri < x->nreg; ri++) {
 		r = &x->reg[ri];
 		f = FFREG(r);
 		for (i = 0; i < f->need.cap; i++) {
 			if (f->need.keys[i] == NULL ||
-			    f->need.vals[i] == (size_t)-1)
+			    f->need.vals[i] == OMSI_NEED_DONE ||
+			    f->need.vals[i] == OMSI_NEED_BAD)
 				continue;
 			si = f->need.vals[i];
 			d = oms_src_doc(x->src, (size_t)x->sel[si].c->doc);
@@ -328,8 +341,8 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 			    "FILENAME1 ", d->pair >= 0 ? oms_src_doc(x->src,
 			    (size_t)d->pair)->name : d->filename);
 			if (!warn)
-				bad_person(x, r, f->need.keys[i]);
+				f->need.vals[i] = OMSI_NEED_BAD;
 		}
 	}
-	return (0);
+	return (bad_persons(x, err));
 }
