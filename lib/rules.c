@@ -1655,7 +1655,7 @@ report_person(void *arg, const char *id, int warning, unsigned long line,
 #define KEPT_WINDOW	((size_t)256 << 10)
 /* a group of cases regrouped (omsi_rules_regroup), read back whole */
 #define KEPT_GROUP	((size_t)1 << 20)
-#define KEPT_GBUF	((size_t)32 << 10)	/* a group's bytes to write */
+#define KEPT_GBUF	((size_t)8 << 10)	/* a group's bytes to write */
 
 /*
  * Up to want bytes of the spool from off in *b (NUL-terminated), at
