@@ -1,9 +1,10 @@
 #!/bin/sh
 # A person refused leaves out the accounts whose cases name that person as
 # sent: a fix of PACIENT/ID_PAC moves a case to another person, and then
-# that person's refusal is what counts, not its first one's
+# that person's refusal is what counts, not its first one's; so does
+# a person no persons file has (003F.00.3070)
 cd "${0%/*}" && . ./lib.sh
-plan 6
+plan 8
 
 H() { unzip -p "$1" '[A-KM-Z]*'; }	# the cases file
 # "ID_PAC account" of each case of an H file without OS_SLUCH (rule
@@ -50,3 +51,21 @@ check '... and so is the one a fix moved to person two' \
 check '... but not the one a fix moved away from person two' 'grep -qx "$a" "$TMP/sent"'
 check '... and the other accounts are sent' \
     '[ "$(wc -l <"$TMP/sent")" -eq $(($(wc -l <"$TMP/due") - 3)) ]'
+
+# a fix that moves a case to an ID_PAC no persons file has (rule
+# 003F.00.3070): that case is left out, and only it
+ws2=$(newws ws2 conf)
+oms-gen -s 8 -n 6 -m 1 -p 2026-10 -o "$ws2/source" 2>/dev/null
+oms-select -C "$ws2" -p 2026-10 -k H >"$TMP/due2"
+oms-export -C "$ws2" --test <"$TMP/due2" >/dev/null 2>&1
+oms-requeue -C "$ws2" --restore-test 2026-10 >/dev/null
+oms-requeue -C "$ws2" --set "PACIENT/ID_PAC=9999999999" -a "$c" >/dev/null
+n=$(wc -l <"$ws2/ledger.tsv")
+oms-export -C "$ws2" --skip-invalid <"$TMP/due2" >/dev/null 2>"$TMP/err2"; rc=$?
+tail -n +$((n + 1)) "$ws2/ledger.tsv" |
+    awk -F'\t' '$2 == "export" { print $3 }' >"$TMP/sent2"
+check 'a case moved to a patient no persons file has is refused (003F.00.3070)' \
+    '[ $rc -eq 1 ] && grep -q "account $c: 003F.00.3070: patient ID_PAC \"9999999999\"" "$TMP/err2"'
+check '... and left out, the other accounts sent' \
+    '[ -s "$TMP/sent2" ] && ! grep -qx "$c" "$TMP/sent2" &&
+     [ "$(wc -l <"$TMP/sent2")" -eq $(($(wc -l <"$TMP/due2") - 2)) ]'
