@@ -139,6 +139,7 @@ struct ffreg {
 	 * error (ffoms_persons.c)
 	 */
 	struct omsi_hash	 need;
+	size_t			 nrefused;	/* persons OMSI_NEED_BAD */
 	/* the ID_PACs a fix changed, by sel index (SEL_PAC_OWN) */
 	struct ownpac { const char *idpac; size_t si; } *own;
 	size_t			 nown, own_cap;
@@ -150,6 +151,8 @@ struct ffreg {
 #define FFREG(r)	((struct ffreg *)(r)->w)
 #define OMSI_NEED_DONE	((size_t)-1)
 #define OMSI_NEED_BAD	((size_t)-2)
+/* a need value that is no sel index: the person is settled */
+#define OMSI_NEED_SETTLED(v)	((v) >= OMSI_NEED_BAD)
 
 /*
  * The ID_PAC the copied case x->sel[i] names (its source's, or the one a

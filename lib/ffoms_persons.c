@@ -21,24 +21,33 @@
  * Once the persons are copied: every account whose case names a person
  * refused (OMSI_NEED_BAD in its registry's need) is bad, by the ID_PAC
  * it was copied with (a fix may have moved it to another person).  One
- * pass, where marking the accounts of each refused person as it came
- * was a pass over all of them per person.  0, or -1 with err.
+ * pass, and none when no person was refused, where marking the accounts
+ * of each refused person as it came was a pass over all of them per
+ * person.  0, or -1 with err.
  */
 static int
 bad_persons(struct exp *x, struct oms_err *err)
 {
+	const struct ffreg *f;
 	const char *idpac;
-	size_t i, v, *next = NULL;
+	size_t i, v, ri, *next = NULL;
 	int rc = 0;
 
-	if (x->nreg > 0 && (next = calloc(x->nreg, sizeof(*next))) == NULL)
+	for (ri = 0; ri < x->nreg && FFREG(&x->reg[ri])->nrefused == 0; ri++)
+		;
+	if (ri == x->nreg)
+		return (0);
+	if ((next = calloc(x->nreg, sizeof(*next))) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 		    "out of memory"));
 	for (i = 0; i < x->nsel; i++) {
 		if ((rc = omsi_ffoms_sel_pac(x, i, next, &idpac, err)) == -1)
 			break;
-		if (idpac != NULL && omsi_hash_get(&FFREG(&x->reg[
-		    x->sel[i].reg])->need, idpac, &v) && v == OMSI_NEED_BAD)
+		if (idpac == NULL)
+			continue;
+		f = FFREG(&x->reg[x->sel[i].reg]);
+		if (f->nrefused > 0 && omsi_hash_get(&f->need, idpac, &v) &&
+		    v == OMSI_NEED_BAD)
 			x->sel[i].bad = 1;
 	}
 	free(next);
@@ -54,8 +63,7 @@ put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
 	const struct sel *s;
 	size_t si, i;
 
-	if (!omsi_hash_get(&f->need, idpac, &si) || si == OMSI_NEED_DONE ||
-	    si == OMSI_NEED_BAD)
+	if (!omsi_hash_get(&f->need, idpac, &si) || OMSI_NEED_SETTLED(si))
 		return (0);
 	s = &x->sel[si];
 	/* only from the pair of that case's file */
@@ -77,6 +85,7 @@ put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
 		return (oms_err_set(err, OMS_EIO, f->lpath, 0, "cannot write "
 		    "the persons body"));
 	/* mark written, and refused or not (the key is there already) */
+	f->nrefused += x->cur_bad != 0;
 	if (omsi_hash_put(&f->need, idpac, x->cur_bad ? OMSI_NEED_BAD :
 	    OMSI_NEED_DONE) == -1)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
@@ -327,8 +336,7 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 		f = FFREG(r);
 		for (i = 0; i < f->need.cap; i++) {
 			if (f->need.keys[i] == NULL ||
-			    f->need.vals[i] == OMSI_NEED_DONE ||
-			    f->need.vals[i] == OMSI_NEED_BAD)
+			    OMSI_NEED_SETTLED(f->need.vals[i]))
 				continue;
 			si = f->need.vals[i];
 			d = oms_src_doc(x->src, (size_t)x->sel[si].c->doc);
@@ -340,8 +348,10 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 			    d->pair >= 0 ? " " : " (there is none with "
 			    "FILENAME1 ", d->pair >= 0 ? oms_src_doc(x->src,
 			    (size_t)d->pair)->name : d->filename);
-			if (!warn)
+			if (!warn) {
 				f->need.vals[i] = OMSI_NEED_BAD;
+				f->nrefused++;
+			}
 		}
 	}
 	return (bad_persons(x, err));
