@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>	/* xmlStringText */
 
 #include "rules_int.h"
 
@@ -1298,6 +1299,16 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 		if (rs->nc[i].dict != NULL)
 			xmlDictFree(rs->nc[i].dict);
 	memset(rs->nc, 0, sizeof(rs->nc));
+	if (rs->kdoc != NULL) {
+		omsi_rules_unprune_done(rs, NULL);
+		xmlFreeDoc(rs->kdoc);	/* its reference to dict */
+		rs->kdoc = NULL;
+	}
+	for (i = 0; i < rs->nkblk; i++)
+		free(rs->kblk[i]);
+	free(rs->kblk);
+	rs->kblk = NULL;
+	rs->nkblk = rs->kused = 0;
 	if (rs->dict != NULL)
 		xmlDictFree(rs->dict);
 	rs->dict = NULL;
@@ -1535,98 +1546,155 @@ nomem:
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 }
 
+#define KNODES	64		/* nodes a block of rs->kblk */
+
 /*
- * The element at *sp, text prune() wrote, as a tree: into parent, else
- * as the root of doc; *sp moves past it.  Its text reads as a parser
- * reads it: the three escapes undone, CR LF and a lone CR as LF.  NULL
- * on no memory or text prune() did not write.
+ * A node of the kept case being read back, zeroed, in the blocks of
+ * rs->kblk (reused from case to case: none is freed alone); NULL on no
+ * memory.
  */
 static xmlNodePtr
-unprune_at(struct oms_rules *rs, xmlDocPtr doc, xmlNodePtr parent,
-    const char **sp, struct oms_err *err)
+knode(struct oms_rules *rs, xmlNodePtr parent, xmlElementType type,
+    const xmlChar *name)
+{
+	size_t b = rs->kused / KNODES;
+	xmlNode **v;
+	xmlNodePtr n;
+
+	if (b == rs->nkblk) {
+		if ((v = reallocarray(rs->kblk, b + 1, sizeof(*v))) == NULL)
+			return (NULL);
+		rs->kblk = v;
+		if ((v[b] = malloc(KNODES * sizeof(**v))) == NULL)
+			return (NULL);
+		rs->nkblk++;
+	}
+	n = &rs->kblk[b][rs->kused++ % KNODES];
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->name = name;
+	n->doc = rs->kdoc;
+	n->parent = parent;
+	if (parent->children == NULL)
+		parent->children = n;
+	else {
+		n->prev = parent->last;
+		parent->last->next = n;
+	}
+	parent->last = n;
+	return (n);
+}
+
+/*
+ * The element at *sp, text prune() wrote, as a tree, a child of parent
+ * (the document for the case); *sp moves past it.  Its text reads as a
+ * parser reads it: the three escapes undone, CR LF and a lone CR as LF,
+ * into rs->tbuf, which has room for all of it (a text is shorter than
+ * the tags around it).  NULL on no memory or text prune() did not write.
+ */
+static xmlNodePtr
+unprune_at(struct oms_rules *rs, xmlNodePtr parent, const char **sp)
 {
 	const char *s = *sp, *e;
+	const xmlChar *name;
 	xmlNodePtr n, c;
-	char name[128];
+	char *t0, *t;
 	size_t len;
+	int ch;
 
 	if (*s != '<' || (e = strchr(s, '>')) == NULL ||
-	    (len = (size_t)(e - s - 1)) == 0 || len >= sizeof(name))
+	    (len = (size_t)(e - s - 1)) == 0 || len >= 128 ||
+	    memchr(s + 1, '/', len) != NULL)
 		return (NULL);
-	memcpy(name, s + 1, len);
-	name[len] = '\0';
-	if ((n = xmlNewDocNode(doc, NULL, (const xmlChar *)name,
-	    NULL)) == NULL)
+	if ((name = xmlDictLookup(rs->dict, (const xmlChar *)s + 1,
+	    (int)len)) == NULL ||
+	    (n = knode(rs, parent, XML_ELEMENT_NODE, name)) == NULL)
 		return (NULL);
-	if (parent != NULL)
-		xmlAddChild(parent, n);
-	else
-		xmlDocSetRootElement(doc, n);
 	s = e + 1;
 	if (s[0] == '<' && s[1] != '/') {
 		while (s[0] == '<' && s[1] != '/')
-			if (unprune_at(rs, doc, n, &s, err) == NULL)
+			if (unprune_at(rs, n, &s) == NULL)
 				return (NULL);
-	} else {
-		oms_buf_reset(&rs->tbuf);
+	} else if (*s != '<') {
+		t0 = t = rs->tbuf.s + rs->tbuf.len;
 		for (; *s != '<' && *s != '\0'; s++) {
-			int ch = *s;
-
+			ch = *s;
 			if (*s == '&') {
-				e = strchr(s, ';');
-				if (e == NULL)
-					return (NULL);
 				ch = strncmp(s, "&amp;", 5) == 0 ? '&' :
 				    strncmp(s, "&lt;", 4) == 0 ? '<' :
 				    strncmp(s, "&gt;", 4) == 0 ? '>' : -1;
 				if (ch == -1)
 					return (NULL);
-				s = e;
+				s = strchr(s, ';');
 			} else if (*s == '\r') {
 				ch = '\n';
 				if (s[1] == '\n')
 					s++;
 			}
-			if (oms_buf_addc(&rs->tbuf, ch, err) == -1)
-				return (NULL);
+			*t++ = (char)ch;
 		}
-		if (rs->tbuf.len > 0 && ((c = xmlNewDocTextLen(doc,
-		    (const xmlChar *)rs->tbuf.s, (int)rs->tbuf.len)) == NULL ||
-		    xmlAddChild(n, c) == NULL))
+		*t++ = '\0';
+		rs->tbuf.len = (size_t)(t - rs->tbuf.s);
+		if ((c = knode(rs, n, XML_TEXT_NODE, xmlStringText)) == NULL)
 			return (NULL);
+		c->content = (xmlChar *)t0;
 	}
-	if (s[0] != '<' || s[1] != '/' || strncmp(s + 2, name, len) != 0 ||
-	    s[2 + len] != '>')
+	if (s[0] != '<' || s[1] != '/' || strncmp(s + 2, (const char *)name,
+	    len) != 0 || s[2 + len] != '>')
 		return (NULL);
 	*sp = s + 3 + len;
 	return (n);
 }
 
 /*
- * The kept case xml as a document, built directly; should that fail, as
- * the parser reads it (our own text: no entities, no DTD, no network).
- * NULL on no memory.
+ * The kept case xml as a tree: built directly, its nodes in rs's blocks
+ * (*own NULL), until omsi_rules_unprune_done; should that fail, as the
+ * parser reads it (our own text: no entities, no DTD, no network), *own
+ * the document to free.  NULL on no memory.
  */
-xmlDocPtr
-omsi_rules_unprune(struct oms_rules *rs, const char *xml)
+xmlNodePtr
+omsi_rules_unprune(struct oms_rules *rs, const char *xml, xmlDocPtr *own)
 {
 	struct oms_err e;
 	const char *s = xml;
-	xmlDocPtr doc;
+	size_t len = strlen(xml);
+	xmlNodePtr root;
 
-	memset(&e, 0, sizeof(e));
+	*own = NULL;
 	/* names from a dictionary of ours: not copied for every case */
-	if (rs->dict == NULL)
-		rs->dict = xmlDictCreate();
-	if ((doc = xmlNewDoc((const xmlChar *)"1.0")) != NULL &&
-	    rs->dict != NULL && xmlDictReference(rs->dict) == 0)
-		doc->dict = rs->dict;
-	if (doc != NULL && unprune_at(rs, doc, NULL, &s, &e) != NULL &&
+	if (rs->dict == NULL && (rs->dict = xmlDictCreate()) == NULL)
+		return (NULL);
+	if (rs->kdoc == NULL) {
+		if ((rs->kdoc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
+			return (NULL);
+		if (xmlDictReference(rs->dict) == 0)
+			rs->kdoc->dict = rs->dict;
+	}
+	memset(&e, 0, sizeof(e));
+	omsi_rules_unprune_done(rs, NULL);
+	oms_buf_reset(&rs->tbuf);
+	if (rs->kdoc->dict == rs->dict &&
+	    oms_buf_grow(&rs->tbuf, len + 1, &e) == 0 &&
+	    (root = unprune_at(rs, (xmlNodePtr)rs->kdoc, &s)) != NULL &&
 	    *s == '\0')
-		return (doc);
-	xmlFreeDoc(doc);
-	return (xmlReadMemory(xml, (int)strlen(xml), "case", "UTF-8",
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+		return (root);
+	omsi_rules_unprune_done(rs, NULL);
+	if ((*own = xmlReadMemory(xml, (int)len, "case", "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) ==
+	    NULL)
+		return (NULL);
+	return (xmlDocGetRootElement(*own));
+}
+
+/* The kept case read back is done with: own, if any, freed. */
+void
+omsi_rules_unprune_done(struct oms_rules *rs, xmlDocPtr own)
+{
+	if (own != NULL)
+		xmlFreeDoc(own);
+	if (rs->kdoc != NULL)
+		rs->kdoc->children = rs->kdoc->last = NULL;
+	rs->kused = 0;
 }
 
 /* person rules report for the account of the case kept */
@@ -1971,11 +2039,10 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 			text = k->at.text;
 		else if ((text = spooled(rs, k, err)) == NULL)
 			return (-1);
-		if ((doc = omsi_rules_unprune(rs, text + strlen(text) +
-		    1)) == NULL)
+		if ((zap = omsi_rules_unprune(rs, text + strlen(text) + 1,
+		    &doc)) == NULL)
 			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 			    "out of memory"));
-		zap = xmlDocGetRootElement(doc);
 		prc = *rc;
 		prc.kind = rs->kv[rs->kkv[ki - 1]].kind;
 		prc.version = rs->kv[rs->kkv[ki - 1]].version;
@@ -1987,7 +2054,7 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 		/* the PERS is the case's last child in the index only */
 		rv = check_rules(rs, OMSI_SCOPE_ZAP, 1, zap, pers, &prc, &nerr,
 		    err);
-		xmlFreeDoc(doc);
+		omsi_rules_unprune_done(rs, doc);
 	}
 	return (rv);
 }

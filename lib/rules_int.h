@@ -269,6 +269,9 @@ struct oms_rules {
 	struct namecache nc[2];		/* the last two dictionaries seen */
 	unsigned	 ncnext;	/* which of them goes next */
 	xmlDictPtr	 dict;		/* of the kept cases read back */
+	xmlDocPtr	 kdoc;		/* the document of the one read back */
+	xmlNode		**kblk;		/* its nodes, KNODES a block, reused */
+	size_t		 nkblk, kused;
 	struct reftab	**refs;
 	size_t		 nrefs;
 	pcre2_match_data *md;
@@ -330,6 +333,8 @@ const char *omsi_rules_text(const struct oms_rules *, int x, xmlNodePtr n,
 int	 omsi_rules_cpath(struct oms_rules *, const char *path,
 	    struct cpath *p);
 /* rules.c: a kept case (pruned XML text) back as a tree */
-xmlDocPtr omsi_rules_unprune(struct oms_rules *, const char *xml);
+xmlNodePtr omsi_rules_unprune(struct oms_rules *, const char *xml,
+	    xmlDocPtr *own);
+void	 omsi_rules_unprune_done(struct oms_rules *, xmlDocPtr own);
 
 #endif /* RULES_INT_H */

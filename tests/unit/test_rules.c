@@ -771,22 +771,39 @@ teardown(void **state)
 	return (system(cmd) == 0 ? 0 : -1);
 }
 
-/* The tree of d's root as text, escapes and all, into buf. */
+/* The tree of n (of d) as text, escapes and all, into buf. */
 static void
-dump(xmlDocPtr d, char *out, size_t len)
+dump(xmlDocPtr d, xmlNodePtr n, char *out, size_t len)
 {
 	xmlBufferPtr b;
 
 	assert_non_null(b = xmlBufferCreate());
-	assert_true(xmlNodeDump(b, d, xmlDocGetRootElement(d), 0, 0) > 0);
+	assert_true(xmlNodeDump(b, d, n, 0, 0) > 0);
 	snprintf(out, len, "%s", (const char *)xmlBufferContent(b));
 	xmlBufferFree(b);
+}
+
+/* Every node under n links back to its parent and siblings, in doc. */
+static void
+linked(xmlNodePtr n, xmlDocPtr doc)
+{
+	xmlNodePtr c, prev = NULL;
+
+	assert_ptr_equal(n->doc, doc);
+	for (c = n->children; c != NULL; prev = c, c = c->next) {
+		assert_ptr_equal(c->parent, n);
+		assert_ptr_equal(c->prev, prev);
+		linked(c, doc);
+	}
+	assert_ptr_equal(n->last, prev);
 }
 
 /*
  * A kept case read back (omsi_rules_unprune) is the tree the parser
  * makes of the same text: escapes undone, CR LF and CR as LF, empty
- * elements without text; what prune() never writes goes to the parser.
+ * elements without text; built in the rules' own blocks (more nodes
+ * than a block holds, too), the next case in the same; what prune()
+ * never writes goes to the parser, a document of its own.
  */
 static void
 test_unprune(void **state)
@@ -796,27 +813,49 @@ test_unprune(void **state)
 		"<ZAP><A>x &amp; y &lt;z&gt; \"q\" 'a'</A><B></B><C> </C></ZAP>",
 		"<ZAP><A>one\r\ntwo\rthree\n</A><A>\xd0\x98\xd0\xb2</A></ZAP>",
 		"<ZAP><P><Q><R>1</R></Q><Q><R>2</R></Q></P></ZAP>",
+		NULL,		/* 150 children */
 		"<ZAP/>",
 		"<ZAP><A>&#65;</A></ZAP>",
 	};
 	struct oms_rules *rs;
-	xmlDocPtr a, b;
-	char da[512], db[512];
-	size_t i;
+	struct oms_buf many;
+	struct oms_err e;
+	xmlDocPtr own, b;
+	xmlNodePtr a;
+	char da[8192], db[8192];
+	const char *x;
+	size_t i, k;
 
 	(void)state;
+	oms_buf_init(&many, 0);
+	assert_int_equal(oms_buf_adds(&many, "<ZAP>", &e), 0);
+	for (k = 0; k < 150; k++) {
+		snprintf(da, sizeof(da), "<K%zu>%zu</K%zu>", k % 7, k, k % 7);
+		assert_int_equal(oms_buf_adds(&many, da, &e), 0);
+	}
+	assert_int_equal(oms_buf_adds(&many, "</ZAP>", &e), 0);
 	rs = load("");
 	for (i = 0; i < sizeof(xml) / sizeof(xml[0]); i++) {
-		assert_non_null(a = omsi_rules_unprune(rs, xml[i]));
-		assert_non_null(b = xmlReadMemory(xml[i], (int)strlen(xml[i]),
+		x = xml[i] != NULL ? xml[i] : many.s;
+		assert_non_null(a = omsi_rules_unprune(rs, x, &own));
+		/* the last two only by the parser */
+		assert_true((own != NULL) == (i + 2 >= sizeof(xml) /
+		    sizeof(xml[0])));
+		assert_string_equal((const char *)a->name, "ZAP");
+		assert_ptr_equal(a->parent, own != NULL ? (xmlNodePtr)own :
+		    (xmlNodePtr)a->doc);
+		linked(a, a->doc);
+		assert_non_null(b = xmlReadMemory(x, (int)strlen(x),
 		    "case", "UTF-8", XML_PARSE_NONET));
-		dump(a, da, sizeof(da));
-		dump(b, db, sizeof(db));
+		dump(a->doc, a, da, sizeof(da));
+		dump(b, xmlDocGetRootElement(b), db, sizeof(db));
 		assert_string_equal(da, db);
-		xmlFreeDoc(a);
+		omsi_rules_unprune_done(rs, own);
 		xmlFreeDoc(b);
 	}
-	assert_null(omsi_rules_unprune(rs, "<ZAP><A>x</ZAP>"));
+	assert_null(omsi_rules_unprune(rs, "<ZAP><A>x</ZAP>", &own));
+	assert_null(own);
+	oms_buf_release(&many);
 	oms_rules_free(rs);
 }
 
