@@ -51,6 +51,30 @@ find_ref(void *arg, const char *name)
 	return (oms_ws_find(x->ws, "ref", name, x->o->refdir));
 }
 
+/*
+ * The rule table at path, with oms.conf's rule.ID settings; NULL with
+ * err.
+ */
+static struct oms_rules *
+load_rules(struct exp *x, const char *path, struct oms_err *err)
+{
+	const struct oms_conf *c = &x->ws->conf;
+	struct oms_rules *rs;
+	size_t i;
+
+	if ((rs = oms_rules_load(path, find_ref, x, err)) == NULL)
+		return (NULL);
+	for (i = 0; i < c->nkv; i++)
+		if (strncmp(c->keys[i], "rule.", 5) == 0 &&
+		    oms_rules_set(rs, c->keys[i] + 5, c->vals[i], err) == -1) {
+			snprintf(err->where, sizeof(err->where), "%s:%lu",
+			    c->path ? c->path : "oms.conf", c->lines[i]);
+			oms_rules_free(rs);
+			return (NULL);
+		}
+	return (rs);
+}
+
 /* In the order of the documents and of the cases in them. */
 static int
 cmp_sel(const void *a, const void *b)
@@ -103,6 +127,8 @@ build(struct exp *x, const struct omsi_export_ops *ops, struct oms_ledger *l,
 	}
 	if (x->rules != NULL)
 		omsi_rules_reset(x->rules);
+	if (x->krules != NULL)
+		omsi_rules_reset(x->krules);
 	if (ops->plan(x, l, err) == -1 || ops->copy(x, err) == -1)
 		return (-1);
 	for (i = 0; i < x->nsel; i++)
@@ -425,23 +451,16 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 		oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory");
 		goto out;
 	}
-	if ((x.rules = oms_rules_load(rpath, find_ref, &x, err)) == NULL)
+	if ((x.rules = load_rules(&x, rpath, err)) == NULL)
 		goto out;
-	for (i = 0; i < ws->conf.nkv; i++)
-		if (strncmp(ws->conf.keys[i], "rule.", 5) == 0 &&
-		    oms_rules_set(x.rules, ws->conf.keys[i] + 5,
-		    ws->conf.vals[i], err) == -1) {
-			snprintf(err->where, sizeof(err->where), "%s:%lu",
-			    ws->conf.path ? ws->conf.path : "oms.conf",
-			    ws->conf.lines[i]);
-			goto out;
-		}
 	/*
 	 * The cases kept for their persons' rules go to a private file of
 	 * the workspace, as the bodies do, not into memory: a few hundred
 	 * bytes each are tens of MB at 100,000 accounts.
 	 */
 	if (omsi_rules_person(x.rules)) {
+		if ((x.krules = load_rules(&x, rpath, err)) == NULL)
+			goto out;
 		if ((x.spool = omsi_exp_temp(&x, "cases", &x.spath,
 		    err)) == NULL)
 			goto out;
@@ -558,6 +577,7 @@ out:
 	if (ops->done != NULL)
 		ops->done(&x);
 	oms_rules_free(x.rules);
+	oms_rules_free(x.krules);
 	if (x.spool != NULL) {
 		(void)fclose(x.spool);
 		(void)unlink(x.spath);

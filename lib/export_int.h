@@ -51,6 +51,13 @@ struct exp {
 	const struct oms_src	*src;
 	struct oms_diag		*diag;
 	struct oms_rules	*rules;
+	/*
+	 * The same rules again, to check the person rules of the cases
+	 * kept on a thread of their own while the persons are read (kq,
+	 * then): rules_kq.c
+	 */
+	struct oms_rules	*krules;
+	struct omsi_kq		*kq;
 	FILE			*spool;		/* the rules' kept cases */
 	char			*spoolbuf;	/* its stdio buffer */
 	char			*spath;

@@ -74,13 +74,13 @@ on_rule(void *arg, const char *id, int warning, unsigned long line,
  * account, not every account of the person, is bad.
  */
 static void
-on_case_rule(void *arg, const char *account, const char *id, int warning,
-    unsigned long line, const char *msg)
+on_case_rule(void *arg, const char *where, const char *account,
+    const char *id, int warning, unsigned long line, const char *msg)
 {
 	struct exp *x = arg;
 	struct sel *s;
 
-	omsi_exp_problem(x, x->cur_doc, line, warning, "account %s: %s: %s",
+	omsi_exp_problem(x, where, line, warning, "account %s: %s: %s",
 	    account, id, msg);
 	if (!warning && (s = omsi_exp_sel(x, account)) != NULL)
 		s->bad = 1;
@@ -341,8 +341,14 @@ omsi_ffoms_check(struct exp *x, struct reg *r, int scope, xmlNodePtr rec,
 		rc.link = link;
 		rc.account = x->cur_account;
 		rc.report_case = on_case_rule;
+		rc.where = x->cur_doc;
+		rc.kept_later = x->kq != NULL;
 	}
 	if (omsi_rules_check(x->rules, scope, rec, &rc, err) == -1)
+		return (-1);
+	/* the person rules of its cases: on the thread of x->kq */
+	if (scope == OMSI_SCOPE_PERS && rc.kept_later &&
+	    omsi_kq_put(x->kq, rec, &rc, err) == -1)
 		return (-1);
 	return (0);
 }

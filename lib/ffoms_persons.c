@@ -281,21 +281,20 @@ order_kept(struct exp *x, struct oms_err *err)
 	return (omsi_rules_regroup(x->rules, err));
 }
 
-/* Stream the persons documents and copy the persons needed. */
-int
-omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
+/*
+ * Stream the persons documents and copy the persons needed; the person
+ * rules of their kept cases go to x->kq when there is one.
+ */
+static int
+read_persons(struct exp *x, struct oms_err *err)
 {
-	size_t k, ndoc = oms_src_ndocs(x->src), ri, si, i;
+	size_t k, ndoc = oms_src_ndocs(x->src);
 	const struct oms_srcdoc *d;
 	struct archive *ar;
 	struct omsi_xin *xin;
 	xmlNodePtr pers;
-	int rc, warn, fast = !x->ws->plain_xml;
-	struct reg *r;
-	struct ffreg *f;
+	int rc, fast = !x->ws->plain_xml;
 
-	if (order_kept(x, err) == -1)
-		return (-1);
 	for (k = 0; k < ndoc; k++) {
 		d = oms_src_doc(x->src, k);
 		if (d->type != OMS_DOC_PERSONS)
@@ -328,6 +327,32 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 		if (rc == -1)
 			return (-1);
 	}
+	return (0);
+}
+
+/* Copy the persons needed, then mark what their absence makes bad. */
+int
+omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
+{
+	size_t ri, si, i;
+	const struct oms_srcdoc *d;
+	int rc, warn;
+	struct reg *r;
+	struct ffreg *f;
+
+	if (order_kept(x, err) == -1)
+		return (-1);
+	/* the person rules of the kept cases on the other core */
+	if (x->krules != NULL && omsi_rules_person(x->rules) &&
+	    (x->kq = omsi_kq_start(x->krules, x->rules, err)) == NULL)
+		return (-1);
+	rc = read_persons(x, err);
+	/* their reports given, as the first error is kept */
+	if (omsi_kq_end(x->kq, rc == -1 ? NULL : err) == -1)
+		rc = -1;
+	x->kq = NULL;
+	if (rc == -1)
+		return (-1);
 	/* persons nobody found */
 	if (omsi_rules_off(x->rules, "003F.00.3070"))
 		return (bad_persons(x, err));

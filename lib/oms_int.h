@@ -342,11 +342,33 @@ struct omsi_rulectx {
 	 */
 	const char	*link;
 	const char	*account;
-	void		(*report_case)(void *arg, const char *account,
-			    const char *id, int warning, unsigned long line,
-			    const char *msg);
+	void		(*report_case)(void *arg, const char *where,
+			    const char *account, const char *id, int warning,
+			    unsigned long line, const char *msg);
+	const char	*where;		/* the PERS's document, for them */
+	/*
+	 * 1: the person rules of a PERS's cases are not checked here; the
+	 * caller queues them (omsi_kq_put), their reports given in order
+	 */
+	int		 kept_later;
 };
 enum { OMSI_SCOPE_ZAP = 1, OMSI_SCOPE_PERS };
+/*
+ * The person rules of the cases src keeps, checked on a thread of their
+ * own by ev (rules loaded as src's: its state for them is ev's) while
+ * the persons are read (rules_kq.c): omsi_kq_put queues a PERS's checks
+ * (after omsi_rules_check with rc->kept_later), omsi_kq_drain gives the
+ * reports of all queued to their report_case, in order, before any
+ * other message; omsi_kq_end drains, stops and frees: 0, or -1 with the
+ * first failure.
+ */
+struct omsi_kq;
+struct omsi_kq *omsi_kq_start(struct oms_rules *ev, struct oms_rules *src,
+	    struct oms_err *);
+int	 omsi_kq_put(struct omsi_kq *, xmlNodePtr pers,
+	    const struct omsi_rulectx *, struct oms_err *);
+void	 omsi_kq_drain(struct omsi_kq *);
+int	 omsi_kq_end(struct omsi_kq *, struct oms_err *);
 /* Check one record (an expanded ZAP or PERS); returns errors found. */
 int	 omsi_rules_check(struct oms_rules *, int scope, xmlNodePtr rec,
 	    const struct omsi_rulectx *, struct oms_err *);

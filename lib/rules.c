@@ -1299,11 +1299,12 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 		if (rs->nc[i].dict != NULL)
 			xmlDictFree(rs->nc[i].dict);
 	memset(rs->nc, 0, sizeof(rs->nc));
-	if (rs->kdoc != NULL) {
-		omsi_rules_unprune_done(rs, NULL);
+	omsi_rules_unprune_done(rs, NULL);
+	if (rs->kdoc != NULL)
 		xmlFreeDoc(rs->kdoc);	/* its reference to dict */
-		rs->kdoc = NULL;
-	}
+	if (rs->pdoc != NULL)
+		xmlFreeDoc(rs->pdoc);
+	rs->kdoc = rs->pdoc = NULL;
 	for (i = 0; i < rs->nkblk; i++)
 		free(rs->kblk[i]);
 	free(rs->kblk);
@@ -1549,9 +1550,9 @@ nomem:
 #define KNODES	64		/* nodes a block of rs->kblk */
 
 /*
- * A node of the kept case being read back, zeroed, in the blocks of
- * rs->kblk (reused from case to case: none is freed alone); NULL on no
- * memory.
+ * A node of a kept case or PERS being read back, zeroed, in the blocks
+ * of rs->kblk (reused from case to case: none is freed alone); NULL on
+ * no memory.
  */
 static xmlNodePtr
 knode(struct oms_rules *rs, xmlNodePtr parent, xmlElementType type,
@@ -1573,7 +1574,7 @@ knode(struct oms_rules *rs, xmlNodePtr parent, xmlElementType type,
 	memset(n, 0, sizeof(*n));
 	n->type = type;
 	n->name = name;
-	n->doc = rs->kdoc;
+	n->doc = parent->doc;
 	n->parent = parent;
 	if (parent->children == NULL)
 		parent->children = n;
@@ -1586,14 +1587,15 @@ knode(struct oms_rules *rs, xmlNodePtr parent, xmlElementType type,
 }
 
 /*
- * The element at *sp, text prune() wrote, as a tree, a child of parent
- * (the document for the case); *sp moves past it.  Its text reads as a
- * parser reads it: the three escapes undone, CR LF and a lone CR as LF,
- * into rs->tbuf, which has room for all of it (a text is shorter than
- * the tags around it).  NULL on no memory or text prune() did not write.
+ * The element at *sp, text prune() wrote, as a tree, a child of parent;
+ * *sp moves past it.  Its text reads as a parser reads it: the three
+ * escapes undone, CR LF and a lone CR as LF, into tb, which has room for
+ * all of it (a text is shorter than the tags around it).  NULL on no
+ * memory or text prune() did not write.
  */
 static xmlNodePtr
-unprune_at(struct oms_rules *rs, xmlNodePtr parent, const char **sp)
+unprune_at(struct oms_rules *rs, xmlNodePtr parent, const char **sp,
+    struct oms_buf *tb)
 {
 	const char *s = *sp, *e;
 	const xmlChar *name;
@@ -1613,10 +1615,10 @@ unprune_at(struct oms_rules *rs, xmlNodePtr parent, const char **sp)
 	s = e + 1;
 	if (s[0] == '<' && s[1] != '/') {
 		while (s[0] == '<' && s[1] != '/')
-			if (unprune_at(rs, n, &s) == NULL)
+			if (unprune_at(rs, n, &s, tb) == NULL)
 				return (NULL);
 	} else if (*s != '<') {
-		t0 = t = rs->tbuf.s + rs->tbuf.len;
+		t0 = t = tb->s + tb->len;
 		for (; *s != '<' && *s != '\0'; s++) {
 			ch = *s;
 			if (*s == '&') {
@@ -1634,7 +1636,7 @@ unprune_at(struct oms_rules *rs, xmlNodePtr parent, const char **sp)
 			*t++ = (char)ch;
 		}
 		*t++ = '\0';
-		rs->tbuf.len = (size_t)(t - rs->tbuf.s);
+		tb->len = (size_t)(t - tb->s);
 		if ((c = knode(rs, n, XML_TEXT_NODE, xmlStringText)) == NULL)
 			return (NULL);
 		c->content = (xmlChar *)t0;
@@ -1646,39 +1648,52 @@ unprune_at(struct oms_rules *rs, xmlNodePtr parent, const char **sp)
 	return (n);
 }
 
+/* The documents of the trees read back, and their dictionary; -1. */
+static int
+kdocs(struct oms_rules *rs)
+{
+	xmlDocPtr *d[2] = { &rs->kdoc, &rs->pdoc };
+	size_t i;
+
+	/* names from a dictionary of ours: not copied for every case */
+	if (rs->dict == NULL && (rs->dict = xmlDictCreate()) == NULL)
+		return (-1);
+	for (i = 0; i < 2; i++)
+		if (*d[i] == NULL) {
+			if ((*d[i] = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
+				return (-1);
+			if (xmlDictReference(rs->dict) == -1)
+				return (-1);
+			(*d[i])->dict = rs->dict;
+		}
+	return (0);
+}
+
 /*
- * The kept case xml as a tree: built directly, its nodes in rs's blocks
- * (*own NULL), until omsi_rules_unprune_done; should that fail, as the
- * parser reads it (our own text: no entities, no DTD, no network), *own
- * the document to free.  NULL on no memory.
+ * xml, text prune() wrote, as the only element of doc, built directly:
+ * its nodes in rs's blocks from rs->kused on, its text in tb; should
+ * that fail, as the parser reads it (our own text: no entities, no DTD,
+ * no network), *own the document to free.  NULL on no memory.
  */
-xmlNodePtr
-omsi_rules_unprune(struct oms_rules *rs, const char *xml, xmlDocPtr *own)
+static xmlNodePtr
+kbuild(struct oms_rules *rs, xmlDocPtr doc, struct oms_buf *tb,
+    const char *xml, xmlDocPtr *own)
 {
 	struct oms_err e;
 	const char *s = xml;
-	size_t len = strlen(xml);
+	size_t len = strlen(xml), mark = rs->kused;
 	xmlNodePtr root;
 
 	*own = NULL;
-	/* names from a dictionary of ours: not copied for every case */
-	if (rs->dict == NULL && (rs->dict = xmlDictCreate()) == NULL)
-		return (NULL);
-	if (rs->kdoc == NULL) {
-		if ((rs->kdoc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
-			return (NULL);
-		if (xmlDictReference(rs->dict) == 0)
-			rs->kdoc->dict = rs->dict;
-	}
 	memset(&e, 0, sizeof(e));
-	omsi_rules_unprune_done(rs, NULL);
-	oms_buf_reset(&rs->tbuf);
-	if (rs->kdoc->dict == rs->dict &&
-	    oms_buf_grow(&rs->tbuf, len + 1, &e) == 0 &&
-	    (root = unprune_at(rs, (xmlNodePtr)rs->kdoc, &s)) != NULL &&
+	doc->children = doc->last = NULL;
+	oms_buf_reset(tb);
+	if (oms_buf_grow(tb, len + 1, &e) == 0 &&
+	    (root = unprune_at(rs, (xmlNodePtr)doc, &s, tb)) != NULL &&
 	    *s == '\0')
 		return (root);
-	omsi_rules_unprune_done(rs, NULL);
+	doc->children = doc->last = NULL;
+	rs->kused = mark;
 	if ((*own = xmlReadMemory(xml, (int)len, "case", "UTF-8",
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) ==
 	    NULL)
@@ -1686,7 +1701,22 @@ omsi_rules_unprune(struct oms_rules *rs, const char *xml, xmlDocPtr *own)
 	return (xmlDocGetRootElement(*own));
 }
 
-/* The kept case read back is done with: own, if any, freed. */
+/*
+ * The kept case xml as a tree, until omsi_rules_unprune_done: built in
+ * rs's blocks (*own NULL), or by the parser (*own the document to free).
+ * NULL on no memory.
+ */
+xmlNodePtr
+omsi_rules_unprune(struct oms_rules *rs, const char *xml, xmlDocPtr *own)
+{
+	*own = NULL;
+	if (kdocs(rs) == -1)
+		return (NULL);
+	omsi_rules_unprune_done(rs, NULL);
+	return (kbuild(rs, rs->kdoc, &rs->tbuf, xml, own));
+}
+
+/* The trees read back are done with: own, if any, freed. */
 void
 omsi_rules_unprune_done(struct oms_rules *rs, xmlDocPtr own)
 {
@@ -1694,6 +1724,8 @@ omsi_rules_unprune_done(struct oms_rules *rs, xmlDocPtr own)
 		xmlFreeDoc(own);
 	if (rs->kdoc != NULL)
 		rs->kdoc->children = rs->kdoc->last = NULL;
+	if (rs->pdoc != NULL)
+		rs->pdoc->children = rs->pdoc->last = NULL;
 	rs->kused = 0;
 }
 
@@ -1711,7 +1743,8 @@ report_person(void *arg, const char *id, int warning, unsigned long line,
 	struct pctx *p = arg;
 
 	(void)line;
-	p->rc->report_case(p->rc->arg, p->account, id, warning, p->line, msg);
+	p->rc->report_case(p->rc->arg, p->rc->where, p->account, id, warning,
+	    p->line, msg);
 }
 
 /*
@@ -1730,8 +1763,8 @@ report_person(void *arg, const char *id, int warning, unsigned long line,
  * least need of them: they end before the spool does.  0, or -1 with err.
  */
 static int
-spool_read(struct oms_rules *rs, struct oms_buf *b, off_t off, size_t want,
-    size_t need, struct oms_err *err)
+spool_read(const struct oms_rules *rs, struct oms_buf *b, off_t off,
+    size_t want, size_t need, struct oms_err *err)
 {
 	size_t got;
 	ssize_t n;
@@ -1758,54 +1791,57 @@ spool_read(struct oms_rules *rs, struct oms_buf *b, off_t off, size_t want,
 }
 
 /*
- * The text of spooled case k (written with its NUL), in rs->kbuf; NULL
- * on a failure.
+ * The text of case k spooled by src (written with its NUL), in rd->kbuf
+ * (rd's window on the spool: src's own, or an evaluator's); NULL on a
+ * failure.
  */
 static const char *
-spooled(struct oms_rules *rs, const struct kept *k, struct oms_err *err)
+spooled(struct oms_rules *rd, const struct oms_rules *src,
+    const struct kept *k, struct oms_err *err)
 {
 	size_t want, len = k->len & ~KEPT_SPOOLED, lo, hi, mid, at;
 	off_t off = k->at.off;
 
-	if (rs->kwlen > 0 && off >= rs->kwoff &&
-	    (uint64_t)(off - rs->kwoff) + len <= rs->kwlen) {
-		rs->knext = off + (off_t)len;
-		return (rs->kbuf.s + (off - rs->kwoff));
+	if (rd->kwlen > 0 && off >= rd->kwoff &&
+	    (uint64_t)(off - rd->kwoff) + len <= rd->kwlen) {
+		rd->knext = off + (off_t)len;
+		return (rd->kbuf.s + (off - rd->kwoff));
 	}
-	want = off == rs->knext && len < KEPT_WINDOW ? KEPT_WINDOW : len;
-	rs->knext = off + (off_t)len;
-	if (rs->ngroup > 0 && off >= rs->gstart[0] &&
-	    off < rs->gstart[rs->ngroup]) {
+	want = off == rd->knext && len < KEPT_WINDOW ? KEPT_WINDOW : len;
+	rd->knext = off + (off_t)len;
+	if (src->ngroup > 0 && off >= src->gstart[0] &&
+	    off < src->gstart[src->ngroup]) {
 		/* regrouped: the whole group of the case, unless too big */
-		for (lo = 0, hi = rs->ngroup; hi - lo > 1; ) {
+		for (lo = 0, hi = src->ngroup; hi - lo > 1; ) {
 			mid = lo + (hi - lo) / 2;
-			if (rs->gstart[mid] <= off)
+			if (src->gstart[mid] <= off)
 				lo = mid;
 			else
 				hi = mid;
 		}
-		if (rs->gstart[lo + 1] - rs->gstart[lo] <=
+		if (src->gstart[lo + 1] - src->gstart[lo] <=
 		    (off_t)(4 * KEPT_GROUP)) {
-			want = (size_t)(rs->gstart[lo + 1] - rs->gstart[lo]);
-			off = rs->gstart[lo];
+			want = (size_t)(src->gstart[lo + 1] -
+			    src->gstart[lo]);
+			off = src->gstart[lo];
 		}
 	}
 	at = (size_t)(k->at.off - off);		/* the case in the window */
-	if (rs->spool_end != -1 && rs->spool_end - off < (off_t)want)
-		want = (size_t)(rs->spool_end - off);
+	if (src->spool_end != -1 && src->spool_end - off < (off_t)want)
+		want = (size_t)(src->spool_end - off);
 	if (want < at + len)
 		want = at + len;
-	rs->kwlen = 0;
-	if (spool_read(rs, &rs->kbuf, off, want, at + len, err) == -1)
+	rd->kwlen = 0;
+	if (spool_read(src, &rd->kbuf, off, want, at + len, err) == -1)
 		return (NULL);
-	if (rs->kbuf.s[at + len - 1] != '\0') {
-		oms_err_set(err, OMS_EIO, rs->spool_name, 0,
+	if (rd->kbuf.s[at + len - 1] != '\0') {
+		oms_err_set(err, OMS_EIO, src->spool_name, 0,
 		    "a kept case read back without its end");
 		return (NULL);
 	}
-	rs->kwoff = off;
-	rs->kwlen = rs->kbuf.len;
-	return (rs->kbuf.s + at);
+	rd->kwoff = off;
+	rd->kwlen = rd->kbuf.len;
+	return (rd->kbuf.s + at);
 }
 
 int
@@ -2014,49 +2050,178 @@ out:
 	return (rc);
 }
 
+/*
+ * The person rules of every case src keeps under rc->link, with pers (at
+ * line), evaluated by ev: its window on src's spool, its trees read back,
+ * its rules' state.  ev is src for a check on the way (check_persons),
+ * or an evaluator of its own on the thread of a struct omsi_kq
+ * (omsi_rules_check_kept).
+ */
+static int
+check_kept(struct oms_rules *ev, const struct oms_rules *src,
+    xmlNodePtr pers, unsigned long line, const struct omsi_rulectx *rc,
+    struct oms_err *err)
+{
+	struct omsi_rulectx prc;
+	struct pctx p;
+	const struct kept *k;
+	const char *text;
+	xmlDocPtr own;
+	xmlNodePtr zap;
+	uint32_t ki;
+	size_t mark;
+	int nerr = 0, rv = 0;
+
+	if (!omsi_rset_get(&src->bylink, rc->link, strlen(rc->link), &ki))
+		return (0);
+	if (kdocs(ev) == -1)
+		goto nomem;
+	mark = ev->kused;
+	for (; ki != 0 && rv == 0; ki = k->next) {
+		k = &src->kept[ki - 1];
+		/* the account, its NUL, the case */
+		if (!(k->len & KEPT_SPOOLED))
+			text = k->at.text;
+		else if ((text = spooled(ev, src, k, err)) == NULL)
+			return (-1);
+		ev->kused = mark;
+		if ((zap = kbuild(ev, ev->kdoc, &ev->tbuf, text + strlen(text) +
+		    1, &own)) == NULL)
+			goto nomem;
+		prc = *rc;
+		prc.kind = src->kv[src->kkv[ki - 1]].kind;
+		prc.version = src->kv[src->kkv[ki - 1]].version;
+		prc.report = report_person;
+		p.rc = rc;
+		p.account = text;
+		p.line = line;
+		prc.arg = &p;
+		/* the PERS is the case's last child in the index only */
+		rv = check_rules(ev, OMSI_SCOPE_ZAP, 1, zap, pers, &prc, &nerr,
+		    err);
+		if (own != NULL)
+			xmlFreeDoc(own);
+		ev->kdoc->children = ev->kdoc->last = NULL;
+	}
+	ev->kused = mark;
+	return (rv);
+nomem:
+	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
+}
+
 /* The person rules of every case kept under rc->link, with pers. */
 static int
 check_persons(struct oms_rules *rs, xmlNodePtr pers,
     const struct omsi_rulectx *rc, struct oms_err *err)
 {
-	struct omsi_rulectx prc;
-	struct pctx p;
-	struct kept *k;
-	const char *text;
-	xmlDocPtr doc;
-	xmlNodePtr zap;
-	uint32_t ki;
-	int nerr = 0, rv = 0;
-
-	if (!omsi_rset_get(&rs->bylink, rc->link, strlen(rc->link), &ki))
+	if (!omsi_rset_get(&rs->bylink, rc->link, strlen(rc->link), NULL))
 		return (0);
 	if (rs->spool != NULL && fflush(rs->spool) == EOF)
 		return (oms_err_sys(err, errno, rs->spool_name, "write"));
-	for (; ki != 0 && rv == 0; ki = k->next) {
-		k = &rs->kept[ki - 1];
-		/* the account, its NUL, the case */
-		if (!(k->len & KEPT_SPOOLED))
-			text = k->at.text;
-		else if ((text = spooled(rs, k, err)) == NULL)
-			return (-1);
-		if ((zap = omsi_rules_unprune(rs, text + strlen(text) + 1,
-		    &doc)) == NULL)
-			return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-			    "out of memory"));
-		prc = *rc;
-		prc.kind = rs->kv[rs->kkv[ki - 1]].kind;
-		prc.version = rs->kv[rs->kkv[ki - 1]].version;
-		prc.report = report_person;
-		p.rc = rc;
-		p.account = text;
-		p.line = omsi_line(pers);
-		prc.arg = &p;
-		/* the PERS is the case's last child in the index only */
-		rv = check_rules(rs, OMSI_SCOPE_ZAP, 1, zap, pers, &prc, &nerr,
-		    err);
-		omsi_rules_unprune_done(rs, doc);
-	}
+	return (check_kept(rs, rs, pers, omsi_line(pers), rc, err));
+}
+
+int
+omsi_rules_kept_any(const struct oms_rules *rs, const char *link)
+{
+	return (rs->nperson > 0 && omsi_rset_get(&rs->bylink, link,
+	    strlen(link), NULL) == 1);
+}
+
+int
+omsi_rules_kept_flush(struct oms_rules *rs, struct oms_err *err)
+{
+	if (rs->spool != NULL && fflush(rs->spool) == EOF)
+		return (oms_err_sys(err, errno, rs->spool_name, "write"));
+	return (0);
+}
+
+int
+omsi_rules_check_kept(struct oms_rules *ev, const struct oms_rules *src,
+    const char *persxml, unsigned long line, const struct omsi_rulectx *rc,
+    struct oms_err *err)
+{
+	xmlDocPtr own;
+	xmlNodePtr pers;
+	int rv;
+
+	if (kdocs(ev) == -1)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+		    "out of memory"));
+	omsi_rules_unprune_done(ev, NULL);
+	if ((pers = kbuild(ev, ev->pdoc, &ev->pbuf, persxml, &own)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+		    "out of memory"));
+	rv = check_kept(ev, src, pers, line, rc, err);
+	omsi_rules_unprune_done(ev, own);
 	return (rv);
+}
+
+int
+omsi_rules_check_kept_tree(struct oms_rules *ev, const struct oms_rules *src,
+    xmlNodePtr pers, const struct omsi_rulectx *rc, struct oms_err *err)
+{
+	return (check_kept(ev, src, pers, omsi_line(pers), rc, err));
+}
+
+/*
+ * n as text for omsi_rules_check_kept, as prune() writes every element
+ * with a CR as "&#13;" (the parser reads it back): 1; 0 when the tree
+ * holds what that text does not say as it is (an attribute or namespace,
+ * text beside elements or in pieces, empty, another kind of node, a long
+ * name); -1 on no memory.
+ */
+static int
+pers_text(struct oms_buf *b, xmlNodePtr n, struct oms_err *err)
+{
+	xmlNodePtr c;
+	const char *t = NULL, *p;
+	int elems = 0, texts = 0, r;
+
+	if (n->type != XML_ELEMENT_NODE || n->properties != NULL ||
+	    n->nsDef != NULL || n->ns != NULL ||
+	    strlen((const char *)n->name) >= 128)
+		return (0);
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			elems = 1;
+		else if ((c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL &&
+		    *c->content != '\0') {
+			t = (const char *)c->content;
+			texts++;
+		} else
+			return (0);
+	if (texts > 1 || (elems && texts > 0))
+		return (0);
+	if (add_tag(b, 0, n->name, err) == -1)
+		return (-1);
+	if (elems) {
+		for (c = n->children; c != NULL; c = c->next)
+			if ((r = pers_text(b, c, err)) != 1)
+				return (r);
+	} else if (t != NULL) {
+		for (p = t; ; p++) {
+			if (*p != '&' && *p != '<' && *p != '>' &&
+			    *p != '\r' && *p != '\0')
+				continue;
+			if (oms_buf_add(b, t, (size_t)(p - t), err) == -1)
+				return (-1);
+			if (*p == '\0')
+				break;
+			if (oms_buf_adds(b, *p == '&' ? "&amp;" : *p == '<' ?
+			    "&lt;" : *p == '>' ? "&gt;" : "&#13;", err) == -1)
+				return (-1);
+			t = p + 1;
+		}
+	}
+	return (add_tag(b, 1, n->name, err) == -1 ? -1 : 1);
+}
+
+int
+omsi_rules_pers_text(xmlNodePtr pers, struct oms_buf *b, struct oms_err *err)
+{
+	return (pers_text(b, pers, err));
 }
 
 int
@@ -2071,7 +2236,8 @@ omsi_rules_check(struct oms_rules *rs, int scope, xmlNodePtr rec,
 		return (nerr);
 	if (scope == OMSI_SCOPE_ZAP && keep(rs, rec, rc, err) == -1)
 		return (-1);
-	if (scope == OMSI_SCOPE_PERS && check_persons(rs, rec, rc, err) == -1)
+	if (scope == OMSI_SCOPE_PERS && !rc->kept_later &&
+	    check_persons(rs, rec, rc, err) == -1)
 		return (-1);
 	return (nerr);
 }

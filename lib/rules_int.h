@@ -269,7 +269,8 @@ struct oms_rules {
 	struct namecache nc[2];		/* the last two dictionaries seen */
 	unsigned	 ncnext;	/* which of them goes next */
 	xmlDictPtr	 dict;		/* of the kept cases read back */
-	xmlDocPtr	 kdoc;		/* the document of the one read back */
+	xmlDocPtr	 kdoc;		/* the document of the one read back, */
+	xmlDocPtr	 pdoc;		/* of its PERS read back (omsi_kq) */
 	xmlNode		**kblk;		/* its nodes, KNODES a block, reused */
 	size_t		 nkblk, kused;
 	struct reftab	**refs;
@@ -286,6 +287,7 @@ struct oms_rules {
 	struct omsi_arena kept_arena;	/* their strings; a build's */
 	struct oms_buf	 buf;
 	struct oms_buf	 tbuf;		/* a kept text being read back */
+	struct oms_buf	 pbuf;		/* a PERS's text read back */
 	struct oms_buf	 kbuf;		/* a window of the spool read back: */
 	off_t		 kwoff;		/* its offset in the spool, */
 	size_t		 kwlen;		/* its length (0: none) */
@@ -336,5 +338,23 @@ int	 omsi_rules_cpath(struct oms_rules *, const char *path,
 xmlNodePtr omsi_rules_unprune(struct oms_rules *, const char *xml,
 	    xmlDocPtr *own);
 void	 omsi_rules_unprune_done(struct oms_rules *, xmlDocPtr own);
+
+/*
+ * The person rules of the cases src keeps, checked by another evaluator
+ * (rules_kq.c): is anything kept under link; the kept cases written out;
+ * a PERS as text for it (1, or 0 when the text would not say the tree:
+ * check the tree); the checks with that text, or with the tree.
+ */
+int	 omsi_rules_kept_any(const struct oms_rules *src, const char *link);
+int	 omsi_rules_kept_flush(struct oms_rules *src, struct oms_err *);
+int	 omsi_rules_pers_text(xmlNodePtr pers, struct oms_buf *,
+	    struct oms_err *);
+int	 omsi_rules_check_kept(struct oms_rules *ev,
+	    const struct oms_rules *src, const char *persxml,
+	    unsigned long line, const struct omsi_rulectx *,
+	    struct oms_err *);
+int	 omsi_rules_check_kept_tree(struct oms_rules *ev,
+	    const struct oms_rules *src, xmlNodePtr pers,
+	    const struct omsi_rulectx *, struct oms_err *);
 
 #endif /* RULES_INT_H */

@@ -515,6 +515,7 @@ oms_rules_load(const char *path, char *(*find)(void *, const char *),
 	omsi_arena_init(&rs->kept_arena);
 	oms_buf_init(&rs->buf, 0);
 	oms_buf_init(&rs->tbuf, 0);
+	oms_buf_init(&rs->pbuf, 0);
 	oms_buf_init(&rs->kbuf, 0);
 	if ((rs->md = pcre2_match_data_create(4, NULL)) == NULL) {
 		nomem(err);
@@ -731,6 +732,7 @@ oms_rules_free(struct oms_rules *rs)
 	omsi_arena_release(&rs->kept_arena);
 	oms_buf_release(&rs->buf);
 	oms_buf_release(&rs->tbuf);
+	oms_buf_release(&rs->pbuf);
 	oms_buf_release(&rs->kbuf);
 	pcre2_match_data_free(rs->md);
 	free(rs);

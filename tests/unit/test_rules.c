@@ -43,10 +43,11 @@ on_rule(void *arg, const char *id, int warning, unsigned long line,
 }
 
 static void
-on_case(void *arg, const char *account, const char *id, int warning,
-    unsigned long line, const char *msg)
+on_case(void *arg, const char *where, const char *account, const char *id,
+    int warning, unsigned long line, const char *msg)
 {
 	(void)arg;
+	(void)where;
 	(void)warning;
 	(void)line;
 	(void)msg;
@@ -361,6 +362,239 @@ test_person_rules_order(void **state)
 	oms_buf_release(&mem);
 	oms_buf_release(&fwd);
 	oms_buf_release(&rev);
+}
+
+/*
+ * The person rules checked on the queue's thread (omsi_kq, rules_kq.c):
+ * the reports, in one sequence with the PERS's own (whose callback
+ * drains the queue first, as the program's message function does).
+ */
+static struct oms_buf qseq;
+static struct omsi_kq *qkq;
+
+static void
+q_rule(void *arg, const char *id, int warning, unsigned long line,
+    const char *msg)
+{
+	(void)arg, (void)warning, (void)msg;
+	omsi_kq_drain(qkq);
+	assert_int_equal(oms_buf_adds(&qseq, id, NULL), 0);
+	assert_int_equal(oms_buf_adds(&qseq, line > 0 ? "+ " : "- ", NULL),
+	    0);
+}
+
+static void
+q_case(void *arg, const char *where, const char *account, const char *id,
+    int warning, unsigned long line, const char *msg)
+{
+	char t[256];
+
+	(void)arg, (void)warning, (void)msg;
+	omsi_kq_drain(qkq);
+	snprintf(t, sizeof(t), "%s@%s:%s:%lu ", id, account, where, line);
+	assert_int_equal(oms_buf_adds(&qseq, t, NULL), 0);
+}
+
+/* Check xml in scope with rc's link, where and kq; -1 as the check. */
+static int
+q_run(struct oms_rules *rs, int scope, const char *xml, const char *link,
+    const char *account, const char *where, struct oms_err *e)
+{
+	struct omsi_rulectx rc;
+	xmlDocPtr d;
+	int r;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.kind = "H";
+	rc.version = "5.1";
+	rc.period_first = oms_period_first(period);
+	rc.period_last = oms_period_last(period);
+	rc.report = q_rule;
+	rc.report_case = q_case;
+	rc.link = link;
+	rc.account = account;
+	rc.where = where;
+	rc.kept_later = qkq != NULL;
+	assert_non_null(d = xmlReadMemory(xml, (int)strlen(xml), "t.xml",
+	    NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS));
+	r = omsi_rules_check(rs, scope, xmlDocGetRootElement(d), &rc, e);
+	if (r >= 0 && scope == OMSI_SCOPE_PERS && qkq != NULL &&
+	    omsi_kq_put(qkq, xmlDocGetRootElement(d), &rc, e) == -1)
+		r = -1;
+	xmlFreeDoc(d);
+	return (r);
+}
+
+static const char qrules[] =
+    "P1\tZAP\t*\t*\terror\t.\trequired\tPERS/IM\t\t"
+    "PACIENT/NOVOR~0\tno first name\n"
+    "P2\tZAP\t*\t*\terror\t.\tabsent\tPERS/OT\t\t"
+    "PERS/DOST~1\tOT though DOST 1\n"
+    "P3\tPERS\t*\t*\terror\t.\trequired\tOT\t\t\tno OT\n";
+
+/*
+ * n persons of one or two cases, kept in spool (or in memory), checked
+ * on the queue when async, else on the way, into qseq; the persons: no
+ * IM every third (P1 for each case), no OT every fifth (P3, its own), a
+ * DOST 1 with an OT every eleventh (P2), an IM with a CR every seventh
+ * (the text to the parser), an attribute every thirteenth (checked on
+ * the way), an IM of a text and an element every seventeenth (too).
+ */
+static void
+persons_queued(FILE *spool, int async, int n)
+{
+	struct oms_rules *rs, *ev = NULL;
+	struct oms_err e;
+	char link[32], acc[32], d1[16], pers[512], where[32];
+	int i, c;
+
+	memset(&e, 0, sizeof(e));
+	rs = load(qrules);
+	if (spool != NULL)
+		omsi_rules_spool(rs, spool, "spool");
+	for (i = 0; i < n; i++)
+		for (c = 0; c < 1 + i % 2; c++) {
+			snprintf(link, sizeof(link), "0\037Q%d", i);
+			snprintf(acc, sizeof(acc), "a%d-%d", i, c);
+			snprintf(d1, sizeof(d1), "2026-10-%02d", 1 + i % 28);
+			assert_int_equal(q_run(rs, OMSI_SCOPE_ZAP, zap("1",
+			    "101", d1), link, acc, "H.xml", &e), 0);
+		}
+	if (async) {
+		ev = load(qrules);
+		assert_non_null(qkq = omsi_kq_start(ev, rs, &e));
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(link, sizeof(link), "0\037Q%d", i);
+		snprintf(where, sizeof(where), "L%d.xml", i / 1000);
+		snprintf(pers, sizeof(pers), "<PERS%s><ID_PAC>Q%d</ID_PAC>"
+		    "%s%s%s</PERS>", i % 13 == 0 ? " a=\"1\"" : "", i,
+		    i % 3 == 0 ? "" : i % 7 == 0 ? "<IM>A&#13;B</IM>" :
+		    i % 17 == 0 ? "<IM>A<X>1</X></IM>" : "<IM>A &amp; B</IM>",
+		    i % 5 == 0 ? "" : "<OT>O</OT>",
+		    i % 11 == 0 ? "<DOST>1</DOST>" : "");
+		assert_true(q_run(rs, OMSI_SCOPE_PERS, pers, link, NULL,
+		    where, &e) >= 0);
+	}
+	if (async) {
+		assert_int_equal(omsi_kq_end(qkq, &e), 0);
+		qkq = NULL;
+		oms_rules_free(ev);
+	}
+	oms_rules_free(rs);
+}
+
+/*
+ * The same reports in the same order on the queue as on the way, for
+ * more persons than the queue holds (its reader waits) and for a few
+ * (none waits); a failure of the thread (the spool cut short under it)
+ * is the queue's, given by omsi_kq_end, after the reports before it.
+ */
+static void
+test_person_rules_queue(void **state)
+{
+	static const int ns[] = { 5000, 40 };
+	struct oms_rules *rs, *ev;
+	struct oms_err e;
+	struct oms_buf way;
+	FILE *fp;
+	char link[32], acc[32];
+	size_t i;
+	int k;
+
+	(void)state;
+	oms_buf_init(&qseq, 0);
+	oms_buf_init(&way, 0);
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		oms_buf_reset(&way);
+		oms_buf_reset(&qseq);
+		assert_non_null(fp = tmpfile());
+		persons_queued(fp, 0, ns[i]);
+		fclose(fp);
+		assert_int_equal(oms_buf_add(&way, qseq.s, qseq.len, NULL), 0);
+		/* each rule, of a case and of a PERS of its own, reported */
+		assert_non_null(strstr(way.s, "P1@a3-1:L0.xml:"));
+		assert_non_null(strstr(way.s, "P2@a11-1:L0.xml:"));
+		assert_non_null(strstr(way.s, "P3+ P1@a15-1:"));
+		oms_buf_reset(&qseq);
+		assert_non_null(fp = tmpfile());
+		persons_queued(fp, 1, ns[i]);
+		fclose(fp);
+		assert_string_equal(qseq.s, way.s);
+		oms_buf_reset(&qseq);
+		persons_queued(NULL, 1, ns[i]);
+		assert_string_equal(qseq.s, way.s);
+	}
+	/* the spool cut short: the thread fails, omsi_kq_end says why */
+	memset(&e, 0, sizeof(e));
+	rs = load(qrules);
+	ev = load(qrules);
+	assert_non_null(fp = tmpfile());
+	omsi_rules_spool(rs, fp, "spool");
+	for (k = 0; k < 600; k++) {
+		snprintf(link, sizeof(link), "0\037Q%d", k);
+		snprintf(acc, sizeof(acc), "a%d", k);
+		assert_int_equal(q_run(rs, OMSI_SCOPE_ZAP, zap("1", "101",
+		    "2026-10-01"), link, acc, "H.xml", &e), 0);
+	}
+	assert_non_null(qkq = omsi_kq_start(ev, rs, &e));
+	assert_int_equal(ftruncate(fileno(fp), 0), 0);
+	for (k = 0; k < 600; k++) {
+		snprintf(link, sizeof(link), "0\037Q%d", k);
+		if (q_run(rs, OMSI_SCOPE_PERS, "<PERS><ID_PAC>Q</ID_PAC>"
+		    "</PERS>", link, NULL, "L.xml", &e) == -1)
+			break;
+	}
+	assert_int_equal(omsi_kq_end(qkq, &e), -1);
+	qkq = NULL;
+	assert_string_equal(e.where, "spool");
+	oms_rules_free(ev);
+	oms_rules_free(rs);
+	fclose(fp);
+	oms_buf_release(&way);
+	oms_buf_release(&qseq);
+}
+
+/*
+ * A PERS as the queue's text (omsi_rules_pers_text): every element and
+ * its text, escaped, a CR as a reference; what the text would not say
+ * as the tree does is refused (0).
+ */
+static void
+test_pers_text(void **state)
+{
+	static const struct { const char *xml, *text; } t[] = {
+		{ "<PERS><ID_PAC>1</ID_PAC><FAM>A &amp; &lt;B&gt;</FAM>"
+		    "<DOST>1</DOST><DOST>3</DOST><X><Y>2</Y></X><E/></PERS>",
+		  "<PERS><ID_PAC>1</ID_PAC><FAM>A &amp; &lt;B&gt;</FAM>"
+		    "<DOST>1</DOST><DOST>3</DOST><X><Y>2</Y></X><E></E>"
+		    "</PERS>" },
+		{ "<PERS><IM>a&#13;b&#13;</IM></PERS>",
+		  "<PERS><IM>a&#13;b&#13;</IM></PERS>" },
+		{ "<PERS a=\"1\"><IM>a</IM></PERS>", NULL },
+		{ "<PERS><IM>a<X/></IM></PERS>", NULL },
+		{ "<PERS><IM>a<!--c-->b</IM></PERS>", NULL },
+		{ "<PERS xmlns=\"urn:x\"><IM>a</IM></PERS>", NULL },
+		{ "<PERS><IM><![CDATA[a<b]]></IM></PERS>",
+		  "<PERS><IM>a&lt;b</IM></PERS>" },
+	};
+	struct oms_buf b;
+	xmlDocPtr d;
+	size_t i;
+
+	(void)state;
+	oms_buf_init(&b, 0);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		oms_buf_reset(&b);
+		assert_non_null(d = xmlReadMemory(t[i].xml,
+		    (int)strlen(t[i].xml), "t.xml", NULL, XML_PARSE_NONET));
+		assert_int_equal(omsi_rules_pers_text(xmlDocGetRootElement(d),
+		    &b, NULL), t[i].text != NULL);
+		if (t[i].text != NULL)
+			assert_string_equal(b.s, t[i].text);
+		xmlFreeDoc(d);
+	}
+	oms_buf_release(&b);
 }
 
 /*
@@ -1335,6 +1569,8 @@ main(void)
 		cmocka_unit_test(test_missing_table),
 		cmocka_unit_test(test_person_rules),
 		cmocka_unit_test(test_person_rules_order),
+		cmocka_unit_test(test_person_rules_queue),
+		cmocka_unit_test(test_pers_text),
 		cmocka_unit_test(test_person_rules_regrouped),
 		cmocka_unit_test(test_unique_registry),
 		cmocka_unit_test(test_unique_per_registry),
