@@ -66,6 +66,7 @@ struct omsi_kq {
 	struct kbatch	*head, *tail;	/* queued, in order */
 	struct kbatch	*todo;		/* the first the thread has not done */
 	size_t		 nq;
+	int		 tfailed;	/* a batch failed: the thread stops */
 	/* the reader's alone */
 	struct kbatch	*fill;		/* being filled */
 	struct kbatch	*spare;
@@ -134,8 +135,10 @@ kq_thread(void *arg)
 		if ((b = q->todo) == NULL)
 			break;
 		pthread_mutex_unlock(&q->mu);
-		run_batch(q, b);
+		if (!q->tfailed)	/* only the thread sets it */
+			run_batch(q, b);
 		pthread_mutex_lock(&q->mu);
+		q->tfailed |= b->failed;
 		b->done = 1;
 		q->todo = b->next;
 		pthread_cond_signal(&q->done);
@@ -198,7 +201,9 @@ reap(struct omsi_kq *q, int all)
 			q->tail = NULL;
 		q->nq--;
 		pthread_mutex_unlock(&q->mu);
-		report(q, b);
+		/* past a failure nothing more is said, as on the way */
+		if (!q->failed)
+			report(q, b);
 		b->next = q->spare;
 		q->spare = b;
 		pthread_mutex_lock(&q->mu);

@@ -110,6 +110,25 @@ load(const char *rows)
 
 static int run_reg;	/* the registry of run's records */
 
+/* rc of a record of kind in the test's period, with link and account */
+static void
+ctx_init(struct omsi_rulectx *rc, const char *kind, const char *link,
+    const char *account, void (*report)(void *, const char *, int,
+    unsigned long, const char *), void (*report_case)(void *,
+    const char *, const char *, const char *, int, unsigned long,
+    const char *))
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->kind = kind;
+	rc->version = "5.1";
+	rc->period_first = oms_period_first(period);
+	rc->period_last = oms_period_last(period);
+	rc->report = report;
+	rc->report_case = report_case;
+	rc->link = link;
+	rc->account = account;
+}
+
 /* Check the record xml in scope, with link and account; got the ids. */
 static const char *
 run(struct oms_rules *rs, int scope, const char *kind, const char *xml,
@@ -120,15 +139,7 @@ run(struct oms_rules *rs, int scope, const char *kind, const char *xml,
 	xmlDocPtr d;
 
 	memset(&e, 0, sizeof(e));
-	memset(&rc, 0, sizeof(rc));
-	rc.kind = kind;
-	rc.version = "5.1";
-	rc.period_first = oms_period_first(period);
-	rc.period_last = oms_period_last(period);
-	rc.report = on_rule;
-	rc.report_case = on_case;
-	rc.link = link;
-	rc.account = account;
+	ctx_init(&rc, kind, link, account, on_rule, on_case);
 	rc.reg = run_reg;
 	got[0] = '\0';
 	assert_non_null(d = xmlReadMemory(xml, (int)strlen(xml), "t.xml",
@@ -404,15 +415,7 @@ q_run(struct oms_rules *rs, int scope, const char *xml, const char *link,
 	xmlDocPtr d;
 	int r;
 
-	memset(&rc, 0, sizeof(rc));
-	rc.kind = "H";
-	rc.version = "5.1";
-	rc.period_first = oms_period_first(period);
-	rc.period_last = oms_period_last(period);
-	rc.report = q_rule;
-	rc.report_case = q_case;
-	rc.link = link;
-	rc.account = account;
+	ctx_init(&rc, "H", link, account, q_rule, q_case);
 	rc.where = where;
 	rc.kept_later = qkq != NULL;
 	assert_non_null(d = xmlReadMemory(xml, (int)strlen(xml), "t.xml",
@@ -485,6 +488,52 @@ persons_queued(FILE *spool, int async, int n)
 }
 
 /*
+ * 600 persons of one case each, the spool cut to its first half before
+ * their checks, on the queue when async, else on the way: the reports
+ * into qseq, the failure into *e.
+ */
+static void
+cut_spool(int async, struct oms_err *e)
+{
+	struct oms_rules *rs, *ev = NULL;
+	FILE *fp;
+	char link[32], acc[32];
+	off_t size;
+	int k, r = 0;
+
+	memset(e, 0, sizeof(*e));
+	rs = load(qrules);
+	assert_non_null(fp = tmpfile());
+	omsi_rules_spool(rs, fp, "spool");
+	for (k = 0; k < 600; k++) {
+		snprintf(link, sizeof(link), "0\037Q%d", k);
+		snprintf(acc, sizeof(acc), "a%d", k);
+		assert_int_equal(q_run(rs, OMSI_SCOPE_ZAP, zap("1", "101",
+		    "2026-10-01"), link, acc, "H.xml", e), 0);
+	}
+	assert_int_equal(omsi_rules_kept_flush(rs, e), 0);
+	assert_true((size = ftello(fp)) > 0);
+	assert_int_equal(ftruncate(fileno(fp), size / 2), 0);
+	if (async) {
+		ev = load(qrules);
+		assert_non_null(qkq = omsi_kq_start(ev, rs, e));
+	}
+	for (k = 0; k < 600 && r != -1; k++) {
+		snprintf(link, sizeof(link), "0\037Q%d", k);
+		r = q_run(rs, OMSI_SCOPE_PERS, "<PERS><ID_PAC>Q</ID_PAC>"
+		    "<OT>O</OT></PERS>", link, NULL, "L.xml", e);
+	}
+	if (async) {
+		assert_int_equal(omsi_kq_end(qkq, r == -1 ? NULL : e), -1);
+		qkq = NULL;
+		oms_rules_free(ev);
+	} else
+		assert_int_equal(r, -1);
+	oms_rules_free(rs);
+	fclose(fp);
+}
+
+/*
  * The same reports in the same order on the queue as on the way, for
  * more persons than the queue holds (its reader waits) and for a few
  * (none waits); a failure of the thread (the spool cut short under it)
@@ -494,11 +543,9 @@ static void
 test_person_rules_queue(void **state)
 {
 	static const int ns[] = { 5000, 40 };
-	struct oms_rules *rs, *ev;
 	struct oms_err e;
 	struct oms_buf way;
 	FILE *fp;
-	char link[32], acc[32];
 	size_t i;
 	int k;
 
@@ -525,32 +572,21 @@ test_person_rules_queue(void **state)
 		persons_queued(NULL, 1, ns[i]);
 		assert_string_equal(qseq.s, way.s);
 	}
-	/* the spool cut short: the thread fails, omsi_kq_end says why */
-	memset(&e, 0, sizeof(e));
-	rs = load(qrules);
-	ev = load(qrules);
-	assert_non_null(fp = tmpfile());
-	omsi_rules_spool(rs, fp, "spool");
-	for (k = 0; k < 600; k++) {
-		snprintf(link, sizeof(link), "0\037Q%d", k);
-		snprintf(acc, sizeof(acc), "a%d", k);
-		assert_int_equal(q_run(rs, OMSI_SCOPE_ZAP, zap("1", "101",
-		    "2026-10-01"), link, acc, "H.xml", &e), 0);
+	/* the spool cut short under the thread: the same reports as on
+	   the way, up to the failure, and the same failure */
+	for (k = 0; k < 2; k++) {
+		oms_buf_reset(&qseq);
+		cut_spool(k, &e);
+		assert_string_equal(e.where, "spool");
+		if (k == 0) {
+			oms_buf_reset(&way);
+			assert_int_equal(oms_buf_add(&way, qseq.s, qseq.len,
+			    NULL), 0);
+		}
 	}
-	assert_non_null(qkq = omsi_kq_start(ev, rs, &e));
-	assert_int_equal(ftruncate(fileno(fp), 0), 0);
-	for (k = 0; k < 600; k++) {
-		snprintf(link, sizeof(link), "0\037Q%d", k);
-		if (q_run(rs, OMSI_SCOPE_PERS, "<PERS><ID_PAC>Q</ID_PAC>"
-		    "</PERS>", link, NULL, "L.xml", &e) == -1)
-			break;
-	}
-	assert_int_equal(omsi_kq_end(qkq, &e), -1);
-	qkq = NULL;
-	assert_string_equal(e.where, "spool");
-	oms_rules_free(ev);
-	oms_rules_free(rs);
-	fclose(fp);
+	assert_non_null(strstr(way.s, "P1@a299:L.xml:"));
+	assert_null(strstr(way.s, "P1@a450:"));
+	assert_string_equal(qseq.s, way.s);
 	oms_buf_release(&way);
 	oms_buf_release(&qseq);
 }
