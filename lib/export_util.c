@@ -22,14 +22,14 @@ void
 omsi_exp_vproblem(struct exp *x, const char *where, unsigned long line,
     int warning, const char *fmt, va_list ap)
 {
+	/* the reports of the person rules queued before this go first */
+	omsi_kq_drain(x->kq);
 	/*
 	 * libxml2 keeps an element's line in 16 bits: past line 65535 an
 	 * element without text of its own (a yar76 element holds only
 	 * attributes) says 65535.  Within a record that starts later, the
 	 * record's own line is the better pointer.
 	 */
-	/* the reports of the person rules queued before this go first */
-	omsi_kq_drain(x->kq);
 	if (line == 65535 && x->cur_line > line && where != NULL &&
 	    x->cur_doc != NULL && strcmp(where, x->cur_doc) == 0)
 		line = x->cur_line;
