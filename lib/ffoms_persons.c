@@ -343,7 +343,7 @@ omsi_ffoms_copy_persons(struct exp *x, struct oms_err *err)
 	if (order_kept(x, err) == -1)
 		return (-1);
 	/* the person rules of the kept cases on the other core */
-	if (x->krules != NULL && omsi_rules_person(x->rules) &&
+	if (x->krules != NULL &&	/* loaded when there are person rules */
 	    (x->kq = omsi_kq_start(x->krules, x->rules, err)) == NULL)
 		return (-1);
 	rc = read_persons(x, err);

@@ -2051,14 +2051,14 @@ out:
 }
 
 /*
- * The person rules of every case src keeps under rc->link, with pers (at
- * line), evaluated by ev: its window on src's spool, its trees read back,
- * its rules' state.  ev is src for a check on the way (check_persons),
- * or an evaluator of its own on the thread of a struct omsi_kq
- * (omsi_rules_check_kept).
+ * The person rules of every case src keeps under rc->link, from kept
+ * case ki (omsi_rules_kept_first) on, with pers (at line), evaluated by
+ * ev: its window on src's spool, its trees read back, its rules' state.
+ * ev is src for a check on the way (check_persons), or an evaluator of
+ * its own on the thread of a struct omsi_kq (omsi_rules_check_kept).
  */
 static int
-check_kept(struct oms_rules *ev, const struct oms_rules *src,
+check_kept(struct oms_rules *ev, const struct oms_rules *src, uint32_t ki,
     xmlNodePtr pers, unsigned long line, const struct omsi_rulectx *rc,
     struct oms_err *err)
 {
@@ -2068,11 +2068,10 @@ check_kept(struct oms_rules *ev, const struct oms_rules *src,
 	const char *text;
 	xmlDocPtr own;
 	xmlNodePtr zap;
-	uint32_t ki;
 	size_t mark;
 	int nerr = 0, rv = 0;
 
-	if (!omsi_rset_get(&src->bylink, rc->link, strlen(rc->link), &ki))
+	if (ki == 0)
 		return (0);
 	if (kdocs(ev) == -1)
 		goto nomem;
@@ -2109,23 +2108,15 @@ nomem:
 	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 }
 
-/* The person rules of every case kept under rc->link, with pers. */
-static int
-check_persons(struct oms_rules *rs, xmlNodePtr pers,
-    const struct omsi_rulectx *rc, struct oms_err *err)
+uint32_t
+omsi_rules_kept_first(const struct oms_rules *rs, const char *link)
 {
-	if (!omsi_rset_get(&rs->bylink, rc->link, strlen(rc->link), NULL))
-		return (0);
-	if (rs->spool != NULL && fflush(rs->spool) == EOF)
-		return (oms_err_sys(err, errno, rs->spool_name, "write"));
-	return (check_kept(rs, rs, pers, omsi_line(pers), rc, err));
-}
+	uint32_t ki;
 
-int
-omsi_rules_kept_any(const struct oms_rules *rs, const char *link)
-{
-	return (rs->nperson > 0 && omsi_rset_get(&rs->bylink, link,
-	    strlen(link), NULL) == 1);
+	if (rs->nperson == 0 || omsi_rset_get(&rs->bylink, link, strlen(link),
+	    &ki) != 1)
+		return (0);
+	return (ki);
 }
 
 int
@@ -2136,10 +2127,24 @@ omsi_rules_kept_flush(struct oms_rules *rs, struct oms_err *err)
 	return (0);
 }
 
+/* The person rules of every case kept under rc->link, with pers. */
+static int
+check_persons(struct oms_rules *rs, xmlNodePtr pers,
+    const struct omsi_rulectx *rc, struct oms_err *err)
+{
+	uint32_t ki;
+
+	if ((ki = omsi_rules_kept_first(rs, rc->link)) == 0)
+		return (0);
+	if (omsi_rules_kept_flush(rs, err) == -1)
+		return (-1);
+	return (check_kept(rs, rs, ki, pers, omsi_line(pers), rc, err));
+}
+
 int
 omsi_rules_check_kept(struct oms_rules *ev, const struct oms_rules *src,
-    const char *persxml, unsigned long line, const struct omsi_rulectx *rc,
-    struct oms_err *err)
+    uint32_t ki, const char *persxml, unsigned long line,
+    const struct omsi_rulectx *rc, struct oms_err *err)
 {
 	xmlDocPtr own;
 	xmlNodePtr pers;
@@ -2152,16 +2157,17 @@ omsi_rules_check_kept(struct oms_rules *ev, const struct oms_rules *src,
 	if ((pers = kbuild(ev, ev->pdoc, &ev->pbuf, persxml, &own)) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 		    "out of memory"));
-	rv = check_kept(ev, src, pers, line, rc, err);
+	rv = check_kept(ev, src, ki, pers, line, rc, err);
 	omsi_rules_unprune_done(ev, own);
 	return (rv);
 }
 
 int
 omsi_rules_check_kept_tree(struct oms_rules *ev, const struct oms_rules *src,
-    xmlNodePtr pers, const struct omsi_rulectx *rc, struct oms_err *err)
+    uint32_t ki, xmlNodePtr pers, const struct omsi_rulectx *rc,
+    struct oms_err *err)
 {
-	return (check_kept(ev, src, pers, omsi_line(pers), rc, err));
+	return (check_kept(ev, src, ki, pers, omsi_line(pers), rc, err));
 }
 
 /*
@@ -2171,8 +2177,8 @@ omsi_rules_check_kept_tree(struct oms_rules *ev, const struct oms_rules *src,
  * text beside elements or in pieces, empty, another kind of node, a long
  * name); -1 on no memory.
  */
-static int
-pers_text(struct oms_buf *b, xmlNodePtr n, struct oms_err *err)
+int
+omsi_rules_pers_text(xmlNodePtr n, struct oms_buf *b, struct oms_err *err)
 {
 	xmlNodePtr c;
 	const char *t = NULL, *p;
@@ -2198,7 +2204,7 @@ pers_text(struct oms_buf *b, xmlNodePtr n, struct oms_err *err)
 		return (-1);
 	if (elems) {
 		for (c = n->children; c != NULL; c = c->next)
-			if ((r = pers_text(b, c, err)) != 1)
+			if ((r = omsi_rules_pers_text(c, b, err)) != 1)
 				return (r);
 	} else if (t != NULL) {
 		for (p = t; ; p++) {
@@ -2216,12 +2222,6 @@ pers_text(struct oms_buf *b, xmlNodePtr n, struct oms_err *err)
 		}
 	}
 	return (add_tag(b, 1, n->name, err) == -1 ? -1 : 1);
-}
-
-int
-omsi_rules_pers_text(xmlNodePtr pers, struct oms_buf *b, struct oms_err *err)
-{
-	return (pers_text(b, pers, err));
 }
 
 int

@@ -341,20 +341,22 @@ void	 omsi_rules_unprune_done(struct oms_rules *, xmlDocPtr own);
 
 /*
  * The person rules of the cases src keeps, checked by another evaluator
- * (rules_kq.c): is anything kept under link; the kept cases written out;
- * a PERS as text for it (1, or 0 when the text would not say the tree:
- * check the tree); the checks with that text, or with the tree.
+ * (rules_kq.c): the first case kept under link (0: none); the kept cases
+ * written out; a PERS as text for it (1, or 0 when the text would not
+ * say the tree: check the tree); the checks from kept case ki with that
+ * text, or with the tree.
  */
-int	 omsi_rules_kept_any(const struct oms_rules *src, const char *link);
+uint32_t omsi_rules_kept_first(const struct oms_rules *src,
+	    const char *link);
 int	 omsi_rules_kept_flush(struct oms_rules *src, struct oms_err *);
 int	 omsi_rules_pers_text(xmlNodePtr pers, struct oms_buf *,
 	    struct oms_err *);
 int	 omsi_rules_check_kept(struct oms_rules *ev,
-	    const struct oms_rules *src, const char *persxml,
+	    const struct oms_rules *src, uint32_t ki, const char *persxml,
 	    unsigned long line, const struct omsi_rulectx *,
 	    struct oms_err *);
 int	 omsi_rules_check_kept_tree(struct oms_rules *ev,
-	    const struct oms_rules *src, xmlNodePtr pers,
+	    const struct oms_rules *src, uint32_t ki, xmlNodePtr pers,
 	    const struct omsi_rulectx *, struct oms_err *);
 
 #endif /* RULES_INT_H */

@@ -34,6 +34,7 @@
 /* a PERS to check: its strings in the batch's text */
 struct kjob {
 	size_t		 link, where, pers;
+	uint32_t	 ki;		/* its first kept case */
 	unsigned long	 line;		/* of the PERS */
 	struct omsi_rulectx rc;		/* the reader's; link, where moot */
 	size_t		 nrep;		/* its reports, in the batch's out */
@@ -116,8 +117,8 @@ run_batch(struct omsi_kq *q, struct kbatch *b)
 		rc.arg = b;
 		rc.kept_later = 0;
 		b->cur = i;
-		if (omsi_rules_check_kept(q->ev, q->src, b->text.s + j->pers,
-		    j->line, &rc, &b->err) == -1)
+		if (omsi_rules_check_kept(q->ev, q->src, j->ki,
+		    b->text.s + j->pers, j->line, &rc, &b->err) == -1)
 			b->failed = 1;
 	}
 }
@@ -316,12 +317,13 @@ omsi_kq_put(struct omsi_kq *q, xmlNodePtr pers, const struct omsi_rulectx *rc,
 	struct kbatch *b;
 	struct kjob *j;
 	const char *where = rc->where != NULL ? rc->where : "";
+	uint32_t ki;
 	int r;
 
 	if (q->failed)
 		return (failed(q, err));
 	if (rc->link == NULL || rc->report_case == NULL ||
-	    !omsi_rules_kept_any(q->src, rc->link))
+	    (ki = omsi_rules_kept_first(q->src, rc->link)) == 0)
 		return (0);
 	oms_buf_reset(&q->ptext);
 	if ((r = omsi_rules_pers_text(pers, &q->ptext, err)) == -1)
@@ -331,8 +333,8 @@ omsi_kq_put(struct omsi_kq *q, xmlNodePtr pers, const struct omsi_rulectx *rc,
 		omsi_kq_drain(q);
 		if (q->failed)
 			return (failed(q, err));
-		return (omsi_rules_check_kept_tree(q->ev, q->src, pers, rc,
-		    err));
+		return (omsi_rules_check_kept_tree(q->ev, q->src, ki, pers,
+		    rc, err));
 	}
 	if (q->fill == NULL && (q->fill = new_batch(q)) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
@@ -340,6 +342,7 @@ omsi_kq_put(struct omsi_kq *q, xmlNodePtr pers, const struct omsi_rulectx *rc,
 	b = q->fill;
 	j = &b->job[b->njob];
 	j->rc = *rc;
+	j->ki = ki;
 	j->line = omsi_line(pers);
 	j->nrep = 0;
 	j->link = b->text.len;
