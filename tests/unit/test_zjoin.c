@@ -210,6 +210,54 @@ test_every_end_bit(void **state)
 	free(t);
 }
 
+/*
+ * n bytes where byte k is half as likely as byte k - 1, with runs that
+ * repeat: Huffman codes of 11 to 15 bits for the rare bytes, lengths and
+ * distances, longer than the walk's one look (FASTBITS), so that its
+ * slow path decodes them.
+ */
+static unsigned char *
+skewed(size_t n, unsigned seed)
+{
+	unsigned char *p = malloc(n);
+	uint32_t x = seed * 2654435761U + 1;
+	size_t i = 0, k, back;
+	unsigned b;
+
+	assert_non_null(p);
+	while (i < n) {
+		x = x * 1103515245U + 12345U;
+		if (i > 64 && (x >> 28) == 0) {
+			/* a run from somewhere back, of a skewed length */
+			back = 1 + (x >> 8) % (i < 30000 ? i : 30000);
+			for (k = 3; k < 200 && (x >> (k % 24)) & 1; k += 7)
+				;
+			for (; k > 0 && i < n; k--, i++)
+				p[i] = p[i - back];
+			continue;
+		}
+		for (b = 0; b < 40 && ((x >> 16) >> (b % 16)) & 1; b++)
+			if (b % 16 == 15)
+				x = x * 1103515245U + 12345U;
+		p[i++] = (unsigned char)('A' + b);
+	}
+	return (p);
+}
+
+/* Codes longer than one look of the walk: the same ends as inflate's. */
+static void
+test_long_codes(void **state)
+{
+	static const size_t sizes[] = { 150000, 1, 333333, 0 };
+	unsigned char *t = skewed(800000, 5);
+	int level;
+
+	(void)state;
+	for (level = 1; level <= 12; level += 3)
+		join_back(level, t, 800000, sizes);
+	free(t);
+}
+
 /* What is no whole stream: 0, and the bytes left as they were. */
 static void
 test_not_a_stream(void **state)
@@ -255,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_block_kinds),
 		cmocka_unit_test(test_every_end_bit),
+		cmocka_unit_test(test_long_codes),
 		cmocka_unit_test(test_not_a_stream),
 	};
 
