@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -205,35 +206,59 @@ line_fast(struct expline *el, const struct sel *s, const char *file,
 	return (oms_buf_add(b, line, n, err));
 }
 
-/* The registries and their accounts into the ledger: the commit point. */
-static int
-record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
+/*
+ * The ledger block of an export: the registries and their accounts, the
+ * commit point.  Its lines (200 MB at a million accounts) are written
+ * on a thread of their own while the archives are packed and made
+ * durable, and its commit line and fsync only after both: a crash
+ * before the commit leaves a torn tail, which readers ignore and the
+ * next writer cuts off (ledger.c), and temporary archives, which it
+ * removes.
+ */
+struct rec {
+	struct exp		*x;
+	struct oms_ledger	*l;
+	struct oms_ledger_tx	 tx;
+	struct oms_buf		 b;	/* the lines the commit writes */
+	char			 now[32];
+	struct oms_err		 err;
+	int			 rc;
+	int			 stop;	/* packing failed: give up */
+	int			 thread;	/* rec_lines runs on t */
+	pthread_t		 t;
+};
+
+/* The block's lines but its last piece into the ledger; rc 0, or -1. */
+static void *
+rec_lines(void *arg)
 {
-	struct oms_buf b;
+	struct rec *rc = arg;
+	struct exp *x = rc->x;
+	struct oms_buf *b = &rc->b;
+	struct oms_err *err = &rc->err;
 	const char *f[OMS_L_NCOL], *file;
-	char now[32], period[8], sum[32], data[128], nz[24], pr[4], end[16];
+	char period[8], sum[32], data[128], nz[24], pr[4], end[16];
 	size_t i, j;
 	struct reg *r;
 	struct oms_buf db;
 	struct expline el;
-	struct oms_ledger_tx tx = { .fd = -1 };
-	int rc = -1, done;
+	int done;
 
-	oms_buf_init(&b, (size_t)1 << 30);
+	rc->rc = -1;
 	oms_buf_init(&db, OMS_TSV_LINE_MAX);
-	oms_ledger_now(now, sizeof(now));
 	oms_period_fmt(x->o->period, period);
-	el.now = omsi_ledger_plain(now, strlen(now), 0) ? now : NULL;
+	el.now = omsi_ledger_plain(rc->now, strlen(rc->now), 0) ? rc->now :
+	    NULL;
 	el.period = omsi_ledger_plain(period, strlen(period), 0) ? period :
 	    NULL;
 	/* a million accounts make 200 MB of lines: they go out in pieces */
-	if (oms_ledger_begin(l, &tx, err) == -1)
+	if (oms_ledger_begin(rc->l, &rc->tx, err) == -1)
 		goto out;
-	tx.nofold = x->o->last_use;
+	rc->tx.nofold = x->o->last_use;
 	for (i = 0; i < x->nreg; i++) {
 		r = &x->reg[i];
 		memset(f, 0, sizeof(f));
-		f[OMS_L_TIME] = now;
+		f[OMS_L_TIME] = rc->now;
 		f[OMS_L_EVENT] = oms_event_name(OMS_EV_REGISTRY);
 		f[OMS_L_REGISTRY] = r->out.name;
 		f[OMS_L_PERIOD] = period;
@@ -245,7 +270,7 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 		    "version=%s", r->nzap, x->o->test, r->out.package,
 		    r->out.version);
 		f[OMS_L_DATA] = data;
-		if (oms_ledger_line(&b, f, err) == -1)
+		if (oms_ledger_line(b, f, err) == -1)
 			goto out;
 		el.reg = el.now != NULL && el.period != NULL &&
 		    omsi_ledger_plain(r->out.name, strlen(r->out.name), 0) ?
@@ -264,13 +289,13 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			else
 				end[0] = '\0';
 			file = oms_src_doc(x->src, (size_t)s->c->doc)->name;
-			if (line_fast(&el, s, file, nz, pr, sum, end, &b, &done,
+			if (line_fast(&el, s, file, nz, pr, sum, end, b, &done,
 			    err) == -1)
 				goto out;
 			if (done)
 				goto next;
 			memset(f, 0, sizeof(f));
-			f[OMS_L_TIME] = now;
+			f[OMS_L_TIME] = rc->now;
 			f[OMS_L_EVENT] = oms_event_name(OMS_EV_EXPORT);
 			f[OMS_L_ACCOUNT] = s->c->account;
 			f[OMS_L_REGISTRY] = r->out.name;
@@ -290,22 +315,76 @@ record(struct exp *x, struct oms_ledger *l, struct oms_err *err)
 			    "doctor", s->c->doctor, err) == -1))
 				goto out;
 			f[OMS_L_DATA] = db.s;
-			if (oms_ledger_line(&b, f, err) == -1)
+			if (oms_ledger_line(b, f, err) == -1)
 				goto out;
 next:
-			if (b.len > RECORD_PIECE &&
-			    oms_ledger_flush(&tx, &b, err) == -1)
-				goto out;
+			if (b->len > RECORD_PIECE) {
+				if (__atomic_load_n(&rc->stop,
+				    __ATOMIC_RELAXED)) {
+					oms_err_set(err, OMS_EINTERNAL, NULL,
+					    0, "given up");
+					goto out;
+				}
+				if (oms_ledger_flush(&rc->tx, b, err) == -1)
+					goto out;
+			}
 		}
 	}
-	rc = oms_ledger_commit(&tx, &b, x->o->test ? "export-test" : "export",
-	    now, err);
+	rc->rc = 0;
 out:
-	if (rc == -1)
-		oms_ledger_abort(&tx);
 	oms_buf_release(&db);
-	oms_buf_release(&b);
-	return (rc);
+	return (NULL);
+}
+
+/* The lines begun, on a thread if one can be made. */
+static void
+rec_start(struct rec *rc, struct exp *x, struct oms_ledger *l)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->x = x;
+	rc->l = l;
+	rc->tx.fd = -1;
+	oms_buf_init(&rc->b, (size_t)1 << 30);
+	oms_ledger_now(rc->now, sizeof(rc->now));
+	rc->thread = pthread_create(&rc->t, NULL, rec_lines, rc) == 0;
+}
+
+/*
+ * The lines done (0; -1 with err), or given up when stop: the thread
+ * joined, and without one the lines written here.
+ */
+static int
+rec_wait(struct rec *rc, int stop, struct oms_err *err)
+{
+	if (!rc->thread) {
+		if (stop)
+			return (-1);
+		(void)rec_lines(rc);
+	} else {
+		if (stop)
+			__atomic_store_n(&rc->stop, 1, __ATOMIC_RELAXED);
+		(void)pthread_join(rc->t, NULL);
+		rc->thread = 0;
+	}
+	if (rc->rc == -1 && !stop)
+		*err = rc->err;
+	return (rc->rc);
+}
+
+/* The commit line after the lines: 0, or -1 with err. */
+static int
+rec_commit(struct rec *rc, struct oms_err *err)
+{
+	return (oms_ledger_commit(&rc->tx, &rc->b, rc->x->o->test ?
+	    "export-test" : "export", rc->now, err));
+}
+
+/* No commit: the lines written so far cut off, the memory freed. */
+static void
+rec_end(struct rec *rc)
+{
+	oms_ledger_abort(&rc->tx);
+	oms_buf_release(&rc->b);
 }
 
 /* Check the input accounts; problems make them bad. */
@@ -429,9 +508,10 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 {
 	const struct omsi_export_ops *ops = omsi_profile_of(&ws->conf)->exp;
 	struct exp x;
+	struct rec rec;
 	char *rpath = NULL;
 	size_t i, j, nbad;
-	int rc = -1, b;
+	int rc = -1, b, recording = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&x, 0, sizeof(x));
@@ -536,20 +616,27 @@ rules_done:
 	for (i = 0; i < x.nreg; i++)
 		if (exists(ws, x.reg[i].out.archive, err) != 0)
 			goto out;
-	for (i = 0; i < x.nreg; i++)
-		if (ops->pack(&x, &x.reg[i], err) == -1)
-			goto out;
 	/*
 	 * Two phases: the archives are made durable under their temporary
 	 * names, the ledger block is the commit point, and only then do they
 	 * appear in outbox/ under the names a person or a script would send.
 	 * A crash after the commit leaves temporary files that the next run
-	 * (oms_ws_recover) renames; before it, files it removes.
+	 * (oms_ws_recover) renames; before it, files it removes.  The
+	 * block's lines are written meanwhile (struct rec).
 	 */
+	rec_start(&rec, &x, l);
+	recording = 1;
 	for (i = 0; i < x.nreg; i++)
-		if (oms_afile_sync(&x.reg[i].af, err) == -1)
+		if (ops->pack(&x, &x.reg[i], err) == -1) {
+			(void)rec_wait(&rec, 1, err);
+			goto out;
+		}
+	for (i = 0; i < x.nreg; i++)
+		if (oms_afile_sync(&x.reg[i].af, err) == -1) {
+			(void)rec_wait(&rec, 1, err);
 			goto undo;
-	if (record(&x, l, err) == -1)
+		}
+	if (rec_wait(&rec, 0, err) == -1 || rec_commit(&rec, err) == -1)
 		goto undo;
 	for (i = 0; i < x.nreg; i++)
 		if (oms_afile_publish_new(&x.reg[i].af, err) == -1) {
@@ -573,6 +660,8 @@ undo:
 		oms_afile_abort(&x.reg[i].af);
 	res->nreg = 0;
 out:
+	if (recording)
+		rec_end(&rec);
 	release_regs(&x, ops);
 	if (ops->done != NULL)
 		ops->done(&x);
