@@ -265,22 +265,66 @@ int
 omsi_hash_reserve(struct omsi_hash *h, const char *key, size_t *val,
     size_t *slot, uint32_t *tag)
 {
+	*tag = tag_of(key);
+	return (omsi_hash_reserve_tag(h, key, *tag, val, slot));
+}
+
+uint32_t
+omsi_hash_tag(const char *key)
+{
+	return (tag_of(key));
+}
+
+int
+omsi_hash_reserve_tag(struct omsi_hash *h, const char *key, uint32_t t,
+    size_t *val, size_t *slot)
+{
 	size_t i, mask;
-	uint32_t t, ti;
+	uint32_t ti;
 
 	if ((h->n + 1) * 4 >= h->cap * 3 && grow(h) == -1)
 		return (-1);
 	mask = h->cap - 1;
-	t = tag_of(key);
 	for (i = t & mask; (ti = h->tags[i]) != 0; i = (i + 1) & mask)
 		if (ti == t && strcmp(h->keys[i], key) == 0)
 			break;
 	*slot = i;
-	*tag = t;
 	if (ti == 0)
 		return (0);
 	*val = h->vals[i];
 	return (1);
+}
+
+int
+omsi_hash_put_all(struct omsi_hash *h, const char *const *keys, size_t n,
+    size_t val)
+{
+	uint32_t tag[OMSI_HASH_AHEAD];
+	size_t i, j, slot, old;
+	int r;
+
+	for (i = 0; i < n && i < OMSI_HASH_AHEAD; i++) {
+		tag[i] = tag_of(keys[i]);
+		omsi_hash_ahead(h, tag[i]);
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t t = tag[i % OMSI_HASH_AHEAD];
+
+		if ((j = i + OMSI_HASH_AHEAD) < n) {
+			tag[j % OMSI_HASH_AHEAD] = tag_of(keys[j]);
+			omsi_hash_ahead(h, tag[j % OMSI_HASH_AHEAD]);
+		}
+		if ((j = i + OMSI_HASH_AHEAD_KEY) < n)
+			omsi_hash_ahead_key(h, tag[j % OMSI_HASH_AHEAD]);
+		if ((r = omsi_hash_reserve_tag(h, keys[i], t, &old, &slot)) ==
+		    -1)
+			return (-1);
+		if (r == 1)
+			h->vals[slot] = val;
+		else
+			omsi_hash_fill(h, slot, t, keys[i], val);
+	}
+	return (0);
 }
 
 void

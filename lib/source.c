@@ -449,6 +449,40 @@ beaten(const struct oms_src *s, int doc, uint64_t h)
 }
 
 /*
+ * The accounts of cases[first..ncases) looked up in h in order, each
+ * asked of memory some look-ups ahead (omsi_hash_ahead): at[] holds the
+ * tags of the next OMSI_HASH_AHEAD.
+ */
+static void
+ahead_init(const struct oms_src *s, const struct omsi_hash *h, size_t first,
+    uint32_t *at)
+{
+	size_t i;
+
+	for (i = first; i < s->ncases && i < first + OMSI_HASH_AHEAD; i++) {
+		at[i % OMSI_HASH_AHEAD] = omsi_hash_tag(s->cases[i].account);
+		omsi_hash_ahead(h, at[i % OMSI_HASH_AHEAD]);
+	}
+}
+
+/* The tag of case i's account, the later ones asked for (ahead_init). */
+static uint32_t
+ahead(const struct oms_src *s, const struct omsi_hash *h, size_t i,
+    uint32_t *at)
+{
+	uint32_t t = at[i % OMSI_HASH_AHEAD];
+	size_t j;
+
+	if ((j = i + OMSI_HASH_AHEAD) < s->ncases) {
+		at[j % OMSI_HASH_AHEAD] = omsi_hash_tag(s->cases[j].account);
+		omsi_hash_ahead(h, at[j % OMSI_HASH_AHEAD]);
+	}
+	if ((j = i + OMSI_HASH_AHEAD_KEY) < s->ncases)
+		omsi_hash_ahead_key(h, at[j % OMSI_HASH_AHEAD]);
+	return (t);
+}
+
+/*
  * omsi_src_commit in a scan of some accounts: the same newest versions
  * and the same messages, but only the cases of the accounts wanted stay
  * (moved down to [first, ...)); of the others, the document keeps their
@@ -572,7 +606,7 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct oms_case *c, *old;
 	size_t i, prev, slot;
-	uint32_t tag;
+	uint32_t tag, at[OMSI_HASH_AHEAD];
 	int r;
 
 	/* what the doc holds is recorded; what it meets here is not */
@@ -589,11 +623,13 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 	if (omsi_hash_presize(&s->idx, s->idx.n + (s->ncases - first)) == -1)
 		return (oms_err_set(err, OMS_ENOMEM, d->name, 0,
 		    "out of memory"));
+	ahead_init(s, &s->idx, first, at);
 	for (i = first; i < s->ncases; i++) {
 		c = &s->cases[i];
 		d->ncases++;
-		if ((r = omsi_hash_reserve(&s->idx, c->account, &prev, &slot,
-		    &tag)) == -1)
+		tag = ahead(s, &s->idx, i, at);
+		if ((r = omsi_hash_reserve_tag(&s->idx, c->account, tag, &prev,
+		    &slot)) == -1)
 			return (oms_err_set(err, OMS_ENOMEM, d->name, 0,
 			    "out of memory"));
 		if (r == 0) {
@@ -1002,11 +1038,9 @@ omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
 	omsi_arena_init(&s->scratch);
 	if (want != NULL) {
 		s->some = 1;
-		if (omsi_hash_presize(&s->want, nwant) == -1)
+		if (omsi_hash_presize(&s->want, nwant) == -1 ||
+		    omsi_hash_put_all(&s->want, want, nwant, 0) == -1)
 			goto nomem;
-		for (i = 0; i < nwant; i++)
-			if (omsi_hash_put(&s->want, want[i], 0) == -1)
-				goto nomem;
 	}
 	if ((dir = oms_ws_path(ws, "source")) == NULL)
 		goto nomem;

@@ -1,7 +1,9 @@
 /*
  * test_hash.c -- the string table of the library (omsi_hash): keys found
- * with their values through growth, one probe for "find or add", and a
- * table made big enough up front (omsi_hash_presize) that never moves
+ * with their values through growth, one probe for "find or add", a
+ * table made big enough up front (omsi_hash_presize) that never moves,
+ * and look-ups asked of memory ahead (omsi_hash_put_all, the tag given
+ * to omsi_hash_reserve_tag) that find and add what the others do
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -147,6 +149,60 @@ test_presize(void **state)
 	free(block);
 }
 
+/*
+ * Keys put all at once, as one by one: into a table that grows under the
+ * look-ahead (its fetches then name the old arrays), with keys given
+ * twice, and into one presized; the tag given is omsi_hash_reserve's.
+ */
+static void
+test_put_all(void **state)
+{
+	struct omsi_hash h;
+	char *key[NKEYS], *block = make_keys(key);
+	const char *twice[NKEYS + 40];
+	size_t i, v, slot, cap;
+	uint32_t tag;
+
+	(void)state;
+	omsi_hash_init(&h);
+	assert_int_equal(omsi_hash_put_all(&h, (const char *const *)key,
+	    NKEYS, 7), 0);
+	assert_true(h.cap > 1024);	/* grew from nothing */
+	assert_int_equal(h.n, NKEYS);
+	for (i = 0; i < NKEYS; i++) {
+		assert_int_equal(omsi_hash_get(&h, key[i], &v), 1);
+		assert_int_equal(v, 7);
+	}
+	omsi_hash_release(&h);
+
+	/* the same keys again among them: one entry each, the value put */
+	for (i = 0; i < NKEYS; i++)
+		twice[i] = key[i];
+	for (i = 0; i < 40; i++)
+		twice[NKEYS + i] = key[i * 3];
+	omsi_hash_init(&h);
+	assert_int_equal(omsi_hash_presize(&h, NKEYS), 0);
+	cap = h.cap;
+	assert_int_equal(omsi_hash_put_all(&h, twice, NKEYS + 40, 3), 0);
+	assert_int_equal(h.cap, cap);
+	assert_int_equal(h.n, NKEYS);
+	for (i = 0; i < NKEYS; i++) {
+		tag = omsi_hash_tag(key[i]);
+		assert_int_equal(omsi_hash_reserve_tag(&h, key[i], tag, &v,
+		    &slot), 1);
+		assert_int_equal(v, 3);
+		assert_ptr_equal(h.keys[slot], key[i]);
+		assert_int_equal(h.tags[slot], tag);
+	}
+	assert_int_equal(omsi_hash_reserve_tag(&h, "acc-", omsi_hash_tag(
+	    "acc-"), &v, &slot), 0);
+	/* an empty list, and a table with nothing in it, are let be */
+	assert_int_equal(omsi_hash_put_all(&h, twice, 0, 1), 0);
+	assert_int_equal(h.n, NKEYS);
+	omsi_hash_release(&h);
+	free(block);
+}
+
 int
 main(void)
 {
@@ -154,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_put_get),
 		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_presize),
+		cmocka_unit_test(test_put_all),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
