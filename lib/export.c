@@ -622,15 +622,24 @@ rules_done:
 	 * appear in outbox/ under the names a person or a script would send.
 	 * A crash after the commit leaves temporary files that the next run
 	 * (oms_ws_recover) renames; before it, files it removes.  The
-	 * block's lines are written meanwhile (struct rec).
+	 * block's lines are written meanwhile (struct rec): while the
+	 * archives are packed, or when packing numbers the accounts, while
+	 * they are synced.
 	 */
-	rec_start(&rec, &x, l);
-	recording = 1;
+	if (!ops->numbers_in_pack) {
+		rec_start(&rec, &x, l);
+		recording = 1;
+	}
 	for (i = 0; i < x.nreg; i++)
 		if (ops->pack(&x, &x.reg[i], err) == -1) {
-			(void)rec_wait(&rec, 1, err);
+			if (recording)
+				(void)rec_wait(&rec, 1, err);
 			goto out;
 		}
+	if (!recording) {
+		rec_start(&rec, &x, l);
+		recording = 1;
+	}
 	for (i = 0; i < x.nreg; i++)
 		if (oms_afile_sync(&x.reg[i].af, err) == -1) {
 			(void)rec_wait(&rec, 1, err);

@@ -97,6 +97,9 @@ struct omsi_export_ops {
 	int	(*copy)(struct exp *, struct oms_err *);
 	/* Write registry r's archive into r->af, under a temporary name. */
 	int	(*pack)(struct exp *, struct reg *, struct oms_err *);
+	/* 1 when pack numbers the accounts (sel[].n_zap): the ledger's
+	   lines are then put together after it, not while it runs */
+	int	  numbers_in_pack;
 	/* Free what plan, copy and pack made (each r->w, x->w of a build);
 	   not x->reg itself nor the archives. */
 	void	(*release)(struct exp *);

@@ -875,6 +875,7 @@ const struct omsi_export_ops omsi_yar76_export = {
 	.plan = yar_plan,
 	.copy = yar_copy,
 	.pack = yar_pack,
+	.numbers_in_pack = 1,	/* N_ZAP is the patient's order in the bill */
 	.release = yar_release,
 	.done = yar_done,
 };
