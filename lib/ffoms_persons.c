@@ -161,18 +161,77 @@ fast_persons(struct exp *x, size_t k, const struct oms_srcdoc *d,
 #define IDEND	"</ID_PAC>"
 #define IDMAX	128			/* longer: not looked for */
 
+/*
+ * The links found take their place in the order (omsi_rules_order_at)
+ * ORDER_AHEAD links late, in the order found: each is asked of memory
+ * when found, its entry ORDER_ENTRY links later, and it is looked up
+ * ORDER_FIND links later, its case asked for; so a million look-ups at
+ * random do not wait each for its own (0.33 s of the 0.46 s of this
+ * pass at 1,000,000 accounts).
+ */
+#define ORDER_AHEAD	16
+#define ORDER_ENTRY	5
+#define ORDER_FIND	10
+
 struct idscan {
 	struct exp	*x;
 	unsigned char	*reg;		/* the registries the document is for */
 	struct oms_buf	 b;		/* the tail of the last piece + this */
+	char		 link[ORDER_AHEAD][OMSI_FFOMS_LINK];
+	size_t		 len[ORDER_AHEAD];
+	uint32_t	 ki[ORDER_AHEAD];	/* found: its first case */
+	unsigned char	 found[ORDER_AHEAD];
+	size_t		 first, n;	/* the links waiting, oldest first */
 };
+
+/* the place in the ring of the link that came i after the oldest */
+#define RING(o, i)	(((o)->first + (i)) % ORDER_AHEAD)
+
+/* The oldest link waiting to its place in the order. */
+static void
+order_one(struct idscan *o)
+{
+	size_t j = o->first;
+
+	if (!o->found[j])
+		o->ki[j] = omsi_rules_order_find(o->x->rules, o->link[j],
+		    o->len[j]);
+	omsi_rules_order_at(o->x->rules, o->ki[j]);
+	o->found[j] = 0;
+	o->first = RING(o, 1);
+	o->n--;
+}
+
+/* A link found: it waits, the oldest goes when ORDER_AHEAD wait. */
+static void
+order_link(struct idscan *o, size_t ri, const char *idpac, size_t len)
+{
+	size_t k;
+
+	if (o->n == ORDER_AHEAD)
+		order_one(o);
+	k = RING(o, o->n);
+	o->n++;
+	o->len[k] = omsi_ffoms_link(o->link[k], ri, idpac, len);
+	o->found[k] = 0;
+	omsi_rules_order_ahead(o->x->rules, o->link[k], o->len[k], 0);
+	if (o->n > ORDER_ENTRY) {
+		k = RING(o, o->n - 1 - ORDER_ENTRY);
+		omsi_rules_order_ahead(o->x->rules, o->link[k], o->len[k], 1);
+	}
+	if (o->n > ORDER_FIND) {
+		k = RING(o, o->n - 1 - ORDER_FIND);
+		o->ki[k] = omsi_rules_order_find(o->x->rules, o->link[k],
+		    o->len[k]);
+		o->found[k] = 1;
+	}
+}
 
 /* The ID_PACs in p[0..n) ordered; *used: the bytes done with. */
 static void
 order_ids(struct idscan *o, const char *p, size_t n, size_t *used)
 {
 	const char *q = p, *e = p + n, *v, *ve;
-	char link[OMSI_FFOMS_LINK];
 	size_t ri, lim;
 
 	*used = 0;
@@ -195,9 +254,7 @@ order_ids(struct idscan *o, const char *p, size_t n, size_t *used)
 		if (ve > q && memcmp(ve, IDEND, sizeof(IDEND) - 1) == 0)
 			for (ri = 0; ri < o->x->nreg; ri++)
 				if (o->reg[ri])
-					omsi_rules_order(o->x->rules, link,
-					    omsi_ffoms_link(link, ri, q,
-					    (size_t)(ve - q)));
+					order_link(o, ri, q, (size_t)(ve - q));
 		q = ve;
 		*used = (size_t)(ve - p);
 	}
@@ -262,6 +319,7 @@ order_kept(struct exp *x, struct oms_err *err)
 	if (omsi_rules_order_begin(x->rules, err) == -1)
 		return (-1);
 	o.x = x;
+	o.first = o.n = 0;
 	if ((o.reg = calloc(x->nreg + 1, 1)) == NULL)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
 	oms_buf_init(&o.b, 0);
@@ -273,6 +331,8 @@ order_kept(struct exp *x, struct oms_err *err)
 		oms_buf_reset(&o.b);
 		r = omsi_doc_read(d->path, d->entry, d->name, order_piece, &o,
 		    err);
+		while (o.n > 0)
+			order_one(&o);
 	}
 	oms_buf_release(&o.b);
 	free(o.reg);

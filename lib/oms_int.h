@@ -441,6 +441,18 @@ void	 omsi_rules_spool(struct oms_rules *, FILE *fp, const char *name);
  */
 int	 omsi_rules_order_begin(struct oms_rules *, struct oms_err *);
 void	 omsi_rules_order(struct oms_rules *, const char *link, size_t len);
+/*
+ * omsi_rules_order in steps, for links known some links ahead: what the
+ * look-up will read asked of memory (omsi_rules_order_ahead step 0, then
+ * 1 a few links later: omsi_rset_ahead), the look-up (_find: the link's
+ * first kept case, 0 none, its place asked for), and the link's place in
+ * the order, in the order the links came (_at).
+ */
+void	 omsi_rules_order_ahead(const struct oms_rules *, const char *link,
+	    size_t len, int step);
+uint32_t omsi_rules_order_find(const struct oms_rules *, const char *link,
+	    size_t len);
+void	 omsi_rules_order_at(struct oms_rules *, uint32_t ki);
 int	 omsi_rules_regroup(struct oms_rules *, struct oms_err *);
 /* The severity of rule id (1 warning, 0 error), 0 if unknown. */
 int	 omsi_rules_warning(const struct oms_rules *, const char *id);

@@ -1891,10 +1891,29 @@ omsi_rules_order_begin(struct oms_rules *rs, struct oms_err *err)
 void
 omsi_rules_order(struct oms_rules *rs, const char *link, size_t len)
 {
-	const struct kept *k;
+	omsi_rules_order_at(rs, omsi_rules_order_find(rs, link, len));
+}
+
+uint32_t
+omsi_rules_order_find(const struct oms_rules *rs, const char *link,
+    size_t len)
+{
 	uint32_t ki;
 
-	if (rs->kgroup == NULL || !omsi_rset_get(&rs->bylink, link, len, &ki))
+	if (rs->kgroup == NULL || !omsi_rset_get(&rs->bylink, link, len, &ki) ||
+	    ki == 0)
+		return (0);
+	__builtin_prefetch(&rs->kept[ki - 1]);
+	__builtin_prefetch(&rs->kgroup[ki - 1], 1);
+	return (ki);
+}
+
+void
+omsi_rules_order_at(struct oms_rules *rs, uint32_t ki)
+{
+	const struct kept *k;
+
+	if (rs->kgroup == NULL || ki == 0)
 		return;
 	for (; ki != 0; ki = k->next) {
 		k = &rs->kept[ki - 1];
@@ -1907,6 +1926,14 @@ omsi_rules_order(struct oms_rules *rs, const char *link, size_t len)
 		rs->gcur++;
 		rs->gbytes = 0;
 	}
+}
+
+void
+omsi_rules_order_ahead(const struct oms_rules *rs, const char *link,
+    size_t len, int step)
+{
+	if (rs->kgroup != NULL)
+		omsi_rset_ahead(&rs->bylink, link, len, step);
 }
 
 /* n bytes at p written at off of the spool; -1 with err. */

@@ -41,6 +41,13 @@ int	 omsi_rset_add(struct omsi_rset *, const char *s, size_t len);
 int	 omsi_rset_put(struct omsi_rset *, const char *s, size_t len,
 	    uint32_t val, uint32_t *old);
 size_t	 omsi_rset_count(const struct omsi_rset *);
+/*
+ * A look-up of s some look-ups ahead: step 0 asks memory for its slot's
+ * tag and reference, step 1 (later, once they came) for the entry the
+ * reference names.  A hint: nothing changes.
+ */
+void	 omsi_rset_ahead(const struct omsi_rset *, const char *s, size_t len,
+	    int step);
 uint32_t omsi_rset_hash(const unsigned char *, size_t);
 
 enum check {

@@ -323,6 +323,24 @@ omsi_rset_put(struct omsi_rset *st, const char *s, size_t len, uint32_t val,
 	return (r);
 }
 
+void
+omsi_rset_ahead(const struct omsi_rset *st, const char *s, size_t len,
+    int step)
+{
+	unsigned char kbuf[256];
+	size_t klen, i;
+
+	if (st->cap == 0 || len + 5 > sizeof(kbuf))
+		return;
+	klen = encode(s, len, kbuf);
+	i = hash_of(st, kbuf, klen) & (st->cap - 1);
+	if (step == 0) {
+		__builtin_prefetch(&st->tag[i]);
+		__builtin_prefetch(&st->slot[i]);
+	} else if (st->tag[i] != 0)
+		__builtin_prefetch(at(st, st->slot[i]));
+}
+
 size_t
 omsi_rset_count(const struct omsi_rset *st)
 {
