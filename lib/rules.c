@@ -1365,6 +1365,50 @@ in_force(struct oms_rules *rs, int scope, const struct omsi_rulectx *rc)
  * Check every rule in force for rc (person rules when person, else the
  * others) on rec.
  */
+/*
+ * The values record rec's rules will want unique in the registry, asked
+ * of memory (omsi_rset_ahead) before the rules run: each is added to a
+ * set of a million at random.  The elements are found by the last name
+ * of the rule's target in the record's index: a hint, which may ask for
+ * more than the rule will take.
+ */
+static void
+ahead_unique(struct oms_rules *rs, int scope, int person,
+    const struct omsi_rulectx *rc)
+{
+	struct rule *r;
+	struct omsi_rset *set;
+	const char *v;
+	size_t i, j;
+	unsigned id;
+
+	if (!rs->uniq_known) {
+		rs->uniq_known = 1;
+		for (i = 0; i < rs->n; i++)
+			if (rs->r[i].check == C_UNIQUE && rs->r[i].registry &&
+			    rs->r[i].tp.n > 0) {
+				size_t *u = reallocarray(rs->uniq,
+				    rs->nuniq + 1, sizeof(*u));
+
+				if (u == NULL)
+					return;	/* a hint: none */
+				rs->uniq = u;
+				rs->uniq[rs->nuniq++] = i;
+			}
+	}
+	for (i = 0; i < rs->nuniq; i++) {
+		r = &rs->r[rs->uniq[i]];
+		if (r->person != person || !applies(r, scope, rc) ||
+		    (set = seen_in(r, rc->reg)) == NULL)
+			continue;
+		id = r->tp.id[r->tp.n - 1];
+		for (j = 0; j < rs->ix.n; j++)
+			if (rs->ix.v[j].id == id &&
+			    (v = omsi_text(rs->ix.v[j].n)) != NULL)
+				omsi_rset_ahead(set, v, strlen(v), 0);
+	}
+}
+
 static int
 check_rules(struct oms_rules *rs, int scope, int person, xmlNodePtr rec,
     xmlNodePtr pers, const struct omsi_rulectx *rc, int *nerr,
@@ -1381,6 +1425,7 @@ check_rules(struct oms_rules *rs, int scope, int person, xmlNodePtr rec,
 	if (omsi_rules_index(rs, rec, pers) == -1)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 		    "out of memory"));
+	ahead_unique(rs, scope, person, rc);
 	for (i = 0; i < n; i++) {
 		r = &rs->r[f != NULL ? f->idx[person][i] : i];
 		if (f == NULL && (r->person != person ||
@@ -2257,6 +2302,14 @@ omsi_rules_check(struct oms_rules *rs, int scope, xmlNodePtr rec,
 {
 	int nerr = 0;
 
+	/*
+	 * The link a case is kept under, or a PERS's cases are found by,
+	 * is looked up at random in a set of a million after the rules:
+	 * asked of memory now, it is there by then.
+	 */
+	if (rs->nperson > 0 && rc->link != NULL && rc->report_case != NULL &&
+	    (scope == OMSI_SCOPE_ZAP || scope == OMSI_SCOPE_PERS))
+		omsi_rset_ahead(&rs->bylink, rc->link, strlen(rc->link), 0);
 	if (check_rules(rs, scope, 0, rec, NULL, rc, &nerr, err) == -1)
 		return (-1);
 	if (rs->nperson == 0 || rc->link == NULL || rc->report_case == NULL)
