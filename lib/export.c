@@ -351,7 +351,8 @@ rec_start(struct rec *rc, struct exp *x, struct oms_ledger *l)
 
 /*
  * The lines done (0; -1 with err), or given up when stop: the thread
- * joined, and without one the lines written here.
+ * joined, and without one the lines written here.  Given up, a rec
+ * never started is -1 too.
  */
 static int
 rec_wait(struct rec *rc, int stop, struct oms_err *err)
@@ -379,7 +380,8 @@ rec_commit(struct rec *rc, struct oms_err *err)
 	    "export-test" : "export", rc->now, err));
 }
 
-/* No commit: the lines written so far cut off, the memory freed. */
+/* No commit: the lines written so far cut off, the memory freed (of a
+   rec never started, nothing). */
 static void
 rec_end(struct rec *rc)
 {
@@ -508,10 +510,10 @@ oms_export(struct oms_ws *ws, struct oms_ledger *l, const struct oms_src *src,
 {
 	const struct omsi_export_ops *ops = omsi_profile_of(&ws->conf)->exp;
 	struct exp x;
-	struct rec rec;
+	struct rec rec = { .tx = { .fd = -1 } };	/* rec_end: nothing */
 	char *rpath = NULL;
 	size_t i, j, nbad;
-	int rc = -1, b, recording = 0;
+	int rc = -1, b;
 
 	memset(res, 0, sizeof(*res));
 	memset(&x, 0, sizeof(x));
@@ -626,20 +628,15 @@ rules_done:
 	 * archives are packed, or when packing numbers the accounts, while
 	 * they are synced.
 	 */
-	if (!ops->numbers_in_pack) {
+	if (!ops->numbers_in_pack)
 		rec_start(&rec, &x, l);
-		recording = 1;
-	}
 	for (i = 0; i < x.nreg; i++)
 		if (ops->pack(&x, &x.reg[i], err) == -1) {
-			if (recording)
-				(void)rec_wait(&rec, 1, err);
+			(void)rec_wait(&rec, 1, err);
 			goto out;
 		}
-	if (!recording) {
+	if (ops->numbers_in_pack)
 		rec_start(&rec, &x, l);
-		recording = 1;
-	}
 	for (i = 0; i < x.nreg; i++)
 		if (oms_afile_sync(&x.reg[i].af, err) == -1) {
 			(void)rec_wait(&rec, 1, err);
@@ -669,8 +666,7 @@ undo:
 		oms_afile_abort(&x.reg[i].af);
 	res->nreg = 0;
 out:
-	if (recording)
-		rec_end(&rec);
+	rec_end(&rec);
 	release_regs(&x, ops);
 	if (ops->done != NULL)
 		ops->done(&x);

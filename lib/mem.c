@@ -269,12 +269,6 @@ omsi_hash_reserve(struct omsi_hash *h, const char *key, size_t *val,
 	return (omsi_hash_reserve_tag(h, key, *tag, val, slot));
 }
 
-uint32_t
-omsi_hash_tag(const char *key)
-{
-	return (tag_of(key));
-}
-
 int
 omsi_hash_reserve_tag(struct omsi_hash *h, const char *key, uint32_t t,
     size_t *val, size_t *slot)
@@ -295,27 +289,72 @@ omsi_hash_reserve_tag(struct omsi_hash *h, const char *key, uint32_t t,
 	return (1);
 }
 
+/* step 0: the slot of tag asked of memory; 1: the bytes of its key */
+static void
+ahead(const struct omsi_hash *h, uint32_t tag, int step)
+{
+	size_t i;
+
+	if (h->cap == 0)
+		return;
+	i = tag & (h->cap - 1);
+	if (step == 0) {
+		__builtin_prefetch(&h->tags[i]);
+		__builtin_prefetch(&h->keys[i]);
+	} else if (h->tags[i] != 0)
+		__builtin_prefetch(h->keys[i]);
+}
+
+void
+omsi_hash_ring_begin(struct omsi_hash_ring *r, const struct omsi_hash *h,
+    size_t i0, size_t n, const char *(*key)(const void *, size_t),
+    const void *arg)
+{
+	size_t i;
+
+	r->h = h;
+	r->key = key;
+	r->arg = arg;
+	r->n = n;
+	for (i = i0; i < n && i < i0 + OMSI_HASH_AHEAD; i++) {
+		r->tag[i % OMSI_HASH_AHEAD] = tag_of(key(arg, i));
+		ahead(h, r->tag[i % OMSI_HASH_AHEAD], 0);
+	}
+}
+
+uint32_t
+omsi_hash_ring_tag(struct omsi_hash_ring *r, size_t i)
+{
+	uint32_t t = r->tag[i % OMSI_HASH_AHEAD];
+	size_t j;
+
+	if ((j = i + OMSI_HASH_AHEAD) < r->n) {
+		r->tag[j % OMSI_HASH_AHEAD] = tag_of(r->key(r->arg, j));
+		ahead(r->h, r->tag[j % OMSI_HASH_AHEAD], 0);
+	}
+	if ((j = i + OMSI_HASH_AHEAD / 2) < r->n)
+		ahead(r->h, r->tag[j % OMSI_HASH_AHEAD], 1);
+	return (t);
+}
+
+static const char *
+key_at(const void *keys, size_t i)
+{
+	return (((const char *const *)keys)[i]);
+}
+
 int
 omsi_hash_put_all(struct omsi_hash *h, const char *const *keys, size_t n,
     size_t val)
 {
-	uint32_t tag[OMSI_HASH_AHEAD];
-	size_t i, j, slot, old;
+	struct omsi_hash_ring ring;
+	size_t i, slot, old;
+	uint32_t t;
 	int r;
 
-	for (i = 0; i < n && i < OMSI_HASH_AHEAD; i++) {
-		tag[i] = tag_of(keys[i]);
-		omsi_hash_ahead(h, tag[i]);
-	}
+	omsi_hash_ring_begin(&ring, h, 0, n, key_at, keys);
 	for (i = 0; i < n; i++) {
-		uint32_t t = tag[i % OMSI_HASH_AHEAD];
-
-		if ((j = i + OMSI_HASH_AHEAD) < n) {
-			tag[j % OMSI_HASH_AHEAD] = tag_of(keys[j]);
-			omsi_hash_ahead(h, tag[j % OMSI_HASH_AHEAD]);
-		}
-		if ((j = i + OMSI_HASH_AHEAD_KEY) < n)
-			omsi_hash_ahead_key(h, tag[j % OMSI_HASH_AHEAD]);
+		t = omsi_hash_ring_tag(&ring, i);
 		if ((r = omsi_hash_reserve_tag(h, keys[i], t, &old, &slot)) ==
 		    -1)
 			return (-1);

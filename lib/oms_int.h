@@ -68,47 +68,30 @@ void	 omsi_hash_fill(struct omsi_hash *, size_t slot, uint32_t tag,
 /*
  * Look-ups asked of memory ahead.  A table of a million keys is read at
  * random: a probe misses the cache on the slot's tag, on its key pointer
- * and on the key's bytes, one after the other.  For keys known some
- * look-ups before they are looked up, omsi_hash_tag gives each its tag,
- * omsi_hash_ahead fetches its slot's tag and key pointer, and a few
- * look-ups later omsi_hash_ahead_key the bytes that pointer names; the
- * look-up itself is omsi_hash_reserve_tag.  Hints: a table that grew
- * meanwhile is read right, only slower.
+ * and on the key's bytes, one after the other.  Keys looked up in a known
+ * order go through a ring: omsi_hash_ring_begin with the first key i0
+ * and the end n, then for each i in turn omsi_hash_ring_tag, which gives
+ * key i's tag for omsi_hash_reserve_tag and has its slot's tag and key
+ * pointer fetched OMSI_HASH_AHEAD keys ahead and the key's bytes half as
+ * far.  Hints: a table that grew meanwhile is read right, only slower.
  */
-uint32_t omsi_hash_tag(const char *key);
+#define OMSI_HASH_AHEAD		16
+struct omsi_hash_ring {
+	const struct omsi_hash *h;
+	const char	*(*key)(const void *, size_t);	/* key i */
+	const void	*arg;
+	size_t		  n;
+	uint32_t	  tag[OMSI_HASH_AHEAD];
+};
+void	 omsi_hash_ring_begin(struct omsi_hash_ring *, const struct omsi_hash *,
+	    size_t i0, size_t n, const char *(*key)(const void *, size_t),
+	    const void *arg);
+uint32_t omsi_hash_ring_tag(struct omsi_hash_ring *, size_t i);
 int	 omsi_hash_reserve_tag(struct omsi_hash *, const char *key,
 	    uint32_t tag, size_t *val, size_t *slot);
-/* each of keys[0..n) put with val, its tags and keys fetched ahead */
+/* each of keys[0..n) put with val, through a ring */
 int	 omsi_hash_put_all(struct omsi_hash *, const char *const *keys,
 	    size_t n, size_t val);
-
-static inline void
-omsi_hash_ahead(const struct omsi_hash *h, uint32_t tag)
-{
-	size_t i;
-
-	if (h->cap == 0)
-		return;
-	i = tag & (h->cap - 1);
-	__builtin_prefetch(&h->tags[i]);
-	__builtin_prefetch(&h->keys[i]);
-}
-
-static inline void
-omsi_hash_ahead_key(const struct omsi_hash *h, uint32_t tag)
-{
-	size_t i;
-
-	if (h->cap == 0)
-		return;
-	i = tag & (h->cap - 1);
-	if (h->tags[i] != 0)
-		__builtin_prefetch(h->keys[i]);
-}
-
-/* how many look-ups ahead a slot is fetched, and its key's bytes */
-#define OMSI_HASH_AHEAD		16
-#define OMSI_HASH_AHEAD_KEY	8
 
 /* ---- XML input: one document from a file or an archive entry */
 struct omsi_xin;

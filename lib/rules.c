@@ -1181,6 +1181,15 @@ omsi_rules_compile(struct oms_rules *rs, struct oms_err *err)
 		r->ci = k;
 		r->registry = r->check == C_UNIQUE &&
 		    strcmp(r->arg, "registry") == 0;
+		if (r->registry) {
+			size_t *u = reallocarray(rs->uniq, rs->nuniq + 1,
+			    sizeof(*u));
+
+			if (u == NULL)
+				goto nomem;
+			rs->uniq = u;
+			rs->uniq[rs->nuniq++] = i;
+		}
 		if (r->check == C_MATCH && plain_of(r->arg, &r->pl) == -1)
 			goto nomem;
 		for (j = 0; j < r->nconds; j++)
@@ -1254,6 +1263,9 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 	free(rs->ctx);
 	rs->ctx = NULL;
 	rs->nctx = 0;
+	free(rs->uniq);
+	rs->uniq = NULL;
+	rs->nuniq = 0;
 	for (i = 0; i < rs->n; i++) {
 		free(rs->r[i].tp.s);
 		free(rs->r[i].tp.id);
@@ -1362,10 +1374,6 @@ in_force(struct oms_rules *rs, int scope, const struct omsi_rulectx *rc)
 }
 
 /*
- * Check every rule in force for rc (person rules when person, else the
- * others) on rec.
- */
-/*
  * The values record rec's rules will want unique in the registry, asked
  * of memory (omsi_rset_ahead) before the rules run: each is added to a
  * set of a million at random.  The elements are found by the last name
@@ -1382,23 +1390,10 @@ ahead_unique(struct oms_rules *rs, int scope, int person,
 	size_t i, j;
 	unsigned id;
 
-	if (!rs->uniq_known) {
-		rs->uniq_known = 1;
-		for (i = 0; i < rs->n; i++)
-			if (rs->r[i].check == C_UNIQUE && rs->r[i].registry &&
-			    rs->r[i].tp.n > 0) {
-				size_t *u = reallocarray(rs->uniq,
-				    rs->nuniq + 1, sizeof(*u));
-
-				if (u == NULL)
-					return;	/* a hint: none */
-				rs->uniq = u;
-				rs->uniq[rs->nuniq++] = i;
-			}
-	}
 	for (i = 0; i < rs->nuniq; i++) {
 		r = &rs->r[rs->uniq[i]];
-		if (r->person != person || !applies(r, scope, rc) ||
+		if (r->tp.n == 0 || r->person != person ||
+		    !applies(r, scope, rc) ||
 		    (set = seen_in(r, rc->reg)) == NULL)
 			continue;
 		id = r->tp.id[r->tp.n - 1];
@@ -1409,6 +1404,10 @@ ahead_unique(struct oms_rules *rs, int scope, int person,
 	}
 }
 
+/*
+ * Check every rule in force for rc (person rules when person, else the
+ * others) on rec.
+ */
 static int
 check_rules(struct oms_rules *rs, int scope, int person, xmlNodePtr rec,
     xmlNodePtr pers, const struct omsi_rulectx *rc, int *nerr,

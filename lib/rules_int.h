@@ -285,8 +285,7 @@ struct oms_rules {
 	pcre2_match_data *md;
 	int		 nperson;	/* rules with person set */
 	size_t		*uniq;		/* the rules unique in the registry, */
-	size_t		 nuniq;		/* by index in r (ahead_unique) */
-	int		 uniq_known;
+	size_t		 nuniq;		/* by index in r (compiled) */
 	struct omsi_hash names;		/* element names person rules use */
 	struct omsi_arena arena;	/* names, kept links and accounts */
 	struct kept	*kept;

@@ -684,7 +684,6 @@ oms_rules_free(struct oms_rules *rs)
 		return;
 	omsi_rules_reset(rs);
 	omsi_rules_free_compiled(rs);
-	free(rs->uniq);
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = &rs->r[i];
 

@@ -448,38 +448,11 @@ beaten(const struct oms_src *s, int doc, uint64_t h)
 	return (0);
 }
 
-/*
- * The accounts of cases[first..ncases) looked up in h in order, each
- * asked of memory some look-ups ahead (omsi_hash_ahead): at[] holds the
- * tags of the next OMSI_HASH_AHEAD.
- */
-static void
-ahead_init(const struct oms_src *s, const struct omsi_hash *h, size_t first,
-    uint32_t *at)
+/* the account of case i (omsi_hash_ring) */
+static const char *
+case_account(const void *src, size_t i)
 {
-	size_t i;
-
-	for (i = first; i < s->ncases && i < first + OMSI_HASH_AHEAD; i++) {
-		at[i % OMSI_HASH_AHEAD] = omsi_hash_tag(s->cases[i].account);
-		omsi_hash_ahead(h, at[i % OMSI_HASH_AHEAD]);
-	}
-}
-
-/* The tag of case i's account, the later ones asked for (ahead_init). */
-static uint32_t
-ahead(const struct oms_src *s, const struct omsi_hash *h, size_t i,
-    uint32_t *at)
-{
-	uint32_t t = at[i % OMSI_HASH_AHEAD];
-	size_t j;
-
-	if ((j = i + OMSI_HASH_AHEAD) < s->ncases) {
-		at[j % OMSI_HASH_AHEAD] = omsi_hash_tag(s->cases[j].account);
-		omsi_hash_ahead(h, at[j % OMSI_HASH_AHEAD]);
-	}
-	if ((j = i + OMSI_HASH_AHEAD_KEY) < s->ncases)
-		omsi_hash_ahead_key(h, at[j % OMSI_HASH_AHEAD]);
-	return (t);
+	return (((const struct oms_src *)src)->cases[i].account);
 }
 
 /*
@@ -606,7 +579,8 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct oms_case *c, *old;
 	size_t i, prev, slot;
-	uint32_t tag, at[OMSI_HASH_AHEAD];
+	struct omsi_hash_ring ring;
+	uint32_t tag;
 	int r;
 
 	/* what the doc holds is recorded; what it meets here is not */
@@ -623,11 +597,12 @@ omsi_src_commit(struct oms_src *s, int doc, size_t first, struct oms_diag *diag,
 	if (omsi_hash_presize(&s->idx, s->idx.n + (s->ncases - first)) == -1)
 		return (oms_err_set(err, OMS_ENOMEM, d->name, 0,
 		    "out of memory"));
-	ahead_init(s, &s->idx, first, at);
+	omsi_hash_ring_begin(&ring, &s->idx, first, s->ncases, case_account,
+	    s);
 	for (i = first; i < s->ncases; i++) {
 		c = &s->cases[i];
 		d->ncases++;
-		tag = ahead(s, &s->idx, i, at);
+		tag = omsi_hash_ring_tag(&ring, i);
 		if ((r = omsi_hash_reserve_tag(&s->idx, c->account, tag, &prev,
 		    &slot)) == -1)
 			return (oms_err_set(err, OMS_ENOMEM, d->name, 0,

@@ -2,8 +2,9 @@
  * test_hash.c -- the string table of the library (omsi_hash): keys found
  * with their values through growth, one probe for "find or add", a
  * table made big enough up front (omsi_hash_presize) that never moves,
- * and look-ups asked of memory ahead (omsi_hash_put_all, the tag given
- * to omsi_hash_reserve_tag) that find and add what the others do
+ * and look-ups asked of memory ahead (omsi_hash_put_all through its
+ * ring, the tag given to omsi_hash_reserve_tag) that find and add what
+ * the others do
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -187,15 +188,16 @@ test_put_all(void **state)
 	assert_int_equal(h.cap, cap);
 	assert_int_equal(h.n, NKEYS);
 	for (i = 0; i < NKEYS; i++) {
-		tag = omsi_hash_tag(key[i]);
+		assert_int_equal(omsi_hash_reserve(&h, key[i], &v, &slot,
+		    &tag), 1);
 		assert_int_equal(omsi_hash_reserve_tag(&h, key[i], tag, &v,
 		    &slot), 1);
 		assert_int_equal(v, 3);
 		assert_ptr_equal(h.keys[slot], key[i]);
 		assert_int_equal(h.tags[slot], tag);
 	}
-	assert_int_equal(omsi_hash_reserve_tag(&h, "acc-", omsi_hash_tag(
-	    "acc-"), &v, &slot), 0);
+	assert_int_equal(omsi_hash_reserve(&h, "acc-", &v, &slot, &tag), 0);
+	assert_int_equal(omsi_hash_reserve_tag(&h, "acc-", tag, &v, &slot), 0);
 	/* an empty list, and a table with nothing in it, are let be */
 	assert_int_equal(omsi_hash_put_all(&h, twice, 0, 1), 0);
 	assert_int_equal(h.n, NKEYS);
