@@ -536,7 +536,7 @@ omsi_ffoms_write_node(struct exp *x, xmlTextWriterPtr w, xmlNodePtr n)
 	int r = 1;
 
 	if ((zb = body_of(x, w)) != NULL && (ss = state(x)) != NULL) {
-		memset(&e, 0, sizeof(e));
+		oms_err_clear(&e);	/* not a memset of its 1 KiB a record */
 		oms_buf_reset(&ss->out);
 		if ((r = put_node(&ss->out, n, 0, &e)) == -1)
 			return (-1);

@@ -1729,7 +1729,7 @@ kbuild(struct oms_rules *rs, xmlDocPtr doc, struct oms_buf *tb,
 	xmlNodePtr root;
 
 	*own = NULL;
-	memset(&e, 0, sizeof(e));
+	oms_err_clear(&e);	/* not a memset of its 1 KiB a record */
 	doc->children = doc->last = NULL;
 	oms_buf_reset(tb);
 	if (oms_buf_grow(tb, len + 1, &e) == 0 &&
