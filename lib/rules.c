@@ -515,14 +515,40 @@ deccmp(const char *a, const char *b)
 	return (an ? -c : c);
 }
 
+/*
+ * oms_date_parse(s, days), the last RULES_NDATE texts remembered by
+ * their bytes (a record's nodes come and go at the same addresses).
+ */
+static int
+date_of(struct oms_rules *rs, const char *s, long *days)
+{
+	struct datememo *m;
+	size_t i;
+
+	if (strnlen(s, 11) != 10)
+		return (-1);	/* as oms_date_parse: not 10 bytes long */
+	for (i = 0; i < RULES_NDATE; i++)
+		if (memcmp(rs->dm[i].s, s, 10) == 0)
+			break;
+	if (i == RULES_NDATE) {
+		i = rs->dmnext++ % RULES_NDATE;
+		memcpy(rs->dm[i].s, s, 10);
+		rs->dm[i].ok = oms_date_parse(s, &rs->dm[i].days);
+	}
+	m = &rs->dm[i];
+	if (m->ok == 0)
+		*days = m->days;
+	return (m->ok);
+}
+
 /* Compare a and b as dates, else as decimals: -2 when not comparable. */
 static int
-compare(const char *a, const char *b)
+compare(struct oms_rules *rs, const char *a, const char *b)
 {
 	long da, db;
 	int64_t ma, mb;
 
-	if (oms_date_parse(a, &da) == 0 && oms_date_parse(b, &db) == 0)
+	if (date_of(rs, a, &da) == 0 && date_of(rs, b, &db) == 0)
 		return (da < db ? -1 : da > db);
 	if (oms_money_parse(a, &ma) == 0 && oms_money_parse(b, &mb) == 0)
 		return (ma < mb ? -1 : ma > mb);
@@ -619,7 +645,7 @@ shown(const char *path)
 }
 
 static int
-days_between(const struct oms_rules *rs, xmlNodePtr ctx, int cx, long *days)
+days_between(struct oms_rules *rs, xmlNodePtr ctx, int cx, long *days)
 {
 	const char *kd = path_text(&rs->ix, cx, ctx, &rs->p_kd);
 	const char *d1 = path_text(&rs->ix, cx, ctx, &rs->p_d1);
@@ -631,8 +657,8 @@ days_between(const struct oms_rules *rs, xmlNodePtr ctx, int cx, long *days)
 		*days = strtol(kd, &end, 10);
 		return (*end == '\0' ? 0 : -1);
 	}
-	if (d1 == NULL || d2 == NULL || oms_date_parse(d1, &a) == -1 ||
-	    oms_date_parse(d2, &b) == -1)
+	if (d1 == NULL || d2 == NULL || date_of(rs, d1, &a) == -1 ||
+	    date_of(rs, d2, &b) == -1)
 		return (-1);
 	*days = b - a;
 	return (0);
@@ -654,7 +680,7 @@ enum { REF_OK, REF_UNKNOWN, REF_NOT_FOR, REF_NOT_ON };
  * *what the where path that matched no row (*wp its where), or the day.
  */
 static int
-ref_lookup(const struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
+ref_lookup(struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
     int cx, xmlNodePtr rec, const char *v, size_t *row, const char **what,
     const struct where **wp)
 {
@@ -669,7 +695,7 @@ ref_lookup(const struct oms_rules *rs, const struct rule *r, xmlNodePtr ctx,
 		return (REF_UNKNOWN);
 	day = r->refdate != NULL ? path_text(&rs->ix, cx, ctx, &r->dp) :
 	    path_text(&rs->ix, 0, rec, &rs->p_dz2);
-	if (day != NULL && oms_date_parse(day, &d) == -1)
+	if (day != NULL && date_of(rs, day, &d) == -1)
 		d = -1;
 	*what = NULL;
 	for (i = first; ; i = rw->next - 1) {
@@ -774,7 +800,7 @@ check_one(struct oms_rules *rs, struct rule *r, xmlNodePtr ctx, int cx,
 				if ((a = arg_value(rs, r, ctx, cx, rc,
 				    buf)) == NULL)
 					break;	/* nothing to compare with */
-				c = compare(v, a);
+				c = compare(rs, v, a);
 				if (c == -2 ||
 				    (r->check == C_LE && c > 0) ||
 				    (r->check == C_LT && c >= 0) ||

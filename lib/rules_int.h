@@ -257,6 +257,18 @@ struct inforce {
 	size_t		 n[2];
 };
 
+/*
+ * A date's text and what oms_date_parse made of it (date_of, rules.c):
+ * the reference rules of a case each ask for its DATE_Z_2, some seven
+ * parses of a few dates a case.  s is not a string: all NUL is empty.
+ */
+#define RULES_NDATE	4
+struct datememo {
+	char		 s[10];
+	int		 ok;		/* 0, or -1: not a date */
+	long		 days;
+};
+
 struct oms_rules {
 	struct rule	*r;
 	size_t		 n;
@@ -275,6 +287,8 @@ struct oms_rules {
 	struct rindex	 ix;		/* the record of gen */
 	struct namecache nc[2];		/* the last two dictionaries seen */
 	unsigned	 ncnext;	/* which of them goes next */
+	struct datememo	 dm[RULES_NDATE];	/* dates parsed lately */
+	unsigned	 dmnext;	/* which of them goes next */
 	xmlDictPtr	 dict;		/* of the kept cases read back */
 	xmlDocPtr	 kdoc;		/* the document of the one read back, */
 	xmlDocPtr	 pdoc;		/* of its PERS read back (omsi_kq) */

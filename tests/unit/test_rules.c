@@ -3,8 +3,8 @@
  * ref look-up by a second column and a given day, conditions on a
  * reference table and on years, the check fail, a missing table that
  * puts its rules out of force, person rules (a case with its PERS), PERS
- * rules by kind, the reporting year as a value, and a where that compares
- * decimals
+ * rules by kind, the reporting year as a value, a where that compares
+ * decimals, and dates compared as a table that never saw one compares them
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1596,6 +1596,47 @@ test_name_ids(void **state)
 	oms_rules_free(rs);
 }
 
+/*
+ * The dates a rule compares are remembered by their text (date_of): over
+ * records whose dates come back, go and differ by a byte, more of them
+ * than are remembered, and texts that are no dates, each record gets
+ * what a rule table that never saw a date before gives it.
+ */
+static void
+test_date_memo(void **state)
+{
+	static const char *const d[] = {
+		"2026-10-01", "2026-10-17", "2026-10-18", "2026-10-11",
+		"2026-09-30", "2026-02-29", "2026-10-1x", "2026-10-171",
+		"2026-10-1", "", "2024-02-29", "2026-13-01"
+	};
+	static const char rows[] =
+	    "D1\tZAP\t*\t*\terror\tZ_SL\tle\tDATE_Z_1\tDATE_Z_2\t\t"
+	    "begins after it ends\n";
+	struct oms_rules *rs, *fresh;
+	char want[sizeof(got)], xml[512];
+	size_t i, j, nd = sizeof(d) / sizeof(d[0]), nfail = 0;
+
+	(void)state;
+	rs = load(rows);
+	for (i = 0; i < 3 * nd; i++) {
+		j = (i * 5 + i / nd) % nd;
+		snprintf(xml, sizeof(xml), "<ZAP><Z_SL><DATE_Z_1>%s</DATE_Z_1>"
+		    "<DATE_Z_2>%s</DATE_Z_2></Z_SL></ZAP>", d[j],
+		    d[(j + i) % nd]);
+		fresh = load(rows);
+		snprintf(want, sizeof(want), "%s", run(fresh, OMSI_SCOPE_ZAP,
+		    "H", xml, NULL, NULL));
+		oms_rules_free(fresh);
+		assert_string_equal(run(rs, OMSI_SCOPE_ZAP, "H", xml, NULL,
+		    NULL), want);
+		nfail += want[0] != '\0';
+	}
+	/* the rule did fail, and did pass */
+	assert_true(nfail > 0 && nfail < 3 * nd);
+	oms_rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -1623,6 +1664,7 @@ main(void)
 		cmocka_unit_test(test_name_ids),
 		cmocka_unit_test(test_plain_patterns),
 		cmocka_unit_test(test_cond_cache),
+		cmocka_unit_test(test_date_memo),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
