@@ -61,9 +61,11 @@ put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
 {
 	struct ffreg *f = FFREG(r);
 	const struct sel *s;
-	size_t si, i;
+	size_t si, i, slot;
 
-	if (!omsi_hash_get(&f->need, idpac, &si) || OMSI_NEED_SETTLED(si))
+	/* nothing adds to need from here on: the slot holds */
+	if (!omsi_hash_slot(&f->need, idpac, &slot) ||
+	    OMSI_NEED_SETTLED(si = f->need.vals[slot]))
 		return (0);
 	s = &x->sel[si];
 	/* only from the pair of that case's file */
@@ -84,12 +86,9 @@ put_person(struct exp *x, struct reg *r, size_t k, xmlNodePtr pers,
 	if (omsi_ffoms_write_node(x, f->lw, pers) == -1)
 		return (oms_err_set(err, OMS_EIO, f->lpath, 0, "cannot write "
 		    "the persons body"));
-	/* mark written, and refused or not (the key is there already) */
+	/* mark written, and refused or not */
 	f->nrefused += x->cur_bad != 0;
-	if (omsi_hash_put(&f->need, idpac, x->cur_bad ? OMSI_NEED_BAD :
-	    OMSI_NEED_DONE) == -1)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
-		    "out of memory"));
+	f->need.vals[slot] = x->cur_bad ? OMSI_NEED_BAD : OMSI_NEED_DONE;
 	return (0);
 }
 

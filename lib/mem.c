@@ -169,7 +169,7 @@ tag_of(const char *key)
  * that is never in cache, and a key compared is a miss more.
  */
 int
-omsi_hash_get(const struct omsi_hash *h, const char *key, size_t *val)
+omsi_hash_slot(const struct omsi_hash *h, const char *key, size_t *slot)
 {
 	size_t i, mask = h->cap - 1;
 	uint32_t t, ti;
@@ -179,11 +179,22 @@ omsi_hash_get(const struct omsi_hash *h, const char *key, size_t *val)
 	t = tag_of(key);
 	for (i = t & mask; (ti = h->tags[i]) != 0; i = (i + 1) & mask)
 		if (ti == t && strcmp(h->keys[i], key) == 0) {
-			if (val != NULL)
-				*val = h->vals[i];
+			*slot = i;
 			return (1);
 		}
 	return (0);
+}
+
+int
+omsi_hash_get(const struct omsi_hash *h, const char *key, size_t *val)
+{
+	size_t slot;
+
+	if (!omsi_hash_slot(h, key, &slot))
+		return (0);
+	if (val != NULL)
+		*val = h->vals[slot];
+	return (1);
 }
 
 /* The table moved to cap slots (a power of two, more than it holds). */

@@ -48,6 +48,11 @@ void	 omsi_hash_init(struct omsi_hash *);
 void	 omsi_hash_release(struct omsi_hash *);
 /* 1 found (*val set), 0 not */
 int	 omsi_hash_get(const struct omsi_hash *, const char *, size_t *val);
+/*
+ * 1 found, with *slot where its value is (h->vals[*slot], to be read or
+ * set there until a key is next added), 0 not
+ */
+int	 omsi_hash_slot(const struct omsi_hash *, const char *, size_t *slot);
 /* insert or replace; -1 on ENOMEM */
 int	 omsi_hash_put(struct omsi_hash *, const char *, size_t val);
 /* Room for n keys in all, so that adding them moves nothing; -1 ENOMEM. */

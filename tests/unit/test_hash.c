@@ -1,10 +1,10 @@
 /*
  * test_hash.c -- the string table of the library (omsi_hash): keys found
- * with their values through growth, one probe for "find or add", a
- * table made big enough up front (omsi_hash_presize) that never moves,
- * and look-ups asked of memory ahead (omsi_hash_put_all through its
- * ring, the tag given to omsi_hash_reserve_tag) that find and add what
- * the others do
+ * with their values through growth, a key's slot to read and set its
+ * value in, one probe for "find or add", a table made big enough up
+ * front (omsi_hash_presize) that never moves, and look-ups asked of
+ * memory ahead (omsi_hash_put_all through its ring, the tag given to
+ * omsi_hash_reserve_tag) that find and add what the others do
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,6 +71,39 @@ test_put_get(void **state)
 	assert_int_equal(h.n, NKEYS);
 	omsi_hash_release(&h);
 	assert_int_equal(h.cap, 0);
+	free(block);
+}
+
+/* A key's slot: its value read and set there, as get and put see it. */
+static void
+test_slot(void **state)
+{
+	struct omsi_hash h;
+	char *key[NKEYS], *block = make_keys(key);
+	size_t i, slot, v;
+
+	(void)state;
+	omsi_hash_init(&h);
+	assert_int_equal(omsi_hash_slot(&h, key[0], &slot), 0);
+	for (i = 0; i < NKEYS / 2; i++)
+		assert_int_equal(omsi_hash_put(&h, key[i], i), 0);
+	for (i = 0; i < NKEYS; i++) {
+		if (i >= NKEYS / 2) {
+			assert_int_equal(omsi_hash_slot(&h, key[i], &slot), 0);
+			continue;
+		}
+		assert_int_equal(omsi_hash_slot(&h, key[i], &slot), 1);
+		assert_true(slot < h.cap);
+		assert_ptr_equal(h.keys[slot], key[i]);
+		assert_int_equal(h.vals[slot], i);
+		h.vals[slot] = i + 1000;
+	}
+	for (i = 0; i < NKEYS / 2; i++) {
+		assert_int_equal(omsi_hash_get(&h, key[i], &v), 1);
+		assert_int_equal(v, i + 1000);
+	}
+	assert_int_equal(h.n, NKEYS / 2);
+	omsi_hash_release(&h);
 	free(block);
 }
 
@@ -211,6 +244,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_get),
 		cmocka_unit_test(test_reserve),
+		cmocka_unit_test(test_slot),
 		cmocka_unit_test(test_presize),
 		cmocka_unit_test(test_put_all),
 	};
