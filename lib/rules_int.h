@@ -259,8 +259,9 @@ struct inforce {
 
 /*
  * A date's text and what oms_date_parse made of it (date_of, rules.c):
- * the reference rules of a case each ask for its DATE_Z_2, some seven
- * parses of a few dates a case.  s is not a string: all NUL is empty.
+ * the reference rules of a case each ask for its DATE_Z_2, 26 parses a
+ * case of two or three dates (515,574 at 20,000 accounts; 54,602 with
+ * the memo).  s is not a string: all NUL is empty.
  */
 #define RULES_NDATE	4
 struct datememo {
