@@ -2325,24 +2325,25 @@ int
 omsi_rules_check(struct oms_rules *rs, int scope, xmlNodePtr rec,
     const struct omsi_rulectx *rc, struct oms_err *err)
 {
-	int nerr = 0;
+	int nerr = 0, linked, zap, pers;
 
+	/* a case kept for the person rules, a PERS checked against them */
+	linked = rs->nperson > 0 && rc->link != NULL &&
+	    rc->report_case != NULL;
+	zap = linked && scope == OMSI_SCOPE_ZAP;
+	pers = linked && scope == OMSI_SCOPE_PERS && !rc->kept_later;
 	/*
-	 * The link a case is kept under, or a PERS's cases are found by,
-	 * is looked up at random in a set of a million after the rules:
-	 * asked of memory now, it is there by then.
+	 * Its link is looked up at random in a set of a million after the
+	 * rules: asked of memory now, it is there by then (a PERS checked
+	 * later is looked up by the rules' thread, not here).
 	 */
-	if (rs->nperson > 0 && rc->link != NULL && rc->report_case != NULL &&
-	    (scope == OMSI_SCOPE_ZAP || scope == OMSI_SCOPE_PERS))
+	if (zap || pers)
 		omsi_rset_ahead(&rs->bylink, rc->link, strlen(rc->link), 0);
 	if (check_rules(rs, scope, 0, rec, NULL, rc, &nerr, err) == -1)
 		return (-1);
-	if (rs->nperson == 0 || rc->link == NULL || rc->report_case == NULL)
-		return (nerr);
-	if (scope == OMSI_SCOPE_ZAP && keep(rs, rec, rc, err) == -1)
+	if (zap && keep(rs, rec, rc, err) == -1)
 		return (-1);
-	if (scope == OMSI_SCOPE_PERS && !rc->kept_later &&
-	    check_persons(rs, rec, rc, err) == -1)
+	if (pers && check_persons(rs, rec, rc, err) == -1)
 		return (-1);
 	return (nerr);
 }
