@@ -605,13 +605,36 @@ oms_ledger_begin(struct oms_ledger *l, struct oms_ledger_tx *tx,
 void
 oms_ledger_abort(struct oms_ledger_tx *tx)
 {
+	struct oms_ledger *l = tx->l;
+	struct oms_err e;
+	char *dir, *slash;
+
 	if (tx->fd == -1)
 		return;
 	/* leave no partial block behind */
-	(void)ftruncate(tx->fd, tx->l->committed);
+	(void)ftruncate(tx->fd, l->committed);
 	(void)fsync(tx->fd);
 	close(tx->fd);
 	tx->fd = -1;
+	/*
+	 * A ledger this transaction made holds its header only: gone, as
+	 * there was none (a first export that failed, on a full disk say,
+	 * leaves the workspace as it found it).  Should the unlink fail,
+	 * a ledger of its header alone is a new one to every reader.
+	 */
+	if (!tx->created || unlink(l->path) == -1)
+		return;
+	tx->created = 0;
+	l->size = l->committed = 0;
+	l->lines = 0;
+	if ((dir = strdup(l->path)) == NULL)
+		return;
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		(void)oms_fsync_dir(*dir != '\0' ? dir : "/", &e);
+	} else
+		(void)oms_fsync_dir(".", &e);
+	free(dir);
 }
 
 int

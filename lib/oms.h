@@ -573,7 +573,8 @@ int	 oms_ledger_append(struct oms_ledger *, struct oms_buf *block,
  * file (cutting a torn tail), flush writes what block holds and empties it
  * (nothing counts until the commit line), commit writes the rest and the
  * commit line, fsyncs and folds it all; on failure, or abort, the file is
- * cut back to where it was.
+ * cut back to where it was, and a ledger begin made (there was none) is
+ * removed.
  *
  * A caller that will not look at the ledger again (a program's last
  * write) may set nofold after begin: commit then leaves the ledger in
@@ -584,7 +585,7 @@ int	 oms_ledger_append(struct oms_ledger *, struct oms_buf *block,
 struct oms_ledger_tx {
 	struct oms_ledger *l;
 	int		 fd;
-	int		 created;
+	int		 created;	/* begin made the file */
 	int		 nofold;
 	size_t		 flushed;
 };

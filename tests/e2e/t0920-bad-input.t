@@ -3,7 +3,7 @@
 # status and a message naming the input, and leaves the workspace, its
 # ledger and outbox exactly as they were
 cd "${0%/*}" && . ./lib.sh
-plan 56
+plan 64
 
 ws0=$(newws ws0 conf)
 oms-gen -s 3 -n 30 -m 1 -p 2026-10 -o "$ws0/source" 2>/dev/null
@@ -193,20 +193,28 @@ wh_bad 'a withholding of an odd kind' 'wh.tsv:2: kind "ЦКДЛ"' "$(printf '760
 wh_bad 'a withholding given twice' 'wh.tsv:3: .*again' "$(printf '76001\tckdl\t1.00\n76001\tckdl\t2.00')"
 wh_bad 'a ragged withholdings line' 'wh.tsv:2: ' "$(printf '76001\tckdl')"
 
-# --- a full disk in the middle of an export: room for the source and 16 KB
-# (the bodies are spooled deflated, a tenth of the source: 64 KB was enough)
-size=$(($(du -sk "$ws0/source" | cut -f1) + 16))
-if mkdir "$TMP/small" && mount -t tmpfs -o size=${size}k tmpfs "$TMP/small" 2>/dev/null; then
-	cp -R "$ws0/oms.conf" "$ws0/source" "$TMP/small/"
-	ntest_before=$ntest
-	bad 'a full disk in the middle of an export' 3 'No space left on device' "$TMP/small" \
-	    oms-export -C "$TMP/small" "$TMP/due"
-	check '... leaves no temporary file and no archive' \
-	    '[ -z "$(find "$TMP/small" -name ".tmp-*")" ] && [ -z "$(ls "$TMP/small/outbox" 2>/dev/null)" ] &&
-	     [ ! -s "$TMP/small/ledger.tsv" ]'
+# --- a disk that fills up at one step of an export or another: room for
+# the source and 16 to 48 KB fills it in the kept cases' spool, a deflated
+# body, an archive or the ledger's append (with 64 KB it is done).  Each
+# leaves the workspace as it was: no temporary file, no archive, no ledger
+# (a first export's ledger of its header alone stayed until 2026-12-04)
+if mkdir "$TMP/small" && mount -t tmpfs -o size=64k tmpfs "$TMP/small" 2>/dev/null; then
 	umount "$TMP/small"
+	for extra in 16 24 32 40 48; do
+		size=$(($(du -sk "$ws0/source" | cut -f1) + extra))
+		mount -t tmpfs -o size=${size}k tmpfs "$TMP/small"
+		cp -R "$ws0/oms.conf" "$ws0/source" "$TMP/small/"
+		bad "a full disk in the middle of an export (source + $extra KB)" 3 \
+		    'No space left on device' "$TMP/small" oms-export -C "$TMP/small" "$TMP/due"
+		check "... leaves no temporary file, no archive, no ledger (+$extra KB)" \
+		    '[ -z "$(find "$TMP/small" -name ".tmp-*")" ] && [ -z "$(ls "$TMP/small/outbox" 2>/dev/null)" ] &&
+		     [ ! -e "$TMP/small/ledger.tsv" ]'
+		umount "$TMP/small"
+	done
 else
-	ntest=$((ntest + 1)); echo "ok $ntest # SKIP a full disk: cannot mount a tmpfs here (not root?)"
-	ntest=$((ntest + 1)); echo "ok $ntest # SKIP a full disk: cannot mount a tmpfs here (not root?)"
+	for extra in 16 24 32 40 48; do
+		ntest=$((ntest + 1)); echo "ok $ntest # SKIP a full disk: cannot mount a tmpfs here (not root?)"
+		ntest=$((ntest + 1)); echo "ok $ntest # SKIP a full disk: cannot mount a tmpfs here (not root?)"
+	done
 fi
 done_testing
