@@ -1337,7 +1337,7 @@ omsi_rules_free_compiled(struct oms_rules *rs)
 		if (rs->nc[i].dict != NULL)
 			xmlDictFree(rs->nc[i].dict);
 	memset(rs->nc, 0, sizeof(rs->nc));
-	omsi_rules_unprune_done(rs, NULL);
+	omsi_rules_unprune_done(rs);
 	if (rs->kdoc != NULL)
 		xmlFreeDoc(rs->kdoc);	/* its reference to dict */
 	if (rs->pdoc != NULL)
@@ -1462,56 +1462,70 @@ check_rules(struct oms_rules *rs, int scope, int person, xmlNodePtr rec,
 	return (0);
 }
 
-/* Text with the XML specials escaped. */
-static int
-add_text(struct oms_buf *b, const char *t, struct oms_err *err)
-{
-	const char *p, *rep;
+/*
+ * A kept case (prune), or a PERS for the rules' thread
+ * (omsi_rules_pers_text), as text, and back (unprune_at): an element is
+ * KT_OPEN, its name, KT_NAME, then its elements or its text, then
+ * KT_CLOSE; a byte of text from KT_OPEN to KT_ESC is KT_ESC and the byte
+ * plus 0x40 (XML text holds none: a C0 control is no XML Char).  No NUL:
+ * the spool's records end at theirs.  It was XML, whose end tags and
+ * escapes took a third of the 1M bench's spool of 204 MB, written,
+ * read, laid out again and read again.
+ */
+#define KT_OPEN		'\001'
+#define KT_NAME		'\002'
+#define KT_CLOSE	'\003'
+#define KT_ESC		'\004'
 
-	for (p = t; ; p++) {
-		switch (*p) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '\0':
-			return (oms_buf_add(b, t, (size_t)(p - t), err));
-		default:
+/*
+ * Text t, escaped; with lf, CR LF and a lone CR as LF, as a parser reads
+ * a kept case's text (it was XML, read back as a parser reads it).
+ */
+static int
+add_text(struct oms_buf *b, const char *t, int lf, struct oms_err *err)
+{
+	const unsigned char *p = (const unsigned char *)t, *q;
+	char esc[2];
+
+	for (;;) {
+		for (q = p; *q > KT_ESC && (*q != '\r' || !lf); q++)
+			;
+		if (q > p && oms_buf_add(b, p, (size_t)(q - p), err) == -1)
+			return (-1);
+		if (*q == '\0')
+			return (0);
+		if (*q == '\r') {
+			if (oms_buf_addc(b, '\n', err) == -1)
+				return (-1);
+			p = q[1] == '\n' ? q + 2 : q + 1;
 			continue;
 		}
-		if (oms_buf_add(b, t, (size_t)(p - t), err) == -1 ||
-		    oms_buf_adds(b, rep, err) == -1)
+		esc[0] = KT_ESC;
+		esc[1] = (char)(*q + 0x40);
+		if (oms_buf_add(b, esc, 2, err) == -1)
 			return (-1);
-		t = p + 1;
+		p = q + 1;
 	}
 }
 
-/* "<name>", or "</name>" when close, in one piece where it fits */
+/* an element's start: KT_OPEN, its name, KT_NAME */
 static int
-add_tag(struct oms_buf *b, int close, const xmlChar *name, struct oms_err *err)
+add_open(struct oms_buf *b, const xmlChar *name, struct oms_err *err)
 {
 	char t[96];
-	size_t len = strlen((const char *)name), k = 0;
+	size_t len = strlen((const char *)name);
 
-	if (len + 3 > sizeof(t))
-		return (oms_buf_add(b, "</", close ? 2 : 1, err) == -1 ||
-		    oms_buf_adds(b, (const char *)name, err) == -1 ? -1 :
-		    oms_buf_addc(b, '>', err));
-	t[k++] = '<';
-	if (close)
-		t[k++] = '/';
-	memcpy(t + k, name, len);
-	k += len;
-	t[k++] = '>';
-	return (oms_buf_add(b, t, k, err));
+	if (len + 2 > sizeof(t))
+		return (oms_buf_addc(b, KT_OPEN, err) == -1 ||
+		    oms_buf_add(b, name, len, err) == -1 ? -1 :
+		    oms_buf_addc(b, KT_NAME, err));
+	t[0] = KT_OPEN;
+	memcpy(t + 1, name, len);
+	t[len + 1] = KT_NAME;
+	return (oms_buf_add(b, t, len + 2, err));
 }
 
-/* n as XML with only the elements person rules name (and their text). */
+/* n as text with only the elements person rules name (and their text). */
 static int
 prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
     struct oms_err *err)
@@ -1521,7 +1535,7 @@ prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
 
 	if (!top && !rs->pname[omsi_rules_node_id(rs, n)])
 		return (0);
-	if (add_tag(b, 0, n->name, err) == -1)
+	if (add_open(b, n->name, err) == -1)
 		return (-1);
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE) {
@@ -1529,9 +1543,9 @@ prune(struct oms_rules *rs, xmlNodePtr n, int top, struct oms_buf *b,
 			if (prune(rs, c, 0, b, err) == -1)
 				return (-1);
 		}
-	if (!elems && add_text(b, omsi_text(n), err) == -1)
+	if (!elems && add_text(b, omsi_text(n), 1, err) == -1)
 		return (-1);
-	return (add_tag(b, 1, n->name, err));
+	return (oms_buf_addc(b, KT_CLOSE, err));
 }
 
 /* The index in rs->kv of kind and version, added when new; -1 on none. */
@@ -1657,53 +1671,50 @@ knode(struct oms_rules *rs, xmlNodePtr parent, xmlElementType type,
 }
 
 /*
- * The element at *sp, text prune() wrote, as a tree, a child of parent;
- * *sp moves past it.  Its text reads as a parser reads it: the three
- * escapes undone, CR LF and a lone CR as LF, into tb, which has room for
- * all of it (a text is shorter than the tags around it).  NULL on no
- * memory or text prune() did not write.
+ * The element at *sp (text prune() or omsi_rules_pers_text wrote, which
+ * ends at end) as a tree, a child of parent; *sp moves past it.  Its
+ * text, unescaped, goes into tb, which has room for all of it (a text
+ * is shorter than the marks around it).  NULL on no memory, or with *bad
+ * set on text they did not write.
  */
 static xmlNodePtr
 unprune_at(struct oms_rules *rs, xmlNodePtr parent, const char **sp,
-    struct oms_buf *tb)
+    const char *end, struct oms_buf *tb, int *bad)
 {
 	const char *s = *sp, *e;
 	const xmlChar *name;
 	xmlNodePtr n, c;
 	char *t0, *t;
-	size_t len;
-	int ch;
 
-	if (*s != '<' || (e = strchr(s, '>')) == NULL ||
-	    (len = (size_t)(e - s - 1)) == 0 || len >= 128 ||
-	    memchr(s + 1, '/', len) != NULL)
+	*bad = 1;
+	if (s == end || *s != KT_OPEN || (e = memchr(s + 1, KT_NAME,
+	    (size_t)(end - s - 1))) == NULL || e == s + 1)
 		return (NULL);
+	*bad = 0;
 	if ((name = xmlDictLookup(rs->dict, (const xmlChar *)s + 1,
-	    (int)len)) == NULL ||
+	    (int)(e - s - 1))) == NULL ||
 	    (n = knode(rs, parent, XML_ELEMENT_NODE, name)) == NULL)
 		return (NULL);
 	s = e + 1;
-	if (s[0] == '<' && s[1] != '/') {
-		while (s[0] == '<' && s[1] != '/')
-			if (unprune_at(rs, n, &s, tb) == NULL)
+	if (s < end && *s == KT_OPEN) {
+		while (s < end && *s == KT_OPEN)
+			if (unprune_at(rs, n, &s, end, tb, bad) == NULL)
 				return (NULL);
-	} else if (*s != '<') {
+	} else if (s < end && *s != KT_CLOSE) {
 		t0 = t = tb->s + tb->len;
-		for (; *s != '<' && *s != '\0'; s++) {
-			ch = *s;
-			if (*s == '&') {
-				ch = strncmp(s, "&amp;", 5) == 0 ? '&' :
-				    strncmp(s, "&lt;", 4) == 0 ? '<' :
-				    strncmp(s, "&gt;", 4) == 0 ? '>' : -1;
-				if (ch == -1)
+		for (; s < end && *s != KT_CLOSE; s++) {
+			if (*s == KT_ESC) {
+				if (++s == end || s[0] < KT_OPEN + 0x40 ||
+				    s[0] > KT_ESC + 0x40) {
+					*bad = 1;
 					return (NULL);
-				s = strchr(s, ';');
-			} else if (*s == '\r') {
-				ch = '\n';
-				if (s[1] == '\n')
-					s++;
-			}
-			*t++ = (char)ch;
+				}
+				*t++ = (char)(s[0] - 0x40);
+			} else if (*s == KT_OPEN || *s == KT_NAME) {
+				*bad = 1;
+				return (NULL);
+			} else
+				*t++ = *s;
 		}
 		*t++ = '\0';
 		tb->len = (size_t)(t - tb->s);
@@ -1711,10 +1722,11 @@ unprune_at(struct oms_rules *rs, xmlNodePtr parent, const char **sp,
 			return (NULL);
 		c->content = (xmlChar *)t0;
 	}
-	if (s[0] != '<' || s[1] != '/' || strncmp(s + 2, (const char *)name,
-	    len) != 0 || s[2 + len] != '>')
+	if (s == end || *s != KT_CLOSE) {
+		*bad = 1;
 		return (NULL);
-	*sp = s + 3 + len;
+	}
+	*sp = s + 1;
 	return (n);
 }
 
@@ -1740,58 +1752,57 @@ kdocs(struct oms_rules *rs)
 }
 
 /*
- * xml, text prune() wrote, as the only element of doc, built directly:
- * its nodes in rs's blocks from rs->kused on, its text in tb; should
- * that fail, as the parser reads it (our own text: no entities, no DTD,
- * no network), *own the document to free.  NULL on no memory.
+ * text (prune's or omsi_rules_pers_text's) as the only element of doc:
+ * its nodes in rs's blocks from rs->kused on, its text in tb.  NULL on
+ * no memory, or, with *bad, on a text they did not write (a spool that
+ * changed under us).
  */
 static xmlNodePtr
 kbuild(struct oms_rules *rs, xmlDocPtr doc, struct oms_buf *tb,
-    const char *xml, xmlDocPtr *own)
+    const char *text, int *bad)
 {
 	struct oms_err e;
-	const char *s = xml;
-	size_t len = strlen(xml), mark = rs->kused;
+	const char *s = text;
+	size_t len = strlen(text), mark = rs->kused;
 	xmlNodePtr root;
 
-	*own = NULL;
+	*bad = 0;
 	oms_err_clear(&e);	/* not a memset of its 1 KiB a record */
 	doc->children = doc->last = NULL;
 	oms_buf_reset(tb);
-	if (oms_buf_grow(tb, len + 1, &e) == 0 &&
-	    (root = unprune_at(rs, (xmlNodePtr)doc, &s, tb)) != NULL &&
-	    *s == '\0')
-		return (root);
-	doc->children = doc->last = NULL;
-	rs->kused = mark;
-	if ((*own = xmlReadMemory(xml, (int)len, "case", "UTF-8",
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) ==
-	    NULL)
+	if (oms_buf_grow(tb, len + 1, &e) == -1)
 		return (NULL);
-	return (xmlDocGetRootElement(*own));
+	if ((root = unprune_at(rs, (xmlNodePtr)doc, &s, text + len, tb,
+	    bad)) != NULL && s != text + len) {
+		root = NULL;
+		*bad = 1;
+	}
+	if (root == NULL) {
+		doc->children = doc->last = NULL;
+		rs->kused = mark;
+	}
+	return (root);
 }
 
 /*
- * The kept case xml as a tree, until omsi_rules_unprune_done: built in
- * rs's blocks (*own NULL), or by the parser (*own the document to free).
- * NULL on no memory.
+ * The kept case text as a tree, until omsi_rules_unprune_done, built in
+ * rs's blocks.  NULL on no memory, or with *bad on text prune() did not
+ * write.
  */
 xmlNodePtr
-omsi_rules_unprune(struct oms_rules *rs, const char *xml, xmlDocPtr *own)
+omsi_rules_unprune(struct oms_rules *rs, const char *text, int *bad)
 {
-	*own = NULL;
+	*bad = 0;
 	if (kdocs(rs) == -1)
 		return (NULL);
-	omsi_rules_unprune_done(rs, NULL);
-	return (kbuild(rs, rs->kdoc, &rs->tbuf, xml, own));
+	omsi_rules_unprune_done(rs);
+	return (kbuild(rs, rs->kdoc, &rs->tbuf, text, bad));
 }
 
-/* The trees read back are done with: own, if any, freed. */
+/* The trees read back are done with. */
 void
-omsi_rules_unprune_done(struct oms_rules *rs, xmlDocPtr own)
+omsi_rules_unprune_done(struct oms_rules *rs)
 {
-	if (own != NULL)
-		xmlFreeDoc(own);
 	if (rs->kdoc != NULL)
 		rs->kdoc->children = rs->kdoc->last = NULL;
 	if (rs->pdoc != NULL)
@@ -2163,10 +2174,9 @@ check_kept(struct oms_rules *ev, const struct oms_rules *src, uint32_t ki,
 	struct pctx p;
 	const struct kept *k;
 	const char *text;
-	xmlDocPtr own;
 	xmlNodePtr zap;
 	size_t mark;
-	int nerr = 0, rv = 0;
+	int nerr = 0, rv = 0, bad;
 
 	if (ki == 0)
 		return (0);
@@ -2182,8 +2192,13 @@ check_kept(struct oms_rules *ev, const struct oms_rules *src, uint32_t ki,
 			return (-1);
 		ev->kused = mark;
 		if ((zap = kbuild(ev, ev->kdoc, &ev->tbuf, text + strlen(text) +
-		    1, &own)) == NULL)
-			goto nomem;
+		    1, &bad)) == NULL) {
+			if (!bad)
+				goto nomem;
+			return (oms_err_set(err, OMS_EIO, src->spool_name, 0,
+			    "a kept case read back is not as it was written "
+			    "(account %s): was the spool changed?", text));
+		}
 		prc = *rc;
 		prc.kind = src->kv[src->kkv[ki - 1]].kind;
 		prc.version = src->kv[src->kkv[ki - 1]].version;
@@ -2195,8 +2210,6 @@ check_kept(struct oms_rules *ev, const struct oms_rules *src, uint32_t ki,
 		/* the PERS is the case's last child in the index only */
 		rv = check_rules(ev, OMSI_SCOPE_ZAP, 1, zap, pers, &prc, &nerr,
 		    err);
-		if (own != NULL)
-			xmlFreeDoc(own);
 		ev->kdoc->children = ev->kdoc->last = NULL;
 	}
 	ev->kused = mark;
@@ -2240,22 +2253,23 @@ check_persons(struct oms_rules *rs, xmlNodePtr pers,
 
 int
 omsi_rules_check_kept(struct oms_rules *ev, const struct oms_rules *src,
-    uint32_t ki, const char *persxml, unsigned long line,
+    uint32_t ki, const char *perstext, unsigned long line,
     const struct omsi_rulectx *rc, struct oms_err *err)
 {
-	xmlDocPtr own;
 	xmlNodePtr pers;
-	int rv;
+	int rv, bad;
 
 	if (kdocs(ev) == -1)
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
 		    "out of memory"));
-	omsi_rules_unprune_done(ev, NULL);
-	if ((pers = kbuild(ev, ev->pdoc, &ev->pbuf, persxml, &own)) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, NULL, 0,
+	omsi_rules_unprune_done(ev);
+	if ((pers = kbuild(ev, ev->pdoc, &ev->pbuf, perstext, &bad)) == NULL)
+		return (bad ? oms_err_set(err, OMS_EINTERNAL, NULL, 0,
+		    "a PERS given to the rules' thread is not as it was "
+		    "written") : oms_err_set(err, OMS_ENOMEM, NULL, 0,
 		    "out of memory"));
 	rv = check_kept(ev, src, ki, pers, line, rc, err);
-	omsi_rules_unprune_done(ev, own);
+	omsi_rules_unprune_done(ev);
 	return (rv);
 }
 
@@ -2268,17 +2282,17 @@ omsi_rules_check_kept_tree(struct oms_rules *ev, const struct oms_rules *src,
 }
 
 /*
- * n as text for omsi_rules_check_kept, as prune() writes every element
- * with a CR as "&#13;" (the parser reads it back): 1; 0 when the tree
- * holds what that text does not say as it is (an attribute or namespace,
- * text beside elements or in pieces, empty, another kind of node, a long
- * name); -1 on no memory.
+ * n as text for omsi_rules_check_kept, as prune() writes every element,
+ * its text as it is (a CR stays a CR): 1; 0 when the tree holds what
+ * that text does not say (an attribute or namespace, text beside
+ * elements or in pieces, empty, another kind of node, a long name); -1
+ * on no memory.
  */
 int
 omsi_rules_pers_text(xmlNodePtr n, struct oms_buf *b, struct oms_err *err)
 {
 	xmlNodePtr c;
-	const char *t = NULL, *p;
+	const char *t = NULL;
 	int elems = 0, texts = 0, r;
 
 	if (n->type != XML_ELEMENT_NODE || n->properties != NULL ||
@@ -2297,28 +2311,15 @@ omsi_rules_pers_text(xmlNodePtr n, struct oms_buf *b, struct oms_err *err)
 			return (0);
 	if (texts > 1 || (elems && texts > 0))
 		return (0);
-	if (add_tag(b, 0, n->name, err) == -1)
+	if (add_open(b, n->name, err) == -1)
 		return (-1);
 	if (elems) {
 		for (c = n->children; c != NULL; c = c->next)
 			if ((r = omsi_rules_pers_text(c, b, err)) != 1)
 				return (r);
-	} else if (t != NULL) {
-		for (p = t; ; p++) {
-			if (*p != '&' && *p != '<' && *p != '>' &&
-			    *p != '\r' && *p != '\0')
-				continue;
-			if (oms_buf_add(b, t, (size_t)(p - t), err) == -1)
-				return (-1);
-			if (*p == '\0')
-				break;
-			if (oms_buf_adds(b, *p == '&' ? "&amp;" : *p == '<' ?
-			    "&lt;" : *p == '>' ? "&gt;" : "&#13;", err) == -1)
-				return (-1);
-			t = p + 1;
-		}
-	}
-	return (add_tag(b, 1, n->name, err) == -1 ? -1 : 1);
+	} else if (t != NULL && add_text(b, t, 0, err) == -1)
+		return (-1);
+	return (oms_buf_addc(b, KT_CLOSE, err) == -1 ? -1 : 1);
 }
 
 int

@@ -203,16 +203,16 @@ struct rule {
 
 /*
  * A case kept for the person rules of its person: its account, a NUL,
- * and only the elements they name, as XML text (a few hundred bytes; a
- * tree would be ten times that), in kept_arena, or at off in the spool
- * file when there is one (omsi_rules_spool: some 540 bytes a case are
- * 54 MB at 100,000), there with a NUL after it, read back in place.
+ * and only the elements they name, as text (prune() in rules.c: 135
+ * bytes a case in the 1M bench, 204 as XML; a tree would be ten times
+ * that), in kept_arena, or at off in the spool file when there is one
+ * (omsi_rules_spool), there with a NUL after it, read back in place.
  * What stays in memory is these 16 bytes, its kind and version
  * (oms_rules.kkv, 2 bytes) and its link, once a person (oms_rules.bylink).
  */
 struct kept {
 	union {
-		char	*text;		/* account NUL xml: not spooled */
+		char	*text;		/* account NUL text: not spooled */
 		off_t	 off;		/* in the spool */
 	} at;
 	uint32_t	 len;		/* of the text with its NUL; the top
@@ -358,10 +358,11 @@ const char *omsi_rules_text(const struct oms_rules *, int x, xmlNodePtr n,
 /* rules.c: path compiled into p (free p->s and p->id); -1 on no memory */
 int	 omsi_rules_cpath(struct oms_rules *, const char *path,
 	    struct cpath *p);
-/* rules.c: a kept case (pruned XML text) back as a tree */
-xmlNodePtr omsi_rules_unprune(struct oms_rules *, const char *xml,
-	    xmlDocPtr *own);
-void	 omsi_rules_unprune_done(struct oms_rules *, xmlDocPtr own);
+/* rules.c: a kept case (its pruned text) back as a tree; NULL on no
+   memory, or with *bad on text prune did not write */
+xmlNodePtr omsi_rules_unprune(struct oms_rules *, const char *text,
+	    int *bad);
+void	 omsi_rules_unprune_done(struct oms_rules *);
 
 /*
  * The person rules of the cases src keeps, checked by another evaluator
@@ -376,7 +377,7 @@ int	 omsi_rules_kept_flush(struct oms_rules *src, struct oms_err *);
 int	 omsi_rules_pers_text(xmlNodePtr pers, struct oms_buf *,
 	    struct oms_err *);
 int	 omsi_rules_check_kept(struct oms_rules *ev,
-	    const struct oms_rules *src, uint32_t ki, const char *persxml,
+	    const struct oms_rules *src, uint32_t ki, const char *perstext,
 	    unsigned long line, const struct omsi_rulectx *,
 	    struct oms_err *);
 int	 omsi_rules_check_kept_tree(struct oms_rules *ev,

@@ -593,26 +593,29 @@ test_person_rules_queue(void **state)
 
 /*
  * A PERS as the queue's text (omsi_rules_pers_text): every element and
- * its text, escaped, a CR as a reference; what the text would not say
- * as the tree does is refused (0).
+ * its text as it is (O name N ... C, rules.c's marks), a CR a CR; what
+ * the text would not say as the tree does is refused (0).
  */
+#define O	"\001"
+#define N	"\002"
+#define C	"\003"
 static void
 test_pers_text(void **state)
 {
 	static const struct { const char *xml, *text; } t[] = {
 		{ "<PERS><ID_PAC>1</ID_PAC><FAM>A &amp; &lt;B&gt;</FAM>"
 		    "<DOST>1</DOST><DOST>3</DOST><X><Y>2</Y></X><E/></PERS>",
-		  "<PERS><ID_PAC>1</ID_PAC><FAM>A &amp; &lt;B&gt;</FAM>"
-		    "<DOST>1</DOST><DOST>3</DOST><X><Y>2</Y></X><E></E>"
-		    "</PERS>" },
+		  O "PERS" N O "ID_PAC" N "1" C O "FAM" N "A & <B>" C
+		    O "DOST" N "1" C O "DOST" N "3" C O "X" N O "Y" N "2" C C
+		    O "E" N C C },
 		{ "<PERS><IM>a&#13;b&#13;</IM></PERS>",
-		  "<PERS><IM>a&#13;b&#13;</IM></PERS>" },
+		  O "PERS" N O "IM" N "a\rb\r" C C },
 		{ "<PERS a=\"1\"><IM>a</IM></PERS>", NULL },
 		{ "<PERS><IM>a<X/></IM></PERS>", NULL },
 		{ "<PERS><IM>a<!--c-->b</IM></PERS>", NULL },
 		{ "<PERS xmlns=\"urn:x\"><IM>a</IM></PERS>", NULL },
 		{ "<PERS><IM><![CDATA[a<b]]></IM></PERS>",
-		  "<PERS><IM>a&lt;b</IM></PERS>" },
+		  O "PERS" N O "IM" N "a<b" C C },
 	};
 	struct oms_buf b;
 	xmlDocPtr d;
@@ -1072,11 +1075,12 @@ linked(xmlNodePtr n, xmlDocPtr doc)
 }
 
 /*
- * A kept case read back (omsi_rules_unprune) is the tree the parser
- * makes of the same text: escapes undone, CR LF and CR as LF, empty
- * elements without text; built in the rules' own blocks (more nodes
- * than a block holds, too), the next case in the same; what prune()
- * never writes goes to the parser, a document of its own.
+ * A tree as text (omsi_rules_pers_text, which writes every element as
+ * prune() writes those the rules name) and back (omsi_rules_unprune) is
+ * the same tree: text with the marks' bytes in it (escaped), CR, "&",
+ * "<", Cyrillic, empty elements without text; built in the rules' own
+ * blocks (more nodes than a block holds, too), the next case in the
+ * same.  Text the writer never writes is refused as bad, not guessed.
  */
 static void
 test_unprune(void **state)
@@ -1084,23 +1088,31 @@ test_unprune(void **state)
 	static const char *const xml[] = {
 		"<ZAP><Z_SL><DATE_Z_2>2026-10-05</DATE_Z_2></Z_SL></ZAP>",
 		"<ZAP><A>x &amp; y &lt;z&gt; \"q\" 'a'</A><B></B><C> </C></ZAP>",
-		"<ZAP><A>one\r\ntwo\rthree\n</A><A>\xd0\x98\xd0\xb2</A></ZAP>",
+		"<ZAP><A>one&#13;\ntwo&#13;three\n</A><A>\xd0\x98\xd0\xb2</A>"
+		    "</ZAP>",
 		"<ZAP><P><Q><R>1</R></Q><Q><R>2</R></Q></P></ZAP>",
 		NULL,		/* 150 children */
 		"<ZAP/>",
-		"<ZAP><A>&#65;</A></ZAP>",
+		NULL,		/* the marks' bytes in a text */
+	};
+	static const char *const bad[] = {
+		"", "ZAP", O "ZAP", O "ZAP" N, O "ZAP" N "x", O N C,
+		O "ZAP" N O "A" N "x" C, O "ZAP" N C C,
+		O "ZAP" N "a\004" C, O "ZAP" N "a\004E" C,
+		O "ZAP" N "a" N C, O "ZAP" N O "A" N C "x" C,
 	};
 	struct oms_rules *rs;
-	struct oms_buf many;
+	struct oms_buf many, text;
 	struct oms_err e;
-	xmlDocPtr own, b;
-	xmlNodePtr a;
+	xmlDocPtr b;
+	xmlNodePtr a, root;
 	char da[8192], db[8192];
-	const char *x;
 	size_t i, k;
+	int isbad;
 
 	(void)state;
 	oms_buf_init(&many, 0);
+	oms_buf_init(&text, 0);
 	assert_int_equal(oms_buf_adds(&many, "<ZAP>", &e), 0);
 	for (k = 0; k < 150; k++) {
 		snprintf(da, sizeof(da), "<K%zu>%zu</K%zu>", k % 7, k, k % 7);
@@ -1109,26 +1121,44 @@ test_unprune(void **state)
 	assert_int_equal(oms_buf_adds(&many, "</ZAP>", &e), 0);
 	rs = load("");
 	for (i = 0; i < sizeof(xml) / sizeof(xml[0]); i++) {
-		x = xml[i] != NULL ? xml[i] : many.s;
-		assert_non_null(a = omsi_rules_unprune(rs, x, &own));
-		/* the last two only by the parser */
-		assert_true((own != NULL) == (i + 2 >= sizeof(xml) /
-		    sizeof(xml[0])));
+		if (xml[i] == NULL && i + 1 == sizeof(xml) / sizeof(xml[0])) {
+			/* no parser makes it: a text node of its own */
+			assert_non_null(b = xmlNewDoc((const xmlChar *)"1.0"));
+			root = xmlNewDocNode(b, NULL, (const xmlChar *)"ZAP",
+			    NULL);
+			xmlDocSetRootElement(b, root);
+			xmlAddChild(xmlNewChild(root, NULL, (const xmlChar *)
+			    "A", NULL), xmlNewDocText(b, (const xmlChar *)
+			    "\001a\002b\003c\004d\005"));
+		} else {
+			const char *x = xml[i] != NULL ? xml[i] : many.s;
+
+			assert_non_null(b = xmlReadMemory(x, (int)strlen(x),
+			    "case", "UTF-8", XML_PARSE_NONET));
+		}
+		oms_buf_reset(&text);
+		assert_int_equal(omsi_rules_pers_text(xmlDocGetRootElement(b),
+		    &text, &e), 1);
+		assert_null(memchr(text.s, '\0', text.len));
+		assert_non_null(a = omsi_rules_unprune(rs, text.s, &isbad));
+		assert_int_equal(isbad, 0);
 		assert_string_equal((const char *)a->name, "ZAP");
-		assert_ptr_equal(a->parent, own != NULL ? (xmlNodePtr)own :
-		    (xmlNodePtr)a->doc);
+		assert_ptr_equal(a->parent, (xmlNodePtr)a->doc);
 		linked(a, a->doc);
-		assert_non_null(b = xmlReadMemory(x, (int)strlen(x),
-		    "case", "UTF-8", XML_PARSE_NONET));
 		dump(a->doc, a, da, sizeof(da));
 		dump(b, xmlDocGetRootElement(b), db, sizeof(db));
 		assert_string_equal(da, db);
-		omsi_rules_unprune_done(rs, own);
+		omsi_rules_unprune_done(rs);
 		xmlFreeDoc(b);
 	}
-	assert_null(omsi_rules_unprune(rs, "<ZAP><A>x</ZAP>", &own));
-	assert_null(own);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_null(omsi_rules_unprune(rs, bad[i], &isbad));
+		if (!isbad)
+			fail_msg("bad text %zu taken", i);
+		omsi_rules_unprune_done(rs);
+	}
 	oms_buf_release(&many);
+	oms_buf_release(&text);
 	oms_rules_free(rs);
 }
 
