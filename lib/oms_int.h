@@ -301,6 +301,18 @@ FILE	*omsi_zbody_fp(const struct omsi_zbody *);
 /* Write n bytes into the body past its stream: the caller has flushed
    the stream first.  0, or -1 with errno (the body failed). */
 int	 omsi_zbody_write(struct omsi_zbody *, const void *, size_t n);
+/*
+ * The same without a copy: b becomes the room left in the buffer being
+ * filled (b->s the buffer, b->len what it holds, b->max so that b never
+ * grows: a write past it fails as over b's max), and what the caller
+ * adds there joins the body at omsi_zbody_commit, nothing else written
+ * between.  Bytes that do not fit go through omsi_zbody_write, which
+ * cuts the buffers where they fill, so the body's bytes and buffers are
+ * the same either way.  0, or -1 when the body takes no bytes here (no
+ * pool: only checked; closing; failed).
+ */
+int	 omsi_zbody_view(struct omsi_zbody *, struct oms_buf *b);
+int	 omsi_zbody_commit(struct omsi_zbody *, const struct oms_buf *b);
 void	 omsi_zbody_free(struct omsi_zbody *);		/* NULL is fine */
 /* A ZIP written to fp (path in messages): entries, then close, which
    flushes fp (the caller commits it); free in any case. */

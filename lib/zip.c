@@ -5,7 +5,8 @@
  * a body written record by record, and a short tail.  The body is
  * deflated while it is written, on a second core: the writer puts its
  * bytes into a stream (omsi_zbody_fp), or a piece it has made straight
- * into the buffers behind it (omsi_zbody_write), and the buffers go,
+ * into the buffers behind it (omsi_zbody_write), or makes the piece in
+ * the room of the buffer being filled (omsi_zbody_view), and the buffers go,
  * through a bounded queue, to the one thread of a struct omsi_zpool,
  * which deflates them into a spool file.  Each buffer is deflated alone
  * by libdeflate, at half of zlib's CPU for a smaller result, and made a
@@ -353,6 +354,33 @@ omsi_zbody_write(struct omsi_zbody *zb, const void *buf, size_t n)
 		if (zb->cur->len == ZCHUNK && zb_send(zb, 0) == -1)
 			return (-1);
 	}
+	return (0);
+}
+
+int
+omsi_zbody_view(struct omsi_zbody *zb, struct oms_buf *b)
+{
+	if (zb->closing || zb->zp == NULL || zb->finished)
+		return (-1);
+	if (zb->cur == NULL && (zb->cur = job_get(zb->zp)) == NULL)
+		return (-1);
+	b->s = (char *)zb->cur->buf;
+	b->len = zb->cur->len;
+	b->cap = ZCHUNK;
+	b->max = ZCHUNK - 1;		/* and a NUL: b->cap, never more */
+	return (0);
+}
+
+int
+omsi_zbody_commit(struct omsi_zbody *zb, const struct oms_buf *b)
+{
+	/* as omsi_zbody_view left it, and only added to */
+	if (zb->cur == NULL || b->s != (char *)zb->cur->buf ||
+	    b->len < zb->cur->len || b->len >= ZCHUNK) {
+		errno = EINVAL;
+		return (-1);
+	}
+	zb->cur->len = b->len;
 	return (0);
 }
 

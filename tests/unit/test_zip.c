@@ -135,15 +135,21 @@ put(FILE *fp, const char *s, size_t len)
 	}
 }
 
+/* put_mixed's straight writes: into the buffer's room when they fit */
+static int use_views;
+static unsigned long nviews;
+
 /*
  * Write len bytes at s into body zb in pieces of odd sizes, some past a
  * queue's buffer, in turns through its stream (flushed) and straight
- * (omsi_zbody_write).
+ * (omsi_zbody_write; or with use_views, into the buffer being filled,
+ * omsi_zbody_view, in small pieces, each when it fits in the room).
  */
 static void
 put_mixed(struct omsi_zbody *zb, const char *s, size_t len)
 {
-	size_t i, k;
+	struct oms_buf v;
+	size_t i, j, k, m;
 	int n;
 
 	for (i = 0, n = 0; i < len; i += k, n++) {
@@ -153,6 +159,23 @@ put_mixed(struct omsi_zbody *zb, const char *s, size_t len)
 		if (n % 2 == 0) {
 			put(omsi_zbody_fp(zb), s + i, k);
 			assert_int_equal(fflush(omsi_zbody_fp(zb)), 0);
+		} else if (use_views) {
+			/* in small pieces, each in the room when it fits */
+			for (j = 0; j < k; j += m) {
+				m = 1 + (i + j) % 3001;
+				if (m > k - j)
+					m = k - j;
+				assert_int_equal(omsi_zbody_view(zb, &v), 0);
+				if (m <= v.max - v.len) {
+					memcpy(v.s + v.len, s + i + j, m);
+					v.len += m;
+					assert_int_equal(omsi_zbody_commit(zb,
+					    &v), 0);
+					nviews++;
+				} else
+					assert_int_equal(omsi_zbody_write(zb,
+					    s + i + j, m), 0);
+			}
 		} else
 			assert_int_equal(omsi_zbody_write(zb, s + i, k), 0);
 	}
@@ -365,6 +388,63 @@ test_copy_either_way(void **state)
 }
 
 /*
+ * Bytes put in the buffer's room (omsi_zbody_view) make the archive
+ * omsi_zbody_write makes of them, byte for byte: the buffers are cut at
+ * the same places.  A view never grows, and a commit of another buffer,
+ * or of fewer bytes, is refused.
+ */
+static void
+test_view_same_bytes(void **state)
+{
+	struct twobody tw, tv;
+	struct oms_err e = { 0 };
+	struct omsi_zpool *zp;
+	struct omsi_zbody *b;
+	struct oms_buf v, other;
+	char dir[64], p[128];
+	FILE *f;
+
+	(void)state;
+	use_views = 0;
+	pack_two(OMSI_ZIP_LEVEL, &tw);
+	use_views = 1;
+	nviews = 0;
+	pack_two(OMSI_ZIP_LEVEL, &tv);
+	use_views = 0;
+	print_message("# %lu pieces through a view\n", nviews);
+	assert_true(nviews >= 500);
+	same_archives(&tw, &tv);
+
+	snprintf(dir, sizeof(dir), "/tmp/test_zip.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(f = temp(dir, p, sizeof(p)));
+	assert_non_null(zp = omsi_zpool_new(6, &e));
+	assert_non_null(b = omsi_zbody_new(zp, f, p, &e));
+	assert_int_equal(omsi_zbody_write(b, "abc", 3), 0);
+	assert_int_equal(omsi_zbody_view(b, &v), 0);
+	assert_int_equal(v.len, 3);
+	assert_int_equal(v.cap, v.max + 1);
+	/* a write past its room fails, and nothing moved */
+	assert_int_equal(oms_buf_grow(&v, v.max, &e), -1);
+	assert_int_equal(oms_buf_grow(&v, v.max - v.len, &e), 0);
+	assert_int_equal(v.cap, v.max + 1);
+	v.len = 2;
+	assert_int_equal(omsi_zbody_commit(b, &v), -1);
+	other = v;
+	other.s = (char *)&other;
+	other.len = 5;
+	assert_int_equal(omsi_zbody_commit(b, &other), -1);
+	v.len = 5;
+	memcpy(v.s + 3, "de", 2);
+	assert_int_equal(omsi_zbody_commit(b, &v), 0);
+	omsi_zbody_free(b);
+	omsi_zpool_free(zp);
+	fclose(f);
+	unlink(p);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
  * A piece libdeflate does not deflate (or whose stream the walk would not
  * take, zjoin.c) is deflated by zlib, sync-flushed: the entries read back
  * whole (pack_two), in other bytes than libdeflate's alone; from the
@@ -539,6 +619,7 @@ main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_default_six),
 		cmocka_unit_test(test_copy_either_way),
+		cmocka_unit_test(test_view_same_bytes),
 		cmocka_unit_test(test_zlib_pieces),
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_abandon),
