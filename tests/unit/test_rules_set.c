@@ -85,8 +85,8 @@ test_collisions(void **state)
 
 /*
  * A GUID is packed in 17 bytes: its case is kept, and strings that only
- * look like one (mixed case, a letter past f, a dash out of place) are
- * other strings.
+ * look like one (mixed case, a letter past f, a byte next to the digits
+ * or the letters, a dash out of place) are other strings.
  */
 static void
 test_guid_forms(void **state)
@@ -102,6 +102,18 @@ test_guid_forms(void **state)
 		"00000000-0000-0000-0000-000000000000",
 		"00000000-0000-0000-0000-00000000000a",
 		"00000000-0000-0000-0000-00000000000A",
+		/* the bytes next to the digits, which a slip would take
+		   for one: each a string of its own */
+		"00000000-0000-0000-0000-00000000000/",
+		"00000000-0000-0000-0000-00000000000:",
+		"00000000-0000-0000-0000-00000000000@",
+		"00000000-0000-0000-0000-00000000000`",
+		"00000000-0000-0000-0000-00000000000g",
+		"00000000-0000-0000-0000-00000000000G",
+		"00000000-0000-0000-0000-00000000000\xea",
+		"00000000-0000-0000-0000-00000000000\xca",
+		"0000000a-0000-0000-0000-000000000000",
+		"0000000:-0000-0000-0000-000000000000",
 		"",
 		"a",
 	};
