@@ -31,8 +31,10 @@ void	 omsi_xsdfast_free(struct omsi_xsdfast *);	/* NULL is fine */
 
 /*
  * 1 when libxml2 would surely find the element n (a global element of
- * the schema, by name) and its subtree valid; 0 when not sure.
+ * the schema, by name) and its subtree valid; 0 when not sure.  The
+ * model keeps its names as the dictionary of n's document has them (and
+ * a reference on it) until a document of another comes.
  */
-int	 omsi_xsdfast_accept(const struct omsi_xsdfast *, xmlNodePtr n);
+int	 omsi_xsdfast_accept(struct omsi_xsdfast *, xmlNodePtr n);
 
 #endif
