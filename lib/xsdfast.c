@@ -119,7 +119,7 @@ struct omsi_xsdfast {
 	 * The elements' names as the dictionary of the documents being
 	 * read has them (a reference held on it), by id: a name is then
 	 * compared by its address, where a byte loop was a third of match
-	 * (some 0.4 s of the 1M bench's main thread)
+	 * (match went from 2.77 % of the 1M export's samples to 2.22 %)
 	 */
 	const struct xf_elem **elem;	/* every element, by id */
 	unsigned	  nelem, capelem;
