@@ -162,19 +162,28 @@ oms_afile_sync(struct oms_afile *af, struct oms_err *err)
 }
 
 /* After the file took its name: the directory made durable. */
-static int
-settle(struct oms_afile *af, struct oms_err *err)
+int
+oms_fsync_dir_of(const char *path, struct oms_err *err)
 {
 	char *dir;
 	int r;
 
-	free(af->tmp);
-	af->tmp = NULL;
-	if ((dir = dir_of(af->path)) == NULL)
-		return (oms_err_set(err, OMS_ENOMEM, af->path, 0,
+	if ((dir = dir_of(path)) == NULL)
+		return (oms_err_set(err, OMS_ENOMEM, path, 0,
 		    "out of memory"));
 	r = oms_fsync_dir(dir, err);
 	free(dir);
+	return (r);
+}
+
+static int
+settle(struct oms_afile *af, struct oms_err *err)
+{
+	int r;
+
+	free(af->tmp);
+	af->tmp = NULL;
+	r = oms_fsync_dir_of(af->path, err);
 	free(af->path);
 	af->path = NULL;
 	return (r);

@@ -606,8 +606,6 @@ void
 oms_ledger_abort(struct oms_ledger_tx *tx)
 {
 	struct oms_ledger *l = tx->l;
-	struct oms_err e;
-	char *dir, *slash;
 
 	if (tx->fd == -1)
 		return;
@@ -627,14 +625,7 @@ oms_ledger_abort(struct oms_ledger_tx *tx)
 	tx->created = 0;
 	l->size = l->committed = 0;
 	l->lines = 0;
-	if ((dir = strdup(l->path)) == NULL)
-		return;
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		(void)oms_fsync_dir(*dir != '\0' ? dir : "/", &e);
-	} else
-		(void)oms_fsync_dir(".", &e);
-	free(dir);
+	(void)oms_fsync_dir_of(l->path, NULL);
 }
 
 int

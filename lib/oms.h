@@ -239,6 +239,8 @@ void	 oms_afile_forget(struct oms_afile *);
  */
 int	 oms_afile_publish_new(struct oms_afile *, struct oms_err *);
 int	 oms_fsync_dir(const char *dir, struct oms_err *);
+/* oms_fsync_dir of the directory that holds path (a name made or gone) */
+int	 oms_fsync_dir_of(const char *path, struct oms_err *);
 /* mkdir -p with mode 0700 for the directories it creates. */
 int	 oms_mkdirs(const char *dir, struct oms_err *);
 /* "a" + "/" + "b", malloc'd (free()), or NULL on ENOMEM. */

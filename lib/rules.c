@@ -1512,17 +1512,16 @@ add_text(struct oms_buf *b, const char *t, int lf, struct oms_err *err)
 static int
 add_open(struct oms_buf *b, const xmlChar *name, struct oms_err *err)
 {
-	char t[96];
 	size_t len = strlen((const char *)name);
 
-	if (len + 2 > sizeof(t))
-		return (oms_buf_addc(b, KT_OPEN, err) == -1 ||
-		    oms_buf_add(b, name, len, err) == -1 ? -1 :
-		    oms_buf_addc(b, KT_NAME, err));
-	t[0] = KT_OPEN;
-	memcpy(t + 1, name, len);
-	t[len + 1] = KT_NAME;
-	return (oms_buf_add(b, t, len + 2, err));
+	if (omsi_buf_room(b, len + 2, err) == -1)
+		return (-1);
+	b->s[b->len] = KT_OPEN;
+	memcpy(b->s + b->len + 1, name, len);
+	b->s[b->len + 1 + len] = KT_NAME;
+	b->len += len + 2;
+	b->s[b->len] = '\0';
+	return (0);
 }
 
 /* n as text with only the elements person rules name (and their text). */
