@@ -370,87 +370,148 @@ static const unsigned char asis[256] = {
 };
 
 /*
- * s appended to b (b->s allocated) as omsi_cp1251_put(b, s, esc) does:
- * the run of bytes copied as they are here, in the room b has, and the
- * rest by omsi_cp1251_put.  0, 1 or -1 as omsi_cp1251_put.
+ * A record being made into b: the writing goes through a local pointer,
+ * b->len set only where b may grow or another function writes (the
+ * stores through b->s and b->len at every step, which the compiler must
+ * redo after each byte stored, were some 0.5 s of the 1M bench's main
+ * thread).  r: 1 or -1 when the making stopped (put_node).
  */
-static inline int
-put_str(struct oms_buf *b, const char *s, int esc, struct oms_err *err)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	char *op = b->s + b->len, *oend = b->s + b->cap - 1;
+struct put {
+	struct oms_buf	*b;
+	char		*lim;		/* b->s + b->cap - 1: the NUL's */
+	struct oms_err	*err;
+	int		 r;
+};
 
-	while (op < oend && asis[*p])
-		*op++ = (char)*p++;
-	b->len = (size_t)(op - b->s);
-	if (*p == '\0') {
-		*op = '\0';
-		return (0);
+/* o with room for n more bytes and the NUL: moved if b grew; NULL past
+   b's max */
+static char *
+put_grow(struct put *p, char *o, size_t n)
+{
+	p->b->len = (size_t)(o - p->b->s);
+	if (oms_buf_grow(p->b, n, p->err) == -1) {
+		p->r = -1;
+		return (NULL);
 	}
-	return (omsi_cp1251_put(b, (const char *)p, esc, err));
+	p->lim = p->b->s + p->b->cap - 1;
+	return (p->b->s + p->b->len);
+}
+
+/* as omsi_buf_room: n < cap - len is n <= lim - o */
+#define PUT_ROOM(p, o, n)	((size_t)((p)->lim - (o)) >= (n) ? (o) : \
+				    put_grow((p), (o), (n)))
+
+/*
+ * s at o as omsi_cp1251_put(b, s, esc) appends it: the run of bytes
+ * copied as they are here, in the room b has, and the rest by
+ * omsi_cp1251_put.  Where it ends; NULL when that said 1 or -1 (p->r).
+ */
+static inline char *
+put_str(struct put *p, char *o, const char *s, int esc)
+{
+	const unsigned char *q = (const unsigned char *)s;
+	char *lim = p->lim;
+
+	while (o < lim && asis[*q])
+		*o++ = (char)*q++;
+	if (*q == '\0')
+		return (o);
+	p->b->len = (size_t)(o - p->b->s);
+	if ((p->r = omsi_cp1251_put(p->b, (const char *)q, esc, p->err)) != 0)
+		return (NULL);
+	p->lim = p->b->s + p->b->cap - 1;
+	return (p->b->s + p->b->len);
 }
 
 /*
- * n at depth d (a record is at depth 0) in windows-1251, as the text
- * writer writes it through our handler with an indent of one space:
+ * n at depth d (a record is at depth 0) in windows-1251, at o, as the
+ * text writer writes it through our handler with an indent of one space:
  * "<N>" and, with elements inside, a newline, each of them indented by
  * its depth, and "</N>" indented by d; else its text and CDATA escaped
  * and "</N>"; a newline after every end tag.  Comments, PIs and entity
- * references are skipped, as the writer skips them.  0; 1 when the text
- * writer must write it: an element has attributes or namespaces, or a
- * character does not go straight into windows-1251 (see
- * omsi_cp1251_put); -1 over b's max.
+ * references are skipped, as the writer skips them.  Where it ends; NULL
+ * with p->r 1 when the text writer must write it (an element has
+ * attributes or namespaces, or a character does not go straight into
+ * windows-1251: see omsi_cp1251_put), -1 over b's max.
+ */
+static char *
+put_el(struct put *p, xmlNodePtr n, size_t d, char *o)
+{
+	xmlNodePtr c;
+	size_t at, namelen, i;
+	int elems = 0;
+
+	if (n->properties != NULL || n->nsDef != NULL) {
+		p->r = 1;
+		return (NULL);
+	}
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE) {
+			elems = 1;
+			break;
+		}
+	if ((o = PUT_ROOM(p, o, d + 1)) == NULL)
+		return (NULL);
+	for (i = 0; i < d; i++)		/* a few: no call of memset */
+		*o++ = ' ';
+	*o++ = '<';
+	at = (size_t)(o - p->b->s);
+	if ((o = put_str(p, o, (const char *)n->name, 0)) == NULL)
+		return (NULL);
+	namelen = (size_t)(o - p->b->s) - at;
+	if ((o = PUT_ROOM(p, o, 2)) == NULL)
+		return (NULL);
+	*o++ = '>';
+	if (elems)
+		*o++ = '\n';
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			if ((o = put_el(p, c, d + 1, o)) == NULL)
+				return (NULL);
+		} else if (!elems && (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL) {
+			if ((o = put_str(p, o, (const char *)c->content,
+			    1)) == NULL)
+				return (NULL);
+		}
+	}
+	if ((o = PUT_ROOM(p, o, (elems ? d : 0) + namelen + 4)) == NULL)
+		return (NULL);
+	if (elems)
+		for (i = 0; i < d; i++)
+			*o++ = ' ';
+	*o++ = '<';
+	*o++ = '/';
+	memcpy(o, p->b->s + at, namelen);
+	o += namelen;
+	*o++ = '>';
+	*o++ = '\n';
+	return (o);
+}
+
+/*
+ * n at depth d appended to b (put_el): 0; 1 when the text writer must
+ * write it; -1 over b's max.  b->len is where the making got to, which
+ * only 0 makes the record's end.
  */
 static int
 put_node(struct oms_buf *b, xmlNodePtr n, size_t d, struct oms_err *err)
 {
-	xmlNodePtr c;
-	size_t at, namelen;
-	int elems = 0, r;
+	struct put p;
+	char *o;
 
-	if (n->properties != NULL || n->nsDef != NULL)
-		return (1);
-	for (c = n->children; c != NULL && !elems; c = c->next)
-		elems = c->type == XML_ELEMENT_NODE;
-	if (omsi_buf_room(b, d + 1, err) == -1)
+	if (omsi_buf_room(b, 0, err) == -1)	/* b->s allocated */
 		return (-1);
-	memset(b->s + b->len, ' ', d);
-	b->s[b->len + d] = '<';
-	b->len += d + 1;
-	at = b->len;
-	if ((r = put_str(b, (const char *)n->name, 0, err)) != 0)
-		return (r);
-	namelen = b->len - at;
-	if (omsi_buf_room(b, 2, err) == -1)
-		return (-1);
-	b->s[b->len++] = '>';
-	if (elems)
-		b->s[b->len++] = '\n';
-	b->s[b->len] = '\0';
-	for (c = n->children; c != NULL; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE) {
-			if ((r = put_node(b, c, d + 1, err)) != 0)
-				return (r);
-		} else if (!elems && (c->type == XML_TEXT_NODE ||
-		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL) {
-			if ((r = put_str(b, (const char *)c->content, 1,
-			    err)) != 0)
-				return (r);
-		}
+	p.b = b;
+	p.lim = b->s + b->cap - 1;
+	p.err = err;
+	p.r = 0;
+	if ((o = put_el(&p, n, d, b->s + b->len)) == NULL) {
+		b->s[b->len] = '\0';
+		return (p.r);
 	}
-	if (omsi_buf_room(b, (elems ? d : 0) + namelen + 4, err) == -1)
-		return (-1);
-	if (elems) {
-		memset(b->s + b->len, ' ', d);
-		b->len += d;
-	}
-	b->s[b->len++] = '<';
-	b->s[b->len++] = '/';
-	memcpy(b->s + b->len, b->s + at, namelen);
-	b->len += namelen;
-	b->s[b->len++] = '>';
-	b->s[b->len++] = '\n';
-	b->s[b->len] = '\0';
+	b->len = (size_t)(o - b->s);
+	*o = '\0';
 	return (0);
 }
 
