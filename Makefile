@@ -17,6 +17,12 @@ MANDIR     ?= $(PREFIX)/share/man
 COMPDIR    ?= $(DATADIR)/bash-completion/completions
 PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -g -O2
+# The library at -O3 when CFLAGS is this file's own (not one given, as
+# make sanitize gives its own): the 1M export's main thread, which bounds
+# its time, took 3 % fewer samples (18,836 to 19,410 at 999 Hz, perf)
+ifeq ($(origin CFLAGS),file)
+lib/%.o: CFLAGS += -O3
+endif
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 -fno-common

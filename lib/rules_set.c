@@ -367,7 +367,7 @@ omsi_rset_ahead(const struct omsi_rset *st, const char *s, size_t len,
 	unsigned char kbuf[256];
 	size_t klen, i;
 
-	if (st->cap == 0 || len + 5 > sizeof(kbuf))
+	if (st->cap == 0 || len > sizeof(kbuf) - 5)	/* no len + 5 wrap */
 		return;
 	klen = encode(s, len, kbuf);
 	i = hash_of(st, kbuf, klen) & (st->cap - 1);
