@@ -176,6 +176,11 @@ int	 omsi_ffoms_sel_pac(const struct exp *, size_t i, size_t *next,
 
 /* Copy the persons the copied cases need (ffoms_persons.c). */
 int	 omsi_ffoms_copy_persons(struct exp *, struct oms_err *);
+/* the persons documents of the selected cases read ahead on a thread
+   (NULL: none), until _end */
+struct omsi_ahead;
+struct omsi_ahead *omsi_ffoms_persons_ahead(const struct exp *);
+void	 omsi_ffoms_persons_ahead_end(struct omsi_ahead *);
 /* Make the fixes in force for s (scope OMSI_SCOPE_ZAP or _PERS) in rec;
    a fix that cannot be made sets x->cur_bad (ffoms_check.c). */
 int	 omsi_ffoms_fixes(struct exp *, const struct sel *, int scope,

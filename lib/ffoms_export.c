@@ -895,7 +895,15 @@ nomem:
 static int
 ffoms_copy(struct exp *x, struct oms_err *err)
 {
-	if (open_bodies(x, err) == -1 || copy_cases(x, err) == -1)
+	struct omsi_ahead *a;
+	int r;
+
+	if (open_bodies(x, err) == -1)
+		return (-1);
+	a = omsi_ffoms_persons_ahead(x);
+	r = copy_cases(x, err);
+	omsi_ffoms_persons_ahead_end(a);
+	if (r == -1)
 		return (-1);
 	if (x->rules != NULL)	/* the cases' sets, before the persons */
 		omsi_rules_end_scope(x->rules, OMSI_SCOPE_ZAP);

@@ -9,8 +9,12 @@
  * no file has is a problem of its accounts (rule 003F.00.3070).
  */
 #define _GNU_SOURCE		/* memmem */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/xmlreader.h>
 
@@ -387,6 +391,97 @@ read_persons(struct exp *x, struct oms_err *err)
 			return (-1);
 	}
 	return (0);
+}
+
+/*
+ * The persons documents read ahead while the cases are copied.  They are
+ * read first when the kept cases are ordered (order_kept), on the main
+ * thread's way, right after the cases, and then again: at a million
+ * accounts the 200 MB of a persons file took 0.6 s there to come in (a
+ * first read; 0.02 s the next time), the main thread waiting a third of
+ * it, while in the cases the second core has a fifth of its time spare.
+ * A thread reads them through (into one buffer, thrown away), after
+ * asking the kernel for them (POSIX_FADV_WILLNEED); nothing depends on
+ * it, and it stops when told to (between two reads of PERSONS_AHEAD).
+ * Only plain files: an archive's entry is read as it is inflated.
+ */
+#define PERSONS_AHEAD	((size_t)1 << 20)
+
+struct omsi_ahead {
+	pthread_t	 t;
+	char		**path;
+	size_t		 n;
+	int		 stop;		/* atomic */
+};
+
+static void *
+ahead_main(void *arg)
+{
+	struct omsi_ahead *a = arg;
+	char *buf;
+	size_t i;
+	ssize_t k;
+	int fd;
+
+	if ((buf = malloc(PERSONS_AHEAD)) == NULL)
+		return (NULL);
+	for (i = 0; i < a->n; i++) {
+		if ((fd = open(a->path[i], O_RDONLY | O_CLOEXEC)) == -1)
+			continue;
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+		while (!__atomic_load_n(&a->stop, __ATOMIC_RELAXED) &&
+		    ((k = read(fd, buf, PERSONS_AHEAD)) > 0 ||
+		    (k == -1 && errno == EINTR)))
+			;
+		close(fd);
+	}
+	free(buf);
+	return (NULL);
+}
+
+struct omsi_ahead *
+omsi_ffoms_persons_ahead(const struct exp *x)
+{
+	const struct oms_srcdoc *d;
+	struct omsi_ahead *a;
+	unsigned char *want;
+	size_t i, k, ndoc = oms_src_ndocs(x->src);
+
+	if (ndoc == 0 || (a = calloc(1, sizeof(*a))) == NULL)
+		return (NULL);
+	if ((want = calloc(ndoc, 1)) == NULL ||
+	    (a->path = calloc(ndoc, sizeof(*a->path))) == NULL)
+		goto fail;
+	for (i = 0; i < x->nsel; i++) {
+		d = oms_src_doc(x->src, (size_t)x->sel[i].c->doc);
+		if (!x->sel[i].bad && d->pair >= 0)
+			want[d->pair] = 1;
+	}
+	for (k = 0; k < ndoc; k++) {
+		d = oms_src_doc(x->src, k);
+		if (want[k] && d->type == OMS_DOC_PERSONS && d->entry == NULL)
+			a->path[a->n++] = d->path;	/* the source's */
+	}
+	free(want);
+	want = NULL;
+	if (a->n > 0 && pthread_create(&a->t, NULL, ahead_main, a) == 0)
+		return (a);
+fail:
+	free(want);
+	free(a->path);
+	free(a);
+	return (NULL);
+}
+
+void
+omsi_ffoms_persons_ahead_end(struct omsi_ahead *a)
+{
+	if (a == NULL)
+		return;
+	__atomic_store_n(&a->stop, 1, __ATOMIC_RELAXED);
+	(void)pthread_join(a->t, NULL);
+	free(a->path);
+	free(a);
 }
 
 /* Copy the persons needed, then mark what their absence makes bad. */
