@@ -174,7 +174,8 @@ struct ffreg {
 int	 omsi_ffoms_sel_pac(const struct exp *, size_t i, size_t *next,
 	    const char **idpac, struct oms_err *);
 
-/* Copy the persons the copied cases need (ffoms_persons.c). */
+/* List the persons the copied cases need and copy them
+   (ffoms_persons.c). */
 int	 omsi_ffoms_copy_persons(struct exp *, struct oms_err *);
 /* the persons documents of the selected cases read ahead on a thread
    (NULL: none), until _end */

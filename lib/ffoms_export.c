@@ -480,7 +480,7 @@ copy_case(struct exp *x, struct sel *s, xmlNodePtr zap,
 	if (x->cur_bad)
 		s->bad = 1;
 	r->sum += s->sum;
-	/* the person this case needs: need_persons */
+	/* the person this case needs: need_persons (ffoms_persons.c) */
 	idpac = omsi_path_text(zap, "PACIENT/ID_PAC");
 	s->pac = SEL_PAC_NONE;
 	if (idpac != NULL && *idpac != '\0' &&
@@ -837,60 +837,6 @@ ffoms_admit(struct exp *x, const struct sel *s)
 	return (1);
 }
 
-/*
- * The persons each registry needs, from its cases copied, in the order
- * they were copied (the order of x->sel): the ID_PAC of each first met
- * maps to its case, and a later case of the same person with PERS/
- * fixes of its own is listed in pfix.  Made once the cases are copied,
- * so that the cases' uniqueness sets are gone by then.
- */
-static int
-need_persons(struct exp *x, struct oms_err *err)
-{
-	struct ffreg *f;
-	struct sel *s;
-	struct pfix *pf;
-	const char *idpac;
-	size_t i, prev, *next = NULL;
-
-	if (x->nreg > 0 && (next = calloc(x->nreg, sizeof(*next))) == NULL)
-		goto nomem;
-	for (i = 0; i < x->nsel; i++) {
-		if (omsi_ffoms_sel_pac(x, i, next, &idpac, err) == -1) {
-			free(next);
-			return (-1);
-		}
-		if (idpac == NULL)
-			continue;
-		s = &x->sel[i];
-		f = FFREG(&x->reg[s->reg]);
-		if (!omsi_hash_get(&f->need, idpac, &prev)) {
-			if (omsi_hash_put(&f->need, idpac, i) == -1)
-				goto nomem;
-			continue;
-		}
-		if (!omsi_ffoms_has_pers_fix(x, s->c->account))
-			continue;
-		/* a person's record is written once: take this one's too */
-		if (f->npfix == f->pfix_cap) {
-			size_t cap = f->pfix_cap ? f->pfix_cap * 2 : 8;
-
-			if ((pf = reallocarray(f->pfix, cap,
-			    sizeof(*pf))) == NULL)
-				goto nomem;
-			f->pfix = pf;
-			f->pfix_cap = cap;
-		}
-		f->pfix[f->npfix].idpac = idpac;
-		f->pfix[f->npfix++].si = i;
-	}
-	free(next);
-	return (0);
-nomem:
-	free(next);
-	return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));
-}
-
 /* The cases into the bodies, then their persons. */
 static int
 ffoms_copy(struct exp *x, struct oms_err *err)
@@ -907,8 +853,7 @@ ffoms_copy(struct exp *x, struct oms_err *err)
 		return (-1);
 	if (x->rules != NULL)	/* the cases' sets, before the persons */
 		omsi_rules_end_scope(x->rules, OMSI_SCOPE_ZAP);
-	if (need_persons(x, err) == -1 ||
-	    omsi_ffoms_copy_persons(x, err) == -1)
+	if (omsi_ffoms_copy_persons(x, err) == -1)	/* and need them */
 		return (-1);
 	return (0);
 }
