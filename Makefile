@@ -19,7 +19,8 @@ PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -g -O2
 # The library at -O3 when CFLAGS is this file's own (not one given, as
 # make sanitize gives its own): the 1M export's main thread, which bounds
-# its time, took 3 % fewer samples (18,836 to 19,410 at 999 Hz, perf)
+# its time, took 1 to 3 % fewer samples (19,410 at 999 Hz at -O2; 18,836
+# and 19,165 in two runs at -O3; perf)
 ifeq ($(origin CFLAGS),file)
 lib/%.o: CFLAGS += -O3
 endif

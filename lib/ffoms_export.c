@@ -11,7 +11,6 @@
  * file defines the profile's table of the export, omsi_ffoms_export.
  */
 #include <errno.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -854,16 +853,6 @@ ffoms_copy(struct exp *x, struct oms_err *err)
 		return (-1);
 	if (x->rules != NULL)	/* the cases' sets, before the persons */
 		omsi_rules_end_scope(x->rules, OMSI_SCOPE_ZAP);
-#ifdef __GLIBC__
-	/*
-	 * What they held given back to the system: the persons' tables are
-	 * made on another thread (need_persons), whose malloc arena cannot
-	 * reuse the main thread's free memory, so the peak held both (274
-	 * MiB at the 1M bench against 249); with the memory given back,
-	 * 239 MiB (/usr/bin/time, two runs, 244,652 and 244,828 KB).
-	 */
-	(void)malloc_trim(0);
-#endif
 	if (omsi_ffoms_copy_persons(x, err) == -1)	/* and need them */
 		return (-1);
 	return (0);
