@@ -356,7 +356,7 @@ key_at(const void *keys, size_t i)
 
 int
 omsi_hash_put_all(struct omsi_hash *h, const char *const *keys, size_t n,
-    size_t val)
+    size_t val, uint32_t *slots)
 {
 	struct omsi_hash_ring ring;
 	size_t i, slot, old;
@@ -369,6 +369,8 @@ omsi_hash_put_all(struct omsi_hash *h, const char *const *keys, size_t n,
 		if ((r = omsi_hash_reserve_tag(h, keys[i], t, &old, &slot)) ==
 		    -1)
 			return (-1);
+		if (slots != NULL)
+			slots[i] = (uint32_t)slot;
 		if (r == 1)
 			h->vals[slot] = val;
 		else

@@ -94,9 +94,13 @@ void	 omsi_hash_ring_begin(struct omsi_hash_ring *, const struct omsi_hash *,
 uint32_t omsi_hash_ring_tag(struct omsi_hash_ring *, size_t i);
 int	 omsi_hash_reserve_tag(struct omsi_hash *, const char *key,
 	    uint32_t tag, size_t *val, size_t *slot);
-/* each of keys[0..n) put with val, through a ring */
+/*
+ * Each of keys[0..n) put with val, through a ring; with slots, key i's
+ * slot into slots[i], which holds while the table does not grow: a table
+ * presized for n keys of under 2^32 slots does not here.
+ */
 int	 omsi_hash_put_all(struct omsi_hash *, const char *const *keys,
-	    size_t n, size_t val);
+	    size_t n, size_t val, uint32_t *slots);
 
 /* ---- XML input: one document from a file or an archive entry */
 struct omsi_xin;

@@ -448,6 +448,9 @@ beaten(const struct oms_src *s, int doc, uint64_t h)
 	return (0);
 }
 
+/* how many accounts of the list ahead commit_some asks of memory */
+#define FOLLOW_AHEAD	8
+
 /* the account of case i (omsi_hash_ring) */
 static const char *
 case_account(const void *src, size_t i)
@@ -470,17 +473,48 @@ commit_some(struct oms_src *s, int doc, size_t first, int copy,
 	struct oms_srcdoc *d = &s->docs[doc];
 	struct omsi_srcfp *f = &s->fp[doc];
 	struct omsi_hash *other = &s->other;
+	struct omsi_hash_ring ring;
 	struct oms_case *c, *old;
 	size_t i, k = first, v, slot;
 	uint64_t h, *nv;
 	uint32_t tag;
 	const char *a;
-	int r;
+	int r, follow = s->wslot != NULL;
 
+	if (!follow)
+		omsi_hash_ring_begin(&ring, &s->want, first, s->ncases,
+		    case_account, s);
 	for (i = first; i < s->ncases; i++) {
 		c = &s->cases[i];
 		d->ncases++;
-		r = omsi_hash_reserve(&s->want, c->account, &v, &slot, &tag);
+		/*
+		 * The next account of the list, when the index meets them in
+		 * its order: its slot is known, its value and key are asked
+		 * of memory ahead.  At the first other, the table is asked
+		 * for the rest of these cases, through a ring that fetches
+		 * ahead its slots and keys (keeping case i as k <= i leaves
+		 * the accounts after i, which it reads, in place).
+		 */
+		if (follow && s->wnext < s->nwkey && s->want.cap == s->wcap &&
+		    strcmp(c->account, s->wkey[s->wnext]) == 0) {
+			slot = s->wslot[s->wnext++];
+			if (s->wnext + FOLLOW_AHEAD < s->nwkey) {
+				v = s->wslot[s->wnext + FOLLOW_AHEAD];
+				__builtin_prefetch(&s->want.vals[v]);
+				__builtin_prefetch(&s->want.keys[v]);
+			}
+			v = s->want.vals[slot];
+			r = 1;
+		} else {
+			if (follow) {
+				follow = 0;
+				omsi_hash_ring_begin(&ring, &s->want, i,
+				    s->ncases, case_account, s);
+			}
+			tag = omsi_hash_ring_tag(&ring, i);
+			r = omsi_hash_reserve_tag(&s->want, c->account, tag,
+			    &v, &slot);
+		}
 		if (r == -1)
 			goto nomem;
 		if (r == 1) {
@@ -956,6 +990,10 @@ end_some(struct oms_src *s)
 	s->nwin = n;
 	omsi_hash_release(&s->want);
 	omsi_hash_init(&s->want);
+	free(s->wslot);
+	s->wslot = NULL;
+	s->wkey = NULL;
+	s->nwkey = s->wnext = 0;
 	omsi_hash_release(&s->words);
 	omsi_hash_init(&s->words);
 	for (i = 0; i < s->ndocs; i++)
@@ -1013,8 +1051,17 @@ omsi_src_scan(const struct oms_ws *ws, const struct omsi_src_hooks *hooks,
 	omsi_arena_init(&s->scratch);
 	if (want != NULL) {
 		s->some = 1;
-		if (omsi_hash_presize(&s->want, nwant) == -1 ||
-		    omsi_hash_put_all(&s->want, want, nwant, 0) == -1)
+		if (omsi_hash_presize(&s->want, nwant) == -1)
+			goto nomem;
+		/* without the room to follow the list, it is looked up */
+		if (s->want.cap <= UINT32_MAX && nwant > 0 &&
+		    (s->wslot = calloc(nwant, sizeof(*s->wslot))) != NULL) {
+			s->wkey = want;
+			s->nwkey = nwant;
+			s->wcap = s->want.cap;
+		}
+		if (omsi_hash_put_all(&s->want, want, nwant, 0, s->wslot) ==
+		    -1)
 			goto nomem;
 	}
 	if ((dir = oms_ws_path(ws, "source")) == NULL)
@@ -1131,6 +1178,7 @@ oms_src_free(struct oms_src *s)
 			free(s->fp[i].v);
 	free(s->fp);
 	omsi_hash_release(&s->want);
+	free(s->wslot);
 	omsi_hash_release(&s->words);
 	omsi_hash_release(&s->other);
 	omsi_arena_release(&s->scratch);

@@ -60,6 +60,15 @@ struct oms_src {
 	 */
 	int		   some;
 	struct omsi_hash   want;
+	/*
+	 * The accounts wanted as given, each one's slot in want, and the
+	 * next one to meet: a list in the order of the index (what
+	 * oms-select writes) is followed along it, with no look-up, as
+	 * long as want has wcap slots (commit_some).
+	 */
+	const char *const *wkey;
+	uint32_t	  *wslot;
+	size_t		   nwkey, wnext, wcap;
 	const struct oms_case **byacc;
 	struct omsi_arena  scratch;
 	struct omsi_hash   words;	/* payers, departments, doctors */

@@ -651,9 +651,9 @@ batch:
 					c->payer = rd_str(r, 0);
 					c->dept = rd_str(r, 0);
 					c->doctor = rd_str(r, 0);
+					/* shorter than kind, or "" (bad) */
 					v = rd_str(r, sizeof(c->kind));
-					snprintf(c->kind, sizeof(c->kind),
-					    "%s", v);
+					memcpy(c->kind, v, strlen(v) + 1);
 					c->sum = (int64_t)rd_u64(r);
 					c->date_begin =
 					    (long)(int64_t)rd_u64(r);

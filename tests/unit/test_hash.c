@@ -194,13 +194,14 @@ test_put_all(void **state)
 	struct omsi_hash h;
 	char *key[NKEYS], *block = make_keys(key);
 	const char *twice[NKEYS + 40];
+	uint32_t slots[NKEYS + 40];
 	size_t i, v, slot, cap;
 	uint32_t tag;
 
 	(void)state;
 	omsi_hash_init(&h);
 	assert_int_equal(omsi_hash_put_all(&h, (const char *const *)key,
-	    NKEYS, 7), 0);
+	    NKEYS, 7, NULL), 0);
 	assert_true(h.cap > 1024);	/* grew from nothing */
 	assert_int_equal(h.n, NKEYS);
 	for (i = 0; i < NKEYS; i++) {
@@ -217,7 +218,9 @@ test_put_all(void **state)
 	omsi_hash_init(&h);
 	assert_int_equal(omsi_hash_presize(&h, NKEYS), 0);
 	cap = h.cap;
-	assert_int_equal(omsi_hash_put_all(&h, twice, NKEYS + 40, 3), 0);
+	memset(slots, 0xff, sizeof(slots));
+	assert_int_equal(omsi_hash_put_all(&h, twice, NKEYS + 40, 3, slots),
+	    0);
 	assert_int_equal(h.cap, cap);
 	assert_int_equal(h.n, NKEYS);
 	for (i = 0; i < NKEYS; i++) {
@@ -228,11 +231,15 @@ test_put_all(void **state)
 		assert_int_equal(v, 3);
 		assert_ptr_equal(h.keys[slot], key[i]);
 		assert_int_equal(h.tags[slot], tag);
+		assert_int_equal(slots[i], slot);	/* where it went */
 	}
+	/* a key given again: the slot of its first */
+	for (i = 0; i < 40; i++)
+		assert_int_equal(slots[NKEYS + i], slots[i * 3]);
 	assert_int_equal(omsi_hash_reserve(&h, "acc-", &v, &slot, &tag), 0);
 	assert_int_equal(omsi_hash_reserve_tag(&h, "acc-", tag, &v, &slot), 0);
 	/* an empty list, and a table with nothing in it, are let be */
-	assert_int_equal(omsi_hash_put_all(&h, twice, 0, 1), 0);
+	assert_int_equal(omsi_hash_put_all(&h, twice, 0, 1, NULL), 0);
 	assert_int_equal(h.n, NKEYS);
 	omsi_hash_release(&h);
 	free(block);

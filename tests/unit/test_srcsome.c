@@ -267,6 +267,111 @@ test_some_same(void **state)
 }
 
 /*
+ * The accounts in every order, and some given twice: a list in the
+ * order of the source is followed along it (commit_some), one out of it
+ * looked up, and both give what a scan of all gives, messages included,
+ * without the index, reading it and loading it.
+ */
+static void
+test_some_orders(void **state)
+{
+	static const char *const lists[][5] = {
+		{ FX_A, FX_B, FX_C, NULL }, { FX_A, FX_C, FX_B, NULL },
+		{ FX_B, FX_A, FX_C, NULL }, { FX_B, FX_C, FX_A, NULL },
+		{ FX_C, FX_A, FX_B, NULL }, { FX_C, FX_B, FX_A, NULL },
+		{ FX_A, FX_A, FX_B, FX_C, NULL },
+		{ FX_A, FX_B, FX_C, FX_C, NULL },
+		{ FX_B, FX_B, FX_A, FX_B, NULL },
+		{ "no-such-account", FX_A, FX_B, FX_C, NULL },
+	};
+	struct fx *x = *state;
+	char *want, *got;
+	size_t i, k;
+
+	make_source(x);
+	settle();
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		scan(x, NULL, 0);
+		want = dump(x, lists[i]);
+		unlink_ix(x);
+		for (k = 0; k < 3; k++) {
+			/* read, read and saved, loaded */
+			scan(x, lists[i], k == 0 ? 0 : OMS_SRC_INDEX |
+			    OMS_SRC_SAVE);
+			got = dump(x, lists[i]);
+			assert_string_equal(got, want);
+			free(got);
+			check_kept(x, lists[i]);
+		}
+		free(want);
+	}
+}
+
+/*
+ * Many accounts in the order of their file, loaded from the index in
+ * its pieces of records: all of them, every other one, all with one
+ * more that is not there and two swapped — each found, and the same
+ * cases as the list in no order gives.
+ */
+static void
+test_some_follow_many(void **state)
+{
+	enum { N = 3000 };
+	struct fx *x = *state;
+	struct fx_case *c;
+	char (*acc)[48], *ref, *got;
+	const char **want, **mixed, *t;
+	size_t i, k, n;
+
+	assert_non_null(c = calloc(N, sizeof(*c)));
+	assert_non_null(acc = calloc(N, sizeof(*acc)));
+	assert_non_null(want = calloc(N + 2, sizeof(*want)));
+	assert_non_null(mixed = calloc(N + 2, sizeof(*mixed)));
+	for (i = 0; i < N; i++) {
+		snprintf(acc[i], sizeof(acc[i]), "FOLLOW-%05zu", i);
+		c[i] = fx_cases[i % FX_NCASES];
+		c[i].sl_id = acc[i];
+	}
+	assert_non_null(t = fx_cases_doc(FX_REG, "2026-11-02", c, N));
+	assert_int_equal(fx_write(x->dir, "source/h.xml", t), 0);
+	free((char *)t);
+	settle();
+	for (k = 0; k < 3; k++) {
+		for (i = 0, n = 0; i < N; i++)
+			if (k != 1 || i % 2 == 0)
+				want[n++] = acc[i];
+		if (k == 2) {
+			want[n++] = "FOLLOW-99999";	/* not there */
+			t = want[1500];
+			want[1500] = want[1501];
+			want[1501] = t;
+		}
+		want[n] = NULL;
+		/* the same accounts in no order: looked up, each of them */
+		for (i = 0; i < n; i++)
+			mixed[i] = want[i * 1777 % n];
+		mixed[n] = NULL;
+		unlink_ix(x);
+		scan(x, mixed, OMS_SRC_INDEX | OMS_SRC_SAVE);
+		ref = dump(x, want);
+		scan(x, want, OMS_SRC_INDEX | OMS_SRC_SAVE);	/* loaded */
+		got = dump(x, want);
+		assert_string_equal(got, ref);
+		free(got);
+		assert_int_equal(oms_src_ncases(x->src), k == 1 ? N / 2 : N);
+		for (i = 0; i < n; i++)
+			if (strcmp(want[i], "FOLLOW-99999") != 0)
+				assert_string_equal(oms_src_find(x->src,
+				    want[i])->account, want[i]);
+		free(ref);
+	}
+	free(mixed);
+	free(want);
+	free(acc);
+	free(c);
+}
+
+/*
  * The index a scan of some accounts saves is the whole one a scan of all
  * saves, byte for byte: every file read, and one file read among others
  * loaded.
@@ -610,6 +715,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_some_by_account_many,
 		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_some_same, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_some_orders, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_some_follow_many, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_some_index, setup,
 		    fx_teardown),
