@@ -29,8 +29,9 @@
  * and renamed into place (write_index), mode 0600, without the
  * workspace lock: two runs at once each write a whole index, the last
  * one stays.
- * The old index is read in pieces (ix_piece bytes; a first pass checks
- * the checksum, a second the records, and a file loaded is read again)
+ * The old index is read in pieces (ix_piece bytes; one pass checks the
+ * checksum, on a thread of its own when one can be made, while another
+ * checks the records, and a file loaded is read again, once both passed)
  * and a document's cases are replayed a batch at a time, their strings
  * copied out of the piece (the payers, departments and doctors once
  * each), so that neither scan holds the index in memory.  A scan of all
@@ -50,6 +51,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1005,25 +1007,47 @@ check_body(struct omsi_srcix *ix)
 }
 
 /*
- * The checksum of the body, read in pieces, none of it trusted before it
- * checks.  0, or what is wrong.
+ * The checksum of the body, read in pieces into a buffer of its own
+ * (check_body reads the same file meanwhile), none of it trusted before
+ * it checks.  0, or what is wrong.
  */
-static const char *
-check_sum(struct omsi_srcix *ix, uint64_t blen, uint64_t sum)
-{
-	uint64_t h = 0, off;
-	size_t k, chunk = (ix_piece + 7) & ~(size_t)7;
+struct sumjob {
+	int		 fd;
+	uint64_t	 blen, sum;
+	const char	*bad;
+};
 
-	for (off = HEAD_LEN; off < HEAD_LEN + blen; off += k) {
-		k = HEAD_LEN + blen - off < chunk ?
-		    (size_t)(HEAD_LEN + blen - off) : chunk;
-		if (ix_read(ix, off, k) == -1)
-			return (errno == ENOMEM ? "too big for memory" :
-			    "truncated while it was read");
-		h = mix(h, ix->win, k);
+static void *
+check_sum(void *arg)
+{
+	struct sumjob *j = arg;
+	uint64_t h = 0, off, end = HEAD_LEN + j->blen;
+	size_t k, got, chunk = (ix_piece + 7) & ~(size_t)7;
+	unsigned char *buf;
+	ssize_t r;
+
+	if ((buf = malloc(chunk)) == NULL) {
+		j->bad = "too big for memory";
+		return (NULL);
 	}
-	if ((h ^ blen) != sum)
-		return ("damaged (checksum)");
+	for (off = HEAD_LEN; off < end; off += k) {
+		k = end - off < chunk ? (size_t)(end - off) : chunk;
+		for (got = 0; got < k; got += (size_t)r)
+			if ((r = pread(j->fd, buf + got, k - got,
+			    (off_t)(off + got))) <= 0) {
+				if (r == -1 && errno == EINTR) {
+					r = 0;
+					continue;
+				}
+				j->bad = "truncated while it was read";
+				goto out;
+			}
+		h = mix(h, buf, k);
+	}
+	if ((h ^ j->blen) != j->sum)
+		j->bad = "damaged (checksum)";
+out:
+	free(buf);
 	return (NULL);
 }
 
@@ -1035,7 +1059,9 @@ ix_open(struct oms_src *s, int flags, struct oms_diag *diag,
 	struct stat st;
 	const char *bad = NULL;
 	unsigned char head[HEAD_LEN], tail[TAIL_LEN];
+	struct sumjob sj;
 	uint64_t blen, sum;
+	pthread_t t;
 	uint32_t v;
 	int fd;
 
@@ -1108,8 +1134,24 @@ ix_open(struct oms_src *s, int flags, struct oms_diag *diag,
 		bad = "truncated or damaged (length)";
 		goto warn;
 	}
-	if ((bad = check_sum(ix, blen, sum)) == NULL &&
-	    (bad = check_body(ix)) == NULL)
+	/*
+	 * The checksum and the records are checked side by side: what the
+	 * records' check made of a body whose checksum is wrong is let go,
+	 * and the checksum is what is said.  Without a thread, the
+	 * checksum first.
+	 */
+	sj.fd = fd;
+	sj.blen = blen;
+	sj.sum = sum;
+	sj.bad = NULL;
+	if (pthread_create(&t, NULL, check_sum, &sj) == 0) {
+		bad = check_body(ix);
+		(void)pthread_join(t, NULL);
+	} else if ((void)check_sum(&sj), sj.bad == NULL)
+		bad = check_body(ix);
+	if (sj.bad != NULL)
+		bad = sj.bad;
+	if (bad == NULL)
 		return (0);
 warn:
 	forget_old(ix);

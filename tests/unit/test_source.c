@@ -631,6 +631,57 @@ test_index_damaged(void **state)
 	free(want);
 }
 
+/*
+ * A byte of the body changed anywhere: the records are checked beside
+ * the checksum, on what may be any bytes, and each time the checksum is
+ * what is said, once, and the scan is the one without the index.
+ */
+static void
+test_index_damaged_anywhere(void **state)
+{
+	struct fx *x = *state;
+	const char *w = "W .oms.srcindex: damaged (checksum); ignored, and "
+	    "made again from source/ when it is saved\n";
+	unsigned char *good, *bad;
+	char path[128], *want, *got, *p;
+	size_t len, off, step, n = 0;
+	FILE *fp;
+
+	assert_int_equal(fx_month(x, NULL, 0), 0);
+	settle();
+	assert_non_null(fx_scan(x));
+	want = dump(x);
+	(void)scan_ix(x);
+	snprintf(path, sizeof(path), "%s/.oms.srcindex", x->dir);
+	assert_non_null(good = (unsigned char *)fx_read_file(path, &len));
+	assert_true(len > 64);
+	assert_non_null(bad = malloc(len));
+	/* every byte from the header's end to the trailer's start, or
+	   some 1,000 of them */
+	step = (len - 32) / 1000 + 1;
+	for (off = 16; off < len - 16; off += step) {
+		memcpy(bad, good, len);
+		bad[off] ^= 0x5a;
+		assert_non_null(fp = fopen(path, "w"));
+		assert_int_equal(fwrite(bad, 1, len, fp), len);
+		assert_int_equal(fclose(fp), 0);
+		(void)scan_ix(x);
+		got = dump(x);
+		assert_int_equal(strncmp(fx_diag_text(&x->diag), w,
+		    strlen(w)), 0);
+		assert_non_null(p = strstr(got, w));
+		memmove(p, p + strlen(w), strlen(p + strlen(w)) + 1);
+		assert_null(strstr(got, ".oms.srcindex"));	/* once */
+		assert_string_equal(got, want);
+		free(got);
+		n++;
+	}
+	assert_int_equal(n, (len - 32 + step - 1) / step);
+	free(bad);
+	free(good);
+	free(want);
+}
+
 int
 main(void)
 {
@@ -655,6 +706,8 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_index_damaged, setup,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_index_damaged_anywhere,
+		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_yar76_bill, setup_yar,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_yar76_foreign, setup_yar,
