@@ -475,7 +475,7 @@ commit_some(struct oms_src *s, int doc, size_t first, int copy,
 	struct omsi_hash *other = &s->other;
 	struct omsi_hash_ring ring;
 	struct oms_case *c, *old;
-	size_t i, k = first, v, slot;
+	size_t i, k = first, v, slot, later;
 	uint64_t h, *nv;
 	uint32_t tag;
 	const char *a;
@@ -499,9 +499,9 @@ commit_some(struct oms_src *s, int doc, size_t first, int copy,
 		    strcmp(c->account, s->wkey[s->wnext]) == 0) {
 			slot = s->wslot[s->wnext++];
 			if (s->wnext + FOLLOW_AHEAD < s->nwkey) {
-				v = s->wslot[s->wnext + FOLLOW_AHEAD];
-				__builtin_prefetch(&s->want.vals[v]);
-				__builtin_prefetch(&s->want.keys[v]);
+				later = s->wslot[s->wnext + FOLLOW_AHEAD];
+				__builtin_prefetch(&s->want.vals[later]);
+				__builtin_prefetch(&s->want.keys[later]);
 			}
 			v = s->want.vals[slot];
 			r = 1;

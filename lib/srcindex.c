@@ -1147,8 +1147,11 @@ ix_open(struct oms_src *s, int flags, struct oms_diag *diag,
 	if (pthread_create(&t, NULL, check_sum, &sj) == 0) {
 		bad = check_body(ix);
 		(void)pthread_join(t, NULL);
-	} else if ((void)check_sum(&sj), sj.bad == NULL)
-		bad = check_body(ix);
+	} else {
+		(void)check_sum(&sj);
+		if (sj.bad == NULL)
+			bad = check_body(ix);
+	}
 	if (sj.bad != NULL)
 		bad = sj.bad;
 	if (bad == NULL)
