@@ -148,7 +148,7 @@ rounds() {
 	paste -d' ' "$@" | awk -v c="$c" '{ s = 0
 		for (k = 1; k < NF / 3; k++) s += $(3 * k + c)
 		print (s > 0 ? $c / s : 0) }' |
-	    sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }'
+	    sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }'
 }
 {
 	printf 'oms bench, %s: %d accounts due in 2026-10 (%d MB of source in all),\n' \
