@@ -591,24 +591,53 @@ test_index_same(void **state)
 	free(want);
 }
 
-/* A damaged index: one warning, the same result, written again. */
-static void
-test_index_damaged(void **state)
+/* the warning of an index whose checksum is wrong */
+static const char ix_damaged[] = "W .oms.srcindex: damaged (checksum); "
+    "ignored, and made again from source/ when it is saved\n";
+
+/*
+ * A month scanned, and scanned again with its index saved: what the scan
+ * gave; the index's path into path.
+ */
+static char *
+indexed_month(struct fx *x, char *path, size_t len)
 {
-	struct fx *x = *state;
-	struct oms_src_ixstat st;
-	char *want, *got, *p;
-	const char *w = "W .oms.srcindex: damaged (checksum); ignored, and "
-	    "made again from source/ when it is saved\n";
-	char path[128];
-	FILE *fp;
+	char *want;
 
 	assert_int_equal(fx_month(x, NULL, 0), 0);
 	settle();
 	assert_non_null(fx_scan(x));
 	want = dump(x);
 	(void)scan_ix(x);
-	snprintf(path, sizeof(path), "%s/.oms.srcindex", x->dir);
+	snprintf(path, len, "%s/.oms.srcindex", x->dir);
+	return (want);
+}
+
+/* After a damaged index: its warning once and first, then want. */
+static void
+damaged_said(struct fx *x, const char *want)
+{
+	size_t wl = strlen(ix_damaged);
+	char *got = dump(x), *p;
+
+	assert_int_equal(strncmp(fx_diag_text(&x->diag), ix_damaged, wl), 0);
+	assert_non_null(p = strstr(got, ix_damaged));
+	memmove(p, p + wl, strlen(p + wl) + 1);
+	assert_null(strstr(got, ".oms.srcindex"));
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* A damaged index: one warning, the same result, written again. */
+static void
+test_index_damaged(void **state)
+{
+	struct fx *x = *state;
+	struct oms_src_ixstat st;
+	char path[128], *want, *got;
+	FILE *fp;
+
+	want = indexed_month(x, path, sizeof(path));
 	assert_non_null(fp = fopen(path, "r+"));
 	assert_int_equal(fseek(fp, 200, SEEK_SET), 0);
 	assert_int_equal(fputc('#', fp), '#');
@@ -616,13 +645,7 @@ test_index_damaged(void **state)
 	st = scan_ix(x);
 	assert_int_equal(st.loaded, 0);
 	assert_int_equal(st.saved, 1);
-	got = dump(x);
-	/* the warning first, then what the scan gave without the index */
-	assert_int_equal(strncmp(fx_diag_text(&x->diag), w, strlen(w)), 0);
-	assert_non_null(p = strstr(got, w));
-	memmove(p, p + strlen(w), strlen(p + strlen(w)) + 1);
-	assert_string_equal(got, want);
-	free(got);
+	damaged_said(x, want);
 	st = scan_ix(x);
 	assert_int_equal(st.loaded, 2);
 	got = dump(x);
@@ -640,19 +663,12 @@ static void
 test_index_damaged_anywhere(void **state)
 {
 	struct fx *x = *state;
-	const char *w = "W .oms.srcindex: damaged (checksum); ignored, and "
-	    "made again from source/ when it is saved\n";
 	unsigned char *good, *bad;
-	char path[128], *want, *got, *p;
+	char path[128], *want;
 	size_t len, off, step, n = 0;
 	FILE *fp;
 
-	assert_int_equal(fx_month(x, NULL, 0), 0);
-	settle();
-	assert_non_null(fx_scan(x));
-	want = dump(x);
-	(void)scan_ix(x);
-	snprintf(path, sizeof(path), "%s/.oms.srcindex", x->dir);
+	want = indexed_month(x, path, sizeof(path));
 	assert_non_null(good = (unsigned char *)fx_read_file(path, &len));
 	assert_true(len > 64);
 	assert_non_null(bad = malloc(len));
@@ -666,14 +682,7 @@ test_index_damaged_anywhere(void **state)
 		assert_int_equal(fwrite(bad, 1, len, fp), len);
 		assert_int_equal(fclose(fp), 0);
 		(void)scan_ix(x);
-		got = dump(x);
-		assert_int_equal(strncmp(fx_diag_text(&x->diag), w,
-		    strlen(w)), 0);
-		assert_non_null(p = strstr(got, w));
-		memmove(p, p + strlen(w), strlen(p + strlen(w)) + 1);
-		assert_null(strstr(got, ".oms.srcindex"));	/* once */
-		assert_string_equal(got, want);
-		free(got);
+		damaged_said(x, want);
 		n++;
 	}
 	assert_int_equal(n, (len - 32 + step - 1) / step);
