@@ -255,24 +255,15 @@ omsi_srcix_piece(size_t n)
 	ix_piece = n > 0 ? n : PIECE;
 }
 
-/* Bytes [off, off + n) of the old index into its window: 0, or -1. */
+/* Bytes [off, off + n) of fd into buf, all of them: 0, or -1. */
 static int
-ix_read(struct omsi_srcix *ix, uint64_t off, size_t n)
+pread_all(int fd, unsigned char *buf, size_t n, uint64_t off)
 {
-	unsigned char *w;
 	size_t got;
 	ssize_t k;
 
-	if (n > ix->wcap) {
-		if ((w = realloc(ix->win, n)) == NULL)
-			return (-1);
-		ix->win = w;
-		ix->wcap = n;
-	}
-	ix->woff = off;
-	ix->wlen = 0;
 	for (got = 0; got < n; got += (size_t)k)
-		if ((k = pread(ix->fd, ix->win + got, n - got,
+		if ((k = pread(fd, buf + got, n - got,
 		    (off_t)(off + got))) <= 0) {
 			if (k == -1 && errno == EINTR) {
 				k = 0;
@@ -282,6 +273,25 @@ ix_read(struct omsi_srcix *ix, uint64_t off, size_t n)
 				errno = EIO;	/* shorter than it was */
 			return (-1);
 		}
+	return (0);
+}
+
+/* Bytes [off, off + n) of the old index into its window: 0, or -1. */
+static int
+ix_read(struct omsi_srcix *ix, uint64_t off, size_t n)
+{
+	unsigned char *w;
+
+	if (n > ix->wcap) {
+		if ((w = realloc(ix->win, n)) == NULL)
+			return (-1);
+		ix->win = w;
+		ix->wcap = n;
+	}
+	ix->woff = off;
+	ix->wlen = 0;
+	if (pread_all(ix->fd, ix->win, n, off) == -1)
+		return (-1);
 	ix->wlen = n;
 	return (0);
 }
@@ -1009,7 +1019,7 @@ check_body(struct omsi_srcix *ix)
 /*
  * The checksum of the body, read in pieces into a buffer of its own
  * (check_body reads the same file meanwhile), none of it trusted before
- * it checks.  0, or what is wrong.
+ * it checks: bad stays NULL, or says what is wrong.
  */
 struct sumjob {
 	int		 fd;
@@ -1022,9 +1032,8 @@ check_sum(void *arg)
 {
 	struct sumjob *j = arg;
 	uint64_t h = 0, off, end = HEAD_LEN + j->blen;
-	size_t k, got, chunk = (ix_piece + 7) & ~(size_t)7;
+	size_t k, chunk = (ix_piece + 7) & ~(size_t)7;
 	unsigned char *buf;
-	ssize_t r;
 
 	if ((buf = malloc(chunk)) == NULL) {
 		j->bad = "too big for memory";
@@ -1032,16 +1041,10 @@ check_sum(void *arg)
 	}
 	for (off = HEAD_LEN; off < end; off += k) {
 		k = end - off < chunk ? (size_t)(end - off) : chunk;
-		for (got = 0; got < k; got += (size_t)r)
-			if ((r = pread(j->fd, buf + got, k - got,
-			    (off_t)(off + got))) <= 0) {
-				if (r == -1 && errno == EINTR) {
-					r = 0;
-					continue;
-				}
-				j->bad = "truncated while it was read";
-				goto out;
-			}
+		if (pread_all(j->fd, buf, k, off) == -1) {
+			j->bad = "truncated while it was read";
+			goto out;
+		}
 		h = mix(h, buf, k);
 	}
 	if ((h ^ j->blen) != j->sum)
