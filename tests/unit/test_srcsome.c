@@ -219,15 +219,34 @@ check_kept(struct fx *x, const char *const *acc)
 }
 
 /*
- * Each set of accounts: what a scan of them gives of them is what a scan
- * of all gives, messages included (the duplicates of accounts not wanted
- * too), without the index and with it, read and then loaded.
+ * What a scan of the accounts acc gives of them is what a scan of all
+ * gives, messages included (the duplicates of accounts not wanted too):
+ * without the index, reading it (and saving it), then loading it.
  */
+static void
+same_as_all(struct fx *x, const char *const *acc)
+{
+	char *want, *got;
+	int k;
+
+	scan(x, NULL, 0);
+	want = dump(x, acc);
+	unlink_ix(x);
+	for (k = 0; k < 3; k++) {
+		scan(x, acc, k == 0 ? 0 : OMS_SRC_INDEX | OMS_SRC_SAVE);
+		got = dump(x, acc);
+		assert_string_equal(got, want);
+		free(got);
+		check_kept(x, acc);
+	}
+	free(want);
+}
+
+/* Each set of accounts gives what a scan of all gives (same_as_all). */
 static void
 test_some_same(void **state)
 {
 	struct fx *x = *state;
-	char *want, *got;
 	const char *t;
 	size_t i;
 
@@ -243,34 +262,14 @@ test_some_same(void **state)
 	assert_int_equal(oms_src_find(x->src, FX_A)->sum, 100000);
 	assert_int_equal(oms_src_find(x->src, FX_B)->dup, 1);
 	assert_int_equal(oms_src_find(x->src, FX_C)->dup, 1);
-	for (i = 0; i < NSETS; i++) {
-		scan(x, NULL, 0);
-		want = dump(x, sets[i]);
-		scan(x, sets[i], 0);
-		got = dump(x, sets[i]);
-		assert_string_equal(got, want);
-		free(got);
-		check_kept(x, sets[i]);
-		/* read (and the index saved), then loaded */
-		unlink_ix(x);
-		scan(x, sets[i], OMS_SRC_INDEX | OMS_SRC_SAVE);
-		got = dump(x, sets[i]);
-		assert_string_equal(got, want);
-		free(got);
-		scan(x, sets[i], OMS_SRC_INDEX | OMS_SRC_SAVE);
-		got = dump(x, sets[i]);
-		assert_string_equal(got, want);
-		free(got);
-		check_kept(x, sets[i]);
-		free(want);
-	}
+	for (i = 0; i < NSETS; i++)
+		same_as_all(x, sets[i]);
 }
 
 /*
  * The accounts in every order, and some given twice: a list in the
  * order of the source is followed along it (commit_some), one out of it
- * looked up, and both give what a scan of all gives, messages included,
- * without the index, reading it and loading it.
+ * looked up, and both give what a scan of all gives (same_as_all).
  */
 static void
 test_some_orders(void **state)
@@ -285,26 +284,12 @@ test_some_orders(void **state)
 		{ "no-such-account", FX_A, FX_B, FX_C, NULL },
 	};
 	struct fx *x = *state;
-	char *want, *got;
-	size_t i, k;
+	size_t i;
 
 	make_source(x);
 	settle();
-	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		scan(x, NULL, 0);
-		want = dump(x, lists[i]);
-		unlink_ix(x);
-		for (k = 0; k < 3; k++) {
-			/* read, read and saved, loaded */
-			scan(x, lists[i], k == 0 ? 0 : OMS_SRC_INDEX |
-			    OMS_SRC_SAVE);
-			got = dump(x, lists[i]);
-			assert_string_equal(got, want);
-			free(got);
-			check_kept(x, lists[i]);
-		}
-		free(want);
-	}
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		same_as_all(x, lists[i]);
 }
 
 /*
