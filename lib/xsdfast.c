@@ -25,7 +25,10 @@
  * - patterns go through libxml2's own XSD regular expressions
  *   (xmlRegexpCompile, xmlRegexpExec), on the text as is, as libxml2
  *   does for a type derived from xs:string (the only base they may have
- *   here).
+ *   here); a pattern of the simple kind the schemas use (branches of
+ *   ASCII literals and classes, each with a count: "0|[12][0-9]{7,8}")
+ *   is matched here instead (struct xf_simple), where libxml2's engine
+ *   took some 1,000 instructions a value.
  *
  * Element-only content may have blank text between the elements (the
  * blanks of XML 1.0, as libxml2's xmlSchemaIsBlank); any other node, an
@@ -38,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,9 +84,40 @@ struct xf_stype {
 	struct xf_dec	 min, max;	/* minInclusive, maxInclusive */
 	char		**en;		/* enumeration: one of them */
 	size_t		 nen;
-	xmlRegexpPtr	*pat;		/* patterns: one of them */
+	struct xf_pat	*pat;		/* patterns: one of them */
 	size_t		 npat;
 	int		 facets;	/* has any facet */
+};
+
+/*
+ * A pattern of the simple kind: its branches (a|b), each a sequence of
+ * atoms, an atom a set of ASCII bytes taken min to max times.  Compiled
+ * only when every part of the pattern is one of those (simple_compile):
+ * then a value matches exactly when libxml2's regexp matches it (the
+ * test compares the two on every pattern of xsd/ and others).
+ */
+#define XF_ATOMS	16		/* atoms a branch may have */
+#define XF_BRANCHES	8		/* branches a pattern may have */
+#define XF_SIMPLE_MAX	256		/* longer values: libxml2's engine */
+
+struct xf_atom {
+	uint64_t	 set[2];	/* the bytes 0..127 it takes */
+	unsigned	 min, max;	/* max UINT_MAX: unbounded */
+};
+
+struct xf_branch {
+	struct xf_atom	 a[XF_ATOMS];
+	size_t		 n;
+};
+
+struct xf_simple {
+	struct xf_branch b[XF_BRANCHES];
+	size_t		 n;
+};
+
+struct xf_pat {
+	xmlRegexpPtr	 re;
+	struct xf_simple *simple;	/* NULL: not of the simple kind */
 };
 
 enum { P_ELEM = 1, P_SEQ, P_CHOICE };
@@ -399,6 +434,53 @@ good_date(const char *s)
 	return (hh * 60 + mm <= 840);
 }
 
+/* Does branch b match all of v, n bytes (n <= XF_SIMPLE_MAX)? */
+static int
+branch_match(const struct xf_branch *b, const unsigned char *v, size_t n)
+{
+	unsigned char at[XF_SIMPLE_MAX + 1], next[XF_SIMPLE_MAX + 1];
+	const struct xf_atom *a;
+	size_t i, k, c, run, any;
+
+	/* the positions the atoms so far may end at, atom by atom */
+	memset(at, 0, n + 1);
+	at[0] = 1;
+	for (k = 0; k < b->n; k++) {
+		a = &b->a[k];
+		memset(next, 0, n + 1);
+		any = 0;
+		for (i = 0; i <= n; i++) {
+			if (!at[i])
+				continue;
+			for (run = 0; i + run < n && run < a->max &&
+			    v[i + run] < 0x80 && (a->set[v[i + run] >> 6] >>
+			    (v[i + run] & 63) & 1); run++)
+				;
+			for (c = a->min; c <= run; c++)
+				any = next[i + c] = 1;
+		}
+		if (!any)
+			return (0);
+		memcpy(at, next, n + 1);
+	}
+	return (at[n]);
+}
+
+/* Does v match pattern p (libxml2's XSD regexp, or its simple form)? */
+static int
+pat_match(const struct xf_pat *p, const char *v)
+{
+	size_t i, n;
+
+	if (p->simple == NULL || (n = strlen(v)) > XF_SIMPLE_MAX)
+		return (xmlRegexpExec(p->re, (const xmlChar *)v) == 1);
+	for (i = 0; i < p->simple->n; i++)
+		if (branch_match(&p->simple->b[i], (const unsigned char *)v,
+		    n))
+			return (1);
+	return (0);
+}
+
 /* Is v (the element's text) surely valid for t? */
 static int
 good_value(const struct xf_stype *t, const char *v)
@@ -467,8 +549,7 @@ good_value(const struct xf_stype *t, const char *v)
 		}
 		if (u->npat > 0) {
 			for (ok = 0, i = 0; i < u->npat && !ok; i++)
-				ok = xmlRegexpExec(u->pat[i],
-				    (const xmlChar *)v) == 1;
+				ok = pat_match(&u->pat[i], v);
 			if (!ok)
 				return (0);
 		}
@@ -688,6 +769,130 @@ numeric(int bi)
 }
 
 /* the facets of a restriction r into t (its base known) */
+/* an ASCII letter or digit: what a simple pattern's class takes */
+static int
+simple_char(int c)
+{
+	return ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z'));
+}
+
+static void
+set_add(struct xf_atom *a, int lo, int hi)
+{
+	for (; lo <= hi; lo++)
+		a->set[lo >> 6] |= UINT64_C(1) << (lo & 63);
+}
+
+/* n at *pp (digits, at most 3 of them): it, or -1 */
+static long
+simple_count(const char **pp)
+{
+	const char *p = *pp;
+	long n = 0;
+	int k;
+
+	for (k = 0; *p >= '0' && *p <= '9'; p++, k++)
+		if (k == 3)
+			return (-1);
+		else
+			n = n * 10 + (*p - '0');
+	if (k == 0)
+		return (-1);
+	*pp = p;
+	return (n);
+}
+
+/*
+ * The simple form of XSD pattern pat (struct xf_simple), or NULL when it
+ * has anything else: a class escape (\d), a group, a negated or nested
+ * class, '.', '^', '$', a byte past ASCII, an odd count; then libxml2's
+ * engine matches it, as before.  NULL on no memory too.
+ */
+static struct xf_simple *
+simple_compile(struct xf_cc *cc, const char *pat)
+{
+	static const char metas[] = ".\\?*+{}()|[]-";
+	struct xf_simple sp, *out;
+	struct xf_branch *b;
+	struct xf_atom *a;
+	const char *p = pat;
+	long lo, hi;
+	int c0, c1;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.n = 1;
+	b = &sp.b[0];
+	while (*p != '\0') {
+		if (*p == '|') {
+			if (b->n == 0 || sp.n == XF_BRANCHES)
+				return (NULL);	/* an empty branch: odd */
+			b = &sp.b[sp.n++];
+			p++;
+			continue;
+		}
+		if (b->n == XF_ATOMS)
+			return (NULL);
+		a = &b->a[b->n++];
+		a->min = a->max = 1;
+		if (*p == '[') {
+			for (p++; *p != ']'; ) {
+				if (!simple_char(c0 = (unsigned char)*p))
+					return (NULL);
+				c1 = c0;
+				if (p[1] == '-' && p[2] != ']') {
+					if (!simple_char(c1 = (unsigned char)
+					    p[2]) || c1 < c0)
+						return (NULL);
+					p += 2;
+				}
+				set_add(a, c0, c1);
+				p++;
+			}
+			if (a->set[0] == 0 && a->set[1] == 0)
+				return (NULL);
+			p++;
+		} else if (*p == '\\' && p[1] != '\0' &&
+		    strchr(metas, p[1]) != NULL) {
+			set_add(a, (unsigned char)p[1], (unsigned char)p[1]);
+			p += 2;
+		} else if (simple_char((unsigned char)*p) || *p == '-') {
+			set_add(a, (unsigned char)*p, (unsigned char)*p);
+			p++;
+		} else
+			return (NULL);
+		/* its count */
+		if (*p == '?') {
+			a->min = 0;
+			p++;
+		} else if (*p == '*' || *p == '+') {
+			a->min = *p == '+';
+			a->max = UINT_MAX;
+			p++;
+		} else if (*p == '{') {
+			p++;
+			if ((lo = simple_count(&p)) < 0)
+				return (NULL);
+			hi = lo;
+			if (*p == ',') {
+				p++;
+				hi = *p == '}' ? -2 : simple_count(&p);
+				if (hi == -1 || (hi >= 0 && hi < lo))
+					return (NULL);
+			}
+			if (*p++ != '}')
+				return (NULL);
+			a->min = (unsigned)lo;
+			a->max = hi == -2 ? UINT_MAX : (unsigned)hi;
+		}
+	}
+	if (b->n == 0)
+		return (NULL);
+	if ((out = xf_alloc(cc, sizeof(*out))) != NULL)
+		*out = sp;
+	return (out);
+}
+
 static int
 facets(struct xf_cc *cc, xmlNodePtr r, struct xf_stype *t)
 {
@@ -767,8 +972,10 @@ facets(struct xf_cc *cc, xmlNodePtr r, struct xf_stype *t)
 			if (t->bi != XF_STRING)
 				return (fail(cc, f, "a pattern not on a "
 				    "string"));
-			if ((t->pat[t->npat++] = xf_regexp(cc, f, v)) == NULL)
+			if ((t->pat[t->npat].re = xf_regexp(cc, f, v)) ==
+			    NULL)
 				return (-1);
+			t->pat[t->npat++].simple = simple_compile(cc, v);
 		} else
 			return (fail(cc, f, "a facet the model does not know"));
 	}
@@ -1345,6 +1552,26 @@ dict_names(struct omsi_xsdfast *m, xmlDictPtr dict)
 			return (NULL);
 		}
 	return (m->dname);
+}
+
+int
+omsi_xsdfast_pattern(const char *pat, const char *v)
+{
+	struct omsi_xsdfast *m;
+	struct xf_cc cc;
+	struct xf_pat p;
+	int r = -1;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return (-1);
+	memset(&cc, 0, sizeof(cc));
+	cc.m = m;
+	p.re = NULL;
+	if ((p.simple = simple_compile(&cc, pat)) != NULL &&
+	    strlen(v) <= XF_SIMPLE_MAX)
+		r = pat_match(&p, v);
+	omsi_xsdfast_free(m);
+	return (r);
 }
 
 int

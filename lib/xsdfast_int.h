@@ -37,4 +37,11 @@ void	 omsi_xsdfast_free(struct omsi_xsdfast *);	/* NULL is fine */
  */
 int	 omsi_xsdfast_accept(struct omsi_xsdfast *, xmlNodePtr n);
 
+/*
+ * For the tests: 1 or 0, whether v matches XSD pattern pat by the
+ * acceptor's own matcher; -1 when pat is not of the simple kind it
+ * matches itself (libxml2's engine does then), or on no memory.
+ */
+int	 omsi_xsdfast_pattern(const char *pat, const char *v);
+
 #endif

@@ -23,6 +23,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlregexp.h>
 #include <libxml/xmlschemas.h>
 
 #include "oms_int.h"
@@ -940,6 +941,129 @@ test_xsdfast_differential(void **state)
 		both_close(&sch[j]);
 }
 
+/* ------------------------------------------------------------ patterns */
+
+/*
+ * The patterns of every schema of xsd/ into v (at most max), as their
+ * value attributes are written; the count.
+ */
+static size_t
+xsd_patterns(char **v, size_t max)
+{
+	const char *xsddir = getenv("OMS_XSDDIR");
+	char path[1024], line[4096], *p, *q;
+	struct dirent *de;
+	size_t n = 0, i;
+	DIR *dp;
+	FILE *f;
+
+	if (xsddir == NULL)
+		xsddir = "xsd";
+	assert_non_null(dp = opendir(xsddir));
+	while ((de = readdir(dp)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".xsd") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", xsddir, de->d_name);
+		assert_non_null(f = fopen(path, "r"));
+		while (fgets(line, sizeof(line), f) != NULL) {
+			if ((p = strstr(line, "pattern value=\"")) == NULL)
+				continue;
+			p += strlen("pattern value=\"");
+			assert_non_null(q = strchr(p, '"'));
+			*q = '\0';
+			assert_null(strchr(p, '&'));	/* no entity to read */
+			for (i = 0; i < n && strcmp(v[i], p) != 0; i++)
+				;
+			if (i == n) {
+				assert_true(n < max);
+				assert_non_null(v[n++] = strdup(p));
+			}
+		}
+		fclose(f);
+	}
+	closedir(dp);
+	return (n);
+}
+
+/* A value of up to 12 characters: digits only half the time. */
+static void
+pattern_value(char *buf)
+{
+	static const char *const any[] = {
+		"0", "1", "2", "3", "5", "9", ".", "-", "a", "b", "c", "x",
+		"A", "Z", " ", "|", "\xd0\xb0",
+	};
+	size_t n = rnd(13), i, digits = rnd(2);
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		strcat(buf, digits ? any[rnd(6)] :
+		    any[rnd(sizeof(any) / sizeof(any[0]))]);
+}
+
+/*
+ * The acceptor's own matcher of simple patterns says what libxml2's XSD
+ * regexps say, value for value: on every pattern of xsd/ (all of them of
+ * the simple kind) and others, over values made at random (fixed seed);
+ * what it does not take is left to libxml2.
+ */
+static void
+test_xsdfast_patterns(void **state)
+{
+	static const char *const more[] = {
+		"[0-9]{3}", "0|[12][0-9]{7,8}", "[0-9]{1,2}\\.[0-9]{1,2}",
+		"a?b*c+", "[A-Za-z]{2,}[0-9]?", "x|y|z", "[0-2][0-9]{0,3}",
+		"\\-[0-9]+", "ab{0}c", "[a-cx]{1,3}|[0-9]{2}", "A{2,4}Z*",
+		"\\|\\.", "[0-9]{0,1}1", "1-2", "-?[0-9]",
+	};
+	static const char *const declined[] = {
+		"\\d{3}", "[^0-9]", "(ab)+", ".{3}", "a|", "|a", "a||b",
+		"[a-]", "a{2,1}", "a{,2}", "^a", "a$", "a{1000}", "[0-9.]",
+		"\xd0\xb0", "a??", "a{2}{3}", "[9-0]", "\\s", "",
+	};
+	char *pats[256], buf[64];
+	size_t npat, nx, i, k;
+	unsigned long nmatch = 0, nmiss = 0;
+	xmlRegexpPtr re;
+	int fast, xml;
+
+	(void)state;
+	rng = 0x9E3779B97F4A7C15ULL;
+	nx = xsd_patterns(pats, 200);
+	assert_true(nx >= 5);
+	for (npat = nx, i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		assert_non_null(pats[npat++] = strdup(more[i]));
+	for (i = 0; i < npat; i++) {
+		assert_non_null(re = xmlRegexpCompile((const xmlChar *)
+		    pats[i]));
+		if (omsi_xsdfast_pattern(pats[i], "") == -1)
+			fail_msg("pattern \"%s\" is not taken as simple",
+			    pats[i]);
+		for (k = 0; k < 20000; k++) {
+			pattern_value(buf);
+			fast = omsi_xsdfast_pattern(pats[i], buf);
+			xml = xmlRegexpExec(re, (const xmlChar *)buf) == 1;
+			if (fast != xml)
+				fail_msg("pattern \"%s\", value \"%s\": the "
+				    "acceptor says %d, libxml2 %d", pats[i], buf,
+				    fast, xml);
+			nmatch += xml;
+			nmiss += !xml;
+		}
+		xmlRegFreeRegexp(re);
+		free(pats[i]);
+	}
+	print_message("# %zu patterns (%zu of xsd/): %lu values matched, "
+	    "%lu not\n", npat, nx, nmatch, nmiss);
+	assert_true(nmatch > 10000);
+	assert_true(nmiss > 10000);
+	for (i = 0; i < sizeof(declined) / sizeof(declined[0]); i++)
+		if (omsi_xsdfast_pattern(declined[i], "1") != -1)
+			fail_msg("pattern \"%s\" taken as simple", declined[i]);
+}
+
 int
 main(void)
 {
@@ -948,6 +1072,7 @@ main(void)
 		cmocka_unit_test(test_xsdfast_model),
 		cmocka_unit_test(test_xsdfast_not_accelerated),
 		cmocka_unit_test(test_xsdfast_differential),
+		cmocka_unit_test(test_xsdfast_patterns),
 	};
 
 	LIBXML_TEST_VERSION
