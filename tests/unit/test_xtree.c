@@ -136,6 +136,17 @@ change(xmlNodePtr rec, int solid)
 		;
 	if (c != NULL)
 		omsi_xtree_set_text(c, "");
+	/* short: written over in the arena's text node; with a reference */
+	while (c != NULL && (c = c->next) != NULL &&
+	    c->type != XML_ELEMENT_NODE)
+		;
+	if (c != NULL)
+		omsi_xtree_set_text(c, "1234567");
+	while (c != NULL && (c = c->next) != NULL &&
+	    c->type != XML_ELEMENT_NODE)
+		;
+	if (c != NULL)
+		omsi_xtree_set_text(c, "1&amp;2");
 	assert_non_null(n = xmlNewDocNode(rec->doc, NULL,
 	    (const xmlChar *)"ADDED", (const xmlChar *)"an ordinary node's "
 	    "text"));
