@@ -2334,13 +2334,16 @@ omsi_rules_check(struct oms_rules *rs, int scope, xmlNodePtr rec,
 	pers = linked && scope == OMSI_SCOPE_PERS && !rc->kept_later;
 	/*
 	 * Its link is looked up at random in a set of a million after the
-	 * rules: asked of memory now, it is there by then (a PERS checked
-	 * later is looked up by the rules' thread, not here).
+	 * rules: asked of memory now, it is there by then.  A PERS checked
+	 * later is looked up too, by omsi_kq_put, right after: the slot is
+	 * asked for now, the entry it points to after the rules.
 	 */
-	if (zap || pers)
+	if (linked && (zap || scope == OMSI_SCOPE_PERS))
 		omsi_rset_ahead(&rs->bylink, rc->link, strlen(rc->link), 0);
 	if (check_rules(rs, scope, 0, rec, NULL, rc, &nerr, err) == -1)
 		return (-1);
+	if (linked && scope == OMSI_SCOPE_PERS && rc->kept_later)
+		omsi_rset_ahead(&rs->bylink, rc->link, strlen(rc->link), 1);
 	if (zap && keep(rs, rec, rc, err) == -1)
 		return (-1);
 	if (pers && check_persons(rs, rec, rc, err) == -1)
