@@ -70,9 +70,10 @@ enum xf_bi {
 
 /* a non-negative decimal without its leading and trailing zeros */
 struct xf_dec {
-	char	 ip[XF_DIGITS + 1];	/* integer digits; "" for zero */
-	char	 fp[XF_DIGITS + 1];	/* fraction digits */
-	size_t	 ni, nf;
+	const char	*ip;		/* integer digits, ni of them; none
+					   for zero */
+	const char	*fp;		/* fraction digits, nf of them */
+	size_t		 ni, nf;
 };
 
 struct xf_stype {
@@ -335,11 +336,8 @@ parse_dec(const char *s, size_t n, int point, struct xf_dec *d)
 	}
 	while (nf > 0 && fp[nf - 1] == '0')
 		nf--;
-	memcpy(d->ip, ip, ni);
-	d->ip[ni] = '\0';
-	if (nf > 0)
-		memcpy(d->fp, fp, nf);
-	d->fp[nf] = '\0';
+	d->ip = ip;		/* in s: no copy a value */
+	d->fp = fp;
 	d->ni = ni;
 	d->nf = nf;
 	return (1);
@@ -486,13 +484,12 @@ static int
 good_value(const struct xf_stype *t, const char *v)
 {
 	const struct xf_stype *u;
-	struct xf_dec d;
+	struct xf_dec d = { NULL, NULL, 0, 0 };
 	const char *s = v, *e;
 	long len = -1;
 	size_t i, n = 0, total;
 	int ok;
 
-	memset(&d, 0, sizeof(d));
 	switch (t->bi) {
 	case XF_STRING:
 		break;
@@ -958,8 +955,11 @@ facets(struct xf_cc *cc, xmlNodePtr r, struct xf_stype *t)
 			int max = name[1] == 'a';
 			int *has = max ? &t->hasmax : &t->hasmin;
 
-			if (!numeric(t->bi) || *has || !parse_dec(v, strlen(v),
-			    t->bi == XF_DECIMAL, max ? &t->max : &t->min))
+			/* its digits are pointed to: a copy of m's */
+			if (!numeric(t->bi) || *has ||
+			    (v = xf_strdup(cc, v)) == NULL ||
+			    !parse_dec(v, strlen(v), t->bi == XF_DECIMAL,
+			    max ? &t->max : &t->min))
 				return (fail(cc, f, "a bound the model does "
 				    "not take"));
 			*has = 1;
