@@ -163,6 +163,30 @@ tag_of(const char *key)
 	return (t != 0 ? t : 1);
 }
 
+uint32_t
+omsi_hash_tag(const void *v, size_t n)
+{
+	uint32_t t = (uint32_t)omsi_hash_bytes(v, n);
+
+	return (t != 0 ? t : 1);
+}
+
+void
+omsi_hash_ahead(const struct omsi_hash *h, uint32_t tag, int step)
+{
+	size_t i = tag & (h->cap - 1);
+
+	if (h->cap == 0)
+		return;
+	if (step == 0) {
+		__builtin_prefetch(&h->tags[i]);
+		__builtin_prefetch(&h->keys[i]);
+	} else if (h->tags[i] == tag) {
+		__builtin_prefetch(h->keys[i]);
+		__builtin_prefetch(&h->vals[i]);
+	}
+}
+
 /*
  * A probe reads the tags only, four bytes a slot, and looks at a key
  * only when its tag matches: a million keys make long probes in memory
