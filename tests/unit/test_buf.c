@@ -245,7 +245,9 @@ test_cp1251_put(void **state)
 
 static const char *const ename[] = {
 	"ZAP", "N_ZAP", "PACIENT", "SL", "USL", "A", "DS1", "IDCASE",
-	"A_VERY_LONG_ELEMENT_NAME_OF_FORTY_BYTES_", "Я"
+	"A_VERY_LONG_ELEMENT_NAME_OF_FORTY_BYTES_", "Я",
+	/* about the length of the names put_el keeps (PN_MAX) */
+	"FIFTEEN_CHARS15", "SIXTEEN_CHARS_16", "SEVENTEEN_CHARS17"
 };
 
 struct gen {
@@ -456,7 +458,9 @@ read_entry(const char *path, size_t *lenp)
  * their own and records only the text writer can write (an attribute, a
  * character windows-1251 lacks) in turns, past many of the queue's
  * buffers, come out of the archive in their order, the bytes the text
- * writer alone writes of them all.
+ * writer alone writes of them all.  The documents have dictionaries, a
+ * new one every 500 records, as the export's have: the names put_el
+ * keeps by their address there (pn_slot) are written as they are.
  */
 static void
 test_write_node(void **state)
@@ -510,10 +514,16 @@ test_write_node(void **state)
 	assert_non_null(ref = xmlNewTextWriter(out));
 	xmlTextWriterSetIndent(ref, 1);
 	xmlTextWriterSetIndentString(ref, (const xmlChar *)" ");
-	doc = xmlNewDoc((const xmlChar *)"1.0");
+	doc = NULL;
 	oms_buf_init(&probe, 0);
 	for (i = 0; i < 3000; i++) {
+		if (i % 500 == 0) {
+			xmlFreeDoc(doc);
+			doc = xmlNewDoc((const xmlChar *)"1.0");
+			assert_non_null(doc->dict = xmlDictCreate());
+		}
 		rec = gen_node(&g, doc, 0, i % 4 == 0);
+		assert_int_equal(xmlDictOwns(doc->dict, rec->name), 1);
 		if (i % 7 == 3)
 			xmlNewProp(rec, (const xmlChar *)"a",
 			    (const xmlChar *)"<1>");
