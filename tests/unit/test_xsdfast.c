@@ -70,6 +70,36 @@ both_close(struct both *b)
 	xmlSchemaFree(b->s);
 }
 
+/* The directory of the schemas: OMS_XSDDIR, or xsd/. */
+static DIR *
+xsd_open(void)
+{
+	const char *dir = getenv("OMS_XSDDIR");
+	DIR *dp;
+
+	assert_non_null(dp = opendir(dir != NULL ? dir : "xsd"));
+	return (dp);
+}
+
+/* The name of the next schema of dp (xsd_open), its path into path. */
+static const char *
+xsd_next(DIR *dp, char *path, size_t size)
+{
+	const char *dir = getenv("OMS_XSDDIR");
+	struct dirent *de;
+	size_t l;
+
+	while ((de = readdir(dp)) != NULL) {
+		l = strlen(de->d_name);
+		if (l < 5 || strcmp(de->d_name + l - 4, ".xsd") != 0)
+			continue;
+		snprintf(path, size, "%s/%s", dir != NULL ? dir : "xsd",
+		    de->d_name);
+		return (de->d_name);
+	}
+	return (NULL);
+}
+
 /* libxml2's verdict on n: 1 valid */
 static int
 valid(struct both *b, xmlNodePtr n)
@@ -807,7 +837,7 @@ test_xsdfast_differential(void **state)
 		"base-H31.xml", "base-L.xml",
 	};
 	char dir[] = "/tmp/test_xsdfast.XXXXXX", path[1024], cmd[2048];
-	const char *xsddir = getenv("OMS_XSDDIR");
+	const char *name;
 	struct both sch[64];
 	struct recs rs = { NULL, NULL, 0, 0, 0 };
 	struct dirent *de;
@@ -820,19 +850,12 @@ test_xsdfast_differential(void **state)
 	int fast, xml, ok;
 
 	(void)state;
-	if (xsddir == NULL)
-		xsddir = "xsd";
 	/* every schema the acceptor takes: all of xsd/ but yar76's */
-	assert_non_null(dp = opendir(xsddir));
-	while ((de = readdir(dp)) != NULL) {
-		size_t l = strlen(de->d_name);
-
-		if (l < 5 || strcmp(de->d_name + l - 4, ".xsd") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", xsddir, de->d_name);
+	dp = xsd_open();
+	while ((name = xsd_next(dp, path, sizeof(path))) != NULL) {
 		assert_true(nsch < sizeof(sch) / sizeof(sch[0]));
 		both_open(&sch[nsch], path);
-		if (strncmp(de->d_name, "yar76", 5) == 0) {
+		if (strncmp(name, "yar76", 5) == 0) {
 			assert_null(sch[nsch].m);
 			both_close(&sch[nsch]);
 			continue;
@@ -950,22 +973,13 @@ test_xsdfast_differential(void **state)
 static size_t
 xsd_patterns(char **v, size_t max)
 {
-	const char *xsddir = getenv("OMS_XSDDIR");
 	char path[1024], line[4096], *p, *q;
-	struct dirent *de;
 	size_t n = 0, i;
 	DIR *dp;
 	FILE *f;
 
-	if (xsddir == NULL)
-		xsddir = "xsd";
-	assert_non_null(dp = opendir(xsddir));
-	while ((de = readdir(dp)) != NULL) {
-		size_t l = strlen(de->d_name);
-
-		if (l < 5 || strcmp(de->d_name + l - 4, ".xsd") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", xsddir, de->d_name);
+	dp = xsd_open();
+	while (xsd_next(dp, path, sizeof(path)) != NULL) {
 		assert_non_null(f = fopen(path, "r"));
 		while (fgets(line, sizeof(line), f) != NULL) {
 			if ((p = strstr(line, "pattern value=\"")) == NULL)
