@@ -154,15 +154,7 @@ omsi_hash_release(struct omsi_hash *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* The tag of key: its hash, never 0 (0 marks an empty slot). */
-static uint32_t
-tag_of(const char *key)
-{
-	uint32_t t = (uint32_t)omsi_hash_str(key);
-
-	return (t != 0 ? t : 1);
-}
-
+/* The tag of n bytes: their hash, never 0 (0 marks an empty slot). */
 uint32_t
 omsi_hash_tag(const void *v, size_t n)
 {
@@ -171,13 +163,20 @@ omsi_hash_tag(const void *v, size_t n)
 	return (t != 0 ? t : 1);
 }
 
+static uint32_t
+tag_of(const char *key)
+{
+	return (omsi_hash_tag(key, strlen(key)));
+}
+
 void
 omsi_hash_ahead(const struct omsi_hash *h, uint32_t tag, int step)
 {
-	size_t i = tag & (h->cap - 1);
+	size_t i;
 
 	if (h->cap == 0)
 		return;
+	i = tag & (h->cap - 1);
 	if (step == 0) {
 		__builtin_prefetch(&h->tags[i]);
 		__builtin_prefetch(&h->keys[i]);
