@@ -32,7 +32,6 @@ struct schema {
 	struct omsi_xsdfast	*fast;
 };
 
-/* the schemas of one export (x->w), and the text of the record written */
 /*
  * Element names as put_el writes them, by the address of the name in
  * its document's dictionary (a reference held: while it is, an address
@@ -52,6 +51,7 @@ struct pnames {
 	size_t		 n;
 };
 
+/* the schemas of one export (x->w), and the text of the record written */
 struct schemas {
 	struct schema		*v;
 	size_t			 n;

@@ -73,7 +73,6 @@ struct pahead {
 	size_t		 n, cap;
 	size_t		*dstart;	/* a document's first, or SIZE_MAX */
 	size_t		 next;		/* the person being taken */
-	int		 on;		/* next is in step with the document */
 };
 #define PAHEAD_SLOT	4		/* persons ahead: the slot asked for */
 #define PAHEAD_KEY	2		/* the key found there */
@@ -159,7 +158,7 @@ take_person(struct exp *x, size_t k, xmlNodePtr pers, struct pahead *pa,
 	const char *idpac;
 	size_t ri;
 
-	if (pa != NULL && pa->on)
+	if (pa != NULL)
 		pahead_ask(x, pa);
 	if ((idpac = omsi_path_text(pers, "ID_PAC")) == NULL)
 		return (0);
@@ -207,15 +206,15 @@ static int
 fast_persons(struct exp *x, size_t k, const struct oms_srcdoc *d,
     struct pahead *pa, struct oms_err *err)
 {
-	struct fastpers c = { x, k, pa };
-	int r;
+	struct fastpers c = { x, k, NULL };
 
-	if ((pa->on = pa->dstart != NULL && pa->dstart[k] != SIZE_MAX))
+	/* the hints, when the ordering read this document */
+	if (pa->dstart != NULL && pa->dstart[k] != SIZE_MAX) {
 		pa->next = pa->dstart[k];
-	r = omsi_xtree_copy(d->path, d->entry, d->name, fast_want,
-	    fast_take, &c, err);
-	pa->on = 0;
-	return (r);
+		c.pa = pa;
+	}
+	return (omsi_xtree_copy(d->path, d->entry, d->name, fast_want,
+	    fast_take, &c, err));
 }
 
 /*
@@ -392,7 +391,7 @@ order_kept(struct exp *x, struct pahead *pa, struct oms_err *err)
 	o.first = o.n = 0;
 	o.pa = pa;
 	if ((o.reg = calloc(x->nreg + 1, 1)) == NULL ||
-	    (pa->dstart = reallocarray(NULL, ndoc + 1,
+	    (pa->dstart = reallocarray(NULL, ndoc + 1,	/* none: not NULL */
 	    sizeof(*pa->dstart))) == NULL) {
 		free(o.reg);
 		return (oms_err_set(err, OMS_ENOMEM, NULL, 0, "out of memory"));

@@ -180,7 +180,8 @@ omsi_hash_ahead(const struct omsi_hash *h, uint32_t tag, int step)
 	if (step == 0) {
 		__builtin_prefetch(&h->tags[i]);
 		__builtin_prefetch(&h->keys[i]);
-	} else if (h->tags[i] == tag) {
+	} else if (h->tags[i] != 0) {
+		/* the key a probe compares first, and the value it gives */
 		__builtin_prefetch(h->keys[i]);
 		__builtin_prefetch(&h->vals[i]);
 	}
@@ -323,22 +324,6 @@ omsi_hash_reserve_tag(struct omsi_hash *h, const char *key, uint32_t t,
 	return (1);
 }
 
-/* step 0: the slot of tag asked of memory; 1: the bytes of its key */
-static void
-ahead(const struct omsi_hash *h, uint32_t tag, int step)
-{
-	size_t i;
-
-	if (h->cap == 0)
-		return;
-	i = tag & (h->cap - 1);
-	if (step == 0) {
-		__builtin_prefetch(&h->tags[i]);
-		__builtin_prefetch(&h->keys[i]);
-	} else if (h->tags[i] != 0)
-		__builtin_prefetch(h->keys[i]);
-}
-
 void
 omsi_hash_ring_begin(struct omsi_hash_ring *r, const struct omsi_hash *h,
     size_t i0, size_t n, const char *(*key)(const void *, size_t),
@@ -352,7 +337,7 @@ omsi_hash_ring_begin(struct omsi_hash_ring *r, const struct omsi_hash *h,
 	r->n = n;
 	for (i = i0; i < n && i < i0 + OMSI_HASH_AHEAD; i++) {
 		r->tag[i % OMSI_HASH_AHEAD] = tag_of(key(arg, i));
-		ahead(h, r->tag[i % OMSI_HASH_AHEAD], 0);
+		omsi_hash_ahead(h, r->tag[i % OMSI_HASH_AHEAD], 0);
 	}
 }
 
@@ -364,10 +349,10 @@ omsi_hash_ring_tag(struct omsi_hash_ring *r, size_t i)
 
 	if ((j = i + OMSI_HASH_AHEAD) < r->n) {
 		r->tag[j % OMSI_HASH_AHEAD] = tag_of(r->key(r->arg, j));
-		ahead(r->h, r->tag[j % OMSI_HASH_AHEAD], 0);
+		omsi_hash_ahead(r->h, r->tag[j % OMSI_HASH_AHEAD], 0);
 	}
 	if ((j = i + OMSI_HASH_AHEAD / 2) < r->n)
-		ahead(r->h, r->tag[j % OMSI_HASH_AHEAD], 1);
+		omsi_hash_ahead(r->h, r->tag[j % OMSI_HASH_AHEAD], 1);
 	return (t);
 }
 

@@ -62,9 +62,9 @@ uint64_t omsi_hash_str(const char *);
 uint64_t omsi_hash_bytes(const void *, size_t n);
 /*
  * The tag a key of n bytes has in every struct omsi_hash, and, for a
- * key to be looked up soon, memory asked for by it: step 0 the slot
- * where its probe starts, step 1 (the slot's memory in by then) the key
- * found there, when its tag is this.  A hint only.
+ * key to be looked up or added soon, memory asked for by it: step 0 the
+ * slot where its probe starts, step 1 (the slot's memory in by then) the
+ * key and value found there, if any.  A hint only.
  */
 uint32_t omsi_hash_tag(const void *, size_t n);
 void	 omsi_hash_ahead(const struct omsi_hash *, uint32_t tag, int step);
